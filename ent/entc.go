@@ -1,0 +1,47 @@
+//go:build ignore
+
+// This program generates the ent code and the entgql GraphQL schema. It runs from the
+// module root (see generate.go), so every relative path below is relative to the root,
+// and the schema path is spelled exactly as in gqlgen.yml.
+package main
+
+import (
+	"log"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/entc"
+	"entgo.io/ent/entc/gen"
+
+	"github.com/teemaverkko/teemaverkko/internal/schemadoc"
+)
+
+func main() {
+	ex, err := entgql.NewExtension(
+		entgql.WithConfigPath("gqlgen.yml"),
+		entgql.WithSchemaGenerator(),
+		entgql.WithSchemaPath("graph/ent.graphqls"),
+		entgql.WithWhereInputs(true),
+		entgql.WithRelaySpec(true),
+		// Describe everything entgql leaves undescribed.
+		entgql.WithSchemaHook(schemadoc.Hook),
+	)
+	if err != nil {
+		log.Fatalf("creating entgql extension: %v", err)
+	}
+	templates := append(entgql.AllTemplates,
+		gen.MustParse(gen.NewTemplate("pulid").ParseFiles("ent/template/pulid.tmpl")))
+	err = entc.Generate("./ent/schema", &gen.Config{
+		Target:    "ent",
+		Package:   "github.com/teemaverkko/teemaverkko/ent",
+		Templates: templates,
+		Features: []gen.Feature{
+			gen.FeatureModifier,
+			gen.FeatureUpsert,
+			gen.FeatureExecQuery,
+			gen.FeatureLock,
+		},
+	}, entc.Extensions(ex))
+	if err != nil {
+		log.Fatalf("running ent codegen: %v", err)
+	}
+}

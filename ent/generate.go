@@ -1,0 +1,7 @@
+// Package ent holds the generated data layer; only schema/, template/, entc.go and this
+// file are written by hand.
+package ent
+
+// Both generators run from the module root: ent (with the entgql extension, which writes
+// graph/ent.graphqls) first, then gqlgen, which reads that schema.
+//go:generate sh -c "cd .. && go run ./ent/entc.go && go tool gqlgen generate --config gqlgen.yml"

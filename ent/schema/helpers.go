@@ -1,0 +1,103 @@
+// Package schema holds the hand-written ent schemas of Teemaverkko's domain model.
+// Every entity implements the GraphQL Node interface through a prefixed-ULID id (see
+// internal/pulid); every list edge is a Relay connection with where filters and ordering.
+package schema
+
+import (
+	"regexp"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
+)
+
+var (
+	regionCode       = regexp.MustCompile(`^[0-9]{2}$`)
+	municipalityCode = regexp.MustCompile(`^[0-9]{3}$`)
+	slugFormat       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	languageCode     = regexp.MustCompile(`^[a-z]{2}$`)
+)
+
+// nodeAnnotations are the entgql annotations every entity with a top-level connection shares.
+func nodeAnnotations(queryField, description string) []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(queryField).Description(description),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// connection is a many-valued edge exposed as a Relay connection.
+func connection(name string, t any, comment string) ent.Edge {
+	return edge.To(name, t).Comment(comment).Annotations(entgql.RelayConnection())
+}
+
+// backConnection is the inverse of a many-valued edge, exposed as a Relay connection.
+func backConnection(name string, t any, ref, comment string) ent.Edge {
+	return edge.From(name, t).Ref(ref).Comment(comment).Annotations(entgql.RelayConnection())
+}
+
+// sources is the edge from a fact to the documents it is taken from.
+func sources() ent.Edge {
+	return connection("sources", Document.Type, "The documents this is taken from.")
+}
+
+// dateField is a calendar date (no time of day), stored as a SQL date.
+func dateField(name, comment string, optional bool) ent.Field {
+	f := field.Time(name).
+		SchemaType(map[string]string{dialect.Postgres: "date", dialect.SQLite: "date"}).
+		Annotations(entgql.Type("Date"), entgql.OrderField(upper(name))).
+		Comment(comment)
+	if optional {
+		f = f.Optional().Nillable()
+	}
+	return f
+}
+
+// precisionField says how precisely the date field next to it is known.
+func precisionField(name, comment string, optional bool) ent.Field {
+	f := field.Enum(name).
+		GoType(calendar.Precision("")).
+		Annotations(entgql.Type("DatePrecision")).
+		Comment(comment)
+	if optional {
+		return f.Optional().Nillable()
+	}
+	return f.Default(string(calendar.Day))
+}
+
+// idField is a foreign-key field holding a prefixed ULID.
+func idField(name, comment string, optional bool) ent.Field {
+	f := field.String(name).GoType(pulid.ID("")).Comment(comment)
+	if optional {
+		f = f.Optional().Nillable()
+	}
+	return f
+}
+
+// yearField is a calendar year within the range the knowledge base covers.
+func yearField(name, comment string, optional bool) ent.Field {
+	f := field.Int(name).Range(1900, 2200).Comment(comment).
+		Annotations(entgql.OrderField(upper(name)))
+	if optional {
+		f = f.Optional().Nillable()
+	}
+	return f
+}
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}

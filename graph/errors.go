@@ -1,0 +1,108 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/requestid"
+)
+
+// Stable values of extensions.code.
+const (
+	CodeNotFound   = "NOT_FOUND"
+	CodeValidation = "VALIDATION"
+	CodeConflict   = "CONFLICT"
+	CodeBadInput   = "BAD_USER_INPUT"
+	CodeInternal   = "INTERNAL"
+)
+
+// errorPresenter maps errors to client-safe GraphQL errors with a stable
+// extensions.code. Anything it does not recognise is logged with the request ID and
+// answered with a generic internal error, so that no SQL or driver text reaches clients.
+func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var (
+			nf  *ent.NotFoundError
+			ve  *ent.ValidationError
+			ce  *ent.ConstraintError
+			ge  *gqlerror.Error
+			set = func(code string, extra ...any) *gqlerror.Error {
+				if gqlErr.Extensions == nil {
+					gqlErr.Extensions = map[string]any{}
+				}
+				gqlErr.Extensions["code"] = code
+				for i := 0; i+1 < len(extra); i += 2 {
+					gqlErr.Extensions[extra[i].(string)] = extra[i+1]
+				}
+				return gqlErr
+			}
+		)
+		var bad interface{ BadInput() bool }
+		switch {
+		case errors.As(err, &bad) && bad.BadInput():
+			gqlErr.Message = bad.(error).Error()
+			return set(CodeBadInput, "field", lastField(gqlErr.Path))
+		case errors.As(err, &nf), isNodeNotFound(err):
+			gqlErr.Message = "not found"
+			return set(CodeNotFound)
+		case errors.As(err, &ve):
+			gqlErr.Message = ve.Error()
+			return set(CodeValidation, "field", ve.Name)
+		case errors.As(err, &ce):
+			gqlErr.Message = "the change conflicts with existing data"
+			return set(CodeConflict)
+		case errors.As(err, &ge) && ge.Err == nil:
+			// Parse, validation and argument errors made by gqlgen itself: safe to show.
+			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
+				return set(CodeBadInput)
+			}
+			return gqlErr
+		case isArgumentError(err):
+			return set(CodeBadInput)
+		}
+		id := requestid.FromContext(ctx)
+		logger.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "error", err)
+		return &gqlerror.Error{
+			Message:    "internal error",
+			Path:       gqlErr.Path,
+			Locations:  gqlErr.Locations,
+			Extensions: map[string]any{"code": CodeInternal, "requestId": id},
+		}
+	}
+}
+
+// lastField returns the last field name of a path ("id" of node.id).
+func lastField(p ast.Path) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if n, ok := p[i].(ast.PathName); ok {
+			return string(n)
+		}
+	}
+	return ""
+}
+
+func isNodeNotFound(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "could not resolve to a node")
+}
+
+// argumentErrors are fragments of the messages ent's generated pagination code gives for
+// bad arguments (cursors, order directions): safe to show, and the client's to fix.
+var argumentErrors = []string{"cursor", "order direction", "orderBy", "first", "last"}
+
+func isArgumentError(err error) bool {
+	msg := err.Error()
+	for _, f := range argumentErrors {
+		if strings.Contains(msg, f) && !strings.Contains(msg, "sql") && !strings.Contains(msg, "pq:") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,57 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
+	"github.com/teemaverkko/teemaverkko/internal/requestid"
+)
+
+// Config is what the GraphQL handler needs beyond the ent client.
+type Config struct {
+	// Limits bound the page size of every connection.
+	Limits pagelimit.Limits
+	// Logger receives internal errors and recovered panics.
+	Logger *slog.Logger
+}
+
+// NewHandler builds the GraphQL HTTP handler that the server and the tests share:
+// explicit transports (GET for queries, POST), a query cache that applies default page
+// sizes, page-size limits, persisted queries, one transaction per mutation, and an error
+// presenter that keeps internal detail from clients.
+func NewHandler(client *ent.Client, cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	srv := handler.New(NewSchema(client))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(pagelimit.Cache{Inner: lru.New[*ast.QueryDocument](1000), Limits: cfg.Limits})
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(pagelimit.Extension{Limits: cfg.Limits})
+	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		cfg.Logger.ErrorContext(ctx, "panic in resolver", "request_id", requestid.FromContext(ctx),
+			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return fmt.Errorf("panic: %v", p)
+	})
+	return srv
+}
+
+// DefaultLimits are the page-size limits used when none are configured.
+var DefaultLimits = pagelimit.Limits{Default: 20, Max: 100}

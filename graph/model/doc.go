@@ -1,0 +1,2 @@
+// Package model holds the GraphQL models that are not ent types.
+package model

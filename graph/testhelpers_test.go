@@ -1,0 +1,120 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+)
+
+// counter counts the SQL statements the ent client sends.
+type counter struct{ n atomic.Int64 }
+
+func (c *counter) reset()       { c.n.Store(0) }
+func (c *counter) value() int64 { return c.n.Load() }
+
+// countingClient returns an ent client over db whose statements are counted.
+func countingClient(db *database.DB) (*ent.Client, *counter) {
+	c := &counter{}
+	drv := dialect.DebugWithContext(db.Driver, func(context.Context, ...any) { c.n.Add(1) })
+	return ent.NewClient(ent.Driver(drv)), c
+}
+
+// gqlResponse is a GraphQL response with its errors decoded.
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Path       []any          `json:"path"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+	status int
+}
+
+// code returns the extensions.code of the first error, or "".
+func (r gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// apiServer serves the GraphQL handler over client, with the default limits.
+func apiServer(t *testing.T, client *ent.Client) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Limits: graph.DefaultLimits}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// post sends a GraphQL request over HTTP and decodes the response; data is decoded into
+// out when out is not nil.
+func post(t *testing.T, srv *httptest.Server, query string, vars map[string]any, out any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	defer res.Body.Close()
+	var r gqlResponse
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		t.Fatalf("decode response: %v", err)
+	}
+	r.status = res.StatusCode
+	if out != nil && len(r.Data) > 0 && string(r.Data) != "null" {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			t.Fatalf("decode data: %v", err)
+		}
+	}
+	return r
+}
+
+// mustPost is post that fails the test on any GraphQL error.
+func mustPost(t *testing.T, srv *httptest.Server, query string, vars map[string]any, out any) {
+	t.Helper()
+	r := post(t, srv, query, vars, out)
+	if len(r.Errors) > 0 {
+		t.Fatalf("unexpected errors: %+v", r.Errors)
+	}
+}
+
+func mustDate(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func idStrings[T ~string](ids []T) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}

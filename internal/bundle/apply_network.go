@@ -1,0 +1,106 @@
+package bundle
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+)
+
+// applyNetworks upserts the bundle's networks by name, with their organisers and sources.
+func (a *applier) applyNetworks(ctx context.Context) error {
+	var creates []*ent.NetworkCreate
+	for i := range a.b.Networks {
+		n := &a.b.Networks[i]
+		old := a.networks[n.Name]
+		if old == nil {
+			creates = append(creates, a.c.Network.Create().
+				SetName(n.Name).
+				SetNillableDescription(opt(n.Description)).
+				AddOrganizerIDs(dedupe(a.organizationIDs(n.Organizers))...).
+				AddSourceIDs(dedupe(a.documentIDs(n.Sources))...))
+			a.track.record(EntityNetwork, n.Name, Create)
+			continue
+		}
+		u := a.c.Network.UpdateOneID(old.ID)
+		changed := false
+		setOptional(&changed, n.Description, old.Description, u.SetDescription)
+		addMissing(&changed, ids(old.Edges.Organizers, organizationID), a.organizationIDs(n.Organizers), u.AddOrganizerIDs)
+		addMissing(&changed, ids(old.Edges.Sources, documentID), a.documentIDs(n.Sources), u.AddSourceIDs)
+		if err := a.save(ctx, EntityNetwork, n.Name, changed, u.Exec); err != nil {
+			return err
+		}
+	}
+	if len(creates) == 0 {
+		return nil
+	}
+	created, err := a.c.Network.CreateBulk(creates...).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("create %d networks: %w", len(creates), err)
+	}
+	for _, n := range created {
+		a.networks[n.Name] = n
+	}
+	return nil
+}
+
+// applyTerms upserts the terms of the bundle's networks by (network, number), with their
+// municipalities, themes and sources.
+func (a *applier) applyTerms(ctx context.Context) error {
+	var (
+		creates []*ent.NetworkTermCreate
+		keys    []termKey
+	)
+	for i := range a.b.Networks {
+		n := &a.b.Networks[i]
+		for j := range n.Terms {
+			t := &n.Terms[j]
+			key := termKey{n.Name, t.Number}
+			name := termName(key)
+			old := a.terms[key]
+			if old == nil {
+				creates = append(creates, a.c.NetworkTerm.Create().
+					SetNetworkID(a.networks[n.Name].ID).
+					SetNumber(t.Number).
+					SetStartYear(t.StartYear).
+					SetNillableEndYear(opt(t.EndYear)).
+					SetNillableMunicipalityCount(opt(t.MunicipalityCount)).
+					SetNillableDescription(opt(t.Description)).
+					AddMunicipalityIDs(dedupe(a.municipalityIDs(t.Municipalities))...).
+					AddThemeIDs(dedupe(a.themeIDs(t.Themes))...).
+					AddSourceIDs(dedupe(a.documentIDs(t.Sources))...))
+				keys = append(keys, key)
+				a.track.record(EntityNetworkTerm, name, Create)
+				continue
+			}
+			u := a.c.NetworkTerm.UpdateOneID(old.ID)
+			changed := false
+			setRequired(&changed, t.StartYear, old.StartYear, u.SetStartYear)
+			setOptional(&changed, t.EndYear, old.EndYear, u.SetEndYear)
+			setOptional(&changed, t.MunicipalityCount, old.MunicipalityCount, u.SetMunicipalityCount)
+			setOptional(&changed, t.Description, old.Description, u.SetDescription)
+			addMissing(&changed, ids(old.Edges.Municipalities, municipalityID), a.municipalityIDs(t.Municipalities), u.AddMunicipalityIDs)
+			addMissing(&changed, ids(old.Edges.Themes, themeID), a.themeIDs(t.Themes), u.AddThemeIDs)
+			addMissing(&changed, ids(old.Edges.Sources, documentID), a.documentIDs(t.Sources), u.AddSourceIDs)
+			if err := a.save(ctx, EntityNetworkTerm, name, changed, u.Exec); err != nil {
+				return err
+			}
+		}
+	}
+	if len(creates) == 0 {
+		return nil
+	}
+	created, err := a.c.NetworkTerm.CreateBulk(creates...).Save(ctx)
+	if err != nil {
+		return fmt.Errorf("create %d network terms: %w", len(creates), err)
+	}
+	for i, t := range created {
+		a.terms[keys[i]] = t
+	}
+	return nil
+}
+
+// termName names a term in a report: "USO term 4".
+func termName(k termKey) string {
+	return fmt.Sprintf("%s term %d", k.network, k.number)
+}

@@ -1,0 +1,218 @@
+package bundle
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// Decode reads one bundle from r strictly: the input must be a single JSON object whose
+// field names are exactly those of the format (unknown or differently cased fields are
+// errors) and whose values have the right JSON types; its format and version must be
+// FormatName and FormatVersion; and it must pass Validate. Problems in the content are
+// returned together as ValidationErrors, each with its JSON path; input that is not
+// JSON gives a plain error with the line and column.
+func Decode(r io.Reader) (*Bundle, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read bundle: %w", err)
+	}
+	raw, err := parseJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return nil, ValidationErrors{{Message: "a bundle must be a JSON object, got " + jsonKind(raw)}}
+	}
+	if errs := checkHeader(obj); len(errs) > 0 {
+		return nil, errs
+	}
+	var errs ValidationErrors
+	checkShape(reflect.TypeFor[Bundle](), raw, "", &errs)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	var b Bundle
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		// checkShape has already vetted every field and type, so this is not expected.
+		return nil, fmt.Errorf("decode bundle: %w", err)
+	}
+	if err := b.Validate(); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// parseJSON parses exactly one JSON value, numbers kept as json.Number.
+func parseJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var raw any
+	if err := dec.Decode(&raw); err != nil {
+		return nil, syntaxError(data, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := position(data, dec.InputOffset())
+		return nil, fmt.Errorf("bundle is not valid JSON: line %d, column %d: data after the bundle's object", line, col)
+	}
+	return raw, nil
+}
+
+// syntaxError adds the line and column to a JSON syntax error.
+func syntaxError(data []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := position(data, se.Offset)
+		return fmt.Errorf("bundle is not valid JSON: line %d, column %d: %w", line, col, err)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("bundle is not valid JSON: unexpected end of input")
+	}
+	return fmt.Errorf("bundle is not valid JSON: %w", err)
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, offset int64) (line, col int) {
+	before := data[:min(int(offset), len(data))]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = len(before) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// checkHeader checks the format name and version before anything else, so that a file
+// that is not a bundle at all gives one clear error instead of a list of unknown fields.
+func checkHeader(obj map[string]any) ValidationErrors {
+	var errs ValidationErrors
+	if f, _ := obj["format"].(string); f != FormatName {
+		errs.add("format", "must be %q, got %s", FormatName, describe(obj["format"]))
+		return errs
+	}
+	if v, _ := obj["version"].(json.Number); v.String() != fmt.Sprint(FormatVersion) {
+		errs.add("version", "unsupported version %s: this program reads version %d", describe(obj["version"]), FormatVersion)
+	}
+	return errs
+}
+
+// checkShape checks a parsed JSON value against the Go type it will be decoded into:
+// every object field must exist (matched exactly, not case-insensitively as
+// encoding/json would) and every value must have the JSON type the field needs. JSON
+// null is accepted anywhere and means "not given".
+func checkShape(t reflect.Type, v any, path string, errs *ValidationErrors) {
+	if v == nil {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		checkShape(t.Elem(), v, path, errs)
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			errs.add(path, "must be an object, got %s", jsonKind(v))
+			return
+		}
+		fields := jsonFields(t)
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			fp := joinPath(path, k)
+			ft, ok := fields[k]
+			if !ok {
+				errs.add(fp, "unknown field")
+				continue
+			}
+			checkShape(ft, obj[k], fp, errs)
+		}
+	case reflect.Slice:
+		arr, ok := v.([]any)
+		if !ok {
+			errs.add(path, "must be an array, got %s", jsonKind(v))
+			return
+		}
+		for i, e := range arr {
+			checkShape(t.Elem(), e, fmt.Sprintf("%s[%d]", path, i), errs)
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			errs.add(path, "must be a string, got %s", jsonKind(v))
+		}
+	case reflect.Int:
+		n, ok := v.(json.Number)
+		if !ok {
+			errs.add(path, "must be an integer, got %s", jsonKind(v))
+		} else if _, err := n.Int64(); err != nil {
+			errs.add(path, "must be an integer, got %s", n)
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			errs.add(path, "must be true or false, got %s", jsonKind(v))
+		}
+	default:
+		errs.add(path, "cannot be decoded (unsupported type %s)", t)
+	}
+}
+
+// jsonFields maps the JSON names of a struct's fields to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	fields := make(map[string]reflect.Type, t.NumField())
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f.Type
+	}
+	return fields
+}
+
+func joinPath(path, field string) string {
+	if path == "" {
+		return field
+	}
+	return path + "." + field
+}
+
+// jsonKind names the JSON type of a parsed value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// describe shows a parsed scalar for an error message, or names its JSON type.
+func describe(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "nothing"
+	case string:
+		return fmt.Sprintf("%q", v)
+	case json.Number:
+		return v.String()
+	}
+	return jsonKind(v)
+}

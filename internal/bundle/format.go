@@ -1,0 +1,234 @@
+// Package bundle defines the JSON bundle format in which knowledge is imported into and
+// exported from Teemaverkko, and applies bundles to the database as idempotent upserts.
+//
+// A bundle refers to things by natural keys: a municipality by its three-digit code, a
+// region by its two-digit code, a theme by its slug, an organisation by its name, a
+// document by its key, an expert by its name (unique within a bundle; resolved against the
+// bundle's own experts first, then the database). Applying the same bundle twice changes
+// nothing the second time.
+//
+// # Reading
+//
+// Decode reads a bundle strictly (no unknown fields, exact field names, the right JSON
+// types, the right format name and version) and validates it (see Bundle.Validate).
+// Every problem found is returned at once, as ValidationErrors with JSON paths such as
+// "seminars[0].sessions[2].outcomes[1].sources".
+//
+// # Applying
+//
+// Apply writes a bundle in one transaction, in this order, each entity matched by its
+// natural key: organisations (name), documents (key), themes (slug), experts (name, and
+// organisation when given), networks (name) with their terms (network and number), and
+// seminars (title and date) with their sessions (seminar and position) and outcomes
+// (seminar and text). Before it writes anything it reads, once per table, the rows the
+// bundle defines or refers to, and checks that every reference resolves: to an entity the
+// bundle defines, or else to one in the database. Municipalities must already be in the
+// database (refdata.Load puts them there). Unresolved references are all returned
+// together, as ValidationErrors with their paths; any error rolls the transaction back.
+//
+// The upsert rules:
+//
+//   - An entity the database lacks is created.
+//   - A field the bundle gives overwrites the database's value when the two differ. A field
+//     the bundle omits or leaves empty (an empty string, 0, false, an empty list) leaves the
+//     database's value alone: a bundle can add and correct, never clear. (A seminar's
+//     remoteParticipation can be set to false, since the format tells false from omitted;
+//     attendeeCountApproximate cannot.)
+//   - A single-valued edge (a document's publisher, an expert's organisation or
+//     municipality, an organisation's municipality, a theme's parent, a seminar's term, an
+//     outcome's session) is treated like a field: set when the bundle gives one that
+//     differs.
+//   - A many-valued edge (authors, themes, sources, speakers, municipalities …) is added
+//     when missing and never removed.
+//   - Nothing is deleted.
+//
+// Apply compares before it writes and writes only differences, so applying a bundle the
+// database already holds executes no INSERT, UPDATE or DELETE at all.
+//
+// An expert of the bundle is the database expert of the same name and organisation;
+// failing that, when the bundle gives an organisation, the single database expert of that
+// name without one (who then gets the organisation); when it gives none, the single
+// database expert of that name. Otherwise it is created; more than one candidate is an
+// error. An expert named only in a reference (an author, a speaker …) is the bundle's
+// expert of that name, else the single database expert of that name, else an error.
+//
+// The sources of organisations and themes are checked like any reference but not stored:
+// the schema has no edge from an organisation or a theme to documents.
+package bundle
+
+// FormatName is the value of Bundle.Format.
+const FormatName = "teemaverkko-bundle"
+
+// FormatVersion is the bundle format version this package reads and writes.
+const FormatVersion = 1
+
+// Bundle is one file of knowledge: documents, organisations, people, themes, networks
+// with their terms, and seminars with their sessions and outcomes.
+type Bundle struct {
+	Format        string         `json:"format"`
+	Version       int            `json:"version"`
+	Description   string         `json:"description,omitempty"`
+	Documents     []Document     `json:"documents,omitempty"`
+	Organizations []Organization `json:"organizations,omitempty"`
+	Experts       []Expert       `json:"experts,omitempty"`
+	Themes        []Theme        `json:"themes,omitempty"`
+	Networks      []Network      `json:"networks,omitempty"`
+	Seminars      []Seminar      `json:"seminars,omitempty"`
+}
+
+// Document is a source: an article, report, web page or other publication.
+// Key is its natural key: stable, lower-case, words joined by hyphens
+// (for example "kuntaliitto-2017-uso-kickoff"). Other entries cite it by that key.
+type Document struct {
+	Key   string `json:"key"`
+	Title string `json:"title"`
+	// Kind is NEWS_ARTICLE, RESEARCH_REPORT, PRESENTATION, MEMO, WEB_PAGE or OTHER.
+	Kind string `json:"kind"`
+	// PublishedOn is YYYY-MM-DD, YYYY-MM or YYYY: only as precise as the source says.
+	PublishedOn string `json:"publishedOn,omitempty"`
+	URL         string `json:"url,omitempty"`
+	// Language is an ISO 639-1 code: fi, sv, en.
+	Language string `json:"language,omitempty"`
+	// Note says what the knowledge base must not overstate about this document
+	// (for example that its title is descriptive because the source gives none).
+	Note string `json:"note,omitempty"`
+	// Authors are expert names.
+	Authors []string `json:"authors,omitempty"`
+	// Publisher is an organisation name.
+	Publisher string `json:"publisher,omitempty"`
+	// Themes are theme slugs the document discusses.
+	Themes []string `json:"themes,omitempty"`
+}
+
+// Organization is an association, company, university, municipality or authority.
+type Organization struct {
+	Name         string `json:"name"`
+	NameEn       string `json:"nameEn,omitempty"`
+	Abbreviation string `json:"abbreviation,omitempty"`
+	// Kind is ASSOCIATION, CONSULTANCY, UNIVERSITY, MUNICIPALITY, GOVERNMENT or OTHER.
+	Kind string `json:"kind"`
+	// Municipality is the three-digit code of the municipality this organisation is
+	// (for kind MUNICIPALITY) or is based in.
+	Municipality string `json:"municipality,omitempty"`
+	// Sources are keys of the documents the organisation's facts are taken from.
+	Sources []string `json:"sources,omitempty"`
+}
+
+// Expert is a person. Name is unique within a bundle.
+type Expert struct {
+	Name string `json:"name"`
+	// Title is the person's title in Finnish as the latest source gives it.
+	Title   string `json:"title,omitempty"`
+	TitleEn string `json:"titleEn,omitempty"`
+	// Organization is an organisation name.
+	Organization string `json:"organization,omitempty"`
+	// Municipality is a three-digit municipality code.
+	Municipality string `json:"municipality,omitempty"`
+	// Themes are slugs of the themes the person has expertise in (as stated by a source).
+	Themes  []string `json:"themes,omitempty"`
+	Note    string   `json:"note,omitempty"`
+	Sources []string `json:"sources,omitempty"`
+}
+
+// Theme is a development theme or concept. Slug is lower-case ASCII words joined by
+// hyphens; Finnish letters are written without diacritics (ä→a, ö→o, å→a).
+type Theme struct {
+	Slug        string `json:"slug"`
+	Name        string `json:"name"`
+	NameEn      string `json:"nameEn,omitempty"`
+	Description string `json:"description,omitempty"`
+	// Parent is the slug of the broader theme this one is part of.
+	Parent string `json:"parent,omitempty"`
+	// Sources are keys of documents that discuss the theme; they become the theme's
+	// documents.
+	Sources []string `json:"sources,omitempty"`
+}
+
+// Network is a network of municipalities, such as USO.
+type Network struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Organizers are organisation names.
+	Organizers []string `json:"organizers,omitempty"`
+	Sources    []string `json:"sources,omitempty"`
+	Terms      []Term   `json:"terms,omitempty"`
+}
+
+// Term is one term (toimikausi) of a network.
+type Term struct {
+	Number    int `json:"number"`
+	StartYear int `json:"startYear"`
+	// EndYear is omitted when no source states it.
+	EndYear int `json:"endYear,omitempty"`
+	// MunicipalityCount is the number of participating municipalities a source states.
+	MunicipalityCount int    `json:"municipalityCount,omitempty"`
+	Description       string `json:"description,omitempty"`
+	// Municipalities are three-digit codes of the member municipalities a source names.
+	Municipalities []string `json:"municipalities,omitempty"`
+	Themes         []string `json:"themes,omitempty"`
+	Sources        []string `json:"sources,omitempty"`
+}
+
+// Seminar is one event. Its natural key is (Title, Date).
+type Seminar struct {
+	Title string `json:"title"`
+	// Date is YYYY-MM-DD, YYYY-MM or YYYY: only as precise as the source says.
+	Date  string `json:"date"`
+	Venue string `json:"venue,omitempty"`
+	// Network and Term name the network term the seminar belongs to.
+	Network string `json:"network,omitempty"`
+	Term    int    `json:"term,omitempty"`
+	// MunicipalityCount is the number of participating municipalities the source states.
+	MunicipalityCount int `json:"municipalityCount,omitempty"`
+	// AttendeeCount is the number of attendees the source states; AttendeeCountApproximate
+	// is true when the source gives it as an approximation ("nearly one hundred").
+	AttendeeCount            int  `json:"attendeeCount,omitempty"`
+	AttendeeCountApproximate bool `json:"attendeeCountApproximate,omitempty"`
+	// RemoteParticipation is true when the source says people took part remotely,
+	// false when it says nobody did, and omitted when it says nothing.
+	RemoteParticipation *bool  `json:"remoteParticipation,omitempty"`
+	Summary             string `json:"summary,omitempty"`
+	// Organizers are organisation names.
+	Organizers []string `json:"organizers,omitempty"`
+	Themes     []string `json:"themes,omitempty"`
+	// Municipalities are three-digit codes of municipalities the source names in
+	// connection with the event.
+	Municipalities []string  `json:"municipalities,omitempty"`
+	Sources        []string  `json:"sources,omitempty"`
+	Sessions       []Session `json:"sessions,omitempty"`
+	// Outcomes are statements of the seminar not tied to one session.
+	Outcomes []Outcome `json:"outcomes,omitempty"`
+}
+
+// Session is one agenda item of a seminar. Its natural key is (seminar, Position).
+type Session struct {
+	Position int `json:"position"`
+	// Kind is OPENING, PRESENTATION, KEYNOTE, PANEL, WORKSHOP, REVIEW or CLOSING.
+	Kind    string `json:"kind"`
+	Title   string `json:"title"`
+	Summary string `json:"summary,omitempty"`
+	// Questions are the questions a workshop or panel worked on, as the source states them.
+	Questions []string `json:"questions,omitempty"`
+	// Speakers and Moderators are expert names.
+	Speakers   []string  `json:"speakers,omitempty"`
+	Moderators []string  `json:"moderators,omitempty"`
+	Themes     []string  `json:"themes,omitempty"`
+	Sources    []string  `json:"sources,omitempty"`
+	Outcomes   []Outcome `json:"outcomes,omitempty"`
+}
+
+// Outcome is a statement, finding or result. Its natural key is (seminar, Text).
+type Outcome struct {
+	// Kind is INSIGHT, ONGOING_DEVELOPMENT, SUPPORT_NEED, NETWORK_ROLE or RECOMMENDATION.
+	Kind string `json:"kind"`
+	// Text is an English summary.
+	Text string `json:"text"`
+	// Quote is the original (Finnish) wording, when the source has one.
+	Quote string `json:"quote,omitempty"`
+	// Experts are the names of the people the statement is attributed to.
+	Experts        []string `json:"experts,omitempty"`
+	Themes         []string `json:"themes,omitempty"`
+	Municipalities []string `json:"municipalities,omitempty"`
+	// Sources are document keys; every outcome cites at least one.
+	Sources []string `json:"sources"`
+}

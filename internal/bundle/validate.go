@@ -1,0 +1,443 @@
+package bundle
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/teemaverkko/teemaverkko/ent/document"
+	"github.com/teemaverkko/teemaverkko/ent/organization"
+	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/internal/calendar"
+)
+
+// The formats of natural keys, as the ent schema enforces them.
+var (
+	slugFormat       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	municipalityCode = regexp.MustCompile(`^[0-9]{3}$`)
+	languageCode     = regexp.MustCompile(`^[a-z]{2}$`)
+)
+
+// Length limits of natural keys, as the ent schema enforces them.
+const (
+	maxDocumentKey = 160
+	maxThemeSlug   = 120
+)
+
+// The years a network term may start or end in, as the ent schema enforces them.
+const (
+	minYear = 1900
+	maxYear = 2200
+)
+
+// The enum values, taken from the generated ent packages so that they follow the schema.
+var (
+	documentKinds = []string{
+		string(document.KindNEWS_ARTICLE), string(document.KindRESEARCH_REPORT), string(document.KindPRESENTATION),
+		string(document.KindMEMO), string(document.KindWEB_PAGE), string(document.KindOTHER),
+	}
+	organizationKinds = []string{
+		string(organization.KindASSOCIATION), string(organization.KindCONSULTANCY), string(organization.KindUNIVERSITY),
+		string(organization.KindMUNICIPALITY), string(organization.KindGOVERNMENT), string(organization.KindOTHER),
+	}
+	sessionKinds = []string{
+		string(session.KindOPENING), string(session.KindPRESENTATION), string(session.KindKEYNOTE), string(session.KindPANEL),
+		string(session.KindWORKSHOP), string(session.KindREVIEW), string(session.KindCLOSING),
+	}
+	outcomeKinds = []string{
+		string(outcome.KindINSIGHT), string(outcome.KindONGOING_DEVELOPMENT), string(outcome.KindSUPPORT_NEED),
+		string(outcome.KindNETWORK_ROLE), string(outcome.KindRECOMMENDATION),
+	}
+)
+
+// Validate checks the bundle on its own, without a database: required fields, enum
+// values, date, slug, key and code formats, that every outcome cites a source, that
+// session positions are unique within a seminar, and that natural keys (document keys,
+// theme slugs, organisation, expert and network names, term numbers within a network,
+// seminars' title and date, outcome texts within a seminar) are unique within the
+// bundle. A reference to something the bundle does not define is not an error here:
+// Apply resolves it against the database. Validate returns ValidationErrors listing
+// every problem, or nil.
+func (b *Bundle) Validate() error {
+	return b.check().errs.err()
+}
+
+// ref is a reference by natural key, at a JSON path.
+type ref struct {
+	path string
+	key  string
+}
+
+// termRef is a seminar's reference to a network term.
+type termRef struct {
+	path    string // the path of the seminar
+	network string
+	number  int
+}
+
+// references are the natural keys a bundle refers to, with the paths that refer to them.
+type references struct {
+	municipalities []ref
+	organizations  []ref
+	documents      []ref
+	themes         []ref
+	experts        []ref
+	terms          []termRef
+}
+
+// checker validates a bundle and collects its references.
+type checker struct {
+	errs ValidationErrors
+	refs references
+}
+
+// check validates b and collects its references.
+func (b *Bundle) check() *checker {
+	c := &checker{}
+	for i := range b.Documents {
+		c.document(fmt.Sprintf("documents[%d]", i), &b.Documents[i])
+	}
+	for i := range b.Organizations {
+		c.organization(fmt.Sprintf("organizations[%d]", i), &b.Organizations[i])
+	}
+	for i := range b.Experts {
+		c.expert(fmt.Sprintf("experts[%d]", i), &b.Experts[i])
+	}
+	for i := range b.Themes {
+		c.theme(fmt.Sprintf("themes[%d]", i), &b.Themes[i])
+	}
+	c.themeCycles(b.Themes)
+	for i := range b.Networks {
+		c.network(fmt.Sprintf("networks[%d]", i), &b.Networks[i])
+	}
+	for i := range b.Seminars {
+		c.seminar(fmt.Sprintf("seminars[%d]", i), &b.Seminars[i])
+	}
+	c.unique("documents", "key", "document key", len(b.Documents), func(i int) string { return b.Documents[i].Key })
+	c.unique("organizations", "name", "organization name", len(b.Organizations), func(i int) string { return b.Organizations[i].Name })
+	c.unique("experts", "name", "expert name", len(b.Experts), func(i int) string { return b.Experts[i].Name })
+	c.unique("themes", "slug", "theme slug", len(b.Themes), func(i int) string { return b.Themes[i].Slug })
+	c.unique("networks", "name", "network name", len(b.Networks), func(i int) string { return b.Networks[i].Name })
+	c.unique("documents", "url", "document url", len(b.Documents), func(i int) string { return b.Documents[i].URL })
+	c.unique("seminars", "date", "seminar title and date", len(b.Seminars), func(i int) string {
+		s := b.Seminars[i]
+		if t, _, err := calendar.Parse(s.Date); err == nil && s.Title != "" {
+			return s.Title + " @ " + t.Format(calendar.Layout)
+		}
+		return ""
+	})
+	return c
+}
+
+func (c *checker) document(path string, d *Document) {
+	c.slug(path+".key", d.Key, maxDocumentKey, true)
+	c.required(path+".title", d.Title)
+	c.enum(path+".kind", d.Kind, documentKinds)
+	c.date(path+".publishedOn", d.PublishedOn, false)
+	if d.URL != "" {
+		if u, err := url.Parse(d.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			c.errs.add(path+".url", "%q is not an absolute http or https URL", d.URL)
+		}
+	}
+	if d.Language != "" && !languageCode.MatchString(d.Language) {
+		c.errs.add(path+".language", "%q is not a two-letter ISO 639-1 code", d.Language)
+	}
+	c.experts(path+".authors", d.Authors)
+	c.organizationRef(path+".publisher", d.Publisher)
+	c.themes(path+".themes", d.Themes)
+}
+
+func (c *checker) organization(path string, o *Organization) {
+	c.required(path+".name", o.Name)
+	c.enum(path+".kind", o.Kind, organizationKinds)
+	c.municipalityRef(path+".municipality", o.Municipality)
+	c.documents(path+".sources", o.Sources)
+}
+
+func (c *checker) expert(path string, e *Expert) {
+	c.required(path+".name", e.Name)
+	c.organizationRef(path+".organization", e.Organization)
+	c.municipalityRef(path+".municipality", e.Municipality)
+	c.themes(path+".themes", e.Themes)
+	c.documents(path+".sources", e.Sources)
+}
+
+func (c *checker) theme(path string, t *Theme) {
+	c.slug(path+".slug", t.Slug, maxThemeSlug, true)
+	c.required(path+".name", t.Name)
+	if t.Parent != "" {
+		if t.Parent == t.Slug {
+			c.errs.add(path+".parent", "a theme cannot be its own parent")
+		} else if c.slug(path+".parent", t.Parent, maxThemeSlug, false) {
+			c.refs.themes = append(c.refs.themes, ref{path + ".parent", t.Parent})
+		}
+	}
+	c.documents(path+".sources", t.Sources)
+}
+
+// themeCycles reports parent chains within the bundle that lead back to where they began.
+func (c *checker) themeCycles(themes []Theme) {
+	parent := make(map[string]string, len(themes))
+	for _, t := range themes {
+		parent[t.Slug] = t.Parent
+	}
+	for i, t := range themes {
+		seen := map[string]bool{t.Slug: true}
+		for p := t.Parent; p != "" && p != t.Slug; p = parent[p] {
+			if seen[p] {
+				break // a cycle that does not pass through t; reported from its own members
+			}
+			seen[p] = true
+			if parent[p] == t.Slug {
+				c.errs.add(fmt.Sprintf("themes[%d].parent", i), "theme %q is its own ancestor (through %q)", t.Slug, p)
+				break
+			}
+		}
+	}
+}
+
+func (c *checker) network(path string, n *Network) {
+	c.required(path+".name", n.Name)
+	c.organizations(path+".organizers", n.Organizers)
+	c.documents(path+".sources", n.Sources)
+	numbers := map[int]int{}
+	for i := range n.Terms {
+		tp := fmt.Sprintf("%s.terms[%d]", path, i)
+		t := &n.Terms[i]
+		if t.Number < 1 {
+			c.errs.add(tp+".number", "must be 1 or more, got %d", t.Number)
+		} else if j, dup := numbers[t.Number]; dup {
+			c.errs.add(tp+".number", "duplicate term number %d (also %s.terms[%d])", t.Number, path, j)
+		} else {
+			numbers[t.Number] = i
+		}
+		c.year(tp+".startYear", t.StartYear, true)
+		c.year(tp+".endYear", t.EndYear, false)
+		if t.EndYear != 0 && t.StartYear != 0 && t.EndYear < t.StartYear {
+			c.errs.add(tp+".endYear", "ends (%d) before it starts (%d)", t.EndYear, t.StartYear)
+		}
+		c.nonNegative(tp+".municipalityCount", t.MunicipalityCount)
+		c.municipalities(tp+".municipalities", t.Municipalities)
+		c.themes(tp+".themes", t.Themes)
+		c.documents(tp+".sources", t.Sources)
+	}
+}
+
+func (c *checker) seminar(path string, s *Seminar) {
+	c.required(path+".title", s.Title)
+	c.date(path+".date", s.Date, true)
+	switch {
+	case s.Term < 0:
+		c.errs.add(path+".term", "must be 1 or more, got %d", s.Term)
+	case s.Network != "" && s.Term != 0:
+		c.refs.terms = append(c.refs.terms, termRef{path: path, network: s.Network, number: s.Term})
+	case s.Network != "":
+		c.errs.add(path+".term", "a seminar with a network needs the number of its term")
+	case s.Term != 0:
+		c.errs.add(path+".network", "a seminar with a term needs the name of its network")
+	}
+	c.nonNegative(path+".municipalityCount", s.MunicipalityCount)
+	c.nonNegative(path+".attendeeCount", s.AttendeeCount)
+	c.organizations(path+".organizers", s.Organizers)
+	c.themes(path+".themes", s.Themes)
+	c.municipalities(path+".municipalities", s.Municipalities)
+	c.documents(path+".sources", s.Sources)
+
+	positions := map[int]int{}
+	texts := map[string]string{}
+	for i := range s.Sessions {
+		sp := fmt.Sprintf("%s.sessions[%d]", path, i)
+		ss := &s.Sessions[i]
+		if ss.Position < 1 {
+			c.errs.add(sp+".position", "must be 1 or more, got %d", ss.Position)
+		} else if j, dup := positions[ss.Position]; dup {
+			c.errs.add(sp+".position", "duplicate position %d in the seminar (also %s.sessions[%d])", ss.Position, path, j)
+		} else {
+			positions[ss.Position] = i
+		}
+		c.session(sp, ss)
+		for k := range ss.Outcomes {
+			c.outcome(fmt.Sprintf("%s.outcomes[%d]", sp, k), &ss.Outcomes[k], texts)
+		}
+	}
+	for k := range s.Outcomes {
+		c.outcome(fmt.Sprintf("%s.outcomes[%d]", path, k), &s.Outcomes[k], texts)
+	}
+}
+
+func (c *checker) session(path string, s *Session) {
+	c.enum(path+".kind", s.Kind, sessionKinds)
+	c.required(path+".title", s.Title)
+	for i, q := range s.Questions {
+		c.required(fmt.Sprintf("%s.questions[%d]", path, i), q)
+	}
+	c.experts(path+".speakers", s.Speakers)
+	c.experts(path+".moderators", s.Moderators)
+	c.themes(path+".themes", s.Themes)
+	c.documents(path+".sources", s.Sources)
+}
+
+// outcome checks an outcome; texts maps the outcome texts already seen in the seminar to
+// their paths.
+func (c *checker) outcome(path string, o *Outcome, texts map[string]string) {
+	c.enum(path+".kind", o.Kind, outcomeKinds)
+	if c.required(path+".text", o.Text) {
+		if other, dup := texts[o.Text]; dup {
+			c.errs.add(path+".text", "duplicate outcome text in the seminar (also %s)", other)
+		} else {
+			texts[o.Text] = path
+		}
+	}
+	c.experts(path+".experts", o.Experts)
+	c.themes(path+".themes", o.Themes)
+	c.municipalities(path+".municipalities", o.Municipalities)
+	if len(o.Sources) == 0 {
+		c.errs.add(path+".sources", "an outcome must cite at least one source")
+	}
+	c.documents(path+".sources", o.Sources)
+}
+
+// required reports an empty (or blank) value; it returns whether the value is there.
+func (c *checker) required(path, value string) bool {
+	if strings.TrimSpace(value) == "" {
+		c.errs.add(path, "is required")
+		return false
+	}
+	return true
+}
+
+func (c *checker) enum(path, value string, values []string) {
+	if value == "" {
+		c.errs.add(path, "is required (one of %s)", strings.Join(values, ", "))
+	} else if !slices.Contains(values, value) {
+		c.errs.add(path, "%q is not one of %s", value, strings.Join(values, ", "))
+	}
+}
+
+func (c *checker) date(path, value string, required bool) {
+	if value == "" {
+		if required {
+			c.errs.add(path, "is required (YYYY-MM-DD, YYYY-MM or YYYY)")
+		}
+		return
+	}
+	if _, _, err := calendar.Parse(value); err != nil {
+		c.errs.add(path, "%q is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY", value)
+	}
+}
+
+func (c *checker) year(path string, year int, required bool) {
+	switch {
+	case year == 0 && required:
+		c.errs.add(path, "is required")
+	case year != 0 && (year < minYear || year > maxYear):
+		c.errs.add(path, "%d is not a year between %d and %d", year, minYear, maxYear)
+	}
+}
+
+func (c *checker) nonNegative(path string, n int) {
+	if n < 0 {
+		c.errs.add(path, "must not be negative, got %d", n)
+	}
+}
+
+// slug checks a slug-formatted key; it returns whether the key is well-formed.
+func (c *checker) slug(path, value string, maxLen int, required bool) bool {
+	switch {
+	case value == "":
+		if required {
+			c.errs.add(path, "is required")
+		}
+		return false
+	case !slugFormat.MatchString(value):
+		c.errs.add(path, "%q is not lower-case ASCII words joined by hyphens", value)
+		return false
+	case len(value) > maxLen:
+		c.errs.add(path, "is longer than %d characters", maxLen)
+		return false
+	}
+	return true
+}
+
+// unique reports entries whose natural key (non-empty) an earlier entry already has.
+func (c *checker) unique(list, field, what string, n int, key func(int) string) {
+	seen := make(map[string]int, n)
+	for i := range n {
+		k := key(i)
+		if k == "" {
+			continue
+		}
+		if j, dup := seen[k]; dup {
+			c.errs.add(fmt.Sprintf("%s[%d].%s", list, i, field), "duplicate %s %q (also %s[%d])", what, k, list, j)
+			continue
+		}
+		seen[k] = i
+	}
+}
+
+// The reference checkers below check the format of each reference in a list and record
+// the well-formed ones for Apply to resolve.
+
+func (c *checker) documents(path string, keys []string) {
+	for i, k := range keys {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if c.slug(p, k, maxDocumentKey, true) {
+			c.refs.documents = append(c.refs.documents, ref{p, k})
+		}
+	}
+}
+
+func (c *checker) themes(path string, slugs []string) {
+	for i, s := range slugs {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if c.slug(p, s, maxThemeSlug, true) {
+			c.refs.themes = append(c.refs.themes, ref{p, s})
+		}
+	}
+}
+
+func (c *checker) municipalities(path string, codes []string) {
+	for i, code := range codes {
+		c.municipalityRef(fmt.Sprintf("%s[%d]", path, i), code)
+	}
+}
+
+// municipalityRef checks an optional municipality code.
+func (c *checker) municipalityRef(path, code string) {
+	if code == "" {
+		return
+	}
+	if !municipalityCode.MatchString(code) {
+		c.errs.add(path, "%q is not a three-digit municipality code", code)
+		return
+	}
+	c.refs.municipalities = append(c.refs.municipalities, ref{path, code})
+}
+
+func (c *checker) organizations(path string, names []string) {
+	for i, name := range names {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if c.required(p, name) {
+			c.refs.organizations = append(c.refs.organizations, ref{p, name})
+		}
+	}
+}
+
+// organizationRef checks an optional organisation name.
+func (c *checker) organizationRef(path, name string) {
+	if name != "" {
+		c.refs.organizations = append(c.refs.organizations, ref{path, name})
+	}
+}
+
+func (c *checker) experts(path string, names []string) {
+	for i, name := range names {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if c.required(p, name) {
+			c.refs.experts = append(c.refs.experts, ref{p, name})
+		}
+	}
+}

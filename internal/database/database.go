@@ -1,0 +1,102 @@
+// Package database opens Teemaverkko's database: PostgreSQL (through lib/pq) when the
+// URL says postgres://, otherwise embedded SQLite (through modernc.org/sqlite) with
+// foreign keys, WAL and a busy timeout on. It also runs the schema migration.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	// Registers the "postgres" driver.
+	_ "github.com/lib/pq"
+	// Registers the "sqlite" driver.
+	_ "modernc.org/sqlite"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+)
+
+// DB is an open database with the ent driver that talks to it.
+type DB struct {
+	// SQL is the connection pool.
+	SQL *sql.DB
+	// Dialect is dialect.Postgres or dialect.SQLite.
+	Dialect string
+	// Driver is the ent driver over SQL.
+	Driver *entsql.Driver
+}
+
+// IsPostgres reports whether url names a PostgreSQL database.
+func IsPostgres(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// SQLiteDSN returns the modernc.org/sqlite data source name for a database file with
+// foreign keys, WAL journaling and a busy timeout turned on.
+func SQLiteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens the database that databaseURL names: a postgres:// URL, or else a SQLite
+// file path (created with its directory when missing).
+func Open(ctx context.Context, databaseURL string) (*DB, error) {
+	var (
+		db  *sql.DB
+		dia string
+		err error
+	)
+	if IsPostgres(databaseURL) {
+		dia = dialect.Postgres
+		db, err = sql.Open("postgres", databaseURL)
+	} else {
+		dia = dialect.SQLite
+		path := strings.TrimPrefix(databaseURL, "sqlite://")
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create database directory: %w", err)
+			}
+		}
+		db, err = sql.Open("sqlite", SQLiteDSN(path))
+		if err == nil {
+			// One writer at a time is what SQLite allows; readers share WAL snapshots.
+			db.SetMaxOpenConns(8)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dia, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dia, err)
+	}
+	return &DB{SQL: db, Dialect: dia, Driver: entsql.OpenDB(dia, db)}, nil
+}
+
+// Client returns an ent client over the database, with extra options (for example a
+// statement-counting driver in tests).
+func (d *DB) Client(opts ...ent.Option) *ent.Client {
+	return ent.NewClient(append([]ent.Option{ent.Driver(d.Driver)}, opts...)...)
+}
+
+// Migrate brings the database schema up to date with the ent schema.
+func Migrate(ctx context.Context, client *ent.Client) error {
+	if err := client.Schema.Create(ctx); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connection pool.
+func (d *DB) Close() error { return d.SQL.Close() }

@@ -1,0 +1,135 @@
+// Package testdb gives tests fresh, migrated databases: a SQLite file per test, and a
+// fresh PostgreSQL database per test when TEST_DATABASE_URL names a server. When CI=true
+// and TEST_DATABASE_URL is not set, PostgreSQL tests fail instead of being skipped.
+package testdb
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+)
+
+// Dialects are the names of the databases tests run against.
+var Dialects = []string{"sqlite", "postgres"}
+
+// Each runs fn once per database, as subtests named "sqlite" and "postgres", each with a
+// fresh, migrated database.
+func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(d, func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// Open returns a fresh, migrated database of the given dialect ("sqlite" or "postgres"),
+// closed and dropped when the test ends.
+func Open(t testing.TB, dialect string) *database.DB {
+	t.Helper()
+	ctx := context.Background()
+	var dsn string
+	switch dialect {
+	case "sqlite":
+		dsn = filepath.Join(t.TempDir(), "test.db")
+	case "postgres":
+		dsn = freshPostgres(t)
+	default:
+		t.Fatalf("unknown dialect %q", dialect)
+	}
+	db, err := database.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dialect, err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if err := database.Migrate(ctx, db.Client()); err != nil {
+		t.Fatalf("migrate %s: %v", dialect, err)
+	}
+	return db
+}
+
+// Client returns an ent client over a fresh database of the dialect.
+func Client(t testing.TB, dialect string, opts ...ent.Option) *ent.Client {
+	t.Helper()
+	return Open(t, dialect).Client(opts...)
+}
+
+// LocalPostgres is the server tests use when TEST_DATABASE_URL is not set and one
+// answers there.
+const LocalPostgres = "postgres://127.0.0.1:5432/postgres?sslmode=disable&connect_timeout=2"
+
+var (
+	localOnce sync.Once
+	localOK   bool
+)
+
+// PostgresURL returns the URL of the PostgreSQL server for tests: TEST_DATABASE_URL, or
+// a local server on the default port when one answers. Without one the test is skipped,
+// except under CI=true, where it fails: CI must test PostgreSQL. TEST_DATABASE_URL=skip
+// skips PostgreSQL on purpose.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("TEST_DATABASE_URL")
+	if u == "skip" {
+		t.Skip("TEST_DATABASE_URL=skip: skipping PostgreSQL")
+	}
+	if u != "" {
+		return u
+	}
+	localOnce.Do(func() {
+		db, err := sql.Open("postgres", LocalPostgres)
+		if err == nil {
+			localOK = db.Ping() == nil
+			_ = db.Close()
+		}
+	})
+	if localOK {
+		return LocalPostgres
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no PostgreSQL: TEST_DATABASE_URL is not set and none answers on 127.0.0.1:5432; CI must test PostgreSQL")
+	}
+	t.Skip("no PostgreSQL (set TEST_DATABASE_URL); skipping")
+	return ""
+}
+
+// freshPostgres creates a new database on the test server and returns its URL; the
+// database is dropped when the test ends.
+func freshPostgres(t testing.TB) string {
+	t.Helper()
+	base := PostgresURL(t)
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "tvtest_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("postgres", base)
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse TEST_DATABASE_URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}

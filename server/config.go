@@ -1,0 +1,93 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
+)
+
+// config is every setting of the server, from flags with environment fallbacks.
+type config struct {
+	port            int
+	databaseURL     string
+	seed            bool
+	limits          pagelimit.Limits
+	corsOrigins     []string
+	logFormat       string
+	shutdownTimeout time.Duration
+}
+
+// parseConfig reads the flags of args, each defaulting to its environment variable.
+func parseConfig(args []string, getenv func(string) string) (config, error) {
+	var c config
+	var envErrs []string
+	envInt := func(getenv func(string) string, key string, def int) int {
+		v := getenv(key)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			envErrs = append(envErrs, fmt.Sprintf("%s must be a whole number, got %q", key, v))
+			return def
+		}
+		return n
+	}
+	envBool := func(getenv func(string) string, key string, def bool) bool {
+		v := getenv(key)
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			envErrs = append(envErrs, fmt.Sprintf("%s must be true or false, got %q", key, v))
+			return def
+		}
+		return b
+	}
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.IntVar(&c.port, "port", envInt(getenv, "PORT", 8080), "HTTP port (env PORT)")
+	fs.StringVar(&c.databaseURL, "database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"),
+		"postgres://… URL, or the path of the embedded SQLite database file (env DATABASE_URL)")
+	fs.BoolVar(&c.seed, "seed", envBool(getenv, "SEED", true), "load reference data and seed knowledge at start (env SEED)")
+	fs.IntVar(&c.limits.Default, "default-page-size", envInt(getenv, "DEFAULT_PAGE_SIZE", 20),
+		"page size of a connection asked for without first/last (env DEFAULT_PAGE_SIZE)")
+	fs.IntVar(&c.limits.Max, "max-page-size", envInt(getenv, "MAX_PAGE_SIZE", 100),
+		"largest first/last accepted (env MAX_PAGE_SIZE)")
+	origins := fs.String("cors-origins", envString(getenv, "CORS_ORIGINS", "*"),
+		"comma-separated origins allowed to call the API from a browser, or * (env CORS_ORIGINS)")
+	fs.StringVar(&c.logFormat, "log-format", envString(getenv, "LOG_FORMAT", "text"), "text or json (env LOG_FORMAT)")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if len(envErrs) > 0 {
+		return c, fmt.Errorf("environment: %s", strings.Join(envErrs, "; "))
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.corsOrigins = append(c.corsOrigins, o)
+		}
+	}
+	if c.port < 1 || c.port > 65535 {
+		return c, fmt.Errorf("port must be between 1 and 65535, got %d", c.port)
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, fmt.Errorf("log format must be text or json, got %q", c.logFormat)
+	}
+	if err := c.limits.Validate(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func envString(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,95 @@
+// Command server runs Teemaverkko: a GraphQL API over the knowledge base of municipal
+// development themes, with GraphiQL at /. It uses an embedded SQLite database by default
+// and PostgreSQL when DATABASE_URL is a postgres:// URL; on start it migrates the schema
+// and loads the reference data and the seed knowledge (idempotently).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/seed"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the server and serves until ctx ends or SIGINT/SIGTERM arrives.
+func run(ctx context.Context, args []string, getenv func(string) string, logOut *os.File) error {
+	cfg, err := parseConfig(args, getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg.logFormat, logOut)
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	db, err := database.Open(ctx, cfg.databaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	client := db.Client()
+	if err := database.Migrate(ctx, client); err != nil {
+		return err
+	}
+	if cfg.seed {
+		start := time.Now()
+		if err := seed.Run(ctx, client, logger); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		logger.Info("seed knowledge loaded", "duration", time.Since(start).Round(time.Millisecond))
+	}
+
+	srv := &http.Server{
+		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.port)),
+		Handler:           routes(client, db.SQL.PingContext, cfg, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	logger.Info("serving", "database", db.Dialect,
+		"playground", fmt.Sprintf("http://localhost:%d/", cfg.port),
+		"graphql", fmt.Sprintf("http://localhost:%d/graphql", cfg.port))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func newLogger(format string, out *os.File) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(out, nil))
+	}
+	return slog.New(slog.NewTextHandler(out, nil))
+}
