@@ -1,0 +1,60 @@
+package database_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
+)
+
+// TestDatesSurviveSessionTimeZones checks that a calendar date written from one
+// PostgreSQL session reads back as the same day in a session of another time zone.
+func TestDatesSurviveSessionTimeZones(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t, "postgres")
+	db.Client().Seminar.Create().SetTitle("Seminaari").SetDate(time.Date(2017, 3, 14, 0, 0, 0, 0, time.UTC)).SaveX(ctx)
+	var name string
+	if err := db.SQL.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(testdb.PostgresURL(t))
+	u.Path = "/" + name
+	q := u.Query()
+	q.Set("timezone", "America/New_York")
+	u.RawQuery = q.Encode()
+	other, err := database.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	s := other.Client().Seminar.Query().FirstX(ctx)
+	if got := calendar.Format(s.Date, calendar.Day); got != "2017-03-14" {
+		t.Errorf("date read in New York = %s (%v), want 2017-03-14", got, s.Date)
+	}
+}
+
+// TestOpenSQLite checks that the embedded database is created with its folder and has
+// foreign keys on.
+func TestOpenSQLite(t *testing.T) {
+	ctx := context.Background()
+	db, err := database.Open(ctx, t.TempDir()+"/nested/dir/kb.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var fk int
+	if err := db.SQL.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign_keys = %d (%v), want 1", fk, err)
+	}
+	var mode string
+	if err := db.SQL.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q (%v), want wal", mode, err)
+	}
+	if db.Dialect != "sqlite3" {
+		t.Errorf("dialect = %q", db.Dialect)
+	}
+}

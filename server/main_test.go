@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		ok   bool
+		port int
+	}{
+		{"defaults", nil, nil, true, 8080},
+		{"PORT", nil, map[string]string{"PORT": "9090"}, true, 9090},
+		{"flag beats env", []string{"-port", "7070"}, map[string]string{"PORT": "9090"}, true, 7070},
+		{"bad PORT", nil, map[string]string{"PORT": "eighty"}, false, 0},
+		{"port out of range", []string{"-port", "70000"}, nil, false, 0},
+		{"default above max", nil, map[string]string{"DEFAULT_PAGE_SIZE": "500"}, false, 0},
+		{"bad SEED", nil, map[string]string{"SEED": "perhaps"}, false, 0},
+		{"bad log format", []string{"-log-format", "xml"}, nil, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseConfig(tc.args, func(k string) string { return tc.env[k] })
+			if (err == nil) != tc.ok {
+				t.Fatalf("err = %v, want ok %v", err, tc.ok)
+			}
+			if tc.ok && c.port != tc.port {
+				t.Errorf("port = %d, want %d", c.port, tc.port)
+			}
+			if tc.ok && c.databaseURL != "data/teemaverkko.db" {
+				t.Errorf("database URL = %q, want the SQLite default", c.databaseURL)
+			}
+		})
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestServerRunsAndRestarts starts the server as a user does (embedded SQLite, seeding
+// on), checks its endpoints, shuts it down gracefully, and starts it again on the same
+// database: the restart neither fails nor duplicates anything.
+func TestServerRunsAndRestarts(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "data", "kb.db")
+	logs, err := os.CreateTemp(t.TempDir(), "log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 1; round <= 2; round++ {
+		port := freePort(t)
+		base := "http://127.0.0.1:" + strconv.Itoa(port)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, []string{"-port", strconv.Itoa(port), "-database-url", dbPath}, func(string) string { return "" }, logs)
+		}()
+		ready := false
+		for i := 0; i < 200 && !ready; i++ {
+			if res, err := http.Get(base + "/healthz"); err == nil {
+				res.Body.Close()
+				ready = res.StatusCode == http.StatusOK
+			}
+			if !ready {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		if !ready {
+			cancel()
+			t.Fatalf("round %d: server did not become healthy: %v", round, <-done)
+		}
+		if code, body := get(t, base+"/readyz"); code != http.StatusOK {
+			t.Errorf("readyz = %d %s", code, body)
+		}
+		if code, body := get(t, base+"/"); code != http.StatusOK || !strings.Contains(body, "graphiql") || !strings.Contains(body, "KickoffSeminar") {
+			t.Errorf("playground = %d, want GraphiQL with the example queries", code)
+		}
+		code, body := get(t, base+"/graphql?query="+strings.ReplaceAll("{ municipalities { totalCount } seminars { totalCount } }", " ", "%20"))
+		if code != http.StatusOK || !strings.Contains(body, `"municipalities":{"totalCount":320}`) || !strings.Contains(body, `"seminars":{"totalCount":1}`) {
+			t.Errorf("round %d: GET /graphql = %d %s", round, code, body)
+		}
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("round %d: run returned %v, want a clean shutdown", round, err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("round %d: no shutdown", round)
+		}
+	}
+}
