@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -37,6 +38,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// Appearance is the client for interacting with the Appearance builders.
+	Appearance *AppearanceClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
 	// Expert is the client for interacting with the Expert builders.
@@ -72,6 +75,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.Appearance = NewAppearanceClient(c.config)
 	c.Document = NewDocumentClient(c.config)
 	c.Expert = NewExpertClient(c.config)
 	c.Municipality = NewMunicipalityClient(c.config)
@@ -176,6 +180,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                ctx,
 		config:             cfg,
+		Appearance:         NewAppearanceClient(cfg),
 		Document:           NewDocumentClient(cfg),
 		Expert:             NewExpertClient(cfg),
 		Municipality:       NewMunicipalityClient(cfg),
@@ -207,6 +212,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                ctx,
 		config:             cfg,
+		Appearance:         NewAppearanceClient(cfg),
 		Document:           NewDocumentClient(cfg),
 		Expert:             NewExpertClient(cfg),
 		Municipality:       NewMunicipalityClient(cfg),
@@ -225,7 +231,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Document.
+//		Appearance.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -248,9 +254,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Document, c.Expert, c.Municipality, c.MunicipalityPeriod, c.Network,
-		c.NetworkTerm, c.Organization, c.Outcome, c.Region, c.Seminar, c.Session,
-		c.Theme,
+		c.Appearance, c.Document, c.Expert, c.Municipality, c.MunicipalityPeriod,
+		c.Network, c.NetworkTerm, c.Organization, c.Outcome, c.Region, c.Seminar,
+		c.Session, c.Theme,
 	} {
 		n.Use(hooks...)
 	}
@@ -260,9 +266,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Document, c.Expert, c.Municipality, c.MunicipalityPeriod, c.Network,
-		c.NetworkTerm, c.Organization, c.Outcome, c.Region, c.Seminar, c.Session,
-		c.Theme,
+		c.Appearance, c.Document, c.Expert, c.Municipality, c.MunicipalityPeriod,
+		c.Network, c.NetworkTerm, c.Organization, c.Outcome, c.Region, c.Seminar,
+		c.Session, c.Theme,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -271,6 +277,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AppearanceMutation:
+		return c.Appearance.mutate(ctx, m)
 	case *DocumentMutation:
 		return c.Document.mutate(ctx, m)
 	case *ExpertMutation:
@@ -297,6 +305,203 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Theme.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AppearanceClient is a client for the Appearance schema.
+type AppearanceClient struct {
+	config
+}
+
+// NewAppearanceClient returns a client for the Appearance from the given config.
+func NewAppearanceClient(c config) *AppearanceClient {
+	return &AppearanceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `appearance.Hooks(f(g(h())))`.
+func (c *AppearanceClient) Use(hooks ...Hook) {
+	c.hooks.Appearance = append(c.hooks.Appearance, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `appearance.Intercept(f(g(h())))`.
+func (c *AppearanceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Appearance = append(c.inters.Appearance, interceptors...)
+}
+
+// Create returns a builder for creating a Appearance entity.
+func (c *AppearanceClient) Create() *AppearanceCreate {
+	mutation := newAppearanceMutation(c.config, OpCreate)
+	return &AppearanceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Appearance entities.
+func (c *AppearanceClient) CreateBulk(builders ...*AppearanceCreate) *AppearanceCreateBulk {
+	return &AppearanceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AppearanceClient) MapCreateBulk(slice any, setFunc func(*AppearanceCreate, int)) *AppearanceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AppearanceCreateBulk{err: fmt.Errorf("calling to AppearanceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AppearanceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AppearanceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Appearance.
+func (c *AppearanceClient) Update() *AppearanceUpdate {
+	mutation := newAppearanceMutation(c.config, OpUpdate)
+	return &AppearanceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AppearanceClient) UpdateOne(_m *Appearance) *AppearanceUpdateOne {
+	mutation := newAppearanceMutation(c.config, OpUpdateOne, withAppearance(_m))
+	return &AppearanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AppearanceClient) UpdateOneID(id pulid.ID) *AppearanceUpdateOne {
+	mutation := newAppearanceMutation(c.config, OpUpdateOne, withAppearanceID(id))
+	return &AppearanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Appearance.
+func (c *AppearanceClient) Delete() *AppearanceDelete {
+	mutation := newAppearanceMutation(c.config, OpDelete)
+	return &AppearanceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AppearanceClient) DeleteOne(_m *Appearance) *AppearanceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AppearanceClient) DeleteOneID(id pulid.ID) *AppearanceDeleteOne {
+	builder := c.Delete().Where(appearance.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AppearanceDeleteOne{builder}
+}
+
+// Query returns a query builder for Appearance.
+func (c *AppearanceClient) Query() *AppearanceQuery {
+	return &AppearanceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAppearance},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Appearance entity by its id.
+func (c *AppearanceClient) Get(ctx context.Context, id pulid.ID) (*Appearance, error) {
+	return c.Query().Where(appearance.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AppearanceClient) GetX(ctx context.Context, id pulid.ID) *Appearance {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryExpert queries the expert edge of a Appearance.
+func (c *AppearanceClient) QueryExpert(_m *Appearance) *ExpertQuery {
+	query := (&ExpertClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appearance.Table, appearance.FieldID, id),
+			sqlgraph.To(expert.Table, expert.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, appearance.ExpertTable, appearance.ExpertColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganization queries the organization edge of a Appearance.
+func (c *AppearanceClient) QueryOrganization(_m *Appearance) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appearance.Table, appearance.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, appearance.OrganizationTable, appearance.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySession queries the session edge of a Appearance.
+func (c *AppearanceClient) QuerySession(_m *Appearance) *SessionQuery {
+	query := (&SessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appearance.Table, appearance.FieldID, id),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, appearance.SessionTable, appearance.SessionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDocument queries the document edge of a Appearance.
+func (c *AppearanceClient) QueryDocument(_m *Appearance) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(appearance.Table, appearance.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, appearance.DocumentTable, appearance.DocumentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AppearanceClient) Hooks() []Hook {
+	return c.hooks.Appearance
+}
+
+// Interceptors returns the client interceptors.
+func (c *AppearanceClient) Interceptors() []Interceptor {
+	return c.inters.Appearance
+}
+
+func (c *AppearanceClient) mutate(ctx context.Context, m *AppearanceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AppearanceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AppearanceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AppearanceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AppearanceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Appearance mutation op: %q", m.Op())
 	}
 }
 
@@ -449,6 +654,22 @@ func (c *DocumentClient) QueryThemes(_m *Document) *ThemeQuery {
 			sqlgraph.From(document.Table, document.FieldID, id),
 			sqlgraph.To(theme.Table, theme.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, document.ThemesTable, document.ThemesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppearances queries the appearances edge of a Document.
+func (c *DocumentClient) QueryAppearances(_m *Document) *AppearanceQuery {
+	query := (&AppearanceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(appearance.Table, appearance.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, document.AppearancesTable, document.AppearancesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -806,6 +1027,22 @@ func (c *ExpertClient) QueryThemes(_m *Expert) *ThemeQuery {
 			sqlgraph.From(expert.Table, expert.FieldID, id),
 			sqlgraph.To(theme.Table, theme.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, expert.ThemesTable, expert.ThemesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAppearances queries the appearances edge of a Expert.
+func (c *ExpertClient) QueryAppearances(_m *Expert) *AppearanceQuery {
+	query := (&AppearanceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(expert.Table, expert.FieldID, id),
+			sqlgraph.To(appearance.Table, appearance.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, expert.AppearancesTable, expert.AppearancesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1846,6 +2083,22 @@ func (c *OrganizationClient) QueryPublications(_m *Organization) *DocumentQuery 
 	return query
 }
 
+// QueryAppearances queries the appearances edge of a Organization.
+func (c *OrganizationClient) QueryAppearances(_m *Organization) *AppearanceQuery {
+	query := (&AppearanceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(appearance.Table, appearance.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.AppearancesTable, organization.AppearancesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySources queries the sources edge of a Organization.
 func (c *OrganizationClient) QuerySources(_m *Organization) *DocumentQuery {
 	query := (&DocumentClient{config: c.config}).Query()
@@ -2714,6 +2967,22 @@ func (c *SessionClient) QueryOutcomes(_m *Session) *OutcomeQuery {
 	return query
 }
 
+// QueryAppearances queries the appearances edge of a Session.
+func (c *SessionClient) QueryAppearances(_m *Session) *AppearanceQuery {
+	query := (&AppearanceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(session.Table, session.FieldID, id),
+			sqlgraph.To(appearance.Table, appearance.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, session.AppearancesTable, session.AppearancesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySources queries the sources edge of a Session.
 func (c *SessionClient) QuerySources(_m *Session) *DocumentQuery {
 	query := (&DocumentClient{config: c.config}).Query()
@@ -3019,12 +3288,13 @@ func (c *ThemeClient) mutate(ctx context.Context, m *ThemeMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Document, Expert, Municipality, MunicipalityPeriod, Network, NetworkTerm,
-		Organization, Outcome, Region, Seminar, Session, Theme []ent.Hook
+		Appearance, Document, Expert, Municipality, MunicipalityPeriod, Network,
+		NetworkTerm, Organization, Outcome, Region, Seminar, Session, Theme []ent.Hook
 	}
 	inters struct {
-		Document, Expert, Municipality, MunicipalityPeriod, Network, NetworkTerm,
-		Organization, Outcome, Region, Seminar, Session, Theme []ent.Interceptor
+		Appearance, Document, Expert, Municipality, MunicipalityPeriod, Network,
+		NetworkTerm, Organization, Outcome, Region, Seminar, Session,
+		Theme []ent.Interceptor
 	}
 )
 

@@ -53,6 +53,8 @@ type DocumentEdges struct {
 	Publisher *Organization `json:"publisher,omitempty"`
 	// Themes the document discusses.
 	Themes []*Theme `json:"themes,omitempty"`
+	// The authors' appearances, with the titles the document gives them.
+	Appearances []*Appearance `json:"appearances,omitempty"`
 	// Seminars whose facts this document is a source of.
 	CitedBySeminars []*Seminar `json:"cited_by_seminars,omitempty"`
 	// Sessions whose facts this document is a source of.
@@ -69,12 +71,13 @@ type DocumentEdges struct {
 	CitedByOrganizations []*Organization `json:"cited_by_organizations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
-	totalCount [10]map[string]int
+	totalCount [11]map[string]int
 
 	namedAuthors              map[string][]*Expert
 	namedThemes               map[string][]*Theme
+	namedAppearances          map[string][]*Appearance
 	namedCitedBySeminars      map[string][]*Seminar
 	namedCitedBySessions      map[string][]*Session
 	namedCitedByOutcomes      map[string][]*Outcome
@@ -113,10 +116,19 @@ func (e DocumentEdges) ThemesOrErr() ([]*Theme, error) {
 	return nil, &NotLoadedError{edge: "themes"}
 }
 
+// AppearancesOrErr returns the Appearances value or an error if the edge
+// was not loaded in eager-loading.
+func (e DocumentEdges) AppearancesOrErr() ([]*Appearance, error) {
+	if e.loadedTypes[3] {
+		return e.Appearances, nil
+	}
+	return nil, &NotLoadedError{edge: "appearances"}
+}
+
 // CitedBySeminarsOrErr returns the CitedBySeminars value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedBySeminarsOrErr() ([]*Seminar, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.CitedBySeminars, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_seminars"}
@@ -125,7 +137,7 @@ func (e DocumentEdges) CitedBySeminarsOrErr() ([]*Seminar, error) {
 // CitedBySessionsOrErr returns the CitedBySessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedBySessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.CitedBySessions, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_sessions"}
@@ -134,7 +146,7 @@ func (e DocumentEdges) CitedBySessionsOrErr() ([]*Session, error) {
 // CitedByOutcomesOrErr returns the CitedByOutcomes value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByOutcomesOrErr() ([]*Outcome, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.CitedByOutcomes, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_outcomes"}
@@ -143,7 +155,7 @@ func (e DocumentEdges) CitedByOutcomesOrErr() ([]*Outcome, error) {
 // CitedByExpertsOrErr returns the CitedByExperts value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByExpertsOrErr() ([]*Expert, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.CitedByExperts, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_experts"}
@@ -152,7 +164,7 @@ func (e DocumentEdges) CitedByExpertsOrErr() ([]*Expert, error) {
 // CitedByNetworksOrErr returns the CitedByNetworks value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByNetworksOrErr() ([]*Network, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.CitedByNetworks, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_networks"}
@@ -161,7 +173,7 @@ func (e DocumentEdges) CitedByNetworksOrErr() ([]*Network, error) {
 // CitedByTermsOrErr returns the CitedByTerms value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByTermsOrErr() ([]*NetworkTerm, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.CitedByTerms, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_terms"}
@@ -170,7 +182,7 @@ func (e DocumentEdges) CitedByTermsOrErr() ([]*NetworkTerm, error) {
 // CitedByOrganizationsOrErr returns the CitedByOrganizations value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByOrganizationsOrErr() ([]*Organization, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.CitedByOrganizations, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_organizations"}
@@ -296,6 +308,11 @@ func (_m *Document) QueryPublisher() *OrganizationQuery {
 // QueryThemes queries the "themes" edge of the Document entity.
 func (_m *Document) QueryThemes() *ThemeQuery {
 	return NewDocumentClient(_m.config).QueryThemes(_m)
+}
+
+// QueryAppearances queries the "appearances" edge of the Document entity.
+func (_m *Document) QueryAppearances() *AppearanceQuery {
+	return NewDocumentClient(_m.config).QueryAppearances(_m)
 }
 
 // QueryCitedBySeminars queries the "cited_by_seminars" edge of the Document entity.
@@ -443,6 +460,30 @@ func (_m *Document) appendNamedThemes(name string, edges ...*Theme) {
 		_m.Edges.namedThemes[name] = []*Theme{}
 	} else {
 		_m.Edges.namedThemes[name] = append(_m.Edges.namedThemes[name], edges...)
+	}
+}
+
+// NamedAppearances returns the Appearances named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Document) NamedAppearances(name string) ([]*Appearance, error) {
+	if _m.Edges.namedAppearances == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAppearances[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Document) appendNamedAppearances(name string, edges ...*Appearance) {
+	if _m.Edges.namedAppearances == nil {
+		_m.Edges.namedAppearances = make(map[string][]*Appearance)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAppearances[name] = []*Appearance{}
+	} else {
+		_m.Edges.namedAppearances[name] = append(_m.Edges.namedAppearances[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/network"
@@ -182,6 +183,21 @@ func (_c *DocumentCreate) AddThemes(v ...*Theme) *DocumentCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddThemeIDs(ids...)
+}
+
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_c *DocumentCreate) AddAppearanceIDs(ids ...pulid.ID) *DocumentCreate {
+	_c.mutation.AddAppearanceIDs(ids...)
+	return _c
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_c *DocumentCreate) AddAppearances(v ...*Appearance) *DocumentCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAppearanceIDs(ids...)
 }
 
 // AddCitedBySeminarIDs adds the "cited_by_seminars" edge to the Seminar entity by IDs.
@@ -481,6 +497,22 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(theme.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.AppearancesTable,
+			Columns: []string{document.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

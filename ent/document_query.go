@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/network"
@@ -36,6 +37,7 @@ type DocumentQuery struct {
 	withAuthors                   *ExpertQuery
 	withPublisher                 *OrganizationQuery
 	withThemes                    *ThemeQuery
+	withAppearances               *AppearanceQuery
 	withCitedBySeminars           *SeminarQuery
 	withCitedBySessions           *SessionQuery
 	withCitedByOutcomes           *OutcomeQuery
@@ -47,6 +49,7 @@ type DocumentQuery struct {
 	modifiers                     []func(*sql.Selector)
 	withNamedAuthors              map[string]*ExpertQuery
 	withNamedThemes               map[string]*ThemeQuery
+	withNamedAppearances          map[string]*AppearanceQuery
 	withNamedCitedBySeminars      map[string]*SeminarQuery
 	withNamedCitedBySessions      map[string]*SessionQuery
 	withNamedCitedByOutcomes      map[string]*OutcomeQuery
@@ -149,6 +152,28 @@ func (_q *DocumentQuery) QueryThemes() *ThemeQuery {
 			sqlgraph.From(document.Table, document.FieldID, selector),
 			sqlgraph.To(theme.Table, theme.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, document.ThemesTable, document.ThemesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAppearances chains the current query on the "appearances" edge.
+func (_q *DocumentQuery) QueryAppearances() *AppearanceQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, selector),
+			sqlgraph.To(appearance.Table, appearance.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, document.AppearancesTable, document.AppearancesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -505,6 +530,7 @@ func (_q *DocumentQuery) Clone() *DocumentQuery {
 		withAuthors:              _q.withAuthors.Clone(),
 		withPublisher:            _q.withPublisher.Clone(),
 		withThemes:               _q.withThemes.Clone(),
+		withAppearances:          _q.withAppearances.Clone(),
 		withCitedBySeminars:      _q.withCitedBySeminars.Clone(),
 		withCitedBySessions:      _q.withCitedBySessions.Clone(),
 		withCitedByOutcomes:      _q.withCitedByOutcomes.Clone(),
@@ -549,6 +575,17 @@ func (_q *DocumentQuery) WithThemes(opts ...func(*ThemeQuery)) *DocumentQuery {
 		opt(query)
 	}
 	_q.withThemes = query
+	return _q
+}
+
+// WithAppearances tells the query-builder to eager-load the nodes that are connected to
+// the "appearances" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DocumentQuery) WithAppearances(opts ...func(*AppearanceQuery)) *DocumentQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAppearances = query
 	return _q
 }
 
@@ -707,10 +744,11 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	var (
 		nodes       = []*Document{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [11]bool{
 			_q.withAuthors != nil,
 			_q.withPublisher != nil,
 			_q.withThemes != nil,
+			_q.withAppearances != nil,
 			_q.withCitedBySeminars != nil,
 			_q.withCitedBySessions != nil,
 			_q.withCitedByOutcomes != nil,
@@ -758,6 +796,13 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 		if err := _q.loadThemes(ctx, query, nodes,
 			func(n *Document) { n.Edges.Themes = []*Theme{} },
 			func(n *Document, e *Theme) { n.Edges.Themes = append(n.Edges.Themes, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAppearances; query != nil {
+		if err := _q.loadAppearances(ctx, query, nodes,
+			func(n *Document) { n.Edges.Appearances = []*Appearance{} },
+			func(n *Document, e *Appearance) { n.Edges.Appearances = append(n.Edges.Appearances, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -823,6 +868,13 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 		if err := _q.loadThemes(ctx, query, nodes,
 			func(n *Document) { n.appendNamedThemes(name) },
 			func(n *Document, e *Theme) { n.appendNamedThemes(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAppearances {
+		if err := _q.loadAppearances(ctx, query, nodes,
+			func(n *Document) { n.appendNamedAppearances(name) },
+			func(n *Document, e *Appearance) { n.appendNamedAppearances(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1034,6 +1086,39 @@ func (_q *DocumentQuery) loadThemes(ctx context.Context, query *ThemeQuery, node
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *DocumentQuery) loadAppearances(ctx context.Context, query *AppearanceQuery, nodes []*Document, init func(*Document), assign func(*Document, *Appearance)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*Document)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(appearance.FieldDocumentID)
+	}
+	query.Where(predicate.Appearance(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(document.AppearancesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DocumentID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "document_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "document_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -1612,6 +1697,20 @@ func (_q *DocumentQuery) WithNamedThemes(name string, opts ...func(*ThemeQuery))
 		_q.withNamedThemes = make(map[string]*ThemeQuery)
 	}
 	_q.withNamedThemes[name] = query
+	return _q
+}
+
+// WithNamedAppearances tells the query-builder to eager-load the nodes that are connected to the "appearances"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DocumentQuery) WithNamedAppearances(name string, opts ...func(*AppearanceQuery)) *DocumentQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAppearances == nil {
+		_q.withNamedAppearances = make(map[string]*AppearanceQuery)
+	}
+	_q.withNamedAppearances[name] = query
 	return _q
 }
 

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/network"
@@ -236,6 +237,21 @@ func (_u *DocumentUpdate) AddThemes(v ...*Theme) *DocumentUpdate {
 	return _u.AddThemeIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_u *DocumentUpdate) AddAppearanceIDs(ids ...pulid.ID) *DocumentUpdate {
+	_u.mutation.AddAppearanceIDs(ids...)
+	return _u
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_u *DocumentUpdate) AddAppearances(v ...*Appearance) *DocumentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAppearanceIDs(ids...)
+}
+
 // AddCitedBySeminarIDs adds the "cited_by_seminars" edge to the Seminar entity by IDs.
 func (_u *DocumentUpdate) AddCitedBySeminarIDs(ids ...pulid.ID) *DocumentUpdate {
 	_u.mutation.AddCitedBySeminarIDs(ids...)
@@ -392,6 +408,27 @@ func (_u *DocumentUpdate) RemoveThemes(v ...*Theme) *DocumentUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveThemeIDs(ids...)
+}
+
+// ClearAppearances clears all "appearances" edges to the Appearance entity.
+func (_u *DocumentUpdate) ClearAppearances() *DocumentUpdate {
+	_u.mutation.ClearAppearances()
+	return _u
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to Appearance entities by IDs.
+func (_u *DocumentUpdate) RemoveAppearanceIDs(ids ...pulid.ID) *DocumentUpdate {
+	_u.mutation.RemoveAppearanceIDs(ids...)
+	return _u
+}
+
+// RemoveAppearances removes "appearances" edges to Appearance entities.
+func (_u *DocumentUpdate) RemoveAppearances(v ...*Appearance) *DocumentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAppearanceIDs(ids...)
 }
 
 // ClearCitedBySeminars clears all "cited_by_seminars" edges to the Seminar entity.
@@ -767,6 +804,51 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(theme.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.AppearancesTable,
+			Columns: []string{document.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAppearancesIDs(); len(nodes) > 0 && !_u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.AppearancesTable,
+			Columns: []string{document.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.AppearancesTable,
+			Columns: []string{document.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1308,6 +1390,21 @@ func (_u *DocumentUpdateOne) AddThemes(v ...*Theme) *DocumentUpdateOne {
 	return _u.AddThemeIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_u *DocumentUpdateOne) AddAppearanceIDs(ids ...pulid.ID) *DocumentUpdateOne {
+	_u.mutation.AddAppearanceIDs(ids...)
+	return _u
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_u *DocumentUpdateOne) AddAppearances(v ...*Appearance) *DocumentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAppearanceIDs(ids...)
+}
+
 // AddCitedBySeminarIDs adds the "cited_by_seminars" edge to the Seminar entity by IDs.
 func (_u *DocumentUpdateOne) AddCitedBySeminarIDs(ids ...pulid.ID) *DocumentUpdateOne {
 	_u.mutation.AddCitedBySeminarIDs(ids...)
@@ -1464,6 +1561,27 @@ func (_u *DocumentUpdateOne) RemoveThemes(v ...*Theme) *DocumentUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveThemeIDs(ids...)
+}
+
+// ClearAppearances clears all "appearances" edges to the Appearance entity.
+func (_u *DocumentUpdateOne) ClearAppearances() *DocumentUpdateOne {
+	_u.mutation.ClearAppearances()
+	return _u
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to Appearance entities by IDs.
+func (_u *DocumentUpdateOne) RemoveAppearanceIDs(ids ...pulid.ID) *DocumentUpdateOne {
+	_u.mutation.RemoveAppearanceIDs(ids...)
+	return _u
+}
+
+// RemoveAppearances removes "appearances" edges to Appearance entities.
+func (_u *DocumentUpdateOne) RemoveAppearances(v ...*Appearance) *DocumentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAppearanceIDs(ids...)
 }
 
 // ClearCitedBySeminars clears all "cited_by_seminars" edges to the Seminar entity.
@@ -1869,6 +1987,51 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(theme.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.AppearancesTable,
+			Columns: []string{document.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAppearancesIDs(); len(nodes) > 0 && !_u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.AppearancesTable,
+			Columns: []string{document.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.AppearancesTable,
+			Columns: []string{document.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -5,6 +5,7 @@ package ent
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -26,6 +27,8 @@ type Expert struct {
 	Title *string `json:"title,omitempty"`
 	// An English rendering of the title (a translation, not an official title).
 	TitleEn *string `json:"title_en,omitempty"`
+	// The date of the latest source the title is from; a title from an older source does not replace it.
+	TitleAsOf *time.Time `json:"title_as_of,omitempty"`
 	// What the sources leave uncertain about this person (for example a corrected spelling).
 	Note *string `json:"note,omitempty"`
 	// The ID of the organisation the person represents.
@@ -54,19 +57,22 @@ type ExpertEdges struct {
 	Documents []*Document `json:"documents,omitempty"`
 	// Themes the person has expertise in, as sources state it.
 	Themes []*Theme `json:"themes,omitempty"`
+	// Every time the person spoke, moderated or authored, with the title the source gave them then.
+	Appearances []*Appearance `json:"appearances,omitempty"`
 	// The documents this is taken from.
 	Sources []*Document `json:"sources,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
-	totalCount [8]map[string]int
+	totalCount [9]map[string]int
 
 	namedSessions          map[string][]*Session
 	namedModeratedSessions map[string][]*Session
 	namedOutcomes          map[string][]*Outcome
 	namedDocuments         map[string][]*Document
 	namedThemes            map[string][]*Theme
+	namedAppearances       map[string][]*Appearance
 	namedSources           map[string][]*Document
 }
 
@@ -137,10 +143,19 @@ func (e ExpertEdges) ThemesOrErr() ([]*Theme, error) {
 	return nil, &NotLoadedError{edge: "themes"}
 }
 
+// AppearancesOrErr returns the Appearances value or an error if the edge
+// was not loaded in eager-loading.
+func (e ExpertEdges) AppearancesOrErr() ([]*Appearance, error) {
+	if e.loadedTypes[7] {
+		return e.Appearances, nil
+	}
+	return nil, &NotLoadedError{edge: "appearances"}
+}
+
 // SourcesOrErr returns the Sources value or an error if the edge
 // was not loaded in eager-loading.
 func (e ExpertEdges) SourcesOrErr() ([]*Document, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.Sources, nil
 	}
 	return nil, &NotLoadedError{edge: "sources"}
@@ -157,6 +172,8 @@ func (*Expert) scanValues(columns []string) ([]any, error) {
 			values[i] = new(pulid.ID)
 		case expert.FieldName, expert.FieldTitle, expert.FieldTitleEn, expert.FieldNote:
 			values[i] = new(sql.NullString)
+		case expert.FieldTitleAsOf:
+			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -197,6 +214,13 @@ func (_m *Expert) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TitleEn = new(string)
 				*_m.TitleEn = value.String
+			}
+		case expert.FieldTitleAsOf:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field title_as_of", values[i])
+			} else if value.Valid {
+				_m.TitleAsOf = new(time.Time)
+				*_m.TitleAsOf = value.Time
 			}
 		case expert.FieldNote:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -267,6 +291,11 @@ func (_m *Expert) QueryThemes() *ThemeQuery {
 	return NewExpertClient(_m.config).QueryThemes(_m)
 }
 
+// QueryAppearances queries the "appearances" edge of the Expert entity.
+func (_m *Expert) QueryAppearances() *AppearanceQuery {
+	return NewExpertClient(_m.config).QueryAppearances(_m)
+}
+
 // QuerySources queries the "sources" edge of the Expert entity.
 func (_m *Expert) QuerySources() *DocumentQuery {
 	return NewExpertClient(_m.config).QuerySources(_m)
@@ -306,6 +335,11 @@ func (_m *Expert) String() string {
 	if v := _m.TitleEn; v != nil {
 		builder.WriteString("title_en=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.TitleAsOf; v != nil {
+		builder.WriteString("title_as_of=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
 	if v := _m.Note; v != nil {
@@ -443,6 +477,30 @@ func (_m *Expert) appendNamedThemes(name string, edges ...*Theme) {
 		_m.Edges.namedThemes[name] = []*Theme{}
 	} else {
 		_m.Edges.namedThemes[name] = append(_m.Edges.namedThemes[name], edges...)
+	}
+}
+
+// NamedAppearances returns the Appearances named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Expert) NamedAppearances(name string) ([]*Appearance, error) {
+	if _m.Edges.namedAppearances == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAppearances[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Expert) appendNamedAppearances(name string, edges ...*Appearance) {
+	if _m.Edges.namedAppearances == nil {
+		_m.Edges.namedAppearances = make(map[string][]*Appearance)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAppearances[name] = []*Appearance{}
+	} else {
+		_m.Edges.namedAppearances[name] = append(_m.Edges.namedAppearances[name], edges...)
 	}
 }
 

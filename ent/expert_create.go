@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -59,6 +61,20 @@ func (_c *ExpertCreate) SetTitleEn(v string) *ExpertCreate {
 func (_c *ExpertCreate) SetNillableTitleEn(v *string) *ExpertCreate {
 	if v != nil {
 		_c.SetTitleEn(*v)
+	}
+	return _c
+}
+
+// SetTitleAsOf sets the "title_as_of" field.
+func (_c *ExpertCreate) SetTitleAsOf(v time.Time) *ExpertCreate {
+	_c.mutation.SetTitleAsOf(v)
+	return _c
+}
+
+// SetNillableTitleAsOf sets the "title_as_of" field if the given value is not nil.
+func (_c *ExpertCreate) SetNillableTitleAsOf(v *time.Time) *ExpertCreate {
+	if v != nil {
+		_c.SetTitleAsOf(*v)
 	}
 	return _c
 }
@@ -204,6 +220,21 @@ func (_c *ExpertCreate) AddThemes(v ...*Theme) *ExpertCreate {
 	return _c.AddThemeIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_c *ExpertCreate) AddAppearanceIDs(ids ...pulid.ID) *ExpertCreate {
+	_c.mutation.AddAppearanceIDs(ids...)
+	return _c
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_c *ExpertCreate) AddAppearances(v ...*Appearance) *ExpertCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAppearanceIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by IDs.
 func (_c *ExpertCreate) AddSourceIDs(ids ...pulid.ID) *ExpertCreate {
 	_c.mutation.AddSourceIDs(ids...)
@@ -323,6 +354,10 @@ func (_c *ExpertCreate) createSpec() (*Expert, *sqlgraph.CreateSpec) {
 		_spec.SetField(expert.FieldTitleEn, field.TypeString, value)
 		_node.TitleEn = &value
 	}
+	if value, ok := _c.mutation.TitleAsOf(); ok {
+		_spec.SetField(expert.FieldTitleAsOf, field.TypeTime, value)
+		_node.TitleAsOf = &value
+	}
 	if value, ok := _c.mutation.Note(); ok {
 		_spec.SetField(expert.FieldNote, field.TypeString, value)
 		_node.Note = &value
@@ -434,6 +469,22 @@ func (_c *ExpertCreate) createSpec() (*Expert, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(theme.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   expert.AppearancesTable,
+			Columns: []string{expert.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -554,6 +605,24 @@ func (u *ExpertUpsert) UpdateTitleEn() *ExpertUpsert {
 // ClearTitleEn clears the value of the "title_en" field.
 func (u *ExpertUpsert) ClearTitleEn() *ExpertUpsert {
 	u.SetNull(expert.FieldTitleEn)
+	return u
+}
+
+// SetTitleAsOf sets the "title_as_of" field.
+func (u *ExpertUpsert) SetTitleAsOf(v time.Time) *ExpertUpsert {
+	u.Set(expert.FieldTitleAsOf, v)
+	return u
+}
+
+// UpdateTitleAsOf sets the "title_as_of" field to the value that was provided on create.
+func (u *ExpertUpsert) UpdateTitleAsOf() *ExpertUpsert {
+	u.SetExcluded(expert.FieldTitleAsOf)
+	return u
+}
+
+// ClearTitleAsOf clears the value of the "title_as_of" field.
+func (u *ExpertUpsert) ClearTitleAsOf() *ExpertUpsert {
+	u.SetNull(expert.FieldTitleAsOf)
 	return u
 }
 
@@ -712,6 +781,27 @@ func (u *ExpertUpsertOne) UpdateTitleEn() *ExpertUpsertOne {
 func (u *ExpertUpsertOne) ClearTitleEn() *ExpertUpsertOne {
 	return u.Update(func(s *ExpertUpsert) {
 		s.ClearTitleEn()
+	})
+}
+
+// SetTitleAsOf sets the "title_as_of" field.
+func (u *ExpertUpsertOne) SetTitleAsOf(v time.Time) *ExpertUpsertOne {
+	return u.Update(func(s *ExpertUpsert) {
+		s.SetTitleAsOf(v)
+	})
+}
+
+// UpdateTitleAsOf sets the "title_as_of" field to the value that was provided on create.
+func (u *ExpertUpsertOne) UpdateTitleAsOf() *ExpertUpsertOne {
+	return u.Update(func(s *ExpertUpsert) {
+		s.UpdateTitleAsOf()
+	})
+}
+
+// ClearTitleAsOf clears the value of the "title_as_of" field.
+func (u *ExpertUpsertOne) ClearTitleAsOf() *ExpertUpsertOne {
+	return u.Update(func(s *ExpertUpsert) {
+		s.ClearTitleAsOf()
 	})
 }
 
@@ -1046,6 +1136,27 @@ func (u *ExpertUpsertBulk) UpdateTitleEn() *ExpertUpsertBulk {
 func (u *ExpertUpsertBulk) ClearTitleEn() *ExpertUpsertBulk {
 	return u.Update(func(s *ExpertUpsert) {
 		s.ClearTitleEn()
+	})
+}
+
+// SetTitleAsOf sets the "title_as_of" field.
+func (u *ExpertUpsertBulk) SetTitleAsOf(v time.Time) *ExpertUpsertBulk {
+	return u.Update(func(s *ExpertUpsert) {
+		s.SetTitleAsOf(v)
+	})
+}
+
+// UpdateTitleAsOf sets the "title_as_of" field to the value that was provided on create.
+func (u *ExpertUpsertBulk) UpdateTitleAsOf() *ExpertUpsertBulk {
+	return u.Update(func(s *ExpertUpsert) {
+		s.UpdateTitleAsOf()
+	})
+}
+
+// ClearTitleAsOf clears the value of the "title_as_of" field.
+func (u *ExpertUpsertBulk) ClearTitleAsOf() *ExpertUpsertBulk {
+	return u.Update(func(s *ExpertUpsert) {
+		s.ClearTitleAsOf()
 	})
 }
 

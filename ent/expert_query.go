@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -38,6 +39,7 @@ type ExpertQuery struct {
 	withOutcomes               *OutcomeQuery
 	withDocuments              *DocumentQuery
 	withThemes                 *ThemeQuery
+	withAppearances            *AppearanceQuery
 	withSources                *DocumentQuery
 	loadTotal                  []func(context.Context, []*Expert) error
 	modifiers                  []func(*sql.Selector)
@@ -46,6 +48,7 @@ type ExpertQuery struct {
 	withNamedOutcomes          map[string]*OutcomeQuery
 	withNamedDocuments         map[string]*DocumentQuery
 	withNamedThemes            map[string]*ThemeQuery
+	withNamedAppearances       map[string]*AppearanceQuery
 	withNamedSources           map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -230,6 +233,28 @@ func (_q *ExpertQuery) QueryThemes() *ThemeQuery {
 			sqlgraph.From(expert.Table, expert.FieldID, selector),
 			sqlgraph.To(theme.Table, theme.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, expert.ThemesTable, expert.ThemesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAppearances chains the current query on the "appearances" edge.
+func (_q *ExpertQuery) QueryAppearances() *AppearanceQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(expert.Table, expert.FieldID, selector),
+			sqlgraph.To(appearance.Table, appearance.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, expert.AppearancesTable, expert.AppearancesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -458,6 +483,7 @@ func (_q *ExpertQuery) Clone() *ExpertQuery {
 		withOutcomes:          _q.withOutcomes.Clone(),
 		withDocuments:         _q.withDocuments.Clone(),
 		withThemes:            _q.withThemes.Clone(),
+		withAppearances:       _q.withAppearances.Clone(),
 		withSources:           _q.withSources.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -540,6 +566,17 @@ func (_q *ExpertQuery) WithThemes(opts ...func(*ThemeQuery)) *ExpertQuery {
 		opt(query)
 	}
 	_q.withThemes = query
+	return _q
+}
+
+// WithAppearances tells the query-builder to eager-load the nodes that are connected to
+// the "appearances" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ExpertQuery) WithAppearances(opts ...func(*AppearanceQuery)) *ExpertQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAppearances = query
 	return _q
 }
 
@@ -632,7 +669,7 @@ func (_q *ExpertQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Exper
 	var (
 		nodes       = []*Expert{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withOrganization != nil,
 			_q.withMunicipality != nil,
 			_q.withSessions != nil,
@@ -640,6 +677,7 @@ func (_q *ExpertQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Exper
 			_q.withOutcomes != nil,
 			_q.withDocuments != nil,
 			_q.withThemes != nil,
+			_q.withAppearances != nil,
 			_q.withSources != nil,
 		}
 	)
@@ -711,6 +749,13 @@ func (_q *ExpertQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Exper
 			return nil, err
 		}
 	}
+	if query := _q.withAppearances; query != nil {
+		if err := _q.loadAppearances(ctx, query, nodes,
+			func(n *Expert) { n.Edges.Appearances = []*Appearance{} },
+			func(n *Expert, e *Appearance) { n.Edges.Appearances = append(n.Edges.Appearances, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSources; query != nil {
 		if err := _q.loadSources(ctx, query, nodes,
 			func(n *Expert) { n.Edges.Sources = []*Document{} },
@@ -750,6 +795,13 @@ func (_q *ExpertQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Exper
 		if err := _q.loadThemes(ctx, query, nodes,
 			func(n *Expert) { n.appendNamedThemes(name) },
 			func(n *Expert, e *Theme) { n.appendNamedThemes(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAppearances {
+		if err := _q.loadAppearances(ctx, query, nodes,
+			func(n *Expert) { n.appendNamedAppearances(name) },
+			func(n *Expert, e *Appearance) { n.appendNamedAppearances(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1137,6 +1189,36 @@ func (_q *ExpertQuery) loadThemes(ctx context.Context, query *ThemeQuery, nodes 
 	}
 	return nil
 }
+func (_q *ExpertQuery) loadAppearances(ctx context.Context, query *AppearanceQuery, nodes []*Expert, init func(*Expert), assign func(*Expert, *Appearance)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*Expert)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(appearance.FieldExpertID)
+	}
+	query.Where(predicate.Appearance(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(expert.AppearancesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ExpertID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "expert_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *ExpertQuery) loadSources(ctx context.Context, query *DocumentQuery, nodes []*Expert, init func(*Expert), assign func(*Expert, *Document)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[pulid.ID]*Expert)
@@ -1391,6 +1473,20 @@ func (_q *ExpertQuery) WithNamedThemes(name string, opts ...func(*ThemeQuery)) *
 		_q.withNamedThemes = make(map[string]*ThemeQuery)
 	}
 	_q.withNamedThemes[name] = query
+	return _q
+}
+
+// WithNamedAppearances tells the query-builder to eager-load the nodes that are connected to the "appearances"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ExpertQuery) WithNamedAppearances(name string, opts ...func(*AppearanceQuery)) *ExpertQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAppearances == nil {
+		_q.withNamedAppearances = make(map[string]*AppearanceQuery)
+	}
+	_q.withNamedAppearances[name] = query
 	return _q
 }
 

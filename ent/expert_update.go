@@ -6,10 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -86,6 +88,26 @@ func (_u *ExpertUpdate) SetNillableTitleEn(v *string) *ExpertUpdate {
 // ClearTitleEn clears the value of the "title_en" field.
 func (_u *ExpertUpdate) ClearTitleEn() *ExpertUpdate {
 	_u.mutation.ClearTitleEn()
+	return _u
+}
+
+// SetTitleAsOf sets the "title_as_of" field.
+func (_u *ExpertUpdate) SetTitleAsOf(v time.Time) *ExpertUpdate {
+	_u.mutation.SetTitleAsOf(v)
+	return _u
+}
+
+// SetNillableTitleAsOf sets the "title_as_of" field if the given value is not nil.
+func (_u *ExpertUpdate) SetNillableTitleAsOf(v *time.Time) *ExpertUpdate {
+	if v != nil {
+		_u.SetTitleAsOf(*v)
+	}
+	return _u
+}
+
+// ClearTitleAsOf clears the value of the "title_as_of" field.
+func (_u *ExpertUpdate) ClearTitleAsOf() *ExpertUpdate {
+	_u.mutation.ClearTitleAsOf()
 	return _u
 }
 
@@ -234,6 +256,21 @@ func (_u *ExpertUpdate) AddThemes(v ...*Theme) *ExpertUpdate {
 	return _u.AddThemeIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_u *ExpertUpdate) AddAppearanceIDs(ids ...pulid.ID) *ExpertUpdate {
+	_u.mutation.AddAppearanceIDs(ids...)
+	return _u
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_u *ExpertUpdate) AddAppearances(v ...*Appearance) *ExpertUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAppearanceIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by IDs.
 func (_u *ExpertUpdate) AddSourceIDs(ids ...pulid.ID) *ExpertUpdate {
 	_u.mutation.AddSourceIDs(ids...)
@@ -371,6 +408,27 @@ func (_u *ExpertUpdate) RemoveThemes(v ...*Theme) *ExpertUpdate {
 	return _u.RemoveThemeIDs(ids...)
 }
 
+// ClearAppearances clears all "appearances" edges to the Appearance entity.
+func (_u *ExpertUpdate) ClearAppearances() *ExpertUpdate {
+	_u.mutation.ClearAppearances()
+	return _u
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to Appearance entities by IDs.
+func (_u *ExpertUpdate) RemoveAppearanceIDs(ids ...pulid.ID) *ExpertUpdate {
+	_u.mutation.RemoveAppearanceIDs(ids...)
+	return _u
+}
+
+// RemoveAppearances removes "appearances" edges to Appearance entities.
+func (_u *ExpertUpdate) RemoveAppearances(v ...*Appearance) *ExpertUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAppearanceIDs(ids...)
+}
+
 // ClearSources clears all "sources" edges to the Document entity.
 func (_u *ExpertUpdate) ClearSources() *ExpertUpdate {
 	_u.mutation.ClearSources()
@@ -461,6 +519,12 @@ func (_u *ExpertUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.TitleEnCleared() {
 		_spec.ClearField(expert.FieldTitleEn, field.TypeString)
+	}
+	if value, ok := _u.mutation.TitleAsOf(); ok {
+		_spec.SetField(expert.FieldTitleAsOf, field.TypeTime, value)
+	}
+	if _u.mutation.TitleAsOfCleared() {
+		_spec.ClearField(expert.FieldTitleAsOf, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Note(); ok {
 		_spec.SetField(expert.FieldNote, field.TypeString, value)
@@ -751,6 +815,51 @@ func (_u *ExpertUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   expert.AppearancesTable,
+			Columns: []string{expert.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAppearancesIDs(); len(nodes) > 0 && !_u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   expert.AppearancesTable,
+			Columns: []string{expert.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   expert.AppearancesTable,
+			Columns: []string{expert.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -869,6 +978,26 @@ func (_u *ExpertUpdateOne) SetNillableTitleEn(v *string) *ExpertUpdateOne {
 // ClearTitleEn clears the value of the "title_en" field.
 func (_u *ExpertUpdateOne) ClearTitleEn() *ExpertUpdateOne {
 	_u.mutation.ClearTitleEn()
+	return _u
+}
+
+// SetTitleAsOf sets the "title_as_of" field.
+func (_u *ExpertUpdateOne) SetTitleAsOf(v time.Time) *ExpertUpdateOne {
+	_u.mutation.SetTitleAsOf(v)
+	return _u
+}
+
+// SetNillableTitleAsOf sets the "title_as_of" field if the given value is not nil.
+func (_u *ExpertUpdateOne) SetNillableTitleAsOf(v *time.Time) *ExpertUpdateOne {
+	if v != nil {
+		_u.SetTitleAsOf(*v)
+	}
+	return _u
+}
+
+// ClearTitleAsOf clears the value of the "title_as_of" field.
+func (_u *ExpertUpdateOne) ClearTitleAsOf() *ExpertUpdateOne {
+	_u.mutation.ClearTitleAsOf()
 	return _u
 }
 
@@ -1017,6 +1146,21 @@ func (_u *ExpertUpdateOne) AddThemes(v ...*Theme) *ExpertUpdateOne {
 	return _u.AddThemeIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_u *ExpertUpdateOne) AddAppearanceIDs(ids ...pulid.ID) *ExpertUpdateOne {
+	_u.mutation.AddAppearanceIDs(ids...)
+	return _u
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_u *ExpertUpdateOne) AddAppearances(v ...*Appearance) *ExpertUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAppearanceIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by IDs.
 func (_u *ExpertUpdateOne) AddSourceIDs(ids ...pulid.ID) *ExpertUpdateOne {
 	_u.mutation.AddSourceIDs(ids...)
@@ -1154,6 +1298,27 @@ func (_u *ExpertUpdateOne) RemoveThemes(v ...*Theme) *ExpertUpdateOne {
 	return _u.RemoveThemeIDs(ids...)
 }
 
+// ClearAppearances clears all "appearances" edges to the Appearance entity.
+func (_u *ExpertUpdateOne) ClearAppearances() *ExpertUpdateOne {
+	_u.mutation.ClearAppearances()
+	return _u
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to Appearance entities by IDs.
+func (_u *ExpertUpdateOne) RemoveAppearanceIDs(ids ...pulid.ID) *ExpertUpdateOne {
+	_u.mutation.RemoveAppearanceIDs(ids...)
+	return _u
+}
+
+// RemoveAppearances removes "appearances" edges to Appearance entities.
+func (_u *ExpertUpdateOne) RemoveAppearances(v ...*Appearance) *ExpertUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAppearanceIDs(ids...)
+}
+
 // ClearSources clears all "sources" edges to the Document entity.
 func (_u *ExpertUpdateOne) ClearSources() *ExpertUpdateOne {
 	_u.mutation.ClearSources()
@@ -1274,6 +1439,12 @@ func (_u *ExpertUpdateOne) sqlSave(ctx context.Context) (_node *Expert, err erro
 	}
 	if _u.mutation.TitleEnCleared() {
 		_spec.ClearField(expert.FieldTitleEn, field.TypeString)
+	}
+	if value, ok := _u.mutation.TitleAsOf(); ok {
+		_spec.SetField(expert.FieldTitleAsOf, field.TypeTime, value)
+	}
+	if _u.mutation.TitleAsOfCleared() {
+		_spec.ClearField(expert.FieldTitleAsOf, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Note(); ok {
 		_spec.SetField(expert.FieldNote, field.TypeString, value)
@@ -1557,6 +1728,51 @@ func (_u *ExpertUpdateOne) sqlSave(ctx context.Context) (_node *Expert, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(theme.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   expert.AppearancesTable,
+			Columns: []string{expert.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAppearancesIDs(); len(nodes) > 0 && !_u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   expert.AppearancesTable,
+			Columns: []string{expert.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   expert.AppearancesTable,
+			Columns: []string{expert.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -8,6 +8,38 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Appearance) Expert(ctx context.Context) (*Expert, error) {
+	result, err := _m.Edges.ExpertOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryExpert().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Appearance) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appearance) Session(ctx context.Context) (*Session, error) {
+	result, err := _m.Edges.SessionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySession().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Appearance) Document(ctx context.Context) (*Document, error) {
+	result, err := _m.Edges.DocumentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDocument().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Document) Authors(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ExpertOrder, where *ExpertWhereInput,
 ) (*ExpertConnection, error) {
@@ -58,6 +90,27 @@ func (_m *Document) Themes(
 	return _m.QueryThemes().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Document) Appearances(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*AppearanceOrder, where *AppearanceWhereInput,
+) (*AppearanceConnection, error) {
+	opts := []AppearancePaginateOption{
+		WithAppearanceOrder(orderBy),
+		WithAppearanceFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedAppearances(alias); err == nil || hasTotalCount {
+		pager, err := newAppearancePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AppearanceConnection{Edges: []*AppearanceEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAppearances().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Document) CitedBySeminars(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*SeminarOrder, where *SeminarWhereInput,
 ) (*SeminarConnection, error) {
@@ -66,7 +119,7 @@ func (_m *Document) CitedBySeminars(
 		WithSeminarFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedCitedBySeminars(alias); err == nil || hasTotalCount {
 		pager, err := newSeminarPager(opts, last != nil)
 		if err != nil {
@@ -87,7 +140,7 @@ func (_m *Document) CitedBySessions(
 		WithSessionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedCitedBySessions(alias); err == nil || hasTotalCount {
 		pager, err := newSessionPager(opts, last != nil)
 		if err != nil {
@@ -108,7 +161,7 @@ func (_m *Document) CitedByOutcomes(
 		WithOutcomeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedCitedByOutcomes(alias); err == nil || hasTotalCount {
 		pager, err := newOutcomePager(opts, last != nil)
 		if err != nil {
@@ -129,7 +182,7 @@ func (_m *Document) CitedByExperts(
 		WithExpertFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
 	if nodes, err := _m.NamedCitedByExperts(alias); err == nil || hasTotalCount {
 		pager, err := newExpertPager(opts, last != nil)
 		if err != nil {
@@ -150,7 +203,7 @@ func (_m *Document) CitedByNetworks(
 		WithNetworkFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
 	if nodes, err := _m.NamedCitedByNetworks(alias); err == nil || hasTotalCount {
 		pager, err := newNetworkPager(opts, last != nil)
 		if err != nil {
@@ -171,7 +224,7 @@ func (_m *Document) CitedByTerms(
 		WithNetworkTermFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
 	if nodes, err := _m.NamedCitedByTerms(alias); err == nil || hasTotalCount {
 		pager, err := newNetworkTermPager(opts, last != nil)
 		if err != nil {
@@ -192,7 +245,7 @@ func (_m *Document) CitedByOrganizations(
 		WithOrganizationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[10][alias]
 	if nodes, err := _m.NamedCitedByOrganizations(alias); err == nil || hasTotalCount {
 		pager, err := newOrganizationPager(opts, last != nil)
 		if err != nil {
@@ -326,6 +379,27 @@ func (_m *Expert) Themes(
 	return _m.QueryThemes().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Expert) Appearances(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*AppearanceOrder, where *AppearanceWhereInput,
+) (*AppearanceConnection, error) {
+	opts := []AppearancePaginateOption{
+		WithAppearanceOrder(orderBy),
+		WithAppearanceFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedAppearances(alias); err == nil || hasTotalCount {
+		pager, err := newAppearancePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AppearanceConnection{Edges: []*AppearanceEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAppearances().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Expert) Sources(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DocumentOrder, where *DocumentWhereInput,
 ) (*DocumentConnection, error) {
@@ -334,7 +408,7 @@ func (_m *Expert) Sources(
 		WithDocumentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
 	if nodes, err := _m.NamedSources(alias); err == nil || hasTotalCount {
 		pager, err := newDocumentPager(opts, last != nil)
 		if err != nil {
@@ -735,6 +809,27 @@ func (_m *Organization) Publications(
 	return _m.QueryPublications().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Organization) Appearances(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*AppearanceOrder, where *AppearanceWhereInput,
+) (*AppearanceConnection, error) {
+	opts := []AppearancePaginateOption{
+		WithAppearanceOrder(orderBy),
+		WithAppearanceFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedAppearances(alias); err == nil || hasTotalCount {
+		pager, err := newAppearancePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AppearanceConnection{Edges: []*AppearanceEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAppearances().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Organization) Sources(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DocumentOrder, where *DocumentWhereInput,
 ) (*DocumentConnection, error) {
@@ -743,7 +838,7 @@ func (_m *Organization) Sources(
 		WithDocumentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedSources(alias); err == nil || hasTotalCount {
 		pager, err := newDocumentPager(opts, last != nil)
 		if err != nil {
@@ -1115,6 +1210,27 @@ func (_m *Session) Outcomes(
 	return _m.QueryOutcomes().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Session) Appearances(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*AppearanceOrder, where *AppearanceWhereInput,
+) (*AppearanceConnection, error) {
+	opts := []AppearancePaginateOption{
+		WithAppearanceOrder(orderBy),
+		WithAppearanceFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedAppearances(alias); err == nil || hasTotalCount {
+		pager, err := newAppearancePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AppearanceConnection{Edges: []*AppearanceEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAppearances().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Session) Sources(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DocumentOrder, where *DocumentWhereInput,
 ) (*DocumentConnection, error) {
@@ -1123,7 +1239,7 @@ func (_m *Session) Sources(
 		WithDocumentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedSources(alias); err == nil || hasTotalCount {
 		pager, err := newDocumentPager(opts, last != nil)
 		if err != nil {

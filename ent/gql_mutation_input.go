@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -12,6 +13,112 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/calendar"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
+
+// CreateAppearanceInput represents a mutation input for creating appearances.
+type CreateAppearanceInput struct {
+	Role           appearance.Role
+	Title          *string
+	TitleEn        *string
+	ExpertID       pulid.ID
+	OrganizationID *pulid.ID
+	SessionID      *pulid.ID
+	DocumentID     *pulid.ID
+}
+
+// Mutate applies the CreateAppearanceInput on the AppearanceMutation builder.
+func (i *CreateAppearanceInput) Mutate(m *AppearanceMutation) {
+	m.SetRole(i.Role)
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if v := i.TitleEn; v != nil {
+		m.SetTitleEn(*v)
+	}
+	m.SetExpertID(i.ExpertID)
+	if v := i.OrganizationID; v != nil {
+		m.SetOrganizationID(*v)
+	}
+	if v := i.SessionID; v != nil {
+		m.SetSessionID(*v)
+	}
+	if v := i.DocumentID; v != nil {
+		m.SetDocumentID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateAppearanceInput on the AppearanceCreate builder.
+func (c *AppearanceCreate) SetInput(i CreateAppearanceInput) *AppearanceCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateAppearanceInput represents a mutation input for updating appearances.
+type UpdateAppearanceInput struct {
+	Role              *appearance.Role
+	ClearTitle        bool
+	Title             *string
+	ClearTitleEn      bool
+	TitleEn           *string
+	ExpertID          *pulid.ID
+	ClearOrganization bool
+	OrganizationID    *pulid.ID
+	ClearSession      bool
+	SessionID         *pulid.ID
+	ClearDocument     bool
+	DocumentID        *pulid.ID
+}
+
+// Mutate applies the UpdateAppearanceInput on the AppearanceMutation builder.
+func (i *UpdateAppearanceInput) Mutate(m *AppearanceMutation) {
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+	if i.ClearTitle {
+		m.ClearTitle()
+	}
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearTitleEn {
+		m.ClearTitleEn()
+	}
+	if v := i.TitleEn; v != nil {
+		m.SetTitleEn(*v)
+	}
+	if v := i.ExpertID; v != nil {
+		m.SetExpertID(*v)
+	}
+	if i.ClearOrganization {
+		m.ClearOrganization()
+	}
+	if v := i.OrganizationID; v != nil {
+		m.SetOrganizationID(*v)
+	}
+	if i.ClearSession {
+		m.ClearSession()
+	}
+	if v := i.SessionID; v != nil {
+		m.SetSessionID(*v)
+	}
+	if i.ClearDocument {
+		m.ClearDocument()
+	}
+	if v := i.DocumentID; v != nil {
+		m.SetDocumentID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateAppearanceInput on the AppearanceUpdate builder.
+func (c *AppearanceUpdate) SetInput(i UpdateAppearanceInput) *AppearanceUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateAppearanceInput on the AppearanceUpdateOne builder.
+func (c *AppearanceUpdateOne) SetInput(i UpdateAppearanceInput) *AppearanceUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
 
 // CreateDocumentInput represents a mutation input for creating documents.
 type CreateDocumentInput struct {
@@ -26,6 +133,7 @@ type CreateDocumentInput struct {
 	AuthorIDs              []pulid.ID
 	PublisherID            *pulid.ID
 	ThemeIDs               []pulid.ID
+	AppearanceIDs          []pulid.ID
 	CitedBySeminarIDs      []pulid.ID
 	CitedBySessionIDs      []pulid.ID
 	CitedByOutcomeIDs      []pulid.ID
@@ -63,6 +171,9 @@ func (i *CreateDocumentInput) Mutate(m *DocumentMutation) {
 	}
 	if v := i.ThemeIDs; len(v) > 0 {
 		m.AddThemeIDs(v...)
+	}
+	if v := i.AppearanceIDs; len(v) > 0 {
+		m.AddAppearanceIDs(v...)
 	}
 	if v := i.CitedBySeminarIDs; len(v) > 0 {
 		m.AddCitedBySeminarIDs(v...)
@@ -116,6 +227,9 @@ type UpdateDocumentInput struct {
 	ClearThemes                  bool
 	AddThemeIDs                  []pulid.ID
 	RemoveThemeIDs               []pulid.ID
+	ClearAppearances             bool
+	AddAppearanceIDs             []pulid.ID
+	RemoveAppearanceIDs          []pulid.ID
 	ClearCitedBySeminars         bool
 	AddCitedBySeminarIDs         []pulid.ID
 	RemoveCitedBySeminarIDs      []pulid.ID
@@ -204,6 +318,15 @@ func (i *UpdateDocumentInput) Mutate(m *DocumentMutation) {
 	if v := i.RemoveThemeIDs; len(v) > 0 {
 		m.RemoveThemeIDs(v...)
 	}
+	if i.ClearAppearances {
+		m.ClearAppearances()
+	}
+	if v := i.AddAppearanceIDs; len(v) > 0 {
+		m.AddAppearanceIDs(v...)
+	}
+	if v := i.RemoveAppearanceIDs; len(v) > 0 {
+		m.RemoveAppearanceIDs(v...)
+	}
 	if i.ClearCitedBySeminars {
 		m.ClearCitedBySeminars()
 	}
@@ -286,6 +409,7 @@ type CreateExpertInput struct {
 	Name                string
 	Title               *string
 	TitleEn             *string
+	TitleAsOf           *time.Time
 	Note                *string
 	OrganizationID      *pulid.ID
 	MunicipalityID      *pulid.ID
@@ -294,6 +418,7 @@ type CreateExpertInput struct {
 	OutcomeIDs          []pulid.ID
 	DocumentIDs         []pulid.ID
 	ThemeIDs            []pulid.ID
+	AppearanceIDs       []pulid.ID
 	SourceIDs           []pulid.ID
 }
 
@@ -305,6 +430,9 @@ func (i *CreateExpertInput) Mutate(m *ExpertMutation) {
 	}
 	if v := i.TitleEn; v != nil {
 		m.SetTitleEn(*v)
+	}
+	if v := i.TitleAsOf; v != nil {
+		m.SetTitleAsOf(*v)
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
@@ -330,6 +458,9 @@ func (i *CreateExpertInput) Mutate(m *ExpertMutation) {
 	if v := i.ThemeIDs; len(v) > 0 {
 		m.AddThemeIDs(v...)
 	}
+	if v := i.AppearanceIDs; len(v) > 0 {
+		m.AddAppearanceIDs(v...)
+	}
 	if v := i.SourceIDs; len(v) > 0 {
 		m.AddSourceIDs(v...)
 	}
@@ -348,6 +479,8 @@ type UpdateExpertInput struct {
 	Title                     *string
 	ClearTitleEn              bool
 	TitleEn                   *string
+	ClearTitleAsOf            bool
+	TitleAsOf                 *time.Time
 	ClearNote                 bool
 	Note                      *string
 	ClearOrganization         bool
@@ -369,6 +502,9 @@ type UpdateExpertInput struct {
 	ClearThemes               bool
 	AddThemeIDs               []pulid.ID
 	RemoveThemeIDs            []pulid.ID
+	ClearAppearances          bool
+	AddAppearanceIDs          []pulid.ID
+	RemoveAppearanceIDs       []pulid.ID
 	ClearSources              bool
 	AddSourceIDs              []pulid.ID
 	RemoveSourceIDs           []pulid.ID
@@ -390,6 +526,12 @@ func (i *UpdateExpertInput) Mutate(m *ExpertMutation) {
 	}
 	if v := i.TitleEn; v != nil {
 		m.SetTitleEn(*v)
+	}
+	if i.ClearTitleAsOf {
+		m.ClearTitleAsOf()
+	}
+	if v := i.TitleAsOf; v != nil {
+		m.SetTitleAsOf(*v)
 	}
 	if i.ClearNote {
 		m.ClearNote()
@@ -453,6 +595,15 @@ func (i *UpdateExpertInput) Mutate(m *ExpertMutation) {
 	}
 	if v := i.RemoveThemeIDs; len(v) > 0 {
 		m.RemoveThemeIDs(v...)
+	}
+	if i.ClearAppearances {
+		m.ClearAppearances()
+	}
+	if v := i.AddAppearanceIDs; len(v) > 0 {
+		m.AddAppearanceIDs(v...)
+	}
+	if v := i.RemoveAppearanceIDs; len(v) > 0 {
+		m.RemoveAppearanceIDs(v...)
 	}
 	if i.ClearSources {
 		m.ClearSources()
@@ -1006,6 +1157,7 @@ type CreateOrganizationInput struct {
 	NetworkIDs     []pulid.ID
 	SeminarIDs     []pulid.ID
 	PublicationIDs []pulid.ID
+	AppearanceIDs  []pulid.ID
 	SourceIDs      []pulid.ID
 }
 
@@ -1033,6 +1185,9 @@ func (i *CreateOrganizationInput) Mutate(m *OrganizationMutation) {
 	}
 	if v := i.PublicationIDs; len(v) > 0 {
 		m.AddPublicationIDs(v...)
+	}
+	if v := i.AppearanceIDs; len(v) > 0 {
+		m.AddAppearanceIDs(v...)
 	}
 	if v := i.SourceIDs; len(v) > 0 {
 		m.AddSourceIDs(v...)
@@ -1067,6 +1222,9 @@ type UpdateOrganizationInput struct {
 	ClearPublications    bool
 	AddPublicationIDs    []pulid.ID
 	RemovePublicationIDs []pulid.ID
+	ClearAppearances     bool
+	AddAppearanceIDs     []pulid.ID
+	RemoveAppearanceIDs  []pulid.ID
 	ClearSources         bool
 	AddSourceIDs         []pulid.ID
 	RemoveSourceIDs      []pulid.ID
@@ -1133,6 +1291,15 @@ func (i *UpdateOrganizationInput) Mutate(m *OrganizationMutation) {
 	}
 	if v := i.RemovePublicationIDs; len(v) > 0 {
 		m.RemovePublicationIDs(v...)
+	}
+	if i.ClearAppearances {
+		m.ClearAppearances()
+	}
+	if v := i.AddAppearanceIDs; len(v) > 0 {
+		m.AddAppearanceIDs(v...)
+	}
+	if v := i.RemoveAppearanceIDs; len(v) > 0 {
+		m.RemoveAppearanceIDs(v...)
 	}
 	if i.ClearSources {
 		m.ClearSources()
@@ -1613,17 +1780,18 @@ func (c *SeminarUpdateOne) SetInput(i UpdateSeminarInput) *SeminarUpdateOne {
 
 // CreateSessionInput represents a mutation input for creating sessions.
 type CreateSessionInput struct {
-	Kind         session.Kind
-	Position     int
-	Title        string
-	Summary      *string
-	Questions    []string
-	SeminarID    pulid.ID
-	SpeakerIDs   []pulid.ID
-	ModeratorIDs []pulid.ID
-	ThemeIDs     []pulid.ID
-	OutcomeIDs   []pulid.ID
-	SourceIDs    []pulid.ID
+	Kind          session.Kind
+	Position      int
+	Title         string
+	Summary       *string
+	Questions     []string
+	SeminarID     pulid.ID
+	SpeakerIDs    []pulid.ID
+	ModeratorIDs  []pulid.ID
+	ThemeIDs      []pulid.ID
+	OutcomeIDs    []pulid.ID
+	AppearanceIDs []pulid.ID
+	SourceIDs     []pulid.ID
 }
 
 // Mutate applies the CreateSessionInput on the SessionMutation builder.
@@ -1650,6 +1818,9 @@ func (i *CreateSessionInput) Mutate(m *SessionMutation) {
 	if v := i.OutcomeIDs; len(v) > 0 {
 		m.AddOutcomeIDs(v...)
 	}
+	if v := i.AppearanceIDs; len(v) > 0 {
+		m.AddAppearanceIDs(v...)
+	}
 	if v := i.SourceIDs; len(v) > 0 {
 		m.AddSourceIDs(v...)
 	}
@@ -1663,30 +1834,33 @@ func (c *SessionCreate) SetInput(i CreateSessionInput) *SessionCreate {
 
 // UpdateSessionInput represents a mutation input for updating sessions.
 type UpdateSessionInput struct {
-	Kind               *session.Kind
-	Position           *int
-	Title              *string
-	ClearSummary       bool
-	Summary            *string
-	ClearQuestions     bool
-	Questions          []string
-	AppendQuestions    []string
-	SeminarID          *pulid.ID
-	ClearSpeakers      bool
-	AddSpeakerIDs      []pulid.ID
-	RemoveSpeakerIDs   []pulid.ID
-	ClearModerators    bool
-	AddModeratorIDs    []pulid.ID
-	RemoveModeratorIDs []pulid.ID
-	ClearThemes        bool
-	AddThemeIDs        []pulid.ID
-	RemoveThemeIDs     []pulid.ID
-	ClearOutcomes      bool
-	AddOutcomeIDs      []pulid.ID
-	RemoveOutcomeIDs   []pulid.ID
-	ClearSources       bool
-	AddSourceIDs       []pulid.ID
-	RemoveSourceIDs    []pulid.ID
+	Kind                *session.Kind
+	Position            *int
+	Title               *string
+	ClearSummary        bool
+	Summary             *string
+	ClearQuestions      bool
+	Questions           []string
+	AppendQuestions     []string
+	SeminarID           *pulid.ID
+	ClearSpeakers       bool
+	AddSpeakerIDs       []pulid.ID
+	RemoveSpeakerIDs    []pulid.ID
+	ClearModerators     bool
+	AddModeratorIDs     []pulid.ID
+	RemoveModeratorIDs  []pulid.ID
+	ClearThemes         bool
+	AddThemeIDs         []pulid.ID
+	RemoveThemeIDs      []pulid.ID
+	ClearOutcomes       bool
+	AddOutcomeIDs       []pulid.ID
+	RemoveOutcomeIDs    []pulid.ID
+	ClearAppearances    bool
+	AddAppearanceIDs    []pulid.ID
+	RemoveAppearanceIDs []pulid.ID
+	ClearSources        bool
+	AddSourceIDs        []pulid.ID
+	RemoveSourceIDs     []pulid.ID
 }
 
 // Mutate applies the UpdateSessionInput on the SessionMutation builder.
@@ -1753,6 +1927,15 @@ func (i *UpdateSessionInput) Mutate(m *SessionMutation) {
 	}
 	if v := i.RemoveOutcomeIDs; len(v) > 0 {
 		m.RemoveOutcomeIDs(v...)
+	}
+	if i.ClearAppearances {
+		m.ClearAppearances()
+	}
+	if v := i.AddAppearanceIDs; len(v) > 0 {
+		m.AddAppearanceIDs(v...)
+	}
+	if v := i.RemoveAppearanceIDs; len(v) > 0 {
+		m.RemoveAppearanceIDs(v...)
 	}
 	if i.ClearSources {
 		m.ClearSources()

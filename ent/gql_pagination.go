@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -108,6 +109,375 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// AppearanceEdge is the edge representation of Appearance.
+type AppearanceEdge struct {
+	Node   *Appearance `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// AppearanceConnection is the connection containing edges to Appearance.
+type AppearanceConnection struct {
+	Edges      []*AppearanceEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *AppearanceConnection) build(nodes []*Appearance, pager *appearancePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Appearance
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Appearance {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Appearance {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AppearanceEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AppearanceEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AppearancePaginateOption enables pagination customization.
+type AppearancePaginateOption func(*appearancePager) error
+
+// WithAppearanceOrder configures pagination ordering.
+func WithAppearanceOrder(order []*AppearanceOrder) AppearancePaginateOption {
+	return func(pager *appearancePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithAppearanceFilter configures pagination filter.
+func WithAppearanceFilter(filter func(*AppearanceQuery) (*AppearanceQuery, error)) AppearancePaginateOption {
+	return func(pager *appearancePager) error {
+		if filter == nil {
+			return errors.New("AppearanceQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type appearancePager struct {
+	reverse bool
+	order   []*AppearanceOrder
+	filter  func(*AppearanceQuery) (*AppearanceQuery, error)
+}
+
+func newAppearancePager(opts []AppearancePaginateOption, reverse bool) (*appearancePager, error) {
+	pager := &appearancePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *appearancePager) applyFilter(query *AppearanceQuery) (*AppearanceQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *appearancePager) toCursor(_m *Appearance) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *appearancePager) applyCursors(query *AppearanceQuery, after, before *Cursor) (*AppearanceQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultAppearanceOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *appearancePager) applyOrder(query *AppearanceQuery) *AppearanceQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultAppearanceOrder.Field.column {
+			defaultOrdered = true
+		}
+		switch o.Field.column {
+		case AppearanceOrderFieldExpertName.column:
+		default:
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(o.Field.column)
+			}
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultAppearanceOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *appearancePager) orderExpr(query *AppearanceQuery) sql.Querier {
+	for _, o := range p.order {
+		switch o.Field.column {
+		case AppearanceOrderFieldExpertName.column:
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		default:
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(o.Field.column)
+			}
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultAppearanceOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Appearance.
+func (_m *AppearanceQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AppearancePaginateOption,
+) (*AppearanceConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAppearancePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AppearanceConnection{Edges: []*AppearanceEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AppearanceOrderFieldRole orders Appearance by role.
+	AppearanceOrderFieldRole = &AppearanceOrderField{
+		Value: func(_m *Appearance) (ent.Value, error) {
+			return _m.Role, nil
+		},
+		column: appearance.FieldRole,
+		toTerm: appearance.ByRole,
+		toCursor: func(_m *Appearance) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Role,
+			}
+		},
+	}
+	// AppearanceOrderFieldExpertName orders by EXPERT_NAME.
+	AppearanceOrderFieldExpertName = &AppearanceOrderField{
+		Value: func(_m *Appearance) (ent.Value, error) {
+			return _m.Value("expert_name")
+		},
+		column: "expert_name",
+		toTerm: func(opts ...sql.OrderTermOption) appearance.OrderOption {
+			return appearance.ByExpertField(
+				expert.FieldName,
+				append(opts, sql.OrderSelectAs("expert_name"))...,
+			)
+		},
+		toCursor: func(_m *Appearance) Cursor {
+			cv, _ := _m.Value("expert_name")
+			return Cursor{
+				ID:    _m.ID,
+				Value: cv,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AppearanceOrderField) String() string {
+	var str string
+	switch f.column {
+	case AppearanceOrderFieldRole.column:
+		str = "ROLE"
+	case AppearanceOrderFieldExpertName.column:
+		str = "EXPERT_NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AppearanceOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AppearanceOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AppearanceOrderField %T must be a string", v)
+	}
+	switch str {
+	case "ROLE":
+		*f = *AppearanceOrderFieldRole
+	case "EXPERT_NAME":
+		*f = *AppearanceOrderFieldExpertName
+	default:
+		return fmt.Errorf("%s is not a valid AppearanceOrderField", str)
+	}
+	return nil
+}
+
+// AppearanceOrderField defines the ordering field of Appearance.
+type AppearanceOrderField struct {
+	// Value extracts the ordering value from the given Appearance.
+	Value    func(*Appearance) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) appearance.OrderOption
+	toCursor func(*Appearance) Cursor
+}
+
+// AppearanceOrder defines the ordering of Appearance.
+type AppearanceOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *AppearanceOrderField `json:"field"`
+}
+
+// DefaultAppearanceOrder is the default ordering of Appearance.
+var DefaultAppearanceOrder = &AppearanceOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AppearanceOrderField{
+		Value: func(_m *Appearance) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: appearance.FieldID,
+		toTerm: appearance.ByID,
+		toCursor: func(_m *Appearance) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Appearance into AppearanceEdge.
+func (_m *Appearance) ToEdge(order *AppearanceOrder) *AppearanceEdge {
+	if order == nil {
+		order = DefaultAppearanceOrder
+	}
+	return &AppearanceEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // DocumentEdge is the edge representation of Document.
@@ -800,6 +1170,20 @@ var (
 			}
 		},
 	}
+	// ExpertOrderFieldTitleAsOf orders Expert by title_as_of.
+	ExpertOrderFieldTitleAsOf = &ExpertOrderField{
+		Value: func(_m *Expert) (ent.Value, error) {
+			return _m.TitleAsOf, nil
+		},
+		column: expert.FieldTitleAsOf,
+		toTerm: expert.ByTitleAsOf,
+		toCursor: func(_m *Expert) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.TitleAsOf,
+			}
+		},
+	}
 	// ExpertOrderFieldOrganizationName orders by ORGANIZATION_NAME.
 	ExpertOrderFieldOrganizationName = &ExpertOrderField{
 		Value: func(_m *Expert) (ent.Value, error) {
@@ -830,6 +1214,8 @@ func (f ExpertOrderField) String() string {
 		str = "NAME"
 	case ExpertOrderFieldTitle.column:
 		str = "TITLE"
+	case ExpertOrderFieldTitleAsOf.column:
+		str = "TITLE_AS_OF"
 	case ExpertOrderFieldOrganizationName.column:
 		str = "ORGANIZATION_NAME"
 	}
@@ -852,6 +1238,8 @@ func (f *ExpertOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *ExpertOrderFieldName
 	case "TITLE":
 		*f = *ExpertOrderFieldTitle
+	case "TITLE_AS_OF":
+		*f = *ExpertOrderFieldTitleAsOf
 	case "ORGANIZATION_NAME":
 		*f = *ExpertOrderFieldOrganizationName
 	default:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -23,6 +24,600 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/calendar"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
+
+// AppearanceWhereInput represents a where input for filtering Appearance queries.
+type AppearanceWhereInput struct {
+	Predicates []predicate.Appearance  `json:"-"`
+	Not        *AppearanceWhereInput   `json:"not,omitempty"`
+	Or         []*AppearanceWhereInput `json:"or,omitempty"`
+	And        []*AppearanceWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "role" field predicates.
+	Role      *appearance.Role  `json:"role,omitempty"`
+	RoleNEQ   *appearance.Role  `json:"roleNEQ,omitempty"`
+	RoleIn    []appearance.Role `json:"roleIn,omitempty"`
+	RoleNotIn []appearance.Role `json:"roleNotIn,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleIsNil        bool     `json:"titleIsNil,omitempty"`
+	TitleNotNil       bool     `json:"titleNotNil,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "title_en" field predicates.
+	TitleEn             *string  `json:"titleEn,omitempty"`
+	TitleEnNEQ          *string  `json:"titleEnNEQ,omitempty"`
+	TitleEnIn           []string `json:"titleEnIn,omitempty"`
+	TitleEnNotIn        []string `json:"titleEnNotIn,omitempty"`
+	TitleEnGT           *string  `json:"titleEnGT,omitempty"`
+	TitleEnGTE          *string  `json:"titleEnGTE,omitempty"`
+	TitleEnLT           *string  `json:"titleEnLT,omitempty"`
+	TitleEnLTE          *string  `json:"titleEnLTE,omitempty"`
+	TitleEnContains     *string  `json:"titleEnContains,omitempty"`
+	TitleEnHasPrefix    *string  `json:"titleEnHasPrefix,omitempty"`
+	TitleEnHasSuffix    *string  `json:"titleEnHasSuffix,omitempty"`
+	TitleEnIsNil        bool     `json:"titleEnIsNil,omitempty"`
+	TitleEnNotNil       bool     `json:"titleEnNotNil,omitempty"`
+	TitleEnEqualFold    *string  `json:"titleEnEqualFold,omitempty"`
+	TitleEnContainsFold *string  `json:"titleEnContainsFold,omitempty"`
+
+	// "expert_id" field predicates.
+	ExpertID             *pulid.ID  `json:"expertID,omitempty"`
+	ExpertIDNEQ          *pulid.ID  `json:"expertIDNEQ,omitempty"`
+	ExpertIDIn           []pulid.ID `json:"expertIDIn,omitempty"`
+	ExpertIDNotIn        []pulid.ID `json:"expertIDNotIn,omitempty"`
+	ExpertIDGT           *pulid.ID  `json:"expertIDGT,omitempty"`
+	ExpertIDGTE          *pulid.ID  `json:"expertIDGTE,omitempty"`
+	ExpertIDLT           *pulid.ID  `json:"expertIDLT,omitempty"`
+	ExpertIDLTE          *pulid.ID  `json:"expertIDLTE,omitempty"`
+	ExpertIDContains     *pulid.ID  `json:"expertIDContains,omitempty"`
+	ExpertIDHasPrefix    *pulid.ID  `json:"expertIDHasPrefix,omitempty"`
+	ExpertIDHasSuffix    *pulid.ID  `json:"expertIDHasSuffix,omitempty"`
+	ExpertIDEqualFold    *pulid.ID  `json:"expertIDEqualFold,omitempty"`
+	ExpertIDContainsFold *pulid.ID  `json:"expertIDContainsFold,omitempty"`
+
+	// "organization_id" field predicates.
+	OrganizationID             *pulid.ID  `json:"organizationID,omitempty"`
+	OrganizationIDNEQ          *pulid.ID  `json:"organizationIDNEQ,omitempty"`
+	OrganizationIDIn           []pulid.ID `json:"organizationIDIn,omitempty"`
+	OrganizationIDNotIn        []pulid.ID `json:"organizationIDNotIn,omitempty"`
+	OrganizationIDGT           *pulid.ID  `json:"organizationIDGT,omitempty"`
+	OrganizationIDGTE          *pulid.ID  `json:"organizationIDGTE,omitempty"`
+	OrganizationIDLT           *pulid.ID  `json:"organizationIDLT,omitempty"`
+	OrganizationIDLTE          *pulid.ID  `json:"organizationIDLTE,omitempty"`
+	OrganizationIDContains     *pulid.ID  `json:"organizationIDContains,omitempty"`
+	OrganizationIDHasPrefix    *pulid.ID  `json:"organizationIDHasPrefix,omitempty"`
+	OrganizationIDHasSuffix    *pulid.ID  `json:"organizationIDHasSuffix,omitempty"`
+	OrganizationIDIsNil        bool       `json:"organizationIDIsNil,omitempty"`
+	OrganizationIDNotNil       bool       `json:"organizationIDNotNil,omitempty"`
+	OrganizationIDEqualFold    *pulid.ID  `json:"organizationIDEqualFold,omitempty"`
+	OrganizationIDContainsFold *pulid.ID  `json:"organizationIDContainsFold,omitempty"`
+
+	// "session_id" field predicates.
+	SessionID             *pulid.ID  `json:"sessionID,omitempty"`
+	SessionIDNEQ          *pulid.ID  `json:"sessionIDNEQ,omitempty"`
+	SessionIDIn           []pulid.ID `json:"sessionIDIn,omitempty"`
+	SessionIDNotIn        []pulid.ID `json:"sessionIDNotIn,omitempty"`
+	SessionIDGT           *pulid.ID  `json:"sessionIDGT,omitempty"`
+	SessionIDGTE          *pulid.ID  `json:"sessionIDGTE,omitempty"`
+	SessionIDLT           *pulid.ID  `json:"sessionIDLT,omitempty"`
+	SessionIDLTE          *pulid.ID  `json:"sessionIDLTE,omitempty"`
+	SessionIDContains     *pulid.ID  `json:"sessionIDContains,omitempty"`
+	SessionIDHasPrefix    *pulid.ID  `json:"sessionIDHasPrefix,omitempty"`
+	SessionIDHasSuffix    *pulid.ID  `json:"sessionIDHasSuffix,omitempty"`
+	SessionIDIsNil        bool       `json:"sessionIDIsNil,omitempty"`
+	SessionIDNotNil       bool       `json:"sessionIDNotNil,omitempty"`
+	SessionIDEqualFold    *pulid.ID  `json:"sessionIDEqualFold,omitempty"`
+	SessionIDContainsFold *pulid.ID  `json:"sessionIDContainsFold,omitempty"`
+
+	// "document_id" field predicates.
+	DocumentID             *pulid.ID  `json:"documentID,omitempty"`
+	DocumentIDNEQ          *pulid.ID  `json:"documentIDNEQ,omitempty"`
+	DocumentIDIn           []pulid.ID `json:"documentIDIn,omitempty"`
+	DocumentIDNotIn        []pulid.ID `json:"documentIDNotIn,omitempty"`
+	DocumentIDGT           *pulid.ID  `json:"documentIDGT,omitempty"`
+	DocumentIDGTE          *pulid.ID  `json:"documentIDGTE,omitempty"`
+	DocumentIDLT           *pulid.ID  `json:"documentIDLT,omitempty"`
+	DocumentIDLTE          *pulid.ID  `json:"documentIDLTE,omitempty"`
+	DocumentIDContains     *pulid.ID  `json:"documentIDContains,omitempty"`
+	DocumentIDHasPrefix    *pulid.ID  `json:"documentIDHasPrefix,omitempty"`
+	DocumentIDHasSuffix    *pulid.ID  `json:"documentIDHasSuffix,omitempty"`
+	DocumentIDIsNil        bool       `json:"documentIDIsNil,omitempty"`
+	DocumentIDNotNil       bool       `json:"documentIDNotNil,omitempty"`
+	DocumentIDEqualFold    *pulid.ID  `json:"documentIDEqualFold,omitempty"`
+	DocumentIDContainsFold *pulid.ID  `json:"documentIDContainsFold,omitempty"`
+
+	// "expert" edge predicates.
+	HasExpert     *bool               `json:"hasExpert,omitempty"`
+	HasExpertWith []*ExpertWhereInput `json:"hasExpertWith,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "session" edge predicates.
+	HasSession     *bool                `json:"hasSession,omitempty"`
+	HasSessionWith []*SessionWhereInput `json:"hasSessionWith,omitempty"`
+
+	// "document" edge predicates.
+	HasDocument     *bool                 `json:"hasDocument,omitempty"`
+	HasDocumentWith []*DocumentWhereInput `json:"hasDocumentWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AppearanceWhereInput) AddPredicates(predicates ...predicate.Appearance) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AppearanceWhereInput filter on the AppearanceQuery builder.
+func (i *AppearanceWhereInput) Filter(q *AppearanceQuery) (*AppearanceQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAppearanceWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAppearanceWhereInput is returned in case the AppearanceWhereInput is empty.
+var ErrEmptyAppearanceWhereInput = errors.New("ent: empty predicate AppearanceWhereInput")
+
+// P returns a predicate for filtering appearances.
+// An error is returned if the input is empty or invalid.
+func (i *AppearanceWhereInput) P() (predicate.Appearance, error) {
+	var predicates []predicate.Appearance
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, appearance.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Appearance, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, appearance.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Appearance, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, appearance.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, appearance.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, appearance.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, appearance.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, appearance.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, appearance.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, appearance.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, appearance.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, appearance.IDLTE(*i.IDLTE))
+	}
+	if i.Role != nil {
+		predicates = append(predicates, appearance.RoleEQ(*i.Role))
+	}
+	if i.RoleNEQ != nil {
+		predicates = append(predicates, appearance.RoleNEQ(*i.RoleNEQ))
+	}
+	if len(i.RoleIn) > 0 {
+		predicates = append(predicates, appearance.RoleIn(i.RoleIn...))
+	}
+	if len(i.RoleNotIn) > 0 {
+		predicates = append(predicates, appearance.RoleNotIn(i.RoleNotIn...))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, appearance.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, appearance.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, appearance.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, appearance.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, appearance.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, appearance.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, appearance.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, appearance.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, appearance.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, appearance.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, appearance.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleIsNil {
+		predicates = append(predicates, appearance.TitleIsNil())
+	}
+	if i.TitleNotNil {
+		predicates = append(predicates, appearance.TitleNotNil())
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, appearance.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, appearance.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.TitleEn != nil {
+		predicates = append(predicates, appearance.TitleEnEQ(*i.TitleEn))
+	}
+	if i.TitleEnNEQ != nil {
+		predicates = append(predicates, appearance.TitleEnNEQ(*i.TitleEnNEQ))
+	}
+	if len(i.TitleEnIn) > 0 {
+		predicates = append(predicates, appearance.TitleEnIn(i.TitleEnIn...))
+	}
+	if len(i.TitleEnNotIn) > 0 {
+		predicates = append(predicates, appearance.TitleEnNotIn(i.TitleEnNotIn...))
+	}
+	if i.TitleEnGT != nil {
+		predicates = append(predicates, appearance.TitleEnGT(*i.TitleEnGT))
+	}
+	if i.TitleEnGTE != nil {
+		predicates = append(predicates, appearance.TitleEnGTE(*i.TitleEnGTE))
+	}
+	if i.TitleEnLT != nil {
+		predicates = append(predicates, appearance.TitleEnLT(*i.TitleEnLT))
+	}
+	if i.TitleEnLTE != nil {
+		predicates = append(predicates, appearance.TitleEnLTE(*i.TitleEnLTE))
+	}
+	if i.TitleEnContains != nil {
+		predicates = append(predicates, appearance.TitleEnContains(*i.TitleEnContains))
+	}
+	if i.TitleEnHasPrefix != nil {
+		predicates = append(predicates, appearance.TitleEnHasPrefix(*i.TitleEnHasPrefix))
+	}
+	if i.TitleEnHasSuffix != nil {
+		predicates = append(predicates, appearance.TitleEnHasSuffix(*i.TitleEnHasSuffix))
+	}
+	if i.TitleEnIsNil {
+		predicates = append(predicates, appearance.TitleEnIsNil())
+	}
+	if i.TitleEnNotNil {
+		predicates = append(predicates, appearance.TitleEnNotNil())
+	}
+	if i.TitleEnEqualFold != nil {
+		predicates = append(predicates, appearance.TitleEnEqualFold(*i.TitleEnEqualFold))
+	}
+	if i.TitleEnContainsFold != nil {
+		predicates = append(predicates, appearance.TitleEnContainsFold(*i.TitleEnContainsFold))
+	}
+	if i.ExpertID != nil {
+		predicates = append(predicates, appearance.ExpertIDEQ(*i.ExpertID))
+	}
+	if i.ExpertIDNEQ != nil {
+		predicates = append(predicates, appearance.ExpertIDNEQ(*i.ExpertIDNEQ))
+	}
+	if len(i.ExpertIDIn) > 0 {
+		predicates = append(predicates, appearance.ExpertIDIn(i.ExpertIDIn...))
+	}
+	if len(i.ExpertIDNotIn) > 0 {
+		predicates = append(predicates, appearance.ExpertIDNotIn(i.ExpertIDNotIn...))
+	}
+	if i.ExpertIDGT != nil {
+		predicates = append(predicates, appearance.ExpertIDGT(*i.ExpertIDGT))
+	}
+	if i.ExpertIDGTE != nil {
+		predicates = append(predicates, appearance.ExpertIDGTE(*i.ExpertIDGTE))
+	}
+	if i.ExpertIDLT != nil {
+		predicates = append(predicates, appearance.ExpertIDLT(*i.ExpertIDLT))
+	}
+	if i.ExpertIDLTE != nil {
+		predicates = append(predicates, appearance.ExpertIDLTE(*i.ExpertIDLTE))
+	}
+	if i.ExpertIDContains != nil {
+		predicates = append(predicates, appearance.ExpertIDContains(*i.ExpertIDContains))
+	}
+	if i.ExpertIDHasPrefix != nil {
+		predicates = append(predicates, appearance.ExpertIDHasPrefix(*i.ExpertIDHasPrefix))
+	}
+	if i.ExpertIDHasSuffix != nil {
+		predicates = append(predicates, appearance.ExpertIDHasSuffix(*i.ExpertIDHasSuffix))
+	}
+	if i.ExpertIDEqualFold != nil {
+		predicates = append(predicates, appearance.ExpertIDEqualFold(*i.ExpertIDEqualFold))
+	}
+	if i.ExpertIDContainsFold != nil {
+		predicates = append(predicates, appearance.ExpertIDContainsFold(*i.ExpertIDContainsFold))
+	}
+	if i.OrganizationID != nil {
+		predicates = append(predicates, appearance.OrganizationIDEQ(*i.OrganizationID))
+	}
+	if i.OrganizationIDNEQ != nil {
+		predicates = append(predicates, appearance.OrganizationIDNEQ(*i.OrganizationIDNEQ))
+	}
+	if len(i.OrganizationIDIn) > 0 {
+		predicates = append(predicates, appearance.OrganizationIDIn(i.OrganizationIDIn...))
+	}
+	if len(i.OrganizationIDNotIn) > 0 {
+		predicates = append(predicates, appearance.OrganizationIDNotIn(i.OrganizationIDNotIn...))
+	}
+	if i.OrganizationIDGT != nil {
+		predicates = append(predicates, appearance.OrganizationIDGT(*i.OrganizationIDGT))
+	}
+	if i.OrganizationIDGTE != nil {
+		predicates = append(predicates, appearance.OrganizationIDGTE(*i.OrganizationIDGTE))
+	}
+	if i.OrganizationIDLT != nil {
+		predicates = append(predicates, appearance.OrganizationIDLT(*i.OrganizationIDLT))
+	}
+	if i.OrganizationIDLTE != nil {
+		predicates = append(predicates, appearance.OrganizationIDLTE(*i.OrganizationIDLTE))
+	}
+	if i.OrganizationIDContains != nil {
+		predicates = append(predicates, appearance.OrganizationIDContains(*i.OrganizationIDContains))
+	}
+	if i.OrganizationIDHasPrefix != nil {
+		predicates = append(predicates, appearance.OrganizationIDHasPrefix(*i.OrganizationIDHasPrefix))
+	}
+	if i.OrganizationIDHasSuffix != nil {
+		predicates = append(predicates, appearance.OrganizationIDHasSuffix(*i.OrganizationIDHasSuffix))
+	}
+	if i.OrganizationIDIsNil {
+		predicates = append(predicates, appearance.OrganizationIDIsNil())
+	}
+	if i.OrganizationIDNotNil {
+		predicates = append(predicates, appearance.OrganizationIDNotNil())
+	}
+	if i.OrganizationIDEqualFold != nil {
+		predicates = append(predicates, appearance.OrganizationIDEqualFold(*i.OrganizationIDEqualFold))
+	}
+	if i.OrganizationIDContainsFold != nil {
+		predicates = append(predicates, appearance.OrganizationIDContainsFold(*i.OrganizationIDContainsFold))
+	}
+	if i.SessionID != nil {
+		predicates = append(predicates, appearance.SessionIDEQ(*i.SessionID))
+	}
+	if i.SessionIDNEQ != nil {
+		predicates = append(predicates, appearance.SessionIDNEQ(*i.SessionIDNEQ))
+	}
+	if len(i.SessionIDIn) > 0 {
+		predicates = append(predicates, appearance.SessionIDIn(i.SessionIDIn...))
+	}
+	if len(i.SessionIDNotIn) > 0 {
+		predicates = append(predicates, appearance.SessionIDNotIn(i.SessionIDNotIn...))
+	}
+	if i.SessionIDGT != nil {
+		predicates = append(predicates, appearance.SessionIDGT(*i.SessionIDGT))
+	}
+	if i.SessionIDGTE != nil {
+		predicates = append(predicates, appearance.SessionIDGTE(*i.SessionIDGTE))
+	}
+	if i.SessionIDLT != nil {
+		predicates = append(predicates, appearance.SessionIDLT(*i.SessionIDLT))
+	}
+	if i.SessionIDLTE != nil {
+		predicates = append(predicates, appearance.SessionIDLTE(*i.SessionIDLTE))
+	}
+	if i.SessionIDContains != nil {
+		predicates = append(predicates, appearance.SessionIDContains(*i.SessionIDContains))
+	}
+	if i.SessionIDHasPrefix != nil {
+		predicates = append(predicates, appearance.SessionIDHasPrefix(*i.SessionIDHasPrefix))
+	}
+	if i.SessionIDHasSuffix != nil {
+		predicates = append(predicates, appearance.SessionIDHasSuffix(*i.SessionIDHasSuffix))
+	}
+	if i.SessionIDIsNil {
+		predicates = append(predicates, appearance.SessionIDIsNil())
+	}
+	if i.SessionIDNotNil {
+		predicates = append(predicates, appearance.SessionIDNotNil())
+	}
+	if i.SessionIDEqualFold != nil {
+		predicates = append(predicates, appearance.SessionIDEqualFold(*i.SessionIDEqualFold))
+	}
+	if i.SessionIDContainsFold != nil {
+		predicates = append(predicates, appearance.SessionIDContainsFold(*i.SessionIDContainsFold))
+	}
+	if i.DocumentID != nil {
+		predicates = append(predicates, appearance.DocumentIDEQ(*i.DocumentID))
+	}
+	if i.DocumentIDNEQ != nil {
+		predicates = append(predicates, appearance.DocumentIDNEQ(*i.DocumentIDNEQ))
+	}
+	if len(i.DocumentIDIn) > 0 {
+		predicates = append(predicates, appearance.DocumentIDIn(i.DocumentIDIn...))
+	}
+	if len(i.DocumentIDNotIn) > 0 {
+		predicates = append(predicates, appearance.DocumentIDNotIn(i.DocumentIDNotIn...))
+	}
+	if i.DocumentIDGT != nil {
+		predicates = append(predicates, appearance.DocumentIDGT(*i.DocumentIDGT))
+	}
+	if i.DocumentIDGTE != nil {
+		predicates = append(predicates, appearance.DocumentIDGTE(*i.DocumentIDGTE))
+	}
+	if i.DocumentIDLT != nil {
+		predicates = append(predicates, appearance.DocumentIDLT(*i.DocumentIDLT))
+	}
+	if i.DocumentIDLTE != nil {
+		predicates = append(predicates, appearance.DocumentIDLTE(*i.DocumentIDLTE))
+	}
+	if i.DocumentIDContains != nil {
+		predicates = append(predicates, appearance.DocumentIDContains(*i.DocumentIDContains))
+	}
+	if i.DocumentIDHasPrefix != nil {
+		predicates = append(predicates, appearance.DocumentIDHasPrefix(*i.DocumentIDHasPrefix))
+	}
+	if i.DocumentIDHasSuffix != nil {
+		predicates = append(predicates, appearance.DocumentIDHasSuffix(*i.DocumentIDHasSuffix))
+	}
+	if i.DocumentIDIsNil {
+		predicates = append(predicates, appearance.DocumentIDIsNil())
+	}
+	if i.DocumentIDNotNil {
+		predicates = append(predicates, appearance.DocumentIDNotNil())
+	}
+	if i.DocumentIDEqualFold != nil {
+		predicates = append(predicates, appearance.DocumentIDEqualFold(*i.DocumentIDEqualFold))
+	}
+	if i.DocumentIDContainsFold != nil {
+		predicates = append(predicates, appearance.DocumentIDContainsFold(*i.DocumentIDContainsFold))
+	}
+
+	if i.HasExpert != nil {
+		p := appearance.HasExpert()
+		if !*i.HasExpert {
+			p = appearance.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasExpertWith) > 0 {
+		with := make([]predicate.Expert, 0, len(i.HasExpertWith))
+		for _, w := range i.HasExpertWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasExpertWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appearance.HasExpertWith(with...))
+	}
+	if i.HasOrganization != nil {
+		p := appearance.HasOrganization()
+		if !*i.HasOrganization {
+			p = appearance.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appearance.HasOrganizationWith(with...))
+	}
+	if i.HasSession != nil {
+		p := appearance.HasSession()
+		if !*i.HasSession {
+			p = appearance.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSessionWith) > 0 {
+		with := make([]predicate.Session, 0, len(i.HasSessionWith))
+		for _, w := range i.HasSessionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSessionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appearance.HasSessionWith(with...))
+	}
+	if i.HasDocument != nil {
+		p := appearance.HasDocument()
+		if !*i.HasDocument {
+			p = appearance.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDocumentWith) > 0 {
+		with := make([]predicate.Document, 0, len(i.HasDocumentWith))
+		for _, w := range i.HasDocumentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDocumentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, appearance.HasDocumentWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAppearanceWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return appearance.And(predicates...), nil
+	}
+}
 
 // DocumentWhereInput represents a where input for filtering Document queries.
 type DocumentWhereInput struct {
@@ -176,6 +771,10 @@ type DocumentWhereInput struct {
 	// "themes" edge predicates.
 	HasThemes     *bool              `json:"hasThemes,omitempty"`
 	HasThemesWith []*ThemeWhereInput `json:"hasThemesWith,omitempty"`
+
+	// "appearances" edge predicates.
+	HasAppearances     *bool                   `json:"hasAppearances,omitempty"`
+	HasAppearancesWith []*AppearanceWhereInput `json:"hasAppearancesWith,omitempty"`
 
 	// "cited_by_seminars" edge predicates.
 	HasCitedBySeminars     *bool                `json:"hasCitedBySeminars,omitempty"`
@@ -674,6 +1273,24 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 		}
 		predicates = append(predicates, document.HasThemesWith(with...))
 	}
+	if i.HasAppearances != nil {
+		p := document.HasAppearances()
+		if !*i.HasAppearances {
+			p = document.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppearancesWith) > 0 {
+		with := make([]predicate.Appearance, 0, len(i.HasAppearancesWith))
+		for _, w := range i.HasAppearancesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppearancesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, document.HasAppearancesWith(with...))
+	}
 	if i.HasCitedBySeminars != nil {
 		p := document.HasCitedBySeminars()
 		if !*i.HasCitedBySeminars {
@@ -876,6 +1493,18 @@ type ExpertWhereInput struct {
 	TitleEnEqualFold    *string  `json:"titleEnEqualFold,omitempty"`
 	TitleEnContainsFold *string  `json:"titleEnContainsFold,omitempty"`
 
+	// "title_as_of" field predicates.
+	TitleAsOf       *time.Time  `json:"titleAsOf,omitempty"`
+	TitleAsOfNEQ    *time.Time  `json:"titleAsOfNEQ,omitempty"`
+	TitleAsOfIn     []time.Time `json:"titleAsOfIn,omitempty"`
+	TitleAsOfNotIn  []time.Time `json:"titleAsOfNotIn,omitempty"`
+	TitleAsOfGT     *time.Time  `json:"titleAsOfGT,omitempty"`
+	TitleAsOfGTE    *time.Time  `json:"titleAsOfGTE,omitempty"`
+	TitleAsOfLT     *time.Time  `json:"titleAsOfLT,omitempty"`
+	TitleAsOfLTE    *time.Time  `json:"titleAsOfLTE,omitempty"`
+	TitleAsOfIsNil  bool        `json:"titleAsOfIsNil,omitempty"`
+	TitleAsOfNotNil bool        `json:"titleAsOfNotNil,omitempty"`
+
 	// "note" field predicates.
 	Note             *string  `json:"note,omitempty"`
 	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
@@ -954,6 +1583,10 @@ type ExpertWhereInput struct {
 	// "themes" edge predicates.
 	HasThemes     *bool              `json:"hasThemes,omitempty"`
 	HasThemesWith []*ThemeWhereInput `json:"hasThemesWith,omitempty"`
+
+	// "appearances" edge predicates.
+	HasAppearances     *bool                   `json:"hasAppearances,omitempty"`
+	HasAppearancesWith []*AppearanceWhereInput `json:"hasAppearancesWith,omitempty"`
 
 	// "sources" edge predicates.
 	HasSources     *bool                 `json:"hasSources,omitempty"`
@@ -1183,6 +1816,36 @@ func (i *ExpertWhereInput) P() (predicate.Expert, error) {
 	}
 	if i.TitleEnContainsFold != nil {
 		predicates = append(predicates, expert.TitleEnContainsFold(*i.TitleEnContainsFold))
+	}
+	if i.TitleAsOf != nil {
+		predicates = append(predicates, expert.TitleAsOfEQ(*i.TitleAsOf))
+	}
+	if i.TitleAsOfNEQ != nil {
+		predicates = append(predicates, expert.TitleAsOfNEQ(*i.TitleAsOfNEQ))
+	}
+	if len(i.TitleAsOfIn) > 0 {
+		predicates = append(predicates, expert.TitleAsOfIn(i.TitleAsOfIn...))
+	}
+	if len(i.TitleAsOfNotIn) > 0 {
+		predicates = append(predicates, expert.TitleAsOfNotIn(i.TitleAsOfNotIn...))
+	}
+	if i.TitleAsOfGT != nil {
+		predicates = append(predicates, expert.TitleAsOfGT(*i.TitleAsOfGT))
+	}
+	if i.TitleAsOfGTE != nil {
+		predicates = append(predicates, expert.TitleAsOfGTE(*i.TitleAsOfGTE))
+	}
+	if i.TitleAsOfLT != nil {
+		predicates = append(predicates, expert.TitleAsOfLT(*i.TitleAsOfLT))
+	}
+	if i.TitleAsOfLTE != nil {
+		predicates = append(predicates, expert.TitleAsOfLTE(*i.TitleAsOfLTE))
+	}
+	if i.TitleAsOfIsNil {
+		predicates = append(predicates, expert.TitleAsOfIsNil())
+	}
+	if i.TitleAsOfNotNil {
+		predicates = append(predicates, expert.TitleAsOfNotNil())
 	}
 	if i.Note != nil {
 		predicates = append(predicates, expert.NoteEQ(*i.Note))
@@ -1445,6 +2108,24 @@ func (i *ExpertWhereInput) P() (predicate.Expert, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, expert.HasThemesWith(with...))
+	}
+	if i.HasAppearances != nil {
+		p := expert.HasAppearances()
+		if !*i.HasAppearances {
+			p = expert.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppearancesWith) > 0 {
+		with := make([]predicate.Appearance, 0, len(i.HasAppearancesWith))
+		for _, w := range i.HasAppearancesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppearancesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, expert.HasAppearancesWith(with...))
 	}
 	if i.HasSources != nil {
 		p := expert.HasSources()
@@ -3445,6 +4126,10 @@ type OrganizationWhereInput struct {
 	HasPublications     *bool                 `json:"hasPublications,omitempty"`
 	HasPublicationsWith []*DocumentWhereInput `json:"hasPublicationsWith,omitempty"`
 
+	// "appearances" edge predicates.
+	HasAppearances     *bool                   `json:"hasAppearances,omitempty"`
+	HasAppearancesWith []*AppearanceWhereInput `json:"hasAppearancesWith,omitempty"`
+
 	// "sources" edge predicates.
 	HasSources     *bool                 `json:"hasSources,omitempty"`
 	HasSourcesWith []*DocumentWhereInput `json:"hasSourcesWith,omitempty"`
@@ -3821,6 +4506,24 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, organization.HasPublicationsWith(with...))
+	}
+	if i.HasAppearances != nil {
+		p := organization.HasAppearances()
+		if !*i.HasAppearances {
+			p = organization.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppearancesWith) > 0 {
+		with := make([]predicate.Appearance, 0, len(i.HasAppearancesWith))
+		for _, w := range i.HasAppearancesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppearancesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organization.HasAppearancesWith(with...))
 	}
 	if i.HasSources != nil {
 		p := organization.HasSources()
@@ -5468,6 +6171,10 @@ type SessionWhereInput struct {
 	HasOutcomes     *bool                `json:"hasOutcomes,omitempty"`
 	HasOutcomesWith []*OutcomeWhereInput `json:"hasOutcomesWith,omitempty"`
 
+	// "appearances" edge predicates.
+	HasAppearances     *bool                   `json:"hasAppearances,omitempty"`
+	HasAppearancesWith []*AppearanceWhereInput `json:"hasAppearancesWith,omitempty"`
+
 	// "sources" edge predicates.
 	HasSources     *bool                 `json:"hasSources,omitempty"`
 	HasSourcesWith []*DocumentWhereInput `json:"hasSourcesWith,omitempty"`
@@ -5817,6 +6524,24 @@ func (i *SessionWhereInput) P() (predicate.Session, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, session.HasOutcomesWith(with...))
+	}
+	if i.HasAppearances != nil {
+		p := session.HasAppearances()
+		if !*i.HasAppearances {
+			p = session.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAppearancesWith) > 0 {
+		with := make([]predicate.Appearance, 0, len(i.HasAppearancesWith))
+		for _, w := range i.HasAppearancesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAppearancesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, session.HasAppearancesWith(with...))
 	}
 	if i.HasSources != nil {
 		p := session.HasSources()

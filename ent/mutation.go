@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -37,6 +38,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeAppearance         = "Appearance"
 	TypeDocument           = "Document"
 	TypeExpert             = "Expert"
 	TypeMunicipality       = "Municipality"
@@ -50,6 +52,952 @@ const (
 	TypeSession            = "Session"
 	TypeTheme              = "Theme"
 )
+
+// AppearanceMutation represents an operation that mutates the Appearance nodes in the graph.
+type AppearanceMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	role                *appearance.Role
+	title               *string
+	title_en            *string
+	clearedFields       map[string]struct{}
+	expert              *pulid.ID
+	clearedexpert       bool
+	organization        *pulid.ID
+	clearedorganization bool
+	session             *pulid.ID
+	clearedsession      bool
+	document            *pulid.ID
+	cleareddocument     bool
+	done                bool
+	oldValue            func(context.Context) (*Appearance, error)
+	predicates          []predicate.Appearance
+}
+
+var _ ent.Mutation = (*AppearanceMutation)(nil)
+
+// appearanceOption allows management of the mutation configuration using functional options.
+type appearanceOption func(*AppearanceMutation)
+
+// newAppearanceMutation creates new mutation for the Appearance entity.
+func newAppearanceMutation(c config, op Op, opts ...appearanceOption) *AppearanceMutation {
+	m := &AppearanceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAppearance,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAppearanceID sets the ID field of the mutation.
+func withAppearanceID(id pulid.ID) appearanceOption {
+	return func(m *AppearanceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Appearance
+		)
+		m.oldValue = func(ctx context.Context) (*Appearance, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Appearance.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAppearance sets the old Appearance of the mutation.
+func withAppearance(node *Appearance) appearanceOption {
+	return func(m *AppearanceMutation) {
+		m.oldValue = func(context.Context) (*Appearance, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AppearanceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AppearanceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Appearance entities.
+func (m *AppearanceMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AppearanceMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AppearanceMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Appearance.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetRole sets the "role" field.
+func (m *AppearanceMutation) SetRole(a appearance.Role) {
+	m.role = &a
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *AppearanceMutation) Role() (r appearance.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldRole(ctx context.Context) (v appearance.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *AppearanceMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *AppearanceMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *AppearanceMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldTitle(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ClearTitle clears the value of the "title" field.
+func (m *AppearanceMutation) ClearTitle() {
+	m.title = nil
+	m.clearedFields[appearance.FieldTitle] = struct{}{}
+}
+
+// TitleCleared returns if the "title" field was cleared in this mutation.
+func (m *AppearanceMutation) TitleCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldTitle]
+	return ok
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *AppearanceMutation) ResetTitle() {
+	m.title = nil
+	delete(m.clearedFields, appearance.FieldTitle)
+}
+
+// SetTitleEn sets the "title_en" field.
+func (m *AppearanceMutation) SetTitleEn(s string) {
+	m.title_en = &s
+}
+
+// TitleEn returns the value of the "title_en" field in the mutation.
+func (m *AppearanceMutation) TitleEn() (r string, exists bool) {
+	v := m.title_en
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleEn returns the old "title_en" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldTitleEn(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleEn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleEn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleEn: %w", err)
+	}
+	return oldValue.TitleEn, nil
+}
+
+// ClearTitleEn clears the value of the "title_en" field.
+func (m *AppearanceMutation) ClearTitleEn() {
+	m.title_en = nil
+	m.clearedFields[appearance.FieldTitleEn] = struct{}{}
+}
+
+// TitleEnCleared returns if the "title_en" field was cleared in this mutation.
+func (m *AppearanceMutation) TitleEnCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldTitleEn]
+	return ok
+}
+
+// ResetTitleEn resets all changes to the "title_en" field.
+func (m *AppearanceMutation) ResetTitleEn() {
+	m.title_en = nil
+	delete(m.clearedFields, appearance.FieldTitleEn)
+}
+
+// SetExpertID sets the "expert_id" field.
+func (m *AppearanceMutation) SetExpertID(pu pulid.ID) {
+	m.expert = &pu
+}
+
+// ExpertID returns the value of the "expert_id" field in the mutation.
+func (m *AppearanceMutation) ExpertID() (r pulid.ID, exists bool) {
+	v := m.expert
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpertID returns the old "expert_id" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldExpertID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpertID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpertID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpertID: %w", err)
+	}
+	return oldValue.ExpertID, nil
+}
+
+// ResetExpertID resets all changes to the "expert_id" field.
+func (m *AppearanceMutation) ResetExpertID() {
+	m.expert = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *AppearanceMutation) SetOrganizationID(pu pulid.ID) {
+	m.organization = &pu
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *AppearanceMutation) OrganizationID() (r pulid.ID, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldOrganizationID(ctx context.Context) (v *pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ClearOrganizationID clears the value of the "organization_id" field.
+func (m *AppearanceMutation) ClearOrganizationID() {
+	m.organization = nil
+	m.clearedFields[appearance.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationIDCleared returns if the "organization_id" field was cleared in this mutation.
+func (m *AppearanceMutation) OrganizationIDCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldOrganizationID]
+	return ok
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *AppearanceMutation) ResetOrganizationID() {
+	m.organization = nil
+	delete(m.clearedFields, appearance.FieldOrganizationID)
+}
+
+// SetSessionID sets the "session_id" field.
+func (m *AppearanceMutation) SetSessionID(pu pulid.ID) {
+	m.session = &pu
+}
+
+// SessionID returns the value of the "session_id" field in the mutation.
+func (m *AppearanceMutation) SessionID() (r pulid.ID, exists bool) {
+	v := m.session
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSessionID returns the old "session_id" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldSessionID(ctx context.Context) (v *pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSessionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSessionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSessionID: %w", err)
+	}
+	return oldValue.SessionID, nil
+}
+
+// ClearSessionID clears the value of the "session_id" field.
+func (m *AppearanceMutation) ClearSessionID() {
+	m.session = nil
+	m.clearedFields[appearance.FieldSessionID] = struct{}{}
+}
+
+// SessionIDCleared returns if the "session_id" field was cleared in this mutation.
+func (m *AppearanceMutation) SessionIDCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldSessionID]
+	return ok
+}
+
+// ResetSessionID resets all changes to the "session_id" field.
+func (m *AppearanceMutation) ResetSessionID() {
+	m.session = nil
+	delete(m.clearedFields, appearance.FieldSessionID)
+}
+
+// SetDocumentID sets the "document_id" field.
+func (m *AppearanceMutation) SetDocumentID(pu pulid.ID) {
+	m.document = &pu
+}
+
+// DocumentID returns the value of the "document_id" field in the mutation.
+func (m *AppearanceMutation) DocumentID() (r pulid.ID, exists bool) {
+	v := m.document
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDocumentID returns the old "document_id" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldDocumentID(ctx context.Context) (v *pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDocumentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDocumentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDocumentID: %w", err)
+	}
+	return oldValue.DocumentID, nil
+}
+
+// ClearDocumentID clears the value of the "document_id" field.
+func (m *AppearanceMutation) ClearDocumentID() {
+	m.document = nil
+	m.clearedFields[appearance.FieldDocumentID] = struct{}{}
+}
+
+// DocumentIDCleared returns if the "document_id" field was cleared in this mutation.
+func (m *AppearanceMutation) DocumentIDCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldDocumentID]
+	return ok
+}
+
+// ResetDocumentID resets all changes to the "document_id" field.
+func (m *AppearanceMutation) ResetDocumentID() {
+	m.document = nil
+	delete(m.clearedFields, appearance.FieldDocumentID)
+}
+
+// ClearExpert clears the "expert" edge to the Expert entity.
+func (m *AppearanceMutation) ClearExpert() {
+	m.clearedexpert = true
+	m.clearedFields[appearance.FieldExpertID] = struct{}{}
+}
+
+// ExpertCleared reports if the "expert" edge to the Expert entity was cleared.
+func (m *AppearanceMutation) ExpertCleared() bool {
+	return m.clearedexpert
+}
+
+// ExpertIDs returns the "expert" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ExpertID instead. It exists only for internal usage by the builders.
+func (m *AppearanceMutation) ExpertIDs() (ids []pulid.ID) {
+	if id := m.expert; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetExpert resets all changes to the "expert" edge.
+func (m *AppearanceMutation) ResetExpert() {
+	m.expert = nil
+	m.clearedexpert = false
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *AppearanceMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[appearance.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *AppearanceMutation) OrganizationCleared() bool {
+	return m.OrganizationIDCleared() || m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *AppearanceMutation) OrganizationIDs() (ids []pulid.ID) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *AppearanceMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearSession clears the "session" edge to the Session entity.
+func (m *AppearanceMutation) ClearSession() {
+	m.clearedsession = true
+	m.clearedFields[appearance.FieldSessionID] = struct{}{}
+}
+
+// SessionCleared reports if the "session" edge to the Session entity was cleared.
+func (m *AppearanceMutation) SessionCleared() bool {
+	return m.SessionIDCleared() || m.clearedsession
+}
+
+// SessionIDs returns the "session" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SessionID instead. It exists only for internal usage by the builders.
+func (m *AppearanceMutation) SessionIDs() (ids []pulid.ID) {
+	if id := m.session; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSession resets all changes to the "session" edge.
+func (m *AppearanceMutation) ResetSession() {
+	m.session = nil
+	m.clearedsession = false
+}
+
+// ClearDocument clears the "document" edge to the Document entity.
+func (m *AppearanceMutation) ClearDocument() {
+	m.cleareddocument = true
+	m.clearedFields[appearance.FieldDocumentID] = struct{}{}
+}
+
+// DocumentCleared reports if the "document" edge to the Document entity was cleared.
+func (m *AppearanceMutation) DocumentCleared() bool {
+	return m.DocumentIDCleared() || m.cleareddocument
+}
+
+// DocumentIDs returns the "document" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DocumentID instead. It exists only for internal usage by the builders.
+func (m *AppearanceMutation) DocumentIDs() (ids []pulid.ID) {
+	if id := m.document; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDocument resets all changes to the "document" edge.
+func (m *AppearanceMutation) ResetDocument() {
+	m.document = nil
+	m.cleareddocument = false
+}
+
+// Where appends a list predicates to the AppearanceMutation builder.
+func (m *AppearanceMutation) Where(ps ...predicate.Appearance) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AppearanceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AppearanceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Appearance, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AppearanceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AppearanceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Appearance).
+func (m *AppearanceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AppearanceMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.role != nil {
+		fields = append(fields, appearance.FieldRole)
+	}
+	if m.title != nil {
+		fields = append(fields, appearance.FieldTitle)
+	}
+	if m.title_en != nil {
+		fields = append(fields, appearance.FieldTitleEn)
+	}
+	if m.expert != nil {
+		fields = append(fields, appearance.FieldExpertID)
+	}
+	if m.organization != nil {
+		fields = append(fields, appearance.FieldOrganizationID)
+	}
+	if m.session != nil {
+		fields = append(fields, appearance.FieldSessionID)
+	}
+	if m.document != nil {
+		fields = append(fields, appearance.FieldDocumentID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AppearanceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case appearance.FieldRole:
+		return m.Role()
+	case appearance.FieldTitle:
+		return m.Title()
+	case appearance.FieldTitleEn:
+		return m.TitleEn()
+	case appearance.FieldExpertID:
+		return m.ExpertID()
+	case appearance.FieldOrganizationID:
+		return m.OrganizationID()
+	case appearance.FieldSessionID:
+		return m.SessionID()
+	case appearance.FieldDocumentID:
+		return m.DocumentID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AppearanceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case appearance.FieldRole:
+		return m.OldRole(ctx)
+	case appearance.FieldTitle:
+		return m.OldTitle(ctx)
+	case appearance.FieldTitleEn:
+		return m.OldTitleEn(ctx)
+	case appearance.FieldExpertID:
+		return m.OldExpertID(ctx)
+	case appearance.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case appearance.FieldSessionID:
+		return m.OldSessionID(ctx)
+	case appearance.FieldDocumentID:
+		return m.OldDocumentID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Appearance field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppearanceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case appearance.FieldRole:
+		v, ok := value.(appearance.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case appearance.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case appearance.FieldTitleEn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleEn(v)
+		return nil
+	case appearance.FieldExpertID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpertID(v)
+		return nil
+	case appearance.FieldOrganizationID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case appearance.FieldSessionID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSessionID(v)
+		return nil
+	case appearance.FieldDocumentID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDocumentID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Appearance field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AppearanceMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AppearanceMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AppearanceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Appearance numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AppearanceMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(appearance.FieldTitle) {
+		fields = append(fields, appearance.FieldTitle)
+	}
+	if m.FieldCleared(appearance.FieldTitleEn) {
+		fields = append(fields, appearance.FieldTitleEn)
+	}
+	if m.FieldCleared(appearance.FieldOrganizationID) {
+		fields = append(fields, appearance.FieldOrganizationID)
+	}
+	if m.FieldCleared(appearance.FieldSessionID) {
+		fields = append(fields, appearance.FieldSessionID)
+	}
+	if m.FieldCleared(appearance.FieldDocumentID) {
+		fields = append(fields, appearance.FieldDocumentID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AppearanceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AppearanceMutation) ClearField(name string) error {
+	switch name {
+	case appearance.FieldTitle:
+		m.ClearTitle()
+		return nil
+	case appearance.FieldTitleEn:
+		m.ClearTitleEn()
+		return nil
+	case appearance.FieldOrganizationID:
+		m.ClearOrganizationID()
+		return nil
+	case appearance.FieldSessionID:
+		m.ClearSessionID()
+		return nil
+	case appearance.FieldDocumentID:
+		m.ClearDocumentID()
+		return nil
+	}
+	return fmt.Errorf("unknown Appearance nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AppearanceMutation) ResetField(name string) error {
+	switch name {
+	case appearance.FieldRole:
+		m.ResetRole()
+		return nil
+	case appearance.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case appearance.FieldTitleEn:
+		m.ResetTitleEn()
+		return nil
+	case appearance.FieldExpertID:
+		m.ResetExpertID()
+		return nil
+	case appearance.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case appearance.FieldSessionID:
+		m.ResetSessionID()
+		return nil
+	case appearance.FieldDocumentID:
+		m.ResetDocumentID()
+		return nil
+	}
+	return fmt.Errorf("unknown Appearance field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AppearanceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.expert != nil {
+		edges = append(edges, appearance.EdgeExpert)
+	}
+	if m.organization != nil {
+		edges = append(edges, appearance.EdgeOrganization)
+	}
+	if m.session != nil {
+		edges = append(edges, appearance.EdgeSession)
+	}
+	if m.document != nil {
+		edges = append(edges, appearance.EdgeDocument)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AppearanceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case appearance.EdgeExpert:
+		if id := m.expert; id != nil {
+			return []ent.Value{*id}
+		}
+	case appearance.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case appearance.EdgeSession:
+		if id := m.session; id != nil {
+			return []ent.Value{*id}
+		}
+	case appearance.EdgeDocument:
+		if id := m.document; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AppearanceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AppearanceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AppearanceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedexpert {
+		edges = append(edges, appearance.EdgeExpert)
+	}
+	if m.clearedorganization {
+		edges = append(edges, appearance.EdgeOrganization)
+	}
+	if m.clearedsession {
+		edges = append(edges, appearance.EdgeSession)
+	}
+	if m.cleareddocument {
+		edges = append(edges, appearance.EdgeDocument)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AppearanceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case appearance.EdgeExpert:
+		return m.clearedexpert
+	case appearance.EdgeOrganization:
+		return m.clearedorganization
+	case appearance.EdgeSession:
+		return m.clearedsession
+	case appearance.EdgeDocument:
+		return m.cleareddocument
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AppearanceMutation) ClearEdge(name string) error {
+	switch name {
+	case appearance.EdgeExpert:
+		m.ClearExpert()
+		return nil
+	case appearance.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case appearance.EdgeSession:
+		m.ClearSession()
+		return nil
+	case appearance.EdgeDocument:
+		m.ClearDocument()
+		return nil
+	}
+	return fmt.Errorf("unknown Appearance unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AppearanceMutation) ResetEdge(name string) error {
+	switch name {
+	case appearance.EdgeExpert:
+		m.ResetExpert()
+		return nil
+	case appearance.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case appearance.EdgeSession:
+		m.ResetSession()
+		return nil
+	case appearance.EdgeDocument:
+		m.ResetDocument()
+		return nil
+	}
+	return fmt.Errorf("unknown Appearance edge %s", name)
+}
 
 // DocumentMutation represents an operation that mutates the Document nodes in the graph.
 type DocumentMutation struct {
@@ -74,6 +1022,9 @@ type DocumentMutation struct {
 	themes                        map[pulid.ID]struct{}
 	removedthemes                 map[pulid.ID]struct{}
 	clearedthemes                 bool
+	appearances                   map[pulid.ID]struct{}
+	removedappearances            map[pulid.ID]struct{}
+	clearedappearances            bool
 	cited_by_seminars             map[pulid.ID]struct{}
 	removedcited_by_seminars      map[pulid.ID]struct{}
 	clearedcited_by_seminars      bool
@@ -739,6 +1690,60 @@ func (m *DocumentMutation) ResetThemes() {
 	m.themes = nil
 	m.clearedthemes = false
 	m.removedthemes = nil
+}
+
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by ids.
+func (m *DocumentMutation) AddAppearanceIDs(ids ...pulid.ID) {
+	if m.appearances == nil {
+		m.appearances = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.appearances[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAppearances clears the "appearances" edge to the Appearance entity.
+func (m *DocumentMutation) ClearAppearances() {
+	m.clearedappearances = true
+}
+
+// AppearancesCleared reports if the "appearances" edge to the Appearance entity was cleared.
+func (m *DocumentMutation) AppearancesCleared() bool {
+	return m.clearedappearances
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to the Appearance entity by IDs.
+func (m *DocumentMutation) RemoveAppearanceIDs(ids ...pulid.ID) {
+	if m.removedappearances == nil {
+		m.removedappearances = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.appearances, ids[i])
+		m.removedappearances[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAppearances returns the removed IDs of the "appearances" edge to the Appearance entity.
+func (m *DocumentMutation) RemovedAppearancesIDs() (ids []pulid.ID) {
+	for id := range m.removedappearances {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AppearancesIDs returns the "appearances" edge IDs in the mutation.
+func (m *DocumentMutation) AppearancesIDs() (ids []pulid.ID) {
+	for id := range m.appearances {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAppearances resets all changes to the "appearances" edge.
+func (m *DocumentMutation) ResetAppearances() {
+	m.appearances = nil
+	m.clearedappearances = false
+	m.removedappearances = nil
 }
 
 // AddCitedBySeminarIDs adds the "cited_by_seminars" edge to the Seminar entity by ids.
@@ -1427,7 +2432,7 @@ func (m *DocumentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DocumentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.authors != nil {
 		edges = append(edges, document.EdgeAuthors)
 	}
@@ -1436,6 +2441,9 @@ func (m *DocumentMutation) AddedEdges() []string {
 	}
 	if m.themes != nil {
 		edges = append(edges, document.EdgeThemes)
+	}
+	if m.appearances != nil {
+		edges = append(edges, document.EdgeAppearances)
 	}
 	if m.cited_by_seminars != nil {
 		edges = append(edges, document.EdgeCitedBySeminars)
@@ -1478,6 +2486,12 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 	case document.EdgeThemes:
 		ids := make([]ent.Value, 0, len(m.themes))
 		for id := range m.themes {
+			ids = append(ids, id)
+		}
+		return ids
+	case document.EdgeAppearances:
+		ids := make([]ent.Value, 0, len(m.appearances))
+		for id := range m.appearances {
 			ids = append(ids, id)
 		}
 		return ids
@@ -1529,12 +2543,15 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DocumentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.removedauthors != nil {
 		edges = append(edges, document.EdgeAuthors)
 	}
 	if m.removedthemes != nil {
 		edges = append(edges, document.EdgeThemes)
+	}
+	if m.removedappearances != nil {
+		edges = append(edges, document.EdgeAppearances)
 	}
 	if m.removedcited_by_seminars != nil {
 		edges = append(edges, document.EdgeCitedBySeminars)
@@ -1573,6 +2590,12 @@ func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
 	case document.EdgeThemes:
 		ids := make([]ent.Value, 0, len(m.removedthemes))
 		for id := range m.removedthemes {
+			ids = append(ids, id)
+		}
+		return ids
+	case document.EdgeAppearances:
+		ids := make([]ent.Value, 0, len(m.removedappearances))
+		for id := range m.removedappearances {
 			ids = append(ids, id)
 		}
 		return ids
@@ -1624,7 +2647,7 @@ func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DocumentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.clearedauthors {
 		edges = append(edges, document.EdgeAuthors)
 	}
@@ -1633,6 +2656,9 @@ func (m *DocumentMutation) ClearedEdges() []string {
 	}
 	if m.clearedthemes {
 		edges = append(edges, document.EdgeThemes)
+	}
+	if m.clearedappearances {
+		edges = append(edges, document.EdgeAppearances)
 	}
 	if m.clearedcited_by_seminars {
 		edges = append(edges, document.EdgeCitedBySeminars)
@@ -1668,6 +2694,8 @@ func (m *DocumentMutation) EdgeCleared(name string) bool {
 		return m.clearedpublisher
 	case document.EdgeThemes:
 		return m.clearedthemes
+	case document.EdgeAppearances:
+		return m.clearedappearances
 	case document.EdgeCitedBySeminars:
 		return m.clearedcited_by_seminars
 	case document.EdgeCitedBySessions:
@@ -1710,6 +2738,9 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 	case document.EdgeThemes:
 		m.ResetThemes()
 		return nil
+	case document.EdgeAppearances:
+		m.ResetAppearances()
+		return nil
 	case document.EdgeCitedBySeminars:
 		m.ResetCitedBySeminars()
 		return nil
@@ -1744,6 +2775,7 @@ type ExpertMutation struct {
 	name                      *string
 	title                     *string
 	title_en                  *string
+	title_as_of               *time.Time
 	note                      *string
 	clearedFields             map[string]struct{}
 	organization              *pulid.ID
@@ -1765,6 +2797,9 @@ type ExpertMutation struct {
 	themes                    map[pulid.ID]struct{}
 	removedthemes             map[pulid.ID]struct{}
 	clearedthemes             bool
+	appearances               map[pulid.ID]struct{}
+	removedappearances        map[pulid.ID]struct{}
+	clearedappearances        bool
 	sources                   map[pulid.ID]struct{}
 	removedsources            map[pulid.ID]struct{}
 	clearedsources            bool
@@ -2009,6 +3044,55 @@ func (m *ExpertMutation) TitleEnCleared() bool {
 func (m *ExpertMutation) ResetTitleEn() {
 	m.title_en = nil
 	delete(m.clearedFields, expert.FieldTitleEn)
+}
+
+// SetTitleAsOf sets the "title_as_of" field.
+func (m *ExpertMutation) SetTitleAsOf(t time.Time) {
+	m.title_as_of = &t
+}
+
+// TitleAsOf returns the value of the "title_as_of" field in the mutation.
+func (m *ExpertMutation) TitleAsOf() (r time.Time, exists bool) {
+	v := m.title_as_of
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleAsOf returns the old "title_as_of" field's value of the Expert entity.
+// If the Expert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExpertMutation) OldTitleAsOf(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleAsOf is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleAsOf requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleAsOf: %w", err)
+	}
+	return oldValue.TitleAsOf, nil
+}
+
+// ClearTitleAsOf clears the value of the "title_as_of" field.
+func (m *ExpertMutation) ClearTitleAsOf() {
+	m.title_as_of = nil
+	m.clearedFields[expert.FieldTitleAsOf] = struct{}{}
+}
+
+// TitleAsOfCleared returns if the "title_as_of" field was cleared in this mutation.
+func (m *ExpertMutation) TitleAsOfCleared() bool {
+	_, ok := m.clearedFields[expert.FieldTitleAsOf]
+	return ok
+}
+
+// ResetTitleAsOf resets all changes to the "title_as_of" field.
+func (m *ExpertMutation) ResetTitleAsOf() {
+	m.title_as_of = nil
+	delete(m.clearedFields, expert.FieldTitleAsOf)
 }
 
 // SetNote sets the "note" field.
@@ -2482,6 +3566,60 @@ func (m *ExpertMutation) ResetThemes() {
 	m.removedthemes = nil
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by ids.
+func (m *ExpertMutation) AddAppearanceIDs(ids ...pulid.ID) {
+	if m.appearances == nil {
+		m.appearances = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.appearances[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAppearances clears the "appearances" edge to the Appearance entity.
+func (m *ExpertMutation) ClearAppearances() {
+	m.clearedappearances = true
+}
+
+// AppearancesCleared reports if the "appearances" edge to the Appearance entity was cleared.
+func (m *ExpertMutation) AppearancesCleared() bool {
+	return m.clearedappearances
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to the Appearance entity by IDs.
+func (m *ExpertMutation) RemoveAppearanceIDs(ids ...pulid.ID) {
+	if m.removedappearances == nil {
+		m.removedappearances = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.appearances, ids[i])
+		m.removedappearances[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAppearances returns the removed IDs of the "appearances" edge to the Appearance entity.
+func (m *ExpertMutation) RemovedAppearancesIDs() (ids []pulid.ID) {
+	for id := range m.removedappearances {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AppearancesIDs returns the "appearances" edge IDs in the mutation.
+func (m *ExpertMutation) AppearancesIDs() (ids []pulid.ID) {
+	for id := range m.appearances {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAppearances resets all changes to the "appearances" edge.
+func (m *ExpertMutation) ResetAppearances() {
+	m.appearances = nil
+	m.clearedappearances = false
+	m.removedappearances = nil
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by ids.
 func (m *ExpertMutation) AddSourceIDs(ids ...pulid.ID) {
 	if m.sources == nil {
@@ -2570,7 +3708,7 @@ func (m *ExpertMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExpertMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.name != nil {
 		fields = append(fields, expert.FieldName)
 	}
@@ -2579,6 +3717,9 @@ func (m *ExpertMutation) Fields() []string {
 	}
 	if m.title_en != nil {
 		fields = append(fields, expert.FieldTitleEn)
+	}
+	if m.title_as_of != nil {
+		fields = append(fields, expert.FieldTitleAsOf)
 	}
 	if m.note != nil {
 		fields = append(fields, expert.FieldNote)
@@ -2603,6 +3744,8 @@ func (m *ExpertMutation) Field(name string) (ent.Value, bool) {
 		return m.Title()
 	case expert.FieldTitleEn:
 		return m.TitleEn()
+	case expert.FieldTitleAsOf:
+		return m.TitleAsOf()
 	case expert.FieldNote:
 		return m.Note()
 	case expert.FieldOrganizationID:
@@ -2624,6 +3767,8 @@ func (m *ExpertMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldTitle(ctx)
 	case expert.FieldTitleEn:
 		return m.OldTitleEn(ctx)
+	case expert.FieldTitleAsOf:
+		return m.OldTitleAsOf(ctx)
 	case expert.FieldNote:
 		return m.OldNote(ctx)
 	case expert.FieldOrganizationID:
@@ -2659,6 +3804,13 @@ func (m *ExpertMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTitleEn(v)
+		return nil
+	case expert.FieldTitleAsOf:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleAsOf(v)
 		return nil
 	case expert.FieldNote:
 		v, ok := value.(string)
@@ -2717,6 +3869,9 @@ func (m *ExpertMutation) ClearedFields() []string {
 	if m.FieldCleared(expert.FieldTitleEn) {
 		fields = append(fields, expert.FieldTitleEn)
 	}
+	if m.FieldCleared(expert.FieldTitleAsOf) {
+		fields = append(fields, expert.FieldTitleAsOf)
+	}
 	if m.FieldCleared(expert.FieldNote) {
 		fields = append(fields, expert.FieldNote)
 	}
@@ -2746,6 +3901,9 @@ func (m *ExpertMutation) ClearField(name string) error {
 	case expert.FieldTitleEn:
 		m.ClearTitleEn()
 		return nil
+	case expert.FieldTitleAsOf:
+		m.ClearTitleAsOf()
+		return nil
 	case expert.FieldNote:
 		m.ClearNote()
 		return nil
@@ -2772,6 +3930,9 @@ func (m *ExpertMutation) ResetField(name string) error {
 	case expert.FieldTitleEn:
 		m.ResetTitleEn()
 		return nil
+	case expert.FieldTitleAsOf:
+		m.ResetTitleAsOf()
+		return nil
 	case expert.FieldNote:
 		m.ResetNote()
 		return nil
@@ -2787,7 +3948,7 @@ func (m *ExpertMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ExpertMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.organization != nil {
 		edges = append(edges, expert.EdgeOrganization)
 	}
@@ -2808,6 +3969,9 @@ func (m *ExpertMutation) AddedEdges() []string {
 	}
 	if m.themes != nil {
 		edges = append(edges, expert.EdgeThemes)
+	}
+	if m.appearances != nil {
+		edges = append(edges, expert.EdgeAppearances)
 	}
 	if m.sources != nil {
 		edges = append(edges, expert.EdgeSources)
@@ -2857,6 +4021,12 @@ func (m *ExpertMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case expert.EdgeAppearances:
+		ids := make([]ent.Value, 0, len(m.appearances))
+		for id := range m.appearances {
+			ids = append(ids, id)
+		}
+		return ids
 	case expert.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.sources))
 		for id := range m.sources {
@@ -2869,7 +4039,7 @@ func (m *ExpertMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ExpertMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.removedsessions != nil {
 		edges = append(edges, expert.EdgeSessions)
 	}
@@ -2884,6 +4054,9 @@ func (m *ExpertMutation) RemovedEdges() []string {
 	}
 	if m.removedthemes != nil {
 		edges = append(edges, expert.EdgeThemes)
+	}
+	if m.removedappearances != nil {
+		edges = append(edges, expert.EdgeAppearances)
 	}
 	if m.removedsources != nil {
 		edges = append(edges, expert.EdgeSources)
@@ -2925,6 +4098,12 @@ func (m *ExpertMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case expert.EdgeAppearances:
+		ids := make([]ent.Value, 0, len(m.removedappearances))
+		for id := range m.removedappearances {
+			ids = append(ids, id)
+		}
+		return ids
 	case expert.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.removedsources))
 		for id := range m.removedsources {
@@ -2937,7 +4116,7 @@ func (m *ExpertMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ExpertMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.clearedorganization {
 		edges = append(edges, expert.EdgeOrganization)
 	}
@@ -2958,6 +4137,9 @@ func (m *ExpertMutation) ClearedEdges() []string {
 	}
 	if m.clearedthemes {
 		edges = append(edges, expert.EdgeThemes)
+	}
+	if m.clearedappearances {
+		edges = append(edges, expert.EdgeAppearances)
 	}
 	if m.clearedsources {
 		edges = append(edges, expert.EdgeSources)
@@ -2983,6 +4165,8 @@ func (m *ExpertMutation) EdgeCleared(name string) bool {
 		return m.cleareddocuments
 	case expert.EdgeThemes:
 		return m.clearedthemes
+	case expert.EdgeAppearances:
+		return m.clearedappearances
 	case expert.EdgeSources:
 		return m.clearedsources
 	}
@@ -3027,6 +4211,9 @@ func (m *ExpertMutation) ResetEdge(name string) error {
 		return nil
 	case expert.EdgeThemes:
 		m.ResetThemes()
+		return nil
+	case expert.EdgeAppearances:
+		m.ResetAppearances()
 		return nil
 	case expert.EdgeSources:
 		m.ResetSources()
@@ -6873,6 +8060,9 @@ type OrganizationMutation struct {
 	publications        map[pulid.ID]struct{}
 	removedpublications map[pulid.ID]struct{}
 	clearedpublications bool
+	appearances         map[pulid.ID]struct{}
+	removedappearances  map[pulid.ID]struct{}
+	clearedappearances  bool
 	sources             map[pulid.ID]struct{}
 	removedsources      map[pulid.ID]struct{}
 	clearedsources      bool
@@ -7447,6 +8637,60 @@ func (m *OrganizationMutation) ResetPublications() {
 	m.removedpublications = nil
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by ids.
+func (m *OrganizationMutation) AddAppearanceIDs(ids ...pulid.ID) {
+	if m.appearances == nil {
+		m.appearances = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.appearances[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAppearances clears the "appearances" edge to the Appearance entity.
+func (m *OrganizationMutation) ClearAppearances() {
+	m.clearedappearances = true
+}
+
+// AppearancesCleared reports if the "appearances" edge to the Appearance entity was cleared.
+func (m *OrganizationMutation) AppearancesCleared() bool {
+	return m.clearedappearances
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to the Appearance entity by IDs.
+func (m *OrganizationMutation) RemoveAppearanceIDs(ids ...pulid.ID) {
+	if m.removedappearances == nil {
+		m.removedappearances = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.appearances, ids[i])
+		m.removedappearances[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAppearances returns the removed IDs of the "appearances" edge to the Appearance entity.
+func (m *OrganizationMutation) RemovedAppearancesIDs() (ids []pulid.ID) {
+	for id := range m.removedappearances {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AppearancesIDs returns the "appearances" edge IDs in the mutation.
+func (m *OrganizationMutation) AppearancesIDs() (ids []pulid.ID) {
+	for id := range m.appearances {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAppearances resets all changes to the "appearances" edge.
+func (m *OrganizationMutation) ResetAppearances() {
+	m.appearances = nil
+	m.clearedappearances = false
+	m.removedappearances = nil
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by ids.
 func (m *OrganizationMutation) AddSourceIDs(ids ...pulid.ID) {
 	if m.sources == nil {
@@ -7723,7 +8967,7 @@ func (m *OrganizationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganizationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.municipality != nil {
 		edges = append(edges, organization.EdgeMunicipality)
 	}
@@ -7738,6 +8982,9 @@ func (m *OrganizationMutation) AddedEdges() []string {
 	}
 	if m.publications != nil {
 		edges = append(edges, organization.EdgePublications)
+	}
+	if m.appearances != nil {
+		edges = append(edges, organization.EdgeAppearances)
 	}
 	if m.sources != nil {
 		edges = append(edges, organization.EdgeSources)
@@ -7777,6 +9024,12 @@ func (m *OrganizationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organization.EdgeAppearances:
+		ids := make([]ent.Value, 0, len(m.appearances))
+		for id := range m.appearances {
+			ids = append(ids, id)
+		}
+		return ids
 	case organization.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.sources))
 		for id := range m.sources {
@@ -7789,7 +9042,7 @@ func (m *OrganizationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganizationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedexperts != nil {
 		edges = append(edges, organization.EdgeExperts)
 	}
@@ -7801,6 +9054,9 @@ func (m *OrganizationMutation) RemovedEdges() []string {
 	}
 	if m.removedpublications != nil {
 		edges = append(edges, organization.EdgePublications)
+	}
+	if m.removedappearances != nil {
+		edges = append(edges, organization.EdgeAppearances)
 	}
 	if m.removedsources != nil {
 		edges = append(edges, organization.EdgeSources)
@@ -7836,6 +9092,12 @@ func (m *OrganizationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organization.EdgeAppearances:
+		ids := make([]ent.Value, 0, len(m.removedappearances))
+		for id := range m.removedappearances {
+			ids = append(ids, id)
+		}
+		return ids
 	case organization.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.removedsources))
 		for id := range m.removedsources {
@@ -7848,7 +9110,7 @@ func (m *OrganizationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganizationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedmunicipality {
 		edges = append(edges, organization.EdgeMunicipality)
 	}
@@ -7863,6 +9125,9 @@ func (m *OrganizationMutation) ClearedEdges() []string {
 	}
 	if m.clearedpublications {
 		edges = append(edges, organization.EdgePublications)
+	}
+	if m.clearedappearances {
+		edges = append(edges, organization.EdgeAppearances)
 	}
 	if m.clearedsources {
 		edges = append(edges, organization.EdgeSources)
@@ -7884,6 +9149,8 @@ func (m *OrganizationMutation) EdgeCleared(name string) bool {
 		return m.clearedseminars
 	case organization.EdgePublications:
 		return m.clearedpublications
+	case organization.EdgeAppearances:
+		return m.clearedappearances
 	case organization.EdgeSources:
 		return m.clearedsources
 	}
@@ -7919,6 +9186,9 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	case organization.EdgePublications:
 		m.ResetPublications()
+		return nil
+	case organization.EdgeAppearances:
+		m.ResetAppearances()
 		return nil
 	case organization.EdgeSources:
 		m.ResetSources()
@@ -11129,37 +12399,40 @@ func (m *SeminarMutation) ResetEdge(name string) error {
 // SessionMutation represents an operation that mutates the Session nodes in the graph.
 type SessionMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *pulid.ID
-	kind              *session.Kind
-	position          *int
-	addposition       *int
-	title             *string
-	summary           *string
-	questions         *[]string
-	appendquestions   []string
-	clearedFields     map[string]struct{}
-	seminar           *pulid.ID
-	clearedseminar    bool
-	speakers          map[pulid.ID]struct{}
-	removedspeakers   map[pulid.ID]struct{}
-	clearedspeakers   bool
-	moderators        map[pulid.ID]struct{}
-	removedmoderators map[pulid.ID]struct{}
-	clearedmoderators bool
-	themes            map[pulid.ID]struct{}
-	removedthemes     map[pulid.ID]struct{}
-	clearedthemes     bool
-	outcomes          map[pulid.ID]struct{}
-	removedoutcomes   map[pulid.ID]struct{}
-	clearedoutcomes   bool
-	sources           map[pulid.ID]struct{}
-	removedsources    map[pulid.ID]struct{}
-	clearedsources    bool
-	done              bool
-	oldValue          func(context.Context) (*Session, error)
-	predicates        []predicate.Session
+	op                 Op
+	typ                string
+	id                 *pulid.ID
+	kind               *session.Kind
+	position           *int
+	addposition        *int
+	title              *string
+	summary            *string
+	questions          *[]string
+	appendquestions    []string
+	clearedFields      map[string]struct{}
+	seminar            *pulid.ID
+	clearedseminar     bool
+	speakers           map[pulid.ID]struct{}
+	removedspeakers    map[pulid.ID]struct{}
+	clearedspeakers    bool
+	moderators         map[pulid.ID]struct{}
+	removedmoderators  map[pulid.ID]struct{}
+	clearedmoderators  bool
+	themes             map[pulid.ID]struct{}
+	removedthemes      map[pulid.ID]struct{}
+	clearedthemes      bool
+	outcomes           map[pulid.ID]struct{}
+	removedoutcomes    map[pulid.ID]struct{}
+	clearedoutcomes    bool
+	appearances        map[pulid.ID]struct{}
+	removedappearances map[pulid.ID]struct{}
+	clearedappearances bool
+	sources            map[pulid.ID]struct{}
+	removedsources     map[pulid.ID]struct{}
+	clearedsources     bool
+	done               bool
+	oldValue           func(context.Context) (*Session, error)
+	predicates         []predicate.Session
 }
 
 var _ ent.Mutation = (*SessionMutation)(nil)
@@ -11787,6 +13060,60 @@ func (m *SessionMutation) ResetOutcomes() {
 	m.removedoutcomes = nil
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by ids.
+func (m *SessionMutation) AddAppearanceIDs(ids ...pulid.ID) {
+	if m.appearances == nil {
+		m.appearances = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.appearances[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAppearances clears the "appearances" edge to the Appearance entity.
+func (m *SessionMutation) ClearAppearances() {
+	m.clearedappearances = true
+}
+
+// AppearancesCleared reports if the "appearances" edge to the Appearance entity was cleared.
+func (m *SessionMutation) AppearancesCleared() bool {
+	return m.clearedappearances
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to the Appearance entity by IDs.
+func (m *SessionMutation) RemoveAppearanceIDs(ids ...pulid.ID) {
+	if m.removedappearances == nil {
+		m.removedappearances = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.appearances, ids[i])
+		m.removedappearances[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAppearances returns the removed IDs of the "appearances" edge to the Appearance entity.
+func (m *SessionMutation) RemovedAppearancesIDs() (ids []pulid.ID) {
+	for id := range m.removedappearances {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AppearancesIDs returns the "appearances" edge IDs in the mutation.
+func (m *SessionMutation) AppearancesIDs() (ids []pulid.ID) {
+	for id := range m.appearances {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAppearances resets all changes to the "appearances" edge.
+func (m *SessionMutation) ResetAppearances() {
+	m.appearances = nil
+	m.clearedappearances = false
+	m.removedappearances = nil
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by ids.
 func (m *SessionMutation) AddSourceIDs(ids ...pulid.ID) {
 	if m.sources == nil {
@@ -12089,7 +13416,7 @@ func (m *SessionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SessionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.seminar != nil {
 		edges = append(edges, session.EdgeSeminar)
 	}
@@ -12104,6 +13431,9 @@ func (m *SessionMutation) AddedEdges() []string {
 	}
 	if m.outcomes != nil {
 		edges = append(edges, session.EdgeOutcomes)
+	}
+	if m.appearances != nil {
+		edges = append(edges, session.EdgeAppearances)
 	}
 	if m.sources != nil {
 		edges = append(edges, session.EdgeSources)
@@ -12143,6 +13473,12 @@ func (m *SessionMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case session.EdgeAppearances:
+		ids := make([]ent.Value, 0, len(m.appearances))
+		for id := range m.appearances {
+			ids = append(ids, id)
+		}
+		return ids
 	case session.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.sources))
 		for id := range m.sources {
@@ -12155,7 +13491,7 @@ func (m *SessionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SessionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedspeakers != nil {
 		edges = append(edges, session.EdgeSpeakers)
 	}
@@ -12167,6 +13503,9 @@ func (m *SessionMutation) RemovedEdges() []string {
 	}
 	if m.removedoutcomes != nil {
 		edges = append(edges, session.EdgeOutcomes)
+	}
+	if m.removedappearances != nil {
+		edges = append(edges, session.EdgeAppearances)
 	}
 	if m.removedsources != nil {
 		edges = append(edges, session.EdgeSources)
@@ -12202,6 +13541,12 @@ func (m *SessionMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case session.EdgeAppearances:
+		ids := make([]ent.Value, 0, len(m.removedappearances))
+		for id := range m.removedappearances {
+			ids = append(ids, id)
+		}
+		return ids
 	case session.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.removedsources))
 		for id := range m.removedsources {
@@ -12214,7 +13559,7 @@ func (m *SessionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SessionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedseminar {
 		edges = append(edges, session.EdgeSeminar)
 	}
@@ -12229,6 +13574,9 @@ func (m *SessionMutation) ClearedEdges() []string {
 	}
 	if m.clearedoutcomes {
 		edges = append(edges, session.EdgeOutcomes)
+	}
+	if m.clearedappearances {
+		edges = append(edges, session.EdgeAppearances)
 	}
 	if m.clearedsources {
 		edges = append(edges, session.EdgeSources)
@@ -12250,6 +13598,8 @@ func (m *SessionMutation) EdgeCleared(name string) bool {
 		return m.clearedthemes
 	case session.EdgeOutcomes:
 		return m.clearedoutcomes
+	case session.EdgeAppearances:
+		return m.clearedappearances
 	case session.EdgeSources:
 		return m.clearedsources
 	}
@@ -12285,6 +13635,9 @@ func (m *SessionMutation) ResetEdge(name string) error {
 		return nil
 	case session.EdgeOutcomes:
 		m.ResetOutcomes()
+		return nil
+	case session.EdgeAppearances:
+		m.ResetAppearances()
 		return nil
 	case session.EdgeSources:
 		m.ResetSources()

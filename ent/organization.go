@@ -47,18 +47,21 @@ type OrganizationEdges struct {
 	Seminars []*Seminar `json:"seminars,omitempty"`
 	// Documents this organisation published.
 	Publications []*Document `json:"publications,omitempty"`
+	// Appearances of people on behalf of this organisation.
+	Appearances []*Appearance `json:"appearances,omitempty"`
 	// The documents this is taken from.
 	Sources []*Document `json:"sources,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedExperts      map[string][]*Expert
 	namedNetworks     map[string][]*Network
 	namedSeminars     map[string][]*Seminar
 	namedPublications map[string][]*Document
+	namedAppearances  map[string][]*Appearance
 	namedSources      map[string][]*Document
 }
 
@@ -109,10 +112,19 @@ func (e OrganizationEdges) PublicationsOrErr() ([]*Document, error) {
 	return nil, &NotLoadedError{edge: "publications"}
 }
 
+// AppearancesOrErr returns the Appearances value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) AppearancesOrErr() ([]*Appearance, error) {
+	if e.loadedTypes[5] {
+		return e.Appearances, nil
+	}
+	return nil, &NotLoadedError{edge: "appearances"}
+}
+
 // SourcesOrErr returns the Sources value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganizationEdges) SourcesOrErr() ([]*Document, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Sources, nil
 	}
 	return nil, &NotLoadedError{edge: "sources"}
@@ -219,6 +231,11 @@ func (_m *Organization) QuerySeminars() *SeminarQuery {
 // QueryPublications queries the "publications" edge of the Organization entity.
 func (_m *Organization) QueryPublications() *DocumentQuery {
 	return NewOrganizationClient(_m.config).QueryPublications(_m)
+}
+
+// QueryAppearances queries the "appearances" edge of the Organization entity.
+func (_m *Organization) QueryAppearances() *AppearanceQuery {
+	return NewOrganizationClient(_m.config).QueryAppearances(_m)
 }
 
 // QuerySources queries the "sources" edge of the Organization entity.
@@ -366,6 +383,30 @@ func (_m *Organization) appendNamedPublications(name string, edges ...*Document)
 		_m.Edges.namedPublications[name] = []*Document{}
 	} else {
 		_m.Edges.namedPublications[name] = append(_m.Edges.namedPublications[name], edges...)
+	}
+}
+
+// NamedAppearances returns the Appearances named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedAppearances(name string) ([]*Appearance, error) {
+	if _m.Edges.namedAppearances == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAppearances[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedAppearances(name string, edges ...*Appearance) {
+	if _m.Edges.namedAppearances == nil {
+		_m.Edges.namedAppearances = make(map[string][]*Appearance)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAppearances[name] = []*Appearance{}
+	} else {
+		_m.Edges.namedAppearances[name] = append(_m.Edges.namedAppearances[name], edges...)
 	}
 }
 

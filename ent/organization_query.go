@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -35,6 +36,7 @@ type OrganizationQuery struct {
 	withNetworks          *NetworkQuery
 	withSeminars          *SeminarQuery
 	withPublications      *DocumentQuery
+	withAppearances       *AppearanceQuery
 	withSources           *DocumentQuery
 	loadTotal             []func(context.Context, []*Organization) error
 	modifiers             []func(*sql.Selector)
@@ -42,6 +44,7 @@ type OrganizationQuery struct {
 	withNamedNetworks     map[string]*NetworkQuery
 	withNamedSeminars     map[string]*SeminarQuery
 	withNamedPublications map[string]*DocumentQuery
+	withNamedAppearances  map[string]*AppearanceQuery
 	withNamedSources      map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -182,6 +185,28 @@ func (_q *OrganizationQuery) QueryPublications() *DocumentQuery {
 			sqlgraph.From(organization.Table, organization.FieldID, selector),
 			sqlgraph.To(document.Table, document.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, organization.PublicationsTable, organization.PublicationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAppearances chains the current query on the "appearances" edge.
+func (_q *OrganizationQuery) QueryAppearances() *AppearanceQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(appearance.Table, appearance.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.AppearancesTable, organization.AppearancesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -408,6 +433,7 @@ func (_q *OrganizationQuery) Clone() *OrganizationQuery {
 		withNetworks:     _q.withNetworks.Clone(),
 		withSeminars:     _q.withSeminars.Clone(),
 		withPublications: _q.withPublications.Clone(),
+		withAppearances:  _q.withAppearances.Clone(),
 		withSources:      _q.withSources.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -468,6 +494,17 @@ func (_q *OrganizationQuery) WithPublications(opts ...func(*DocumentQuery)) *Org
 		opt(query)
 	}
 	_q.withPublications = query
+	return _q
+}
+
+// WithAppearances tells the query-builder to eager-load the nodes that are connected to
+// the "appearances" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithAppearances(opts ...func(*AppearanceQuery)) *OrganizationQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAppearances = query
 	return _q
 }
 
@@ -560,12 +597,13 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Organization{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withMunicipality != nil,
 			_q.withExperts != nil,
 			_q.withNetworks != nil,
 			_q.withSeminars != nil,
 			_q.withPublications != nil,
+			_q.withAppearances != nil,
 			_q.withSources != nil,
 		}
 	)
@@ -624,6 +662,13 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withAppearances; query != nil {
+		if err := _q.loadAppearances(ctx, query, nodes,
+			func(n *Organization) { n.Edges.Appearances = []*Appearance{} },
+			func(n *Organization, e *Appearance) { n.Edges.Appearances = append(n.Edges.Appearances, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSources; query != nil {
 		if err := _q.loadSources(ctx, query, nodes,
 			func(n *Organization) { n.Edges.Sources = []*Document{} },
@@ -656,6 +701,13 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadPublications(ctx, query, nodes,
 			func(n *Organization) { n.appendNamedPublications(name) },
 			func(n *Organization, e *Document) { n.appendNamedPublications(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAppearances {
+		if err := _q.loadAppearances(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedAppearances(name) },
+			func(n *Organization, e *Appearance) { n.appendNamedAppearances(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -889,6 +941,39 @@ func (_q *OrganizationQuery) loadPublications(ctx context.Context, query *Docume
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "publisher_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganizationQuery) loadAppearances(ctx context.Context, query *AppearanceQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *Appearance)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*Organization)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(appearance.FieldOrganizationID)
+	}
+	query.Where(predicate.Appearance(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organization.AppearancesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganizationID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "organization_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organization_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1131,6 +1216,20 @@ func (_q *OrganizationQuery) WithNamedPublications(name string, opts ...func(*Do
 		_q.withNamedPublications = make(map[string]*DocumentQuery)
 	}
 	_q.withNamedPublications[name] = query
+	return _q
+}
+
+// WithNamedAppearances tells the query-builder to eager-load the nodes that are connected to the "appearances"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedAppearances(name string, opts ...func(*AppearanceQuery)) *OrganizationQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAppearances == nil {
+		_q.withNamedAppearances = make(map[string]*AppearanceQuery)
+	}
+	_q.withNamedAppearances[name] = query
 	return _q
 }
 

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -187,6 +188,21 @@ func (_u *OrganizationUpdate) AddPublications(v ...*Document) *OrganizationUpdat
 	return _u.AddPublicationIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_u *OrganizationUpdate) AddAppearanceIDs(ids ...pulid.ID) *OrganizationUpdate {
+	_u.mutation.AddAppearanceIDs(ids...)
+	return _u
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_u *OrganizationUpdate) AddAppearances(v ...*Appearance) *OrganizationUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAppearanceIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by IDs.
 func (_u *OrganizationUpdate) AddSourceIDs(ids ...pulid.ID) *OrganizationUpdate {
 	_u.mutation.AddSourceIDs(ids...)
@@ -295,6 +311,27 @@ func (_u *OrganizationUpdate) RemovePublications(v ...*Document) *OrganizationUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePublicationIDs(ids...)
+}
+
+// ClearAppearances clears all "appearances" edges to the Appearance entity.
+func (_u *OrganizationUpdate) ClearAppearances() *OrganizationUpdate {
+	_u.mutation.ClearAppearances()
+	return _u
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to Appearance entities by IDs.
+func (_u *OrganizationUpdate) RemoveAppearanceIDs(ids ...pulid.ID) *OrganizationUpdate {
+	_u.mutation.RemoveAppearanceIDs(ids...)
+	return _u
+}
+
+// RemoveAppearances removes "appearances" edges to Appearance entities.
+func (_u *OrganizationUpdate) RemoveAppearances(v ...*Appearance) *OrganizationUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAppearanceIDs(ids...)
 }
 
 // ClearSources clears all "sources" edges to the Document entity.
@@ -605,6 +642,51 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.AppearancesTable,
+			Columns: []string{organization.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAppearancesIDs(); len(nodes) > 0 && !_u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.AppearancesTable,
+			Columns: []string{organization.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.AppearancesTable,
+			Columns: []string{organization.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -825,6 +907,21 @@ func (_u *OrganizationUpdateOne) AddPublications(v ...*Document) *OrganizationUp
 	return _u.AddPublicationIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_u *OrganizationUpdateOne) AddAppearanceIDs(ids ...pulid.ID) *OrganizationUpdateOne {
+	_u.mutation.AddAppearanceIDs(ids...)
+	return _u
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_u *OrganizationUpdateOne) AddAppearances(v ...*Appearance) *OrganizationUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAppearanceIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by IDs.
 func (_u *OrganizationUpdateOne) AddSourceIDs(ids ...pulid.ID) *OrganizationUpdateOne {
 	_u.mutation.AddSourceIDs(ids...)
@@ -933,6 +1030,27 @@ func (_u *OrganizationUpdateOne) RemovePublications(v ...*Document) *Organizatio
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePublicationIDs(ids...)
+}
+
+// ClearAppearances clears all "appearances" edges to the Appearance entity.
+func (_u *OrganizationUpdateOne) ClearAppearances() *OrganizationUpdateOne {
+	_u.mutation.ClearAppearances()
+	return _u
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to Appearance entities by IDs.
+func (_u *OrganizationUpdateOne) RemoveAppearanceIDs(ids ...pulid.ID) *OrganizationUpdateOne {
+	_u.mutation.RemoveAppearanceIDs(ids...)
+	return _u
+}
+
+// RemoveAppearances removes "appearances" edges to Appearance entities.
+func (_u *OrganizationUpdateOne) RemoveAppearances(v ...*Appearance) *OrganizationUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAppearanceIDs(ids...)
 }
 
 // ClearSources clears all "sources" edges to the Document entity.
@@ -1266,6 +1384,51 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.AppearancesTable,
+			Columns: []string{organization.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAppearancesIDs(); len(nodes) > 0 && !_u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.AppearancesTable,
+			Columns: []string{organization.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.AppearancesTable,
+			Columns: []string{organization.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

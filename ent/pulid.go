@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -22,6 +23,7 @@ import (
 
 // prefixMap maps ID prefixes to table names.
 var prefixMap = map[string]string{
+	"ap": appearance.Table,
 	"dc": document.Table,
 	"ex": expert.Table,
 	"mu": municipality.Table,

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -23,6 +24,17 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	appearanceMixin := schema.Appearance{}.Mixin()
+	appearanceMixinFields0 := appearanceMixin[0].Fields()
+	_ = appearanceMixinFields0
+	appearanceFields := schema.Appearance{}.Fields()
+	_ = appearanceFields
+	// appearanceDescID is the schema descriptor for id field.
+	appearanceDescID := appearanceMixinFields0[0].Descriptor()
+	// appearance.DefaultID holds the default value on creation for the id field.
+	appearance.DefaultID = appearanceDescID.Default.(func() pulid.ID)
+	// appearance.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	appearance.IDValidator = appearanceDescID.Validators[0].(func(string) error)
 	documentMixin := schema.Document{}.Mixin()
 	documentMixinFields0 := documentMixin[0].Fields()
 	_ = documentMixinFields0

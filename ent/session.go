@@ -50,19 +50,22 @@ type SessionEdges struct {
 	Themes []*Theme `json:"themes,omitempty"`
 	// What was said or found in this item.
 	Outcomes []*Outcome `json:"outcomes,omitempty"`
+	// The speakers' and moderators' appearances, with the titles the source gives them.
+	Appearances []*Appearance `json:"appearances,omitempty"`
 	// The documents this is taken from.
 	Sources []*Document `json:"sources,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
-	namedSpeakers   map[string][]*Expert
-	namedModerators map[string][]*Expert
-	namedThemes     map[string][]*Theme
-	namedOutcomes   map[string][]*Outcome
-	namedSources    map[string][]*Document
+	namedSpeakers    map[string][]*Expert
+	namedModerators  map[string][]*Expert
+	namedThemes      map[string][]*Theme
+	namedOutcomes    map[string][]*Outcome
+	namedAppearances map[string][]*Appearance
+	namedSources     map[string][]*Document
 }
 
 // SeminarOrErr returns the Seminar value or an error if the edge
@@ -112,10 +115,19 @@ func (e SessionEdges) OutcomesOrErr() ([]*Outcome, error) {
 	return nil, &NotLoadedError{edge: "outcomes"}
 }
 
+// AppearancesOrErr returns the Appearances value or an error if the edge
+// was not loaded in eager-loading.
+func (e SessionEdges) AppearancesOrErr() ([]*Appearance, error) {
+	if e.loadedTypes[5] {
+		return e.Appearances, nil
+	}
+	return nil, &NotLoadedError{edge: "appearances"}
+}
+
 // SourcesOrErr returns the Sources value or an error if the edge
 // was not loaded in eager-loading.
 func (e SessionEdges) SourcesOrErr() ([]*Document, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Sources, nil
 	}
 	return nil, &NotLoadedError{edge: "sources"}
@@ -230,6 +242,11 @@ func (_m *Session) QueryThemes() *ThemeQuery {
 // QueryOutcomes queries the "outcomes" edge of the Session entity.
 func (_m *Session) QueryOutcomes() *OutcomeQuery {
 	return NewSessionClient(_m.config).QueryOutcomes(_m)
+}
+
+// QueryAppearances queries the "appearances" edge of the Session entity.
+func (_m *Session) QueryAppearances() *AppearanceQuery {
+	return NewSessionClient(_m.config).QueryAppearances(_m)
 }
 
 // QuerySources queries the "sources" edge of the Session entity.
@@ -376,6 +393,30 @@ func (_m *Session) appendNamedOutcomes(name string, edges ...*Outcome) {
 		_m.Edges.namedOutcomes[name] = []*Outcome{}
 	} else {
 		_m.Edges.namedOutcomes[name] = append(_m.Edges.namedOutcomes[name], edges...)
+	}
+}
+
+// NamedAppearances returns the Appearances named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Session) NamedAppearances(name string) ([]*Appearance, error) {
+	if _m.Edges.namedAppearances == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAppearances[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Session) appendNamedAppearances(name string, edges ...*Appearance) {
+	if _m.Edges.namedAppearances == nil {
+		_m.Edges.namedAppearances = make(map[string][]*Appearance)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAppearances[name] = []*Appearance{}
+	} else {
+		_m.Edges.namedAppearances[name] = append(_m.Edges.namedAppearances[name], edges...)
 	}
 }
 

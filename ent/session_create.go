@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -149,6 +150,21 @@ func (_c *SessionCreate) AddOutcomes(v ...*Outcome) *SessionCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddOutcomeIDs(ids...)
+}
+
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_c *SessionCreate) AddAppearanceIDs(ids ...pulid.ID) *SessionCreate {
+	_c.mutation.AddAppearanceIDs(ids...)
+	return _c
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_c *SessionCreate) AddAppearances(v ...*Appearance) *SessionCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAppearanceIDs(ids...)
 }
 
 // AddSourceIDs adds the "sources" edge to the Document entity by IDs.
@@ -374,6 +390,22 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(outcome.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   session.AppearancesTable,
+			Columns: []string{session.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -26,23 +27,25 @@ import (
 // SessionQuery is the builder for querying Session entities.
 type SessionQuery struct {
 	config
-	ctx                 *QueryContext
-	order               []session.OrderOption
-	inters              []Interceptor
-	predicates          []predicate.Session
-	withSeminar         *SeminarQuery
-	withSpeakers        *ExpertQuery
-	withModerators      *ExpertQuery
-	withThemes          *ThemeQuery
-	withOutcomes        *OutcomeQuery
-	withSources         *DocumentQuery
-	loadTotal           []func(context.Context, []*Session) error
-	modifiers           []func(*sql.Selector)
-	withNamedSpeakers   map[string]*ExpertQuery
-	withNamedModerators map[string]*ExpertQuery
-	withNamedThemes     map[string]*ThemeQuery
-	withNamedOutcomes   map[string]*OutcomeQuery
-	withNamedSources    map[string]*DocumentQuery
+	ctx                  *QueryContext
+	order                []session.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Session
+	withSeminar          *SeminarQuery
+	withSpeakers         *ExpertQuery
+	withModerators       *ExpertQuery
+	withThemes           *ThemeQuery
+	withOutcomes         *OutcomeQuery
+	withAppearances      *AppearanceQuery
+	withSources          *DocumentQuery
+	loadTotal            []func(context.Context, []*Session) error
+	modifiers            []func(*sql.Selector)
+	withNamedSpeakers    map[string]*ExpertQuery
+	withNamedModerators  map[string]*ExpertQuery
+	withNamedThemes      map[string]*ThemeQuery
+	withNamedOutcomes    map[string]*OutcomeQuery
+	withNamedAppearances map[string]*AppearanceQuery
+	withNamedSources     map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -182,6 +185,28 @@ func (_q *SessionQuery) QueryOutcomes() *OutcomeQuery {
 			sqlgraph.From(session.Table, session.FieldID, selector),
 			sqlgraph.To(outcome.Table, outcome.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, session.OutcomesTable, session.OutcomesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAppearances chains the current query on the "appearances" edge.
+func (_q *SessionQuery) QueryAppearances() *AppearanceQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(session.Table, session.FieldID, selector),
+			sqlgraph.To(appearance.Table, appearance.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, session.AppearancesTable, session.AppearancesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -398,17 +423,18 @@ func (_q *SessionQuery) Clone() *SessionQuery {
 		return nil
 	}
 	return &SessionQuery{
-		config:         _q.config,
-		ctx:            _q.ctx.Clone(),
-		order:          append([]session.OrderOption{}, _q.order...),
-		inters:         append([]Interceptor{}, _q.inters...),
-		predicates:     append([]predicate.Session{}, _q.predicates...),
-		withSeminar:    _q.withSeminar.Clone(),
-		withSpeakers:   _q.withSpeakers.Clone(),
-		withModerators: _q.withModerators.Clone(),
-		withThemes:     _q.withThemes.Clone(),
-		withOutcomes:   _q.withOutcomes.Clone(),
-		withSources:    _q.withSources.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]session.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Session{}, _q.predicates...),
+		withSeminar:     _q.withSeminar.Clone(),
+		withSpeakers:    _q.withSpeakers.Clone(),
+		withModerators:  _q.withModerators.Clone(),
+		withThemes:      _q.withThemes.Clone(),
+		withOutcomes:    _q.withOutcomes.Clone(),
+		withAppearances: _q.withAppearances.Clone(),
+		withSources:     _q.withSources.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -468,6 +494,17 @@ func (_q *SessionQuery) WithOutcomes(opts ...func(*OutcomeQuery)) *SessionQuery 
 		opt(query)
 	}
 	_q.withOutcomes = query
+	return _q
+}
+
+// WithAppearances tells the query-builder to eager-load the nodes that are connected to
+// the "appearances" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SessionQuery) WithAppearances(opts ...func(*AppearanceQuery)) *SessionQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAppearances = query
 	return _q
 }
 
@@ -560,12 +597,13 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 	var (
 		nodes       = []*Session{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withSeminar != nil,
 			_q.withSpeakers != nil,
 			_q.withModerators != nil,
 			_q.withThemes != nil,
 			_q.withOutcomes != nil,
+			_q.withAppearances != nil,
 			_q.withSources != nil,
 		}
 	)
@@ -624,6 +662,13 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 			return nil, err
 		}
 	}
+	if query := _q.withAppearances; query != nil {
+		if err := _q.loadAppearances(ctx, query, nodes,
+			func(n *Session) { n.Edges.Appearances = []*Appearance{} },
+			func(n *Session, e *Appearance) { n.Edges.Appearances = append(n.Edges.Appearances, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSources; query != nil {
 		if err := _q.loadSources(ctx, query, nodes,
 			func(n *Session) { n.Edges.Sources = []*Document{} },
@@ -656,6 +701,13 @@ func (_q *SessionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sess
 		if err := _q.loadOutcomes(ctx, query, nodes,
 			func(n *Session) { n.appendNamedOutcomes(name) },
 			func(n *Session, e *Outcome) { n.appendNamedOutcomes(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAppearances {
+		if err := _q.loadAppearances(ctx, query, nodes,
+			func(n *Session) { n.appendNamedAppearances(name) },
+			func(n *Session, e *Appearance) { n.appendNamedAppearances(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -919,6 +971,39 @@ func (_q *SessionQuery) loadOutcomes(ctx context.Context, query *OutcomeQuery, n
 	}
 	return nil
 }
+func (_q *SessionQuery) loadAppearances(ctx context.Context, query *AppearanceQuery, nodes []*Session, init func(*Session), assign func(*Session, *Appearance)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*Session)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(appearance.FieldSessionID)
+	}
+	query.Where(predicate.Appearance(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(session.AppearancesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SessionID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "session_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "session_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *SessionQuery) loadSources(ctx context.Context, query *DocumentQuery, nodes []*Session, init func(*Session), assign func(*Session, *Document)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[pulid.ID]*Session)
@@ -1156,6 +1241,20 @@ func (_q *SessionQuery) WithNamedOutcomes(name string, opts ...func(*OutcomeQuer
 		_q.withNamedOutcomes = make(map[string]*OutcomeQuery)
 	}
 	_q.withNamedOutcomes[name] = query
+	return _q
+}
+
+// WithNamedAppearances tells the query-builder to eager-load the nodes that are connected to the "appearances"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SessionQuery) WithNamedAppearances(name string, opts ...func(*AppearanceQuery)) *SessionQuery {
+	query := (&AppearanceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAppearances == nil {
+		_q.withNamedAppearances = make(map[string]*AppearanceQuery)
+	}
+	_q.withNamedAppearances[name] = query
 	return _q
 }
 

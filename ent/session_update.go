@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -201,6 +202,21 @@ func (_u *SessionUpdate) AddOutcomes(v ...*Outcome) *SessionUpdate {
 	return _u.AddOutcomeIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_u *SessionUpdate) AddAppearanceIDs(ids ...pulid.ID) *SessionUpdate {
+	_u.mutation.AddAppearanceIDs(ids...)
+	return _u
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_u *SessionUpdate) AddAppearances(v ...*Appearance) *SessionUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAppearanceIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by IDs.
 func (_u *SessionUpdate) AddSourceIDs(ids ...pulid.ID) *SessionUpdate {
 	_u.mutation.AddSourceIDs(ids...)
@@ -309,6 +325,27 @@ func (_u *SessionUpdate) RemoveOutcomes(v ...*Outcome) *SessionUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOutcomeIDs(ids...)
+}
+
+// ClearAppearances clears all "appearances" edges to the Appearance entity.
+func (_u *SessionUpdate) ClearAppearances() *SessionUpdate {
+	_u.mutation.ClearAppearances()
+	return _u
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to Appearance entities by IDs.
+func (_u *SessionUpdate) RemoveAppearanceIDs(ids ...pulid.ID) *SessionUpdate {
+	_u.mutation.RemoveAppearanceIDs(ids...)
+	return _u
+}
+
+// RemoveAppearances removes "appearances" edges to Appearance entities.
+func (_u *SessionUpdate) RemoveAppearances(v ...*Appearance) *SessionUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAppearanceIDs(ids...)
 }
 
 // ClearSources clears all "sources" edges to the Document entity.
@@ -638,6 +675,51 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   session.AppearancesTable,
+			Columns: []string{session.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAppearancesIDs(); len(nodes) > 0 && !_u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   session.AppearancesTable,
+			Columns: []string{session.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   session.AppearancesTable,
+			Columns: []string{session.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -871,6 +953,21 @@ func (_u *SessionUpdateOne) AddOutcomes(v ...*Outcome) *SessionUpdateOne {
 	return _u.AddOutcomeIDs(ids...)
 }
 
+// AddAppearanceIDs adds the "appearances" edge to the Appearance entity by IDs.
+func (_u *SessionUpdateOne) AddAppearanceIDs(ids ...pulid.ID) *SessionUpdateOne {
+	_u.mutation.AddAppearanceIDs(ids...)
+	return _u
+}
+
+// AddAppearances adds the "appearances" edges to the Appearance entity.
+func (_u *SessionUpdateOne) AddAppearances(v ...*Appearance) *SessionUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAppearanceIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Document entity by IDs.
 func (_u *SessionUpdateOne) AddSourceIDs(ids ...pulid.ID) *SessionUpdateOne {
 	_u.mutation.AddSourceIDs(ids...)
@@ -979,6 +1076,27 @@ func (_u *SessionUpdateOne) RemoveOutcomes(v ...*Outcome) *SessionUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOutcomeIDs(ids...)
+}
+
+// ClearAppearances clears all "appearances" edges to the Appearance entity.
+func (_u *SessionUpdateOne) ClearAppearances() *SessionUpdateOne {
+	_u.mutation.ClearAppearances()
+	return _u
+}
+
+// RemoveAppearanceIDs removes the "appearances" edge to Appearance entities by IDs.
+func (_u *SessionUpdateOne) RemoveAppearanceIDs(ids ...pulid.ID) *SessionUpdateOne {
+	_u.mutation.RemoveAppearanceIDs(ids...)
+	return _u
+}
+
+// RemoveAppearances removes "appearances" edges to Appearance entities.
+func (_u *SessionUpdateOne) RemoveAppearances(v ...*Appearance) *SessionUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAppearanceIDs(ids...)
 }
 
 // ClearSources clears all "sources" edges to the Document entity.
@@ -1331,6 +1449,51 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(outcome.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   session.AppearancesTable,
+			Columns: []string{session.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAppearancesIDs(); len(nodes) > 0 && !_u.mutation.AppearancesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   session.AppearancesTable,
+			Columns: []string{session.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AppearancesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   session.AppearancesTable,
+			Columns: []string{session.AppearancesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(appearance.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

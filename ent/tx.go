@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// Appearance is the client for interacting with the Appearance builders.
+	Appearance *AppearanceClient
 	// Document is the client for interacting with the Document builders.
 	Document *DocumentClient
 	// Expert is the client for interacting with the Expert builders.
@@ -169,6 +171,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.Appearance = NewAppearanceClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)
 	tx.Expert = NewExpertClient(tx.config)
 	tx.Municipality = NewMunicipalityClient(tx.config)
@@ -190,7 +193,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Document.QueryXXX(), the query will be executed
+// applies a query, for example: Appearance.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -24,6 +24,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder,
 	return noders(ctx, r.client, ids)
 }
 
+// Appearances is the resolver for the appearances field.
+func (r *queryResolver) Appearances(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) (*ent.AppearanceConnection, error) {
+	return r.client.Appearance.Query().Paginate(ctx, after, first, before, last,
+		ent.WithAppearanceOrder(orderBy), ent.WithAppearanceFilter(where.Filter))
+}
+
 // Documents is the resolver for the documents field.
 func (r *queryResolver) Documents(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) (*ent.DocumentConnection, error) {
 	return r.client.Document.Query().Paginate(ctx, after, first, before, last,

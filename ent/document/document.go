@@ -43,6 +43,8 @@ const (
 	EdgePublisher = "publisher"
 	// EdgeThemes holds the string denoting the themes edge name in mutations.
 	EdgeThemes = "themes"
+	// EdgeAppearances holds the string denoting the appearances edge name in mutations.
+	EdgeAppearances = "appearances"
 	// EdgeCitedBySeminars holds the string denoting the cited_by_seminars edge name in mutations.
 	EdgeCitedBySeminars = "cited_by_seminars"
 	// EdgeCitedBySessions holds the string denoting the cited_by_sessions edge name in mutations.
@@ -76,6 +78,13 @@ const (
 	// ThemesInverseTable is the table name for the Theme entity.
 	// It exists in this package in order to avoid circular dependency with the "theme" package.
 	ThemesInverseTable = "themes"
+	// AppearancesTable is the table that holds the appearances relation/edge.
+	AppearancesTable = "appearances"
+	// AppearancesInverseTable is the table name for the Appearance entity.
+	// It exists in this package in order to avoid circular dependency with the "appearance" package.
+	AppearancesInverseTable = "appearances"
+	// AppearancesColumn is the table column denoting the appearances relation/edge.
+	AppearancesColumn = "document_id"
 	// CitedBySeminarsTable is the table that holds the cited_by_seminars relation/edge. The primary key declared below.
 	CitedBySeminarsTable = "seminar_sources"
 	// CitedBySeminarsInverseTable is the table name for the Seminar entity.
@@ -305,6 +314,20 @@ func ByThemes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAppearancesCount orders the results by appearances count.
+func ByAppearancesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAppearancesStep(), opts...)
+	}
+}
+
+// ByAppearances orders the results by appearances terms.
+func ByAppearances(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAppearancesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByCitedBySeminarsCount orders the results by cited_by_seminars count.
 func ByCitedBySeminarsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -421,6 +444,13 @@ func newThemesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ThemesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, ThemesTable, ThemesPrimaryKey...),
+	)
+}
+func newAppearancesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AppearancesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AppearancesTable, AppearancesColumn),
 	)
 }
 func newCitedBySeminarsStep() *sqlgraph.Step {

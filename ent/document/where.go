@@ -706,6 +706,29 @@ func HasThemesWith(preds ...predicate.Theme) predicate.Document {
 	})
 }
 
+// HasAppearances applies the HasEdge predicate on the "appearances" edge.
+func HasAppearances() predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AppearancesTable, AppearancesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAppearancesWith applies the HasEdge predicate on the "appearances" edge with a given conditions (other predicates).
+func HasAppearancesWith(preds ...predicate.Appearance) predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := newAppearancesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasCitedBySeminars applies the HasEdge predicate on the "cited_by_seminars" edge.
 func HasCitedBySeminars() predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {

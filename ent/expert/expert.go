@@ -19,6 +19,8 @@ const (
 	FieldTitle = "title"
 	// FieldTitleEn holds the string denoting the title_en field in the database.
 	FieldTitleEn = "title_en"
+	// FieldTitleAsOf holds the string denoting the title_as_of field in the database.
+	FieldTitleAsOf = "title_as_of"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
 	// FieldOrganizationID holds the string denoting the organization_id field in the database.
@@ -39,6 +41,8 @@ const (
 	EdgeDocuments = "documents"
 	// EdgeThemes holds the string denoting the themes edge name in mutations.
 	EdgeThemes = "themes"
+	// EdgeAppearances holds the string denoting the appearances edge name in mutations.
+	EdgeAppearances = "appearances"
 	// EdgeSources holds the string denoting the sources edge name in mutations.
 	EdgeSources = "sources"
 	// Table holds the table name of the expert in the database.
@@ -82,6 +86,13 @@ const (
 	// ThemesInverseTable is the table name for the Theme entity.
 	// It exists in this package in order to avoid circular dependency with the "theme" package.
 	ThemesInverseTable = "themes"
+	// AppearancesTable is the table that holds the appearances relation/edge.
+	AppearancesTable = "appearances"
+	// AppearancesInverseTable is the table name for the Appearance entity.
+	// It exists in this package in order to avoid circular dependency with the "appearance" package.
+	AppearancesInverseTable = "appearances"
+	// AppearancesColumn is the table column denoting the appearances relation/edge.
+	AppearancesColumn = "expert_id"
 	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
 	SourcesTable = "expert_sources"
 	// SourcesInverseTable is the table name for the Document entity.
@@ -95,6 +106,7 @@ var Columns = []string{
 	FieldName,
 	FieldTitle,
 	FieldTitleEn,
+	FieldTitleAsOf,
 	FieldNote,
 	FieldOrganizationID,
 	FieldMunicipalityID,
@@ -161,6 +173,11 @@ func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 // ByTitleEn orders the results by the title_en field.
 func ByTitleEn(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTitleEn, opts...).ToFunc()
+}
+
+// ByTitleAsOf orders the results by the title_as_of field.
+func ByTitleAsOf(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTitleAsOf, opts...).ToFunc()
 }
 
 // ByNote orders the results by the note field.
@@ -262,6 +279,20 @@ func ByThemes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAppearancesCount orders the results by appearances count.
+func ByAppearancesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAppearancesStep(), opts...)
+	}
+}
+
+// ByAppearances orders the results by appearances terms.
+func ByAppearances(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAppearancesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySourcesCount orders the results by sources count.
 func BySourcesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -322,6 +353,13 @@ func newThemesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ThemesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, ThemesTable, ThemesPrimaryKey...),
+	)
+}
+func newAppearancesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AppearancesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AppearancesTable, AppearancesColumn),
 	)
 }
 func newSourcesStep() *sqlgraph.Step {

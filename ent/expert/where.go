@@ -3,6 +3,8 @@
 package expert
 
 import (
+	"time"
+
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
@@ -67,6 +69,11 @@ func Title(v string) predicate.Expert {
 // TitleEn applies equality check predicate on the "title_en" field. It's identical to TitleEnEQ.
 func TitleEn(v string) predicate.Expert {
 	return predicate.Expert(sql.FieldEQ(FieldTitleEn, v))
+}
+
+// TitleAsOf applies equality check predicate on the "title_as_of" field. It's identical to TitleAsOfEQ.
+func TitleAsOf(v time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldEQ(FieldTitleAsOf, v))
 }
 
 // Note applies equality check predicate on the "note" field. It's identical to NoteEQ.
@@ -297,6 +304,56 @@ func TitleEnEqualFold(v string) predicate.Expert {
 // TitleEnContainsFold applies the ContainsFold predicate on the "title_en" field.
 func TitleEnContainsFold(v string) predicate.Expert {
 	return predicate.Expert(sql.FieldContainsFold(FieldTitleEn, v))
+}
+
+// TitleAsOfEQ applies the EQ predicate on the "title_as_of" field.
+func TitleAsOfEQ(v time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldEQ(FieldTitleAsOf, v))
+}
+
+// TitleAsOfNEQ applies the NEQ predicate on the "title_as_of" field.
+func TitleAsOfNEQ(v time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldNEQ(FieldTitleAsOf, v))
+}
+
+// TitleAsOfIn applies the In predicate on the "title_as_of" field.
+func TitleAsOfIn(vs ...time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldIn(FieldTitleAsOf, vs...))
+}
+
+// TitleAsOfNotIn applies the NotIn predicate on the "title_as_of" field.
+func TitleAsOfNotIn(vs ...time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldNotIn(FieldTitleAsOf, vs...))
+}
+
+// TitleAsOfGT applies the GT predicate on the "title_as_of" field.
+func TitleAsOfGT(v time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldGT(FieldTitleAsOf, v))
+}
+
+// TitleAsOfGTE applies the GTE predicate on the "title_as_of" field.
+func TitleAsOfGTE(v time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldGTE(FieldTitleAsOf, v))
+}
+
+// TitleAsOfLT applies the LT predicate on the "title_as_of" field.
+func TitleAsOfLT(v time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldLT(FieldTitleAsOf, v))
+}
+
+// TitleAsOfLTE applies the LTE predicate on the "title_as_of" field.
+func TitleAsOfLTE(v time.Time) predicate.Expert {
+	return predicate.Expert(sql.FieldLTE(FieldTitleAsOf, v))
+}
+
+// TitleAsOfIsNil applies the IsNil predicate on the "title_as_of" field.
+func TitleAsOfIsNil() predicate.Expert {
+	return predicate.Expert(sql.FieldIsNull(FieldTitleAsOf))
+}
+
+// TitleAsOfNotNil applies the NotNil predicate on the "title_as_of" field.
+func TitleAsOfNotNil() predicate.Expert {
+	return predicate.Expert(sql.FieldNotNull(FieldTitleAsOf))
 }
 
 // NoteEQ applies the EQ predicate on the "note" field.
@@ -687,6 +744,29 @@ func HasThemes() predicate.Expert {
 func HasThemesWith(preds ...predicate.Theme) predicate.Expert {
 	return predicate.Expert(func(s *sql.Selector) {
 		step := newThemesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAppearances applies the HasEdge predicate on the "appearances" edge.
+func HasAppearances() predicate.Expert {
+	return predicate.Expert(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AppearancesTable, AppearancesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAppearancesWith applies the HasEdge predicate on the "appearances" edge with a given conditions (other predicates).
+func HasAppearancesWith(preds ...predicate.Appearance) predicate.Expert {
+	return predicate.Expert(func(s *sql.Selector) {
+		step := newAppearancesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -9,6 +9,18 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 )
 
+// The AppearanceFunc type is an adapter to allow the use of ordinary
+// function as Appearance mutator.
+type AppearanceFunc func(context.Context, *ent.AppearanceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AppearanceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AppearanceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AppearanceMutation", m)
+}
+
 // The DocumentFunc type is an adapter to allow the use of ordinary
 // function as Document mutator.
 type DocumentFunc func(context.Context, *ent.DocumentMutation) (ent.Value, error)

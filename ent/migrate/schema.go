@@ -8,6 +8,66 @@ import (
 )
 
 var (
+	// AppearancesColumns holds the columns for the "appearances" table.
+	AppearancesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 28},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"SPEAKER", "MODERATOR", "AUTHOR"}},
+		{Name: "title", Type: field.TypeString, Nullable: true},
+		{Name: "title_en", Type: field.TypeString, Nullable: true},
+		{Name: "document_id", Type: field.TypeString, Nullable: true, Size: 28},
+		{Name: "expert_id", Type: field.TypeString, Size: 28},
+		{Name: "organization_id", Type: field.TypeString, Nullable: true, Size: 28},
+		{Name: "session_id", Type: field.TypeString, Nullable: true, Size: 28},
+	}
+	// AppearancesTable holds the schema information for the "appearances" table.
+	AppearancesTable = &schema.Table{
+		Name:       "appearances",
+		Columns:    AppearancesColumns,
+		PrimaryKey: []*schema.Column{AppearancesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "appearances_documents_appearances",
+				Columns:    []*schema.Column{AppearancesColumns[4]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appearances_experts_appearances",
+				Columns:    []*schema.Column{AppearancesColumns[5]},
+				RefColumns: []*schema.Column{ExpertsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "appearances_organizations_appearances",
+				Columns:    []*schema.Column{AppearancesColumns[6]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "appearances_sessions_appearances",
+				Columns:    []*schema.Column{AppearancesColumns[7]},
+				RefColumns: []*schema.Column{SessionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "appearance_expert_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppearancesColumns[5]},
+			},
+			{
+				Name:    "appearance_session_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppearancesColumns[7]},
+			},
+			{
+				Name:    "appearance_document_id",
+				Unique:  false,
+				Columns: []*schema.Column{AppearancesColumns[4]},
+			},
+		},
+	}
 	// DocumentsColumns holds the columns for the "documents" table.
 	DocumentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 28},
@@ -53,6 +113,7 @@ var (
 		{Name: "name", Type: field.TypeString},
 		{Name: "title", Type: field.TypeString, Nullable: true},
 		{Name: "title_en", Type: field.TypeString, Nullable: true},
+		{Name: "title_as_of", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "municipality_id", Type: field.TypeString, Nullable: true, Size: 28},
 		{Name: "organization_id", Type: field.TypeString, Nullable: true, Size: 28},
@@ -65,13 +126,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "experts_municipalities_experts",
-				Columns:    []*schema.Column{ExpertsColumns[5]},
+				Columns:    []*schema.Column{ExpertsColumns[6]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "experts_organizations_experts",
-				Columns:    []*schema.Column{ExpertsColumns[6]},
+				Columns:    []*schema.Column{ExpertsColumns[7]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -80,17 +141,17 @@ var (
 			{
 				Name:    "expert_name_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[1], ExpertsColumns[6]},
+				Columns: []*schema.Column{ExpertsColumns[1], ExpertsColumns[7]},
 			},
 			{
 				Name:    "expert_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[6]},
+				Columns: []*schema.Column{ExpertsColumns[7]},
 			},
 			{
 				Name:    "expert_municipality_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[5]},
+				Columns: []*schema.Column{ExpertsColumns[6]},
 			},
 		},
 	}
@@ -960,6 +1021,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AppearancesTable,
 		DocumentsTable,
 		ExpertsTable,
 		MunicipalitiesTable,
@@ -998,6 +1060,10 @@ var (
 )
 
 func init() {
+	AppearancesTable.ForeignKeys[0].RefTable = DocumentsTable
+	AppearancesTable.ForeignKeys[1].RefTable = ExpertsTable
+	AppearancesTable.ForeignKeys[2].RefTable = OrganizationsTable
+	AppearancesTable.ForeignKeys[3].RefTable = SessionsTable
 	DocumentsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	ExpertsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	ExpertsTable.ForeignKeys[1].RefTable = OrganizationsTable

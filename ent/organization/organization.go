@@ -37,6 +37,8 @@ const (
 	EdgeSeminars = "seminars"
 	// EdgePublications holds the string denoting the publications edge name in mutations.
 	EdgePublications = "publications"
+	// EdgeAppearances holds the string denoting the appearances edge name in mutations.
+	EdgeAppearances = "appearances"
 	// EdgeSources holds the string denoting the sources edge name in mutations.
 	EdgeSources = "sources"
 	// Table holds the table name of the organization in the database.
@@ -72,6 +74,13 @@ const (
 	PublicationsInverseTable = "documents"
 	// PublicationsColumn is the table column denoting the publications relation/edge.
 	PublicationsColumn = "publisher_id"
+	// AppearancesTable is the table that holds the appearances relation/edge.
+	AppearancesTable = "appearances"
+	// AppearancesInverseTable is the table name for the Appearance entity.
+	// It exists in this package in order to avoid circular dependency with the "appearance" package.
+	AppearancesInverseTable = "appearances"
+	// AppearancesColumn is the table column denoting the appearances relation/edge.
+	AppearancesColumn = "organization_id"
 	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
 	SourcesTable = "organization_sources"
 	// SourcesInverseTable is the table name for the Document entity.
@@ -243,6 +252,20 @@ func ByPublications(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAppearancesCount orders the results by appearances count.
+func ByAppearancesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAppearancesStep(), opts...)
+	}
+}
+
+// ByAppearances orders the results by appearances terms.
+func ByAppearances(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAppearancesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySourcesCount orders the results by sources count.
 func BySourcesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -289,6 +312,13 @@ func newPublicationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PublicationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, PublicationsTable, PublicationsColumn),
+	)
+}
+func newAppearancesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AppearancesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AppearancesTable, AppearancesColumn),
 	)
 }
 func newSourcesStep() *sqlgraph.Step {

@@ -504,6 +504,29 @@ func HasPublicationsWith(preds ...predicate.Document) predicate.Organization {
 	})
 }
 
+// HasAppearances applies the HasEdge predicate on the "appearances" edge.
+func HasAppearances() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AppearancesTable, AppearancesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAppearancesWith applies the HasEdge predicate on the "appearances" edge with a given conditions (other predicates).
+func HasAppearancesWith(preds ...predicate.Appearance) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := newAppearancesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasSources applies the HasEdge predicate on the "sources" edge.
 func HasSources() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {

@@ -52,6 +52,7 @@ func (Document) Edges() []ent.Edge {
 		edge.From("publisher", Organization.Type).Ref("publications").Unique().Field("publisher_id").
 			Comment("The organisation that published the document."),
 		connection("themes", Theme.Type, "Themes the document discusses."),
+		connection("appearances", Appearance.Type, "The authors' appearances, with the titles the document gives them."),
 		backConnection("cited_by_seminars", Seminar.Type, "sources", "Seminars whose facts this document is a source of."),
 		backConnection("cited_by_sessions", Session.Type, "sources", "Sessions whose facts this document is a source of."),
 		backConnection("cited_by_outcomes", Outcome.Type, "sources", "Outcomes this document is a source of."),

@@ -30,6 +30,7 @@ func (Expert) Fields() []ent.Field {
 			Comment("The person's title in Finnish, as the latest source gives it; null when no source gives one."),
 		field.String("title_en").Optional().Nillable().
 			Comment("An English rendering of the title (a translation, not an official title)."),
+		dateField("title_as_of", "The date of the latest source the title is from; a title from an older source does not replace it.", true),
 		field.Text("note").Optional().Nillable().
 			Comment("What the sources leave uncertain about this person (for example a corrected spelling)."),
 		idField("organization_id", "The ID of the organisation the person represents.", true),
@@ -50,6 +51,7 @@ func (Expert) Edges() []ent.Edge {
 		backConnection("outcomes", Outcome.Type, "experts", "Outcomes attributed to the person."),
 		backConnection("documents", Document.Type, "authors", "Documents the person authored."),
 		connection("themes", Theme.Type, "Themes the person has expertise in, as sources state it."),
+		connection("appearances", Appearance.Type, "Every time the person spoke, moderated or authored, with the title the source gave them then."),
 		sources(),
 	}
 }

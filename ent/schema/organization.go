@@ -46,6 +46,7 @@ func (Organization) Edges() []ent.Edge {
 		backConnection("networks", Network.Type, "organizers", "Networks this organisation runs."),
 		backConnection("seminars", Seminar.Type, "organizers", "Seminars this organisation organised."),
 		connection("publications", Document.Type, "Documents this organisation published."),
+		connection("appearances", Appearance.Type, "Appearances of people on behalf of this organisation."),
 		sources(),
 	}
 }

@@ -50,6 +50,7 @@ func (Session) Edges() []ent.Edge {
 		connection("moderators", Expert.Type, "The people who moderated or led the item."),
 		connection("themes", Theme.Type, "The item's themes."),
 		connection("outcomes", Outcome.Type, "What was said or found in this item."),
+		connection("appearances", Appearance.Type, "The speakers' and moderators' appearances, with the titles the source gives them."),
 		sources(),
 	}
 }

@@ -39,6 +39,8 @@ const (
 	EdgeThemes = "themes"
 	// EdgeOutcomes holds the string denoting the outcomes edge name in mutations.
 	EdgeOutcomes = "outcomes"
+	// EdgeAppearances holds the string denoting the appearances edge name in mutations.
+	EdgeAppearances = "appearances"
 	// EdgeSources holds the string denoting the sources edge name in mutations.
 	EdgeSources = "sources"
 	// Table holds the table name of the session in the database.
@@ -72,6 +74,13 @@ const (
 	OutcomesInverseTable = "outcomes"
 	// OutcomesColumn is the table column denoting the outcomes relation/edge.
 	OutcomesColumn = "session_id"
+	// AppearancesTable is the table that holds the appearances relation/edge.
+	AppearancesTable = "appearances"
+	// AppearancesInverseTable is the table name for the Appearance entity.
+	// It exists in this package in order to avoid circular dependency with the "appearance" package.
+	AppearancesInverseTable = "appearances"
+	// AppearancesColumn is the table column denoting the appearances relation/edge.
+	AppearancesColumn = "session_id"
 	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
 	SourcesTable = "session_sources"
 	// SourcesInverseTable is the table name for the Document entity.
@@ -250,6 +259,20 @@ func ByOutcomes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAppearancesCount orders the results by appearances count.
+func ByAppearancesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAppearancesStep(), opts...)
+	}
+}
+
+// ByAppearances orders the results by appearances terms.
+func ByAppearances(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAppearancesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySourcesCount orders the results by sources count.
 func BySourcesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -296,6 +319,13 @@ func newOutcomesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OutcomesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, OutcomesTable, OutcomesColumn),
+	)
+}
+func newAppearancesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AppearancesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AppearancesTable, AppearancesColumn),
 	)
 }
 func newSourcesStep() *sqlgraph.Step {

@@ -469,6 +469,29 @@ func HasOutcomesWith(preds ...predicate.Outcome) predicate.Session {
 	})
 }
 
+// HasAppearances applies the HasEdge predicate on the "appearances" edge.
+func HasAppearances() predicate.Session {
+	return predicate.Session(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AppearancesTable, AppearancesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAppearancesWith applies the HasEdge predicate on the "appearances" edge with a given conditions (other predicates).
+func HasAppearancesWith(preds ...predicate.Appearance) predicate.Session {
+	return predicate.Session(func(s *sql.Selector) {
+		step := newAppearancesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasSources applies the HasEdge predicate on the "sources" edge.
 func HasSources() predicate.Session {
 	return predicate.Session(func(s *sql.Selector) {

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -43,7 +44,34 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Appearance struct {
+		Document       func(childComplexity int) int
+		DocumentID     func(childComplexity int) int
+		Expert         func(childComplexity int) int
+		ExpertID       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		OrganizationID func(childComplexity int) int
+		Role           func(childComplexity int) int
+		Session        func(childComplexity int) int
+		SessionID      func(childComplexity int) int
+		Title          func(childComplexity int) int
+		TitleEn        func(childComplexity int) int
+	}
+
+	AppearanceConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AppearanceEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Document struct {
+		Appearances          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
 		Authors              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
 		CitedByExperts       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
 		CitedByNetworks      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkOrder, where *ent.NetworkWhereInput) int
@@ -78,6 +106,7 @@ type ComplexityRoot struct {
 	}
 
 	Expert struct {
+		Appearances       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
 		Documents         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		ID                func(childComplexity int) int
 		ModeratedSessions func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
@@ -92,6 +121,7 @@ type ComplexityRoot struct {
 		Sources           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		Themes            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
 		Title             func(childComplexity int) int
+		TitleAsOf         func(childComplexity int) int
 		TitleEn           func(childComplexity int) int
 	}
 
@@ -194,6 +224,7 @@ type ComplexityRoot struct {
 
 	Organization struct {
 		Abbreviation   func(childComplexity int) int
+		Appearances    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
 		Experts        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
@@ -252,6 +283,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Appearances    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
 		Documents      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		Experts        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
 		Municipalities func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
@@ -320,19 +352,20 @@ type ComplexityRoot struct {
 	}
 
 	Session struct {
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Moderators func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
-		Outcomes   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Position   func(childComplexity int) int
-		Questions  func(childComplexity int) int
-		Seminar    func(childComplexity int) int
-		SeminarID  func(childComplexity int) int
-		Sources    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		Speakers   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
-		Summary    func(childComplexity int) int
-		Themes     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
-		Title      func(childComplexity int) int
+		Appearances func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Moderators  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
+		Outcomes    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Position    func(childComplexity int) int
+		Questions   func(childComplexity int) int
+		Seminar     func(childComplexity int) int
+		SeminarID   func(childComplexity int) int
+		Sources     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		Speakers    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
+		Summary     func(childComplexity int) int
+		Themes      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
+		Title       func(childComplexity int) int
 	}
 
 	SessionConnection struct {
@@ -382,6 +415,7 @@ type ComplexityRoot struct {
 type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []pulid.ID) ([]ent.Noder, error)
+	Appearances(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) (*ent.AppearanceConnection, error)
 	Documents(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) (*ent.DocumentConnection, error)
 	Experts(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) (*ent.ExpertConnection, error)
 	Municipalities(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error)
@@ -413,6 +447,122 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Appearance.document":
+		if e.ComplexityRoot.Appearance.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Document(childComplexity), true
+	case "Appearance.documentID":
+		if e.ComplexityRoot.Appearance.DocumentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.DocumentID(childComplexity), true
+	case "Appearance.expert":
+		if e.ComplexityRoot.Appearance.Expert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Expert(childComplexity), true
+	case "Appearance.expertID":
+		if e.ComplexityRoot.Appearance.ExpertID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.ExpertID(childComplexity), true
+	case "Appearance.id":
+		if e.ComplexityRoot.Appearance.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.ID(childComplexity), true
+	case "Appearance.organization":
+		if e.ComplexityRoot.Appearance.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Organization(childComplexity), true
+	case "Appearance.organizationID":
+		if e.ComplexityRoot.Appearance.OrganizationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.OrganizationID(childComplexity), true
+	case "Appearance.role":
+		if e.ComplexityRoot.Appearance.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Role(childComplexity), true
+	case "Appearance.session":
+		if e.ComplexityRoot.Appearance.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Session(childComplexity), true
+	case "Appearance.sessionID":
+		if e.ComplexityRoot.Appearance.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.SessionID(childComplexity), true
+	case "Appearance.title":
+		if e.ComplexityRoot.Appearance.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Title(childComplexity), true
+	case "Appearance.titleEn":
+		if e.ComplexityRoot.Appearance.TitleEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.TitleEn(childComplexity), true
+
+	case "AppearanceConnection.edges":
+		if e.ComplexityRoot.AppearanceConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppearanceConnection.Edges(childComplexity), true
+	case "AppearanceConnection.pageInfo":
+		if e.ComplexityRoot.AppearanceConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppearanceConnection.PageInfo(childComplexity), true
+	case "AppearanceConnection.totalCount":
+		if e.ComplexityRoot.AppearanceConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppearanceConnection.TotalCount(childComplexity), true
+
+	case "AppearanceEdge.cursor":
+		if e.ComplexityRoot.AppearanceEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppearanceEdge.Cursor(childComplexity), true
+	case "AppearanceEdge.node":
+		if e.ComplexityRoot.AppearanceEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppearanceEdge.Node(childComplexity), true
+
+	case "Document.appearances":
+		if e.ComplexityRoot.Document.Appearances == nil {
+			break
+		}
+
+		args, err := ec.field_Document_appearances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Document.Appearances(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.AppearanceOrder), args["where"].(*ent.AppearanceWhereInput)), true
 	case "Document.authors":
 		if e.ComplexityRoot.Document.Authors == nil {
 			break
@@ -611,6 +761,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DocumentEdge.Node(childComplexity), true
 
+	case "Expert.appearances":
+		if e.ComplexityRoot.Expert.Appearances == nil {
+			break
+		}
+
+		args, err := ec.field_Expert_appearances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Expert.Appearances(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.AppearanceOrder), args["where"].(*ent.AppearanceWhereInput)), true
 	case "Expert.documents":
 		if e.ComplexityRoot.Expert.Documents == nil {
 			break
@@ -725,6 +886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.Title(childComplexity), true
+	case "Expert.titleAsOf":
+		if e.ComplexityRoot.Expert.TitleAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Expert.TitleAsOf(childComplexity), true
 	case "Expert.titleEn":
 		if e.ComplexityRoot.Expert.TitleEn == nil {
 			break
@@ -1176,6 +1343,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Abbreviation(childComplexity), true
+	case "Organization.appearances":
+		if e.ComplexityRoot.Organization.Appearances == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_appearances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Appearances(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.AppearanceOrder), args["where"].(*ent.AppearanceWhereInput)), true
 	case "Organization.experts":
 		if e.ComplexityRoot.Organization.Experts == nil {
 			break
@@ -1450,6 +1628,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.appearances":
+		if e.ComplexityRoot.Query.Appearances == nil {
+			break
+		}
+
+		args, err := ec.field_Query_appearances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Appearances(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.AppearanceOrder), args["where"].(*ent.AppearanceWhereInput)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -1840,6 +2029,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SeminarEdge.Node(childComplexity), true
 
+	case "Session.appearances":
+		if e.ComplexityRoot.Session.Appearances == nil {
+			break
+		}
+
+		args, err := ec.field_Session_appearances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Session.Appearances(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.AppearanceOrder), args["where"].(*ent.AppearanceWhereInput)), true
 	case "Session.id":
 		if e.ComplexityRoot.Session.ID == nil {
 			break
@@ -2137,6 +2337,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AppearanceOrder", ec.unmarshalInputAppearanceOrder),
+			graphql.NewInputUnmarshaler("AppearanceWhereInput", ec.unmarshalInputAppearanceWhereInput),
+			graphql.NewInputUnmarshaler("CreateAppearanceInput", ec.unmarshalInputCreateAppearanceInput),
 			graphql.NewInputUnmarshaler("CreateDocumentInput", ec.unmarshalInputCreateDocumentInput),
 			graphql.NewInputUnmarshaler("CreateExpertInput", ec.unmarshalInputCreateExpertInput),
 			graphql.NewInputUnmarshaler("CreateMunicipalityInput", ec.unmarshalInputCreateMunicipalityInput),
@@ -2173,6 +2376,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SessionWhereInput", ec.unmarshalInputSessionWhereInput),
 			graphql.NewInputUnmarshaler("ThemeOrder", ec.unmarshalInputThemeOrder),
 			graphql.NewInputUnmarshaler("ThemeWhereInput", ec.unmarshalInputThemeWhereInput),
+			graphql.NewInputUnmarshaler("UpdateAppearanceInput", ec.unmarshalInputUpdateAppearanceInput),
 			graphql.NewInputUnmarshaler("UpdateDocumentInput", ec.unmarshalInputUpdateDocumentInput),
 			graphql.NewInputUnmarshaler("UpdateExpertInput", ec.unmarshalInputUpdateExpertInput),
 			graphql.NewInputUnmarshaler("UpdateMunicipalityInput", ec.unmarshalInputUpdateMunicipalityInput),
@@ -2249,6 +2453,616 @@ var sources = []*ast.Source{
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 """
+One time a person spoke in a session, moderated one, or authored a document, with the title and organisation the source gives them at that time.
+"""
+type Appearance implements Node {
+  """
+  The global, opaque identifier of this object.
+  """
+  id: ID!
+  """
+  What the person did: spoke, moderated or led, or authored.
+  """
+  role: AppearanceRole!
+  """
+  The person's title in Finnish as this source gives it at that time; null when it gives none.
+  """
+  title: String
+  """
+  An English rendering of that title (a translation).
+  """
+  titleEn: String
+  """
+  The ID of the person.
+  """
+  expertID: ID!
+  """
+  The ID of the organisation the source gives for the person at that time.
+  """
+  organizationID: ID
+  """
+  The ID of the session, for a speaker or moderator.
+  """
+  sessionID: ID
+  """
+  The ID of the document, for an author.
+  """
+  documentID: ID
+  """
+  The person.
+  """
+  expert: Expert!
+  """
+  The organisation the source gives for the person at that time.
+  """
+  organization: Organization
+  """
+  The session the person spoke in or moderated.
+  """
+  session: Session
+  """
+  The document the person authored.
+  """
+  document: Document
+}
+"""
+A connection to a list of items.
+"""
+type AppearanceConnection {
+  """
+  A list of edges.
+  """
+  edges: [AppearanceEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AppearanceEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Appearance
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Appearance connections
+"""
+input AppearanceOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Appearances.
+  """
+  field: AppearanceOrderField!
+}
+"""
+Properties by which Appearance connections can be ordered.
+"""
+enum AppearanceOrderField {
+  """
+  Order by role.
+  """
+  ROLE
+  """
+  Order by expert name.
+  """
+  EXPERT_NAME
+}
+"""
+AppearanceRole is enum for the field role
+"""
+enum AppearanceRole @goModel(model: "github.com/teemaverkko/teemaverkko/ent/appearance.Role") {
+  """
+  The person spoke in the session.
+  """
+  SPEAKER
+  """
+  The person moderated or led the session.
+  """
+  MODERATOR
+  """
+  The person authored the document.
+  """
+  AUTHOR
+}
+"""
+AppearanceWhereInput is used for filtering Appearance objects.
+Input was generated by ent.
+"""
+input AppearanceWhereInput {
+  """
+  Matches when the given conditions do not.
+  """
+  not: AppearanceWhereInput
+  """
+  Matches when every one of the given conditions does.
+  """
+  and: [AppearanceWhereInput!]
+  """
+  Matches when at least one of the given conditions does.
+  """
+  or: [AppearanceWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  Id is not the value.
+  """
+  idNEQ: ID
+  """
+  Id is one of the values.
+  """
+  idIn: [ID!]
+  """
+  Id is none of the values.
+  """
+  idNotIn: [ID!]
+  """
+  Id is greater than the value.
+  """
+  idGT: ID
+  """
+  Id is greater than or equal to the value.
+  """
+  idGTE: ID
+  """
+  Id is less than the value.
+  """
+  idLT: ID
+  """
+  Id is less than or equal to the value.
+  """
+  idLTE: ID
+  """
+  role field predicates
+  """
+  role: AppearanceRole
+  """
+  Role is not the value.
+  """
+  roleNEQ: AppearanceRole
+  """
+  Role is one of the values.
+  """
+  roleIn: [AppearanceRole!]
+  """
+  Role is none of the values.
+  """
+  roleNotIn: [AppearanceRole!]
+  """
+  title field predicates
+  """
+  title: String
+  """
+  Title is not the value.
+  """
+  titleNEQ: String
+  """
+  Title is one of the values.
+  """
+  titleIn: [String!]
+  """
+  Title is none of the values.
+  """
+  titleNotIn: [String!]
+  """
+  Title is greater than the value.
+  """
+  titleGT: String
+  """
+  Title is greater than or equal to the value.
+  """
+  titleGTE: String
+  """
+  Title is less than the value.
+  """
+  titleLT: String
+  """
+  Title is less than or equal to the value.
+  """
+  titleLTE: String
+  """
+  Title contains the value.
+  """
+  titleContains: String
+  """
+  Title starts with the value.
+  """
+  titleHasPrefix: String
+  """
+  Title ends with the value.
+  """
+  titleHasSuffix: String
+  """
+  Title is not set (null).
+  """
+  titleIsNil: Boolean
+  """
+  Title is set.
+  """
+  titleNotNil: Boolean
+  """
+  Title equals the value, ignoring case.
+  """
+  titleEqualFold: String
+  """
+  Title contains the value, ignoring case.
+  """
+  titleContainsFold: String
+  """
+  title_en field predicates
+  """
+  titleEn: String
+  """
+  Title en is not the value.
+  """
+  titleEnNEQ: String
+  """
+  Title en is one of the values.
+  """
+  titleEnIn: [String!]
+  """
+  Title en is none of the values.
+  """
+  titleEnNotIn: [String!]
+  """
+  Title en is greater than the value.
+  """
+  titleEnGT: String
+  """
+  Title en is greater than or equal to the value.
+  """
+  titleEnGTE: String
+  """
+  Title en is less than the value.
+  """
+  titleEnLT: String
+  """
+  Title en is less than or equal to the value.
+  """
+  titleEnLTE: String
+  """
+  Title en contains the value.
+  """
+  titleEnContains: String
+  """
+  Title en starts with the value.
+  """
+  titleEnHasPrefix: String
+  """
+  Title en ends with the value.
+  """
+  titleEnHasSuffix: String
+  """
+  Title en is not set (null).
+  """
+  titleEnIsNil: Boolean
+  """
+  Title en is set.
+  """
+  titleEnNotNil: Boolean
+  """
+  Title en equals the value, ignoring case.
+  """
+  titleEnEqualFold: String
+  """
+  Title en contains the value, ignoring case.
+  """
+  titleEnContainsFold: String
+  """
+  expert_id field predicates
+  """
+  expertID: ID
+  """
+  Expert id is not the value.
+  """
+  expertIDNEQ: ID
+  """
+  Expert id is one of the values.
+  """
+  expertIDIn: [ID!]
+  """
+  Expert id is none of the values.
+  """
+  expertIDNotIn: [ID!]
+  """
+  Expert id is greater than the value.
+  """
+  expertIDGT: ID
+  """
+  Expert id is greater than or equal to the value.
+  """
+  expertIDGTE: ID
+  """
+  Expert id is less than the value.
+  """
+  expertIDLT: ID
+  """
+  Expert id is less than or equal to the value.
+  """
+  expertIDLTE: ID
+  """
+  Expert id contains the value.
+  """
+  expertIDContains: ID
+  """
+  Expert id starts with the value.
+  """
+  expertIDHasPrefix: ID
+  """
+  Expert id ends with the value.
+  """
+  expertIDHasSuffix: ID
+  """
+  Expert id equals the value, ignoring case.
+  """
+  expertIDEqualFold: ID
+  """
+  Expert id contains the value, ignoring case.
+  """
+  expertIDContainsFold: ID
+  """
+  organization_id field predicates
+  """
+  organizationID: ID
+  """
+  Organization id is not the value.
+  """
+  organizationIDNEQ: ID
+  """
+  Organization id is one of the values.
+  """
+  organizationIDIn: [ID!]
+  """
+  Organization id is none of the values.
+  """
+  organizationIDNotIn: [ID!]
+  """
+  Organization id is greater than the value.
+  """
+  organizationIDGT: ID
+  """
+  Organization id is greater than or equal to the value.
+  """
+  organizationIDGTE: ID
+  """
+  Organization id is less than the value.
+  """
+  organizationIDLT: ID
+  """
+  Organization id is less than or equal to the value.
+  """
+  organizationIDLTE: ID
+  """
+  Organization id contains the value.
+  """
+  organizationIDContains: ID
+  """
+  Organization id starts with the value.
+  """
+  organizationIDHasPrefix: ID
+  """
+  Organization id ends with the value.
+  """
+  organizationIDHasSuffix: ID
+  """
+  Organization id is not set (null).
+  """
+  organizationIDIsNil: Boolean
+  """
+  Organization id is set.
+  """
+  organizationIDNotNil: Boolean
+  """
+  Organization id equals the value, ignoring case.
+  """
+  organizationIDEqualFold: ID
+  """
+  Organization id contains the value, ignoring case.
+  """
+  organizationIDContainsFold: ID
+  """
+  session_id field predicates
+  """
+  sessionID: ID
+  """
+  Session id is not the value.
+  """
+  sessionIDNEQ: ID
+  """
+  Session id is one of the values.
+  """
+  sessionIDIn: [ID!]
+  """
+  Session id is none of the values.
+  """
+  sessionIDNotIn: [ID!]
+  """
+  Session id is greater than the value.
+  """
+  sessionIDGT: ID
+  """
+  Session id is greater than or equal to the value.
+  """
+  sessionIDGTE: ID
+  """
+  Session id is less than the value.
+  """
+  sessionIDLT: ID
+  """
+  Session id is less than or equal to the value.
+  """
+  sessionIDLTE: ID
+  """
+  Session id contains the value.
+  """
+  sessionIDContains: ID
+  """
+  Session id starts with the value.
+  """
+  sessionIDHasPrefix: ID
+  """
+  Session id ends with the value.
+  """
+  sessionIDHasSuffix: ID
+  """
+  Session id is not set (null).
+  """
+  sessionIDIsNil: Boolean
+  """
+  Session id is set.
+  """
+  sessionIDNotNil: Boolean
+  """
+  Session id equals the value, ignoring case.
+  """
+  sessionIDEqualFold: ID
+  """
+  Session id contains the value, ignoring case.
+  """
+  sessionIDContainsFold: ID
+  """
+  document_id field predicates
+  """
+  documentID: ID
+  """
+  Document id is not the value.
+  """
+  documentIDNEQ: ID
+  """
+  Document id is one of the values.
+  """
+  documentIDIn: [ID!]
+  """
+  Document id is none of the values.
+  """
+  documentIDNotIn: [ID!]
+  """
+  Document id is greater than the value.
+  """
+  documentIDGT: ID
+  """
+  Document id is greater than or equal to the value.
+  """
+  documentIDGTE: ID
+  """
+  Document id is less than the value.
+  """
+  documentIDLT: ID
+  """
+  Document id is less than or equal to the value.
+  """
+  documentIDLTE: ID
+  """
+  Document id contains the value.
+  """
+  documentIDContains: ID
+  """
+  Document id starts with the value.
+  """
+  documentIDHasPrefix: ID
+  """
+  Document id ends with the value.
+  """
+  documentIDHasSuffix: ID
+  """
+  Document id is not set (null).
+  """
+  documentIDIsNil: Boolean
+  """
+  Document id is set.
+  """
+  documentIDNotNil: Boolean
+  """
+  Document id equals the value, ignoring case.
+  """
+  documentIDEqualFold: ID
+  """
+  Document id contains the value, ignoring case.
+  """
+  documentIDContainsFold: ID
+  """
+  expert edge predicates
+  """
+  hasExpert: Boolean
+  """
+  Has expert matching the given conditions.
+  """
+  hasExpertWith: [ExpertWhereInput!]
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  """
+  Has organization matching the given conditions.
+  """
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  session edge predicates
+  """
+  hasSession: Boolean
+  """
+  Has session matching the given conditions.
+  """
+  hasSessionWith: [SessionWhereInput!]
+  """
+  document edge predicates
+  """
+  hasDocument: Boolean
+  """
+  Has document matching the given conditions.
+  """
+  hasDocumentWith: [DocumentWhereInput!]
+}
+"""
+CreateAppearanceInput is used for create Appearance object.
+Input was generated by ent.
+"""
+input CreateAppearanceInput {
+  """
+  What the person did: spoke, moderated or led, or authored.
+  """
+  role: AppearanceRole!
+  """
+  The person's title in Finnish as this source gives it at that time; null when it gives none.
+  """
+  title: String
+  """
+  An English rendering of that title (a translation).
+  """
+  titleEn: String
+  """
+  The person.
+  """
+  expertID: ID!
+  """
+  The organisation the source gives for the person at that time.
+  """
+  organizationID: ID
+  """
+  The session the person spoke in or moderated.
+  """
+  sessionID: ID
+  """
+  The document the person authored.
+  """
+  documentID: ID
+}
+"""
 CreateDocumentInput is used for create Document object.
 Input was generated by ent.
 """
@@ -2298,6 +3112,10 @@ input CreateDocumentInput {
   """
   themeIDs: [ID!]
   """
+  Sets appearance ids.
+  """
+  appearanceIDs: [ID!]
+  """
   Sets cited by seminar ids.
   """
   citedBySeminarIDs: [ID!]
@@ -2344,6 +3162,10 @@ input CreateExpertInput {
   """
   titleEn: String
   """
+  The date of the latest source the title is from; a title from an older source does not replace it.
+  """
+  titleAsOf: Date
+  """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
   note: String
@@ -2375,6 +3197,10 @@ input CreateExpertInput {
   Sets theme ids.
   """
   themeIDs: [ID!]
+  """
+  Sets appearance ids.
+  """
+  appearanceIDs: [ID!]
   """
   Sets source ids.
   """
@@ -2578,6 +3404,10 @@ input CreateOrganizationInput {
   """
   publicationIDs: [ID!]
   """
+  Sets appearance ids.
+  """
+  appearanceIDs: [ID!]
+  """
   Sets source ids.
   """
   sourceIDs: [ID!]
@@ -2765,6 +3595,10 @@ input CreateSessionInput {
   Sets outcome ids.
   """
   outcomeIDs: [ID!]
+  """
+  Sets appearance ids.
+  """
+  appearanceIDs: [ID!]
   """
   Sets source ids.
   """
@@ -2962,6 +3796,40 @@ type Document implements Node {
     """
     where: ThemeWhereInput
   ): ThemeConnection!
+  """
+  The authors' appearances, with the titles the document gives them.
+  """
+  appearances(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Appearances returned from the connection.
+    """
+    orderBy: [AppearanceOrder!]
+
+    """
+    Filtering options for Appearances returned from the connection.
+    """
+    where: AppearanceWhereInput
+  ): AppearanceConnection!
   """
   Seminars whose facts this document is a source of.
   """
@@ -3796,6 +4664,14 @@ input DocumentWhereInput {
   """
   hasThemesWith: [ThemeWhereInput!]
   """
+  appearances edge predicates
+  """
+  hasAppearances: Boolean
+  """
+  Has appearances matching the given conditions.
+  """
+  hasAppearancesWith: [AppearanceWhereInput!]
+  """
   cited_by_seminars edge predicates
   """
   hasCitedBySeminars: Boolean
@@ -3872,6 +4748,10 @@ type Expert implements Node {
   An English rendering of the title (a translation, not an official title).
   """
   titleEn: String
+  """
+  The date of the latest source the title is from; a title from an older source does not replace it.
+  """
+  titleAsOf: Date
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -4063,6 +4943,40 @@ type Expert implements Node {
     where: ThemeWhereInput
   ): ThemeConnection!
   """
+  Every time the person spoke, moderated or authored, with the title the source gave them then.
+  """
+  appearances(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Appearances returned from the connection.
+    """
+    orderBy: [AppearanceOrder!]
+
+    """
+    Filtering options for Appearances returned from the connection.
+    """
+    where: AppearanceWhereInput
+  ): AppearanceConnection!
+  """
   The documents this is taken from.
   """
   sources(
@@ -4152,6 +5066,10 @@ enum ExpertOrderField {
   Order by title.
   """
   TITLE
+  """
+  Order by title as of.
+  """
+  TITLE_AS_OF
   """
   Order by organization name.
   """
@@ -4378,6 +5296,46 @@ input ExpertWhereInput {
   Title en contains the value, ignoring case.
   """
   titleEnContainsFold: String
+  """
+  title_as_of field predicates
+  """
+  titleAsOf: Date
+  """
+  Title as of is not the value.
+  """
+  titleAsOfNEQ: Date
+  """
+  Title as of is one of the values.
+  """
+  titleAsOfIn: [Date!]
+  """
+  Title as of is none of the values.
+  """
+  titleAsOfNotIn: [Date!]
+  """
+  Title as of is greater than the value.
+  """
+  titleAsOfGT: Date
+  """
+  Title as of is greater than or equal to the value.
+  """
+  titleAsOfGTE: Date
+  """
+  Title as of is less than the value.
+  """
+  titleAsOfLT: Date
+  """
+  Title as of is less than or equal to the value.
+  """
+  titleAsOfLTE: Date
+  """
+  Title as of is not set (null).
+  """
+  titleAsOfIsNil: Boolean
+  """
+  Title as of is set.
+  """
+  titleAsOfNotNil: Boolean
   """
   note field predicates
   """
@@ -4614,6 +5572,14 @@ input ExpertWhereInput {
   Has themes matching the given conditions.
   """
   hasThemesWith: [ThemeWhereInput!]
+  """
+  appearances edge predicates
+  """
+  hasAppearances: Boolean
+  """
+  Has appearances matching the given conditions.
+  """
+  hasAppearancesWith: [AppearanceWhereInput!]
   """
   sources edge predicates
   """
@@ -6857,6 +7823,40 @@ type Organization implements Node {
     where: DocumentWhereInput
   ): DocumentConnection!
   """
+  Appearances of people on behalf of this organisation.
+  """
+  appearances(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Appearances returned from the connection.
+    """
+    orderBy: [AppearanceOrder!]
+
+    """
+    Filtering options for Appearances returned from the connection.
+    """
+    where: AppearanceWhereInput
+  ): AppearanceConnection!
+  """
   The documents this is taken from.
   """
   sources(
@@ -7317,6 +8317,14 @@ input OrganizationWhereInput {
   Has publications matching the given conditions.
   """
   hasPublicationsWith: [DocumentWhereInput!]
+  """
+  appearances edge predicates
+  """
+  hasAppearances: Boolean
+  """
+  Has appearances matching the given conditions.
+  """
+  hasAppearancesWith: [AppearanceWhereInput!]
   """
   sources edge predicates
   """
@@ -7970,6 +8978,40 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  """
+  Every time a person spoke, moderated or authored, with the title the source gave them then.
+  """
+  appearances(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Appearances returned from the connection.
+    """
+    orderBy: [AppearanceOrder!]
+
+    """
+    Filtering options for Appearances returned from the connection.
+    """
+    where: AppearanceWhereInput
+  ): AppearanceConnection!
   """
   Source documents: articles, reports, web pages.
   """
@@ -9674,6 +10716,40 @@ type Session implements Node {
     where: OutcomeWhereInput
   ): OutcomeConnection!
   """
+  The speakers' and moderators' appearances, with the titles the source gives them.
+  """
+  appearances(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Appearances returned from the connection.
+    """
+    orderBy: [AppearanceOrder!]
+
+    """
+    Filtering options for Appearances returned from the connection.
+    """
+    where: AppearanceWhereInput
+  ): AppearanceConnection!
+  """
   The documents this is taken from.
   """
   sources(
@@ -10106,6 +11182,14 @@ input SessionWhereInput {
   Has outcomes matching the given conditions.
   """
   hasOutcomesWith: [OutcomeWhereInput!]
+  """
+  appearances edge predicates
+  """
+  hasAppearances: Boolean
+  """
+  Has appearances matching the given conditions.
+  """
+  hasAppearancesWith: [AppearanceWhereInput!]
   """
   sources edge predicates
   """
@@ -10845,6 +11929,60 @@ input ThemeWhereInput {
   hasTermsWith: [NetworkTermWhereInput!]
 }
 """
+UpdateAppearanceInput is used for update Appearance object.
+Input was generated by ent.
+"""
+input UpdateAppearanceInput {
+  """
+  What the person did: spoke, moderated or led, or authored.
+  """
+  role: AppearanceRole
+  """
+  The person's title in Finnish as this source gives it at that time; null when it gives none.
+  """
+  title: String
+  """
+  Clears title.
+  """
+  clearTitle: Boolean
+  """
+  An English rendering of that title (a translation).
+  """
+  titleEn: String
+  """
+  Clears title en.
+  """
+  clearTitleEn: Boolean
+  """
+  The person.
+  """
+  expertID: ID
+  """
+  The organisation the source gives for the person at that time.
+  """
+  organizationID: ID
+  """
+  Clears organization.
+  """
+  clearOrganization: Boolean
+  """
+  The session the person spoke in or moderated.
+  """
+  sessionID: ID
+  """
+  Clears session.
+  """
+  clearSession: Boolean
+  """
+  The document the person authored.
+  """
+  documentID: ID
+  """
+  Clears document.
+  """
+  clearDocument: Boolean
+}
+"""
 UpdateDocumentInput is used for update Document object.
 Input was generated by ent.
 """
@@ -10933,6 +12071,18 @@ input UpdateDocumentInput {
   Clears themes.
   """
   clearThemes: Boolean
+  """
+  Adds the objects with these IDs to appearance.
+  """
+  addAppearanceIDs: [ID!]
+  """
+  Removes the objects with these IDs from appearance.
+  """
+  removeAppearanceIDs: [ID!]
+  """
+  Clears appearances.
+  """
+  clearAppearances: Boolean
   """
   Adds the objects with these IDs to cited by seminar.
   """
@@ -11044,6 +12194,14 @@ input UpdateExpertInput {
   """
   clearTitleEn: Boolean
   """
+  The date of the latest source the title is from; a title from an older source does not replace it.
+  """
+  titleAsOf: Date
+  """
+  Clears title as of.
+  """
+  clearTitleAsOf: Boolean
+  """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
   note: String
@@ -11127,6 +12285,18 @@ input UpdateExpertInput {
   Clears themes.
   """
   clearThemes: Boolean
+  """
+  Adds the objects with these IDs to appearance.
+  """
+  addAppearanceIDs: [ID!]
+  """
+  Removes the objects with these IDs from appearance.
+  """
+  removeAppearanceIDs: [ID!]
+  """
+  Clears appearances.
+  """
+  clearAppearances: Boolean
   """
   Adds the objects with these IDs to source.
   """
@@ -11522,6 +12692,18 @@ input UpdateOrganizationInput {
   """
   clearPublications: Boolean
   """
+  Adds the objects with these IDs to appearance.
+  """
+  addAppearanceIDs: [ID!]
+  """
+  Removes the objects with these IDs from appearance.
+  """
+  removeAppearanceIDs: [ID!]
+  """
+  Clears appearances.
+  """
+  clearAppearances: Boolean
+  """
   Adds the objects with these IDs to source.
   """
   addSourceIDs: [ID!]
@@ -11890,6 +13072,18 @@ input UpdateSessionInput {
   """
   clearOutcomes: Boolean
   """
+  Adds the objects with these IDs to appearance.
+  """
+  addAppearanceIDs: [ID!]
+  """
+  Removes the objects with these IDs from appearance.
+  """
+  removeAppearanceIDs: [ID!]
+  """
+  Clears appearances.
+  """
+  clearAppearances: Boolean
+  """
   Adds the objects with these IDs to source.
   """
   addSourceIDs: [ID!]
@@ -12039,6 +13233,58 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Appearance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Appearance_id(ctx, field)
+	case "role":
+		return ec.fieldContext_Appearance_role(ctx, field)
+	case "title":
+		return ec.fieldContext_Appearance_title(ctx, field)
+	case "titleEn":
+		return ec.fieldContext_Appearance_titleEn(ctx, field)
+	case "expertID":
+		return ec.fieldContext_Appearance_expertID(ctx, field)
+	case "organizationID":
+		return ec.fieldContext_Appearance_organizationID(ctx, field)
+	case "sessionID":
+		return ec.fieldContext_Appearance_sessionID(ctx, field)
+	case "documentID":
+		return ec.fieldContext_Appearance_documentID(ctx, field)
+	case "expert":
+		return ec.fieldContext_Appearance_expert(ctx, field)
+	case "organization":
+		return ec.fieldContext_Appearance_organization(ctx, field)
+	case "session":
+		return ec.fieldContext_Appearance_session(ctx, field)
+	case "document":
+		return ec.fieldContext_Appearance_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Appearance", field.Name)
+}
+
+func (ec *executionContext) childFields_AppearanceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AppearanceConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AppearanceConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AppearanceConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppearanceConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AppearanceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AppearanceEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AppearanceEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppearanceEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12067,6 +13313,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_publisher(ctx, field)
 	case "themes":
 		return ec.fieldContext_Document_themes(ctx, field)
+	case "appearances":
+		return ec.fieldContext_Document_appearances(ctx, field)
 	case "citedBySeminars":
 		return ec.fieldContext_Document_citedBySeminars(ctx, field)
 	case "citedBySessions":
@@ -12117,6 +13365,8 @@ func (ec *executionContext) childFields_Expert(ctx context.Context, field graphq
 		return ec.fieldContext_Expert_title(ctx, field)
 	case "titleEn":
 		return ec.fieldContext_Expert_titleEn(ctx, field)
+	case "titleAsOf":
+		return ec.fieldContext_Expert_titleAsOf(ctx, field)
 	case "note":
 		return ec.fieldContext_Expert_note(ctx, field)
 	case "organizationID":
@@ -12137,6 +13387,8 @@ func (ec *executionContext) childFields_Expert(ctx context.Context, field graphq
 		return ec.fieldContext_Expert_documents(ctx, field)
 	case "themes":
 		return ec.fieldContext_Expert_themes(ctx, field)
+	case "appearances":
+		return ec.fieldContext_Expert_appearances(ctx, field)
 	case "sources":
 		return ec.fieldContext_Expert_sources(ctx, field)
 	}
@@ -12361,6 +13613,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_seminars(ctx, field)
 	case "publications":
 		return ec.fieldContext_Organization_publications(ctx, field)
+	case "appearances":
+		return ec.fieldContext_Organization_appearances(ctx, field)
 	case "sources":
 		return ec.fieldContext_Organization_sources(ctx, field)
 	}
@@ -12585,6 +13839,8 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_themes(ctx, field)
 	case "outcomes":
 		return ec.fieldContext_Session_outcomes(ctx, field)
+	case "appearances":
+		return ec.fieldContext_Session_appearances(ctx, field)
 	case "sources":
 		return ec.fieldContext_Session_sources(ctx, field)
 	}
@@ -12784,6 +14040,60 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Document_appearances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AppearanceOrder, error) {
+			return ec.unmarshalOAppearanceOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AppearanceWhereInput, error) {
+			return ec.unmarshalOAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
 
 func (ec *executionContext) field_Document_authors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -13263,6 +14573,60 @@ func (ec *executionContext) field_Document_themes_args(ctx context.Context, rawA
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ThemeWhereInput, error) {
 			return ec.unmarshalOThemeWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Expert_appearances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AppearanceOrder, error) {
+			return ec.unmarshalOAppearanceOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AppearanceWhereInput, error) {
+			return ec.unmarshalOAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14243,6 +15607,60 @@ func (ec *executionContext) field_Network_terms_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_appearances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AppearanceOrder, error) {
+			return ec.unmarshalOAppearanceOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AppearanceWhereInput, error) {
+			return ec.unmarshalOAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_experts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14740,6 +16158,60 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_appearances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AppearanceOrder, error) {
+			return ec.unmarshalOAppearanceOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AppearanceWhereInput, error) {
+			return ec.unmarshalOAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -15743,6 +17215,60 @@ func (ec *executionContext) field_Seminar_themes_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Session_appearances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AppearanceOrder, error) {
+			return ec.unmarshalOAppearanceOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AppearanceWhereInput, error) {
+			return ec.unmarshalOAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Session_moderators_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16451,6 +17977,460 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Appearance_id(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Appearance_role(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v appearance.Role) graphql.Marshaler {
+			return ec.marshalNAppearanceRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "AppearanceRole")
+}
+
+func (ec *executionContext) _Appearance_title(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Appearance_titleEn(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_titleEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_titleEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Appearance_expertID(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_expertID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpertID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_expertID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Appearance_organizationID(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_organizationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganizationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_organizationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Appearance_sessionID(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_sessionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_sessionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Appearance_documentID(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_documentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_documentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Appearance_expert(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_expert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expert(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Expert) graphql.Marshaler {
+			return ec.marshalNExpert2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐExpert(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_expert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appearance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Expert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appearance_organization(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appearance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appearance_session(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalOSession2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appearance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appearance_document(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Document) graphql.Marshaler {
+			return ec.marshalODocument2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appearance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppearanceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AppearanceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppearanceConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AppearanceEdge) graphql.Marshaler {
+			return ec.marshalOAppearanceEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppearanceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppearanceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppearanceEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppearanceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AppearanceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppearanceConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppearanceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppearanceConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppearanceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AppearanceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppearanceConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppearanceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppearanceConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppearanceEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AppearanceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppearanceEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Appearance) graphql.Marshaler {
+			return ec.marshalOAppearance2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearance(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppearanceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppearanceEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Appearance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppearanceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AppearanceEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppearanceEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppearanceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppearanceEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16795,6 +18775,50 @@ func (ec *executionContext) fieldContext_Document_themes(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Document_themes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_appearances(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_appearances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Appearances(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AppearanceOrder), fc.Args["where"].(*ent.AppearanceWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppearanceConnection) graphql.Marshaler {
+			return ec.marshalNAppearanceConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_appearances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppearanceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Document_appearances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17343,6 +19367,29 @@ func (ec *executionContext) fieldContext_Expert_titleEn(_ context.Context, field
 	return graphql.NewScalarFieldContext("Expert", field, false, false, "String")
 }
 
+func (ec *executionContext) _Expert_titleAsOf(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_titleAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleAsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_titleAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Expert", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Expert_note(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17690,6 +19737,50 @@ func (ec *executionContext) fieldContext_Expert_themes(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Expert_themes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Expert_appearances(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_appearances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Appearances(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AppearanceOrder), fc.Args["where"].(*ent.AppearanceWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppearanceConnection) graphql.Marshaler {
+			return ec.marshalNAppearanceConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_appearances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Expert",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppearanceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Expert_appearances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19894,6 +21985,50 @@ func (ec *executionContext) fieldContext_Organization_publications(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_appearances(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_appearances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Appearances(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AppearanceOrder), fc.Args["where"].(*ent.AppearanceWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppearanceConnection) graphql.Marshaler {
+			return ec.marshalNAppearanceConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_appearances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppearanceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_appearances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20774,6 +22909,50 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_appearances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_appearances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Appearances(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AppearanceOrder), fc.Args["where"].(*ent.AppearanceWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppearanceConnection) graphql.Marshaler {
+			return ec.marshalNAppearanceConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_appearances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppearanceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_appearances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22710,6 +24889,50 @@ func (ec *executionContext) fieldContext_Session_outcomes(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Session_appearances(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Session_appearances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Appearances(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AppearanceOrder), fc.Args["where"].(*ent.AppearanceWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AppearanceConnection) graphql.Marshaler {
+			return ec.marshalNAppearanceConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Session_appearances(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Session",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppearanceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Session_appearances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Session_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24575,6 +26798,955 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAppearanceOrder(ctx context.Context, obj any) (ent.AppearanceOrder, error) {
+	var it ent.AppearanceOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAppearanceOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAppearanceOrder unmarshals raw into the AppearanceOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAppearanceOrder(ctx context.Context, raw any) (ent.AppearanceOrder, error) {
+	var out ent.AppearanceOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppearanceOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Context, obj any) (ent.AppearanceWhereInput, error) {
+	var it ent.AppearanceWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "expertID", "expertIDNEQ", "expertIDIn", "expertIDNotIn", "expertIDGT", "expertIDGTE", "expertIDLT", "expertIDLTE", "expertIDContains", "expertIDHasPrefix", "expertIDHasSuffix", "expertIDEqualFold", "expertIDContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "sessionID", "sessionIDNEQ", "sessionIDIn", "sessionIDNotIn", "sessionIDGT", "sessionIDGTE", "sessionIDLT", "sessionIDLTE", "sessionIDContains", "sessionIDHasPrefix", "sessionIDHasSuffix", "sessionIDIsNil", "sessionIDNotNil", "sessionIDEqualFold", "sessionIDContainsFold", "documentID", "documentIDNEQ", "documentIDIn", "documentIDNotIn", "documentIDGT", "documentIDGTE", "documentIDLT", "documentIDLTE", "documentIDContains", "documentIDHasPrefix", "documentIDHasSuffix", "documentIDIsNil", "documentIDNotNil", "documentIDEqualFold", "documentIDContainsFold", "hasExpert", "hasExpertWith", "hasOrganization", "hasOrganizationWith", "hasSession", "hasSessionWith", "hasDocument", "hasDocumentWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAppearanceWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAppearanceWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOAppearanceRole2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "roleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleNEQ"))
+			data, err := ec.unmarshalOAppearanceRole2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleNEQ = data
+		case "roleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleIn"))
+			data, err := ec.unmarshalOAppearanceRole2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleIn = data
+		case "roleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roleNotIn"))
+			data, err := ec.unmarshalOAppearanceRole2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoleNotIn = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNEQ = data
+		case "titleIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIn = data
+		case "titleNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotIn = data
+		case "titleGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGT = data
+		case "titleGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleGTE = data
+		case "titleLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLT = data
+		case "titleLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleLTE = data
+		case "titleContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContains = data
+		case "titleHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasPrefix = data
+		case "titleHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleHasSuffix = data
+		case "titleIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleIsNil = data
+		case "titleNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleNotNil = data
+		case "titleEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEqualFold = data
+		case "titleContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleContainsFold = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "titleEnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnNEQ = data
+		case "titleEnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnIn = data
+		case "titleEnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnNotIn = data
+		case "titleEnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnGT = data
+		case "titleEnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnGTE = data
+		case "titleEnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnLT = data
+		case "titleEnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnLTE = data
+		case "titleEnContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnContains = data
+		case "titleEnHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnHasPrefix = data
+		case "titleEnHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnHasSuffix = data
+		case "titleEnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnIsNil = data
+		case "titleEnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnNotNil = data
+		case "titleEnEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnEqualFold = data
+		case "titleEnContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnContainsFold = data
+		case "expertID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertID = data
+		case "expertIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDNEQ = data
+		case "expertIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDIn = data
+		case "expertIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDNotIn = data
+		case "expertIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDGT = data
+		case "expertIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDGTE = data
+		case "expertIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDLT = data
+		case "expertIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDLTE = data
+		case "expertIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDContains = data
+		case "expertIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDHasPrefix = data
+		case "expertIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDHasSuffix = data
+		case "expertIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDEqualFold = data
+		case "expertIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertIDContainsFold = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "organizationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNEQ = data
+		case "organizationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIn = data
+		case "organizationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotIn = data
+		case "organizationIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDGT = data
+		case "organizationIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDGTE = data
+		case "organizationIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDLT = data
+		case "organizationIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDLTE = data
+		case "organizationIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDContains = data
+		case "organizationIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDHasPrefix = data
+		case "organizationIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDHasSuffix = data
+		case "organizationIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDIsNil = data
+		case "organizationIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDNotNil = data
+		case "organizationIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDEqualFold = data
+		case "organizationIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIDContainsFold = data
+		case "sessionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "sessionIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDNEQ = data
+		case "sessionIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDIn = data
+		case "sessionIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDNotIn = data
+		case "sessionIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDGT = data
+		case "sessionIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDGTE = data
+		case "sessionIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDLT = data
+		case "sessionIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDLTE = data
+		case "sessionIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDContains = data
+		case "sessionIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDHasPrefix = data
+		case "sessionIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDHasSuffix = data
+		case "sessionIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDIsNil = data
+		case "sessionIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDNotNil = data
+		case "sessionIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDEqualFold = data
+		case "sessionIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionIDContainsFold = data
+		case "documentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentID = data
+		case "documentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDNEQ = data
+		case "documentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDIn = data
+		case "documentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDNotIn = data
+		case "documentIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDGT = data
+		case "documentIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDGTE = data
+		case "documentIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDLT = data
+		case "documentIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDLTE = data
+		case "documentIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDContains = data
+		case "documentIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDHasPrefix = data
+		case "documentIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDHasSuffix = data
+		case "documentIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDIsNil = data
+		case "documentIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDNotNil = data
+		case "documentIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDEqualFold = data
+		case "documentIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentIDContainsFold = data
+		case "hasExpert":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExpert"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasExpert = data
+		case "hasExpertWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExpertWith"))
+			data, err := ec.unmarshalOExpertWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐExpertWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasExpertWith = data
+		case "hasOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganization"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganization = data
+		case "hasOrganizationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganizationWith"))
+			data, err := ec.unmarshalOOrganizationWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐOrganizationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganizationWith = data
+		case "hasSession":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSession"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSession = data
+		case "hasSessionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSessionWith"))
+			data, err := ec.unmarshalOSessionWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSessionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSessionWith = data
+		case "hasDocument":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDocument"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDocument = data
+		case "hasDocumentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDocumentWith"))
+			data, err := ec.unmarshalODocumentWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocumentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDocumentWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAppearanceWhereInput unmarshals raw into the AppearanceWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAppearanceWhereInput(ctx context.Context, raw any) (ent.AppearanceWhereInput, error) {
+	var out ent.AppearanceWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppearanceWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateAppearanceInput(ctx context.Context, obj any) (ent.CreateAppearanceInput, error) {
+	var it ent.CreateAppearanceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "title", "titleEn", "expertID", "organizationID", "sessionID", "documentID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNAppearanceRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "expertID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertID = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "sessionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "documentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateAppearanceInput unmarshals raw into the CreateAppearanceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateAppearanceInput(ctx context.Context, raw any) (ent.CreateAppearanceInput, error) {
+	var out ent.CreateAppearanceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateAppearanceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Context, obj any) (ent.CreateDocumentInput, error) {
 	var it ent.CreateDocumentInput
 	if obj == nil {
@@ -24586,7 +27758,7 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "publishedOnPrecision", "url", "language", "note", "authorIDs", "publisherID", "themeIDs", "citedBySeminarIDs", "citedBySessionIDs", "citedByOutcomeIDs", "citedByExpertIDs", "citedByNetworkIDs", "citedByTermIDs", "citedByOrganizationIDs"}
+	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "publishedOnPrecision", "url", "language", "note", "authorIDs", "publisherID", "themeIDs", "appearanceIDs", "citedBySeminarIDs", "citedBySessionIDs", "citedByOutcomeIDs", "citedByExpertIDs", "citedByNetworkIDs", "citedByTermIDs", "citedByOrganizationIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24670,6 +27842,13 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 				return it, err
 			}
 			it.ThemeIDs = data
+		case "appearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppearanceIDs = data
 		case "citedBySeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBySeminarIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
@@ -24747,7 +27926,7 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "titleEn", "note", "organizationID", "municipalityID", "sessionIDs", "moderatedSessionIDs", "outcomeIDs", "documentIDs", "themeIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"name", "title", "titleEn", "titleAsOf", "note", "organizationID", "municipalityID", "sessionIDs", "moderatedSessionIDs", "outcomeIDs", "documentIDs", "themeIDs", "appearanceIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24775,6 +27954,13 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.TitleEn = data
+		case "titleAsOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOf"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOf = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -24831,6 +28017,13 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.ThemeIDs = data
+		case "appearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppearanceIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
@@ -25237,7 +28430,7 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "nameEn", "abbreviation", "kind", "municipalityID", "expertIDs", "networkIDs", "seminarIDs", "publicationIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"name", "nameEn", "abbreviation", "kind", "municipalityID", "expertIDs", "networkIDs", "seminarIDs", "publicationIDs", "appearanceIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25307,6 +28500,13 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 				return it, err
 			}
 			it.PublicationIDs = data
+		case "appearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppearanceIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
@@ -25657,7 +28857,7 @@ func (ec *executionContext) unmarshalInputCreateSessionInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "position", "title", "summary", "questions", "seminarID", "speakerIDs", "moderatorIDs", "themeIDs", "outcomeIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"kind", "position", "title", "summary", "questions", "seminarID", "speakerIDs", "moderatorIDs", "themeIDs", "outcomeIDs", "appearanceIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25734,6 +28934,13 @@ func (ec *executionContext) unmarshalInputCreateSessionInput(ctx context.Context
 				return it, err
 			}
 			it.OutcomeIDs = data
+		case "appearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppearanceIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
@@ -25941,7 +29148,7 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnIsNil", "publishedOnNotNil", "publishedOnPrecision", "publishedOnPrecisionNEQ", "publishedOnPrecisionIn", "publishedOnPrecisionNotIn", "publishedOnPrecisionIsNil", "publishedOnPrecisionNotNil", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlIsNil", "urlNotNil", "urlEqualFold", "urlContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "publisherID", "publisherIDNEQ", "publisherIDIn", "publisherIDNotIn", "publisherIDGT", "publisherIDGTE", "publisherIDLT", "publisherIDLTE", "publisherIDContains", "publisherIDHasPrefix", "publisherIDHasSuffix", "publisherIDIsNil", "publisherIDNotNil", "publisherIDEqualFold", "publisherIDContainsFold", "hasAuthors", "hasAuthorsWith", "hasPublisher", "hasPublisherWith", "hasThemes", "hasThemesWith", "hasCitedBySeminars", "hasCitedBySeminarsWith", "hasCitedBySessions", "hasCitedBySessionsWith", "hasCitedByOutcomes", "hasCitedByOutcomesWith", "hasCitedByExperts", "hasCitedByExpertsWith", "hasCitedByNetworks", "hasCitedByNetworksWith", "hasCitedByTerms", "hasCitedByTermsWith", "hasCitedByOrganizations", "hasCitedByOrganizationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnIsNil", "publishedOnNotNil", "publishedOnPrecision", "publishedOnPrecisionNEQ", "publishedOnPrecisionIn", "publishedOnPrecisionNotIn", "publishedOnPrecisionIsNil", "publishedOnPrecisionNotNil", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlIsNil", "urlNotNil", "urlEqualFold", "urlContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "publisherID", "publisherIDNEQ", "publisherIDIn", "publisherIDNotIn", "publisherIDGT", "publisherIDGTE", "publisherIDLT", "publisherIDLTE", "publisherIDContains", "publisherIDHasPrefix", "publisherIDHasSuffix", "publisherIDIsNil", "publisherIDNotNil", "publisherIDEqualFold", "publisherIDContainsFold", "hasAuthors", "hasAuthorsWith", "hasPublisher", "hasPublisherWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasCitedBySeminars", "hasCitedBySeminarsWith", "hasCitedBySessions", "hasCitedBySessionsWith", "hasCitedByOutcomes", "hasCitedByOutcomesWith", "hasCitedByExperts", "hasCitedByExpertsWith", "hasCitedByNetworks", "hasCitedByNetworksWith", "hasCitedByTerms", "hasCitedByTermsWith", "hasCitedByOrganizations", "hasCitedByOrganizationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26809,6 +30016,20 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasThemesWith = data
+		case "hasAppearances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppearances"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppearances = data
+		case "hasAppearancesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppearancesWith"))
+			data, err := ec.unmarshalOAppearanceWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppearancesWith = data
 		case "hasCitedBySeminars":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCitedBySeminars"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -26988,7 +30209,7 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasMunicipality", "hasMunicipalityWith", "hasSessions", "hasSessionsWith", "hasModeratedSessions", "hasModeratedSessionsWith", "hasOutcomes", "hasOutcomesWith", "hasDocuments", "hasDocumentsWith", "hasThemes", "hasThemesWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "titleAsOf", "titleAsOfNEQ", "titleAsOfIn", "titleAsOfNotIn", "titleAsOfGT", "titleAsOfGTE", "titleAsOfLT", "titleAsOfLTE", "titleAsOfIsNil", "titleAsOfNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasMunicipality", "hasMunicipalityWith", "hasSessions", "hasSessionsWith", "hasModeratedSessions", "hasModeratedSessionsWith", "hasOutcomes", "hasOutcomesWith", "hasDocuments", "hasDocumentsWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27373,6 +30594,76 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.TitleEnContainsFold = data
+		case "titleAsOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOf"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOf = data
+		case "titleAsOfNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfNEQ = data
+		case "titleAsOfIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfIn = data
+		case "titleAsOfNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfNotIn = data
+		case "titleAsOfGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfGT = data
+		case "titleAsOfGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfGTE = data
+		case "titleAsOfLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfLT = data
+		case "titleAsOfLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfLTE = data
+		case "titleAsOfIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfIsNil = data
+		case "titleAsOfNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfNotNil = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27786,6 +31077,20 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasThemesWith = data
+		case "hasAppearances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppearances"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppearances = data
+		case "hasAppearancesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppearancesWith"))
+			data, err := ec.unmarshalOAppearanceWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppearancesWith = data
 		case "hasSources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSources"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -30445,7 +33750,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "nameEn", "nameEnNEQ", "nameEnIn", "nameEnNotIn", "nameEnGT", "nameEnGTE", "nameEnLT", "nameEnLTE", "nameEnContains", "nameEnHasPrefix", "nameEnHasSuffix", "nameEnIsNil", "nameEnNotNil", "nameEnEqualFold", "nameEnContainsFold", "abbreviation", "abbreviationNEQ", "abbreviationIn", "abbreviationNotIn", "abbreviationGT", "abbreviationGTE", "abbreviationLT", "abbreviationLTE", "abbreviationContains", "abbreviationHasPrefix", "abbreviationHasSuffix", "abbreviationIsNil", "abbreviationNotNil", "abbreviationEqualFold", "abbreviationContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasMunicipality", "hasMunicipalityWith", "hasExperts", "hasExpertsWith", "hasNetworks", "hasNetworksWith", "hasSeminars", "hasSeminarsWith", "hasPublications", "hasPublicationsWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "nameEn", "nameEnNEQ", "nameEnIn", "nameEnNotIn", "nameEnGT", "nameEnGTE", "nameEnLT", "nameEnLTE", "nameEnContains", "nameEnHasPrefix", "nameEnHasSuffix", "nameEnIsNil", "nameEnNotNil", "nameEnEqualFold", "nameEnContainsFold", "abbreviation", "abbreviationNEQ", "abbreviationIn", "abbreviationNotIn", "abbreviationGT", "abbreviationGTE", "abbreviationLT", "abbreviationLTE", "abbreviationContains", "abbreviationHasPrefix", "abbreviationHasSuffix", "abbreviationIsNil", "abbreviationNotNil", "abbreviationEqualFold", "abbreviationContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasMunicipality", "hasMunicipalityWith", "hasExperts", "hasExpertsWith", "hasNetworks", "hasNetworksWith", "hasSeminars", "hasSeminarsWith", "hasPublications", "hasPublicationsWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31033,6 +34338,20 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasPublicationsWith = data
+		case "hasAppearances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppearances"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppearances = data
+		case "hasAppearancesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppearancesWith"))
+			data, err := ec.unmarshalOAppearanceWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppearancesWith = data
 		case "hasSources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSources"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -33198,7 +36517,7 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "seminarID", "seminarIDNEQ", "seminarIDIn", "seminarIDNotIn", "seminarIDGT", "seminarIDGTE", "seminarIDLT", "seminarIDLTE", "seminarIDContains", "seminarIDHasPrefix", "seminarIDHasSuffix", "seminarIDEqualFold", "seminarIDContainsFold", "hasSeminar", "hasSeminarWith", "hasSpeakers", "hasSpeakersWith", "hasModerators", "hasModeratorsWith", "hasThemes", "hasThemesWith", "hasOutcomes", "hasOutcomesWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "seminarID", "seminarIDNEQ", "seminarIDIn", "seminarIDNotIn", "seminarIDGT", "seminarIDGTE", "seminarIDLT", "seminarIDLTE", "seminarIDContains", "seminarIDHasPrefix", "seminarIDHasSuffix", "seminarIDEqualFold", "seminarIDContainsFold", "hasSeminar", "hasSeminarWith", "hasSpeakers", "hasSpeakersWith", "hasModerators", "hasModeratorsWith", "hasThemes", "hasThemesWith", "hasOutcomes", "hasOutcomesWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33723,6 +37042,20 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasOutcomesWith = data
+		case "hasAppearances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppearances"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppearances = data
+		case "hasAppearancesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAppearancesWith"))
+			data, err := ec.unmarshalOAppearanceWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAppearancesWith = data
 		case "hasSources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSources"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -34528,6 +37861,125 @@ func UnmarshalThemeWhereInput(ctx context.Context, raw any) (ent.ThemeWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateAppearanceInput(ctx context.Context, obj any) (ent.UpdateAppearanceInput, error) {
+	var it ent.UpdateAppearanceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "title", "clearTitle", "titleEn", "clearTitleEn", "expertID", "organizationID", "clearOrganization", "sessionID", "clearSession", "documentID", "clearDocument"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOAppearanceRole2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "clearTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTitle"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTitle = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "clearTitleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTitleEn"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTitleEn = data
+		case "expertID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertID = data
+		case "organizationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "clearOrganization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOrganization"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOrganization = data
+		case "sessionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "clearSession":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSession"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSession = data
+		case "documentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentID = data
+		case "clearDocument":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDocument"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDocument = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateAppearanceInput unmarshals raw into the UpdateAppearanceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateAppearanceInput(ctx context.Context, raw any) (ent.UpdateAppearanceInput, error) {
+	var out ent.UpdateAppearanceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateAppearanceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Context, obj any) (ent.UpdateDocumentInput, error) {
 	var it ent.UpdateDocumentInput
 	if obj == nil {
@@ -34539,7 +37991,7 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "clearPublishedOn", "publishedOnPrecision", "clearPublishedOnPrecision", "url", "clearURL", "language", "clearLanguage", "note", "clearNote", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "publisherID", "clearPublisher", "addThemeIDs", "removeThemeIDs", "clearThemes", "addCitedBySeminarIDs", "removeCitedBySeminarIDs", "clearCitedBySeminars", "addCitedBySessionIDs", "removeCitedBySessionIDs", "clearCitedBySessions", "addCitedByOutcomeIDs", "removeCitedByOutcomeIDs", "clearCitedByOutcomes", "addCitedByExpertIDs", "removeCitedByExpertIDs", "clearCitedByExperts", "addCitedByNetworkIDs", "removeCitedByNetworkIDs", "clearCitedByNetworks", "addCitedByTermIDs", "removeCitedByTermIDs", "clearCitedByTerms", "addCitedByOrganizationIDs", "removeCitedByOrganizationIDs", "clearCitedByOrganizations"}
+	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "clearPublishedOn", "publishedOnPrecision", "clearPublishedOnPrecision", "url", "clearURL", "language", "clearLanguage", "note", "clearNote", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "publisherID", "clearPublisher", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addCitedBySeminarIDs", "removeCitedBySeminarIDs", "clearCitedBySeminars", "addCitedBySessionIDs", "removeCitedBySessionIDs", "clearCitedBySessions", "addCitedByOutcomeIDs", "removeCitedByOutcomeIDs", "clearCitedByOutcomes", "addCitedByExpertIDs", "removeCitedByExpertIDs", "clearCitedByExperts", "addCitedByNetworkIDs", "removeCitedByNetworkIDs", "clearCitedByNetworks", "addCitedByTermIDs", "removeCitedByTermIDs", "clearCitedByTerms", "addCitedByOrganizationIDs", "removeCitedByOrganizationIDs", "clearCitedByOrganizations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34693,6 +38145,27 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearThemes = data
+		case "addAppearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAppearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddAppearanceIDs = data
+		case "removeAppearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAppearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveAppearanceIDs = data
+		case "clearAppearances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAppearances"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAppearances = data
 		case "addCitedBySeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedBySeminarIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
@@ -34868,7 +38341,7 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "clearTitle", "titleEn", "clearTitleEn", "note", "clearNote", "organizationID", "clearOrganization", "municipalityID", "clearMunicipality", "addSessionIDs", "removeSessionIDs", "clearSessions", "addModeratedSessionIDs", "removeModeratedSessionIDs", "clearModeratedSessions", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addDocumentIDs", "removeDocumentIDs", "clearDocuments", "addThemeIDs", "removeThemeIDs", "clearThemes", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"name", "title", "clearTitle", "titleEn", "clearTitleEn", "titleAsOf", "clearTitleAsOf", "note", "clearNote", "organizationID", "clearOrganization", "municipalityID", "clearMunicipality", "addSessionIDs", "removeSessionIDs", "clearSessions", "addModeratedSessionIDs", "removeModeratedSessionIDs", "clearModeratedSessions", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addDocumentIDs", "removeDocumentIDs", "clearDocuments", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34910,6 +38383,20 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearTitleEn = data
+		case "titleAsOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOf"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOf = data
+		case "clearTitleAsOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTitleAsOf"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTitleAsOf = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35057,6 +38544,27 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearThemes = data
+		case "addAppearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAppearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddAppearanceIDs = data
+		case "removeAppearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAppearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveAppearanceIDs = data
+		case "clearAppearances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAppearances"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAppearances = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
@@ -35722,7 +39230,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "nameEn", "clearNameEn", "abbreviation", "clearAbbreviation", "kind", "municipalityID", "clearMunicipality", "addExpertIDs", "removeExpertIDs", "clearExperts", "addNetworkIDs", "removeNetworkIDs", "clearNetworks", "addSeminarIDs", "removeSeminarIDs", "clearSeminars", "addPublicationIDs", "removePublicationIDs", "clearPublications", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"name", "nameEn", "clearNameEn", "abbreviation", "clearAbbreviation", "kind", "municipalityID", "clearMunicipality", "addExpertIDs", "removeExpertIDs", "clearExperts", "addNetworkIDs", "removeNetworkIDs", "clearNetworks", "addSeminarIDs", "removeSeminarIDs", "clearSeminars", "addPublicationIDs", "removePublicationIDs", "clearPublications", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35869,6 +39377,27 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 				return it, err
 			}
 			it.ClearPublications = data
+		case "addAppearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAppearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddAppearanceIDs = data
+		case "removeAppearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAppearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveAppearanceIDs = data
+		case "clearAppearances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAppearances"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAppearances = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
@@ -36457,7 +39986,7 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "position", "title", "summary", "clearSummary", "questions", "appendQuestions", "clearQuestions", "seminarID", "addSpeakerIDs", "removeSpeakerIDs", "clearSpeakers", "addModeratorIDs", "removeModeratorIDs", "clearModerators", "addThemeIDs", "removeThemeIDs", "clearThemes", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"kind", "position", "title", "summary", "clearSummary", "questions", "appendQuestions", "clearQuestions", "seminarID", "addSpeakerIDs", "removeSpeakerIDs", "clearSpeakers", "addModeratorIDs", "removeModeratorIDs", "clearModerators", "addThemeIDs", "removeThemeIDs", "clearThemes", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36611,6 +40140,27 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 				return it, err
 			}
 			it.ClearOutcomes = data
+		case "addAppearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAppearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddAppearanceIDs = data
+		case "removeAppearanceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAppearanceIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveAppearanceIDs = data
+		case "clearAppearances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAppearances"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAppearances = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
@@ -36955,6 +40505,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Document(ctx, sel, obj)
+	case *ent.Appearance:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Appearance(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -36967,6 +40522,179 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var appearanceImplementors = []string{"Appearance", "Node"}
+
+func (ec *executionContext) _Appearance(ctx context.Context, sel ast.SelectionSet, obj *ent.Appearance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appearanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Appearance")
+		case "id":
+			out.Values[i] = ec._Appearance_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._Appearance_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Appearance_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "titleEn":
+			out.Values[i] = ec._Appearance_titleEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expertID":
+			out.Values[i] = ec._Appearance_expertID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizationID":
+			out.Values[i] = ec._Appearance_organizationID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sessionID":
+			out.Values[i] = ec._Appearance_sessionID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documentID":
+			out.Values[i] = ec._Appearance_documentID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expert":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appearance_expert(ctx, field, obj)
+				})
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appearance_organization(ctx, field, obj)
+				})
+		case "session":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appearance_session(ctx, field, obj)
+				})
+		case "document":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appearance_document(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var appearanceConnectionImplementors = []string{"AppearanceConnection"}
+
+func (ec *executionContext) _AppearanceConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AppearanceConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appearanceConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppearanceConnection")
+		case "edges":
+			out.Values[i] = ec._AppearanceConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AppearanceConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AppearanceConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var appearanceEdgeImplementors = []string{"AppearanceEdge"}
+
+func (ec *executionContext) _AppearanceEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AppearanceEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appearanceEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppearanceEdge")
+		case "node":
+			out.Values[i] = ec._AppearanceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AppearanceEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var documentImplementors = []string{"Document", "Node"}
 
@@ -37046,6 +40774,12 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_themes(ctx, field, obj)
+				})
+		case "appearances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_appearances(ctx, field, obj)
 				})
 		case "citedBySeminars":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -37218,6 +40952,11 @@ func (ec *executionContext) _Expert(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "titleAsOf":
+			out.Values[i] = ec._Expert_titleAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "note":
 			out.Values[i] = ec._Expert_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -37274,6 +41013,12 @@ func (ec *executionContext) _Expert(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Expert_themes(ctx, field, obj)
+				})
+		case "appearances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Expert_appearances(ctx, field, obj)
 				})
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -38027,6 +41772,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_publications(ctx, field, obj)
 				})
+		case "appearances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_appearances(ctx, field, obj)
+				})
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -38384,6 +42135,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
+				})
+		case "appearances":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_appearances(ctx, field)
 				})
 		case "documents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -38904,6 +42661,12 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Session_outcomes(ctx, field, obj)
+				})
+		case "appearances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Session_appearances(ctx, field, obj)
 				})
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -39558,6 +43321,48 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAppearanceConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AppearanceConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppearanceConnection!")
+		return graphql.Null
+	}
+	return ec._AppearanceConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAppearanceOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrder(ctx context.Context, v any) (*ent.AppearanceOrder, error) {
+	res, err := ec.unmarshalInputAppearanceOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAppearanceOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderField(ctx context.Context, v any) (*ent.AppearanceOrderField, error) {
+	var res = new(ent.AppearanceOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppearanceOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AppearanceOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppearanceOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAppearanceRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx context.Context, v any) (appearance.Role, error) {
+	var res appearance.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppearanceRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx context.Context, sel ast.SelectionSet, v appearance.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx context.Context, v any) (*ent.AppearanceWhereInput, error) {
+	res, err := ec.unmarshalInputAppearanceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39646,6 +43451,14 @@ func (ec *executionContext) marshalNDocumentOrderField2ᚖgithubᚗcomᚋteemave
 func (ec *executionContext) unmarshalNDocumentWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocumentWhereInput(ctx context.Context, v any) (*ent.DocumentWhereInput, error) {
 	res, err := ec.unmarshalInputDocumentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExpert2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐExpert(ctx context.Context, sel ast.SelectionSet, v *ent.Expert) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Expert!")
+		return graphql.Null
+	}
+	return ec._Expert(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNExpertConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐExpertConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ExpertConnection) graphql.Marshaler {
@@ -40288,6 +44101,127 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOAppearance2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearance(ctx context.Context, sel ast.SelectionSet, v *ent.Appearance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Appearance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAppearanceEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AppearanceEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAppearanceEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAppearanceEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AppearanceEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AppearanceEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAppearanceOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrderᚄ(ctx context.Context, v any) ([]*ent.AppearanceOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AppearanceOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAppearanceOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAppearanceRole2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRoleᚄ(ctx context.Context, v any) ([]appearance.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]appearance.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAppearanceRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAppearanceRole2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []appearance.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppearanceRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAppearanceRole2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx context.Context, v any) (*appearance.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(appearance.Role)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAppearanceRole2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx context.Context, sel ast.SelectionSet, v *appearance.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAppearanceWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInputᚄ(ctx context.Context, v any) ([]*ent.AppearanceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AppearanceWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAppearanceWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceWhereInput(ctx context.Context, v any) (*ent.AppearanceWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAppearanceWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

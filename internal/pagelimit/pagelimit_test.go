@@ -16,7 +16,7 @@ func TestAddDefaults(t *testing.T) {
 	schema := gqlparser.MustLoadSchema(&ast.Source{Input: sdl})
 	for _, tc := range []struct {
 		name, query string
-		want       []string // the first argument of each items field, in document order ("" when absent)
+		want        []string // the first argument of each items field, in document order ("" when absent)
 	}{
 		{"missing gets the default", `{ items { totalCount } }`, []string{"20"}},
 		{"first is kept", `{ items(first: 5) { totalCount } }`, []string{"5"}},

@@ -55,6 +55,11 @@ var EnumValues = map[string]map[string]string{
 		"WEB_PAGE":        "A web page.",
 		"OTHER":           "Any other document, such as a blog post.",
 	},
+	"AppearanceRole": {
+		"SPEAKER":   "The person spoke in the session.",
+		"MODERATOR": "The person moderated or led the session.",
+		"AUTHOR":    "The person authored the document.",
+	},
 	"OrderDirection": {
 		"ASC":  "Ascending order.",
 		"DESC": "Descending order.",

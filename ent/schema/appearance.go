@@ -1,0 +1,66 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
+)
+
+// Appearance holds the schema definition for the Appearance entity: one time a person
+// spoke in a session, moderated one, or authored a document, with the title and
+// organisation the source gives the person at that time.
+type Appearance struct {
+	ent.Schema
+}
+
+// Mixin returns the Appearance mixins.
+func (Appearance) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("ap")} }
+
+// Fields of the Appearance.
+func (Appearance) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("role").
+			Values("SPEAKER", "MODERATOR", "AUTHOR").
+			Annotations(entgql.OrderField("ROLE")).
+			Comment("What the person did: spoke, moderated or led, or authored."),
+		field.String("title").Optional().Nillable().
+			Comment("The person's title in Finnish as this source gives it at that time; null when it gives none."),
+		field.String("title_en").Optional().Nillable().
+			Comment("An English rendering of that title (a translation)."),
+		idField("expert_id", "The ID of the person.", false),
+		idField("organization_id", "The ID of the organisation the source gives for the person at that time.", true),
+		idField("session_id", "The ID of the session, for a speaker or moderator.", true),
+		idField("document_id", "The ID of the document, for an author.", true),
+	}
+}
+
+// Edges of the Appearance.
+func (Appearance) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("expert", Expert.Type).Ref("appearances").Unique().Required().Field("expert_id").
+			Annotations(entgql.OrderField("EXPERT_NAME")).
+			Comment("The person."),
+		edge.From("organization", Organization.Type).Ref("appearances").Unique().Field("organization_id").
+			Comment("The organisation the source gives for the person at that time."),
+		edge.From("session", Session.Type).Ref("appearances").Unique().Field("session_id").
+			Comment("The session the person spoke in or moderated."),
+		edge.From("document", Document.Type).Ref("appearances").Unique().Field("document_id").
+			Comment("The document the person authored."),
+	}
+}
+
+// Indexes of the Appearance.
+func (Appearance) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("expert_id"), index.Fields("session_id"), index.Fields("document_id")}
+}
+
+// Annotations of the Appearance.
+func (Appearance) Annotations() []schema.Annotation {
+	return append(nodeAnnotations("appearances", "Every time a person spoke, moderated or authored, with the title the source gave them then."),
+		schema.Comment("One time a person spoke in a session, moderated one, or authored a document, with the title and organisation the source gives them at that time."))
+}
