@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
@@ -45,17 +46,30 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				return gqlErr
 			}
 		)
-		var bad interface{ BadInput() bool }
+		var (
+			bad interface{ BadInput() bool }
+			ae  *apierr.Error
+		)
+		if c := apierr.FromConstraint(err); c != nil {
+			ae = c
+		}
 		switch {
+		case ae != nil || errors.As(err, &ae):
+			gqlErr.Message = ae.Message
+			if ae.Field != "" {
+				return set(ae.Code, "field", ae.Field)
+			}
+			return set(ae.Code)
 		case errors.As(err, &bad) && bad.BadInput():
 			gqlErr.Message = bad.(error).Error()
 			return set(CodeBadInput, "field", lastField(gqlErr.Path))
 		case errors.As(err, &nf), isNodeNotFound(err):
 			gqlErr.Message = "not found"
-			return set(CodeNotFound)
+			return set(CodeNotFound, "field", "id")
 		case errors.As(err, &ve):
-			gqlErr.Message = ve.Error()
-			return set(CodeValidation, "field", ve.Name)
+			field := apierr.FieldName(ve.Name)
+			gqlErr.Message = field + ": " + validationReason(ve)
+			return set(CodeValidation, "field", field)
 		case errors.As(err, &ce):
 			gqlErr.Message = "the change conflicts with existing data"
 			return set(CodeConflict)
@@ -77,6 +91,15 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			Extensions: map[string]any{"code": CodeInternal, "requestId": id},
 		}
 	}
+}
+
+// validationReason is the reason an ent validator gave, without ent's own prefix.
+func validationReason(ve *ent.ValidationError) string {
+	msg := ve.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return msg
 }
 
 // lastField returns the last field name of a path ("id" of node.id).

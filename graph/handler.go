@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
@@ -25,12 +26,15 @@ type Config struct {
 	Limits pagelimit.Limits
 	// Logger receives internal errors and recovered panics.
 	Logger *slog.Logger
+	// Tokens are the accepted write tokens; with none, every write is refused.
+	Tokens *auth.Tokens
 }
 
 // NewHandler builds the GraphQL HTTP handler that the server and the tests share:
-// explicit transports (GET for queries, POST), a query cache that applies default page
-// sizes, page-size limits, persisted queries, one transaction per mutation, and an error
-// presenter that keeps internal detail from clients.
+// explicit transports (GET for queries, POST), bearer-token roles for writes, a query
+// cache that applies default page sizes, page-size limits, persisted queries, one
+// transaction per mutation, and an error presenter that keeps internal detail from
+// clients.
 func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -42,15 +46,17 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.SetQueryCache(pagelimit.Cache{Inner: lru.New[*ast.QueryDocument](1000), Limits: cfg.Limits})
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(auth.Extension{})
 	srv.Use(pagelimit.Extension{Limits: cfg.Limits})
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	// Every mutation runs in one transaction, except importBundle, which runs its own.
+	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields("importBundle")})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.ErrorContext(ctx, "panic in resolver", "request_id", requestid.FromContext(ctx),
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return fmt.Errorf("panic: %v", p)
 	})
-	return srv
+	return cfg.Tokens.Middleware(srv)
 }
 
 // DefaultLimits are the page-size limits used when none are configured.

@@ -3,6 +3,8 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 )
 
@@ -51,21 +54,46 @@ func (r gqlResponse) code() string {
 	return c
 }
 
-// apiServer serves the GraphQL handler over client, with the default limits.
+// The tokens of the test servers.
+const (
+	editorToken = "test-editor-token"
+	adminToken  = "test-admin-token"
+)
+
+func tokenEntry(role, token string) string {
+	h := sha256.Sum256([]byte(token))
+	return role + ":" + hex.EncodeToString(h[:])
+}
+
+// apiServer serves the GraphQL handler over client, with the default limits and an
+// editor and an admin token.
 func apiServer(t *testing.T, client *ent.Client) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Limits: graph.DefaultLimits}))
+	tokens, err := auth.ParseTokens(tokenEntry("editor", editorToken) + "," + tokenEntry("admin", adminToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Limits: graph.DefaultLimits, Tokens: tokens}))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-// post sends a GraphQL request over HTTP and decodes the response; data is decoded into
-// out when out is not nil.
+// post sends a GraphQL request over HTTP with the admin token and decodes the response;
+// data is decoded into out when out is not nil.
 func post(t *testing.T, srv *httptest.Server, query string, vars map[string]any, out any) gqlResponse {
+	t.Helper()
+	return postAs(t, srv, adminToken, query, vars, out)
+}
+
+// postAs is post with the given bearer token ("" for none).
+func postAs(t *testing.T, srv *httptest.Server, token, query string, vars map[string]any, out any) gqlResponse {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	res, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatalf("post: %v", err)

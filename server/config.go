@@ -3,10 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 )
 
@@ -19,6 +21,7 @@ type config struct {
 	corsOrigins     []string
 	logFormat       string
 	shutdownTimeout time.Duration
+	tokens          *auth.Tokens
 }
 
 // parseConfig reads the flags of args, each defaulting to its environment variable.
@@ -61,6 +64,10 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	origins := fs.String("cors-origins", envString(getenv, "CORS_ORIGINS", "*"),
 		"comma-separated origins allowed to call the API from a browser, or * (env CORS_ORIGINS)")
 	fs.StringVar(&c.logFormat, "log-format", envString(getenv, "LOG_FORMAT", "text"), "text or json (env LOG_FORMAT)")
+	tokens := fs.String("tokens", envString(getenv, "API_TOKENS", ""),
+		"write tokens as role:sha256hex entries, comma-separated; make one with 'server token editor' (env API_TOKENS)")
+	tokensFile := fs.String("tokens-file", envString(getenv, "API_TOKENS_FILE", ""),
+		"a file of role:sha256hex lines (env API_TOKENS_FILE)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -72,6 +79,18 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		if o = strings.TrimSpace(o); o != "" {
 			c.corsOrigins = append(c.corsOrigins, o)
 		}
+	}
+	spec := *tokens
+	if *tokensFile != "" {
+		b, err := os.ReadFile(*tokensFile)
+		if err != nil {
+			return c, fmt.Errorf("tokens file: %w", err)
+		}
+		spec += "\n" + string(b)
+	}
+	var err error
+	if c.tokens, err = auth.ParseTokens(spec); err != nil {
+		return c, err
 	}
 	if c.port < 1 || c.port > 65535 {
 		return c, fmt.Errorf("port must be between 1 and 65535, got %d", c.port)

@@ -17,7 +17,7 @@ import (
 // /healthz and readiness (the database answers) at /readyz.
 func routes(client *ent.Client, ping func(context.Context) error, cfg config, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(client, graph.Config{Limits: cfg.limits, Logger: logger})
+	api := graph.NewHandler(client, graph.Config{Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens})
 	mux.Handle("/graphql", cors(cfg.corsOrigins, api))
 	mux.Handle("GET /{$}", playground.Handler("Teemaverkko", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

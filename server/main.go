@@ -22,21 +22,35 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stderr); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	args := os.Args[1:]
+	var err error
+	switch {
+	case len(args) > 0 && args[0] == "import":
+		err = importCommand(ctx, args[1:], os.Getenv, os.Stdout)
+	case len(args) > 0 && args[0] == "export":
+		err = exportCommand(ctx, args[1:], os.Getenv, os.Stdout)
+	case len(args) > 0 && args[0] == "token":
+		err = tokenCommand(args[1:], os.Stdout)
+	case len(args) > 0 && args[0] == "serve":
+		err = run(ctx, args[1:], os.Getenv, os.Stderr)
+	default:
+		err = run(ctx, args, os.Getenv, os.Stderr)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}
 }
 
-// run starts the server and serves until ctx ends or SIGINT/SIGTERM arrives.
+// run starts the server and serves until ctx ends (on SIGINT or SIGTERM).
 func run(ctx context.Context, args []string, getenv func(string) string, logOut *os.File) error {
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(cfg.logFormat, logOut)
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 
 	db, err := database.Open(ctx, cfg.databaseURL)
 	if err != nil {
@@ -66,6 +80,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	ln, err := net.Listen("tcp", srv.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	if cfg.tokens.Len() == 0 {
+		logger.Warn("no write tokens configured: the API is read-only (make one with 'go run ./server token editor')")
 	}
 	logger.Info("serving", "database", db.Dialect,
 		"playground", fmt.Sprintf("http://localhost:%d/", cfg.port),

@@ -1,0 +1,59 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/graph/model"
+	"github.com/teemaverkko/teemaverkko/internal/bundle"
+)
+
+// importBundle decodes and applies a bundle. Every problem of an invalid bundle becomes a
+// VALIDATION error of its own with extensions.path, the place in the bundle.
+func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*model.ImportReport, error) {
+	b, err := bundle.Decode(strings.NewReader(text))
+	if err == nil {
+		var report *bundle.Report
+		report, err = bundle.Apply(ctx, r.client, b, bundle.Options{DryRun: dryRun})
+		if err == nil {
+			return importReport(report), nil
+		}
+	}
+	var ve bundle.ValidationErrors
+	if !errors.As(err, &ve) {
+		return nil, err
+	}
+	for _, fe := range ve {
+		graphql.AddError(ctx, &gqlerror.Error{
+			Message:    fe.Error(),
+			Path:       graphql.GetPath(ctx),
+			Extensions: map[string]any{"code": CodeValidation, "field": "bundle", "path": fe.Path},
+		})
+	}
+	return nil, nil
+}
+
+func importReport(r *bundle.Report) *model.ImportReport {
+	total := r.Total()
+	out := &model.ImportReport{
+		DryRun: r.DryRun, Created: total.Created, Updated: total.Updated, Unchanged: total.Unchanged,
+		Types: []*model.ImportTypeCounts{}, Changes: []*model.ImportChange{},
+	}
+	for _, e := range bundle.Entities {
+		if c := r.Counts[e]; c != nil {
+			out.Types = append(out.Types, &model.ImportTypeCounts{Type: e, Created: c.Created, Updated: c.Updated, Unchanged: c.Unchanged})
+		}
+	}
+	for _, ch := range r.Changes {
+		action := model.ImportActionUpdate
+		if ch.Action == bundle.Create {
+			action = model.ImportActionCreate
+		}
+		out.Changes = append(out.Changes, &model.ImportChange{Type: ch.Entity, Key: ch.Key, Action: action})
+	}
+	return out
+}

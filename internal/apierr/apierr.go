@@ -1,0 +1,42 @@
+// Package apierr defines the errors that domain packages return for a client to act on:
+// each carries a stable code (VALIDATION, NOT_FOUND, CONFLICT, BAD_USER_INPUT), the
+// field it concerns, and a message safe to show. The GraphQL error presenter turns them
+// into extensions.code and extensions.field.
+package apierr
+
+import "fmt"
+
+// Stable codes of client errors.
+const (
+	Validation = "VALIDATION"
+	NotFound   = "NOT_FOUND"
+	Conflict   = "CONFLICT"
+	BadInput   = "BAD_USER_INPUT"
+)
+
+// Error is a client error.
+type Error struct {
+	// Code is one of the stable codes.
+	Code string
+	// Field is the input field the error concerns, in the API's spelling, or "".
+	Field string
+	// Message says what is wrong, for a person.
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Conflictf returns a CONFLICT error.
+func Conflictf(field, format string, args ...any) *Error {
+	return &Error{Code: Conflict, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFoundf returns a NOT_FOUND error.
+func NotFoundf(field, format string, args ...any) *Error {
+	return &Error{Code: NotFound, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Validationf returns a VALIDATION error.
+func Validationf(field, format string, args ...any) *Error {
+	return &Error{Code: Validation, Field: field, Message: fmt.Sprintf(format, args...)}
+}

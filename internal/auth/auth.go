@@ -1,0 +1,208 @@
+// Package auth decides who may write. Reads are public; writes need a bearer token with
+// the role editor, and deleting or importing needs admin. Tokens are configured as
+// SHA-256 hashes only ("role:hex" entries), compared in constant time, so that neither
+// the configuration nor memory holds a usable token.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Role is what a token allows.
+type Role int
+
+// The roles, weakest first.
+const (
+	Anonymous Role = iota
+	Editor
+	Admin
+)
+
+func (r Role) String() string {
+	switch r {
+	case Editor:
+		return "editor"
+	case Admin:
+		return "admin"
+	}
+	return "anonymous"
+}
+
+// ParseRole reads a role name.
+func ParseRole(s string) (Role, error) {
+	switch s {
+	case "editor":
+		return Editor, nil
+	case "admin":
+		return Admin, nil
+	}
+	return Anonymous, fmt.Errorf("role must be editor or admin, got %q", s)
+}
+
+// Codes of refusals.
+const (
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+)
+
+type entry struct {
+	hash [sha256.Size]byte
+	role Role
+}
+
+// Tokens is the set of accepted token hashes.
+type Tokens struct {
+	entries []entry
+}
+
+// ParseTokens reads entries of the form "role:sha256hex", separated by commas, spaces or
+// new lines; lines starting with # are comments.
+func ParseTokens(spec string) (*Tokens, error) {
+	t := &Tokens{}
+	for _, line := range strings.Split(spec, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		for _, f := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
+			role, hexHash, ok := strings.Cut(f, ":")
+			if !ok {
+				return nil, fmt.Errorf("token entry %q: want role:sha256hex", f)
+			}
+			r, err := ParseRole(role)
+			if err != nil {
+				return nil, fmt.Errorf("token entry: %w", err)
+			}
+			raw, err := hex.DecodeString(hexHash)
+			if err != nil || len(raw) != sha256.Size {
+				return nil, fmt.Errorf("token entry for %s: the hash must be 64 hex digits (SHA-256 of the token)", role)
+			}
+			var e entry
+			copy(e.hash[:], raw)
+			e.role = r
+			t.entries = append(t.entries, e)
+		}
+	}
+	return t, nil
+}
+
+// Len is the number of configured tokens.
+func (t *Tokens) Len() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.entries)
+}
+
+// Role returns the role of a token, comparing its hash with every entry in constant time.
+func (t *Tokens) Role(token string) (Role, bool) {
+	if t == nil || token == "" {
+		return Anonymous, false
+	}
+	h := sha256.Sum256([]byte(token))
+	found, role := 0, Anonymous
+	for _, e := range t.entries {
+		if subtle.ConstantTimeCompare(h[:], e.hash[:]) == 1 {
+			found, role = 1, max(role, e.role)
+		}
+	}
+	return role, found == 1
+}
+
+// New returns a new random token and its configuration entry.
+func New(role Role) (token, entry string) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	h := sha256.Sum256([]byte(token))
+	return token, role.String() + ":" + hex.EncodeToString(h[:])
+}
+
+type caller struct {
+	role    Role
+	invalid bool
+}
+
+type ctxKey struct{}
+
+// Middleware reads the bearer token of each request and records its role in the context.
+// A token that matches nothing is remembered as invalid, so that a write with it is
+// refused as UNAUTHENTICATED.
+func (t *Tokens) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := caller{}
+		if h := r.Header.Get("Authorization"); h != "" {
+			scheme, token, _ := strings.Cut(h, " ")
+			role, ok := t.Role(strings.TrimSpace(token))
+			c = caller{role: role, invalid: !ok || !strings.EqualFold(scheme, "Bearer")}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, c)))
+	})
+}
+
+// RoleFrom returns the caller's role.
+func RoleFrom(ctx context.Context) Role {
+	c, _ := ctx.Value(ctxKey{}).(caller)
+	return c.role
+}
+
+// Required returns the role an operation needs: admin for deletions and imports, editor
+// for other mutations, none for queries.
+func Required(op *ast.OperationDefinition) Role {
+	if op == nil || op.Operation != ast.Mutation {
+		return Anonymous
+	}
+	need := Editor
+	for _, sel := range op.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok && (strings.HasPrefix(f.Name, "delete") || f.Name == "importBundle") {
+			need = Admin
+		}
+	}
+	return need
+}
+
+// Extension refuses operations the caller's role does not allow, before any resolver
+// runs.
+type Extension struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = Extension{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (Extension) ExtensionName() string { return "Auth" }
+
+// Validate implements graphql.HandlerExtension.
+func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (Extension) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	need := Required(rc.Operation)
+	if need == Anonymous {
+		return nil
+	}
+	c, _ := ctx.Value(ctxKey{}).(caller)
+	switch {
+	case c.invalid || c.role == Anonymous:
+		err := gqlerror.Errorf("this operation needs a bearer token with the role %s", need)
+		err.Extensions = map[string]any{"code": CodeUnauthenticated}
+		return err
+	case c.role < need:
+		err := gqlerror.Errorf("this operation needs the role %s; the token has %s", need, c.role)
+		err.Extensions = map[string]any{"code": CodeForbidden}
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/bundle"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/internal/refdata"
+)
+
+// openClient opens and migrates the database for a subcommand.
+func openClient(ctx context.Context, databaseURL string) (*ent.Client, func(), error) {
+	db, err := database.Open(ctx, databaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	client := db.Client()
+	if err := database.Migrate(ctx, client); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return client, func() { db.Close() }, nil
+}
+
+// importCommand applies bundle files: server import [-dry-run] FILE...
+func importCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	dbURL := fs.String("database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"), "database (env DATABASE_URL)")
+	dryRun := fs.Bool("dry-run", false, "report what would change, and write nothing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("usage: server import [-dry-run] FILE...")
+	}
+	client, closeDB, err := openClient(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	// Bundles refer to municipalities by code: make sure the reference data is there.
+	if _, err := refdata.Load(ctx, client); err != nil {
+		return fmt.Errorf("load reference data: %w", err)
+	}
+	for _, name := range fs.Args() {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		b, err := bundle.Decode(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		report, err := bundle.Apply(ctx, client, b, bundle.Options{DryRun: *dryRun})
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(out, "%s\n%s\n", name, report)
+	}
+	return nil
+}
+
+// exportCommand writes the knowledge base, or some seminars, as a bundle:
+// server export [-seminar ID]... [-o FILE]
+func exportCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	dbURL := fs.String("database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"), "database (env DATABASE_URL)")
+	file := fs.String("o", "-", "the file to write, or - for standard output")
+	var seminars idList
+	fs.Var(&seminars, "seminar", "export only this seminar (its ID) and what it refers to; repeatable")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	client, closeDB, err := openClient(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	b, err := bundle.Export(ctx, client, bundle.ExportOptions{SeminarIDs: seminars})
+	if err != nil {
+		return err
+	}
+	w := out
+	if *file != "-" {
+		f, err := os.Create(*file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(b); err != nil {
+		return fmt.Errorf("write bundle: %w", err)
+	}
+	return nil
+}
+
+// idList is a repeatable flag of IDs.
+type idList []pulid.ID
+
+func (l *idList) String() string { return fmt.Sprint(*l) }
+
+func (l *idList) Set(s string) error {
+	id := pulid.ID(s)
+	if !id.Valid() {
+		return fmt.Errorf("%q is not a valid ID", s)
+	}
+	*l = append(*l, id)
+	return nil
+}
+
+// tokenCommand makes a new write token: server token editor|admin
+func tokenCommand(args []string, out io.Writer) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: server token editor|admin")
+	}
+	role, err := auth.ParseRole(args[0])
+	if err != nil {
+		return err
+	}
+	token, entry := auth.New(role)
+	fmt.Fprintf(out, "token (give it to the client as 'Authorization: Bearer <token>'):\n  %s\n", token)
+	fmt.Fprintf(out, "configuration entry (only the hash; add it to API_TOKENS):\n  %s\n", entry)
+	return nil
+}
