@@ -5,17 +5,22 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"slices"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
@@ -28,6 +33,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Tokens are the accepted write tokens; with none, every write is refused.
 	Tokens *auth.Tokens
+	// Events is the broker subscriptions listen to; the client's writes must reach it
+	// (events.Hook).
+	Events events.Broker
+	// AllowedOrigins are the origins browsers may open WebSockets from ("*": any).
+	AllowedOrigins []string
 }
 
 // NewHandler builds the GraphQL HTTP handler that the server and the tests share:
@@ -39,7 +49,8 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	srv := handler.New(NewSchema(client))
+	srv := handler.New(NewSchema(client, cfg.Events))
+	srv.AddTransport(websocketTransport(cfg.AllowedOrigins))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -57,6 +68,28 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		return fmt.Errorf("panic: %v", p)
 	})
 	return cfg.Tokens.Middleware(srv)
+}
+
+// websocketTransport speaks graphql-transport-ws and the legacy graphql-ws protocol,
+// with keep-alive pings, to browsers of the allowed origins.
+func websocketTransport(origins []string) transport.Websocket {
+	opts := coderws.AcceptOptions{}
+	if len(origins) == 0 || slices.Contains(origins, "*") {
+		opts.InsecureSkipVerify = true
+	} else {
+		for _, o := range origins {
+			u, err := url.Parse(o)
+			if err == nil && u.Host != "" {
+				o = u.Host
+			}
+			opts.OriginPatterns = append(opts.OriginPatterns, o)
+		}
+	}
+	return transport.Websocket{
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: opts},
+		KeepAlivePingInterval: 10 * time.Second,
+		InitTimeout:           10 * time.Second,
+	}
 }
 
 // DefaultLimits are the page-size limits used when none are configured.

@@ -7,16 +7,22 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph/generated"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 )
 
 // Resolver is the root resolver: it holds what resolvers need and nothing else.
 type Resolver struct {
 	client *ent.Client
+	events events.Broker
 }
 
-// NewSchema returns the executable GraphQL schema over the ent client.
-func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+// NewSchema returns the executable GraphQL schema over the ent client; subscriptions
+// listen to the broker (nil: no live changes).
+func NewSchema(client *ent.Client, broker events.Broker) graphql.ExecutableSchema {
+	if broker == nil {
+		broker = events.NewLocal()
+	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client},
+		Resolvers: &Resolver{client: client, events: broker},
 	})
 }

@@ -9,15 +9,18 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
 // routes wires the HTTP endpoints: the playground at /, the API at /graphql, liveness at
 // /healthz and readiness (the database answers) at /readyz.
-func routes(client *ent.Client, ping func(context.Context) error, cfg config, logger *slog.Logger) http.Handler {
+func routes(client *ent.Client, broker events.Broker, ping func(context.Context) error, cfg config, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(client, graph.Config{Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens})
+	api := graph.NewHandler(client, graph.Config{
+		Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
+	})
 	mux.Handle("/graphql", cors(cfg.corsOrigins, api))
 	mux.Handle("GET /{$}", playground.Handler("Teemaverkko", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

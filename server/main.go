@@ -17,7 +17,10 @@ import (
 	"syscall"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
 )
 
@@ -61,6 +64,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if err := database.Migrate(ctx, client); err != nil {
 		return err
 	}
+	broker, closeBroker, err := newBroker(db, cfg.databaseURL, logger)
+	if err != nil {
+		return err
+	}
+	defer closeBroker()
+	client.Use(events.Hook(broker, logger))
 	if cfg.seed {
 		start := time.Now()
 		if err := seed.Run(ctx, client, logger); err != nil {
@@ -69,9 +78,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		logger.Info("seed knowledge loaded", "duration", time.Since(start).Round(time.Millisecond))
 	}
 
+	baseCtx, cancelBase := context.WithCancel(context.Background())
+	defer cancelBase()
 	srv := &http.Server{
-		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.port)),
-		Handler:           routes(client, db.SQL.PingContext, cfg, logger),
+		Addr:    net.JoinHostPort("", strconv.Itoa(cfg.port)),
+		Handler: routes(client, broker, db.SQL.PingContext, cfg, logger),
+		// Cancelled after shutdown has drained the HTTP requests, to end subscriptions.
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -98,10 +111,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	logger.Info("shutting down", "timeout", cfg.shutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err = srv.Shutdown(shutdownCtx)
+	cancelBase()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// newBroker returns the change-event broker: LISTEN/NOTIFY on PostgreSQL, so that
+// subscribers on every instance see every change, and in process on SQLite.
+func newBroker(db *database.DB, databaseURL string, logger *slog.Logger) (events.Broker, func(), error) {
+	if db.Dialect != dialect.Postgres {
+		return events.NewLocal(), func() {}, nil
+	}
+	b, err := events.NewPostgres(db.SQL, databaseURL, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, func() { _ = b.Close() }, nil
 }
 
 func newLogger(format string, out *os.File) *slog.Logger {

@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -40,6 +41,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -289,6 +291,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NodeChange struct {
+		Change func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Type   func(childComplexity int) int
+	}
+
 	Organization struct {
 		Abbreviation   func(childComplexity int) int
 		Appearances    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
@@ -446,6 +455,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		NodeChanged  func(childComplexity int, ids []pulid.ID, types []string) int
+		OutcomeAdded func(childComplexity int, filter *model.OutcomeAddedFilter) int
+	}
+
 	Theme struct {
 		Children    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
 		Description func(childComplexity int) int
@@ -536,6 +550,10 @@ type QueryResolver interface {
 	Seminars(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) (*ent.SeminarConnection, error)
 	Sessions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error)
 	Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
+}
+type SubscriptionResolver interface {
+	OutcomeAdded(ctx context.Context, filter *model.OutcomeAddedFilter) (<-chan *ent.Outcome, error)
+	NodeChanged(ctx context.Context, ids []pulid.ID, types []string) (<-chan *model.NodeChange, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1968,6 +1986,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NetworkTermEdge.Node(childComplexity), true
 
+	case "NodeChange.change":
+		if e.ComplexityRoot.NodeChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeChange.Change(childComplexity), true
+	case "NodeChange.id":
+		if e.ComplexityRoot.NodeChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeChange.ID(childComplexity), true
+	case "NodeChange.node":
+		if e.ComplexityRoot.NodeChange.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeChange.Node(childComplexity), true
+	case "NodeChange.type":
+		if e.ComplexityRoot.NodeChange.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeChange.Type(childComplexity), true
+
 	case "Organization.abbreviation":
 		if e.ComplexityRoot.Organization.Abbreviation == nil {
 			break
@@ -2807,6 +2850,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SessionEdge.Node(childComplexity), true
 
+	case "Subscription.nodeChanged":
+		if e.ComplexityRoot.Subscription.NodeChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_nodeChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.NodeChanged(childComplexity, args["ids"].([]pulid.ID), args["types"].([]string)), true
+	case "Subscription.outcomeAdded":
+		if e.ComplexityRoot.Subscription.OutcomeAdded == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_outcomeAdded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.OutcomeAdded(childComplexity, args["filter"].(*model.OutcomeAddedFilter)), true
+
 	case "Theme.children":
 		if e.ComplexityRoot.Theme.Children == nil {
 			break
@@ -2997,6 +3063,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NetworkWhereInput", ec.unmarshalInputNetworkWhereInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
+			graphql.NewInputUnmarshaler("OutcomeAddedFilter", ec.unmarshalInputOutcomeAddedFilter),
 			graphql.NewInputUnmarshaler("OutcomeOrder", ec.unmarshalInputOutcomeOrder),
 			graphql.NewInputUnmarshaler("OutcomeWhereInput", ec.unmarshalInputOutcomeWhereInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
@@ -3064,6 +3131,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -14403,6 +14487,96 @@ enum ImportAction {
   UPDATE
 }
 `, BuiltIn: false},
+	{Name: "../subscription.graphqls", Input: `"""
+Live changes, over WebSocket (the graphql-transport-ws protocol, and the legacy
+graphql-ws one) at /graphql. Changes made on any server instance reach every subscriber.
+Delivery is at most once: a subscriber that falls far behind is disconnected and should
+resubscribe and refetch.
+"""
+type Subscription {
+  """
+  Every new outcome that matches the filter, once its transaction has committed.
+  """
+  outcomeAdded(
+    """
+    Only outcomes that match all of the given conditions.
+    """
+    filter: OutcomeAddedFilter
+  ): Outcome!
+  """
+  Every change to the objects with the given IDs or of the given types (all objects when
+  neither is given), so that a view can stay current.
+  """
+  nodeChanged(
+    """
+    Only changes to these objects.
+    """
+    ids: [ID!]
+    """
+    Only changes to objects of these types (Theme, Outcome, Seminar, …).
+    """
+    types: [String!]
+  ): NodeChange!
+}
+
+"""
+Conditions on new outcomes.
+"""
+input OutcomeAddedFilter {
+  """
+  Outcomes of one of these seminars.
+  """
+  seminarIDs: [ID!]
+  """
+  Outcomes on one of these themes.
+  """
+  themeIDs: [ID!]
+  """
+  Outcomes concerning one of these municipalities.
+  """
+  municipalityIDs: [ID!]
+}
+
+"""
+A change to one object.
+"""
+type NodeChange {
+  """
+  The changed object's ID.
+  """
+  id: ID!
+  """
+  The changed object's type.
+  """
+  type: String!
+  """
+  What happened.
+  """
+  change: ChangeKind!
+  """
+  The object as it is now; null when it was deleted.
+  """
+  node: Node
+}
+
+"""
+What happened to an object.
+"""
+enum ChangeKind {
+  """
+  The object was created.
+  """
+  CREATED
+  """
+  The object was updated (a field or an edge changed).
+  """
+  UPDATED
+  """
+  The object was deleted.
+  """
+  DELETED
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -14808,6 +14982,20 @@ func (ec *executionContext) childFields_NetworkTermEdge(ctx context.Context, fie
 		return ec.fieldContext_NetworkTermEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkTermEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NodeChange_id(ctx, field)
+	case "type":
+		return ec.fieldContext_NodeChange_type(ctx, field)
+	case "change":
+		return ec.fieldContext_NodeChange_change(ctx, field)
+	case "node":
+		return ec.fieldContext_NodeChange_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19429,6 +19617,42 @@ func (ec *executionContext) field_Session_themes_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_nodeChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]pulid.ID, error) {
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_outcomeAdded_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.OutcomeAddedFilter, error) {
+			return ec.unmarshalOOutcomeAddedFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐOutcomeAddedFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -25609,6 +25833,107 @@ func (ec *executionContext) fieldContext_NetworkTermEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("NetworkTermEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _NodeChange_id(ctx context.Context, field graphql.CollectedField, obj *model.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NodeChange_type(ctx context.Context, field graphql.CollectedField, obj *model.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _NodeChange_change(ctx context.Context, field graphql.CollectedField, obj *model.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v events.Change) graphql.Marshaler {
+			return ec.marshalNChangeKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋeventsᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeChange", field, false, false, "ChangeKind")
+}
+
+func (ec *executionContext) _NodeChange_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeChange_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NodeChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29087,6 +29412,94 @@ func (ec *executionContext) _SessionEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_SessionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SessionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Subscription_outcomeAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_outcomeAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().OutcomeAdded(ctx, fc.Args["filter"].(*model.OutcomeAddedFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_outcomeAdded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outcome(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_outcomeAdded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_nodeChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_nodeChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().NodeChanged(ctx, fc.Args["ids"].([]pulid.ID), fc.Args["types"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeChange) graphql.Marshaler {
+			return ec.marshalNNodeChange2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNodeChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_nodeChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_nodeChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Theme_id(ctx context.Context, field graphql.CollectedField, obj *ent.Theme) (ret graphql.Marshaler) {
@@ -38353,6 +38766,62 @@ func UnmarshalOrganizationWhereInput(ctx context.Context, raw any) (ent.Organiza
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOutcomeAddedFilter(ctx context.Context, obj any) (model.OutcomeAddedFilter, error) {
+	var it model.OutcomeAddedFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"seminarIDs", "themeIDs", "municipalityIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "seminarIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeminarIDs = data
+		case "themeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themeIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThemeIDs = data
+		case "municipalityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutcomeAddedFilter unmarshals raw into the OutcomeAddedFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomeAddedFilter(ctx context.Context, raw any) (model.OutcomeAddedFilter, error) {
+	var out model.OutcomeAddedFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeAddedFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOutcomeOrder(ctx context.Context, obj any) (ent.OutcomeOrder, error) {
 	var it ent.OutcomeOrder
 	if obj == nil {
@@ -46136,6 +46605,54 @@ func (ec *executionContext) _NetworkTermEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var nodeChangeImplementors = []string{"NodeChange"}
+
+func (ec *executionContext) _NodeChange(ctx context.Context, sel ast.SelectionSet, obj *model.NodeChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeChange")
+		case "id":
+			out.Values[i] = ec._NodeChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._NodeChange_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._NodeChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._NodeChange_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationImplementors = []string{"Organization", "Node"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *ent.Organization) graphql.Marshaler {
@@ -47207,6 +47724,28 @@ func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "outcomeAdded":
+		return ec._Subscription_outcomeAdded(ctx, fields[0])
+	case "nodeChanged":
+		return ec._Subscription_nodeChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var themeImplementors = []string{"Theme", "Node"}
 
 func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, obj *ent.Theme) graphql.Marshaler {
@@ -47820,6 +48359,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋeventsᚐChange(ctx context.Context, v any) (events.Change, error) {
+	var res events.Change
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋeventsᚐChange(ctx context.Context, sel ast.SelectionSet, v events.Change) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateAppearanceInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐCreateAppearanceInput(ctx context.Context, v any) (ent.CreateAppearanceInput, error) {
 	res, err := ec.unmarshalInputCreateAppearanceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -48275,6 +48824,14 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋteemaverkkoᚋteemave
 	})
 
 	return ret
+}
+
+func (ec *executionContext) marshalNNodeChange2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNodeChange(ctx context.Context, sel ast.SelectionSet, v *model.NodeChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeChange!")
+		return graphql.Null
+	}
+	return ec._NodeChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
@@ -49739,6 +50296,14 @@ func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋteemaverkkoᚋteem
 		return graphql.Null
 	}
 	return ec._Outcome(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOutcomeAddedFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐOutcomeAddedFilter(ctx context.Context, v any) (*model.OutcomeAddedFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOutcomeAddedFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOOutcomeEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐOutcomeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.OutcomeEdge) graphql.Marshaler {

@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // One object an import created or updated.
@@ -45,6 +49,35 @@ type ImportTypeCounts struct {
 	Updated int `json:"updated"`
 	// Objects left as they were.
 	Unchanged int `json:"unchanged"`
+}
+
+// A change to one object.
+type NodeChange struct {
+	// The changed object's ID.
+	ID pulid.ID `json:"id"`
+	// The changed object's type.
+	Type string `json:"type"`
+	// What happened.
+	Change events.Change `json:"change"`
+	// The object as it is now; null when it was deleted.
+	Node ent.Noder `json:"node,omitempty"`
+}
+
+// Conditions on new outcomes.
+type OutcomeAddedFilter struct {
+	// Outcomes of one of these seminars.
+	SeminarIDs []pulid.ID `json:"seminarIDs,omitempty"`
+	// Outcomes on one of these themes.
+	ThemeIDs []pulid.ID `json:"themeIDs,omitempty"`
+	// Outcomes concerning one of these municipalities.
+	MunicipalityIDs []pulid.ID `json:"municipalityIDs,omitempty"`
+}
+
+// Live changes, over WebSocket (the graphql-transport-ws protocol, and the legacy
+// graphql-ws one) at /graphql. Changes made on any server instance reach every subscriber.
+// Delivery is at most once: a subscriber that falls far behind is disconnected and should
+// resubscribe and refetch.
+type Subscription struct {
 }
 
 // What an import did to an object.

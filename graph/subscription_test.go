@@ -1,0 +1,184 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	coderws "github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
+)
+
+// wsClient speaks graphql-transport-ws, the protocol current clients use.
+type wsClient struct {
+	t    *testing.T
+	conn *coderws.Conn
+}
+
+type wsMessage struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+func dialWS(t *testing.T, srv *httptest.Server) *wsClient {
+	t.Helper()
+	return dialProtocol(t, srv, "graphql-transport-ws")
+}
+
+func dialProtocol(t *testing.T, srv *httptest.Server, protocol string) *wsClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &coderws.DialOptions{Subprotocols: []string{protocol}})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	c := &wsClient{t: t, conn: conn}
+	c.send(wsMessage{Type: "connection_init", Payload: json.RawMessage(`{}`)})
+	if m := c.read(); m.Type != "connection_ack" {
+		t.Fatalf("got %s, want connection_ack", m.Type)
+	}
+	return c
+}
+
+func (c *wsClient) send(m wsMessage) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := wsjson.Write(ctx, c.conn, m); err != nil {
+		c.t.Fatalf("write: %v", err)
+	}
+}
+
+// read returns the next message that is not a ping or pong.
+func (c *wsClient) read() wsMessage {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		var m wsMessage
+		if err := wsjson.Read(ctx, c.conn, &m); err != nil {
+			c.t.Fatalf("read: %v", err)
+		}
+		if m.Type != "ping" && m.Type != "pong" && m.Type != "ka" {
+			return m
+		}
+	}
+}
+
+func (c *wsClient) subscribe(id, query string) {
+	payload, _ := json.Marshal(map[string]any{"query": query})
+	c.send(wsMessage{ID: id, Type: "subscribe", Payload: payload})
+	// Give the server a moment to register the subscription before anything is written.
+	time.Sleep(200 * time.Millisecond)
+}
+
+// instance is one server instance: its own ent client and broker over a shared database.
+func instance(t *testing.T, db *database.DB, dsn string) (*httptest.Server, *ent.Client) {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var broker events.Broker = events.NewLocal()
+	if db.Dialect == "postgres" {
+		pg, err := events.NewPostgres(db.SQL, dsn, logger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { pg.Close() })
+		broker = pg
+	}
+	client := db.Client()
+	client.Use(events.Hook(broker, logger))
+	tokens, _ := auth.ParseTokens(tokenEntry("editor", editorToken) + "," + tokenEntry("admin", adminToken))
+	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Limits: graph.DefaultLimits, Tokens: tokens, Events: broker}))
+	t.Cleanup(srv.Close)
+	return srv, client
+}
+
+// TestSubscriptions checks that a mutation on one server instance reaches a subscriber
+// on another (through PostgreSQL LISTEN/NOTIFY; in process on SQLite), for both
+// outcomeAdded and nodeChanged, over graphql-transport-ws.
+func TestSubscriptions(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		seeded(t, db)
+		dsn := ""
+		if db.Dialect == "postgres" {
+			var name string
+			if err := db.SQL.QueryRow("SELECT current_database()").Scan(&name); err != nil {
+				t.Fatal(err)
+			}
+			dsn = testdb.URLFor(t, name)
+		}
+		writer, client := instance(t, db, dsn)
+		reader := writer
+		if db.Dialect == "postgres" {
+			reader, _ = instance(t, db, dsn)
+		}
+		ctx := context.Background()
+		kickoff := client.Seminar.Query().FirstIDX(ctx)
+		doc := client.Document.Query().FirstIDX(ctx)
+		theme := client.Theme.Query().FirstX(ctx)
+
+		ws := dialWS(t, reader)
+		ws.subscribe("added", `subscription { outcomeAdded(filter: {seminarIDs: ["`+string(kickoff)+`"]}) { text seminar { title } } }`)
+		ws.subscribe("theme", `subscription { nodeChanged(ids: ["`+string(theme.ID)+`"]) { id type change node { ... on Theme { nameEn } } } }`)
+
+		mustPost(t, writer, `mutation($s: ID!, $d: ID!) { createOutcome(input: {kind: RECOMMENDATION, text: "Live outcome.", seminarID: $s, sourceIDs: [$d]}) { id } }`,
+			map[string]any{"s": kickoff, "d": doc}, nil)
+		mustPost(t, writer, `mutation($id: ID!) { updateTheme(id: $id, input: {nameEn: "Renamed live"}) { id } }`, map[string]any{"id": theme.ID}, nil)
+
+		got := map[string]string{}
+		for len(got) < 2 {
+			m := ws.read()
+			if m.Type != "next" {
+				t.Fatalf("got %s %s, want next", m.Type, m.Payload)
+			}
+			got[m.ID] = string(m.Payload)
+		}
+		if !strings.Contains(got["added"], `"text":"Live outcome."`) || !strings.Contains(got["added"], "käynnistysseminaari") {
+			t.Errorf("outcomeAdded = %s", got["added"])
+		}
+		if !strings.Contains(got["theme"], `"change":"UPDATED"`) || !strings.Contains(got["theme"], `"nameEn":"Renamed live"`) {
+			t.Errorf("nodeChanged = %s", got["theme"])
+		}
+		// A failed mutation publishes nothing: the next event is the one after it.
+		post(t, writer, `mutation($id: ID!) { a: updateTheme(id: $id, input: {nameEn: "Never"}) { id } b: createTheme(input: {slug: "valitila", name: "X"}) { id } }`,
+			map[string]any{"id": theme.ID}, nil)
+		mustPost(t, writer, `mutation($id: ID!) { updateTheme(id: $id, input: {nameEn: "After"}) { id } }`, map[string]any{"id": theme.ID}, nil)
+		if m := ws.read(); !strings.Contains(string(m.Payload), `"nameEn":"After"`) {
+			t.Errorf("after a rolled-back mutation, got %s, want the next committed change", m.Payload)
+		}
+		ws.send(wsMessage{ID: "theme", Type: "complete"})
+	})
+}
+
+// TestLegacySubscriptionProtocol checks that older clients speaking graphql-ws (the
+// subscriptions-transport-ws protocol) are served too.
+func TestLegacySubscriptionProtocol(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	seeded(t, db)
+	srv, client := instance(t, db, "")
+	theme := client.Theme.Query().FirstX(context.Background())
+	ws := dialProtocol(t, srv, "graphql-ws")
+	payload, _ := json.Marshal(map[string]any{"query": `subscription { nodeChanged(types: ["Theme"]) { id change } }`})
+	ws.send(wsMessage{ID: "1", Type: "start", Payload: payload})
+	time.Sleep(200 * time.Millisecond)
+	mustPost(t, srv, `mutation($id: ID!) { updateTheme(id: $id, input: {nameEn: "Legacy"}) { id } }`, map[string]any{"id": theme.ID}, nil)
+	m := ws.read()
+	if m.Type != "data" || !strings.Contains(string(m.Payload), string(theme.ID)) {
+		t.Errorf("got %s %s, want data with the theme", m.Type, m.Payload)
+	}
+}
