@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -60,7 +62,10 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(auth.Extension{})
 	srv.Use(pagelimit.Extension{Limits: cfg.Limits})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
-	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields("importBundle")})
+	srv.Use(entgql.Transactioner{
+		TxOpener:   safeTxOpener{client: client, logger: cfg.Logger},
+		SkipTxFunc: entgql.SkipIfHasFields("importBundle"),
+	})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.ErrorContext(ctx, "panic in resolver", "request_id", requestid.FromContext(ctx),
@@ -68,6 +73,24 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		return fmt.Errorf("panic: %v", p)
 	})
 	return cfg.Tokens.Middleware(srv)
+}
+
+// safeTxOpener opens the transaction of a mutation; when that fails it logs why and
+// tells the client only that the database is unavailable (entgql would show the
+// driver's message).
+type safeTxOpener struct {
+	client *ent.Client
+	logger *slog.Logger
+}
+
+// OpenTx implements entgql.TxOpener.
+func (o safeTxOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
+	txCtx, tx, err := o.client.OpenTx(ctx)
+	if err != nil {
+		o.logger.ErrorContext(ctx, "open transaction", "request_id", requestid.FromContext(ctx), "error", err)
+		return nil, nil, errors.New("the database is unavailable")
+	}
+	return txCtx, tx, nil
 }
 
 // websocketTransport speaks graphql-transport-ws and the legacy graphql-ws protocol,
