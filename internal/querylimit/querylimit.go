@@ -1,0 +1,262 @@
+// Package querylimit refuses abusive GraphQL operations before any resolver runs: too
+// deep, too many aliases or directives, or too costly. The cost is the number of objects
+// an operation may return: every field costs 1, and a connection multiplies the cost of
+// what it selects by its page size (first or last, or the default page), as GitHub's API
+// counts it. Every response reports the operation's cost and the limit in
+// extensions.cost, so that clients see how close they are.
+package querylimit
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Limits are the bounds an operation must keep; zero means no bound.
+type Limits struct {
+	// MaxDepth is the deepest nesting of selections.
+	MaxDepth int
+	// MaxAliases is the number of aliased fields.
+	MaxAliases int
+	// MaxDirectives is the number of directives used.
+	MaxDirectives int
+	// MaxCost is the largest cost accepted.
+	MaxCost int
+	// DefaultPage is the page size a connection without first or last counts with.
+	DefaultPage int
+}
+
+// Defaults are safe limits for this API: its deepest useful queries nest about eight
+// levels (a connection, edges and node count as three).
+var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 100000, DefaultPage: 20}
+
+// Codes of refusals.
+const (
+	CodeDepth      = "QUERY_TOO_DEEP"
+	CodeAliases    = "TOO_MANY_ALIASES"
+	CodeDirectives = "TOO_MANY_DIRECTIVES"
+	CodeCost       = "QUERY_TOO_COSTLY"
+)
+
+// Cost is what extensions.cost reports.
+type Cost struct {
+	Requested int `json:"requested"`
+	Limit     int `json:"limit"`
+}
+
+// Measure is what an operation asks for.
+type Measure struct {
+	Depth, Aliases, Directives, Cost int
+}
+
+type measurer struct {
+	doc      *ast.QueryDocument
+	vars     map[string]any
+	page     int
+	costMemo map[string]int
+	depth    map[string]int
+}
+
+// Measure walks an operation, following fragment spreads (the document is validated,
+// so they do not cycle; fragment results are memoised, so fan-out stays cheap).
+func (l Limits) Measure(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) Measure {
+	m := &measurer{doc: doc, vars: vars, page: max(l.DefaultPage, 1), costMemo: map[string]int{}, depth: map[string]int{}}
+	var out Measure
+	out.Directives = len(op.Directives)
+	out.Cost, out.Depth = m.set(op.SelectionSet)
+	out.Aliases, out.Directives = m.count(op.SelectionSet, map[string]bool{})
+	out.Directives += len(op.Directives)
+	return out
+}
+
+// set returns the cost and depth of a selection set.
+func (m *measurer) set(set ast.SelectionSet) (cost, depth int) {
+	for _, sel := range set {
+		var c, d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			c, d = m.field(s)
+		case *ast.InlineFragment:
+			c, d = m.set(s.SelectionSet)
+		case *ast.FragmentSpread:
+			c, d = m.fragment(s.Name)
+		}
+		cost = saturatingAdd(cost, c)
+		depth = max(depth, d)
+	}
+	return cost, depth
+}
+
+func (m *measurer) fragment(name string) (int, int) {
+	if c, ok := m.costMemo[name]; ok {
+		return c, m.depth[name]
+	}
+	f := m.doc.Fragments.ForName(name)
+	if f == nil {
+		return 0, 0
+	}
+	m.costMemo[name], m.depth[name] = 0, 0 // guards against cycles in unvalidated documents
+	c, d := m.set(f.SelectionSet)
+	m.costMemo[name], m.depth[name] = c, d
+	return c, d
+}
+
+func (m *measurer) field(f *ast.Field) (int, int) {
+	if strings.HasPrefix(f.Name, "__") {
+		return 0, 1
+	}
+	childCost, childDepth := m.set(f.SelectionSet)
+	mult := 1
+	if isConnection(f) {
+		mult = m.page
+		if n, ok := m.intArg(f, "first"); ok {
+			mult = n
+		} else if n, ok := m.intArg(f, "last"); ok {
+			mult = n
+		}
+	}
+	return saturatingAdd(1, saturatingMul(mult, childCost)), childDepth + 1
+}
+
+// count returns the aliases and directives of a selection set, each fragment counted once.
+func (m *measurer) count(set ast.SelectionSet, seen map[string]bool) (aliases, directives int) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias != "" && s.Alias != s.Name {
+				aliases++
+			}
+			directives += len(s.Directives)
+			a, d := m.count(s.SelectionSet, seen)
+			aliases, directives = aliases+a, directives+d
+		case *ast.InlineFragment:
+			directives += len(s.Directives)
+			a, d := m.count(s.SelectionSet, seen)
+			aliases, directives = aliases+a, directives+d
+		case *ast.FragmentSpread:
+			directives += len(s.Directives)
+			if seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			if f := m.doc.Fragments.ForName(s.Name); f != nil {
+				a, d := m.count(f.SelectionSet, seen)
+				aliases, directives = aliases+a, directives+d
+			}
+		}
+	}
+	return aliases, directives
+}
+
+func (m *measurer) intArg(f *ast.Field, name string) (int, bool) {
+	a := f.Arguments.ForName(name)
+	if a == nil || a.Value == nil {
+		return 0, false
+	}
+	v, err := a.Value.Value(m.vars)
+	if err != nil || v == nil {
+		return 0, false
+	}
+	switch x := v.(type) {
+	case int64:
+		return int(max(x, 0)), true
+	case int:
+		return max(x, 0), true
+	case float64:
+		return int(max(x, 0)), true
+	case interface{ String() string }:
+		n, err := strconv.Atoi(x.String())
+		return max(n, 0), err == nil
+	}
+	return 0, false
+}
+
+func isConnection(f *ast.Field) bool {
+	d := f.Definition
+	return d != nil && strings.HasSuffix(d.Type.Name(), "Connection") &&
+		d.Arguments.ForName("first") != nil && d.Arguments.ForName("last") != nil
+}
+
+func saturatingAdd(a, b int) int {
+	if s := a + b; s >= a {
+		return s
+	}
+	return int(^uint(0) >> 1)
+}
+
+func saturatingMul(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if p := a * b; p/b == a {
+		return p
+	}
+	return int(^uint(0) >> 1)
+}
+
+// Extension enforces the limits and reports the cost.
+type Extension struct {
+	Limits Limits
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = Extension{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (Extension) ExtensionName() string { return "QueryLimit" }
+
+// Validate implements graphql.HandlerExtension.
+func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
+
+const statsKey = "querylimit.cost"
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (e Extension) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	m := e.Limits.Measure(rc.Doc, rc.Operation, rc.Variables)
+	rc.Stats.SetExtension(statsKey, Cost{Requested: m.Cost, Limit: e.Limits.MaxCost})
+	refuse := func(code, format string, args ...any) *gqlerror.Error {
+		err := gqlerror.Errorf(format, args...)
+		err.Extensions = map[string]any{"code": code}
+		return err
+	}
+	l := e.Limits
+	switch {
+	case l.MaxDepth > 0 && m.Depth > l.MaxDepth:
+		return refuse(CodeDepth, "the operation nests %d levels deep; the limit is %d", m.Depth, l.MaxDepth)
+	case l.MaxAliases > 0 && m.Aliases > l.MaxAliases:
+		return refuse(CodeAliases, "the operation uses %d aliases; the limit is %d", m.Aliases, l.MaxAliases)
+	case l.MaxDirectives > 0 && m.Directives > l.MaxDirectives:
+		return refuse(CodeDirectives, "the operation uses %d directives; the limit is %d", m.Directives, l.MaxDirectives)
+	case l.MaxCost > 0 && m.Cost > l.MaxCost:
+		return refuse(CodeCost, "the operation may return %d objects; the limit is %d (ask for smaller pages)", m.Cost, l.MaxCost)
+	}
+	return nil
+}
+
+// InterceptResponse implements graphql.ResponseInterceptor: it adds extensions.cost.
+func (e Extension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || !graphql.HasOperationContext(ctx) {
+		return resp
+	}
+	if c, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(statsKey).(Cost); ok {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["cost"] = c
+	}
+	return resp
+}
+
+// String describes the limits, for logs.
+func (l Limits) String() string {
+	return fmt.Sprintf("depth %d, aliases %d, directives %d, cost %d", l.MaxDepth, l.MaxAliases, l.MaxDirectives, l.MaxCost)
+}
