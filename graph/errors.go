@@ -54,6 +54,14 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			ae = c
 		}
 		switch {
+		case apierr.IsUnavailable(err):
+			logger.WarnContext(ctx, "database unavailable", "request_id", requestid.FromContext(ctx), "error", err)
+			return &gqlerror.Error{
+				Message:    "the database is unavailable; try again shortly",
+				Path:       gqlErr.Path,
+				Locations:  gqlErr.Locations,
+				Extensions: map[string]any{"code": apierr.Unavailable, "requestId": requestid.FromContext(ctx)},
+			}
 		case ae != nil || errors.As(err, &ae):
 			gqlErr.Message = ae.Message
 			if ae.Field != "" {

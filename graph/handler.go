@@ -3,8 +3,6 @@ package graph
 import (
 	"cmp"
 	"context"
-	"database/sql/driver"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,7 +11,6 @@ import (
 	"slices"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -90,10 +87,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(auth.Extension{})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
-	srv.Use(entgql.Transactioner{
-		TxOpener:   safeTxOpener{client: client, logger: cfg.Logger},
-		SkipTxFunc: entgql.SkipIfHasFields("importBundle"),
-	})
+	srv.Use(transactioner{client: client, logger: cfg.Logger})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		cfg.Logger.ErrorContext(ctx, "panic in resolver", "request_id", requestid.FromContext(ctx),
@@ -113,24 +107,6 @@ func maxBody(limit int64, next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
-}
-
-// safeTxOpener opens the transaction of a mutation; when that fails it logs why and
-// tells the client only that the database is unavailable (entgql would show the
-// driver's message).
-type safeTxOpener struct {
-	client *ent.Client
-	logger *slog.Logger
-}
-
-// OpenTx implements entgql.TxOpener.
-func (o safeTxOpener) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
-	txCtx, tx, err := o.client.OpenTx(ctx)
-	if err != nil {
-		o.logger.ErrorContext(ctx, "open transaction", "request_id", requestid.FromContext(ctx), "error", err)
-		return nil, nil, errors.New("the database is unavailable")
-	}
-	return txCtx, tx, nil
 }
 
 // websocketTransport speaks graphql-transport-ws and the legacy graphql-ws protocol,

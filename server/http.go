@@ -2,37 +2,46 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"time"
 
-	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/graph"
-	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
 // routes wires the HTTP endpoints: the playground at /, the API at /graphql, liveness at
-// /healthz and readiness (the database answers) at /readyz.
-func routes(client *ent.Client, broker events.Broker, ping func(context.Context) error, cfg config, logger *slog.Logger) http.Handler {
+// /healthz and readiness (connected, and the database answers) at /readyz. Until the
+// backend is ready, the API answers 503 with the code UNAVAILABLE.
+func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(client, graph.Config{
-		Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
-		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
-	})
-	mux.Handle("/graphql", cors(cfg.corsOrigins, api))
+	mux.Handle("/graphql", cors(cfg.corsOrigins, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := ready.Load()
+		if b == nil {
+			unavailable(w, "the server is starting: the database is not connected yet")
+			return
+		}
+		b.api.ServeHTTP(w, r)
+	})))
 	mux.Handle("GET /{$}", playground.Handler("Teemaverkko", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		b := ready.Load()
+		if b == nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("starting\n"))
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := ping(ctx); err != nil {
+		if err := b.db.SQL.PingContext(ctx); err != nil {
 			logger.WarnContext(ctx, "not ready", "error", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("database unavailable\n"))
@@ -40,7 +49,28 @@ func routes(client *ent.Client, broker events.Broker, ping func(context.Context)
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	return requestid.Middleware(accessLog(logger, mux))
+	return requestid.Middleware(securityHeaders(accessLog(logger, mux)))
+}
+
+// unavailable answers 503 with a GraphQL-shaped error.
+func unavailable(w http.ResponseWriter, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", "5")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []any{map[string]any{"message": message, "extensions": map[string]any{"code": "UNAVAILABLE"}}},
+	})
+}
+
+// securityHeaders sets the headers every response should carry.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // cors lets browsers on the allowed origins call the API.

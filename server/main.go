@@ -14,11 +14,14 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"entgo.io/ent/dialect"
 
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
@@ -47,7 +50,10 @@ func main() {
 	}
 }
 
-// run starts the server and serves until ctx ends (on SIGINT or SIGTERM).
+// run starts the server and serves until ctx ends (on SIGINT or SIGTERM). It listens at
+// once: /healthz answers while the process lives, and /readyz and the API answer 503
+// until the database is connected (retried with backoff while it is down), migrated and
+// seeded.
 func run(ctx context.Context, args []string, getenv func(string) string, logOut *os.File) error {
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
@@ -55,34 +61,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	}
 	logger := newLogger(cfg.logFormat, logOut)
 
-	db, err := database.Open(ctx, cfg.databaseURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	client := db.Client()
-	if err := database.Migrate(ctx, client); err != nil {
-		return err
-	}
-	broker, closeBroker, err := newBroker(db, cfg.databaseURL, logger)
-	if err != nil {
-		return err
-	}
-	defer closeBroker()
-	client.Use(events.Hook(broker, logger))
-	if cfg.seed {
-		start := time.Now()
-		if err := seed.Run(ctx, client, logger); err != nil {
-			return fmt.Errorf("seed: %w", err)
-		}
-		logger.Info("seed knowledge loaded", "duration", time.Since(start).Round(time.Millisecond))
-	}
-
+	var ready atomic.Pointer[backend]
 	baseCtx, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
 	srv := &http.Server{
 		Addr:    net.JoinHostPort("", strconv.Itoa(cfg.port)),
-		Handler: routes(client, broker, db.SQL.PingContext, cfg, logger),
+		Handler: routes(&ready, cfg, logger),
 		// Cancelled after shutdown has drained the HTTP requests, to end subscriptions.
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 		ReadHeaderTimeout: 10 * time.Second,
@@ -94,29 +78,103 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	if cfg.tokens.Len() == 0 {
-		logger.Warn("no write tokens configured: the API is read-only (make one with 'go run ./server token editor')")
-	}
-	logger.Info("serving", "database", db.Dialect,
-		"playground", fmt.Sprintf("http://localhost:%d/", cfg.port),
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("listening", "playground", fmt.Sprintf("http://localhost:%d/", cfg.port),
 		"graphql", fmt.Sprintf("http://localhost:%d/graphql", cfg.port))
 
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	connectCtx, stopConnecting := context.WithCancel(ctx)
+	defer stopConnecting()
+	go func() {
+		b, err := connectWithRetry(connectCtx, cfg, logger)
+		if err != nil {
+			if connectCtx.Err() == nil {
+				errc <- err
+			}
+			return
+		}
+		ready.Store(b)
+		logger.Info("ready", "database", b.db.Dialect)
+	}()
+
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		return err
 	case <-ctx.Done():
 	}
+	stopConnecting()
 	logger.Info("shutting down", "timeout", cfg.shutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
 	cancelBase()
+	if b := ready.Load(); b != nil {
+		b.close()
+	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// backend is what the API needs once the database is up.
+type backend struct {
+	db     *database.DB
+	client *ent.Client
+	api    http.Handler
+	close  func()
+}
+
+// connectWithRetry connects until it succeeds or ctx ends, waiting longer after each
+// failure (from half a second up to 30 seconds). Only connecting is retried: a failed
+// migration or seed is an error.
+func connectWithRetry(ctx context.Context, cfg config, logger *slog.Logger) (*backend, error) {
+	wait := 500 * time.Millisecond
+	for {
+		db, err := database.Open(ctx, cfg.databaseURL)
+		if err == nil {
+			return setUp(ctx, db, cfg, logger)
+		}
+		logger.Warn("database unavailable; retrying", "error", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 30*time.Second)
+	}
+}
+
+// setUp migrates and seeds the database and builds the API over it.
+func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger) (*backend, error) {
+	client := db.Client()
+	if err := database.Migrate(ctx, client); err != nil {
+		db.Close()
+		return nil, err
+	}
+	broker, closeBroker, err := newBroker(db, cfg.databaseURL, logger)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	client.Use(events.Hook(broker, logger))
+	if cfg.seed {
+		start := time.Now()
+		if err := seed.Run(ctx, client, logger); err != nil {
+			closeBroker()
+			db.Close()
+			return nil, fmt.Errorf("seed: %w", err)
+		}
+		logger.Info("seed knowledge loaded", "duration", time.Since(start).Round(time.Millisecond))
+	}
+	if cfg.tokens.Len() == 0 {
+		logger.Warn("no write tokens configured: the API is read-only (make one with 'go run ./server token editor')")
+	}
+	api := graph.NewHandler(client, graph.Config{
+		Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
+		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
+	})
+	return &backend{db: db, client: client, api: api, close: func() { closeBroker(); db.Close() }}, nil
 }
 
 // newBroker returns the change-event broker: LISTEN/NOTIFY on PostgreSQL, so that

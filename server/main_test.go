@@ -85,7 +85,7 @@ func TestServerRunsAndRestarts(t *testing.T) {
 		}()
 		ready := false
 		for i := 0; i < 200 && !ready; i++ {
-			if res, err := http.Get(base + "/healthz"); err == nil {
+			if res, err := http.Get(base + "/readyz"); err == nil {
 				res.Body.Close()
 				ready = res.StatusCode == http.StatusOK
 			}
@@ -133,13 +133,7 @@ func TestImportExportCommands(t *testing.T) {
 	go func() {
 		done <- run(runCtx, []string{"-port", strconv.Itoa(port), "-database-url", src}, func(string) string { return "" }, logs)
 	}()
-	for i := 0; i < 200; i++ {
-		if res, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/healthz"); err == nil {
-			res.Body.Close()
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitReady(t, "http://127.0.0.1:"+strconv.Itoa(port))
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -171,4 +165,19 @@ func TestImportExportCommands(t *testing.T) {
 	if err := importCommand(ctx, []string{"-database-url", dst, filepath.Join(dir, "missing.json")}, env, io.Discard); err == nil {
 		t.Errorf("importing a missing file succeeded")
 	}
+}
+
+// waitReady waits until /readyz answers 200.
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	for i := 0; i < 400; i++ {
+		if res, err := http.Get(base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s never became ready", base)
 }

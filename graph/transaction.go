@@ -1,0 +1,99 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/requestid"
+)
+
+// transactioner runs each mutation operation in one transaction, as entgql's
+// Transactioner does (its root fields one after another, all rolled back on any error),
+// but reports a failure to open or commit with a stable code (UNAVAILABLE when the
+// database is out of reach, else INTERNAL) instead of the driver's message. importBundle
+// runs its own transaction and is skipped.
+type transactioner struct {
+	client *ent.Client
+	logger *slog.Logger
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = transactioner{}
+
+func (transactioner) ExtensionName() string                   { return "Transactioner" }
+func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
+
+func skipTx(op *ast.OperationDefinition) bool {
+	if op == nil || op.Operation != ast.Mutation {
+		return true
+	}
+	for _, sel := range op.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok && f.Name == "importBundle" {
+			return true
+		}
+	}
+	return false
+}
+
+// MutateOperationContext serialises the root fields of a mutation, which share one
+// transaction.
+func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if skipTx(oc.Operation) {
+		return nil
+	}
+	previous := oc.ResolverMiddleware
+	var mu sync.Mutex
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return previous(ctx, next)
+	}
+	return nil
+}
+
+// InterceptResponse runs the mutation in a transaction, committed only when it had no
+// error.
+func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if skipTx(graphql.GetOperationContext(ctx).Operation) {
+		return next(ctx)
+	}
+	txCtx, tx, err := t.client.OpenTx(ctx)
+	if err != nil {
+		return t.failure(ctx, "open transaction", err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	rsp := next(txCtx)
+	if len(rsp.Errors) > 0 {
+		_ = tx.Rollback()
+		return &graphql.Response{Errors: rsp.Errors, Extensions: rsp.Extensions}
+	}
+	if err := tx.Commit(); err != nil {
+		return t.failure(ctx, "commit transaction", err)
+	}
+	return rsp
+}
+
+func (t transactioner) failure(ctx context.Context, what string, err error) *graphql.Response {
+	id := requestid.FromContext(ctx)
+	t.logger.ErrorContext(ctx, what, "request_id", id, "error", err)
+	e := &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": CodeInternal, "requestId": id}}
+	if apierr.IsUnavailable(err) {
+		e.Message, e.Extensions["code"] = "the database is unavailable; try again shortly", apierr.Unavailable
+	}
+	return &graphql.Response{Errors: gqlerror.List{e}}
+}
