@@ -99,4 +99,10 @@ func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[pulid.I
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// Theme returns generated.ThemeResolver implementation.
+func (r *Resolver) Theme() generated.ThemeResolver { return &themeResolver{r} }
+
+type (
+	queryResolver struct{ *Resolver }
+	themeResolver struct{ *Resolver }
+)

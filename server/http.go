@@ -27,6 +27,7 @@ func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger) htt
 		b.api.ServeHTTP(w, r)
 	})))
 	mux.Handle("GET /{$}", playground.Handler("Teemaverkko", "/graphql"))
+	mux.Handle("GET /export/network", cors(cfg.corsOrigins, networkExportHandler(ready)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

@@ -181,3 +181,48 @@ func waitReady(t *testing.T, base string) {
 	}
 	t.Fatalf("%s never became ready", base)
 }
+
+// TestNetworkExport downloads the theme network as each format from a running server.
+func TestNetworkExport(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "kb.db")
+	port := freePort(t)
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logs, _ := os.CreateTemp(t.TempDir(), "log")
+	go func() {
+		done <- run(ctx, []string{"-port", strconv.Itoa(port), "-database-url", dbPath}, func(string) string { return "" }, logs)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	waitReady(t, base)
+	for _, tc := range []struct{ format, contentType, file, contains string }{
+		{"graphml", "application/graphml+xml", "teemaverkko-themes.graphml", "<graphml"},
+		{"gexf", "application/gexf+xml", "teemaverkko-themes.gexf", "<gexf"},
+		{"nodes-csv", "text/csv", "teemaverkko-themes-nodes.csv", "id,"},
+		{"edges-csv", "text/csv", "teemaverkko-themes-edges.csv", "source,target,weight"},
+	} {
+		res, err := http.Get(base + "/export/network?format=" + tc.format + "&signals=OUTCOME,SESSION&minWeight=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), tc.contentType) ||
+			!strings.Contains(res.Header.Get("Content-Disposition"), tc.file) || !strings.Contains(string(body), tc.contains) {
+			t.Errorf("%s: %d %q %q %.80s", tc.format, res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"), body)
+		}
+	}
+	for _, bad := range []string{"format=xlsx", "from=14.3.2017", "seminar=nope", "signals=GOSSIP", "minWeight=-1"} {
+		res, err := http.Get(base + "/export/network?" + bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", bad, res.StatusCode)
+		}
+	}
+}

@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	Theme() ThemeResolver
 }
 
 type DirectiveRoot struct {
@@ -72,6 +73,11 @@ type ComplexityRoot struct {
 	AppearanceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ConnectionPath struct {
+		Length func(childComplexity int) int
+		Steps  func(childComplexity int) int
 	}
 
 	Document struct {
@@ -107,6 +113,13 @@ type ComplexityRoot struct {
 	DocumentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Evidence struct {
+		Count   func(childComplexity int) int
+		ItemIDs func(childComplexity int) int
+		Items   func(childComplexity int) int
+		Signal  func(childComplexity int) int
 	}
 
 	Expert struct {
@@ -200,6 +213,15 @@ type ComplexityRoot struct {
 		RegionID       func(childComplexity int) int
 		ValidFrom      func(childComplexity int) int
 		ValidTo        func(childComplexity int) int
+	}
+
+	MunicipalityScore struct {
+		Municipality func(childComplexity int) int
+		Outcomes     func(childComplexity int) int
+		Score        func(childComplexity int) int
+		Seminars     func(childComplexity int) int
+		Terms        func(childComplexity int) int
+		Themes       func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -358,21 +380,32 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PathStep struct {
+		Edge func(childComplexity int) int
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	Query struct {
-		Appearances    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
-		Documents      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		Experts        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
-		Municipalities func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		NetworkTerms   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
-		Networks       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkOrder, where *ent.NetworkWhereInput) int
-		Node           func(childComplexity int, id pulid.ID) int
-		Nodes          func(childComplexity int, ids []pulid.ID) int
-		Organizations  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Outcomes       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Regions        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
-		Seminars       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
-		Sessions       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Themes         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
+		Appearances           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
+		ConnectionPath        func(childComplexity int, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) int
+		Documents             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		Experts               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
+		Municipalities        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
+		NetworkTerms          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
+		Networks              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkOrder, where *ent.NetworkWhereInput) int
+		Node                  func(childComplexity int, id pulid.ID) int
+		Nodes                 func(childComplexity int, ids []pulid.ID) int
+		Organizations         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Outcomes              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Regions               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
+		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
+		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
+		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) int
+		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter) int
+		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter) int
+		Themes                func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
 	}
 
 	Region struct {
@@ -455,26 +488,43 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SignalCount struct {
+		Count  func(childComplexity int) int
+		Signal func(childComplexity int) int
+	}
+
+	StatisticsBucket struct {
+		Key            func(childComplexity int) int
+		Label          func(childComplexity int) int
+		Municipalities func(childComplexity int) int
+		Outcomes       func(childComplexity int) int
+		Seminars       func(childComplexity int) int
+		Sessions       func(childComplexity int) int
+		Theme          func(childComplexity int) int
+	}
+
 	Subscription struct {
 		NodeChanged  func(childComplexity int, ids []pulid.ID, types []string) int
 		OutcomeAdded func(childComplexity int, filter *model.OutcomeAddedFilter) int
 	}
 
 	Theme struct {
-		Children    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
-		Description func(childComplexity int) int
-		Documents   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		Experts     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
-		ID          func(childComplexity int) int
-		Name        func(childComplexity int) int
-		NameEn      func(childComplexity int) int
-		Outcomes    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Parent      func(childComplexity int) int
-		ParentID    func(childComplexity int) int
-		Seminars    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
-		Sessions    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Slug        func(childComplexity int) int
-		Terms       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
+		Children              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
+		Description           func(childComplexity int) int
+		Documents             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		EngagedMunicipalities func(childComplexity int, first *int) int
+		Experts               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
+		ID                    func(childComplexity int) int
+		Name                  func(childComplexity int) int
+		NameEn                func(childComplexity int) int
+		Outcomes              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Parent                func(childComplexity int) int
+		ParentID              func(childComplexity int) int
+		Related               func(childComplexity int, first *int, signals []model.NetworkSignal) int
+		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
+		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Slug                  func(childComplexity int) int
+		Terms                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
 	}
 
 	ThemeConnection struct {
@@ -486,6 +536,45 @@ type ComplexityRoot struct {
 	ThemeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ThemeNetwork struct {
+		Edges           func(childComplexity int) int
+		Nodes           func(childComplexity int) int
+		StrengthMeasure func(childComplexity int) int
+	}
+
+	ThemeNetworkEdge struct {
+		Evidence func(childComplexity int) int
+		Source   func(childComplexity int) int
+		Strength func(childComplexity int) int
+		Target   func(childComplexity int) int
+		Weight   func(childComplexity int) int
+	}
+
+	ThemeNetworkNode struct {
+		Betweenness    func(childComplexity int) int
+		Community      func(childComplexity int) int
+		Counts         func(childComplexity int) int
+		Theme          func(childComplexity int) int
+		WeightedDegree func(childComplexity int) int
+	}
+
+	ThemeRelation struct {
+		Evidence func(childComplexity int) int
+		Strength func(childComplexity int) int
+		Theme    func(childComplexity int) int
+		Weight   func(childComplexity int) int
+	}
+
+	ThemeStatistic struct {
+		Documents      func(childComplexity int) int
+		Experts        func(childComplexity int) int
+		Municipalities func(childComplexity int) int
+		Outcomes       func(childComplexity int) int
+		Seminars       func(childComplexity int) int
+		Sessions       func(childComplexity int) int
+		Theme          func(childComplexity int) int
 	}
 }
 
@@ -550,10 +639,19 @@ type QueryResolver interface {
 	Seminars(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) (*ent.SeminarConnection, error)
 	Sessions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error)
 	Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
+	ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error)
+	ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) ([]*model.ConnectionPath, error)
+	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error)
+	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
+	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
 }
 type SubscriptionResolver interface {
 	OutcomeAdded(ctx context.Context, filter *model.OutcomeAddedFilter) (<-chan *ent.Outcome, error)
 	NodeChanged(ctx context.Context, ids []pulid.ID, types []string) (<-chan *model.NodeChange, error)
+}
+type ThemeResolver interface {
+	Related(ctx context.Context, obj *ent.Theme, first *int, signals []model.NetworkSignal) ([]*model.ThemeRelation, error)
+	EngagedMunicipalities(ctx context.Context, obj *ent.Theme, first *int) ([]*model.MunicipalityScore, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -678,6 +776,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppearanceEdge.Node(childComplexity), true
+
+	case "ConnectionPath.length":
+		if e.ComplexityRoot.ConnectionPath.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectionPath.Length(childComplexity), true
+	case "ConnectionPath.steps":
+		if e.ComplexityRoot.ConnectionPath.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectionPath.Steps(childComplexity), true
 
 	case "Document.appearances":
 		if e.ComplexityRoot.Document.Appearances == nil {
@@ -887,6 +998,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DocumentEdge.Node(childComplexity), true
+
+	case "Evidence.count":
+		if e.ComplexityRoot.Evidence.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Count(childComplexity), true
+	case "Evidence.itemIDs":
+		if e.ComplexityRoot.Evidence.ItemIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.ItemIDs(childComplexity), true
+	case "Evidence.items":
+		if e.ComplexityRoot.Evidence.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Items(childComplexity), true
+	case "Evidence.signal":
+		if e.ComplexityRoot.Evidence.Signal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.Signal(childComplexity), true
 
 	case "Expert.appearances":
 		if e.ComplexityRoot.Expert.Appearances == nil {
@@ -1335,6 +1471,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityPeriod.ValidTo(childComplexity), true
+
+	case "MunicipalityScore.municipality":
+		if e.ComplexityRoot.MunicipalityScore.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityScore.Municipality(childComplexity), true
+	case "MunicipalityScore.outcomes":
+		if e.ComplexityRoot.MunicipalityScore.Outcomes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityScore.Outcomes(childComplexity), true
+	case "MunicipalityScore.score":
+		if e.ComplexityRoot.MunicipalityScore.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityScore.Score(childComplexity), true
+	case "MunicipalityScore.seminars":
+		if e.ComplexityRoot.MunicipalityScore.Seminars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityScore.Seminars(childComplexity), true
+	case "MunicipalityScore.terms":
+		if e.ComplexityRoot.MunicipalityScore.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityScore.Terms(childComplexity), true
+	case "MunicipalityScore.themes":
+		if e.ComplexityRoot.MunicipalityScore.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityScore.Themes(childComplexity), true
 
 	case "Mutation.createAppearance":
 		if e.ComplexityRoot.Mutation.CreateAppearance == nil {
@@ -2302,6 +2475,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PathStep.edge":
+		if e.ComplexityRoot.PathStep.Edge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Edge(childComplexity), true
+	case "PathStep.from":
+		if e.ComplexityRoot.PathStep.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.From(childComplexity), true
+	case "PathStep.to":
+		if e.ComplexityRoot.PathStep.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.To(childComplexity), true
+
 	case "Query.appearances":
 		if e.ComplexityRoot.Query.Appearances == nil {
 			break
@@ -2313,6 +2505,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Appearances(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.AppearanceOrder), args["where"].(*ent.AppearanceWhereInput)), true
+	case "Query.connectionPath":
+		if e.ComplexityRoot.Query.ConnectionPath == nil {
+			break
+		}
+
+		args, err := ec.field_Query_connectionPath_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ConnectionPath(childComplexity, args["from"].(pulid.ID), args["to"].(pulid.ID), args["maxHops"].(*int), args["maxPaths"].(*int)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -2446,6 +2649,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sessions(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.SessionOrder), args["where"].(*ent.SessionWhereInput)), true
+	case "Query.similarMunicipalities":
+		if e.ComplexityRoot.Query.SimilarMunicipalities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_similarMunicipalities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SimilarMunicipalities(childComplexity, args["municipalityID"].(pulid.ID), args["first"].(*int)), true
+	case "Query.themeNetwork":
+		if e.ComplexityRoot.Query.ThemeNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_themeNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThemeNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64)), true
+	case "Query.themeStatistics":
+		if e.ComplexityRoot.Query.ThemeStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_themeStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThemeStatistics(childComplexity, args["filter"].(*model.NetworkFilter)), true
+	case "Query.themeStatisticsBy":
+		if e.ComplexityRoot.Query.ThemeStatisticsBy == nil {
+			break
+		}
+
+		args, err := ec.field_Query_themeStatisticsBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThemeStatisticsBy(childComplexity, args["by"].(model.StatisticsDimension), args["filter"].(*model.NetworkFilter)), true
 	case "Query.themes":
 		if e.ComplexityRoot.Query.Themes == nil {
 			break
@@ -2850,6 +3097,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SessionEdge.Node(childComplexity), true
 
+	case "SignalCount.count":
+		if e.ComplexityRoot.SignalCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalCount.Count(childComplexity), true
+	case "SignalCount.signal":
+		if e.ComplexityRoot.SignalCount.Signal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalCount.Signal(childComplexity), true
+
+	case "StatisticsBucket.key":
+		if e.ComplexityRoot.StatisticsBucket.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Key(childComplexity), true
+	case "StatisticsBucket.label":
+		if e.ComplexityRoot.StatisticsBucket.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Label(childComplexity), true
+	case "StatisticsBucket.municipalities":
+		if e.ComplexityRoot.StatisticsBucket.Municipalities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Municipalities(childComplexity), true
+	case "StatisticsBucket.outcomes":
+		if e.ComplexityRoot.StatisticsBucket.Outcomes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Outcomes(childComplexity), true
+	case "StatisticsBucket.seminars":
+		if e.ComplexityRoot.StatisticsBucket.Seminars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Seminars(childComplexity), true
+	case "StatisticsBucket.sessions":
+		if e.ComplexityRoot.StatisticsBucket.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Sessions(childComplexity), true
+	case "StatisticsBucket.theme":
+		if e.ComplexityRoot.StatisticsBucket.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Theme(childComplexity), true
+
 	case "Subscription.nodeChanged":
 		if e.ComplexityRoot.Subscription.NodeChanged == nil {
 			break
@@ -2901,6 +3204,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Theme.Documents(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.DocumentOrder), args["where"].(*ent.DocumentWhereInput)), true
+	case "Theme.engagedMunicipalities":
+		if e.ComplexityRoot.Theme.EngagedMunicipalities == nil {
+			break
+		}
+
+		args, err := ec.field_Theme_engagedMunicipalities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Theme.EngagedMunicipalities(childComplexity, args["first"].(*int)), true
 	case "Theme.experts":
 		if e.ComplexityRoot.Theme.Experts == nil {
 			break
@@ -2953,6 +3267,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Theme.ParentID(childComplexity), true
+	case "Theme.related":
+		if e.ComplexityRoot.Theme.Related == nil {
+			break
+		}
+
+		args, err := ec.field_Theme_related_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Theme.Related(childComplexity, args["first"].(*int), args["signals"].([]model.NetworkSignal)), true
 	case "Theme.seminars":
 		if e.ComplexityRoot.Theme.Seminars == nil {
 			break
@@ -3025,6 +3350,155 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeEdge.Node(childComplexity), true
 
+	case "ThemeNetwork.edges":
+		if e.ComplexityRoot.ThemeNetwork.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.Edges(childComplexity), true
+	case "ThemeNetwork.nodes":
+		if e.ComplexityRoot.ThemeNetwork.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.Nodes(childComplexity), true
+	case "ThemeNetwork.strengthMeasure":
+		if e.ComplexityRoot.ThemeNetwork.StrengthMeasure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.StrengthMeasure(childComplexity), true
+
+	case "ThemeNetworkEdge.evidence":
+		if e.ComplexityRoot.ThemeNetworkEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkEdge.Evidence(childComplexity), true
+	case "ThemeNetworkEdge.source":
+		if e.ComplexityRoot.ThemeNetworkEdge.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkEdge.Source(childComplexity), true
+	case "ThemeNetworkEdge.strength":
+		if e.ComplexityRoot.ThemeNetworkEdge.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkEdge.Strength(childComplexity), true
+	case "ThemeNetworkEdge.target":
+		if e.ComplexityRoot.ThemeNetworkEdge.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkEdge.Target(childComplexity), true
+	case "ThemeNetworkEdge.weight":
+		if e.ComplexityRoot.ThemeNetworkEdge.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkEdge.Weight(childComplexity), true
+
+	case "ThemeNetworkNode.betweenness":
+		if e.ComplexityRoot.ThemeNetworkNode.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkNode.Betweenness(childComplexity), true
+	case "ThemeNetworkNode.community":
+		if e.ComplexityRoot.ThemeNetworkNode.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkNode.Community(childComplexity), true
+	case "ThemeNetworkNode.counts":
+		if e.ComplexityRoot.ThemeNetworkNode.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkNode.Counts(childComplexity), true
+	case "ThemeNetworkNode.theme":
+		if e.ComplexityRoot.ThemeNetworkNode.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkNode.Theme(childComplexity), true
+	case "ThemeNetworkNode.weightedDegree":
+		if e.ComplexityRoot.ThemeNetworkNode.WeightedDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkNode.WeightedDegree(childComplexity), true
+
+	case "ThemeRelation.evidence":
+		if e.ComplexityRoot.ThemeRelation.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeRelation.Evidence(childComplexity), true
+	case "ThemeRelation.strength":
+		if e.ComplexityRoot.ThemeRelation.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeRelation.Strength(childComplexity), true
+	case "ThemeRelation.theme":
+		if e.ComplexityRoot.ThemeRelation.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeRelation.Theme(childComplexity), true
+	case "ThemeRelation.weight":
+		if e.ComplexityRoot.ThemeRelation.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeRelation.Weight(childComplexity), true
+
+	case "ThemeStatistic.documents":
+		if e.ComplexityRoot.ThemeStatistic.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeStatistic.Documents(childComplexity), true
+	case "ThemeStatistic.experts":
+		if e.ComplexityRoot.ThemeStatistic.Experts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeStatistic.Experts(childComplexity), true
+	case "ThemeStatistic.municipalities":
+		if e.ComplexityRoot.ThemeStatistic.Municipalities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeStatistic.Municipalities(childComplexity), true
+	case "ThemeStatistic.outcomes":
+		if e.ComplexityRoot.ThemeStatistic.Outcomes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeStatistic.Outcomes(childComplexity), true
+	case "ThemeStatistic.seminars":
+		if e.ComplexityRoot.ThemeStatistic.Seminars == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeStatistic.Seminars(childComplexity), true
+	case "ThemeStatistic.sessions":
+		if e.ComplexityRoot.ThemeStatistic.Sessions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeStatistic.Sessions(childComplexity), true
+	case "ThemeStatistic.theme":
+		if e.ComplexityRoot.ThemeStatistic.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeStatistic.Theme(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3057,6 +3531,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MunicipalityPeriodOrder", ec.unmarshalInputMunicipalityPeriodOrder),
 			graphql.NewInputUnmarshaler("MunicipalityPeriodWhereInput", ec.unmarshalInputMunicipalityPeriodWhereInput),
 			graphql.NewInputUnmarshaler("MunicipalityWhereInput", ec.unmarshalInputMunicipalityWhereInput),
+			graphql.NewInputUnmarshaler("NetworkFilter", ec.unmarshalInputNetworkFilter),
 			graphql.NewInputUnmarshaler("NetworkOrder", ec.unmarshalInputNetworkOrder),
 			graphql.NewInputUnmarshaler("NetworkTermOrder", ec.unmarshalInputNetworkTermOrder),
 			graphql.NewInputUnmarshaler("NetworkTermWhereInput", ec.unmarshalInputNetworkTermWhereInput),
@@ -14577,6 +15052,452 @@ enum ChangeKind {
   DELETED
 }
 `, BuiltIn: false},
+	{Name: "../network.graphqls", Input: `extend type Query {
+  """
+  The theme network: themes as nodes, and an edge between two themes that share outcomes,
+  sessions, seminars, experts, municipalities or documents, weighted by how many they
+  share, with the evidence. Nodes carry weighted degree, betweenness and a community.
+  """
+  themeNetwork(
+    """
+    Restricts the evidence to some seminars, terms, places or dates.
+    """
+    filter: NetworkFilter
+    """
+    The signals that count (all when not given).
+    """
+    signals: [NetworkSignal!]
+    """
+    Leaves out edges lighter than this.
+    """
+    minWeight: Float = 1
+  ): ThemeNetwork!
+  """
+  The shortest chains that link two objects of any type through the knowledge graph
+  (themes, municipalities, people, outcomes, sessions, seminars, documents, organisations,
+  terms), each step naming the edge it follows. Empty when none is within maxHops.
+  """
+  connectionPath(
+    """
+    Where the chains start.
+    """
+    from: ID!
+    """
+    Where the chains end.
+    """
+    to: ID!
+    """
+    The most steps a chain may take (at most 6).
+    """
+    maxHops: Int = 4
+    """
+    The most chains to return (at most 100).
+    """
+    maxPaths: Int = 10
+  ): [ConnectionPath!]!
+  """
+  For every theme: how many outcomes, sessions, seminars, experts, municipalities and
+  documents it has, within the filter.
+  """
+  themeStatistics(
+    """
+    Restricts what is counted.
+    """
+    filter: NetworkFilter
+  ): [ThemeStatistic!]!
+  """
+  Per theme, counts broken down by network term, year or region (the region a
+  municipality belonged to on the date of the seminar).
+  """
+  themeStatisticsBy(
+    """
+    What to break the counts down by.
+    """
+    by: StatisticsDimension!
+    """
+    Restricts what is counted.
+    """
+    filter: NetworkFilter
+  ): [StatisticsBucket!]!
+  """
+  The municipalities whose theme profiles (outcomes, seminars and terms per theme) are
+  most like this one's, by cosine similarity.
+  """
+  similarMunicipalities(
+    """
+    The municipality to compare with.
+    """
+    municipalityID: ID!
+    """
+    How many to return.
+    """
+    first: Int = 10
+  ): [MunicipalityScore!]!
+}
+
+extend type Theme {
+  """
+  The themes most strongly connected to this one, ranked by strength, then weight.
+  """
+  related(
+    """
+    How many to return.
+    """
+    first: Int = 10
+    """
+    The signals that count (all when not given).
+    """
+    signals: [NetworkSignal!]
+  ): [ThemeRelation!]!
+  """
+  The municipalities most engaged in this theme and its narrower themes: linked to it
+  through outcomes, seminars and network terms.
+  """
+  engagedMunicipalities(
+    """
+    How many to return.
+    """
+    first: Int = 10
+  ): [MunicipalityScore!]!
+}
+
+"""
+Restricts the evidence of the theme network and statistics; all given conditions hold.
+"""
+input NetworkFilter {
+  """
+  Only evidence from these seminars.
+  """
+  seminarIDs: [ID!]
+  """
+  Only evidence from seminars of these network terms.
+  """
+  termIDs: [ID!]
+  """
+  Only evidence concerning these municipalities.
+  """
+  municipalityIDs: [ID!]
+  """
+  Only evidence concerning municipalities of these regions (on the date of each seminar).
+  """
+  regionIDs: [ID!]
+  """
+  Only evidence from this date on.
+  """
+  from: Date
+  """
+  Only evidence up to this date.
+  """
+  to: Date
+}
+
+"""
+A kind of item two themes can share.
+"""
+enum NetworkSignal {
+  """
+  An outcome on both themes.
+  """
+  OUTCOME
+  """
+  A session on both themes.
+  """
+  SESSION
+  """
+  A seminar on both themes.
+  """
+  SEMINAR
+  """
+  A person with expertise in, talks on or statements on both themes.
+  """
+  EXPERT
+  """
+  A municipality named by outcomes or seminars on both themes.
+  """
+  MUNICIPALITY
+  """
+  A document that discusses both themes.
+  """
+  DOCUMENT
+}
+
+"""
+The theme network.
+"""
+type ThemeNetwork {
+  """
+  The themes with evidence, with their measures.
+  """
+  nodes: [ThemeNetworkNode!]!
+  """
+  The weighted co-occurrence edges.
+  """
+  edges: [ThemeNetworkEdge!]!
+  """
+  How strength is normalised: the Jaccard index, shared items over all items of the two themes.
+  """
+  strengthMeasure: String!
+}
+
+"""
+A theme in the network.
+"""
+type ThemeNetworkNode {
+  """
+  The theme.
+  """
+  theme: Theme!
+  """
+  How many items of each signal the theme has.
+  """
+  counts: [SignalCount!]!
+  """
+  The sum of the weights of the theme's edges.
+  """
+  weightedDegree: Float!
+  """
+  Betweenness centrality (shortest paths with distance 1/weight, not normalised): high
+  for themes that bridge clusters.
+  """
+  betweenness: Float!
+  """
+  The community (Louvain modularity clustering) the theme belongs to.
+  """
+  community: Int!
+}
+
+"""
+A count of items of one signal.
+"""
+type SignalCount {
+  """
+  The signal.
+  """
+  signal: NetworkSignal!
+  """
+  How many items.
+  """
+  count: Int!
+}
+
+"""
+An edge between two themes that share items.
+"""
+type ThemeNetworkEdge {
+  """
+  One theme.
+  """
+  source: Theme!
+  """
+  The other theme.
+  """
+  target: Theme!
+  """
+  The number of shared items over the chosen signals.
+  """
+  weight: Float!
+  """
+  The Jaccard index: shared items over all items of the two themes, from 0 to 1.
+  """
+  strength: Float!
+  """
+  The shared items, per signal.
+  """
+  evidence: [Evidence!]!
+}
+
+"""
+The items of one signal that two themes share.
+"""
+type Evidence {
+  """
+  The signal.
+  """
+  signal: NetworkSignal!
+  """
+  How many items the two themes share.
+  """
+  count: Int!
+  """
+  The IDs of the shared items (at most 20).
+  """
+  itemIDs: [ID!]!
+  """
+  The shared items themselves (at most 20), loaded in one batch per type.
+  """
+  items: [Node!]!
+}
+
+"""
+A theme related to another, with the evidence.
+"""
+type ThemeRelation {
+  """
+  The related theme.
+  """
+  theme: Theme!
+  """
+  The number of shared items.
+  """
+  weight: Float!
+  """
+  The Jaccard index of the two themes.
+  """
+  strength: Float!
+  """
+  The shared items, per signal.
+  """
+  evidence: [Evidence!]!
+}
+
+"""
+A chain of edges linking two objects.
+"""
+type ConnectionPath {
+  """
+  The number of steps.
+  """
+  length: Int!
+  """
+  The steps, in order.
+  """
+  steps: [PathStep!]!
+}
+
+"""
+One step of a chain.
+"""
+type PathStep {
+  """
+  Where the step starts.
+  """
+  from: Node!
+  """
+  Where the step ends.
+  """
+  to: Node!
+  """
+  The edge followed, as Type.edge (for example "Outcome.themes").
+  """
+  edge: String!
+}
+
+"""
+The counts of one theme.
+"""
+type ThemeStatistic {
+  """
+  The theme.
+  """
+  theme: Theme!
+  """
+  Outcomes on the theme.
+  """
+  outcomes: Int!
+  """
+  Sessions on the theme.
+  """
+  sessions: Int!
+  """
+  Seminars on the theme.
+  """
+  seminars: Int!
+  """
+  People linked to the theme.
+  """
+  experts: Int!
+  """
+  Municipalities linked to the theme.
+  """
+  municipalities: Int!
+  """
+  Documents that discuss the theme.
+  """
+  documents: Int!
+}
+
+"""
+What statistics can be broken down by.
+"""
+enum StatisticsDimension {
+  """
+  The network term.
+  """
+  TERM
+  """
+  The year of the seminar.
+  """
+  YEAR
+  """
+  The region of the municipality on the date of the seminar.
+  """
+  REGION
+}
+
+"""
+The counts of one theme in one term, year or region.
+"""
+type StatisticsBucket {
+  """
+  The term number, year or region code.
+  """
+  key: String!
+  """
+  A readable label of the key.
+  """
+  label: String!
+  """
+  The theme.
+  """
+  theme: Theme!
+  """
+  Outcomes.
+  """
+  outcomes: Int!
+  """
+  Sessions.
+  """
+  sessions: Int!
+  """
+  Seminars.
+  """
+  seminars: Int!
+  """
+  Municipalities.
+  """
+  municipalities: Int!
+}
+
+"""
+A municipality with a score.
+"""
+type MunicipalityScore {
+  """
+  The municipality.
+  """
+  municipality: Municipality!
+  """
+  The score: engagement, or cosine similarity of theme profiles.
+  """
+  score: Float!
+  """
+  Outcomes counted.
+  """
+  outcomes: Int!
+  """
+  Seminars counted.
+  """
+  seminars: Int!
+  """
+  Network terms counted.
+  """
+  terms: Int!
+  """
+  Themes counted.
+  """
+  themes: Int!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -14634,6 +15555,16 @@ func (ec *executionContext) childFields_AppearanceEdge(ctx context.Context, fiel
 		return ec.fieldContext_AppearanceEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AppearanceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConnectionPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_ConnectionPath_length(ctx, field)
+	case "steps":
+		return ec.fieldContext_ConnectionPath_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConnectionPath", field.Name)
 }
 
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14704,6 +15635,20 @@ func (ec *executionContext) childFields_DocumentEdge(ctx context.Context, field 
 		return ec.fieldContext_DocumentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DocumentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signal":
+		return ec.fieldContext_Evidence_signal(ctx, field)
+	case "count":
+		return ec.fieldContext_Evidence_count(ctx, field)
+	case "itemIDs":
+		return ec.fieldContext_Evidence_itemIDs(ctx, field)
+	case "items":
+		return ec.fieldContext_Evidence_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }
 
 func (ec *executionContext) childFields_Expert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14890,6 +15835,24 @@ func (ec *executionContext) childFields_MunicipalityPeriod(ctx context.Context, 
 		return ec.fieldContext_MunicipalityPeriod_region(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipality":
+		return ec.fieldContext_MunicipalityScore_municipality(ctx, field)
+	case "score":
+		return ec.fieldContext_MunicipalityScore_score(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_MunicipalityScore_outcomes(ctx, field)
+	case "seminars":
+		return ec.fieldContext_MunicipalityScore_seminars(ctx, field)
+	case "terms":
+		return ec.fieldContext_MunicipalityScore_terms(ctx, field)
+	case "themes":
+		return ec.fieldContext_MunicipalityScore_themes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityScore", field.Name)
 }
 
 func (ec *executionContext) childFields_Network(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15118,6 +16081,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PathStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PathStep_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PathStep_to(ctx, field)
+	case "edge":
+		return ec.fieldContext_PathStep_edge(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathStep", field.Name)
+}
+
 func (ec *executionContext) childFields_Region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -15278,6 +16253,36 @@ func (ec *executionContext) childFields_SessionEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SessionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SignalCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signal":
+		return ec.fieldContext_SignalCount_signal(ctx, field)
+	case "count":
+		return ec.fieldContext_SignalCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignalCount", field.Name)
+}
+
+func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_StatisticsBucket_key(ctx, field)
+	case "label":
+		return ec.fieldContext_StatisticsBucket_label(ctx, field)
+	case "theme":
+		return ec.fieldContext_StatisticsBucket_theme(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_StatisticsBucket_outcomes(ctx, field)
+	case "sessions":
+		return ec.fieldContext_StatisticsBucket_sessions(ctx, field)
+	case "seminars":
+		return ec.fieldContext_StatisticsBucket_seminars(ctx, field)
+	case "municipalities":
+		return ec.fieldContext_StatisticsBucket_municipalities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatisticsBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_Theme(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -15308,6 +16313,10 @@ func (ec *executionContext) childFields_Theme(ctx context.Context, field graphql
 		return ec.fieldContext_Theme_documents(ctx, field)
 	case "terms":
 		return ec.fieldContext_Theme_terms(ctx, field)
+	case "related":
+		return ec.fieldContext_Theme_related(ctx, field)
+	case "engagedMunicipalities":
+		return ec.fieldContext_Theme_engagedMunicipalities(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Theme", field.Name)
 }
@@ -15332,6 +16341,84 @@ func (ec *executionContext) childFields_ThemeEdge(ctx context.Context, field gra
 		return ec.fieldContext_ThemeEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_ThemeNetwork_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_ThemeNetwork_edges(ctx, field)
+	case "strengthMeasure":
+		return ec.fieldContext_ThemeNetwork_strengthMeasure(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeNetwork", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeNetworkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_ThemeNetworkEdge_source(ctx, field)
+	case "target":
+		return ec.fieldContext_ThemeNetworkEdge_target(ctx, field)
+	case "weight":
+		return ec.fieldContext_ThemeNetworkEdge_weight(ctx, field)
+	case "strength":
+		return ec.fieldContext_ThemeNetworkEdge_strength(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ThemeNetworkEdge_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeNetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeNetworkNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "theme":
+		return ec.fieldContext_ThemeNetworkNode_theme(ctx, field)
+	case "counts":
+		return ec.fieldContext_ThemeNetworkNode_counts(ctx, field)
+	case "weightedDegree":
+		return ec.fieldContext_ThemeNetworkNode_weightedDegree(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_ThemeNetworkNode_betweenness(ctx, field)
+	case "community":
+		return ec.fieldContext_ThemeNetworkNode_community(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeNetworkNode", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeRelation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "theme":
+		return ec.fieldContext_ThemeRelation_theme(ctx, field)
+	case "weight":
+		return ec.fieldContext_ThemeRelation_weight(ctx, field)
+	case "strength":
+		return ec.fieldContext_ThemeRelation_strength(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ThemeRelation_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeRelation", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeStatistic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "theme":
+		return ec.fieldContext_ThemeStatistic_theme(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_ThemeStatistic_outcomes(ctx, field)
+	case "sessions":
+		return ec.fieldContext_ThemeStatistic_sessions(ctx, field)
+	case "seminars":
+		return ec.fieldContext_ThemeStatistic_seminars(ctx, field)
+	case "experts":
+		return ec.fieldContext_ThemeStatistic_experts(ctx, field)
+	case "municipalities":
+		return ec.fieldContext_ThemeStatistic_municipalities(ctx, field)
+	case "documents":
+		return ec.fieldContext_ThemeStatistic_documents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeStatistic", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18296,6 +19383,44 @@ func (ec *executionContext) field_Query_appearances_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_connectionPath_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxPaths",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxPaths"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_documents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18861,6 +19986,94 @@ func (ec *executionContext) field_Query_sessions_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_similarMunicipalities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityID",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipalityID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_themeNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "signals",
+		func(ctx context.Context, v any) ([]model.NetworkSignal, error) {
+			return ec.unmarshalONetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signals"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "minWeight",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minWeight"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_themeStatisticsBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (model.StatisticsDimension, error) {
+			return ec.unmarshalNStatisticsDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_themeStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -19764,6 +20977,20 @@ func (ec *executionContext) field_Theme_documents_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Theme_engagedMunicipalities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Theme_experts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19869,6 +21096,28 @@ func (ec *executionContext) field_Theme_outcomes_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Theme_related_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "signals",
+		func(ctx context.Context, v any) ([]model.NetworkSignal, error) {
+			return ec.unmarshalONetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signals"] = arg1
 	return args, nil
 }
 
@@ -20546,6 +21795,61 @@ func (ec *executionContext) _AppearanceEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AppearanceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppearanceEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ConnectionPath_length(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectionPath_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectionPath_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectionPath", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConnectionPath_steps(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectionPath_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PathStep) graphql.Marshaler {
+			return ec.marshalNPathStep2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐPathStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectionPath_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConnectionPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathStep(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
@@ -21390,6 +22694,107 @@ func (ec *executionContext) _DocumentEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_DocumentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Evidence_signal(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_signal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkSignal) graphql.Marshaler {
+			return ec.marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_signal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "NetworkSignal")
+}
+
+func (ec *executionContext) _Evidence_count(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Evidence_itemIDs(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_itemIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_itemIDs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Evidence_items(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoderᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Expert_id(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
@@ -23217,6 +24622,153 @@ func (ec *executionContext) fieldContext_MunicipalityPeriod_region(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityScore_municipality(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityScore_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityScore_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityScore",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityScore_score(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityScore_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityScore_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityScore", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MunicipalityScore_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityScore_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcomes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityScore_outcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MunicipalityScore_seminars(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityScore_seminars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seminars, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityScore_seminars(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MunicipalityScore_terms(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityScore_terms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityScore_terms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MunicipalityScore_themes(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityScore_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityScore_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityScore", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Mutation_createRegion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -27122,6 +28674,93 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PathStep_from(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_to(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_edge(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_edge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_edge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27732,6 +29371,226 @@ func (ec *executionContext) fieldContext_Query_themes(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_themes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_themeNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_themeNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThemeNetwork(ctx, fc.Args["filter"].(*model.NetworkFilter), fc.Args["signals"].([]model.NetworkSignal), fc.Args["minWeight"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetwork) graphql.Marshaler {
+			return ec.marshalNThemeNetwork2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_themeNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_themeNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_connectionPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_connectionPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ConnectionPath(ctx, fc.Args["from"].(pulid.ID), fc.Args["to"].(pulid.ID), fc.Args["maxHops"].(*int), fc.Args["maxPaths"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConnectionPath) graphql.Marshaler {
+			return ec.marshalNConnectionPath2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐConnectionPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_connectionPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConnectionPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_connectionPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_themeStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_themeStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThemeStatistics(ctx, fc.Args["filter"].(*model.NetworkFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeStatistic) graphql.Marshaler {
+			return ec.marshalNThemeStatistic2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeStatisticᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_themeStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeStatistic(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_themeStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_themeStatisticsBy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_themeStatisticsBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThemeStatisticsBy(ctx, fc.Args["by"].(model.StatisticsDimension), fc.Args["filter"].(*model.NetworkFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+			return ec.marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_themeStatisticsBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatisticsBucket(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_themeStatisticsBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_similarMunicipalities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_similarMunicipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SimilarMunicipalities(ctx, fc.Args["municipalityID"].(pulid.ID), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MunicipalityScore) graphql.Marshaler {
+			return ec.marshalNMunicipalityScore2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐMunicipalityScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_similarMunicipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityScore(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_similarMunicipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29414,6 +31273,222 @@ func (ec *executionContext) fieldContext_SessionEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("SessionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _SignalCount_signal(ctx context.Context, field graphql.CollectedField, obj *model.SignalCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalCount_signal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkSignal) graphql.Marshaler {
+			return ec.marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalCount_signal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalCount", field, false, false, "NetworkSignal")
+}
+
+func (ec *executionContext) _SignalCount_count(ctx context.Context, field graphql.CollectedField, obj *model.SignalCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_key(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatisticsBucket_label(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatisticsBucket_theme(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatisticsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatisticsBucket_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcomes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_outcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_sessions(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_seminars(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_seminars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seminars, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_seminars(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_municipalities(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipalities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Subscription_outcomeAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -29980,6 +32055,94 @@ func (ec *executionContext) fieldContext_Theme_terms(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Theme_related(ctx context.Context, field graphql.CollectedField, obj *ent.Theme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Theme_related(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Theme().Related(ctx, obj, fc.Args["first"].(*int), fc.Args["signals"].([]model.NetworkSignal))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeRelation) graphql.Marshaler {
+			return ec.marshalNThemeRelation2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeRelationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Theme_related(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Theme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeRelation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Theme_related_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Theme_engagedMunicipalities(ctx context.Context, field graphql.CollectedField, obj *ent.Theme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Theme_engagedMunicipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Theme().EngagedMunicipalities(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MunicipalityScore) graphql.Marshaler {
+			return ec.marshalNMunicipalityScore2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐMunicipalityScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Theme_engagedMunicipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Theme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityScore(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Theme_engagedMunicipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ThemeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ThemeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30120,6 +32283,648 @@ func (ec *executionContext) _ThemeEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ThemeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ThemeNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeNetworkNode) graphql.Marshaler {
+			return ec.marshalNThemeNetworkNode2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetworkNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetwork_edges(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeNetworkEdge) graphql.Marshaler {
+			return ec.marshalNThemeNetworkEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetworkEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetwork_strengthMeasure(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_strengthMeasure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrengthMeasure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_strengthMeasure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetwork", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThemeNetworkEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkEdge_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkEdge_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetworkEdge_target(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkEdge_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkEdge_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetworkEdge_weight(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkEdge_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkEdge_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeNetworkEdge_strength(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkEdge_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkEdge_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkEdge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeNetworkEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetworkNode_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkNode_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkNode_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetworkNode_counts(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkNode_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SignalCount) graphql.Marshaler {
+			return ec.marshalNSignalCount2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkNode_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignalCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetworkNode_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkNode_weightedDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkNode_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkNode", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeNetworkNode_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkNode_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkNode_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkNode", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeNetworkNode_community(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkNode_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkNode_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeRelation_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeRelation_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeRelation_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeRelation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeRelation_weight(ctx context.Context, field graphql.CollectedField, obj *model.ThemeRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeRelation_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeRelation_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeRelation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeRelation_strength(ctx context.Context, field graphql.CollectedField, obj *model.ThemeRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeRelation_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeRelation_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeRelation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeRelation_evidence(ctx context.Context, field graphql.CollectedField, obj *model.ThemeRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeRelation_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐEvidenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeRelation_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeRelation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeStatistic_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeStatistic_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeStatistic_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeStatistic",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeStatistic_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeStatistic_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcomes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeStatistic_outcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeStatistic_sessions(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeStatistic_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sessions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeStatistic_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeStatistic_seminars(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeStatistic_seminars(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seminars, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeStatistic_seminars(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeStatistic_experts(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeStatistic_experts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Experts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeStatistic_experts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeStatistic_municipalities(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeStatistic_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipalities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeStatistic_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeStatistic_documents(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeStatistic_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeStatistic_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -36980,6 +39785,83 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 func UnmarshalMunicipalityWhereInput(ctx context.Context, raw any) (ent.MunicipalityWhereInput, error) {
 	var out ent.MunicipalityWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MunicipalityWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNetworkFilter(ctx context.Context, obj any) (model.NetworkFilter, error) {
+	var it model.NetworkFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"seminarIDs", "termIDs", "municipalityIDs", "regionIDs", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "seminarIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeminarIDs = data
+		case "termIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDs = data
+		case "municipalityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDs = data
+		case "regionIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionIDs = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNetworkFilter unmarshals raw into the NetworkFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNetworkFilter(ctx context.Context, raw any) (model.NetworkFilter, error) {
+	var out model.NetworkFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NetworkFilter", raw, &out)
 	return out, err
 }
 
@@ -45135,6 +48017,44 @@ func (ec *executionContext) _AppearanceEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var connectionPathImplementors = []string{"ConnectionPath"}
+
+func (ec *executionContext) _ConnectionPath(ctx context.Context, sel ast.SelectionSet, obj *model.ConnectionPath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, connectionPathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConnectionPath")
+		case "length":
+			out.Values[i] = ec._ConnectionPath_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "steps":
+			out.Values[i] = ec._ConnectionPath_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var documentImplementors = []string{"Document", "Node"}
 
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *ent.Document) graphql.Marshaler {
@@ -45340,6 +48260,54 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 			}
 		case "cursor":
 			out.Values[i] = ec._DocumentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var evidenceImplementors = []string{"Evidence"}
+
+func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *model.Evidence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Evidence")
+		case "signal":
+			out.Values[i] = ec._Evidence_signal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._Evidence_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemIDs":
+			out.Values[i] = ec._Evidence_itemIDs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._Evidence_items(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45956,6 +48924,64 @@ func (ec *executionContext) _MunicipalityPeriod(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MunicipalityPeriod_region(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var municipalityScoreImplementors = []string{"MunicipalityScore"}
+
+func (ec *executionContext) _MunicipalityScore(ctx context.Context, sel ast.SelectionSet, obj *model.MunicipalityScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityScore")
+		case "municipality":
+			out.Values[i] = ec._MunicipalityScore_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._MunicipalityScore_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcomes":
+			out.Values[i] = ec._MunicipalityScore_outcomes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seminars":
+			out.Values[i] = ec._MunicipalityScore_seminars(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terms":
+			out.Values[i] = ec._MunicipalityScore_terms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._MunicipalityScore_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -47057,6 +50083,49 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var pathStepImplementors = []string{"PathStep"}
+
+func (ec *executionContext) _PathStep(ctx context.Context, sel ast.SelectionSet, obj *model.PathStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathStep")
+		case "from":
+			out.Values[i] = ec._PathStep_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PathStep_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edge":
+			out.Values[i] = ec._PathStep_edge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -47159,6 +50228,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_themes(ctx, field)
+				})
+		case "themeNetwork":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_themeNetwork(ctx, field)
+				})
+		case "connectionPath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_connectionPath(ctx, field)
+				})
+		case "themeStatistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_themeStatistics(ctx, field)
+				})
+		case "themeStatisticsBy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_themeStatisticsBy(ctx, field)
+				})
+		case "similarMunicipalities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_similarMunicipalities(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -47724,6 +50823,107 @@ func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var signalCountImplementors = []string{"SignalCount"}
+
+func (ec *executionContext) _SignalCount(ctx context.Context, sel ast.SelectionSet, obj *model.SignalCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signalCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignalCount")
+		case "signal":
+			out.Values[i] = ec._SignalCount_signal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._SignalCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticsBucketImplementors = []string{"StatisticsBucket"}
+
+func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.StatisticsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatisticsBucket")
+		case "key":
+			out.Values[i] = ec._StatisticsBucket_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._StatisticsBucket_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "theme":
+			out.Values[i] = ec._StatisticsBucket_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcomes":
+			out.Values[i] = ec._StatisticsBucket_outcomes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessions":
+			out.Values[i] = ec._StatisticsBucket_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seminars":
+			out.Values[i] = ec._StatisticsBucket_seminars(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalities":
+			out.Values[i] = ec._StatisticsBucket_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -47835,6 +51035,18 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Theme_terms(ctx, field, obj)
 				})
+		case "related":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Theme_related(ctx, field, obj)
+				})
+		case "engagedMunicipalities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Theme_engagedMunicipalities(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -47913,6 +51125,266 @@ func (ec *executionContext) _ThemeEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "cursor":
 			out.Values[i] = ec._ThemeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeNetworkImplementors = []string{"ThemeNetwork"}
+
+func (ec *executionContext) _ThemeNetwork(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeNetwork) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeNetworkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeNetwork")
+		case "nodes":
+			out.Values[i] = ec._ThemeNetwork_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ThemeNetwork_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strengthMeasure":
+			out.Values[i] = ec._ThemeNetwork_strengthMeasure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeNetworkEdgeImplementors = []string{"ThemeNetworkEdge"}
+
+func (ec *executionContext) _ThemeNetworkEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeNetworkEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeNetworkEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeNetworkEdge")
+		case "source":
+			out.Values[i] = ec._ThemeNetworkEdge_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._ThemeNetworkEdge_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._ThemeNetworkEdge_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strength":
+			out.Values[i] = ec._ThemeNetworkEdge_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._ThemeNetworkEdge_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeNetworkNodeImplementors = []string{"ThemeNetworkNode"}
+
+func (ec *executionContext) _ThemeNetworkNode(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeNetworkNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeNetworkNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeNetworkNode")
+		case "theme":
+			out.Values[i] = ec._ThemeNetworkNode_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._ThemeNetworkNode_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightedDegree":
+			out.Values[i] = ec._ThemeNetworkNode_weightedDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweenness":
+			out.Values[i] = ec._ThemeNetworkNode_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "community":
+			out.Values[i] = ec._ThemeNetworkNode_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeRelationImplementors = []string{"ThemeRelation"}
+
+func (ec *executionContext) _ThemeRelation(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeRelation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeRelationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeRelation")
+		case "theme":
+			out.Values[i] = ec._ThemeRelation_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._ThemeRelation_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strength":
+			out.Values[i] = ec._ThemeRelation_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._ThemeRelation_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeStatisticImplementors = []string{"ThemeStatistic"}
+
+func (ec *executionContext) _ThemeStatistic(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeStatistic) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeStatisticImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeStatistic")
+		case "theme":
+			out.Values[i] = ec._ThemeStatistic_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcomes":
+			out.Values[i] = ec._ThemeStatistic_outcomes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessions":
+			out.Values[i] = ec._ThemeStatistic_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seminars":
+			out.Values[i] = ec._ThemeStatistic_seminars(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "experts":
+			out.Values[i] = ec._ThemeStatistic_experts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalities":
+			out.Values[i] = ec._ThemeStatistic_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documents":
+			out.Values[i] = ec._ThemeStatistic_documents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48369,6 +51841,30 @@ func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋteemaverkkoᚋteem
 	return v
 }
 
+func (ec *executionContext) marshalNConnectionPath2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐConnectionPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConnectionPath) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConnectionPath2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐConnectionPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConnectionPath2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐConnectionPath(ctx context.Context, sel ast.SelectionSet, v *model.ConnectionPath) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConnectionPath!")
+		return graphql.Null
+	}
+	return ec._ConnectionPath(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateAppearanceInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐCreateAppearanceInput(ctx context.Context, v any) (ent.CreateAppearanceInput, error) {
 	res, err := ec.unmarshalInputCreateAppearanceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -48518,6 +52014,30 @@ func (ec *executionContext) unmarshalNDocumentWhereInput2ᚖgithubᚗcomᚋteema
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNEvidence2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Evidence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEvidence2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐEvidence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEvidence2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Evidence!")
+		return graphql.Null
+	}
+	return ec._Evidence(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNExpert2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐExpert(ctx context.Context, sel ast.SelectionSet, v *ent.Expert) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Expert!")
@@ -48556,6 +52076,20 @@ func (ec *executionContext) marshalNExpertOrderField2ᚖgithubᚗcomᚋteemaverk
 func (ec *executionContext) unmarshalNExpertWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐExpertWhereInput(ctx context.Context, v any) (*ent.ExpertWhereInput, error) {
 	res, err := ec.unmarshalInputExpertWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
@@ -48731,6 +52265,30 @@ func (ec *executionContext) unmarshalNMunicipalityPeriodWhereInput2ᚖgithubᚗc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMunicipalityScore2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐMunicipalityScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MunicipalityScore) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMunicipalityScore2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐMunicipalityScore(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMunicipalityScore2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐMunicipalityScore(ctx context.Context, sel ast.SelectionSet, v *model.MunicipalityScore) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityScore!")
+		return graphql.Null
+	}
+	return ec._MunicipalityScore(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMunicipalityWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityWhereInput(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
 	res, err := ec.unmarshalInputMunicipalityWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -48768,6 +52326,16 @@ func (ec *executionContext) marshalNNetworkOrderField2ᚖgithubᚗcomᚋteemaver
 		graphql.AddInvalidNullError(ctx, "NetworkOrderField!")
 		return graphql.Null
 	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx context.Context, v any) (model.NetworkSignal, error) {
+	var res model.NetworkSignal
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx context.Context, sel ast.SelectionSet, v model.NetworkSignal) graphql.Marshaler {
 	return v
 }
 
@@ -48816,12 +52384,36 @@ func (ec *executionContext) unmarshalNNetworkWhereInput2ᚖgithubᚗcomᚋteemav
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNNode2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Node!")
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoder(ctx, sel, v[i])
 	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoderᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNode2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoder(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
 
 	return ret
 }
@@ -48946,6 +52538,30 @@ func (ec *executionContext) unmarshalNOutcomeWhereInput2ᚖgithubᚗcomᚋteemav
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPathStep2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐPathStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPathStep2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐPathStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPathStep2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐPathStep(ctx context.Context, sel ast.SelectionSet, v *model.PathStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathStep!")
+		return graphql.Null
+	}
+	return ec._PathStep(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRegion2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐRegion(ctx context.Context, sel ast.SelectionSet, v *ent.Region) graphql.Marshaler {
@@ -49078,6 +52694,64 @@ func (ec *executionContext) unmarshalNSessionWhereInput2ᚖgithubᚗcomᚋteemav
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSignalCount2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SignalCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignalCount2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSignalCount2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalCount(ctx context.Context, sel ast.SelectionSet, v *model.SignalCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignalCount!")
+		return graphql.Null
+	}
+	return ec._SignalCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatisticsBucket2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatisticsBucket2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsBucket(ctx context.Context, sel ast.SelectionSet, v *model.StatisticsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatisticsBucket!")
+		return graphql.Null
+	}
+	return ec._StatisticsBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatisticsDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsDimension(ctx context.Context, v any) (model.StatisticsDimension, error) {
+	var res model.StatisticsDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatisticsDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsDimension(ctx context.Context, sel ast.SelectionSet, v model.StatisticsDimension) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -49108,6 +52782,62 @@ func (ec *executionContext) marshalNThemeConnection2ᚖgithubᚗcomᚋteemaverkk
 	return ec._ThemeConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThemeNetwork2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetwork(ctx context.Context, sel ast.SelectionSet, v *model.ThemeNetwork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeNetwork!")
+		return graphql.Null
+	}
+	return ec._ThemeNetwork(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThemeNetworkEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeNetworkEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeNetworkEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeNetworkEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkEdge(ctx context.Context, sel ast.SelectionSet, v *model.ThemeNetworkEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeNetworkEdge!")
+		return graphql.Null
+	}
+	return ec._ThemeNetworkEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThemeNetworkNode2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeNetworkNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeNetworkNode2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeNetworkNode2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkNode(ctx context.Context, sel ast.SelectionSet, v *model.ThemeNetworkNode) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeNetworkNode!")
+		return graphql.Null
+	}
+	return ec._ThemeNetworkNode(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNThemeOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeOrder(ctx context.Context, v any) (*ent.ThemeOrder, error) {
 	res, err := ec.unmarshalInputThemeOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -49125,6 +52855,54 @@ func (ec *executionContext) marshalNThemeOrderField2ᚖgithubᚗcomᚋteemaverkk
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNThemeRelation2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeRelation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeRelation2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeRelation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeRelation2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeRelation(ctx context.Context, sel ast.SelectionSet, v *model.ThemeRelation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeRelation!")
+		return graphql.Null
+	}
+	return ec._ThemeRelation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThemeStatistic2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeStatisticᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeStatistic) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeStatistic2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeStatistic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeStatistic2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeStatistic(ctx context.Context, sel ast.SelectionSet, v *model.ThemeStatistic) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeStatistic!")
+		return graphql.Null
+	}
+	return ec._ThemeStatistic(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNThemeWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeWhereInput(ctx context.Context, v any) (*ent.ThemeWhereInput, error) {
@@ -49801,6 +53579,23 @@ func (ec *executionContext) unmarshalOExpertWhereInput2ᚖgithubᚗcomᚋteemave
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx context.Context, v any) ([]pulid.ID, error) {
 	if v == nil {
 		return nil, nil
@@ -50052,6 +53847,14 @@ func (ec *executionContext) marshalONetworkEdge2ᚖgithubᚗcomᚋteemaverkkoᚋ
 	return ec._NetworkEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalONetworkFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkFilter(ctx context.Context, v any) (*model.NetworkFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNetworkFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalONetworkOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkOrderᚄ(ctx context.Context, v any) ([]*ent.NetworkOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -50067,6 +53870,42 @@ func (ec *executionContext) unmarshalONetworkOrder2ᚕᚖgithubᚗcomᚋteemaver
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalONetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx context.Context, v any) ([]model.NetworkSignal, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NetworkSignal, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkSignal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalONetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx context.Context, sel ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {

@@ -7,11 +7,32 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
+
+// A chain of edges linking two objects.
+type ConnectionPath struct {
+	// The number of steps.
+	Length int `json:"length"`
+	// The steps, in order.
+	Steps []*PathStep `json:"steps"`
+}
+
+// The items of one signal that two themes share.
+type Evidence struct {
+	// The signal.
+	Signal NetworkSignal `json:"signal"`
+	// How many items the two themes share.
+	Count int `json:"count"`
+	// The IDs of the shared items (at most 20).
+	ItemIDs []pulid.ID `json:"itemIDs"`
+	// The shared items themselves (at most 20), loaded in one batch per type.
+	Items []ent.Noder `json:"items"`
+}
 
 // One object an import created or updated.
 type ImportChange struct {
@@ -51,6 +72,38 @@ type ImportTypeCounts struct {
 	Unchanged int `json:"unchanged"`
 }
 
+// A municipality with a score.
+type MunicipalityScore struct {
+	// The municipality.
+	Municipality *ent.Municipality `json:"municipality"`
+	// The score: engagement, or cosine similarity of theme profiles.
+	Score float64 `json:"score"`
+	// Outcomes counted.
+	Outcomes int `json:"outcomes"`
+	// Seminars counted.
+	Seminars int `json:"seminars"`
+	// Network terms counted.
+	Terms int `json:"terms"`
+	// Themes counted.
+	Themes int `json:"themes"`
+}
+
+// Restricts the evidence of the theme network and statistics; all given conditions hold.
+type NetworkFilter struct {
+	// Only evidence from these seminars.
+	SeminarIDs []pulid.ID `json:"seminarIDs,omitempty"`
+	// Only evidence from seminars of these network terms.
+	TermIDs []pulid.ID `json:"termIDs,omitempty"`
+	// Only evidence concerning these municipalities.
+	MunicipalityIDs []pulid.ID `json:"municipalityIDs,omitempty"`
+	// Only evidence concerning municipalities of these regions (on the date of each seminar).
+	RegionIDs []pulid.ID `json:"regionIDs,omitempty"`
+	// Only evidence from this date on.
+	From *time.Time `json:"from,omitempty"`
+	// Only evidence up to this date.
+	To *time.Time `json:"to,omitempty"`
+}
+
 // A change to one object.
 type NodeChange struct {
 	// The changed object's ID.
@@ -73,11 +126,116 @@ type OutcomeAddedFilter struct {
 	MunicipalityIDs []pulid.ID `json:"municipalityIDs,omitempty"`
 }
 
+// One step of a chain.
+type PathStep struct {
+	// Where the step starts.
+	From ent.Noder `json:"from"`
+	// Where the step ends.
+	To ent.Noder `json:"to"`
+	// The edge followed, as Type.edge (for example "Outcome.themes").
+	Edge string `json:"edge"`
+}
+
+// A count of items of one signal.
+type SignalCount struct {
+	// The signal.
+	Signal NetworkSignal `json:"signal"`
+	// How many items.
+	Count int `json:"count"`
+}
+
+// The counts of one theme in one term, year or region.
+type StatisticsBucket struct {
+	// The term number, year or region code.
+	Key string `json:"key"`
+	// A readable label of the key.
+	Label string `json:"label"`
+	// The theme.
+	Theme *ent.Theme `json:"theme"`
+	// Outcomes.
+	Outcomes int `json:"outcomes"`
+	// Sessions.
+	Sessions int `json:"sessions"`
+	// Seminars.
+	Seminars int `json:"seminars"`
+	// Municipalities.
+	Municipalities int `json:"municipalities"`
+}
+
 // Live changes, over WebSocket (the graphql-transport-ws protocol, and the legacy
 // graphql-ws one) at /graphql. Changes made on any server instance reach every subscriber.
 // Delivery is at most once: a subscriber that falls far behind is disconnected and should
 // resubscribe and refetch.
 type Subscription struct {
+}
+
+// The theme network.
+type ThemeNetwork struct {
+	// The themes with evidence, with their measures.
+	Nodes []*ThemeNetworkNode `json:"nodes"`
+	// The weighted co-occurrence edges.
+	Edges []*ThemeNetworkEdge `json:"edges"`
+	// How strength is normalised: the Jaccard index, shared items over all items of the two themes.
+	StrengthMeasure string `json:"strengthMeasure"`
+}
+
+// An edge between two themes that share items.
+type ThemeNetworkEdge struct {
+	// One theme.
+	Source *ent.Theme `json:"source"`
+	// The other theme.
+	Target *ent.Theme `json:"target"`
+	// The number of shared items over the chosen signals.
+	Weight float64 `json:"weight"`
+	// The Jaccard index: shared items over all items of the two themes, from 0 to 1.
+	Strength float64 `json:"strength"`
+	// The shared items, per signal.
+	Evidence []*Evidence `json:"evidence"`
+}
+
+// A theme in the network.
+type ThemeNetworkNode struct {
+	// The theme.
+	Theme *ent.Theme `json:"theme"`
+	// How many items of each signal the theme has.
+	Counts []*SignalCount `json:"counts"`
+	// The sum of the weights of the theme's edges.
+	WeightedDegree float64 `json:"weightedDegree"`
+	// Betweenness centrality (shortest paths with distance 1/weight, not normalised): high
+	// for themes that bridge clusters.
+	Betweenness float64 `json:"betweenness"`
+	// The community (Louvain modularity clustering) the theme belongs to.
+	Community int `json:"community"`
+}
+
+// A theme related to another, with the evidence.
+type ThemeRelation struct {
+	// The related theme.
+	Theme *ent.Theme `json:"theme"`
+	// The number of shared items.
+	Weight float64 `json:"weight"`
+	// The Jaccard index of the two themes.
+	Strength float64 `json:"strength"`
+	// The shared items, per signal.
+	Evidence []*Evidence `json:"evidence"`
+}
+
+// The counts of one theme.
+type ThemeStatistic struct {
+	// The theme.
+	Theme *ent.Theme `json:"theme"`
+	// Outcomes on the theme.
+	Outcomes int `json:"outcomes"`
+	// Sessions on the theme.
+	Sessions int `json:"sessions"`
+	// Seminars on the theme.
+	Seminars int `json:"seminars"`
+	// People linked to the theme.
+	Experts int `json:"experts"`
+	// Municipalities linked to the theme.
+	Municipalities int `json:"municipalities"`
+	// Documents that discuss the theme.
+	Documents int `json:"documents"`
 }
 
 // What an import did to an object.
@@ -133,6 +291,137 @@ func (e *ImportAction) UnmarshalJSON(b []byte) error {
 }
 
 func (e ImportAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A kind of item two themes can share.
+type NetworkSignal string
+
+const (
+	// An outcome on both themes.
+	NetworkSignalOutcome NetworkSignal = "OUTCOME"
+	// A session on both themes.
+	NetworkSignalSession NetworkSignal = "SESSION"
+	// A seminar on both themes.
+	NetworkSignalSeminar NetworkSignal = "SEMINAR"
+	// A person with expertise in, talks on or statements on both themes.
+	NetworkSignalExpert NetworkSignal = "EXPERT"
+	// A municipality named by outcomes or seminars on both themes.
+	NetworkSignalMunicipality NetworkSignal = "MUNICIPALITY"
+	// A document that discusses both themes.
+	NetworkSignalDocument NetworkSignal = "DOCUMENT"
+)
+
+var AllNetworkSignal = []NetworkSignal{
+	NetworkSignalOutcome,
+	NetworkSignalSession,
+	NetworkSignalSeminar,
+	NetworkSignalExpert,
+	NetworkSignalMunicipality,
+	NetworkSignalDocument,
+}
+
+func (e NetworkSignal) IsValid() bool {
+	switch e {
+	case NetworkSignalOutcome, NetworkSignalSession, NetworkSignalSeminar, NetworkSignalExpert, NetworkSignalMunicipality, NetworkSignalDocument:
+		return true
+	}
+	return false
+}
+
+func (e NetworkSignal) String() string {
+	return string(e)
+}
+
+func (e *NetworkSignal) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NetworkSignal(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NetworkSignal", str)
+	}
+	return nil
+}
+
+func (e NetworkSignal) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NetworkSignal) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NetworkSignal) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What statistics can be broken down by.
+type StatisticsDimension string
+
+const (
+	// The network term.
+	StatisticsDimensionTerm StatisticsDimension = "TERM"
+	// The year of the seminar.
+	StatisticsDimensionYear StatisticsDimension = "YEAR"
+	// The region of the municipality on the date of the seminar.
+	StatisticsDimensionRegion StatisticsDimension = "REGION"
+)
+
+var AllStatisticsDimension = []StatisticsDimension{
+	StatisticsDimensionTerm,
+	StatisticsDimensionYear,
+	StatisticsDimensionRegion,
+}
+
+func (e StatisticsDimension) IsValid() bool {
+	switch e {
+	case StatisticsDimensionTerm, StatisticsDimensionYear, StatisticsDimensionRegion:
+		return true
+	}
+	return false
+}
+
+func (e StatisticsDimension) String() string {
+	return string(e)
+}
+
+func (e *StatisticsDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatisticsDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatisticsDimension", str)
+	}
+	return nil
+}
+
+func (e StatisticsDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatisticsDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatisticsDimension) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,345 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/municipality"
+	"github.com/teemaverkko/teemaverkko/ent/theme"
+	"github.com/teemaverkko/teemaverkko/graph/model"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/internal/network"
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
+)
+
+// The resolvers of the theme network translate between the API and package network,
+// and load the objects they return in one query per type, so that a network of any size
+// costs a fixed number of statements.
+
+func networkFilter(f *model.NetworkFilter) network.Filter {
+	if f == nil {
+		return network.Filter{}
+	}
+	out := network.Filter{SeminarIDs: f.SeminarIDs, TermIDs: f.TermIDs, MunicipalityIDs: f.MunicipalityIDs, RegionIDs: f.RegionIDs}
+	if f.From != nil {
+		from := calendar.Normalize(*f.From)
+		out.From = &from
+	}
+	if f.To != nil {
+		to := calendar.Normalize(*f.To)
+		out.To = &to
+	}
+	return out
+}
+
+func networkSignals(ss []model.NetworkSignal) []network.Signal {
+	out := make([]network.Signal, len(ss))
+	for i, s := range ss {
+		out[i] = network.Signal(s)
+	}
+	return out
+}
+
+// bounded checks an optional count argument.
+func bounded(field string, v *int, def, lo, hi int) (int, error) {
+	if v == nil {
+		return def, nil
+	}
+	if *v < lo || *v > hi {
+		return 0, apierr.Validationf(field, "%s must be between %d and %d, got %d", field, lo, hi, *v)
+	}
+	return *v, nil
+}
+
+// themesByID loads themes in one query.
+func themesByID(ctx context.Context, c *ent.Client, ids []pulid.ID) (map[pulid.ID]*ent.Theme, error) {
+	ts, err := c.Theme.Query().Where(theme.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[pulid.ID]*ent.Theme, len(ts))
+	for _, t := range ts {
+		m[t.ID] = t
+	}
+	return m, nil
+}
+
+// nodesByID loads objects of any type, one query per type.
+func nodesByID(ctx context.Context, c *ent.Client, ids []pulid.ID) (map[pulid.ID]ent.Noder, error) {
+	m := map[pulid.ID]ent.Noder{}
+	if len(ids) == 0 {
+		return m, nil
+	}
+	uniq := make([]pulid.ID, 0, len(ids))
+	for _, id := range ids {
+		if _, ok := m[id]; !ok {
+			m[id] = nil
+			uniq = append(uniq, id)
+		}
+	}
+	ns, err := c.Noders(ctx, uniq, ent.WithNodeType(ent.IDToType))
+	if err != nil {
+		return nil, err
+	}
+	for i, n := range ns {
+		if n != nil {
+			m[uniq[i]] = n
+		}
+	}
+	return m, nil
+}
+
+// requested reports whether the current field's selection reaches the given path of
+// field names (through fragments too).
+func requested(ctx context.Context, path ...string) bool {
+	fc, oc := graphql.GetFieldContext(ctx), graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil {
+		return false
+	}
+	fields := graphql.CollectFields(oc, fc.Field.Selections, nil)
+	for _, name := range path {
+		var next []graphql.CollectedField
+		found := false
+		for _, f := range fields {
+			if f.Name == name {
+				found = true
+				next = append(next, graphql.CollectFields(oc, f.Selections, nil)...)
+			}
+		}
+		if !found {
+			return false
+		}
+		fields = next
+	}
+	return true
+}
+
+// evidenceOf converts evidence, with the items when they were asked for.
+func evidenceOf(ev []network.Evidence, items map[pulid.ID]ent.Noder) []*model.Evidence {
+	out := make([]*model.Evidence, len(ev))
+	for i, e := range ev {
+		me := &model.Evidence{Signal: model.NetworkSignal(e.Signal), Count: e.Count, ItemIDs: e.IDs, Items: []ent.Noder{}}
+		for _, id := range e.IDs {
+			if n := items[id]; n != nil {
+				me.Items = append(me.Items, n)
+			}
+		}
+		out[i] = me
+	}
+	return out
+}
+
+func evidenceIDs(edges []network.Edge) []pulid.ID {
+	var ids []pulid.ID
+	for _, e := range edges {
+		for _, ev := range e.Evidence {
+			ids = append(ids, ev.IDs...)
+		}
+	}
+	return ids
+}
+
+func themeNetwork(ctx context.Context, c *ent.Client, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error) {
+	mw := 1.0
+	if minWeight != nil {
+		mw = *minWeight
+	}
+	g, err := network.Build(ctx, c, networkFilter(f), networkSignals(signals), mw)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]pulid.ID, len(g.Nodes))
+	for i, n := range g.Nodes {
+		ids[i] = n.ThemeID
+	}
+	themes, err := themesByID(ctx, c, ids)
+	if err != nil {
+		return nil, err
+	}
+	items := map[pulid.ID]ent.Noder{}
+	if requested(ctx, "edges", "evidence", "items") {
+		if items, err = nodesByID(ctx, c, evidenceIDs(g.Edges)); err != nil {
+			return nil, err
+		}
+	}
+	out := &model.ThemeNetwork{
+		Nodes: make([]*model.ThemeNetworkNode, 0, len(g.Nodes)), Edges: make([]*model.ThemeNetworkEdge, 0, len(g.Edges)),
+		StrengthMeasure: "JACCARD",
+	}
+	for _, n := range g.Nodes {
+		mn := &model.ThemeNetworkNode{Theme: themes[n.ThemeID], WeightedDegree: n.WeightedDegree, Betweenness: n.Betweenness, Community: n.Community}
+		for _, s := range network.AllSignals {
+			if c, ok := n.Counts[s]; ok {
+				mn.Counts = append(mn.Counts, &model.SignalCount{Signal: model.NetworkSignal(s), Count: c})
+			}
+		}
+		if mn.Counts == nil {
+			mn.Counts = []*model.SignalCount{}
+		}
+		out.Nodes = append(out.Nodes, mn)
+	}
+	for _, e := range g.Edges {
+		out.Edges = append(out.Edges, &model.ThemeNetworkEdge{
+			Source: themes[e.Source], Target: themes[e.Target], Weight: e.Weight, Strength: e.Strength,
+			Evidence: evidenceOf(e.Evidence, items),
+		})
+	}
+	return out, nil
+}
+
+func relatedThemes(ctx context.Context, c *ent.Client, t *ent.Theme, first *int, signals []model.NetworkSignal) ([]*model.ThemeRelation, error) {
+	n, err := bounded("first", first, 10, 1, 100)
+	if err != nil {
+		return nil, err
+	}
+	edges, err := network.Related(ctx, c, t.ID, networkSignals(signals), n)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]pulid.ID, len(edges))
+	for i, e := range edges {
+		ids[i] = e.Target
+		if e.Target == t.ID {
+			ids[i] = e.Source
+		}
+	}
+	themes, err := themesByID(ctx, c, ids)
+	if err != nil {
+		return nil, err
+	}
+	items := map[pulid.ID]ent.Noder{}
+	if requested(ctx, "evidence", "items") {
+		if items, err = nodesByID(ctx, c, evidenceIDs(edges)); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*model.ThemeRelation, len(edges))
+	for i, e := range edges {
+		out[i] = &model.ThemeRelation{Theme: themes[ids[i]], Weight: e.Weight, Strength: e.Strength, Evidence: evidenceOf(e.Evidence, items)}
+	}
+	return out, nil
+}
+
+func connectionPaths(ctx context.Context, c *ent.Client, from, to pulid.ID, maxHops, maxPaths *int) ([]*model.ConnectionPath, error) {
+	hops, err := bounded("maxHops", maxHops, network.DefaultMaxHops, 1, network.MaxHops)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := bounded("maxPaths", maxPaths, network.DefaultMaxPaths, 1, network.MaxPaths)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := network.Paths(ctx, c, from, to, hops, paths)
+	if err != nil {
+		return nil, err
+	}
+	var ids []pulid.ID
+	for _, p := range ps {
+		for _, s := range p.Steps {
+			ids = append(ids, s.From, s.To)
+		}
+	}
+	nodes, err := nodesByID(ctx, c, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ConnectionPath, 0, len(ps))
+	for _, p := range ps {
+		mp := &model.ConnectionPath{Length: len(p.Steps)}
+		for _, s := range p.Steps {
+			mp.Steps = append(mp.Steps, &model.PathStep{From: nodes[s.From], To: nodes[s.To], Edge: s.Edge})
+		}
+		out = append(out, mp)
+	}
+	return out, nil
+}
+
+func themeStatistics(ctx context.Context, c *ent.Client, f *model.NetworkFilter) ([]*model.ThemeStatistic, error) {
+	stats, err := network.ThemeStats(ctx, c, networkFilter(f))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]pulid.ID, len(stats))
+	for i, s := range stats {
+		ids[i] = s.ThemeID
+	}
+	themes, err := themesByID(ctx, c, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.ThemeStatistic, len(stats))
+	for i, s := range stats {
+		out[i] = &model.ThemeStatistic{Theme: themes[s.ThemeID], Outcomes: s.Outcomes, Sessions: s.Sessions, Seminars: s.Seminars,
+			Experts: s.Experts, Municipalities: s.Municipalities, Documents: s.Documents}
+	}
+	return out, nil
+}
+
+func themeStatisticsBy(ctx context.Context, c *ent.Client, by model.StatisticsDimension, f *model.NetworkFilter) ([]*model.StatisticsBucket, error) {
+	buckets, err := network.StatsBy(ctx, c, networkFilter(f), network.Dimension(by))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]pulid.ID, len(buckets))
+	for i, b := range buckets {
+		ids[i] = b.ThemeID
+	}
+	themes, err := themesByID(ctx, c, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.StatisticsBucket, len(buckets))
+	for i, b := range buckets {
+		out[i] = &model.StatisticsBucket{Key: b.Key, Label: b.Label, Theme: themes[b.ThemeID], Outcomes: b.Outcomes,
+			Sessions: b.Sessions, Seminars: b.Seminars, Municipalities: b.Municipalities}
+	}
+	return out, nil
+}
+
+func municipalityScores(ctx context.Context, c *ent.Client, scores []network.MunicipalityScore) ([]*model.MunicipalityScore, error) {
+	ids := make([]pulid.ID, len(scores))
+	for i, s := range scores {
+		ids[i] = s.MunicipalityID
+	}
+	ms, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[pulid.ID]*ent.Municipality, len(ms))
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	out := make([]*model.MunicipalityScore, len(scores))
+	for i, s := range scores {
+		out[i] = &model.MunicipalityScore{Municipality: byID[s.MunicipalityID], Score: s.Score, Outcomes: s.Outcomes,
+			Seminars: s.Seminars, Terms: s.Terms, Themes: s.Themes}
+	}
+	return out, nil
+}
+
+func similarMunicipalities(ctx context.Context, c *ent.Client, id pulid.ID, first *int) ([]*model.MunicipalityScore, error) {
+	n, err := bounded("first", first, 10, 1, 100)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := network.SimilarMunicipalities(ctx, c, id, n)
+	if err != nil {
+		return nil, err
+	}
+	return municipalityScores(ctx, c, scores)
+}
+
+func engagedMunicipalities(ctx context.Context, c *ent.Client, t *ent.Theme, first *int) ([]*model.MunicipalityScore, error) {
+	n, err := bounded("first", first, 10, 1, 100)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := network.EngagedMunicipalities(ctx, c, t.ID, n)
+	if err != nil {
+		return nil, err
+	}
+	return municipalityScores(ctx, c, scores)
+}

@@ -1,0 +1,142 @@
+package graph_test
+
+import (
+	"testing"
+
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
+)
+
+const networkQuery = `{
+  themeNetwork(minWeight: 1) {
+    strengthMeasure
+    nodes { theme { slug name } counts { signal count } weightedDegree betweenness community }
+    edges { source { slug } target { slug } weight strength evidence { signal count itemIDs items { id __typename } } }
+  }
+}`
+
+// TestThemeNetworkAPI asks the theme network, relations, paths and statistics of the
+// seed knowledge through the API.
+func TestThemeNetworkAPI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		var net struct {
+			ThemeNetwork struct {
+				StrengthMeasure string
+				Nodes           []struct {
+					Theme          struct{ Slug string }
+					WeightedDegree float64
+				}
+				Edges []struct {
+					Source, Target struct{ Slug string }
+					Weight         float64
+					Strength       float64
+					Evidence       []struct {
+						Count   int
+						ItemIDs []string
+						Items   []struct{ ID string }
+					}
+				}
+			}
+		}
+		mustPost(t, srv, networkQuery, nil, &net)
+		n := net.ThemeNetwork
+		if len(n.Nodes) < 10 || len(n.Edges) < 10 || n.StrengthMeasure != "JACCARD" {
+			t.Fatalf("network: %d nodes, %d edges, measure %q", len(n.Nodes), len(n.Edges), n.StrengthMeasure)
+		}
+		for _, e := range n.Edges {
+			if e.Source.Slug == "" || e.Target.Slug == "" || e.Weight < 1 || e.Strength <= 0 || e.Strength > 1 || len(e.Evidence) == 0 {
+				t.Fatalf("bad edge %+v", e)
+			}
+			for _, ev := range e.Evidence {
+				if len(ev.Items) != len(ev.ItemIDs) {
+					t.Errorf("evidence items %d, ids %d", len(ev.Items), len(ev.ItemIDs))
+				}
+			}
+		}
+
+		var rel struct{ Themes page }
+		mustPost(t, srv, `{ themes(where: {slug: "kelluvat-kunnat"}) { edges { node {
+		  related(first: 3) { theme { slug } weight strength evidence { signal count } }
+		  engagedMunicipalities(first: 5) { municipality { name } score }
+		} } } }`, nil, &rel)
+		related, _ := rel.Themes.Edges[0].Node["related"].([]any)
+		if len(related) == 0 {
+			t.Errorf("kelluvat-kunnat has no related themes")
+		}
+
+		var ids struct{ A, B page }
+		mustPost(t, srv, `{ a: themes(where: {slug: "kelluvat-kunnat"}) { edges { node { id } } }
+		  b: experts(where: {name: "Esa Nieminen"}) { edges { node { id } } } }`, nil, &ids)
+		var paths struct {
+			ConnectionPath []struct {
+				Length int
+				Steps  []struct {
+					From, To map[string]any
+					Edge     string
+				}
+			}
+		}
+		mustPost(t, srv, `query($a: ID!, $b: ID!) { connectionPath(from: $a, to: $b, maxHops: 6) { length steps { from { __typename id } to { __typename id } edge } } }`,
+			map[string]any{"a": ids.A.Edges[0].Node["id"], "b": ids.B.Edges[0].Node["id"]}, &paths)
+		if len(paths.ConnectionPath) == 0 {
+			t.Fatalf("no path from a theme to the panel's moderator")
+		}
+		p := paths.ConnectionPath[0]
+		if p.Steps[0].From["id"] != ids.A.Edges[0].Node["id"] || p.Steps[len(p.Steps)-1].To["id"] != ids.B.Edges[0].Node["id"] || p.Length != len(p.Steps) {
+			t.Errorf("path does not run from the theme to the expert: %+v", p)
+		}
+		if r := post(t, srv, `query($a: ID!) { connectionPath(from: $a, to: $a, maxHops: 9) { length } }`, map[string]any{"a": ids.A.Edges[0].Node["id"]}, nil); r.code() != "VALIDATION" {
+			t.Errorf("maxHops 9: %+v, want VALIDATION", r.Errors)
+		}
+
+		var stats struct {
+			ThemeStatistics []struct {
+				Theme    struct{ Slug string }
+				Outcomes int
+			}
+			ThemeStatisticsBy []struct {
+				Key, Label string
+				Outcomes   int
+			}
+		}
+		mustPost(t, srv, `{ themeStatistics { theme { slug } outcomes } themeStatisticsBy(by: REGION) { key label outcomes } }`, nil, &stats)
+		if len(stats.ThemeStatistics) == 0 || len(stats.ThemeStatisticsBy) == 0 {
+			t.Errorf("statistics empty: %+v", stats)
+		}
+		var nivala struct{ Municipalities page }
+		mustPost(t, srv, `{ municipalities(where: {code: "535"}) { edges { node { id } } } }`, nil, &nivala)
+		var sim struct {
+			SimilarMunicipalities []struct {
+				Municipality struct{ Name string }
+				Score        float64
+			}
+		}
+		mustPost(t, srv, `query($id: ID!) { similarMunicipalities(municipalityID: $id, first: 5) { municipality { name } score } }`,
+			map[string]any{"id": nivala.Municipalities.Edges[0].Node["id"]}, &sim)
+		if len(sim.SimilarMunicipalities) == 0 || sim.SimilarMunicipalities[0].Score <= 0 {
+			t.Errorf("no municipality like Nivala: %+v", sim)
+		}
+	})
+}
+
+// TestThemeNetworkStatementCount proves that the network, with its evidence items,
+// costs the same number of SQL statements whatever the size of the knowledge base.
+func TestThemeNetworkStatementCount(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			var counts []int64
+			for _, size := range [][3]int{{3, 2, 2}, {12, 9, 4}} {
+				client, c := countingClient(testdb.Open(t, d))
+				fillNested(t, client, size[0], size[1], size[2])
+				srv := apiServer(t, client)
+				c.reset()
+				mustPost(t, srv, networkQuery, nil, nil)
+				counts = append(counts, c.value())
+			}
+			if counts[0] != counts[1] {
+				t.Errorf("statements grow with the data: %v", counts)
+			}
+		})
+	}
+}

@@ -1,0 +1,71 @@
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/teemaverkko/teemaverkko/internal/network"
+)
+
+// NodesCSV writes the node table: a header row, then one row per theme with the columns
+// id, label, slug, one count column per signal (outcomes, sessions, …),
+// weighted_degree, betweenness, community.
+func NodesCSV(w io.Writer, g *network.Graph) error {
+	if err := checkGraph(g); err != nil {
+		return err
+	}
+	signals := signalsOf(g)
+	header := []string{"id", "label", "slug"}
+	for _, s := range signals {
+		header = append(header, column(s))
+	}
+	header = append(header, "weighted_degree", "betweenness", "community")
+	rows := [][]string{header}
+	for _, n := range g.Nodes {
+		row := []string{string(n.ThemeID), label(n), n.Slug}
+		for _, s := range signals {
+			row = append(row, strconv.Itoa(n.Counts[s]))
+		}
+		row = append(row, num(n.WeightedDegree), num(n.Betweenness), strconv.Itoa(n.Community))
+		rows = append(rows, row)
+	}
+	return writeCSV(w, rows, "nodes CSV")
+}
+
+// EdgesCSV writes the edge table: a header row, then one row per edge with the columns
+// source, target (theme IDs), weight, strength, source_label, target_label, and the
+// number of shared items per signal (shared_outcomes, shared_sessions, …). The first three columns are
+// what networkx (from_pandas_edgelist) and R (igraph::graph_from_data_frame) expect.
+func EdgesCSV(w io.Writer, g *network.Graph) error {
+	if err := checkGraph(g); err != nil {
+		return err
+	}
+	signals := signalsOf(g)
+	names := labels(g)
+	header := []string{"source", "target", "weight", "strength", "source_label", "target_label"}
+	for _, s := range signals {
+		header = append(header, sharedColumn(s))
+	}
+	rows := [][]string{header}
+	for _, e := range g.Edges {
+		row := []string{
+			string(e.Source), string(e.Target), num(e.Weight), num(e.Strength),
+			names[string(e.Source)], names[string(e.Target)],
+		}
+		for _, s := range signals {
+			row = append(row, strconv.Itoa(shared(e, s)))
+		}
+		rows = append(rows, row)
+	}
+	return writeCSV(w, rows, "edges CSV")
+}
+
+func writeCSV(w io.Writer, rows [][]string, what string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(rows); err != nil {
+		return fmt.Errorf("export %s: %w", what, err)
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/internal/export"
+	"github.com/teemaverkko/teemaverkko/internal/network"
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
+)
+
+// networkRequest is what an export of the theme network asks for.
+type networkRequest struct {
+	format    export.Format
+	filter    network.Filter
+	signals   []network.Signal
+	minWeight float64
+}
+
+// parseNetworkRequest reads the parameters shared by GET /export/network and the
+// export-network command: format, seminar, term, municipality, region (IDs, repeatable or
+// comma-separated), from, to (YYYY-MM-DD), minWeight, signals (comma-separated).
+func parseNetworkRequest(q url.Values) (networkRequest, error) {
+	r := networkRequest{minWeight: 1}
+	var err error
+	if r.format, err = export.ParseFormat(cmpOr(q.Get("format"), "graphml")); err != nil {
+		return r, fmt.Errorf("format: %w", err)
+	}
+	ids := func(name string) ([]pulid.ID, error) {
+		var out []pulid.ID
+		for _, v := range q[name] {
+			for _, s := range strings.Split(v, ",") {
+				if s = strings.TrimSpace(s); s == "" {
+					continue
+				}
+				id := pulid.ID(s)
+				if !id.Valid() {
+					return nil, fmt.Errorf("%s: %q is not a valid ID", name, s)
+				}
+				out = append(out, id)
+			}
+		}
+		return out, nil
+	}
+	if r.filter.SeminarIDs, err = ids("seminar"); err != nil {
+		return r, err
+	}
+	if r.filter.TermIDs, err = ids("term"); err != nil {
+		return r, err
+	}
+	if r.filter.MunicipalityIDs, err = ids("municipality"); err != nil {
+		return r, err
+	}
+	if r.filter.RegionIDs, err = ids("region"); err != nil {
+		return r, err
+	}
+	for name, dst := range map[string]**time.Time{"from": &r.filter.From, "to": &r.filter.To} {
+		if v := q.Get(name); v != "" {
+			t, p, err := calendar.Parse(v)
+			if err != nil || p != calendar.Day {
+				return r, fmt.Errorf("%s: %q is not a date in the form YYYY-MM-DD", name, v)
+			}
+			*dst = &t
+		}
+	}
+	if v := q.Get("minWeight"); v != "" {
+		if r.minWeight, err = strconv.ParseFloat(v, 64); err != nil || r.minWeight < 0 {
+			return r, fmt.Errorf("minWeight: %q is not a non-negative number", v)
+		}
+	}
+	for _, s := range strings.Split(q.Get("signals"), ",") {
+		if s = strings.ToUpper(strings.TrimSpace(s)); s == "" {
+			continue
+		}
+		sig := network.Signal(s)
+		if !validSignal(sig) {
+			return r, fmt.Errorf("signals: %q is not one of %v", s, network.AllSignals)
+		}
+		r.signals = append(r.signals, sig)
+	}
+	return r, nil
+}
+
+func validSignal(s network.Signal) bool {
+	for _, a := range network.AllSignals {
+		if a == s {
+			return true
+		}
+	}
+	return false
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// networkExportHandler serves GET /export/network: the theme network as GraphML, GEXF or
+// CSV, with the content type and a file name for the download.
+func networkExportHandler(ready *atomic.Pointer[backend]) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := ready.Load()
+		if b == nil {
+			unavailable(w, "the server is starting: the database is not connected yet")
+			return
+		}
+		req, err := parseNetworkRequest(r.URL.Query())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		g, err := network.Build(r.Context(), b.client, req.filter, req.signals, req.minWeight)
+		if err != nil {
+			unavailable(w, "the network could not be computed; try again shortly")
+			return
+		}
+		w.Header().Set("Content-Type", export.ContentType(string(req.format)))
+		w.Header().Set("Content-Disposition", `attachment; filename="`+export.FileName(string(req.format))+`"`)
+		_ = export.Write(w, req.format, g)
+	})
+}
+
+// exportNetworkCommand writes the theme network to a file:
+// server export-network [-format graphml|gexf|nodes-csv|edges-csv] [-o FILE] [filters]
+func exportNetworkCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	fs := flag.NewFlagSet("export-network", flag.ContinueOnError)
+	dbURL := fs.String("database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"), "database (env DATABASE_URL)")
+	file := fs.String("o", "-", "the file to write, or - for standard output")
+	q := url.Values{}
+	for _, name := range []string{"format", "seminar", "term", "municipality", "region", "from", "to", "minWeight", "signals"} {
+		fs.Func(name, "see GET /export/network in the README", func(v string) error { q.Add(name, v); return nil })
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	req, err := parseNetworkRequest(q)
+	if err != nil {
+		return err
+	}
+	client, closeDB, err := openClient(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	g, err := network.Build(ctx, client, req.filter, req.signals, req.minWeight)
+	if err != nil {
+		return err
+	}
+	w := out
+	if *file != "-" {
+		f, err := os.Create(*file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	return export.Write(w, req.format, g)
+}
