@@ -116,6 +116,7 @@ func (a *applier) run(ctx context.Context) error {
 		{"seminars", a.applySeminars},
 		{"sessions", a.applySessions},
 		{"outcomes", a.applyOutcomes},
+		{"appearances", a.applyAppearances},
 	}
 	for _, s := range steps {
 		if err := s.fn(ctx); err != nil {

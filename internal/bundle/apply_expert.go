@@ -3,24 +3,29 @@ package bundle
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/calendar"
 )
 
 // applyExperts upserts the bundle's experts (matched to database experts by resolve),
-// with their organisation, municipality, themes and sources.
+// with their organisation, municipality, themes and sources. The title fields (title,
+// English title, organisation, municipality) follow the AsOf rule: see titleFieldsApply.
 func (a *applier) applyExperts(ctx context.Context) error {
 	var creates []*ent.ExpertCreate
 	for i := range a.b.Experts {
 		e := &a.b.Experts[i]
 		org := a.organizationRef(e.Organization)
 		muni := a.municipalityRef(e.Municipality)
+		asOf, _ := parseDate(e.AsOf)
 		old := a.experts[e.Name]
 		if old == nil {
 			creates = append(creates, a.c.Expert.Create().
 				SetName(e.Name).
 				SetNillableTitle(opt(e.Title)).
 				SetNillableTitleEn(opt(e.TitleEn)).
+				SetNillableTitleAsOf(titleAsOf(e, asOf)).
 				SetNillableNote(opt(e.Note)).
 				SetNillableOrganizationID(org).
 				SetNillableMunicipalityID(muni).
@@ -31,15 +36,18 @@ func (a *applier) applyExperts(ctx context.Context) error {
 		}
 		u := a.c.Expert.UpdateOneID(old.ID)
 		changed := false
-		setOptional(&changed, e.Title, old.Title, u.SetTitle)
-		setOptional(&changed, e.TitleEn, old.TitleEn, u.SetTitleEn)
+		if titleFieldsApply(asOf, old.TitleAsOf) {
+			setOptional(&changed, e.Title, old.Title, u.SetTitle)
+			setOptional(&changed, e.TitleEn, old.TitleEn, u.SetTitleEn)
+			setDate(&changed, titleAsOf(e, asOf), old.TitleAsOf, u.SetTitleAsOf)
+			if org != nil {
+				setOptional(&changed, *org, old.OrganizationID, u.SetOrganizationID)
+			}
+			if muni != nil {
+				setOptional(&changed, *muni, old.MunicipalityID, u.SetMunicipalityID)
+			}
+		}
 		setOptional(&changed, e.Note, old.Note, u.SetNote)
-		if org != nil {
-			setOptional(&changed, *org, old.OrganizationID, u.SetOrganizationID)
-		}
-		if muni != nil {
-			setOptional(&changed, *muni, old.MunicipalityID, u.SetMunicipalityID)
-		}
 		addMissing(&changed, ids(old.Edges.Themes, themeID), a.themeIDs(e.Themes), u.AddThemeIDs)
 		addMissing(&changed, ids(old.Edges.Sources, documentID), a.documentIDs(e.Sources), u.AddSourceIDs)
 		if err := a.save(ctx, EntityExpert, e.Name, changed, u.Exec); err != nil {
@@ -57,4 +65,26 @@ func (a *applier) applyExperts(ctx context.Context) error {
 		a.experts[e.Name] = e
 	}
 	return nil
+}
+
+// titleFieldsApply reports whether an entry dated asOf (nil when it has no AsOf) may set
+// a person's title fields, given the date of the person's stored title (nil when none):
+// always while the person has no dated title; otherwise only when the entry is dated and
+// not older. An imprecise date counts as its first day.
+func titleFieldsApply(asOf, stored *time.Time) bool {
+	switch {
+	case stored == nil:
+		return true
+	case asOf == nil:
+		return false
+	}
+	return !calendar.Normalize(*asOf).Before(calendar.Normalize(*stored))
+}
+
+// titleAsOf is the titleAsOf an entry gives a person: its AsOf, when it gives a title.
+func titleAsOf(e *Expert, asOf *time.Time) *time.Time {
+	if e.Title == "" {
+		return nil
+	}
+	return asOf
 }

@@ -173,8 +173,9 @@ func (a *applier) resolveExperts(ctx context.Context, errs *ValidationErrors) er
 
 // matchExpert finds the database expert that a bundle expert is: by name and
 // organisation when the bundle gives an organisation (falling back to the single
-// expert of that name with no organisation), else by name. It returns nil when there is
-// none, so that the expert is created, and a message when the match is ambiguous.
+// expert of that name with no organisation, then to the single expert of that name),
+// else by name. It returns nil when there is none, so that the expert is created, and a
+// message when the match is ambiguous.
 func (a *applier) matchExpert(e *Expert) (*ent.Expert, string) {
 	candidates := a.dbExperts[e.Name]
 	if e.Organization == "" {
@@ -208,6 +209,10 @@ func (a *applier) matchExpert(e *Expert) (*ent.Expert, string) {
 		return noOrg[0], ""
 	case len(noOrg) > 1:
 		return nil, fmt.Sprintf("ambiguous expert %q: the database has %d experts of that name without an organization", e.Name, len(noOrg))
+	case len(candidates) == 1:
+		// The one person of that name, whom an older or newer source places in another
+		// organisation: organisations change over the years (see Expert.AsOf).
+		return candidates[0], ""
 	}
 	return nil, ""
 }

@@ -100,6 +100,7 @@ func TestApplySeeds(t *testing.T) {
 			bundle.EntityExpert:       {1, 0, 0},
 			bundle.EntityNetwork:      {1, 0, 0},
 			bundle.EntityNetworkTerm:  {6, 0, 0},
+			bundle.EntityAppearance:   {1, 0, 0}, // Majava, the author of the 2019 blog post
 		})
 		t.Logf("01 first apply: %d statements, %d writes", e.counter.total(), e.counter.writes())
 
@@ -114,6 +115,8 @@ func TestApplySeeds(t *testing.T) {
 			bundle.EntitySeminar:  {1, 0, 0},
 			bundle.EntitySession:  {7, 0, 0},
 			bundle.EntityOutcome:  {11, 0, 0},
+			// 9 speakers and 1 moderator of the programme, 3 authors of the study.
+			bundle.EntityAppearance: {13, 0, 0},
 		})
 		if !slices.Contains(r.Changes, bundle.Change{Entity: bundle.EntityDocument, Key: "kuntaliitto-2017-uso-kickoff-seminar", Action: bundle.Update}) {
 			t.Errorf("changes do not list the update of the kickoff article: %v", r.Changes)
@@ -326,7 +329,7 @@ func TestApplyDryRun(t *testing.T) {
 		if after := e.rowCounts(t); !maps.Equal(before, after) {
 			t.Errorf("dry run changed row counts:\n before %v\n after  %v", before, after)
 		}
-		if got, want := dry.Total().Created, 35; got != want {
+		if got, want := dry.Total().Created, 36; got != want { // 35 entities and 1 appearance
 			t.Errorf("dry run would create %d entities, want %d", got, want)
 		}
 		for _, c := range []bundle.Change{
@@ -379,6 +382,7 @@ func TestApplyUpdates(t *testing.T) {
 			bundle.EntityExpert:       {0, 0, 1},
 			bundle.EntityNetwork:      {0, 0, 1},
 			bundle.EntityNetworkTerm:  {0, 1, 5},
+			bundle.EntityAppearance:   {0, 0, 1},
 		})
 		t.Logf("3 updates: %d statements, writes %q", e.counter.total(), e.counter.writeStatements())
 
@@ -430,8 +434,9 @@ func TestApplyExpertResolution(t *testing.T) {
 			}
 			r := e.apply(t, b, bundle.Options{})
 			checkCounts(t, "experts", r, map[string][3]int{
-				bundle.EntityExpert:   {0, 1, 0},
-				bundle.EntityDocument: {0, 1, 0},
+				bundle.EntityExpert:     {0, 1, 0},
+				bundle.EntityDocument:   {0, 1, 0},
+				bundle.EntityAppearance: {2, 0, 0},
 			})
 			authors := c.Document.Query().Where(document.Key("doc")).QueryAuthors().AllX(ctx)
 			if len(authors) != 2 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -179,6 +180,45 @@ func TestDecodeErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "bad asOf",
+			old:  `{"name": "Ann Example", "municipality": "535"}`, new: `{"name": "Ann Example", "municipality": "535", "asOf": "14.3.2017"}`,
+			want: []problem{{"experts[0].asOf", "not a date"}},
+		},
+		{
+			name: "asOf is case-sensitive",
+			old:  `{"name": "Ann Example", "municipality": "535"}`, new: `{"name": "Ann Example", "asof": "2017"}`,
+			want: []problem{{"experts[0].asof", "unknown field"}},
+		},
+		{
+			name: "unknown field in a role",
+			old:  `"speakers": ["Ann Example"]`, new: `"speakers": ["Ann Example"], "roles": [{"expert": "Ann Example", "tittle": "x"}]`,
+			want: []problem{{"seminars[0].sessions[1].roles[0].tittle", "unknown field"}},
+		},
+		{
+			name: "role of someone who does not speak",
+			old:  `"speakers": ["Ann Example"]`, new: `"speakers": ["Ann Example"], "roles": [{"expert": "Bob Example", "title": "johtaja"}]`,
+			want: []problem{{"seminars[0].sessions[1].roles[0].expert", `"Bob Example" is not one of the speakers or moderators`}},
+		},
+		{
+			name: "role without expert and duplicate role",
+			old:  `"speakers": ["Ann Example"]`,
+			new:  `"speakers": ["Ann Example"], "roles": [{"expert": "Ann Example"}, {"title": "x"}, {"expert": "Ann Example"}]`,
+			want: []problem{
+				{"seminars[0].sessions[1].roles[1].expert", "is required"},
+				{"seminars[0].sessions[1].roles[2].expert", `duplicate role for "Ann Example" (also seminars[0].sessions[1].roles[0])`},
+			},
+		},
+		{
+			name: "role of someone who is not an author",
+			old:  `"publishedOn": "2017-03"`, new: `"publishedOn": "2017-03", "authors": ["Ann Example"], "roles": [{"expert": "Ann"}]`,
+			want: []problem{{"documents[0].roles[0].expert", `"Ann" is not one of the authors`}},
+		},
+		{
+			name: "role of the wrong JSON type",
+			old:  `"speakers": ["Ann Example"]`, new: `"speakers": ["Ann Example"], "roles": ["Ann Example"]`,
+			want: []problem{{"seminars[0].sessions[1].roles[0]", "must be an object"}},
+		},
+		{
 			name: "wrong format",
 			old:  `"format": "teemaverkko-bundle"`, new: `"format": "something-else"`,
 			want: []problem{{"format", `must be "teemaverkko-bundle"`}},
@@ -211,6 +251,23 @@ func TestDecodeErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestDecodeAppearanceFields(t *testing.T) {
+	in := strings.Replace(strings.Replace(minimal,
+		`{"name": "Ann Example", "municipality": "535"}`, `{"name": "Ann Example", "municipality": "535", "title": "johtaja", "asOf": "2017-03"}`, 1),
+		`"speakers": ["Ann Example"]`, `"speakers": ["Ann Example"], "roles": [{"expert": "Ann Example", "title": "puheenjohtaja", "titleEn": "Chair", "organization": "Org"}]`, 1)
+	b, err := bundle.Decode(strings.NewReader(in))
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if got := b.Experts[0].AsOf; got != "2017-03" {
+		t.Errorf("asOf = %q", got)
+	}
+	want := []bundle.Role{{Expert: "Ann Example", Title: "puheenjohtaja", TitleEn: "Chair", Organization: "Org"}}
+	if got := b.Seminars[0].Sessions[1].Roles; !slices.Equal(got, want) {
+		t.Errorf("roles = %+v, want %+v", got, want)
 	}
 }
 

@@ -55,7 +55,8 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 			Municipality: codeOf(o.Edges.Municipality), Sources: documentKeys(o.Edges.Sources),
 		})
 	}
-	docs, err := c.Document.Query().WithAuthors().WithPublisher().WithThemes().All(ctx)
+	docAppearances := map[string][]*ent.Appearance{}
+	docs, err := c.Document.Query().WithAuthors().WithPublisher().WithThemes().WithAppearances(withAppearanceKeys).All(ctx)
 	if err != nil {
 		return fmt.Errorf("read documents: %w", err)
 	}
@@ -74,6 +75,7 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 		if d.Edges.Publisher != nil {
 			doc.Publisher = d.Edges.Publisher.Name
 		}
+		docAppearances[d.Key] = d.Edges.Appearances
 		x.b.Documents = append(x.b.Documents, doc)
 	}
 	experts, err := c.Expert.Query().WithOrganization().WithMunicipality().WithThemes().WithSources().All(ctx)
@@ -94,7 +96,17 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 		if e.Edges.Organization != nil {
 			ex.Organization = e.Edges.Organization.Name
 		}
+		if e.TitleAsOf != nil {
+			ex.AsOf = calendar.Format(*e.TitleAsOf, calendar.Day)
+		}
 		x.b.Experts = append(x.b.Experts, ex)
+	}
+	entries := map[string]Expert{}
+	for _, e := range x.b.Experts {
+		entries[e.Name] = e
+	}
+	for i := range x.b.Documents {
+		x.b.Documents[i].Roles = roles(docAppearances[x.b.Documents[i].Key], entries)
 	}
 	themes, err := c.Theme.Query().WithParent().All(ctx)
 	if err != nil {
@@ -131,7 +143,8 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 		WithTerm(func(q *ent.NetworkTermQuery) { q.WithNetwork() }).
 		WithOrganizers().WithThemes().WithMunicipalities().WithSources().
 		WithSessions(func(q *ent.SessionQuery) {
-			q.WithSpeakers().WithModerators().WithThemes().WithSources().Order(ent.Asc(session.FieldPosition))
+			q.WithSpeakers().WithModerators().WithThemes().WithSources().WithAppearances(withAppearanceKeys).
+				Order(ent.Asc(session.FieldPosition))
 		}).
 		WithOutcomes(func(q *ent.OutcomeQuery) {
 			q.WithSession().WithThemes().WithMunicipalities().WithExperts().WithSources()
@@ -140,12 +153,12 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 		return fmt.Errorf("read seminars: %w", err)
 	}
 	for _, s := range seminars {
-		x.b.Seminars = append(x.b.Seminars, exportSeminar(s))
+		x.b.Seminars = append(x.b.Seminars, exportSeminar(s, entries))
 	}
 	return nil
 }
 
-func exportSeminar(s *ent.Seminar) Seminar {
+func exportSeminar(s *ent.Seminar, entries map[string]Expert) Seminar {
 	sem := Seminar{
 		Title: s.Title, Date: calendar.Format(s.Date, s.DatePrecision), Venue: deref(s.Venue),
 		MunicipalityCount: derefInt(s.MunicipalityCount), AttendeeCount: derefInt(s.AttendeeCount),
@@ -163,6 +176,7 @@ func exportSeminar(s *ent.Seminar) Seminar {
 			Position: ss.Position, Kind: string(ss.Kind), Title: ss.Title, Summary: deref(ss.Summary), Questions: ss.Questions,
 			Speakers: expertNames(ss.Edges.Speakers), Moderators: expertNames(ss.Edges.Moderators),
 			Themes: themeSlugs(ss.Edges.Themes), Sources: documentKeys(ss.Edges.Sources),
+			Roles: roles(ss.Edges.Appearances, entries),
 		})
 	}
 	outcomes := slices.Clone(s.Edges.Outcomes)
@@ -181,6 +195,33 @@ func exportSeminar(s *ent.Seminar) Seminar {
 		sem.Outcomes = append(sem.Outcomes, out)
 	}
 	return sem
+}
+
+// withAppearanceKeys loads what a Role names: the person and the organisation.
+func withAppearanceKeys(q *ent.AppearanceQuery) { q.WithExpert().WithOrganization() }
+
+// roles returns the appearances whose title or organisation differ from the person's
+// entry in the bundle (which each appearance would otherwise record), sorted by name.
+func roles(apps []*ent.Appearance, entries map[string]Expert) []Role {
+	var out []Role
+	seen := map[string]bool{}
+	for _, a := range apps {
+		if a.Edges.Expert == nil || seen[a.Edges.Expert.Name] {
+			continue
+		}
+		r := Role{Expert: a.Edges.Expert.Name, Title: deref(a.Title), TitleEn: deref(a.TitleEn)}
+		if a.Edges.Organization != nil {
+			r.Organization = a.Edges.Organization.Name
+		}
+		e := entries[r.Expert]
+		if r.Title == e.Title && r.TitleEn == e.TitleEn && r.Organization == e.Organization {
+			continue
+		}
+		seen[r.Expert] = true
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b Role) int { return cmp.Compare(a.Expert, b.Expert) })
+	return out
 }
 
 // keepReferenced drops the entries the exported seminars do not need.

@@ -18,13 +18,14 @@
 //
 // Apply writes a bundle in one transaction, in this order, each entity matched by its
 // natural key: organisations (name), documents (key), themes (slug), experts (name, and
-// organisation when given), networks (name) with their terms (network and number), and
+// organisation when given), networks (name) with their terms (network and number),
 // seminars (title and date) with their sessions (seminar and position) and outcomes
-// (seminar and text). Before it writes anything it reads, once per table, the rows the
-// bundle defines or refers to, and checks that every reference resolves: to an entity the
-// bundle defines, or else to one in the database. Municipalities must already be in the
-// database (refdata.Load puts them there). Unresolved references are all returned
-// together, as ValidationErrors with their paths; any error rolls the transaction back.
+// (seminar and text), and appearances (role, person, and session or document). Before it
+// writes anything it reads, once per table, the rows the bundle defines or refers to, and
+// checks that every reference resolves: to an entity the bundle defines, or else to one
+// in the database. Municipalities must already be in the database (refdata.Load puts them
+// there). Unresolved references are all returned together, as ValidationErrors with their
+// paths; any error rolls the transaction back.
 //
 // The upsert rules:
 //
@@ -47,13 +48,41 @@
 //
 // An expert of the bundle is the database expert of the same name and organisation;
 // failing that, when the bundle gives an organisation, the single database expert of that
-// name without one (who then gets the organisation); when it gives none, the single
-// database expert of that name. Otherwise it is created; more than one candidate is an
-// error. An expert named only in a reference (an author, a speaker …) is the bundle's
-// expert of that name, else the single database expert of that name, else an error.
+// name without one, or else the single database expert of that name in another
+// organisation (one person's organisation changes over the years); when it gives none,
+// the single database expert of that name. Otherwise it is created; more than one
+// candidate in the same organisation, or without one, is an error. An expert named only
+// in a reference (an author, a speaker …) is the bundle's expert of that name, else the
+// single database expert of that name, else an error.
 //
-// The sources of organisations and themes are checked like any reference but not stored:
-// the schema has no edge from an organisation or a theme to documents.
+// # Titles over time
+//
+// A person's title changes over the years, so an expert entry says when its source gave
+// the title: AsOf. The person's title, English title, organisation and municipality (the
+// "title fields") are the latest source's:
+//
+//   - An entry with AsOf that is not older than the person's stored titleAsOf (or any
+//     entry, while the person has no titleAsOf) sets the title fields it gives, like any
+//     field; an entry with a Title and an AsOf also sets titleAsOf. An imprecise date
+//     counts as its first day: "2017" is older than "2017-03-14".
+//   - An entry older than titleAsOf, or without AsOf once the person has a titleAsOf,
+//     leaves the title fields alone. So bundles can be applied in any order, and the
+//     newest title stays on the person.
+//
+// # Appearances
+//
+// Every speaker and moderator of a session and every author of a document gets one
+// Appearance per (role, person, session or document): SPEAKER, MODERATOR or AUTHOR. It
+// records the title, English title and organisation that this bundle gives the person:
+// those of the bundle's Role for the person in that session or document when there is
+// one, else those of the bundle's entry for the person, else none (a person the bundle
+// only names, defined by another bundle, appears without a title). Like other fields, a
+// recorded value the bundle gives differently is updated, and one it leaves empty is
+// kept. The speakers, moderators and authors edges stay as they are, plain lists of
+// people; appearances are the detailed record.
+//
+// The sources of an organisation become its sources; the sources of a theme become the
+// documents that discuss it (the document's themes).
 package bundle
 
 // FormatName is the value of Bundle.Format.
@@ -98,6 +127,9 @@ type Document struct {
 	Publisher string `json:"publisher,omitempty"`
 	// Themes are theme slugs the document discusses.
 	Themes []string `json:"themes,omitempty"`
+	// Roles override, for some of the authors, the title and organisation their
+	// appearance as an author records (see Role).
+	Roles []Role `json:"roles,omitempty"`
 }
 
 // Organization is an association, company, university, municipality or authority.
@@ -115,15 +147,24 @@ type Organization struct {
 }
 
 // Expert is a person. Name is unique within a bundle.
+//
+// Title, TitleEn, Organization and Municipality are what this bundle's source says of the
+// person at the time of AsOf. They become the person's own only when no newer source has
+// given the person a title (see the package documentation); each of the person's
+// appearances in this bundle (as a speaker, moderator or author) records them as they
+// are here, unless a Role overrides them.
 type Expert struct {
 	Name string `json:"name"`
-	// Title is the person's title in Finnish as the latest source gives it.
+	// Title is the person's title in Finnish as this bundle's source gives it.
 	Title   string `json:"title,omitempty"`
 	TitleEn string `json:"titleEn,omitempty"`
 	// Organization is an organisation name.
 	Organization string `json:"organization,omitempty"`
 	// Municipality is a three-digit municipality code.
 	Municipality string `json:"municipality,omitempty"`
+	// AsOf is the date of the source that Title, TitleEn, Organization and Municipality
+	// come from: YYYY-MM-DD, YYYY-MM or YYYY, only as precise as the source is dated.
+	AsOf string `json:"asOf,omitempty"`
 	// Themes are slugs of the themes the person has expertise in (as stated by a source).
 	Themes  []string `json:"themes,omitempty"`
 	Note    string   `json:"note,omitempty"`
@@ -210,11 +251,31 @@ type Session struct {
 	// Questions are the questions a workshop or panel worked on, as the source states them.
 	Questions []string `json:"questions,omitempty"`
 	// Speakers and Moderators are expert names.
-	Speakers   []string  `json:"speakers,omitempty"`
-	Moderators []string  `json:"moderators,omitempty"`
-	Themes     []string  `json:"themes,omitempty"`
-	Sources    []string  `json:"sources,omitempty"`
-	Outcomes   []Outcome `json:"outcomes,omitempty"`
+	Speakers   []string `json:"speakers,omitempty"`
+	Moderators []string `json:"moderators,omitempty"`
+	// Roles override, for some of the speakers and moderators, the title and organisation
+	// their appearance in this session records (see Role).
+	Roles    []Role    `json:"roles,omitempty"`
+	Themes   []string  `json:"themes,omitempty"`
+	Sources  []string  `json:"sources,omitempty"`
+	Outcomes []Outcome `json:"outcomes,omitempty"`
+}
+
+// Role is what the source gives one person at one appearance: as a speaker or moderator
+// of a session, or as an author of a document. An appearance records, by default, the
+// title, English title and organisation of the bundle's entry for the person (see
+// Expert); a Role replaces all three for the appearances of Expert in the session or
+// document it belongs to. A field left empty means the source gives none for that
+// appearance.
+type Role struct {
+	// Expert is the name of one of the session's speakers or moderators, or of one of the
+	// document's authors.
+	Expert string `json:"expert"`
+	// Title is the person's title in Finnish as the source gives it at that appearance.
+	Title   string `json:"title,omitempty"`
+	TitleEn string `json:"titleEn,omitempty"`
+	// Organization is the name of the organisation the source gives for the person there.
+	Organization string `json:"organization,omitempty"`
 }
 
 // Outcome is a statement, finding or result. Its natural key is (seminar, Text).

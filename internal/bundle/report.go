@@ -16,12 +16,14 @@ const (
 	EntitySeminar      = "Seminar"
 	EntitySession      = "Session"
 	EntityOutcome      = "Outcome"
+	EntityAppearance   = "Appearance"
 )
 
 // Entities lists the entity types in the order Apply writes them.
 var Entities = []string{
 	EntityOrganization, EntityDocument, EntityTheme, EntityExpert,
 	EntityNetwork, EntityNetworkTerm, EntitySeminar, EntitySession, EntityOutcome,
+	EntityAppearance,
 }
 
 // Action is what Apply did, or would do in a dry run, to one entity.
@@ -65,7 +67,7 @@ type Report struct {
 	Counts map[string]*Counts `json:"counts"`
 	// Changes lists the created and updated entities, in the order Apply first came to
 	// them (organisations, documents, themes, experts, networks, terms, seminars,
-	// sessions, outcomes; within each, bundle order).
+	// sessions, outcomes, appearances; within each, bundle order).
 	Changes []Change `json:"changes"`
 }
 

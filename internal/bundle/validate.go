@@ -55,12 +55,13 @@ var (
 
 // Validate checks the bundle on its own, without a database: required fields, enum
 // values, date, slug, key and code formats, that every outcome cites a source, that
-// session positions are unique within a seminar, and that natural keys (document keys,
-// theme slugs, organisation, expert and network names, term numbers within a network,
-// seminars' title and date, outcome texts within a seminar) are unique within the
-// bundle. A reference to something the bundle does not define is not an error here:
-// Apply resolves it against the database. Validate returns ValidationErrors listing
-// every problem, or nil.
+// session positions are unique within a seminar, that every role names one of the
+// session's speakers and moderators or the document's authors (once), and that natural
+// keys (document keys, theme slugs, organisation, expert and network names, term numbers
+// within a network, seminars' title and date, outcome texts within a seminar) are unique
+// within the bundle. A reference to something the bundle does not define is not an
+// error here: Apply resolves it against the database. Validate returns ValidationErrors
+// listing every problem, or nil.
 func (b *Bundle) Validate() error {
 	return b.check().errs.err()
 }
@@ -148,6 +149,7 @@ func (c *checker) document(path string, d *Document) {
 	c.experts(path+".authors", d.Authors)
 	c.organizationRef(path+".publisher", d.Publisher)
 	c.themes(path+".themes", d.Themes)
+	c.roles(path+".roles", d.Roles, "authors", d.Authors)
 }
 
 func (c *checker) organization(path string, o *Organization) {
@@ -159,6 +161,7 @@ func (c *checker) organization(path string, o *Organization) {
 
 func (c *checker) expert(path string, e *Expert) {
 	c.required(path+".name", e.Name)
+	c.date(path+".asOf", e.AsOf, false)
 	c.organizationRef(path+".organization", e.Organization)
 	c.municipalityRef(path+".municipality", e.Municipality)
 	c.themes(path+".themes", e.Themes)
@@ -276,8 +279,30 @@ func (c *checker) session(path string, s *Session) {
 	}
 	c.experts(path+".speakers", s.Speakers)
 	c.experts(path+".moderators", s.Moderators)
+	c.roles(path+".roles", s.Roles, "speakers or moderators", append(slices.Clip(s.Speakers), s.Moderators...))
 	c.themes(path+".themes", s.Themes)
 	c.documents(path+".sources", s.Sources)
+}
+
+// roles checks the roles of a session or document: each names one of the people listed
+// (whom, for the message), at most once, and its organisation is a reference.
+func (c *checker) roles(path string, roles []Role, whom string, people []string) {
+	seen := make(map[string]int, len(roles))
+	for i := range roles {
+		rp := fmt.Sprintf("%s[%d]", path, i)
+		r := &roles[i]
+		if c.required(rp+".expert", r.Expert) {
+			switch j, dup := seen[r.Expert]; {
+			case dup:
+				c.errs.add(rp+".expert", "duplicate role for %q (also %s[%d])", r.Expert, path, j)
+			case !slices.Contains(people, r.Expert):
+				c.errs.add(rp+".expert", "%q is not one of the %s", r.Expert, whom)
+			default:
+				seen[r.Expert] = i
+			}
+		}
+		c.organizationRef(rp+".organization", r.Organization)
+	}
 }
 
 // outcome checks an outcome; texts maps the outcome texts already seen in the seminar to
