@@ -12,6 +12,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
@@ -20,6 +21,9 @@ import (
 func seeded(t *testing.T, db *database.DB) *httptest.Server {
 	t.Helper()
 	client := db.Client()
+	if err := search.Migrate(context.Background(), db); err != nil {
+		t.Fatalf("search index: %v", err)
+	}
 	if err := seed.Run(context.Background(), client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatalf("seed: %v", err)
 	}

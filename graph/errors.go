@@ -87,6 +87,9 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				return set(CodeBadInput)
 			}
 			return gqlErr
+		case strings.Contains(err.Error(), "empty predicate"):
+			gqlErr.Message = "a where filter is empty: give at least one condition in every where, not, and and or"
+			return set(CodeBadInput, "field", "where")
 		case isArgumentError(err):
 			return set(CodeBadInput)
 		}

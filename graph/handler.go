@@ -28,6 +28,8 @@ import (
 
 // Config is what the GraphQL handler needs beyond the ent client.
 type Config struct {
+	// Dialect is the database's dialect ("postgres" or "sqlite3").
+	Dialect string
 	// Limits bound the page size of every connection.
 	Limits pagelimit.Limits
 	// Logger receives internal errors and recovered panics.
@@ -64,7 +66,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	srv := handler.New(NewSchema(client, cfg.Events))
+	srv := handler.New(NewSchema(client, cfg.Dialect, cfg.Events))
 	srv.AddTransport(websocketTransport(cfg.AllowedOrigins))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -86,6 +88,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(querylimit.Extension{Limits: limits})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(auth.Extension{})
+	srv.Use(subscriptionsOverWebsocket{})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
@@ -94,7 +97,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return fmt.Errorf("panic: %v", p)
 	})
-	return cfg.Tokens.Middleware(maxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv))
+	return cfg.Tokens.Middleware(markWebsocket(maxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv)))
 }
 
 // maxBody refuses request bodies larger than limit with 413.

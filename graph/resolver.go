@@ -12,17 +12,19 @@ import (
 
 // Resolver is the root resolver: it holds what resolvers need and nothing else.
 type Resolver struct {
-	client *ent.Client
-	events events.Broker
+	client  *ent.Client
+	events  events.Broker
+	dialect string
 }
 
-// NewSchema returns the executable GraphQL schema over the ent client; subscriptions
-// listen to the broker (nil: no live changes).
-func NewSchema(client *ent.Client, broker events.Broker) graphql.ExecutableSchema {
+// NewSchema returns the executable GraphQL schema over the ent client of a database of
+// the given dialect ("postgres" or "sqlite3", for search); subscriptions listen to the
+// broker (nil: no live changes).
+func NewSchema(client *ent.Client, dialect string, broker events.Broker) graphql.ExecutableSchema {
 	if broker == nil {
 		broker = events.NewLocal()
 	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, events: broker},
+		Resolvers: &Resolver{client: client, events: broker, dialect: dialect},
 	})
 }

@@ -10,7 +10,7 @@ import (
 // TestSchemaIsDescribed checks that every type, field, argument and enum value of the
 // API has a description, for playground users and client generators.
 func TestSchemaIsDescribed(t *testing.T) {
-	s := graph.NewSchema(nil, nil).Schema()
+	s := graph.NewSchema(nil, "", nil).Schema()
 	for name, d := range s.Types {
 		if strings.HasPrefix(name, "__") || d.BuiltIn {
 			continue

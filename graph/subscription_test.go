@@ -103,7 +103,7 @@ func instance(t *testing.T, db *database.DB, dsn string) (*httptest.Server, *ent
 	client := db.Client()
 	client.Use(events.Hook(broker, logger))
 	tokens, _ := auth.ParseTokens(tokenEntry("editor", editorToken) + "," + tokenEntry("admin", adminToken))
-	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Limits: graph.DefaultLimits, Tokens: tokens, Events: broker}))
+	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Dialect: db.Dialect, Limits: graph.DefaultLimits, Tokens: tokens, Events: broker}))
 	t.Cleanup(srv.Close)
 	return srv, client
 }

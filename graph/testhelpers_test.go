@@ -73,7 +73,7 @@ func apiServer(t *testing.T, client *ent.Client) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Limits: graph.DefaultLimits, Tokens: tokens}))
+	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Dialect: dialectOf(client), Limits: graph.DefaultLimits, Tokens: tokens}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -145,4 +145,14 @@ func idStrings[T ~string](ids []T) []string {
 		out[i] = string(id)
 	}
 	return out
+}
+
+// dialectOf tells the database of a client by asking for SQLite's version.
+func dialectOf(client *ent.Client) string {
+	rows, err := client.QueryContext(context.Background(), "SELECT sqlite_version()")
+	if err != nil {
+		return "postgres"
+	}
+	rows.Close()
+	return "sqlite3"
 }

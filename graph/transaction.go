@@ -64,7 +64,7 @@ func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.Opera
 // InterceptResponse runs the mutation in a transaction, committed only when it had no
 // error.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if skipTx(graphql.GetOperationContext(ctx).Operation) {
+	if !graphql.HasOperationContext(ctx) || skipTx(graphql.GetOperationContext(ctx).Operation) {
 		return next(ctx)
 	}
 	txCtx, tx, err := t.client.OpenTx(ctx)

@@ -14,6 +14,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/refdata"
+	"github.com/teemaverkko/teemaverkko/internal/search"
 )
 
 // openClient opens and migrates the database for a subcommand.
@@ -24,6 +25,11 @@ func openClient(ctx context.Context, databaseURL string) (*ent.Client, func(), e
 	}
 	client := db.Client()
 	if err := database.Migrate(ctx, client); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	// Writes keep the search index current only once its triggers exist.
+	if err := search.Migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, nil, err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
 )
 
@@ -154,6 +155,10 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		db.Close()
 		return nil, err
 	}
+	if err := search.Migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	broker, closeBroker, err := newBroker(db, cfg.databaseURL, logger)
 	if err != nil {
 		db.Close()
@@ -173,7 +178,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		logger.Warn("no write tokens configured: the API is read-only (make one with 'go run ./server token editor')")
 	}
 	api := graph.NewHandler(client, graph.Config{
-		Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
+		Dialect: db.Dialect, Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
 		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
 	})
 	return &backend{db: db, client: client, api: api, close: func() { closeBroker(); db.Close() }}, nil

@@ -136,6 +136,44 @@ type PathStep struct {
 	Edge string `json:"edge"`
 }
 
+// A page of search hits, best first.
+type SearchConnection struct {
+	// The number of hits in all.
+	TotalCount int `json:"totalCount"`
+	// Where the page stands.
+	PageInfo *SearchPageInfo `json:"pageInfo"`
+	// The hits of this page.
+	Edges []*SearchEdge `json:"edges"`
+}
+
+// A search hit in a page.
+type SearchEdge struct {
+	// The hit.
+	Node *SearchHit `json:"node"`
+}
+
+// An object that matched, with its relevance and a highlighted excerpt.
+type SearchHit struct {
+	// The object that matched.
+	Node ent.Noder `json:"node"`
+	// Its type.
+	Type SearchType `json:"type"`
+	// The relevance: higher is better; comparable only within one search.
+	Score float64 `json:"score"`
+	// An excerpt of the best-matching field, HTML-escaped, with the matching words in <mark>…</mark>.
+	Snippet string `json:"snippet"`
+}
+
+// Where a page of search hits stands.
+type SearchPageInfo struct {
+	// Whether more hits follow.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether hits come before this page (true when after was given).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the page's last hit; pass it as after for the next page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
 // A count of items of one signal.
 type SignalCount struct {
 	// The signal.
@@ -361,6 +399,79 @@ func (e *NetworkSignal) UnmarshalJSON(b []byte) error {
 }
 
 func (e NetworkSignal) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A type of object search can find.
+type SearchType string
+
+const (
+	// Themes: slug, names, description.
+	SearchTypeTheme SearchType = "THEME"
+	// Outcomes: the English text and the original quote.
+	SearchTypeOutcome SearchType = "OUTCOME"
+	// Sessions: title, summary, questions.
+	SearchTypeSession SearchType = "SESSION"
+	// Seminars: title, venue, summary.
+	SearchTypeSeminar SearchType = "SEMINAR"
+	// Documents: title and note.
+	SearchTypeDocument SearchType = "DOCUMENT"
+	// People: name, titles, note.
+	SearchTypeExpert SearchType = "EXPERT"
+	// Municipalities: Finnish and Swedish names, code.
+	SearchTypeMunicipality SearchType = "MUNICIPALITY"
+)
+
+var AllSearchType = []SearchType{
+	SearchTypeTheme,
+	SearchTypeOutcome,
+	SearchTypeSession,
+	SearchTypeSeminar,
+	SearchTypeDocument,
+	SearchTypeExpert,
+	SearchTypeMunicipality,
+}
+
+func (e SearchType) IsValid() bool {
+	switch e {
+	case SearchTypeTheme, SearchTypeOutcome, SearchTypeSession, SearchTypeSeminar, SearchTypeDocument, SearchTypeExpert, SearchTypeMunicipality:
+		return true
+	}
+	return false
+}
+
+func (e SearchType) String() string {
+	return string(e)
+}
+
+func (e *SearchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchType", str)
+	}
+	return nil
+}
+
+func (e SearchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -58,6 +58,9 @@ func FromConstraint(err error) *Error {
 		return nil
 	}
 	msg := err.Error()
+	if strings.Contains(msg, "LIKE or GLOB pattern too complex") {
+		return &Error{Code: BadInput, Message: "a filter value is too long"}
+	}
 	if m := sqliteUnique.FindStringSubmatch(msg); m != nil {
 		f := uniqueFields[strings.TrimSpace(m[1])]
 		return Conflictf(f, "%s is already taken", describe(f))

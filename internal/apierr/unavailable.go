@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/lib/pq"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Unavailable is the code of an error caused by the database being out of reach.
@@ -17,7 +18,9 @@ const Unavailable = "UNAVAILABLE"
 // IsUnavailable reports whether err means the database could not be reached (refused,
 // reset or lost connections, a server shutting down), as opposed to a bad request.
 func IsUnavailable(err error) bool {
-	if err == nil {
+	var ge *gqlerror.Error
+	if err == nil || (errors.As(err, &ge) && ge.Err == nil) {
+		// Request errors gqlgen made itself (a body that is not JSON, say).
 		return false
 	}
 	var (
@@ -35,7 +38,7 @@ func IsUnavailable(err error) bool {
 		return strings.HasPrefix(string(pqErr.Code), "08") || strings.HasPrefix(string(pqErr.Code), "57P")
 	}
 	msg := err.Error()
-	for _, s := range []string{"bad connection", "connection refused", "connection reset", "broken pipe", "unexpected EOF", "database is closed"} {
+	for _, s := range []string{"bad connection", "connection refused", "connection reset", "broken pipe", "database is closed"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

@@ -40,13 +40,13 @@ func (l Limits) Validate() error {
 	return nil
 }
 
-// isConnection reports whether a field returns a Relay connection with first and last.
+// isConnection reports whether a field returns a connection paged with first.
 func isConnection(f *ast.Field) bool {
 	d := f.Definition
 	if d == nil || !strings.HasSuffix(d.Type.Name(), "Connection") {
 		return false
 	}
-	return d.Arguments.ForName("first") != nil && d.Arguments.ForName("last") != nil
+	return d.Arguments.ForName("first") != nil
 }
 
 // walk calls fn for every field of the selection set, depth first.

@@ -178,8 +178,7 @@ func (m *measurer) intArg(f *ast.Field, name string) (int, bool) {
 
 func isConnection(f *ast.Field) bool {
 	d := f.Definition
-	return d != nil && strings.HasSuffix(d.Type.Name(), "Connection") &&
-		d.Arguments.ForName("first") != nil && d.Arguments.ForName("last") != nil
+	return d != nil && strings.HasSuffix(d.Type.Name(), "Connection") && d.Arguments.ForName("first") != nil
 }
 
 func saturatingAdd(a, b int) int {

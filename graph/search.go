@@ -1,0 +1,61 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/teemaverkko/teemaverkko/graph/model"
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/internal/search"
+)
+
+func idStrings(ids []pulid.ID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
+
+// searchHits runs a search and loads the matched objects, one query per type.
+func searchHits(ctx context.Context, r *Resolver, text string, types []model.SearchType, seminarIDs, termIDs, themeIDs []pulid.ID, first *int, after *string) (*model.SearchConnection, error) {
+	q := search.Query{Text: text, SeminarIDs: idStrings(seminarIDs), TermIDs: idStrings(termIDs), ThemeIDs: idStrings(themeIDs)}
+	for _, t := range types {
+		q.Types = append(q.Types, search.Type(t))
+	}
+	if first != nil {
+		q.First = *first
+	}
+	if after != nil {
+		q.After = *after
+	}
+	res, err := search.SearchWith(ctx, r.client, r.dialect, q)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]pulid.ID, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = pulid.ID(h.ID)
+	}
+	nodes, err := nodesByID(ctx, r.client, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.SearchConnection{
+		TotalCount: res.TotalCount,
+		PageInfo:   &model.SearchPageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: after != nil && *after != ""},
+		Edges:      make([]*model.SearchEdge, 0, len(res.Hits)),
+	}
+	if res.EndCursor != "" {
+		out.PageInfo.EndCursor = &res.EndCursor
+	}
+	for _, h := range res.Hits {
+		n := nodes[pulid.ID(h.ID)]
+		if n == nil {
+			continue // deleted between the search and the load
+		}
+		out.Edges = append(out.Edges, &model.SearchEdge{Node: &model.SearchHit{
+			Node: n, Type: model.SearchType(h.Type), Score: h.Score, Snippet: h.Snippet,
+		}})
+	}
+	return out, nil
+}

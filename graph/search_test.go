@@ -1,0 +1,112 @@
+package graph_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
+)
+
+const searchQuery = `query($q: String!, $types: [SearchType!], $first: Int, $after: String) {
+  search(query: $q, types: $types, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { type score snippet node { __typename id ... on Outcome { quote } ... on Theme { slug } } } }
+  } }`
+
+type searchResult struct {
+	Search struct {
+		TotalCount int
+		PageInfo   struct {
+			HasNextPage bool
+			EndCursor   string
+		}
+		Edges []struct {
+			Node struct {
+				Type    string
+				Score   float64
+				Snippet string
+				Node    map[string]any
+			}
+		}
+	}
+}
+
+// TestSearchAPI searches the seed knowledge through the API on both databases:
+// Finnish forms, types, pagination, snippets, a write found at once, and bad input.
+func TestSearchAPI(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		var r searchResult
+		mustPost(t, srv, searchQuery, map[string]any{"q": "kelluvat kunnat"}, &r)
+		found := false
+		for _, e := range r.Search.Edges {
+			if q, _ := e.Node.Node["quote"].(string); strings.Contains(q, "kelluvien kuntien") {
+				found = true
+				if !strings.Contains(e.Node.Snippet, "<mark>") {
+					t.Errorf("snippet without highlight: %q", e.Node.Snippet)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("'kelluvat kunnat' does not find the outcome on floating municipalities: %+v", r.Search.Edges)
+		}
+
+		mustPost(t, srv, searchQuery, map[string]any{"q": "välitila", "types": []string{"THEME"}}, &r)
+		if len(r.Search.Edges) == 0 || r.Search.Edges[0].Node.Type != "THEME" {
+			t.Errorf("välitila as a theme: %+v", r.Search.Edges)
+		}
+		for _, e := range r.Search.Edges {
+			if e.Node.Type != "THEME" {
+				t.Errorf("type filter let a %s through", e.Node.Type)
+			}
+		}
+
+		mustPost(t, srv, searchQuery, map[string]any{"q": "Uleåborg"}, &r)
+		if len(r.Search.Edges) == 0 || r.Search.Edges[0].Node.Node["__typename"] != "Municipality" {
+			t.Errorf("the Swedish name Uleåborg does not find Oulu: %+v", r.Search.Edges)
+		}
+
+		// Two pages of a broad search, without overlap.
+		var p1, p2 searchResult
+		mustPost(t, srv, searchQuery, map[string]any{"q": "kunta", "first": 3}, &p1)
+		if !p1.Search.PageInfo.HasNextPage || len(p1.Search.Edges) != 3 {
+			t.Fatalf("first page: %+v", p1.Search)
+		}
+		mustPost(t, srv, searchQuery, map[string]any{"q": "kunta", "first": 3, "after": p1.Search.PageInfo.EndCursor}, &p2)
+		seen := map[any]bool{}
+		for _, e := range append(p1.Search.Edges, p2.Search.Edges...) {
+			if seen[e.Node.Node["id"]] {
+				t.Errorf("hit %v on both pages", e.Node.Node["id"])
+			}
+			seen[e.Node.Node["id"]] = true
+		}
+
+		// A write is searchable at once.
+		mustPost(t, srv, `mutation { createTheme(input: {slug: "osallistuva-budjetointi", name: "Osallistuva budjetointi"}) { id } }`, nil, nil)
+		mustPost(t, srv, searchQuery, map[string]any{"q": "budjetointi"}, &r)
+		if len(r.Search.Edges) != 1 || r.Search.Edges[0].Node.Node["slug"] != "osallistuva-budjetointi" {
+			t.Errorf("a new theme is not found: %+v", r.Search.Edges)
+		}
+
+		for _, tc := range []struct {
+			q, code string
+		}{
+			{"", "BAD_USER_INPUT"},
+			{"   ", "BAD_USER_INPUT"},
+			{strings.Repeat("kunta ", 2000), "BAD_USER_INPUT"},
+			{"!!!", ""},
+			{`"unbalanced`, ""},
+			{"'; DROP TABLE themes; --", ""},
+			{"NEAR(a b) AND OR NOT *", ""},
+		} {
+			res := post(t, srv, searchQuery, map[string]any{"q": tc.q}, nil)
+			if res.code() != tc.code {
+				t.Errorf("search %.40q: code %q (%+v), want %q", tc.q, res.code(), res.Errors, tc.code)
+			}
+		}
+		if res := post(t, srv, searchQuery, map[string]any{"q": "kunta", "after": "garbage"}, nil); res.code() != "BAD_USER_INPUT" {
+			t.Errorf("a bad cursor: %+v", res.Errors)
+		}
+	})
+}

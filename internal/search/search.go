@@ -1,0 +1,368 @@
+package search
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
+)
+
+// Type is the type of a searchable node.
+type Type string
+
+// The searchable types.
+const (
+	Theme        Type = "THEME"
+	Outcome      Type = "OUTCOME"
+	Session      Type = "SESSION"
+	Seminar      Type = "SEMINAR"
+	Document     Type = "DOCUMENT"
+	Expert       Type = "EXPERT"
+	Municipality Type = "MUNICIPALITY"
+)
+
+// Types returns every searchable type, in a stable order.
+func Types() []Type {
+	return []Type{Theme, Outcome, Session, Seminar, Document, Expert, Municipality}
+}
+
+// Valid reports whether t is one of the searchable types.
+func (t Type) Valid() bool { return slices.Contains(Types(), t) }
+
+// Limits of a query.
+const (
+	// MaxTextLength is the longest search text accepted, in characters.
+	MaxTextLength = 256
+	// MaxTokens is the most distinct words a search text may have.
+	MaxTokens = 32
+	// DefaultFirst is the page size of a query that gives no First.
+	DefaultFirst = 20
+	// MaxFirst is the largest page size accepted.
+	MaxFirst = 100
+	// MaxFilterIDs is the most IDs each of the filters accepts.
+	MaxFilterIDs = 100
+	// minInfixRunes is the shortest word that is also matched inside longer words
+	// (so that "strategia" finds "kuntastrategia").
+	minInfixRunes = 4
+)
+
+// Query is a search.
+type Query struct {
+	// Text is what the user typed. Every word must match (in any field of a node); a
+	// word matches a word of the text that starts with it, ignoring case and
+	// diacritics, a word that contains it when it is at least 4 letters long, and, on
+	// PostgreSQL, a word with the same Finnish stem.
+	Text string
+	// Types restricts the hits to these types; empty means every type.
+	Types []Type
+	// SeminarIDs restricts the hits to nodes linked to one of these seminars: the
+	// seminar itself, its sessions and outcomes, the themes, documents, experts and
+	// municipalities linked to the seminar or to its sessions and outcomes.
+	SeminarIDs []string
+	// TermIDs restricts the hits to nodes linked to one of these network terms: its
+	// seminars and everything linked to them (as SeminarIDs), and the term's own
+	// themes, municipalities and sources.
+	TermIDs []string
+	// ThemeIDs restricts the hits to nodes tagged with one of these themes (outcomes,
+	// sessions, seminars, documents, experts), and the themes themselves.
+	ThemeIDs []string
+	// First is the page size: DefaultFirst when 0, at most MaxFirst.
+	First int
+	// After is the EndCursor of the previous page, or "" for the first page.
+	After string
+}
+
+// Result is one page of hits.
+type Result struct {
+	// Hits are ordered by Score, highest first, then by ID.
+	Hits []Hit
+	// TotalCount is the number of hits on all pages.
+	TotalCount int
+	// HasNextPage reports whether more hits follow this page.
+	HasNextPage bool
+	// EndCursor is the cursor of the last hit, for Query.After; "" when no hits.
+	EndCursor string
+}
+
+// Hit is a node that matches the search.
+type Hit struct {
+	// ID is the node's global ID.
+	ID string
+	// Type is the node's type.
+	Type Type
+	// Score is the relevance: higher is better. Scores compare only within one
+	// search on one database.
+	Score float64
+	// Snippet is an excerpt of the best-matching field, HTML-escaped, with the
+	// matching words in <mark>…</mark>.
+	Snippet string
+}
+
+// InputError is a query the client must fix: empty or too long text, too many words,
+// an unknown type, a malformed ID or cursor, or a bad page size.
+type InputError struct {
+	// Field is the query field at fault: "text", "types", "seminarIds", "termIds",
+	// "themeIds", "first" or "after".
+	Field string
+	// Message says what is wrong, for a person.
+	Message string
+}
+
+// Error returns the field and the message.
+func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+
+// BadInput marks the error as the client's to fix (the GraphQL error presenter maps it
+// to BAD_USER_INPUT).
+func (e *InputError) BadInput() bool { return true }
+
+func inputErrorf(field, format string, args ...any) *InputError {
+	return &InputError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Querier runs the search's statements: a *sql.DB, *sql.Tx or *sql.Conn, or an ent
+// client or transaction (ent is generated with the sql/execquery feature).
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Search runs q on the database's connection pool.
+func Search(ctx context.Context, db *database.DB, q Query) (*Result, error) {
+	return SearchWith(ctx, db.SQL, db.Dialect, q)
+}
+
+// SearchWith runs q through qr on a database of the given dialect ("postgres" or
+// "sqlite3"), for example inside a transaction, which then sees its own uncommitted
+// writes. Bad input gives an *InputError; text without any word (only punctuation)
+// gives an empty result.
+func SearchWith(ctx context.Context, qr Querier, dia string, q Query) (*Result, error) {
+	p, err := parse(q)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.tokens) == 0 {
+		return &Result{Hits: []Hit{}}, nil
+	}
+	var rs *Result
+	switch dia {
+	case dialect.Postgres:
+		rs, err = searchPostgres(ctx, qr, p)
+	case dialect.SQLite:
+		rs, err = searchSQLite(ctx, qr, p)
+	default:
+		return nil, fmt.Errorf("search: unsupported dialect %q", dia)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	return rs, nil
+}
+
+// plan is a parsed, validated query.
+type plan struct {
+	tokens                        []token
+	types                         []Type
+	seminarIDs, termIDs, themeIDs []string
+	first                         int
+	after                         *cursor
+	fingerprint                   string
+}
+
+// parse validates q and splits its text into tokens.
+func parse(q Query) (*plan, error) {
+	text := q.Text
+	if strings.TrimFunc(text, unicode.IsSpace) == "" {
+		return nil, inputErrorf("text", "enter a word to search for")
+	}
+	if n := utf8.RuneCountInString(text); n > MaxTextLength {
+		return nil, inputErrorf("text", "the search text is %d characters long; at most %d are allowed", n, MaxTextLength)
+	}
+	p := &plan{tokens: tokenize(text)}
+	if len(p.tokens) > MaxTokens {
+		return nil, inputErrorf("text", "the search text has %d words; at most %d are allowed", len(p.tokens), MaxTokens)
+	}
+	for _, t := range q.Types {
+		if !t.Valid() {
+			return nil, inputErrorf("types", "unknown type %q", shorten(string(t)))
+		}
+		if !slices.Contains(p.types, t) {
+			p.types = append(p.types, t)
+		}
+	}
+	slices.Sort(p.types)
+	var err error
+	if p.seminarIDs, err = ids("seminarIds", q.SeminarIDs); err != nil {
+		return nil, err
+	}
+	if p.termIDs, err = ids("termIds", q.TermIDs); err != nil {
+		return nil, err
+	}
+	if p.themeIDs, err = ids("themeIds", q.ThemeIDs); err != nil {
+		return nil, err
+	}
+	switch {
+	case q.First < 0:
+		return nil, inputErrorf("first", "must not be negative, got %d", q.First)
+	case q.First > MaxFirst:
+		return nil, inputErrorf("first", "at most %d hits fit on a page, got %d", MaxFirst, q.First)
+	case q.First == 0:
+		p.first = DefaultFirst
+	default:
+		p.first = q.First
+	}
+	p.fingerprint = p.fingerprintOf()
+	if q.After != "" {
+		c, err := decodeCursor(q.After)
+		if err != nil {
+			return nil, err
+		}
+		if c.fingerprint != p.fingerprint {
+			return nil, inputErrorf("after", "the cursor belongs to a different search")
+		}
+		p.after = c
+	}
+	return p, nil
+}
+
+// ids validates a filter's IDs and returns them sorted, without duplicates.
+func ids(field string, in []string) ([]string, error) {
+	if len(in) > MaxFilterIDs {
+		return nil, inputErrorf(field, "at most %d IDs are allowed, got %d", MaxFilterIDs, len(in))
+	}
+	var out []string
+	for _, id := range in {
+		if !pulid.ID(id).Valid() {
+			return nil, inputErrorf(field, "%q is not a valid ID", shorten(id))
+		}
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// shorten cuts s to at most 40 bytes of valid UTF-8, for messages that quote input.
+func shorten(s string) string {
+	if len(s) <= 40 {
+		return strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return strings.ToValidUTF8(s[:40], "") + "…"
+}
+
+// fingerprintOf identifies the search (not the page), so that a cursor is only used
+// with the search it came from.
+func (p *plan) fingerprintOf() string {
+	h := fnv.New64a()
+	write := func(parts ...string) {
+		for _, s := range parts {
+			_, _ = h.Write([]byte(s))
+			_, _ = h.Write([]byte{0})
+		}
+		_, _ = h.Write([]byte{1})
+	}
+	for _, t := range p.tokens {
+		write(t.lower)
+	}
+	for _, t := range p.types {
+		write(string(t))
+	}
+	write(p.seminarIDs...)
+	write(p.termIDs...)
+	write(p.themeIDs...)
+	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+// cursor is a position in the hits: the score and ID of the last hit seen. Hits are
+// ordered by (score desc, id asc), so the next page starts strictly after it.
+type cursor struct {
+	fingerprint string
+	score       float64
+	id          string
+}
+
+const cursorVersion = "s1"
+
+func (c cursor) encode() string {
+	raw := strings.Join([]string{cursorVersion, c.fingerprint, strconv.FormatFloat(c.score, 'g', -1, 64), c.id}, "|")
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func decodeCursor(s string) (*cursor, error) {
+	bad := inputErrorf("after", "not a cursor of this search")
+	if len(s) > 200 {
+		return nil, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 4 || parts[0] != cursorVersion || !pulid.ID(parts[3]).Valid() {
+		return nil, bad
+	}
+	score, err := strconv.ParseFloat(parts[2], 64)
+	if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
+		return nil, bad
+	}
+	return &cursor{fingerprint: parts[1], score: score, id: parts[3]}, nil
+}
+
+// row is a hit as the database returns it, with the text its snippet comes from.
+type row struct {
+	id, typ string
+	score   float64
+	a, b, c string
+}
+
+// page turns the rows of a page query (at most first+1) into a result.
+func (p *plan) page(rows []row, total int, h *highlighter) *Result {
+	rs := &Result{Hits: make([]Hit, 0, min(len(rows), p.first)), TotalCount: total}
+	if len(rows) > p.first {
+		rs.HasNextPage = true
+		rows = rows[:p.first]
+	}
+	for _, r := range rows {
+		rs.Hits = append(rs.Hits, Hit{ID: r.id, Type: Type(r.typ), Score: r.score, Snippet: h.snippet(r.a, r.b, r.c)})
+	}
+	if n := len(rows); n > 0 {
+		rs.EndCursor = cursor{fingerprint: p.fingerprint, score: rows[n-1].score, id: rows[n-1].id}.encode()
+	}
+	return rs
+}
+
+// scanPage reads the rows of a page query: total, node_id, type, score, a, b, c, where
+// everything but total is NULL in the one row of an empty page.
+func scanPage(rows *sql.Rows) ([]row, int, error) {
+	defer rows.Close()
+	var (
+		out   []row
+		total int
+	)
+	for rows.Next() {
+		var (
+			id, typ, a, b, c sql.NullString
+			score            sql.NullFloat64
+		)
+		if err := rows.Scan(&total, &id, &typ, &score, &a, &b, &c); err != nil {
+			return nil, 0, fmt.Errorf("scan hit: %w", err)
+		}
+		if !id.Valid {
+			continue
+		}
+		out = append(out, row{id: id.String, typ: typ.String, score: score.Float64, a: a.String, b: b.String, c: c.String})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("read hits: %w", err)
+	}
+	return out, total, nil
+}
