@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
@@ -66,7 +67,7 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		report, err := bundle.Apply(ctx, client, b, bundle.Options{DryRun: *dryRun})
+		report, err := bundle.Apply(ctx, client, b, bundle.Options{DryRun: *dryRun, Progress: progressBar(os.Stderr, name)})
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -140,4 +141,23 @@ func tokenCommand(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "token (give it to the client as 'Authorization: Bearer <token>'):\n  %s\n", token)
 	fmt.Fprintf(out, "configuration entry (only the hash; add it to API_TOKENS):\n  %s\n", entry)
 	return nil
+}
+
+// progressBar draws the progress of an import on w: a bar redrawn in place on a
+// terminal, a line per step otherwise.
+func progressBar(w *os.File, name string) func(step string, done, total int) {
+	fi, err := w.Stat()
+	terminal := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return func(step string, done, total int) {
+		if !terminal {
+			fmt.Fprintf(w, "%s: %d/%d %s\n", name, done, total, step)
+			return
+		}
+		const width = 30
+		filled := width * done / max(total, 1)
+		fmt.Fprintf(w, "\r%s [%s%s] %d/%d %-30s", name, strings.Repeat("#", filled), strings.Repeat(" ", width-filled), done, total, step)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
 }

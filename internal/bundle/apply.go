@@ -17,6 +17,9 @@ type Options struct {
 	// DryRun applies the bundle inside the transaction, computes the report and then
 	// rolls the transaction back, so that nothing is written.
 	DryRun bool
+	// Progress, when set, is called as the import advances: after resolving the
+	// references (done 0) and after each of its steps, with the step's name.
+	Progress func(step string, done, total int)
 }
 
 // Apply upserts the bundle into the database in one transaction, which it rolls back on
@@ -38,7 +41,7 @@ func Apply(ctx context.Context, client *ent.Client, b *Bundle, opts Options) (*R
 	if err != nil {
 		return nil, fmt.Errorf("bundle: begin transaction: %w", err)
 	}
-	a := &applier{c: tx.Client(), b: b, refs: &chk.refs, track: newTracker()}
+	a := &applier{c: tx.Client(), b: b, refs: &chk.refs, track: newTracker(), progress: opts.Progress}
 	if err := a.run(ctx); err != nil {
 		if rerr := tx.Rollback(); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("bundle: roll back: %w", rerr))
@@ -59,10 +62,11 @@ func Apply(ctx context.Context, client *ent.Client, b *Bundle, opts Options) (*R
 // bundle concerns, by natural key: resolve loads them once, and the apply steps add the
 // rows they create.
 type applier struct {
-	c     *ent.Client
-	b     *Bundle
-	refs  *references
-	track *tracker
+	c        *ent.Client
+	b        *Bundle
+	refs     *references
+	track    *tracker
+	progress func(step string, done, total int)
 
 	municipalities map[string]pulid.ID          // by code
 	organizations  map[string]*ent.Organization // by name
@@ -100,6 +104,10 @@ func (a *applier) run(ctx context.Context) error {
 	if err := a.resolve(ctx); err != nil {
 		return err
 	}
+	progress := a.progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
 	steps := []struct {
 		name string
 		fn   func(context.Context) error
@@ -118,10 +126,12 @@ func (a *applier) run(ctx context.Context) error {
 		{"outcomes", a.applyOutcomes},
 		{"appearances", a.applyAppearances},
 	}
-	for _, s := range steps {
+	progress("references resolved", 0, len(steps))
+	for i, s := range steps {
 		if err := s.fn(ctx); err != nil {
 			return fmt.Errorf("bundle: apply %s: %w", s.name, err)
 		}
+		progress(s.name, i+1, len(steps))
 	}
 	return nil
 }

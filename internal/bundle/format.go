@@ -94,8 +94,8 @@ const FormatVersion = 1
 // Bundle is one file of knowledge: documents, organisations, people, themes, networks
 // with their terms, and seminars with their sessions and outcomes.
 type Bundle struct {
-	Format        string         `json:"format"`
-	Version       int            `json:"version"`
+	Format        string         `json:"format" jsonschema:"enum=teemaverkko-bundle"`
+	Version       int            `json:"version" jsonschema:"enum=1"`
 	Description   string         `json:"description,omitempty"`
 	Documents     []Document     `json:"documents,omitempty"`
 	Organizations []Organization `json:"organizations,omitempty"`
@@ -109,12 +109,12 @@ type Bundle struct {
 // Key is its natural key: stable, lower-case, words joined by hyphens
 // (for example "kuntaliitto-2017-uso-kickoff"). Other entries cite it by that key.
 type Document struct {
-	Key   string `json:"key"`
+	Key   string `json:"key" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Title string `json:"title"`
 	// Kind is NEWS_ARTICLE, RESEARCH_REPORT, PRESENTATION, MEMO, WEB_PAGE or OTHER.
-	Kind string `json:"kind"`
+	Kind string `json:"kind" jsonschema:"enum=NEWS_ARTICLE,enum=RESEARCH_REPORT,enum=PRESENTATION,enum=MEMO,enum=WEB_PAGE,enum=OTHER"`
 	// PublishedOn is YYYY-MM-DD, YYYY-MM or YYYY: only as precise as the source says.
-	PublishedOn string `json:"publishedOn,omitempty"`
+	PublishedOn string `json:"publishedOn,omitempty" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"`
 	URL         string `json:"url,omitempty"`
 	// Language is an ISO 639-1 code: fi, sv, en.
 	Language string `json:"language,omitempty"`
@@ -138,10 +138,10 @@ type Organization struct {
 	NameEn       string `json:"nameEn,omitempty"`
 	Abbreviation string `json:"abbreviation,omitempty"`
 	// Kind is ASSOCIATION, CONSULTANCY, UNIVERSITY, MUNICIPALITY, GOVERNMENT or OTHER.
-	Kind string `json:"kind"`
+	Kind string `json:"kind" jsonschema:"enum=ASSOCIATION,enum=CONSULTANCY,enum=UNIVERSITY,enum=MUNICIPALITY,enum=GOVERNMENT,enum=OTHER"`
 	// Municipality is the three-digit code of the municipality this organisation is
 	// (for kind MUNICIPALITY) or is based in.
-	Municipality string `json:"municipality,omitempty"`
+	Municipality string `json:"municipality,omitempty" jsonschema:"pattern=^[0-9]{3}$"`
 	// Sources are keys of the documents the organisation's facts are taken from.
 	Sources []string `json:"sources,omitempty"`
 }
@@ -161,10 +161,10 @@ type Expert struct {
 	// Organization is an organisation name.
 	Organization string `json:"organization,omitempty"`
 	// Municipality is a three-digit municipality code.
-	Municipality string `json:"municipality,omitempty"`
+	Municipality string `json:"municipality,omitempty" jsonschema:"pattern=^[0-9]{3}$"`
 	// AsOf is the date of the source that Title, TitleEn, Organization and Municipality
 	// come from: YYYY-MM-DD, YYYY-MM or YYYY, only as precise as the source is dated.
-	AsOf string `json:"asOf,omitempty"`
+	AsOf string `json:"asOf,omitempty" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"`
 	// Themes are slugs of the themes the person has expertise in (as stated by a source).
 	Themes  []string `json:"themes,omitempty"`
 	Note    string   `json:"note,omitempty"`
@@ -174,7 +174,7 @@ type Expert struct {
 // Theme is a development theme or concept. Slug is lower-case ASCII words joined by
 // hyphens; Finnish letters are written without diacritics (ä→a, ö→o, å→a).
 type Theme struct {
-	Slug        string `json:"slug"`
+	Slug        string `json:"slug" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$"`
 	Name        string `json:"name"`
 	NameEn      string `json:"nameEn,omitempty"`
 	Description string `json:"description,omitempty"`
@@ -214,7 +214,7 @@ type Term struct {
 type Seminar struct {
 	Title string `json:"title"`
 	// Date is YYYY-MM-DD, YYYY-MM or YYYY: only as precise as the source says.
-	Date  string `json:"date"`
+	Date  string `json:"date" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"`
 	Venue string `json:"venue,omitempty"`
 	// Network and Term name the network term the seminar belongs to.
 	Network string `json:"network,omitempty"`
@@ -245,7 +245,7 @@ type Seminar struct {
 type Session struct {
 	Position int `json:"position"`
 	// Kind is OPENING, PRESENTATION, KEYNOTE, PANEL, WORKSHOP, REVIEW or CLOSING.
-	Kind    string `json:"kind"`
+	Kind    string `json:"kind" jsonschema:"enum=OPENING,enum=PRESENTATION,enum=KEYNOTE,enum=PANEL,enum=WORKSHOP,enum=REVIEW,enum=CLOSING"`
 	Title   string `json:"title"`
 	Summary string `json:"summary,omitempty"`
 	// Questions are the questions a workshop or panel worked on, as the source states them.
@@ -281,7 +281,7 @@ type Role struct {
 // Outcome is a statement, finding or result. Its natural key is (seminar, Text).
 type Outcome struct {
 	// Kind is INSIGHT, ONGOING_DEVELOPMENT, SUPPORT_NEED, NETWORK_ROLE or RECOMMENDATION.
-	Kind string `json:"kind"`
+	Kind string `json:"kind" jsonschema:"enum=INSIGHT,enum=ONGOING_DEVELOPMENT,enum=SUPPORT_NEED,enum=NETWORK_ROLE,enum=RECOMMENDATION"`
 	// Text is an English summary.
 	Text string `json:"text"`
 	// Quote is the original (Finnish) wording, when the source has one.
