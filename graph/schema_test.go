@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -35,6 +36,23 @@ func TestSchemaIsDescribed(t *testing.T) {
 			if v.Description == "" {
 				t.Errorf("enum value %s.%s has no description", name, v.Name)
 			}
+		}
+	}
+}
+
+// TestCommittedSDLMatchesTheServer keeps graph/schema.graphql, which client generators
+// read, equal to the schema the server serves (go generate ./... rewrites it).
+func TestCommittedSDLMatchesTheServer(t *testing.T) {
+	committed, err := os.ReadFile("schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(committed) != graph.SDL() {
+		t.Errorf("graph/schema.graphql is stale: run go generate ./...")
+	}
+	for _, want := range []string{"type Query", "type Mutation", "type Subscription", "interface Node", "scalar Date"} {
+		if !strings.Contains(string(committed), want) {
+			t.Errorf("the SDL lacks %q", want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
@@ -27,6 +28,11 @@ func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger) htt
 		b.api.ServeHTTP(w, r)
 	})))
 	mux.Handle("GET /{$}", playground.Handler("Teemaverkko", "/graphql"))
+	sdl := []byte(graph.SDL())
+	mux.Handle("GET /schema.graphql", cors(cfg.corsOrigins, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/graphql; charset=utf-8")
+		_, _ = w.Write(sdl)
+	})))
 	mux.Handle("GET /export/network", cors(cfg.corsOrigins, networkExportHandler(ready)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -97,6 +97,9 @@ func TestServerRunsAndRestarts(t *testing.T) {
 			cancel()
 			t.Fatalf("round %d: server did not become healthy: %v", round, <-done)
 		}
+		if code, body := get(t, base+"/schema.graphql"); code != http.StatusOK || !strings.Contains(body, "type Query") {
+			t.Errorf("schema.graphql = %d", code)
+		}
 		if code, body := get(t, base+"/readyz"); code != http.StatusOK {
 			t.Errorf("readyz = %d %s", code, body)
 		}
