@@ -3,6 +3,7 @@ package graph
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -18,10 +19,12 @@ import (
 	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
+	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
@@ -49,12 +52,22 @@ type Config struct {
 	MaxTokens int
 	// Production turns introspection and "did you mean" suggestions off.
 	Production bool
+	// ReadsNeedToken makes queries and subscriptions need a token of any role.
+	ReadsNeedToken bool
+	// Persisted are the registered queries (nil: the example queries of docs/queries);
+	// with AllowListOnly, no other query is executed.
+	Persisted     *persisted.Registry
+	AllowListOnly bool
+	// RequestTimeout bounds each HTTP request (0: DefaultRequestTimeout); WebSocket
+	// subscriptions are not bounded.
+	RequestTimeout time.Duration
 }
 
 // Defaults of Config.
 const (
-	DefaultMaxBodyBytes = 8 << 20
-	DefaultMaxTokens    = 20000
+	DefaultMaxBodyBytes   = 8 << 20
+	DefaultMaxTokens      = 20000
+	DefaultRequestTimeout = 30 * time.Second
 )
 
 // NewHandler builds the GraphQL HTTP handler that the server and the tests share:
@@ -67,7 +80,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 	srv := handler.New(NewSchema(client, cfg.Dialect, cfg.Events))
-	srv.AddTransport(websocketTransport(cfg.AllowedOrigins))
+	srv.AddTransport(websocketTransport(cfg.AllowedOrigins, cfg.Tokens))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -86,8 +99,18 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	// Page sizes first, so that an oversized first or last is named as such.
 	srv.Use(pagelimit.Extension{Limits: cfg.Limits})
 	srv.Use(querylimit.Extension{Limits: limits})
+	registry := cfg.Persisted
+	if registry == nil {
+		var texts []string
+		for _, q := range docs.Queries() {
+			texts = append(texts, q.Text)
+		}
+		registry = persisted.NewRegistry(texts...)
+	}
+	// Registered queries first, so that a hash of one is served without a prior APQ round.
+	srv.Use(persisted.Extension{Registry: registry, AllowListOnly: cfg.AllowListOnly})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(auth.Extension{})
+	srv.Use(auth.Extension{ReadsNeedToken: cfg.ReadsNeedToken})
 	srv.Use(subscriptionsOverWebsocket{})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
@@ -97,7 +120,23 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return fmt.Errorf("panic: %v", p)
 	})
-	return cfg.Tokens.Middleware(markWebsocket(maxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv)))
+	var h http.Handler = maxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv)
+	h = timeout(cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), h)
+	return cfg.Tokens.Middleware(markWebsocket(h))
+}
+
+// timeout bounds the context of every request but WebSocket upgrades, so that database
+// statements of a slow request are cancelled.
+func timeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Context().Value(websocketKey{}) != nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // maxBody refuses request bodies larger than limit with 413.
@@ -113,8 +152,10 @@ func maxBody(limit int64, next http.Handler) http.Handler {
 }
 
 // websocketTransport speaks graphql-transport-ws and the legacy graphql-ws protocol,
-// with keep-alive pings, to browsers of the allowed origins.
-func websocketTransport(origins []string) transport.Websocket {
+// with keep-alive pings, to browsers of the allowed origins. A token may come in the
+// connection-init payload ({"Authorization": "Bearer …"}), since browsers cannot set
+// headers on a WebSocket.
+func websocketTransport(origins []string, tokens *auth.Tokens) transport.Websocket {
 	opts := coderws.AcceptOptions{}
 	if len(origins) == 0 || slices.Contains(origins, "*") {
 		opts.InsecureSkipVerify = true
@@ -131,6 +172,13 @@ func websocketTransport(origins []string) transport.Websocket {
 		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: opts},
 		KeepAlivePingInterval: 10 * time.Second,
 		InitTimeout:           10 * time.Second,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			ctx = tokens.WithAuthorization(ctx, p.Authorization())
+			if !auth.Valid(ctx) {
+				return nil, nil, errors.New("the token in the connection-init payload is not valid")
+			}
+			return ctx, nil, nil
+		},
 	}
 }
 

@@ -26,6 +26,10 @@ type config struct {
 	queryLimits     querylimit.Limits
 	maxBodyBytes    int64
 	production      bool
+	readsNeedToken  bool
+	persistedDir    string
+	allowListOnly   bool
+	requestTimeout  time.Duration
 }
 
 // parseConfig reads the flags of args, each defaulting to its environment variable.
@@ -78,6 +82,10 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.IntVar(&c.queryLimits.MaxCost, "max-cost", envInt(getenv, "MAX_COST", querylimit.Defaults.MaxCost), "largest cost (objects an operation may return) (env MAX_COST)")
 	maxBody := fs.Int("max-body-bytes", envInt(getenv, "MAX_BODY_BYTES", 8<<20), "largest request body (env MAX_BODY_BYTES)")
 	fs.BoolVar(&c.production, "production", envBool(getenv, "PRODUCTION", false), "turn introspection and field suggestions off (env PRODUCTION)")
+	fs.BoolVar(&c.readsNeedToken, "reads-need-token", envBool(getenv, "READS_NEED_TOKEN", false), "make queries and subscriptions need a token too (env READS_NEED_TOKEN)")
+	fs.StringVar(&c.persistedDir, "persisted-queries", envString(getenv, "PERSISTED_QUERIES_DIR", ""), "a folder of *.graphql files to register besides docs/queries (env PERSISTED_QUERIES_DIR)")
+	fs.BoolVar(&c.allowListOnly, "allow-list-only", envBool(getenv, "ALLOW_LIST_ONLY", false), "execute only registered queries (env ALLOW_LIST_ONLY)")
+	requestTimeout := fs.String("request-timeout", envString(getenv, "REQUEST_TIMEOUT", "30s"), "the longest an HTTP request may run (env REQUEST_TIMEOUT)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -89,6 +97,10 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		if o = strings.TrimSpace(o); o != "" {
 			c.corsOrigins = append(c.corsOrigins, o)
 		}
+	}
+	var err error
+	if c.requestTimeout, err = time.ParseDuration(*requestTimeout); err != nil || c.requestTimeout <= 0 {
+		return c, fmt.Errorf("request timeout must be a positive duration such as 30s, got %q", *requestTimeout)
 	}
 	c.maxBodyBytes = int64(*maxBody)
 	if c.maxBodyBytes < 1024 {
@@ -102,7 +114,6 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		}
 		spec += "\n" + string(b)
 	}
-	var err error
 	if c.tokens, err = auth.ParseTokens(spec); err != nil {
 		return c, err
 	}

@@ -20,10 +20,12 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
 )
@@ -174,14 +176,37 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		}
 		logger.Info("seed knowledge loaded", "duration", time.Since(start).Round(time.Millisecond))
 	}
+	registry, err := persistedQueries(cfg.persistedDir)
+	if err != nil {
+		closeBroker()
+		db.Close()
+		return nil, err
+	}
 	if cfg.tokens.Len() == 0 {
 		logger.Warn("no write tokens configured: the API is read-only (make one with 'go run ./server token editor')")
 	}
 	api := graph.NewHandler(client, graph.Config{
 		Dialect: db.Dialect, Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
 		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
+		ReadsNeedToken: cfg.readsNeedToken, Persisted: registry, AllowListOnly: cfg.allowListOnly,
+		RequestTimeout: cfg.requestTimeout,
 	})
 	return &backend{db: db, client: client, api: api, close: func() { closeBroker(); db.Close() }}, nil
+}
+
+// persistedQueries registers the example queries of docs/queries and those of dir.
+func persistedQueries(dir string) (*persisted.Registry, error) {
+	var texts []string
+	for _, q := range docs.Queries() {
+		texts = append(texts, q.Text)
+	}
+	r := persisted.NewRegistry(texts...)
+	if dir != "" {
+		if err := r.LoadDir(dir); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 // newBroker returns the change-event broker: LISTEN/NOTIFY on PostgreSQL, so that

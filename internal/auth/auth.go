@@ -26,12 +26,15 @@ type Role int
 // The roles, weakest first.
 const (
 	Anonymous Role = iota
+	Reader
 	Editor
 	Admin
 )
 
 func (r Role) String() string {
 	switch r {
+	case Reader:
+		return "reader"
 	case Editor:
 		return "editor"
 	case Admin:
@@ -43,12 +46,14 @@ func (r Role) String() string {
 // ParseRole reads a role name.
 func ParseRole(s string) (Role, error) {
 	switch s {
+	case "reader":
+		return Reader, nil
 	case "editor":
 		return Editor, nil
 	case "admin":
 		return Admin, nil
 	}
-	return Anonymous, fmt.Errorf("role must be editor or admin, got %q", s)
+	return Anonymous, fmt.Errorf("role must be reader, editor or admin, got %q", s)
 }
 
 // Codes of refusals.
@@ -137,18 +142,30 @@ type caller struct {
 type ctxKey struct{}
 
 // Middleware reads the bearer token of each request and records its role in the context.
-// A token that matches nothing is remembered as invalid, so that a write with it is
-// refused as UNAUTHENTICATED.
+// A token that matches nothing is remembered as invalid, so that an operation that needs
+// a role is refused as UNAUTHENTICATED.
 func (t *Tokens) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := caller{}
-		if h := r.Header.Get("Authorization"); h != "" {
-			scheme, token, _ := strings.Cut(h, " ")
-			role, ok := t.Role(strings.TrimSpace(token))
-			c = caller{role: role, invalid: !ok || !strings.EqualFold(scheme, "Bearer")}
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, c)))
+		next.ServeHTTP(w, r.WithContext(t.WithAuthorization(r.Context(), r.Header.Get("Authorization"))))
 	})
+}
+
+// WithAuthorization records in ctx the role of an Authorization value ("Bearer <token>"):
+// from an HTTP header, or from the connection-init payload of a WebSocket. An empty value
+// leaves the context as it is.
+func (t *Tokens) WithAuthorization(ctx context.Context, value string) context.Context {
+	if value == "" {
+		return ctx
+	}
+	scheme, token, _ := strings.Cut(value, " ")
+	role, ok := t.Role(strings.TrimSpace(token))
+	return context.WithValue(ctx, ctxKey{}, caller{role: role, invalid: !ok || !strings.EqualFold(scheme, "Bearer")})
+}
+
+// Valid reports whether ctx carries no token, or a token that matched.
+func Valid(ctx context.Context) bool {
+	c, _ := ctx.Value(ctxKey{}).(caller)
+	return !c.invalid
 }
 
 // RoleFrom returns the caller's role.
@@ -158,9 +175,13 @@ func RoleFrom(ctx context.Context) Role {
 }
 
 // Required returns the role an operation needs: admin for deletions and imports, editor
-// for other mutations, none for queries.
-func Required(op *ast.OperationDefinition) Role {
+// for other mutations, and for queries and subscriptions none, or reader when reads
+// require a token.
+func Required(op *ast.OperationDefinition, readsNeedToken bool) Role {
 	if op == nil || op.Operation != ast.Mutation {
+		if readsNeedToken {
+			return Reader
+		}
 		return Anonymous
 	}
 	need := Editor
@@ -174,7 +195,10 @@ func Required(op *ast.OperationDefinition) Role {
 
 // Extension refuses operations the caller's role does not allow, before any resolver
 // runs.
-type Extension struct{}
+type Extension struct {
+	// ReadsNeedToken makes queries and subscriptions need a token (any role).
+	ReadsNeedToken bool
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -188,8 +212,8 @@ func (Extension) ExtensionName() string { return "Auth" }
 func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext implements graphql.OperationContextMutator.
-func (Extension) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
-	need := Required(rc.Operation)
+func (e Extension) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	need := Required(rc.Operation, e.ReadsNeedToken)
 	if need == Anonymous {
 		return nil
 	}
