@@ -103,14 +103,14 @@ func TestApplyTitlesOverTime(t *testing.T) {
 				}
 
 				before := e.rowCounts(t)
-				e.counter.reset()
+				e.counter.Reset()
 				for _, s := range o.sources {
 					if r := e.apply(t, s.bundle(s.date), bundle.Options{}); r.Changed() {
 						t.Errorf("%s again: %s %v", s.key, r, r.Changes)
 					}
 				}
-				if n := e.counter.writes(); n != 0 {
-					t.Errorf("applying again ran %d writes, want 0: %q", n, e.counter.writeStatements())
+				if n := e.counter.Writes(); n != 0 {
+					t.Errorf("applying again ran %d writes, want 0: %q", n, e.counter.WriteStatements())
 				}
 				if after := e.rowCounts(t); !maps.Equal(before, after) {
 					t.Errorf("row counts changed:\n before %v\n after  %v", before, after)
@@ -210,7 +210,7 @@ func TestApplyRoles(t *testing.T) {
 			}
 		}
 
-		e.counter.reset()
+		e.counter.Reset()
 		r = e.apply(t, build("varapuheenjohtaja", ""), bundle.Options{})
 		if got := r.Counts[bundle.EntityAppearance]; got.Updated != 2 || got.Created != 0 {
 			t.Errorf("appearances after the correction: %+v, want 2 updated", got)
@@ -249,7 +249,7 @@ func TestApplyRoleOrganizationMustResolve(t *testing.T) {
 		if !errors.As(err, &verrs) || len(verrs) != 1 || verrs[0].Path != "seminars[0].sessions[0].roles[0].organization" {
 			t.Errorf("Apply error = %v, want one problem at seminars[0].sessions[0].roles[0].organization", err)
 		}
-		if n := e.counter.writes(); n != 0 {
+		if n := e.counter.Writes(); n != 0 {
 			t.Errorf("Apply ran %d writes, want 0", n)
 		}
 	})

@@ -30,17 +30,17 @@ type env struct {
 	ctx     context.Context
 	db      *database.DB
 	client  *ent.Client
-	counter *statementCounter
+	counter *testdb.Counter
 }
 
 func newEnv(t *testing.T, db *database.DB) *env {
 	t.Helper()
-	e := &env{ctx: context.Background(), db: db, counter: &statementCounter{Driver: db.Driver}}
+	e := &env{ctx: context.Background(), db: db, counter: testdb.NewCounter(db.Driver)}
 	e.client = db.Client(ent.Driver(e.counter))
 	if _, err := refdata.Load(e.ctx, e.client); err != nil {
 		t.Fatalf("refdata.Load: %v", err)
 	}
-	e.counter.reset()
+	e.counter.Reset()
 	return e
 }
 
@@ -102,9 +102,9 @@ func TestApplySeeds(t *testing.T) {
 			bundle.EntityNetworkTerm:  {6, 0, 0},
 			bundle.EntityAppearance:   {1, 0, 0}, // Majava, the author of the 2019 blog post
 		})
-		t.Logf("01 first apply: %d statements, %d writes", e.counter.total(), e.counter.writes())
+		t.Logf("01 first apply: %d statements, %d writes", e.counter.Total(), e.counter.Writes())
 
-		e.counter.reset()
+		e.counter.Reset()
 		r = e.apply(t, kickoff, bundle.Options{})
 		checkCounts(t, "02 after 01", r, map[string][3]int{
 			bundle.EntityOrganization: {5, 0, 3},
@@ -121,23 +121,23 @@ func TestApplySeeds(t *testing.T) {
 		if !slices.Contains(r.Changes, bundle.Change{Entity: bundle.EntityDocument, Key: "kuntaliitto-2017-uso-kickoff-seminar", Action: bundle.Update}) {
 			t.Errorf("changes do not list the update of the kickoff article: %v", r.Changes)
 		}
-		t.Logf("02 first apply: %d statements, %d writes", e.counter.total(), e.counter.writes())
+		t.Logf("02 first apply: %d statements, %d writes", e.counter.Total(), e.counter.Writes())
 
 		checkSeededData(t, e)
 
 		t.Run("applying again changes nothing", func(t *testing.T) {
 			before := e.rowCounts(t)
 			for _, b := range []*bundle.Bundle{network, kickoff} {
-				e.counter.reset()
+				e.counter.Reset()
 				r := e.apply(t, b, bundle.Options{})
 				if tot := r.Total(); tot.Created != 0 || tot.Updated != 0 || tot.Unchanged == 0 || r.Changed() ||
 					!strings.HasPrefix(r.String(), "applied: 0 created, 0 updated, ") {
 					t.Errorf("second apply: %s", r)
 				}
-				if n := e.counter.writes(); n != 0 {
-					t.Errorf("second apply ran %d INSERT/UPDATE/DELETE statements, want 0: %q", n, e.counter.writeStatements())
+				if n := e.counter.Writes(); n != 0 {
+					t.Errorf("second apply ran %d INSERT/UPDATE/DELETE statements, want 0: %q", n, e.counter.WriteStatements())
 				}
-				t.Logf("second apply: %d statements (all reads), %d entities unchanged", e.counter.total(), r.Total().Unchanged)
+				t.Logf("second apply: %d statements (all reads), %d entities unchanged", e.counter.Total(), r.Total().Unchanged)
 			}
 			if after := e.rowCounts(t); !maps.Equal(before, after) {
 				t.Errorf("row counts changed:\n before %v\n after  %v", before, after)
@@ -251,7 +251,7 @@ func TestApplyFailureLeavesDatabaseUnchanged(t *testing.T) {
 				kickoff := decodeSeed(t, seedFiles[1])
 				tt.breakIt(kickoff)
 				before := e.rowCounts(t)
-				e.counter.reset()
+				e.counter.Reset()
 
 				_, err := bundle.Apply(e.ctx, e.client, kickoff, bundle.Options{})
 				if err == nil {
@@ -263,14 +263,14 @@ func TestApplyFailureLeavesDatabaseUnchanged(t *testing.T) {
 					if !errors.As(err, &verrs) || len(verrs) != 1 || verrs[0].Path != tt.wantPath {
 						t.Errorf("Apply error = %v, want one problem at %s", err, tt.wantPath)
 					}
-					if n := e.counter.writes(); n != 0 {
+					if n := e.counter.Writes(); n != 0 {
 						t.Errorf("Apply ran %d writes before failing on a reference, want 0", n)
 					}
 				default:
 					if errors.As(err, &verrs) {
 						t.Errorf("Apply error = %v, want a database error", err)
 					}
-					if e.counter.writes() == 0 {
+					if e.counter.Writes() == 0 {
 						t.Errorf("the failure came before any write; the test does not test a rollback")
 					}
 					t.Logf("Apply error: %v", err)
@@ -307,7 +307,7 @@ func TestApplyUnresolvedReferences(t *testing.T) {
 				t.Errorf("problem at %s = %q, want …%s…", path, got[path], msg)
 			}
 		}
-		if n := e.counter.writes(); n != 0 {
+		if n := e.counter.Writes(); n != 0 {
 			t.Errorf("Apply ran %d writes, want 0", n)
 		}
 		if after := e.rowCounts(t); !maps.Equal(before, after) {
@@ -373,7 +373,7 @@ func TestApplyUpdates(t *testing.T) {
 		b.Networks[0].Terms[3].Themes = b.Networks[0].Terms[3].Themes[:1]                            // edges never removed
 		b.Documents[0].PublishedOn = "2017-03"                                                       // more precise: updated
 
-		e.counter.reset()
+		e.counter.Reset()
 		r := e.apply(t, b, bundle.Options{})
 		checkCounts(t, "changed 01", r, map[string][3]int{
 			bundle.EntityOrganization: {0, 0, 5},
@@ -384,7 +384,7 @@ func TestApplyUpdates(t *testing.T) {
 			bundle.EntityNetworkTerm:  {0, 1, 5},
 			bundle.EntityAppearance:   {0, 0, 1},
 		})
-		t.Logf("3 updates: %d statements, writes %q", e.counter.total(), e.counter.writeStatements())
+		t.Logf("3 updates: %d statements, writes %q", e.counter.Total(), e.counter.WriteStatements())
 
 		ctx, c := e.ctx, e.client
 		if got := c.Theme.Query().Where(theme.Slug("tulevaisuuden-kunta")).OnlyX(ctx).NameEn; got == nil || *got != "The future municipality" {

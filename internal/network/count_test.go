@@ -81,11 +81,11 @@ func TestStatementCounts(t *testing.T) {
 					f.grow(t, client, extra)
 				}
 				for _, cl := range calls {
-					c.reset()
+					c.Reset()
 					if err := cl.run(ctx, client, f); err != nil {
 						t.Fatalf("%s: %v", cl.name, err)
 					}
-					counts[size] = append(counts[size], c.value())
+					counts[size] = append(counts[size], int64(c.Total()))
 				}
 			}
 			for i, cl := range calls {

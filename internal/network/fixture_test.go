@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"entgo.io/ent/dialect"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/document"
@@ -17,6 +14,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // fixture is a small hand-made knowledge base whose network is worked out by hand in
@@ -198,18 +196,8 @@ func (f *fixture) grow(t testing.TB, client *ent.Client, n int) {
 	}
 }
 
-// counter counts SQL statements.
-type counter struct{ n atomic.Int64 }
-
-func (c *counter) reset()       { c.n.Store(0) }
-func (c *counter) value() int64 { return c.n.Load() }
-
 // countingClient returns an ent client over db whose statements are counted.
-func countingClient(db *database.DB) (*ent.Client, *counter) {
-	c := &counter{}
-	drv := dialect.DebugWithContext(db.Driver, func(context.Context, ...any) { c.n.Add(1) })
-	return ent.NewClient(ent.Driver(drv)), c
-}
+func countingClient(db *database.DB) (*ent.Client, *testdb.Counter) { return testdb.Counting(db) }
 
 // near reports whether two floats agree to 1e-9.
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }

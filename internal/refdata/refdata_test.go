@@ -2,15 +2,11 @@ package refdata_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"entgo.io/ent/dialect"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -47,7 +43,7 @@ func TestRows(t *testing.T) {
 func TestLoad(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		counter := &statementCounter{Driver: db.Driver}
+		counter := testdb.NewCounter(db.Driver)
 		client := db.Client(ent.Driver(counter))
 
 		stats, err := refdata.Load(ctx, client)
@@ -62,7 +58,7 @@ func TestLoad(t *testing.T) {
 		if stats != want {
 			t.Errorf("first Load stats = %+v, want %+v", stats, want)
 		}
-		t.Logf("first Load: %d statements (%d writes)", counter.total(), counter.writes())
+		t.Logf("first Load: %d statements (%d writes)", counter.Total(), counter.Writes())
 
 		for _, c := range []struct {
 			name      string
@@ -123,7 +119,7 @@ func TestLoad(t *testing.T) {
 		})
 
 		t.Run("second Load writes nothing", func(t *testing.T) {
-			counter.reset()
+			counter.Reset()
 			stats, err := refdata.Load(ctx, client)
 			if err != nil {
 				t.Fatalf("second Load: %v", err)
@@ -136,23 +132,23 @@ func TestLoad(t *testing.T) {
 			if stats != want || stats.Changed() {
 				t.Errorf("second Load stats = %+v, want %+v", stats, want)
 			}
-			if n := counter.writes(); n != 0 {
-				t.Errorf("second Load executed %d INSERT/UPDATE/DELETE statements, want 0: %v", n, counter.statements())
+			if n := counter.Writes(); n != 0 {
+				t.Errorf("second Load executed %d INSERT/UPDATE/DELETE statements, want 0: %v", n, counter.Statements())
 			}
-			if n := counter.total(); n != 3 {
-				t.Errorf("second Load executed %d statements, want 3 (one read per table): %v", n, counter.statements())
+			if n := counter.Total(); n != 3 {
+				t.Errorf("second Load executed %d statements, want 3 (one read per table): %v", n, counter.Statements())
 			}
 		})
 
 		t.Run("Load repairs a changed row", func(t *testing.T) {
 			client.Municipality.Update().Where(municipality.Code("535")).SetName("Nivala-x").ClearValidTo().ExecX(ctx)
-			counter.reset()
+			counter.Reset()
 			stats, err := refdata.Load(ctx, client)
 			if err != nil {
 				t.Fatalf("Load: %v", err)
 			}
-			if w, n := counter.writes(), counter.total(); w != 1 || n != 4 {
-				t.Errorf("repair executed %d statements (%d writes), want 4 (1 write): %q", n, w, counter.statements())
+			if w, n := counter.Writes(), counter.Total(); w != 1 || n != 4 {
+				t.Errorf("repair executed %d statements (%d writes), want 4 (1 write): %q", n, w, counter.Statements())
 			}
 			if stats.Municipalities.Updated != 1 || stats.Municipalities.Created != 0 || stats.Periods.Created+stats.Periods.Updated != 0 {
 				t.Errorf("stats = %+v, want exactly one municipality updated", stats)
@@ -170,92 +166,4 @@ func dateString(t *time.Time) string {
 		return ""
 	}
 	return t.Format(calendar.Layout)
-}
-
-// statementCounter is a dialect.Driver that records every statement it and its
-// transactions run.
-type statementCounter struct {
-	dialect.Driver
-	mu    sync.Mutex
-	stmts []string
-}
-
-func (c *statementCounter) record(query string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.stmts = append(c.stmts, query)
-}
-
-func (c *statementCounter) reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.stmts = nil
-}
-
-func (c *statementCounter) statements() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]string(nil), c.stmts...)
-}
-
-func (c *statementCounter) total() int { return len(c.statements()) }
-
-// writes counts the INSERT, UPDATE and DELETE statements.
-func (c *statementCounter) writes() int {
-	n := 0
-	for _, s := range c.statements() {
-		switch strings.ToUpper(strings.Fields(s)[0]) {
-		case "INSERT", "UPDATE", "DELETE":
-			n++
-		}
-	}
-	return n
-}
-
-func (c *statementCounter) Exec(ctx context.Context, query string, args, v any) error {
-	c.record(query)
-	return c.Driver.Exec(ctx, query, args, v)
-}
-
-func (c *statementCounter) Query(ctx context.Context, query string, args, v any) error {
-	c.record(query)
-	return c.Driver.Query(ctx, query, args, v)
-}
-
-func (c *statementCounter) Tx(ctx context.Context) (dialect.Tx, error) {
-	tx, err := c.Driver.Tx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &countingTx{Tx: tx, c: c}, nil
-}
-
-// BeginTx is there for ent clients that ask for transaction options.
-func (c *statementCounter) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
-	d, ok := c.Driver.(interface {
-		BeginTx(context.Context, *sql.TxOptions) (dialect.Tx, error)
-	})
-	if !ok {
-		return c.Tx(ctx)
-	}
-	tx, err := d.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &countingTx{Tx: tx, c: c}, nil
-}
-
-type countingTx struct {
-	dialect.Tx
-	c *statementCounter
-}
-
-func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	t.c.record(query)
-	return t.Tx.Exec(ctx, query, args, v)
-}
-
-func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	t.c.record(query)
-	return t.Tx.Query(ctx, query, args, v)
 }
