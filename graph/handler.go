@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/querylimit"
@@ -58,6 +59,9 @@ type Config struct {
 	// with AllowListOnly, no other query is executed.
 	Persisted     *persisted.Registry
 	AllowListOnly bool
+	// Metrics records requests, latencies and error codes (nil: none); operations are
+	// logged through Logger either way.
+	Metrics *observe.Metrics
 	// RequestTimeout bounds each HTTP request (0: DefaultRequestTimeout); WebSocket
 	// subscriptions are not bounded.
 	RequestTimeout time.Duration
@@ -66,7 +70,7 @@ type Config struct {
 // Defaults of Config.
 const (
 	DefaultMaxBodyBytes   = 8 << 20
-	DefaultMaxTokens      = 20000
+	DefaultMaxTokens      = 5000
 	DefaultRequestTimeout = 30 * time.Second
 )
 
@@ -82,8 +86,10 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv := handler.New(NewSchema(client, cfg.Dialect, cfg.Events))
 	srv.AddTransport(websocketTransport(cfg.AllowedOrigins, cfg.Tokens))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	// GET and POST as the GraphQL over HTTP spec asks (graph/httpcompliance.go).
+	srv.AddTransport(HTTPTransport{})
+	// Outermost, so that it sees every response as the client does.
+	srv.Use(observe.Extension{Metrics: cfg.Metrics, Logger: cfg.Logger})
 	srv.SetQueryCache(pagelimit.Cache{Inner: lru.New[*ast.QueryDocument](1000), Limits: cfg.Limits})
 	srv.SetParserTokenLimit(cmp.Or(cfg.MaxTokens, DefaultMaxTokens))
 	if cfg.Production {

@@ -9,29 +9,26 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"entgo.io/ent/dialect"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // counter counts the SQL statements the ent client sends.
-type counter struct{ n atomic.Int64 }
+type counter struct{ *testdb.Counter }
 
-func (c *counter) reset()       { c.n.Store(0) }
-func (c *counter) value() int64 { return c.n.Load() }
+func (c counter) reset()       { c.Reset() }
+func (c counter) value() int64 { return int64(c.Total()) }
 
 // countingClient returns an ent client over db whose statements are counted.
-func countingClient(db *database.DB) (*ent.Client, *counter) {
-	c := &counter{}
-	drv := dialect.DebugWithContext(db.Driver, func(context.Context, ...any) { c.n.Add(1) })
-	return ent.NewClient(ent.Driver(drv)), c
+func countingClient(db *database.DB) (*ent.Client, counter) {
+	client, c := testdb.Counting(db)
+	return client, counter{c}
 }
 
 // gqlResponse is a GraphQL response with its errors decoded.

@@ -11,6 +11,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/querylimit"
+	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 )
 
 // config is every setting of the server, from flags with environment fallbacks.
@@ -30,6 +31,8 @@ type config struct {
 	persistedDir    string
 	allowListOnly   bool
 	requestTimeout  time.Duration
+	rate            ratelimit.Config
+	proxyHops       int
 }
 
 // parseConfig reads the flags of args, each defaulting to its environment variable.
@@ -86,6 +89,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.persistedDir, "persisted-queries", envString(getenv, "PERSISTED_QUERIES_DIR", ""), "a folder of *.graphql files to register besides docs/queries (env PERSISTED_QUERIES_DIR)")
 	fs.BoolVar(&c.allowListOnly, "allow-list-only", envBool(getenv, "ALLOW_LIST_ONLY", false), "execute only registered queries (env ALLOW_LIST_ONLY)")
 	requestTimeout := fs.String("request-timeout", envString(getenv, "REQUEST_TIMEOUT", "30s"), "the longest an HTTP request may run (env REQUEST_TIMEOUT)")
+	rate := fs.String("rate-limit", envString(getenv, "RATE_LIMIT", "20"), "requests per second per client (token or address); 0 turns limiting off (env RATE_LIMIT)")
+	fs.IntVar(&c.rate.Burst, "rate-burst", envInt(getenv, "RATE_BURST", 40), "requests a client may send at once before the rate applies (env RATE_BURST)")
+	fs.IntVar(&c.proxyHops, "trusted-proxy-hops", envInt(getenv, "TRUSTED_PROXY_HOPS", 0), "reverse proxies in front whose X-Forwarded-For is trusted (env TRUSTED_PROXY_HOPS)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -99,6 +105,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		}
 	}
 	var err error
+	if c.rate.Rate, err = strconv.ParseFloat(*rate, 64); err != nil || c.rate.Rate < 0 {
+		return c, fmt.Errorf("rate limit must be a non-negative number of requests per second, got %q", *rate)
+	}
 	if c.requestTimeout, err = time.ParseDuration(*requestTimeout); err != nil || c.requestTimeout <= 0 {
 		return c, fmt.Errorf("request timeout must be a positive duration such as 30s, got %q", *requestTimeout)
 	}

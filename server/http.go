@@ -9,24 +9,32 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
+	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
 // routes wires the HTTP endpoints: the playground at /, the API at /graphql, liveness at
 // /healthz and readiness (connected, and the database answers) at /readyz. Until the
 // backend is ready, the API answers 503 with the code UNAVAILABLE.
-func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger) http.Handler {
+func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger, reg *prometheus.Registry, metrics *observe.Metrics) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(cfg.corsOrigins, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b := ready.Load()
-		if b == nil {
-			unavailable(w, "the server is starting: the database is not connected yet")
-			return
-		}
-		b.api.ServeHTTP(w, r)
-	})))
+	limit := ratelimit.New(cfg.rate).Middleware(ratelimit.KeyFunc(ratelimit.KeyOptions{Tokens: cfg.tokens, ProxyHops: cfg.proxyHops}),
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b := ready.Load()
+			if b == nil {
+				unavailable(w, "the server is starting: the database is not connected yet")
+				return
+			}
+			b.api.ServeHTTP(w, r)
+		}))
+	// The limiter sits inside CORS, so that browsers can read a 429.
+	mux.Handle("/graphql", metrics.InstrumentHTTP("/graphql", cors(cfg.corsOrigins, limit)))
+	mux.Handle("GET /metrics", observe.Handler(reg))
 	mux.Handle("GET /{$}", playground.Handler("Teemaverkko", "/graphql"))
 	sdl := []byte(graph.SDL())
 	mux.Handle("GET /schema.graphql", cors(cfg.corsOrigins, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

@@ -20,11 +20,14 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
@@ -66,12 +69,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	}
 	logger := newLogger(cfg.logFormat, logOut)
 
+	reg := observe.NewRegistry()
+	metrics, err := observe.NewMetrics(reg, observe.Options{})
+	if err != nil {
+		return err
+	}
 	var ready atomic.Pointer[backend]
 	baseCtx, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
 	srv := &http.Server{
 		Addr:    net.JoinHostPort("", strconv.Itoa(cfg.port)),
-		Handler: routes(&ready, cfg, logger),
+		Handler: routes(&ready, cfg, logger, reg, metrics),
 		// Cancelled after shutdown has drained the HTTP requests, to end subscriptions.
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 		ReadHeaderTimeout: 10 * time.Second,
@@ -91,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	connectCtx, stopConnecting := context.WithCancel(ctx)
 	defer stopConnecting()
 	go func() {
-		b, err := connectWithRetry(connectCtx, cfg, logger)
+		b, err := connectWithRetry(connectCtx, cfg, logger, reg, metrics)
 		if err != nil {
 			if connectCtx.Err() == nil {
 				errc <- err
@@ -133,12 +141,12 @@ type backend struct {
 // connectWithRetry connects until it succeeds or ctx ends, waiting longer after each
 // failure (from half a second up to 30 seconds). Only connecting is retried: a failed
 // migration or seed is an error.
-func connectWithRetry(ctx context.Context, cfg config, logger *slog.Logger) (*backend, error) {
+func connectWithRetry(ctx context.Context, cfg config, logger *slog.Logger, reg prometheus.Registerer, metrics *observe.Metrics) (*backend, error) {
 	wait := 500 * time.Millisecond
 	for {
 		db, err := database.Open(ctx, cfg.databaseURL)
 		if err == nil {
-			return setUp(ctx, db, cfg, logger)
+			return setUp(ctx, db, cfg, logger, reg, metrics)
 		}
 		logger.Warn("database unavailable; retrying", "error", err, "in", wait)
 		select {
@@ -151,7 +159,7 @@ func connectWithRetry(ctx context.Context, cfg config, logger *slog.Logger) (*ba
 }
 
 // setUp migrates and seeds the database and builds the API over it.
-func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger) (*backend, error) {
+func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger, reg prometheus.Registerer, metrics *observe.Metrics) (*backend, error) {
 	client := db.Client()
 	if err := database.Migrate(ctx, client); err != nil {
 		db.Close()
@@ -167,6 +175,14 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		return nil, err
 	}
 	client.Use(events.Hook(broker, logger))
+	if err := observe.RegisterDB(reg, db.SQL); err != nil {
+		logger.Warn("database pool metrics", "error", err)
+	}
+	if s, ok := broker.(observe.Subscribed); ok {
+		if err := observe.RegisterSubscribers(reg, s); err != nil {
+			logger.Warn("subscriber metrics", "error", err)
+		}
+	}
 	if cfg.seed {
 		start := time.Now()
 		if err := seed.Run(ctx, client, logger); err != nil {
@@ -189,7 +205,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		Dialect: db.Dialect, Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
 		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
 		ReadsNeedToken: cfg.readsNeedToken, Persisted: registry, AllowListOnly: cfg.allowListOnly,
-		RequestTimeout: cfg.requestTimeout,
+		RequestTimeout: cfg.requestTimeout, Metrics: metrics,
 	})
 	return &backend{db: db, client: client, api: api, close: func() { closeBroker(); db.Close() }}, nil
 }

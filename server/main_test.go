@@ -229,3 +229,41 @@ func TestNetworkExport(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsAndRateLimit checks that /metrics counts GraphQL operations and that a
+// client over its rate is refused with 429 and RATE_LIMITED.
+func TestMetricsAndRateLimit(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "kb.db")
+	port := freePort(t)
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logs, _ := os.CreateTemp(t.TempDir(), "log")
+	go func() {
+		done <- run(ctx, []string{"-port", strconv.Itoa(port), "-database-url", dbPath, "-rate-limit", "0.001", "-rate-burst", "3"},
+			func(string) string { return "" }, logs)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	waitReady(t, base)
+	query := base + "/graphql?query=" + strings.ReplaceAll("query Kunnat { municipalities { totalCount } }", " ", "%20")
+	codes := []int{}
+	var last string
+	for i := 0; i < 4; i++ {
+		code, body := get(t, query)
+		codes = append(codes, code)
+		last = body
+	}
+	if codes[0] != 200 || codes[3] != http.StatusTooManyRequests || !strings.Contains(last, "RATE_LIMITED") {
+		t.Errorf("statuses %v (last %s), want 200 first and 429 RATE_LIMITED after the burst", codes, last)
+	}
+	code, body := get(t, base+"/metrics")
+	if code != 200 || !strings.Contains(body, `graphql_requests_total{operation="Kunnat",status="ok",type="query"}`) {
+		t.Errorf("/metrics = %d, lacks the operation's counter", code)
+	}
+	if !strings.Contains(body, "go_sql_open_connections") {
+		t.Errorf("/metrics lacks the database pool")
+	}
+}

@@ -29,11 +29,16 @@ type Limits struct {
 	MaxCost int
 	// DefaultPage is the page size a connection without first or last counts with.
 	DefaultPage int
+	// MaxQueryBytes is the longest query text accepted. It is checked before parsing:
+	// validating a document costs time that grows faster than its length (gqlparser's
+	// overlapping-fields rule is quadratic in the fields of a selection set), so a long
+	// document must be refused before it is validated.
+	MaxQueryBytes int
 }
 
 // Defaults are safe limits for this API: its deepest useful queries nest about eight
 // levels (a connection, edges and node count as three).
-var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 100000, DefaultPage: 20}
+var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 100000, DefaultPage: 20, MaxQueryBytes: 16 << 10}
 
 // Codes of refusals.
 const (
@@ -41,6 +46,7 @@ const (
 	CodeAliases    = "TOO_MANY_ALIASES"
 	CodeDirectives = "TOO_MANY_DIRECTIVES"
 	CodeCost       = "QUERY_TOO_COSTLY"
+	CodeTooLarge   = "QUERY_TOO_LARGE"
 )
 
 // Cost is what extensions.cost reports.
@@ -205,9 +211,21 @@ type Extension struct {
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 	graphql.ResponseInterceptor
 } = Extension{}
+
+// MutateOperationParameters implements graphql.OperationParameterMutator: it refuses
+// an overlong query text before it is parsed and validated.
+func (e Extension) MutateOperationParameters(_ context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if e.Limits.MaxQueryBytes > 0 && len(p.Query) > e.Limits.MaxQueryBytes {
+		err := gqlerror.Errorf("the query text is %d bytes; the limit is %d (send large data as variables)", len(p.Query), e.Limits.MaxQueryBytes)
+		err.Extensions = map[string]any{"code": CodeTooLarge}
+		return err
+	}
+	return nil
+}
 
 // ExtensionName implements graphql.HandlerExtension.
 func (Extension) ExtensionName() string { return "QueryLimit" }
