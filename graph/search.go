@@ -48,12 +48,15 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 	if res.EndCursor != "" {
 		out.PageInfo.EndCursor = &res.EndCursor
 	}
+	if len(res.Hits) > 0 {
+		out.PageInfo.StartCursor = &res.Hits[0].Cursor
+	}
 	for _, h := range res.Hits {
 		n := nodes[pulid.ID(h.ID)]
 		if n == nil {
 			continue // deleted between the search and the load
 		}
-		out.Edges = append(out.Edges, &model.SearchEdge{Node: &model.SearchHit{
+		out.Edges = append(out.Edges, &model.SearchEdge{Cursor: h.Cursor, Node: &model.SearchHit{
 			Node: n, Type: model.SearchType(h.Type), Score: h.Score, Snippet: h.Snippet,
 		}})
 	}

@@ -436,7 +436,8 @@ type ComplexityRoot struct {
 	}
 
 	SearchEdge struct {
-		Node func(childComplexity int) int
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -450,6 +451,7 @@ type ComplexityRoot struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Seminar struct {
@@ -2834,6 +2836,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
 
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
 	case "SearchEdge.node":
 		if e.ComplexityRoot.SearchEdge.Node == nil {
 			break
@@ -2884,6 +2892,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchPageInfo.HasPreviousPage(childComplexity), true
+	case "SearchPageInfo.startCursor":
+		if e.ComplexityRoot.SearchPageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchPageInfo.StartCursor(childComplexity), true
 
 	case "Seminar.attendeeCount":
 		if e.ComplexityRoot.Seminar.AttendeeCount == nil {
@@ -15710,6 +15724,10 @@ type SearchPageInfo {
   """
   hasPreviousPage: Boolean!
   """
+  The cursor of the page's first hit.
+  """
+  startCursor: String
+  """
   The cursor of the page's last hit; pass it as after for the next page.
   """
   endCursor: String
@@ -15723,6 +15741,10 @@ type SearchEdge {
   The hit.
   """
   node: SearchHit!
+  """
+  The hit's place in the results; pass it as after to continue after it.
+  """
+  cursor: String!
 }
 
 """
@@ -16398,6 +16420,8 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 	switch field.Name {
 	case "node":
 		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
@@ -16422,6 +16446,8 @@ func (ec *executionContext) childFields_SearchPageInfo(ctx context.Context, fiel
 		return ec.fieldContext_SearchPageInfo_hasNextPage(ctx, field)
 	case "hasPreviousPage":
 		return ec.fieldContext_SearchPageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_SearchPageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_SearchPageInfo_endCursor(ctx, field)
 	}
@@ -30503,6 +30529,29 @@ func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30648,6 +30697,29 @@ func (ec *executionContext) _SearchPageInfo_hasPreviousPage(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_SearchPageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchPageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SearchPageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchPageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchPageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchPageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchPageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _SearchPageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchPageInfo) (ret graphql.Marshaler) {
@@ -51186,6 +51258,11 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "cursor":
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -51270,6 +51347,11 @@ func (ec *executionContext) _SearchPageInfo(ctx context.Context, sel ast.Selecti
 		case "hasPreviousPage":
 			out.Values[i] = ec._SearchPageInfo_hasPreviousPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._SearchPageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "endCursor":

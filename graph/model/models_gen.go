@@ -150,6 +150,8 @@ type SearchConnection struct {
 type SearchEdge struct {
 	// The hit.
 	Node *SearchHit `json:"node"`
+	// The hit's place in the results; pass it as after to continue after it.
+	Cursor string `json:"cursor"`
 }
 
 // An object that matched, with its relevance and a highlighted excerpt.
@@ -170,6 +172,8 @@ type SearchPageInfo struct {
 	HasNextPage bool `json:"hasNextPage"`
 	// Whether hits come before this page (true when after was given).
 	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the page's first hit.
+	StartCursor *string `json:"startCursor,omitempty"`
 	// The cursor of the page's last hit; pass it as after for the next page.
 	EndCursor *string `json:"endCursor,omitempty"`
 }

@@ -108,6 +108,8 @@ type Hit struct {
 	// Snippet is an excerpt of the best-matching field, HTML-escaped, with the
 	// matching words in <mark>…</mark>.
 	Snippet string
+	// Cursor marks the hit's place, for Query.After: the next page starts after it.
+	Cursor string
 }
 
 // InputError is a query the client must fix: empty or too long text, too many words,
@@ -332,10 +334,11 @@ func (p *plan) page(rows []row, total int, h *highlighter) *Result {
 		rows = rows[:p.first]
 	}
 	for _, r := range rows {
-		rs.Hits = append(rs.Hits, Hit{ID: r.id, Type: Type(r.typ), Score: r.score, Snippet: h.snippet(r.a, r.b, r.c)})
+		rs.Hits = append(rs.Hits, Hit{ID: r.id, Type: Type(r.typ), Score: r.score, Snippet: h.snippet(r.a, r.b, r.c),
+			Cursor: cursor{fingerprint: p.fingerprint, score: r.score, id: r.id}.encode()})
 	}
-	if n := len(rows); n > 0 {
-		rs.EndCursor = cursor{fingerprint: p.fingerprint, score: rows[n-1].score, id: rows[n-1].id}.encode()
+	if n := len(rs.Hits); n > 0 {
+		rs.EndCursor = rs.Hits[n-1].Cursor
 	}
 	return rs
 }
