@@ -77,6 +77,11 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.logFormat, "log-format", envString(getenv, "LOG_FORMAT", "text"), "text or json (env LOG_FORMAT)")
 	tokens := fs.String("tokens", envString(getenv, "API_TOKENS", ""),
 		"write tokens as role:sha256hex entries, comma-separated; make one with 'server token editor' (env API_TOKENS)")
+	jwtSecretFile := fs.String("jwt-hs256-secret-file", envString(getenv, "JWT_HS256_SECRET_FILE", ""), "a file holding the HS256 secret of accepted JWTs (env JWT_HS256_SECRET_FILE)")
+	var jwtKeys stringList
+	fs.Var(&jwtKeys, "jwt-rs256-public-key", "a PEM file of an RS256 public key of accepted JWTs; repeatable (env JWT_RS256_PUBLIC_KEYS, comma-separated)")
+	jwtIssuer := fs.String("jwt-issuer", envString(getenv, "JWT_ISSUER", ""), "the iss claim JWTs must carry (env JWT_ISSUER)")
+	jwtAudience := fs.String("jwt-audience", envString(getenv, "JWT_AUDIENCE", ""), "the aud claim JWTs must carry (env JWT_AUDIENCE)")
 	tokensFile := fs.String("tokens-file", envString(getenv, "API_TOKENS_FILE", ""),
 		"a file of role:sha256hex lines (env API_TOKENS_FILE)")
 	c.queryLimits = querylimit.Defaults
@@ -126,6 +131,20 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if c.tokens, err = auth.ParseTokens(spec); err != nil {
 		return c, err
 	}
+	if len(jwtKeys) == 0 && getenv("JWT_RS256_PUBLIC_KEYS") != "" {
+		jwtKeys = strings.Split(getenv("JWT_RS256_PUBLIC_KEYS"), ",")
+	}
+	jwtCfg := auth.JWTConfig{RS256PublicKeyFiles: jwtKeys, Issuer: *jwtIssuer, Audience: *jwtAudience}
+	if *jwtSecretFile != "" {
+		b, err := os.ReadFile(*jwtSecretFile)
+		if err != nil {
+			return c, fmt.Errorf("JWT secret: %w", err)
+		}
+		jwtCfg.HS256Secret = strings.TrimSpace(string(b))
+	}
+	if c.tokens.JWT, err = auth.NewJWT(jwtCfg); err != nil {
+		return c, err
+	}
 	if c.port < 1 || c.port > 65535 {
 		return c, fmt.Errorf("port must be between 1 and 65535, got %d", c.port)
 	}
@@ -143,4 +162,14 @@ func envString(getenv func(string) string, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(s string) error {
+	*l = append(*l, s)
+	return nil
 }

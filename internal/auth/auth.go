@@ -67,9 +67,11 @@ type entry struct {
 	role Role
 }
 
-// Tokens is the set of accepted token hashes.
+// Tokens is the set of accepted token hashes, and optionally a JWT verifier.
 type Tokens struct {
 	entries []entry
+	// JWT, when set, also accepts signed JSON Web Tokens.
+	JWT *JWT
 }
 
 // ParseTokens reads entries of the form "role:sha256hex", separated by commas, spaces or
@@ -102,12 +104,16 @@ func ParseTokens(spec string) (*Tokens, error) {
 	return t, nil
 }
 
-// Len is the number of configured tokens.
+// Len is the number of configured tokens (a JWT verifier counts as one).
 func (t *Tokens) Len() int {
 	if t == nil {
 		return 0
 	}
-	return len(t.entries)
+	n := len(t.entries)
+	if t.JWT != nil {
+		n++
+	}
+	return n
 }
 
 // Role returns the role of a token, comparing its hash with every entry in constant time.
@@ -121,6 +127,9 @@ func (t *Tokens) Role(token string) (Role, bool) {
 		if subtle.ConstantTimeCompare(h[:], e.hash[:]) == 1 {
 			found, role = 1, max(role, e.role)
 		}
+	}
+	if found == 0 && t.JWT != nil {
+		return t.JWT.Role(token)
 	}
 	return role, found == 1
 }
