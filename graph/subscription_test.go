@@ -182,3 +182,32 @@ func TestLegacySubscriptionProtocol(t *testing.T) {
 		t.Errorf("got %s %s, want data with the theme", m.Type, m.Payload)
 	}
 }
+
+// TestMalformedWebsocketMessages sends what broken clients send over a WebSocket: the
+// server answers with an error or closes the connection, and keeps serving.
+func TestMalformedWebsocketMessages(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	seeded(t, db)
+	srv, _ := instance(t, db, "")
+	for _, msg := range []string{
+		"not json",
+		`{"type": "subscribe", "id": "1", "payload": {"query": 42}}`,
+		`{"type": "subscribe", "id": "1", "payload": {"query": "subscription { nope }"}}`,
+		`{"type": "unknown-type"}`,
+		`{"type": "subscribe", "payload": {"query": "subscription { nodeChanged { id } }"}}`,
+		strings.Repeat("[", 10000),
+	} {
+		ws := dialWS(t, srv)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		_ = ws.conn.Write(ctx, coderws.MessageText, []byte(msg))
+		var m wsMessage
+		err := wsjson.Read(ctx, ws.conn, &m)
+		cancel()
+		if err == nil && m.Type != "error" && m.Type != "connection_error" {
+			t.Errorf("%.40q: got %s %s, want an error or a closed connection", msg, m.Type, m.Payload)
+		}
+		ws.conn.CloseNow()
+	}
+	// The server still serves.
+	mustPost(t, srv, `{ themes(first: 1) { totalCount } }`, nil, nil)
+}
