@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"sync/atomic"
@@ -35,7 +38,9 @@ func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger, reg
 	// The limiter sits inside CORS, so that browsers can read a 429.
 	mux.Handle("/graphql", metrics.InstrumentHTTP("/graphql", cors(cfg.corsOrigins, limit)))
 	mux.Handle("GET /metrics", observe.Handler(reg))
-	mux.Handle("GET /{$}", playground.Handler("Teemaverkko", "/graphql"))
+	pg := playground.Handler("Teemaverkko", "/graphql")
+	mux.Handle("GET /{$}", pg)
+	mux.Handle("GET "+playground.AssetPrefix, pg)
 	sdl := []byte(graph.SDL())
 	mux.Handle("GET /schema.graphql", cors(cfg.corsOrigins, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/graphql; charset=utf-8")
@@ -118,6 +123,26 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack lets WebSocket upgrades through: they take over the connection.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("the response writer cannot be hijacked")
+	}
+	w.status = http.StatusSwitchingProtocols
+	return h.Hijack()
+}
+
+// Flush passes flushes through, for streamed responses.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // accessLog logs every request with its request ID, status and duration.

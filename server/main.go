@@ -29,6 +29,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
+	"github.com/teemaverkko/teemaverkko/internal/playground"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
 )
@@ -93,6 +94,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if !playground.Embedded() {
+		logger.Warn(playground.NotBuiltMessage)
+	}
 	logger.Info("listening", "playground", fmt.Sprintf("http://localhost:%d/", cfg.port),
 		"graphql", fmt.Sprintf("http://localhost:%d/graphql", cfg.port))
 

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	coderws "github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -265,5 +268,39 @@ func TestMetricsAndRateLimit(t *testing.T) {
 	}
 	if !strings.Contains(body, "go_sql_open_connections") {
 		t.Errorf("/metrics lacks the database pool")
+	}
+}
+
+// TestWebsocketThroughTheServer opens a subscription through every layer of the real
+// server (request IDs, access log, metrics, CORS, rate limit), which must all let the
+// WebSocket upgrade through.
+func TestWebsocketThroughTheServer(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "kb.db")
+	port := freePort(t)
+	base := "127.0.0.1:" + strconv.Itoa(port)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logs, _ := os.CreateTemp(t.TempDir(), "log")
+	go func() {
+		done <- run(ctx, []string{"-port", strconv.Itoa(port), "-database-url", dbPath}, func(string) string { return "" }, logs)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	waitReady(t, "http://"+base)
+	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
+	defer dcancel()
+	conn, _, err := coderws.Dial(dctx, "ws://"+base+"/graphql", &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatalf("the WebSocket upgrade failed through the server: %v", err)
+	}
+	defer conn.CloseNow()
+	if err := wsjson.Write(dctx, conn, map[string]any{"type": "connection_init"}); err != nil {
+		t.Fatal(err)
+	}
+	var ack map[string]any
+	if err := wsjson.Read(dctx, conn, &ack); err != nil || ack["type"] != "connection_ack" {
+		t.Fatalf("no connection_ack: %v %v", ack, err)
 	}
 }

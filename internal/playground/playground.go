@@ -1,21 +1,261 @@
 // Package playground serves GraphiQL, pointed at the API and opening with the example
 // queries of docs/queries as tabs.
+//
+// GraphiQL is built from the npm graphiql package by web/playground (npm ci && npm run
+// build), which writes dist/ here; the next go build embeds it. The page then loads
+// nothing but its own assets (under AssetPrefix) and is served with a strict
+// Content-Security-Policy, so it works offline. Without that build (dist/ holds only its
+// placeholder), the page loads GraphiQL from the jsDelivr CDN instead; Embedded reports
+// which of the two the binary serves.
+//
+// One handler serves both the page and its assets: mount Handler at "GET /{$}" and at
+// "GET " + AssetPrefix.
 package playground
 
 import (
+	"bytes"
+	"embed"
+	"encoding/json"
 	"html/template"
+	"io/fs"
+	"mime"
 	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/teemaverkko/teemaverkko/docs"
 )
 
-// The GraphiQL and React builds (with their subresource-integrity hashes) that gqlgen's
-// own playground uses.
-var page = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
+// dist is the output of web/playground's build; without the build it holds only .keep
+// (hence all:, which embeds dot files, so that the pattern always matches something).
+//
+//go:embed all:dist
+var dist embed.FS
+
+// AssetPrefix is the URL path under which Handler serves the built assets (scripts,
+// styles, fonts and web workers, every name carrying a content hash).
+const AssetPrefix = "/playground/assets/"
+
+// CSP is the Content-Security-Policy of the embedded page: only the server's own
+// scripts, styles, fonts and workers (Monaco's language workers are same-origin
+// scripts), inline styles (the editor positions its widgets with them), and the API over
+// HTTP and WebSocket. Its JSON configuration block is data, not script.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; connect-src 'self' ws: wss:; font-src 'self' data:; " +
+	"worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// NotBuiltMessage is what the server should log when Embedded is false.
+const NotBuiltMessage = "playground assets not built; serving GraphiQL from the CDN " +
+	"(run: npm --prefix web/playground ci && npm --prefix web/playground run build)"
+
+// Embedded reports whether the binary carries the built GraphiQL assets (and so serves
+// the page offline, under CSP) rather than loading GraphiQL from the CDN.
+func Embedded() bool {
+	_, ok := embeddedBuild()
+	return ok
+}
+
+var embeddedBuild = sync.OnceValues(func() (*build, bool) { return loadBuild(dist) })
+
+// build is a web/playground build: dist/manifest.json and dist/assets.
+type build struct {
+	Script string `json:"script"` // the page's ES module, relative to dist ("assets/main-HASH.js")
+	Style  string `json:"style"`  // its stylesheet, relative to dist
+	assets fs.FS
+}
+
+// loadBuild reads a build from fsys (rooted above dist/); ok is false when there is
+// none, or it is incomplete.
+func loadBuild(fsys fs.FS) (*build, bool) {
+	if fsys == nil {
+		return nil, false
+	}
+	raw, err := fs.ReadFile(fsys, "dist/manifest.json")
+	if err != nil {
+		return nil, false
+	}
+	var b build
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return nil, false
+	}
+	assets, err := fs.Sub(fsys, "dist/assets")
+	if err != nil {
+		return nil, false
+	}
+	b.assets = assets
+	for _, f := range []string{b.Script, b.Style} {
+		name, ok := strings.CutPrefix(f, "assets/")
+		if !ok || !fs.ValidPath(name) {
+			return nil, false
+		}
+		if _, err := fs.Stat(assets, name); err != nil {
+			return nil, false
+		}
+	}
+	return &b, true
+}
+
+// Tab is one example query tab.
+type Tab struct {
+	Query string `json:"query"`
+}
+
+// config is the page's configuration, read by web/playground/src/main.jsx from the
+// <script type="application/json" id="teemaverkko-config"> block.
+type config struct {
+	Endpoint string `json:"endpoint"`
+	Tabs     []Tab  `json:"tabs"`
+}
+
+// Handler returns the GraphiQL page for the API at endpoint (a URL path, resolved
+// against the page's URL) and, when the assets are embedded, the assets under
+// AssetPrefix. Register it for both:
+//
+//	pg := playground.Handler("Teemaverkko", "/graphql")
+//	mux.Handle("GET /{$}", pg)
+//	mux.Handle("GET "+playground.AssetPrefix, pg)
+func Handler(title, endpoint string) http.Handler {
+	b, _ := embeddedBuild()
+	return newHandler(title, endpoint, b)
+}
+
+// newHandler serves the embedded page and assets of b, or the CDN page when b is nil.
+func newHandler(title, endpoint string, b *build) http.Handler {
+	cfg := config{Endpoint: endpoint, Tabs: []Tab{}}
+	for _, q := range docs.Queries() {
+		cfg.Tabs = append(cfg.Tabs, Tab{Query: q.Text})
+	}
+	var html bytes.Buffer
+	if b == nil {
+		if err := cdnPage.Execute(&html, struct {
+			Title, Endpoint string
+			Tabs            []Tab
+		}{title, endpoint, cfg.Tabs}); err != nil {
+			panic(err) // a bug in the template
+		}
+	} else {
+		// encoding/json escapes <, > and & (and U+2028/9), so no query text can end the
+		// data block early ("</script>") or open a comment in it.
+		raw, err := json.Marshal(cfg)
+		if err != nil {
+			panic(err)
+		}
+		if err := embeddedPage.Execute(&html, struct {
+			Title, Script, Style string
+			Config               template.JS
+		}{title, path.Join(AssetPrefix, strings.TrimPrefix(b.Script, "assets/")),
+			path.Join(AssetPrefix, strings.TrimPrefix(b.Style, "assets/")), template.JS(raw)}); err != nil {
+			panic(err)
+		}
+	}
+	page := html.Bytes()
+
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name, ok := strings.CutPrefix(r.URL.Path, AssetPrefix); ok {
+			if b == nil {
+				http.NotFound(w, r)
+				return
+			}
+			serveAsset(w, r, b.assets, name)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		if b != nil {
+			h.Set("Content-Security-Policy", CSP)
+		}
+		http.ServeContent(w, r, "", zeroTime, bytes.NewReader(page))
+	})
+}
+
+var zeroTime time.Time // embedded files carry no modification time
+
+// contentTypes are the types of the built assets, independent of the host's mime.types.
+var contentTypes = map[string]string{
+	".js":    "text/javascript; charset=utf-8",
+	".css":   "text/css; charset=utf-8",
+	".json":  "application/json",
+	".map":   "application/json",
+	".ttf":   "font/ttf",
+	".woff":  "font/woff",
+	".woff2": "font/woff2",
+	".svg":   "image/svg+xml",
+	".png":   "image/png",
+}
+
+// serveAsset serves one built asset (and its precompressed .gz twin to clients that
+// accept gzip), cached for a year: every name carries a content hash.
+func serveAsset(w http.ResponseWriter, r *http.Request, assets fs.FS, name string) {
+	if name == "" || !fs.ValidPath(name) || strings.HasSuffix(name, ".gz") {
+		http.NotFound(w, r)
+		return
+	}
+	data, err := fs.ReadFile(assets, name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	ext := path.Ext(name)
+	ctype, ok := contentTypes[ext]
+	if !ok {
+		ctype = mime.TypeByExtension(ext)
+	}
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	h.Set("Content-Type", ctype)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Vary", "Accept-Encoding")
+	if acceptsGzip(r) {
+		if gz, err := fs.ReadFile(assets, name+".gz"); err == nil {
+			h.Set("Content-Encoding", "gzip")
+			data = gz
+		}
+	}
+	http.ServeContent(w, r, "", zeroTime, bytes.NewReader(data))
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
+		}
+	}
+	return false
+}
+
+// embeddedPage is the page of the embedded build: same-origin assets only, and the
+// configuration as a JSON data block (not executed, so script-src 'self' allows it).
+var embeddedPage = template.Must(template.New("embedded").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{{.Title}}</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="{{.Style}}">
+  <script type="module" src="{{.Script}}"></script>
+</head>
+<body>
+  <div id="graphiql">Loading…</div>
+  <script type="application/json" id="teemaverkko-config">{{.Config}}</script>
+</body>
+</html>
+`))
+
+// cdnPage is the fallback without a build: the GraphiQL and React builds (with their
+// subresource-integrity hashes) that gqlgen's own playground uses, from jsDelivr.
+var cdnPage = template.Must(template.New("cdn").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>{{.Title}}</title>
+  <link rel="icon" href="data:,">
   <style>body { margin: 0; } #graphiql { height: 100vh; }</style>
   <script src="https://cdn.jsdelivr.net/npm/react@18.2.0/umd/react.production.min.js"
     integrity="sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=" crossorigin="anonymous"></script>
@@ -37,30 +277,11 @@ var page = template.Must(template.New("graphiql").Parse(`<!DOCTYPE html>
         fetcher,
         defaultTabs: tabs,
         defaultQuery: tabs.length ? tabs[0].query : undefined,
-        defaultEditorToolsVisibility: true,
+        isHeadersEditorEnabled: true,
+        defaultEditorToolsVisibility: 'headers',
       }),
     );
   </script>
 </body>
 </html>
 `))
-
-// Tab is one example query tab.
-type Tab struct {
-	Query string `json:"query"`
-}
-
-// Handler returns the GraphiQL page for the API at endpoint.
-func Handler(title, endpoint string) http.Handler {
-	data := struct {
-		Title, Endpoint string
-		Tabs            []Tab
-	}{Title: title, Endpoint: endpoint}
-	for _, q := range docs.Queries() {
-		data.Tabs = append(data.Tabs, Tab{Query: q.Text})
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = page.Execute(w, data)
-	})
-}

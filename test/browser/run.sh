@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The playground in a real browser. Installs what is missing (Debian's chromium, the npm
+# packages of web/playground and test/browser), builds the playground assets (before the
+# server is built: go build embeds them), then runs test/browser/browser.test.mjs against
+# a freshly built and seeded server (test/with-server.sh), with an editor token so that
+# the subscription check can write.
+#
+# Usage (from anywhere; CI runs it as root, with CI=true and no TTY):
+#   bash test/browser/run.sh
+# The screenshot lands in test/browser/screenshots/playground.png.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+step() { printf '== browser: %s\n' "$*"; }
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false \
+  npm_config_loglevel=error npm_config_progress=false
+
+# Chromium from Debian (no Recommends: they pull in systemd, printing and the like).
+if ! command -v chromium >/dev/null 2>&1; then
+  step "installing chromium"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  log="$(mktemp)"
+  if ! { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; } >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+  fi
+  rm -f "$log"
+fi
+
+# npm ci, unless node_modules already holds exactly this lock file.
+npm_ci() {
+  local dir="$1" stamp="$1/node_modules/.teemaverkko-lock.sha256" want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  step "npm ci in $dir"
+  npm --prefix "$dir" ci
+  echo "$want" >"$stamp"
+}
+npm_ci web/playground
+npm_ci test/browser
+
+# The playground build, unless internal/playground/dist already holds this very build.
+build_hash="$(cat web/playground/package-lock.json web/playground/build.mjs $(find web/playground/src -type f | sort) | sha256sum | cut -d' ' -f1)"
+build_stamp=web/playground/node_modules/.teemaverkko-build.sha256
+if [ ! -f internal/playground/dist/manifest.json ] || [ ! -f "$build_stamp" ] || [ "$(cat "$build_stamp")" != "$build_hash" ]; then
+  step "building the playground"
+  npm --prefix web/playground run build --silent
+  echo "$build_hash" >"$build_stamp"
+fi
+
+# An editor token for this run only; the server gets its SHA-256.
+token="browser-test-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export TEEMAVERKKO_TEST_TOKEN="$token"
+export SERVER_ARGS="${SERVER_ARGS:-} -tokens editor:$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
+
+step "testing"
+test/with-server.sh node --test --test-reporter=spec test/browser/browser.test.mjs
