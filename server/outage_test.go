@@ -83,7 +83,7 @@ func TestDatabaseOutage(t *testing.T) {
 	done := make(chan error, 1)
 	logs, _ := os.CreateTemp(t.TempDir(), "log")
 	go func() {
-		done <- run(runCtx, []string{"-port", strconv.Itoa(port), "-database-url", viaProxy.String(),
+		done <- run(runCtx, []string{"-port", strconv.Itoa(port), "-database-url", viaProxy.String(), "-rate-limit", "0",
 			"-tokens", "editor:" + hex.EncodeToString(h[:])}, func(string) string { return "" }, logs)
 	}()
 	defer func() {
