@@ -2,8 +2,11 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -142,15 +145,33 @@ func evidenceIDs(edges []network.Edge) []pulid.ID {
 	return ids
 }
 
+func dateKey(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(calendar.Layout)
+}
+
+// builds deduplicates concurrent network builds of the same arguments.
+var builds singleflight.Group
+
 func themeNetwork(ctx context.Context, c *ent.Client, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error) {
 	mw := 1.0
 	if minWeight != nil {
 		mw = *minWeight
 	}
-	g, err := network.Build(ctx, c, networkFilter(f), networkSignals(signals), mw)
+	filter, sigs := networkFilter(f), networkSignals(signals)
+	// Concurrent requests for the same network share one build: building reads every link
+	// row, so doing it once per request would multiply the memory it takes.
+	key := fmt.Sprintf("%v|%v|%v|%v|%s|%s|%v|%v", filter.SeminarIDs, filter.TermIDs, filter.MunicipalityIDs, filter.RegionIDs,
+		dateKey(filter.From), dateKey(filter.To), sigs, mw)
+	v, err, _ := builds.Do(key, func() (any, error) {
+		return network.Build(context.WithoutCancel(ctx), c, filter, sigs, mw)
+	})
 	if err != nil {
 		return nil, err
 	}
+	g := v.(*network.Graph)
 	ids := make([]pulid.ID, len(g.Nodes))
 	for i, n := range g.Nodes {
 		ids[i] = n.ThemeID

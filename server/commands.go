@@ -16,6 +16,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/refdata"
 	"github.com/teemaverkko/teemaverkko/internal/search"
+	"github.com/teemaverkko/teemaverkko/internal/synth"
 )
 
 // openClient opens and migrates the database for a subcommand.
@@ -160,4 +161,29 @@ func progressBar(w *os.File, name string) func(step string, done, total int) {
 			fmt.Fprintln(w)
 		}
 	}
+}
+
+// genCommand fills the database with a synthetic knowledge base: server gen [-scale N] [-seed S]
+func genCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	dbURL := fs.String("database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"), "database (env DATABASE_URL)")
+	scale := fs.Float64("scale", 1, "size: 1 is 200 seminars, 2,000 sessions and 20,000 outcomes; linear")
+	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same content")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("usage: server gen [-scale N] [-seed S]")
+	}
+	client, closeDB, err := openClient(ctx, *dbURL) // migrates, and creates the search index's triggers
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	stats, err := synth.Generate(ctx, client, synth.Options{Scale: *scale, Seed: *seed, Progress: progressBar(os.Stderr, "gen")})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "generated %s\n", stats)
+	return nil
 }

@@ -44,6 +44,8 @@ func main() {
 		err = importCommand(ctx, args[1:], os.Getenv, os.Stdout)
 	case len(args) > 0 && args[0] == "export":
 		err = exportCommand(ctx, args[1:], os.Getenv, os.Stdout)
+	case len(args) > 0 && args[0] == "gen":
+		err = genCommand(ctx, args[1:], os.Getenv, os.Stdout)
 	case len(args) > 0 && args[0] == "export-network":
 		err = exportNetworkCommand(ctx, args[1:], os.Getenv, os.Stdout)
 	case len(args) > 0 && args[0] == "token":

@@ -304,3 +304,18 @@ func TestWebsocketThroughTheServer(t *testing.T) {
 		t.Fatalf("no connection_ack: %v %v", ack, err)
 	}
 }
+
+// TestGenCommand fills a database with a small synthetic knowledge base.
+func TestGenCommand(t *testing.T) {
+	var out strings.Builder
+	dbPath := filepath.Join(t.TempDir(), "gen.db")
+	if err := genCommand(context.Background(), []string{"-database-url", dbPath, "-scale", "0.01"}, func(string) string { return "" }, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "generated") {
+		t.Errorf("output = %q", out.String())
+	}
+	if err := genCommand(context.Background(), []string{"-database-url", dbPath, "-scale", "0.01"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Errorf("a second run into the same database succeeded")
+	}
+}

@@ -58,3 +58,25 @@ func TestOpenSQLite(t *testing.T) {
 		t.Errorf("dialect = %q", db.Dialect)
 	}
 }
+
+// TestJoinTablesAreIndexedBothWays checks that a join table can be searched from its
+// second column (a theme's outcomes) by an index, on both databases.
+func TestJoinTablesAreIndexedBothWays(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			db := testdb.Open(t, d)
+			q := "SELECT count(*) FROM pg_indexes WHERE tablename = 'outcome_themes' AND indexname = 'outcome_themes_theme_id'"
+			if db.Dialect == "sqlite3" {
+				q = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'outcome_themes_theme_id'"
+			}
+			var n int
+			if err := db.SQL.QueryRow(q).Scan(&n); err != nil || n != 1 {
+				t.Errorf("index outcome_themes_theme_id: %d (%v), want 1", n, err)
+			}
+			// Migrating again changes nothing.
+			if err := database.Migrate(context.Background(), db.Client()); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
