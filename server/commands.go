@@ -97,22 +97,32 @@ func exportCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	w := out
-	if *file != "-" {
-		f, err := os.Create(*file)
-		if err != nil {
-			return err
+	return writeOutput(*file, out, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(b); err != nil {
+			return fmt.Errorf("write bundle: %w", err)
 		}
-		defer f.Close()
-		w = f
+		return nil
+	})
+}
+
+// writeOutput runs write on out when file is "-", else on the file, whose close error
+// (the data not reaching the disk) is reported too.
+func writeOutput(file string, out io.Writer, write func(io.Writer) error) error {
+	if file == "-" {
+		return write(out)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(b); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
+	f, err := os.Create(file)
+	if err != nil {
+		return err
 	}
-	return nil
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // idList is a repeatable flag of IDs.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -158,14 +157,5 @@ func exportNetworkCommand(ctx context.Context, args []string, getenv func(string
 	if err != nil {
 		return err
 	}
-	w := out
-	if *file != "-" {
-		f, err := os.Create(*file)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
-	}
-	return export.Write(w, req.format, g)
+	return writeOutput(*file, out, func(w io.Writer) error { return export.Write(w, req.format, g) })
 }
