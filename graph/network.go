@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -152,26 +151,21 @@ func dateKey(t *time.Time) string {
 	return t.Format(calendar.Layout)
 }
 
-// builds deduplicates concurrent network builds of the same arguments.
-var builds singleflight.Group
-
-func themeNetwork(ctx context.Context, c *ent.Client, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error) {
+func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error) {
 	mw := 1.0
 	if minWeight != nil {
 		mw = *minWeight
 	}
 	filter, sigs := networkFilter(f), networkSignals(signals)
-	// Concurrent requests for the same network share one build: building reads every link
-	// row, so doing it once per request would multiply the memory it takes.
+	// Built networks are cached until the data changes (networkcache.go).
 	key := fmt.Sprintf("%v|%v|%v|%v|%s|%s|%v|%v", filter.SeminarIDs, filter.TermIDs, filter.MunicipalityIDs, filter.RegionIDs,
 		dateKey(filter.From), dateKey(filter.To), sigs, mw)
-	v, err, _ := builds.Do(key, func() (any, error) {
+	g, err := cache.get(key, func() (*network.Graph, error) {
 		return network.Build(context.WithoutCancel(ctx), c, filter, sigs, mw)
 	})
 	if err != nil {
 		return nil, err
 	}
-	g := v.(*network.Graph)
 	ids := make([]pulid.ID, len(g.Nodes))
 	for i, n := range g.Nodes {
 		ids[i] = n.ThemeID

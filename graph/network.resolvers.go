@@ -15,7 +15,7 @@ import (
 
 // ThemeNetwork is the resolver for the themeNetwork field.
 func (r *queryResolver) ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error) {
-	return themeNetwork(ctx, r.client, filter, signals, minWeight)
+	return themeNetwork(ctx, r.client, r.networks, filter, signals, minWeight)
 }
 
 // ConnectionPath is the resolver for the connectionPath field.

@@ -2,6 +2,9 @@ package graph_test
 
 import (
 	"testing"
+	"time"
+
+	"github.com/teemaverkko/teemaverkko/ent/theme"
 
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
@@ -139,4 +142,58 @@ func TestThemeNetworkStatementCount(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestThemeNetworkCacheFollowsWrites checks that a cached theme network is rebuilt after
+// a write: an outcome tying two themes together shows in the next network.
+func TestThemeNetworkCacheFollowsWrites(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		seeded(t, db)
+		dsn := ""
+		if db.Dialect == "postgres" {
+			var name string
+			if err := db.SQL.QueryRow("SELECT current_database()").Scan(&name); err != nil {
+				t.Fatal(err)
+			}
+			dsn = testdb.URLFor(t, name)
+		}
+		srv, client := instance(t, db, dsn)
+		ctx := t.Context()
+		const q = `{ themeNetwork(signals: [OUTCOME]) { edges { source { slug } target { slug } weight } } }`
+		type net struct {
+			ThemeNetwork struct {
+				Edges []struct {
+					Source, Target struct{ Slug string }
+					Weight         float64
+				}
+			}
+		}
+		weight := func(n net, a, b string) float64 {
+			for _, e := range n.ThemeNetwork.Edges {
+				if (e.Source.Slug == a && e.Target.Slug == b) || (e.Source.Slug == b && e.Target.Slug == a) {
+					return e.Weight
+				}
+			}
+			return 0
+		}
+		var before net
+		mustPost(t, srv, q, nil, &before)
+		mustPost(t, srv, q, nil, &before) // served from the cache
+		a, b := "asiakkuusmalli", "kukoistava-kunta"
+		w0 := weight(before, a, b)
+		themes := client.Theme.Query().Where(theme.SlugIn(a, b)).IDsX(ctx)
+		sem := client.Seminar.Query().FirstIDX(ctx)
+		doc := client.Document.Query().FirstIDX(ctx)
+		mustPost(t, srv, `mutation($s: ID!, $d: ID!, $t: [ID!]) { createOutcome(input: {kind: INSIGHT, text: "Both themes at once.", seminarID: $s, sourceIDs: [$d], themeIDs: $t}) { id } }`,
+			map[string]any{"s": sem, "d": doc, "t": themes}, nil)
+		var after net
+		for i := 0; i < 50; i++ { // the change event reaches the cache asynchronously
+			mustPost(t, srv, q, nil, &after)
+			if weight(after, a, b) == w0+1 {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Errorf("edge %s–%s weight %v after the write, want %v: the cache was not emptied", a, b, weight(after, a, b), w0+1)
+	})
 }

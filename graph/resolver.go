@@ -12,19 +12,22 @@ import (
 
 // Resolver is the root resolver: it holds what resolvers need and nothing else.
 type Resolver struct {
-	client  *ent.Client
-	events  events.Broker
-	dialect string
+	client   *ent.Client
+	events   events.Broker
+	dialect  string
+	networks *networkCache
 }
 
 // NewSchema returns the executable GraphQL schema over the ent client of a database of
 // the given dialect ("postgres" or "sqlite3", for search); subscriptions listen to the
 // broker (nil: no live changes).
 func NewSchema(client *ent.Client, dialect string, broker events.Broker) graphql.ExecutableSchema {
+	// Theme networks are cached only when a broker tells of changes.
+	cache := newNetworkCache(broker)
 	if broker == nil {
 		broker = events.NewLocal()
 	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, events: broker, dialect: dialect},
+		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: cache},
 	})
 }
