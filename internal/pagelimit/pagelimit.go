@@ -40,8 +40,8 @@ func (l Limits) Validate() error {
 	return nil
 }
 
-// isConnection reports whether a field returns a connection paged with first.
-func isConnection(f *ast.Field) bool {
+// IsConnection reports whether a field returns a connection paged with first.
+func IsConnection(f *ast.Field) bool {
 	d := f.Definition
 	if d == nil || !strings.HasSuffix(d.Type.Name(), "Connection") {
 		return false
@@ -77,7 +77,7 @@ func walkDocument(doc *ast.QueryDocument, fn func(*ast.Field)) {
 // first argument of the default page size.
 func (l Limits) addDefaults(doc *ast.QueryDocument) {
 	walkDocument(doc, func(f *ast.Field) {
-		if !isConnection(f) || f.Arguments.ForName("first") != nil || f.Arguments.ForName("last") != nil {
+		if !IsConnection(f) || f.Arguments.ForName("first") != nil || f.Arguments.ForName("last") != nil {
 			return
 		}
 		f.Arguments = append(f.Arguments, &ast.Argument{
@@ -129,14 +129,14 @@ func (e Extension) Validate(graphql.ExecutableSchema) error { return e.Limits.Va
 func (e Extension) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	var problem *gqlerror.Error
 	walkDocument(rc.Doc, func(f *ast.Field) {
-		if problem != nil || !isConnection(f) {
+		if problem != nil || !IsConnection(f) {
 			return
 		}
-		first, firstVar, err := intArg(f, "first", rc.Variables)
+		first, firstVar, err := IntArg(f, "first", rc.Variables)
 		if err == nil {
 			problem = e.check(f, "first", first)
 		}
-		last, _, err2 := intArg(f, "last", rc.Variables)
+		last, _, err2 := IntArg(f, "last", rc.Variables)
 		if problem == nil && err2 == nil {
 			problem = e.check(f, "last", last)
 		}
@@ -159,9 +159,9 @@ func (e Extension) check(f *ast.Field, name string, v *int64) *gqlerror.Error {
 	return err
 }
 
-// intArg returns the value of an integer argument, nil when absent or null, and the
-// name of the variable it comes from, if any.
-func intArg(f *ast.Field, name string, vars map[string]any) (*int64, string, error) {
+// IntArg returns the value of an integer argument with the operation's variables, nil
+// when absent or null, and the name of the variable it comes from, if any.
+func IntArg(f *ast.Field, name string, vars map[string]any) (*int64, string, error) {
 	a := f.Arguments.ForName(name)
 	if a == nil || a.Value == nil {
 		return nil, "", nil

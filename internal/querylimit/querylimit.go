@@ -9,12 +9,13 @@ package querylimit
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 )
 
 // Limits are the bounds an operation must keep; zero means no bound.
@@ -118,7 +119,7 @@ func (m *measurer) field(f *ast.Field) (int, int) {
 	}
 	childCost, childDepth := m.set(f.SelectionSet)
 	mult := 1
-	if isConnection(f) {
+	if pagelimit.IsConnection(f) {
 		mult = m.page
 		if n, ok := m.intArg(f, "first"); ok {
 			mult = n
@@ -160,31 +161,11 @@ func (m *measurer) count(set ast.SelectionSet, seen map[string]bool) (aliases, d
 }
 
 func (m *measurer) intArg(f *ast.Field, name string) (int, bool) {
-	a := f.Arguments.ForName(name)
-	if a == nil || a.Value == nil {
+	n, _, err := pagelimit.IntArg(f, name, m.vars)
+	if err != nil || n == nil {
 		return 0, false
 	}
-	v, err := a.Value.Value(m.vars)
-	if err != nil || v == nil {
-		return 0, false
-	}
-	switch x := v.(type) {
-	case int64:
-		return int(max(x, 0)), true
-	case int:
-		return max(x, 0), true
-	case float64:
-		return int(max(x, 0)), true
-	case interface{ String() string }:
-		n, err := strconv.Atoi(x.String())
-		return max(n, 0), err == nil
-	}
-	return 0, false
-}
-
-func isConnection(f *ast.Field) bool {
-	d := f.Definition
-	return d != nil && strings.HasSuffix(d.Type.Name(), "Connection") && d.Arguments.ForName("first") != nil
+	return int(max(*n, 0)), true
 }
 
 func saturatingAdd(a, b int) int {
