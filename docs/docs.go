@@ -32,3 +32,13 @@ func Queries() []Query {
 	}
 	return out
 }
+
+// Texts returns the texts of the example queries, in file-name order.
+func Texts() []string {
+	qs := Queries()
+	out := make([]string, len(qs))
+	for i, q := range qs {
+		out[i] = q.Text
+	}
+	return out
+}

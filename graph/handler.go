@@ -107,11 +107,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(querylimit.Extension{Limits: limits})
 	registry := cfg.Persisted
 	if registry == nil {
-		var texts []string
-		for _, q := range docs.Queries() {
-			texts = append(texts, q.Text)
-		}
-		registry = persisted.NewRegistry(texts...)
+		registry = persisted.NewRegistry(docs.Texts()...)
 	}
 	// Registered queries first, so that a hash of one is served without a prior APQ round.
 	srv.Use(persisted.Extension{Registry: registry, AllowListOnly: cfg.AllowListOnly})

@@ -218,11 +218,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 
 // persistedQueries registers the example queries of docs/queries and those of dir.
 func persistedQueries(dir string) (*persisted.Registry, error) {
-	var texts []string
-	for _, q := range docs.Queries() {
-		texts = append(texts, q.Text)
-	}
-	r := persisted.NewRegistry(texts...)
+	r := persisted.NewRegistry(docs.Texts()...)
 	if dir != "" {
 		if err := r.LoadDir(dir); err != nil {
 			return nil, err
