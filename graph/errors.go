@@ -46,14 +46,12 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				return gqlErr
 			}
 		)
-		var (
-			bad interface{ BadInput() bool }
-			ae  *apierr.Error
-		)
-		if c := apierr.FromConstraint(err); c != nil {
-			ae = c
-		}
+		var bad interface{ BadInput() bool }
+		ae := apierr.FromConstraint(err)
 		switch {
+		case isArgumentError(err):
+			// Before the database's state: a cursor that does not decode wraps io.EOF.
+			return set(CodeBadInput)
 		case apierr.IsUnavailable(err):
 			logger.WarnContext(ctx, "database unavailable", "request_id", requestid.FromContext(ctx), "error", err)
 			return &gqlerror.Error{
@@ -90,8 +88,6 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case strings.Contains(err.Error(), "empty predicate"):
 			gqlErr.Message = "a where filter is empty: give at least one condition in every where, not, and and or"
 			return set(CodeBadInput, "field", "where")
-		case isArgumentError(err):
-			return set(CodeBadInput)
 		}
 		id := requestid.FromContext(ctx)
 		logger.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "error", err)
@@ -127,14 +123,21 @@ func isNodeNotFound(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "could not resolve to a node")
 }
 
-// argumentErrors are fragments of the messages ent's generated pagination code gives for
-// bad arguments (cursors, order directions): safe to show, and the client's to fix.
-var argumentErrors = []string{"cursor", "order direction", "orderBy", "first", "last"}
+// argumentErrors are the messages entgql and ent's generated pagination code give for
+// bad arguments (a cursor that does not decode or belongs to another ordering, a repeated
+// order field): safe to show, and the client's to fix. They are matched exactly, so that
+// no other error's text (a database's, say) is ever shown for containing a word.
+var argumentErrors = []string{
+	"cannot decode cursor",
+	"cursor values length",
+	"orderBy directions length",
+	"duplicate order direction",
+}
 
 func isArgumentError(err error) bool {
 	msg := err.Error()
 	for _, f := range argumentErrors {
-		if strings.Contains(msg, f) && !strings.Contains(msg, "sql") && !strings.Contains(msg, "pq:") {
+		if strings.Contains(msg, f) {
 			return true
 		}
 	}

@@ -109,3 +109,16 @@ func jsonBody(query string) string {
 	b, _ := json.Marshal(map[string]string{"query": query})
 	return string(b)
 }
+
+// TestCursorOfAnotherOrdering checks that a cursor taken under one ordering and sent
+// with another is the client's error, not an internal one.
+func TestCursorOfAnotherOrdering(t *testing.T) {
+	srv := seeded(t, testdb.Open(t, "sqlite"))
+	var p struct{ Themes page }
+	mustPost(t, srv, `{ themes(first: 1, orderBy: [{field: NAME}]) { pageInfo { endCursor } } }`, nil, &p)
+	r := post(t, srv, `query($c: Cursor) { themes(first: 1, after: $c, orderBy: [{field: SLUG}, {field: NAME}]) { totalCount } }`,
+		map[string]any{"c": p.Themes.PageInfo.EndCursor}, nil)
+	if r.code() != "BAD_USER_INPUT" {
+		t.Errorf("a cursor of another ordering: %+v, want BAD_USER_INPUT", r.Errors)
+	}
+}
