@@ -11,14 +11,15 @@ import (
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/docs"
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
-// seeded returns an API server over a fresh database loaded with the seed knowledge.
-func seeded(t *testing.T, db *database.DB) *httptest.Server {
+// seedDB creates the search index of a fresh database and loads the seed knowledge.
+func seedDB(t *testing.T, db *database.DB) *ent.Client {
 	t.Helper()
 	client := db.Client()
 	if err := search.Migrate(context.Background(), db); err != nil {
@@ -27,7 +28,13 @@ func seeded(t *testing.T, db *database.DB) *httptest.Server {
 	if err := seed.Run(context.Background(), client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	return apiServer(t, client)
+	return client
+}
+
+// seeded returns an API server over a fresh database loaded with the seed knowledge.
+func seeded(t *testing.T, db *database.DB) *httptest.Server {
+	t.Helper()
+	return apiServer(t, seedDB(t, db))
 }
 
 type page struct {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,8 +17,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
-	"github.com/teemaverkko/teemaverkko/internal/search"
-	"github.com/teemaverkko/teemaverkko/internal/seed"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
@@ -29,13 +25,7 @@ import (
 func strictServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	db := testdb.Open(t, "sqlite")
-	if err := search.Migrate(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	client := db.Client()
-	if err := seed.Run(context.Background(), client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
+	client := seedDB(t, db)
 	tokens, _ := auth.ParseTokens(tokenEntry("reader", "reader-token") + "," + tokenEntry("editor", editorToken))
 	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{
 		Dialect: db.Dialect, Limits: graph.DefaultLimits, Tokens: tokens, ReadsNeedToken: true,
