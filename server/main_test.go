@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,32 +77,8 @@ func get(t *testing.T, url string) (int, string) {
 // database: the restart neither fails nor duplicates anything.
 func TestServerRunsAndRestarts(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "data", "kb.db")
-	logs, err := os.CreateTemp(t.TempDir(), "log")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for round := 1; round <= 2; round++ {
-		port := freePort(t)
-		base := "http://127.0.0.1:" + strconv.Itoa(port)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() {
-			done <- run(ctx, []string{"-port", strconv.Itoa(port), "-database-url", dbPath}, func(string) string { return "" }, logs)
-		}()
-		ready := false
-		for i := 0; i < 200 && !ready; i++ {
-			if res, err := http.Get(base + "/readyz"); err == nil {
-				res.Body.Close()
-				ready = res.StatusCode == http.StatusOK
-			}
-			if !ready {
-				time.Sleep(50 * time.Millisecond)
-			}
-		}
-		if !ready {
-			cancel()
-			t.Fatalf("round %d: server did not become healthy: %v", round, <-done)
-		}
+		base, stop := startServer(t, "-database-url", dbPath)
 		if code, body := get(t, base+"/schema.graphql"); code != http.StatusOK || !strings.Contains(body, "type Query") {
 			t.Errorf("schema.graphql = %d", code)
 		}
@@ -113,14 +92,8 @@ func TestServerRunsAndRestarts(t *testing.T) {
 		if code != http.StatusOK || !strings.Contains(body, `"municipalities":{"totalCount":320}`) || strings.Contains(body, `"seminars":{"totalCount":0}`) {
 			t.Errorf("round %d: GET /graphql = %d %s", round, code, body)
 		}
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("round %d: run returned %v, want a clean shutdown", round, err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatalf("round %d: no shutdown", round)
+		if err := stop(); err != nil {
+			t.Fatalf("round %d: run returned %v, want a clean shutdown", round, err)
 		}
 	}
 }
@@ -132,16 +105,8 @@ func TestImportExportCommands(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")
-	port := freePort(t)
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	logs, _ := os.CreateTemp(dir, "log")
-	go func() {
-		done <- run(runCtx, []string{"-port", strconv.Itoa(port), "-database-url", src}, func(string) string { return "" }, logs)
-	}()
-	waitReady(t, "http://127.0.0.1:"+strconv.Itoa(port))
-	cancel()
-	if err := <-done; err != nil {
+	_, stop := startServer(t, "-database-url", src)
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	env := func(string) string { return "" }
@@ -188,22 +153,42 @@ func waitReady(t *testing.T, base string) {
 	t.Fatalf("%s never became ready", base)
 }
 
-// TestNetworkExport downloads the theme network as each format from a running server.
-func TestNetworkExport(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "kb.db")
+// startServer runs the server as a user does, on a free port, with its own SQLite file
+// unless args name a database, and waits until it is ready. It returns the base URL and a
+// stop function that shuts the server down and returns what run returned; the test's
+// cleanup stops it too, if the test did not.
+func startServer(t *testing.T, args ...string) (base string, stop func() error) {
+	t.Helper()
 	port := freePort(t)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	base = "http://127.0.0.1:" + strconv.Itoa(port)
+	full := append([]string{"-port", strconv.Itoa(port)}, args...)
+	if !slices.Contains(args, "-database-url") {
+		full = append(full, "-database-url", filepath.Join(t.TempDir(), "kb.db"))
+	}
+	logs, err := os.CreateTemp(t.TempDir(), "log")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	logs, _ := os.CreateTemp(t.TempDir(), "log")
-	go func() {
-		done <- run(ctx, []string{"-port", strconv.Itoa(port), "-database-url", dbPath}, func(string) string { return "" }, logs)
-	}()
-	defer func() {
+	go func() { done <- run(ctx, full, func(string) string { return "" }, logs) }()
+	stop = sync.OnceValue(func() error {
 		cancel()
-		<-done
-	}()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			return fmt.Errorf("the server did not shut down within 20 s")
+		}
+	})
+	t.Cleanup(func() { _ = stop() })
 	waitReady(t, base)
+	return base, stop
+}
+
+// TestNetworkExport downloads the theme network as each format from a running server.
+func TestNetworkExport(t *testing.T) {
+	base, _ := startServer(t)
 	for _, tc := range []struct{ format, contentType, file, contains string }{
 		{"graphml", "application/graphml+xml", "teemaverkko-themes.graphml", "<graphml"},
 		{"gexf", "application/gexf+xml", "teemaverkko-themes.gexf", "<gexf"},
@@ -236,21 +221,7 @@ func TestNetworkExport(t *testing.T) {
 // TestMetricsAndRateLimit checks that /metrics counts GraphQL operations and that a
 // client over its rate is refused with 429 and RATE_LIMITED.
 func TestMetricsAndRateLimit(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "kb.db")
-	port := freePort(t)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	logs, _ := os.CreateTemp(t.TempDir(), "log")
-	go func() {
-		done <- run(ctx, []string{"-port", strconv.Itoa(port), "-database-url", dbPath, "-rate-limit", "0.001", "-rate-burst", "3"},
-			func(string) string { return "" }, logs)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	waitReady(t, base)
+	base, _ := startServer(t, "-rate-limit", "0.001", "-rate-burst", "3")
 	query := base + "/graphql?query=" + strings.ReplaceAll("query Kunnat { municipalities { totalCount } }", " ", "%20")
 	codes := []int{}
 	var last string
@@ -275,23 +246,10 @@ func TestMetricsAndRateLimit(t *testing.T) {
 // server (request IDs, access log, metrics, CORS, rate limit), which must all let the
 // WebSocket upgrade through.
 func TestWebsocketThroughTheServer(t *testing.T) {
-	dbPath := filepath.Join(t.TempDir(), "kb.db")
-	port := freePort(t)
-	base := "127.0.0.1:" + strconv.Itoa(port)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	logs, _ := os.CreateTemp(t.TempDir(), "log")
-	go func() {
-		done <- run(ctx, []string{"-port", strconv.Itoa(port), "-database-url", dbPath}, func(string) string { return "" }, logs)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	waitReady(t, "http://"+base)
-	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
+	base, _ := startServer(t)
+	dctx, dcancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer dcancel()
-	conn, _, err := coderws.Dial(dctx, "ws://"+base+"/graphql", &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	conn, _, err := coderws.Dial(dctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql", &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		t.Fatalf("the WebSocket upgrade failed through the server: %v", err)
 	}
