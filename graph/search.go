@@ -2,8 +2,10 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"github.com/teemaverkko/teemaverkko/graph/model"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 )
@@ -14,6 +16,22 @@ func idStrings(ids []pulid.ID) []string {
 		out[i] = string(id)
 	}
 	return out
+}
+
+// searchArgument names the argument of the search field that a search.InputError
+// concerns.
+func searchArgument(field string) string {
+	switch field {
+	case "text":
+		return "query"
+	case "seminarIds":
+		return "seminarIDs"
+	case "termIds":
+		return "termIDs"
+	case "themeIds":
+		return "themeIDs"
+	}
+	return field
 }
 
 // searchHits runs a search and loads the matched objects, one query per type.
@@ -29,6 +47,10 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 		q.After = *after
 	}
 	res, err := search.SearchWith(ctx, r.client, r.dialect, q)
+	var ie *search.InputError
+	if errors.As(err, &ie) {
+		return nil, &apierr.Error{Code: apierr.BadInput, Field: searchArgument(ie.Field), Message: ie.Message}
+	}
 	if err != nil {
 		return nil, err
 	}

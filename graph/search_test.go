@@ -89,6 +89,9 @@ func TestSearchAPI(t *testing.T) {
 			t.Errorf("a new theme is not found: %+v", r.Search.Edges)
 		}
 
+		if r := post(t, srv, searchQuery, map[string]any{"q": ""}, nil); r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "query" {
+			t.Errorf("empty search: %+v, want BAD_USER_INPUT on the field query", r.Errors)
+		}
 		for _, tc := range []struct {
 			q, code string
 		}{
