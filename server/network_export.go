@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -32,7 +34,7 @@ type networkRequest struct {
 func parseNetworkRequest(q url.Values) (networkRequest, error) {
 	r := networkRequest{minWeight: 1}
 	var err error
-	if r.format, err = export.ParseFormat(cmpOr(q.Get("format"), "graphml")); err != nil {
+	if r.format, err = export.ParseFormat(cmp.Or(q.Get("format"), "graphml")); err != nil {
 		return r, fmt.Errorf("format: %w", err)
 	}
 	ids := func(name string) ([]pulid.ID, error) {
@@ -82,28 +84,12 @@ func parseNetworkRequest(q url.Values) (networkRequest, error) {
 			continue
 		}
 		sig := network.Signal(s)
-		if !validSignal(sig) {
+		if !slices.Contains(network.AllSignals, sig) {
 			return r, fmt.Errorf("signals: %q is not one of %v", s, network.AllSignals)
 		}
 		r.signals = append(r.signals, sig)
 	}
 	return r, nil
-}
-
-func validSignal(s network.Signal) bool {
-	for _, a := range network.AllSignals {
-		if a == s {
-			return true
-		}
-	}
-	return false
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // networkExportHandler serves GET /export/network: the theme network as GraphML, GEXF or
