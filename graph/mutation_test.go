@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/internal/database"
@@ -49,7 +51,7 @@ func TestMutations(t *testing.T) {
 						t.Fatalf("errors = %+v, want %s on %s", r.Errors, tc.code, tc.field)
 					}
 					for _, bad := range []string{"sql", "SQL", "pq:", "constraint", "ent:"} {
-						if containsStr(r.Errors[0].Message, bad) {
+						if strings.Contains(r.Errors[0].Message, bad) {
 							t.Errorf("message leaks %q: %s", bad, r.Errors[0].Message)
 						}
 					}
@@ -96,12 +98,12 @@ func TestMutations(t *testing.T) {
 			}
 			mustPost(t, srv, `mutation($o: ID!, $t: ID!) { updateOutcome(id: $o, input: {addThemeIDs: [$t]}) { themes(first: 50) { edges { node { slug } } } } }`,
 				map[string]any{"o": oid, "t": id}, &added)
-			if !containsAll(added.UpdateOutcome.Themes.strings("slug"), "osallistava-budjetointi") {
+			if !slices.Contains(added.UpdateOutcome.Themes.strings("slug"), "osallistava-budjetointi") {
 				t.Errorf("theme not added: %v", added.UpdateOutcome.Themes.strings("slug"))
 			}
 			mustPost(t, srv, `mutation($o: ID!, $t: ID!) { updateOutcome(id: $o, input: {removeThemeIDs: [$t]}) { themes(first: 50) { edges { node { slug } } } } }`,
 				map[string]any{"o": oid, "t": id}, &added)
-			if containsAll(added.UpdateOutcome.Themes.strings("slug"), "osallistava-budjetointi") {
+			if slices.Contains(added.UpdateOutcome.Themes.strings("slug"), "osallistava-budjetointi") {
 				t.Errorf("theme not removed: %v", added.UpdateOutcome.Themes.strings("slug"))
 			}
 			r := post(t, srv, `mutation($o: ID!) { updateOutcome(id: $o, input: {addThemeIDs: ["th01ARZ3NDEKTSV4RRFFQ69G5FAV"]}) { id } }`, map[string]any{"o": oid}, nil)
@@ -137,32 +139,4 @@ func TestMutations(t *testing.T) {
 			}
 		})
 	})
-}
-
-func containsStr(s, sub string) bool {
-	return len(sub) > 0 && len(s) >= len(sub) && indexOf(s, sub) >= 0
-}
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
-}
-
-func containsAll(list []string, want ...string) bool {
-	for _, w := range want {
-		found := false
-		for _, l := range list {
-			if l == w {
-				found = true
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }

@@ -5,6 +5,7 @@ package schema
 
 import (
 	"regexp"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -53,7 +54,7 @@ func sources() ent.Edge {
 func dateField(name, comment string, optional bool) ent.Field {
 	f := field.Time(name).
 		SchemaType(map[string]string{dialect.Postgres: "date", dialect.SQLite: "date"}).
-		Annotations(entgql.Type("Date"), entgql.OrderField(upper(name))).
+		Annotations(entgql.Type("Date"), entgql.OrderField(strings.ToUpper(name))).
 		Comment(comment)
 	if optional {
 		f = f.Optional().Nillable()
@@ -85,19 +86,9 @@ func idField(name, comment string, optional bool) ent.Field {
 // yearField is a calendar year within the range the knowledge base covers.
 func yearField(name, comment string, optional bool) ent.Field {
 	f := field.Int(name).Range(1900, 2200).Comment(comment).
-		Annotations(entgql.OrderField(upper(name)))
+		Annotations(entgql.OrderField(strings.ToUpper(name)))
 	if optional {
 		f = f.Optional().Nillable()
 	}
 	return f
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
 }
