@@ -136,14 +136,7 @@ func TestThemeNetworkStatementCount(t *testing.T) {
 func TestThemeNetworkCacheFollowsWrites(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		seeded(t, db)
-		dsn := ""
-		if db.Dialect == "postgres" {
-			var name string
-			if err := db.SQL.QueryRow("SELECT current_database()").Scan(&name); err != nil {
-				t.Fatal(err)
-			}
-			dsn = testdb.URLFor(t, name)
-		}
+		dsn := db.URL
 		srv, client := instance(t, db, dsn)
 		ctx := t.Context()
 		const q = `{ themeNetwork(signals: [OUTCOME]) { edges { source { slug } target { slug } weight } } }`

@@ -114,14 +114,7 @@ func instance(t *testing.T, db *database.DB, dsn string) (*httptest.Server, *ent
 func TestSubscriptions(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		seeded(t, db)
-		dsn := ""
-		if db.Dialect == "postgres" {
-			var name string
-			if err := db.SQL.QueryRow("SELECT current_database()").Scan(&name); err != nil {
-				t.Fatal(err)
-			}
-			dsn = testdb.URLFor(t, name)
-		}
+		dsn := db.URL
 		writer, client := instance(t, db, dsn)
 		reader := writer
 		if db.Dialect == "postgres" {

@@ -175,7 +175,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		db.Close()
 		return nil, err
 	}
-	broker, closeBroker, err := newBroker(db, cfg.databaseURL, logger)
+	broker, closeBroker, err := newBroker(db, logger)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -229,11 +229,11 @@ func persistedQueries(dir string) (*persisted.Registry, error) {
 
 // newBroker returns the change-event broker: LISTEN/NOTIFY on PostgreSQL, so that
 // subscribers on every instance see every change, and in process on SQLite.
-func newBroker(db *database.DB, databaseURL string, logger *slog.Logger) (events.Broker, func(), error) {
+func newBroker(db *database.DB, logger *slog.Logger) (events.Broker, func(), error) {
 	if db.Dialect != dialect.Postgres {
 		return events.NewLocal(), func() {}, nil
 	}
-	b, err := events.NewPostgres(db.SQL, databaseURL, logger)
+	b, err := events.NewPostgres(db.SQL, db.URL, logger)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -59,11 +59,7 @@ func postJSON(t *testing.T, base, token, query string) outcomeOf {
 func TestDatabaseOutage(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t, "postgres")
-	var name string
-	if err := db.SQL.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	direct, err := url.Parse(testdb.URLFor(t, name))
+	direct, err := url.Parse(db.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,9 @@
 //	go run ./bench/gen -scale 1 -seed 1 [-database-url URL] [-digest]
 //
 // It migrates the database and the search index first, as the server does, so the
-// search index is filled by its triggers as the rows are written. It is what
-// `server gen` does, until the server has that subcommand.
+// search index is filled by its triggers as the rows are written. It is `server gen`
+// with two options for measurements: -digest, and -search-index=false to measure the
+// triggers' cost.
 package main
 
 import (

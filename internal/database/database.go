@@ -33,6 +33,8 @@ type DB struct {
 	Dialect string
 	// Driver is the ent driver over SQL.
 	Driver *entsql.Driver
+	// URL is what Open was given: the postgres:// URL or the SQLite file path.
+	URL string
 }
 
 // IsPostgres reports whether url names a PostgreSQL database.
@@ -84,7 +86,7 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", dia, err)
 	}
-	return &DB{SQL: db, Dialect: dia, Driver: entsql.OpenDB(dia, db)}, nil
+	return &DB{SQL: db, Dialect: dia, Driver: entsql.OpenDB(dia, db), URL: databaseURL}, nil
 }
 
 // Client returns an ent client over the database, with extra options (for example a

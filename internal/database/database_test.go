@@ -17,12 +17,7 @@ func TestDatesSurviveSessionTimeZones(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t, "postgres")
 	db.Client().Seminar.Create().SetTitle("Seminaari").SetDate(time.Date(2017, 3, 14, 0, 0, 0, 0, time.UTC)).SaveX(ctx)
-	var name string
-	if err := db.SQL.QueryRowContext(ctx, "SELECT current_database()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(testdb.PostgresURL(t))
-	u.Path = "/" + name
+	u, _ := url.Parse(db.URL)
 	q := u.Query()
 	q.Set("timezone", "America/New_York")
 	u.RawQuery = q.Encode()

@@ -73,11 +73,7 @@ func TestSlowSubscribersDoNotBlock(t *testing.T) {
 // server instances on one database do.
 func TestPostgresAcrossInstances(t *testing.T) {
 	db := testdb.Open(t, "postgres")
-	var name string
-	if err := db.SQL.QueryRow("SELECT current_database()").Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	dsn := testdb.URLFor(t, name)
+	dsn := db.URL
 	a, err := events.NewPostgres(db.SQL, dsn, quiet())
 	if err != nil {
 		t.Fatal(err)

@@ -133,14 +133,3 @@ func freshPostgres(t testing.TB) string {
 	u.Path = "/" + name
 	return u.String()
 }
-
-// URLFor returns the URL of the named database on the test server.
-func URLFor(t testing.TB, name string) string {
-	t.Helper()
-	u, err := url.Parse(PostgresURL(t))
-	if err != nil {
-		t.Fatalf("parse PostgreSQL URL: %v", err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
