@@ -16,7 +16,20 @@ import (
 )
 
 func main() {
+	// entgql's collection template is replaced by a copy that limits nested connections
+	// per parent with internal/nestedpage (see the comment at the top of the copy).
+	collection := gen.MustParse(gen.NewTemplate("gql_collection").
+		Funcs(entgql.TemplateFuncs).
+		ParseFiles("ent/template/gql_collection.tmpl"))
+	var gqlTemplates []*gen.Template
+	for _, t := range entgql.AllTemplates {
+		if t == entgql.CollectionTemplate {
+			t = collection
+		}
+		gqlTemplates = append(gqlTemplates, t)
+	}
 	ex, err := entgql.NewExtension(
+		entgql.WithTemplates(gqlTemplates...),
 		entgql.WithConfigPath("gqlgen.yml"),
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("graph/ent.graphqls"),
@@ -28,12 +41,10 @@ func main() {
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
-	templates := append(entgql.AllTemplates,
-		gen.MustParse(gen.NewTemplate("pulid").ParseFiles("ent/template/pulid.tmpl")))
 	err = entc.Generate("./ent/schema", &gen.Config{
 		Target:    "ent",
 		Package:   "github.com/teemaverkko/teemaverkko/ent",
-		Templates: templates,
+		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("pulid").ParseFiles("ent/template/pulid.tmpl"))},
 		Features: []gen.Feature{
 			gen.FeatureModifier,
 			gen.FeatureUpsert,

@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
+	"github.com/teemaverkko/teemaverkko/internal/nestedpage"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
@@ -264,9 +265,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.AuthorsTable)
-							s.Join(joinT).On(s.C(expert.FieldID), joinT.C(document.AuthorsPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(expert.FieldID), joinT.C(document.AuthorsPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(document.AuthorsPrimaryKey[0]), ids...))
 							s.Select(joinT.C(document.AuthorsPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.AuthorsPrimaryKey[0]))
@@ -316,7 +322,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.AuthorsPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.AuthorsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -372,9 +379,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.ThemesTable)
-							s.Join(joinT).On(s.C(theme.FieldID), joinT.C(document.ThemesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(theme.FieldID), joinT.C(document.ThemesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(document.ThemesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(document.ThemesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.ThemesPrimaryKey[0]))
@@ -424,7 +436,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -513,7 +526,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.AppearancesColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.AppearancesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -554,9 +568,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.CitedBySeminarsTable)
-							s.Join(joinT).On(s.C(seminar.FieldID), joinT.C(document.CitedBySeminarsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(seminar.FieldID), joinT.C(document.CitedBySeminarsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(document.CitedBySeminarsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(document.CitedBySeminarsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.CitedBySeminarsPrimaryKey[1]))
@@ -606,7 +625,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.CitedBySeminarsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.CitedBySeminarsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -647,9 +667,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.CitedBySessionsTable)
-							s.Join(joinT).On(s.C(session.FieldID), joinT.C(document.CitedBySessionsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(session.FieldID), joinT.C(document.CitedBySessionsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(document.CitedBySessionsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(document.CitedBySessionsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.CitedBySessionsPrimaryKey[1]))
@@ -699,7 +724,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.CitedBySessionsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.CitedBySessionsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -740,9 +766,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.CitedByOutcomesTable)
-							s.Join(joinT).On(s.C(outcome.FieldID), joinT.C(document.CitedByOutcomesPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(outcome.FieldID), joinT.C(document.CitedByOutcomesPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(document.CitedByOutcomesPrimaryKey[1]), ids...))
 							s.Select(joinT.C(document.CitedByOutcomesPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.CitedByOutcomesPrimaryKey[1]))
@@ -792,7 +823,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.CitedByOutcomesPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.CitedByOutcomesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -833,9 +865,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.CitedByExpertsTable)
-							s.Join(joinT).On(s.C(expert.FieldID), joinT.C(document.CitedByExpertsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(expert.FieldID), joinT.C(document.CitedByExpertsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(document.CitedByExpertsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(document.CitedByExpertsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.CitedByExpertsPrimaryKey[1]))
@@ -885,7 +922,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.CitedByExpertsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.CitedByExpertsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -926,9 +964,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.CitedByNetworksTable)
-							s.Join(joinT).On(s.C(network.FieldID), joinT.C(document.CitedByNetworksPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(network.FieldID), joinT.C(document.CitedByNetworksPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(document.CitedByNetworksPrimaryKey[1]), ids...))
 							s.Select(joinT.C(document.CitedByNetworksPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.CitedByNetworksPrimaryKey[1]))
@@ -978,7 +1021,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.CitedByNetworksPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.CitedByNetworksPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1019,9 +1063,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.CitedByTermsTable)
-							s.Join(joinT).On(s.C(networkterm.FieldID), joinT.C(document.CitedByTermsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(networkterm.FieldID), joinT.C(document.CitedByTermsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(document.CitedByTermsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(document.CitedByTermsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.CitedByTermsPrimaryKey[1]))
@@ -1071,7 +1120,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.CitedByTermsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.CitedByTermsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1112,9 +1162,14 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 							NodeID pulid.ID `sql:"document_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(document.CitedByOrganizationsTable)
-							s.Join(joinT).On(s.C(organization.FieldID), joinT.C(document.CitedByOrganizationsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(organization.FieldID), joinT.C(document.CitedByOrganizationsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(document.CitedByOrganizationsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(document.CitedByOrganizationsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(document.CitedByOrganizationsPrimaryKey[1]))
@@ -1164,7 +1219,8 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.CitedByOrganizationsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(document.CitedByOrganizationsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1370,9 +1426,14 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 							NodeID pulid.ID `sql:"expert_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(expert.SessionsTable)
-							s.Join(joinT).On(s.C(session.FieldID), joinT.C(expert.SessionsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(session.FieldID), joinT.C(expert.SessionsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(expert.SessionsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(expert.SessionsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(expert.SessionsPrimaryKey[1]))
@@ -1422,7 +1483,8 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(expert.SessionsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(expert.SessionsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1463,9 +1525,14 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 							NodeID pulid.ID `sql:"expert_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(expert.ModeratedSessionsTable)
-							s.Join(joinT).On(s.C(session.FieldID), joinT.C(expert.ModeratedSessionsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(session.FieldID), joinT.C(expert.ModeratedSessionsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(expert.ModeratedSessionsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(expert.ModeratedSessionsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(expert.ModeratedSessionsPrimaryKey[1]))
@@ -1515,7 +1582,8 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(expert.ModeratedSessionsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(expert.ModeratedSessionsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1556,9 +1624,14 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 							NodeID pulid.ID `sql:"expert_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(expert.OutcomesTable)
-							s.Join(joinT).On(s.C(outcome.FieldID), joinT.C(expert.OutcomesPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(outcome.FieldID), joinT.C(expert.OutcomesPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(expert.OutcomesPrimaryKey[1]), ids...))
 							s.Select(joinT.C(expert.OutcomesPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(expert.OutcomesPrimaryKey[1]))
@@ -1608,7 +1681,8 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(expert.OutcomesPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(expert.OutcomesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1649,9 +1723,14 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 							NodeID pulid.ID `sql:"expert_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(expert.DocumentsTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(expert.DocumentsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(expert.DocumentsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(expert.DocumentsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(expert.DocumentsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(expert.DocumentsPrimaryKey[1]))
@@ -1701,7 +1780,8 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(expert.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(expert.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1742,9 +1822,14 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 							NodeID pulid.ID `sql:"expert_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(expert.ThemesTable)
-							s.Join(joinT).On(s.C(theme.FieldID), joinT.C(expert.ThemesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(theme.FieldID), joinT.C(expert.ThemesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(expert.ThemesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(expert.ThemesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(expert.ThemesPrimaryKey[0]))
@@ -1794,7 +1879,8 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(expert.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(expert.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1883,7 +1969,8 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(expert.AppearancesColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(expert.AppearancesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1924,9 +2011,14 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 							NodeID pulid.ID `sql:"expert_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(expert.SourcesTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(expert.SourcesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(expert.SourcesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(expert.SourcesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(expert.SourcesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(expert.SourcesPrimaryKey[0]))
@@ -1976,7 +2068,8 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(expert.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(expert.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2218,7 +2311,8 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.ExpertsColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(municipality.ExpertsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2307,7 +2401,8 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.OrganizationsColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(municipality.OrganizationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2348,9 +2443,14 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 							NodeID pulid.ID `sql:"municipality_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(municipality.TermsTable)
-							s.Join(joinT).On(s.C(networkterm.FieldID), joinT.C(municipality.TermsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(networkterm.FieldID), joinT.C(municipality.TermsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(municipality.TermsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(municipality.TermsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(municipality.TermsPrimaryKey[1]))
@@ -2400,7 +2500,8 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.TermsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(municipality.TermsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2441,9 +2542,14 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 							NodeID pulid.ID `sql:"municipality_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(municipality.OutcomesTable)
-							s.Join(joinT).On(s.C(outcome.FieldID), joinT.C(municipality.OutcomesPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(outcome.FieldID), joinT.C(municipality.OutcomesPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(municipality.OutcomesPrimaryKey[1]), ids...))
 							s.Select(joinT.C(municipality.OutcomesPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(municipality.OutcomesPrimaryKey[1]))
@@ -2493,7 +2599,8 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.OutcomesPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(municipality.OutcomesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2534,9 +2641,14 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 							NodeID pulid.ID `sql:"municipality_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(municipality.SeminarsTable)
-							s.Join(joinT).On(s.C(seminar.FieldID), joinT.C(municipality.SeminarsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(seminar.FieldID), joinT.C(municipality.SeminarsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(municipality.SeminarsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(municipality.SeminarsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(municipality.SeminarsPrimaryKey[1]))
@@ -2586,7 +2698,8 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.SeminarsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(municipality.SeminarsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2891,9 +3004,14 @@ func (_q *NetworkQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"network_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(network.OrganizersTable)
-							s.Join(joinT).On(s.C(organization.FieldID), joinT.C(network.OrganizersPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(organization.FieldID), joinT.C(network.OrganizersPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(network.OrganizersPrimaryKey[0]), ids...))
 							s.Select(joinT.C(network.OrganizersPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(network.OrganizersPrimaryKey[0]))
@@ -2943,7 +3061,8 @@ func (_q *NetworkQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(network.OrganizersPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(network.OrganizersPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3032,7 +3151,8 @@ func (_q *NetworkQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(network.TermsColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(network.TermsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3073,9 +3193,14 @@ func (_q *NetworkQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"network_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(network.SourcesTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(network.SourcesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(network.SourcesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(network.SourcesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(network.SourcesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(network.SourcesPrimaryKey[0]))
@@ -3125,7 +3250,8 @@ func (_q *NetworkQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(network.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(network.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3281,9 +3407,14 @@ func (_q *NetworkTermQuery) collectField(ctx context.Context, oneNode bool, opCt
 							NodeID pulid.ID `sql:"network_term_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(networkterm.MunicipalitiesTable)
-							s.Join(joinT).On(s.C(municipality.FieldID), joinT.C(networkterm.MunicipalitiesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(municipality.FieldID), joinT.C(networkterm.MunicipalitiesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(networkterm.MunicipalitiesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(networkterm.MunicipalitiesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(networkterm.MunicipalitiesPrimaryKey[0]))
@@ -3333,7 +3464,8 @@ func (_q *NetworkTermQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(networkterm.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(networkterm.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3422,7 +3554,8 @@ func (_q *NetworkTermQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(networkterm.SeminarsColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(networkterm.SeminarsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3463,9 +3596,14 @@ func (_q *NetworkTermQuery) collectField(ctx context.Context, oneNode bool, opCt
 							NodeID pulid.ID `sql:"network_term_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(networkterm.ThemesTable)
-							s.Join(joinT).On(s.C(theme.FieldID), joinT.C(networkterm.ThemesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(theme.FieldID), joinT.C(networkterm.ThemesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(networkterm.ThemesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(networkterm.ThemesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(networkterm.ThemesPrimaryKey[0]))
@@ -3515,7 +3653,8 @@ func (_q *NetworkTermQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(networkterm.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(networkterm.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3556,9 +3695,14 @@ func (_q *NetworkTermQuery) collectField(ctx context.Context, oneNode bool, opCt
 							NodeID pulid.ID `sql:"network_term_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(networkterm.SourcesTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(networkterm.SourcesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(networkterm.SourcesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(networkterm.SourcesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(networkterm.SourcesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(networkterm.SourcesPrimaryKey[0]))
@@ -3608,7 +3752,8 @@ func (_q *NetworkTermQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(networkterm.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(networkterm.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3832,7 +3977,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.ExpertsColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(organization.ExpertsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3873,9 +4019,14 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 							NodeID pulid.ID `sql:"organization_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(organization.NetworksTable)
-							s.Join(joinT).On(s.C(network.FieldID), joinT.C(organization.NetworksPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(network.FieldID), joinT.C(organization.NetworksPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(organization.NetworksPrimaryKey[1]), ids...))
 							s.Select(joinT.C(organization.NetworksPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(organization.NetworksPrimaryKey[1]))
@@ -3925,7 +4076,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.NetworksPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(organization.NetworksPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3966,9 +4118,14 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 							NodeID pulid.ID `sql:"organization_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(organization.SeminarsTable)
-							s.Join(joinT).On(s.C(seminar.FieldID), joinT.C(organization.SeminarsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(seminar.FieldID), joinT.C(organization.SeminarsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(organization.SeminarsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(organization.SeminarsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(organization.SeminarsPrimaryKey[1]))
@@ -4018,7 +4175,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.SeminarsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(organization.SeminarsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4107,7 +4265,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.PublicationsColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(organization.PublicationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4196,7 +4355,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.AppearancesColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(organization.AppearancesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4237,9 +4397,14 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 							NodeID pulid.ID `sql:"organization_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(organization.SourcesTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(organization.SourcesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(organization.SourcesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(organization.SourcesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(organization.SourcesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(organization.SourcesPrimaryKey[0]))
@@ -4289,7 +4454,8 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(organization.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4475,9 +4641,14 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"outcome_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(outcome.ThemesTable)
-							s.Join(joinT).On(s.C(theme.FieldID), joinT.C(outcome.ThemesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(theme.FieldID), joinT.C(outcome.ThemesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(outcome.ThemesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(outcome.ThemesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(outcome.ThemesPrimaryKey[0]))
@@ -4527,7 +4698,8 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(outcome.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(outcome.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4568,9 +4740,14 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"outcome_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(outcome.MunicipalitiesTable)
-							s.Join(joinT).On(s.C(municipality.FieldID), joinT.C(outcome.MunicipalitiesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(municipality.FieldID), joinT.C(outcome.MunicipalitiesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(outcome.MunicipalitiesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(outcome.MunicipalitiesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(outcome.MunicipalitiesPrimaryKey[0]))
@@ -4620,7 +4797,8 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(outcome.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(outcome.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4661,9 +4839,14 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"outcome_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(outcome.ExpertsTable)
-							s.Join(joinT).On(s.C(expert.FieldID), joinT.C(outcome.ExpertsPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(expert.FieldID), joinT.C(outcome.ExpertsPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(outcome.ExpertsPrimaryKey[0]), ids...))
 							s.Select(joinT.C(outcome.ExpertsPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(outcome.ExpertsPrimaryKey[0]))
@@ -4713,7 +4896,8 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(outcome.ExpertsPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(outcome.ExpertsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4754,9 +4938,14 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"outcome_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(outcome.SourcesTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(outcome.SourcesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(outcome.SourcesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(outcome.SourcesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(outcome.SourcesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(outcome.SourcesPrimaryKey[0]))
@@ -4806,7 +4995,8 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(outcome.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(outcome.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5010,7 +5200,8 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(region.MunicipalitiesColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(region.MunicipalitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5184,9 +5375,14 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"seminar_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(seminar.OrganizersTable)
-							s.Join(joinT).On(s.C(organization.FieldID), joinT.C(seminar.OrganizersPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(organization.FieldID), joinT.C(seminar.OrganizersPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(seminar.OrganizersPrimaryKey[0]), ids...))
 							s.Select(joinT.C(seminar.OrganizersPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(seminar.OrganizersPrimaryKey[0]))
@@ -5236,7 +5432,8 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(seminar.OrganizersPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(seminar.OrganizersPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5325,7 +5522,8 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(seminar.SessionsColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(seminar.SessionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5414,7 +5612,8 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(seminar.OutcomesColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(seminar.OutcomesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5455,9 +5654,14 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"seminar_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(seminar.ThemesTable)
-							s.Join(joinT).On(s.C(theme.FieldID), joinT.C(seminar.ThemesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(theme.FieldID), joinT.C(seminar.ThemesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(seminar.ThemesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(seminar.ThemesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(seminar.ThemesPrimaryKey[0]))
@@ -5507,7 +5711,8 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(seminar.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(seminar.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5548,9 +5753,14 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"seminar_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(seminar.MunicipalitiesTable)
-							s.Join(joinT).On(s.C(municipality.FieldID), joinT.C(seminar.MunicipalitiesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(municipality.FieldID), joinT.C(seminar.MunicipalitiesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(seminar.MunicipalitiesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(seminar.MunicipalitiesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(seminar.MunicipalitiesPrimaryKey[0]))
@@ -5600,7 +5810,8 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(seminar.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(seminar.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5641,9 +5852,14 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"seminar_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(seminar.SourcesTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(seminar.SourcesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(seminar.SourcesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(seminar.SourcesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(seminar.SourcesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(seminar.SourcesPrimaryKey[0]))
@@ -5693,7 +5909,8 @@ func (_q *SeminarQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(seminar.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(seminar.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5889,9 +6106,14 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"session_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(session.SpeakersTable)
-							s.Join(joinT).On(s.C(expert.FieldID), joinT.C(session.SpeakersPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(expert.FieldID), joinT.C(session.SpeakersPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(session.SpeakersPrimaryKey[0]), ids...))
 							s.Select(joinT.C(session.SpeakersPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(session.SpeakersPrimaryKey[0]))
@@ -5941,7 +6163,8 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(session.SpeakersPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(session.SpeakersPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5982,9 +6205,14 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"session_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(session.ModeratorsTable)
-							s.Join(joinT).On(s.C(expert.FieldID), joinT.C(session.ModeratorsPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(expert.FieldID), joinT.C(session.ModeratorsPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(session.ModeratorsPrimaryKey[0]), ids...))
 							s.Select(joinT.C(session.ModeratorsPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(session.ModeratorsPrimaryKey[0]))
@@ -6034,7 +6262,8 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(session.ModeratorsPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(session.ModeratorsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6075,9 +6304,14 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"session_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(session.ThemesTable)
-							s.Join(joinT).On(s.C(theme.FieldID), joinT.C(session.ThemesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(theme.FieldID), joinT.C(session.ThemesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(session.ThemesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(session.ThemesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(session.ThemesPrimaryKey[0]))
@@ -6127,7 +6361,8 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(session.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(session.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6216,7 +6451,8 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(session.OutcomesColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(session.OutcomesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6305,7 +6541,8 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(session.AppearancesColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(session.AppearancesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6346,9 +6583,14 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							NodeID pulid.ID `sql:"session_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(session.SourcesTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(session.SourcesPrimaryKey[1]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(session.SourcesPrimaryKey[1]))
+							}
 							s.Where(sql.InValues(joinT.C(session.SourcesPrimaryKey[0]), ids...))
 							s.Select(joinT.C(session.SourcesPrimaryKey[0]), sql.Count("*"))
 							s.GroupBy(joinT.C(session.SourcesPrimaryKey[0]))
@@ -6398,7 +6640,8 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(session.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(session.SourcesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6622,7 +6865,8 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(theme.ChildrenColumn, limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(theme.ChildrenColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6663,9 +6907,14 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							NodeID pulid.ID `sql:"theme_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(theme.SessionsTable)
-							s.Join(joinT).On(s.C(session.FieldID), joinT.C(theme.SessionsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(session.FieldID), joinT.C(theme.SessionsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(theme.SessionsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(theme.SessionsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(theme.SessionsPrimaryKey[1]))
@@ -6715,7 +6964,8 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(theme.SessionsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(theme.SessionsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6756,9 +7006,14 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							NodeID pulid.ID `sql:"theme_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(theme.OutcomesTable)
-							s.Join(joinT).On(s.C(outcome.FieldID), joinT.C(theme.OutcomesPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(outcome.FieldID), joinT.C(theme.OutcomesPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(theme.OutcomesPrimaryKey[1]), ids...))
 							s.Select(joinT.C(theme.OutcomesPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(theme.OutcomesPrimaryKey[1]))
@@ -6808,7 +7063,8 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(theme.OutcomesPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(theme.OutcomesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6849,9 +7105,14 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							NodeID pulid.ID `sql:"theme_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(theme.SeminarsTable)
-							s.Join(joinT).On(s.C(seminar.FieldID), joinT.C(theme.SeminarsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(seminar.FieldID), joinT.C(theme.SeminarsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(theme.SeminarsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(theme.SeminarsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(theme.SeminarsPrimaryKey[1]))
@@ -6901,7 +7162,8 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(theme.SeminarsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(theme.SeminarsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6942,9 +7204,14 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							NodeID pulid.ID `sql:"theme_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(theme.ExpertsTable)
-							s.Join(joinT).On(s.C(expert.FieldID), joinT.C(theme.ExpertsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(expert.FieldID), joinT.C(theme.ExpertsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(theme.ExpertsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(theme.ExpertsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(theme.ExpertsPrimaryKey[1]))
@@ -6994,7 +7261,8 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(theme.ExpertsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(theme.ExpertsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7035,9 +7303,14 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							NodeID pulid.ID `sql:"theme_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(theme.DocumentsTable)
-							s.Join(joinT).On(s.C(document.FieldID), joinT.C(theme.DocumentsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(document.FieldID), joinT.C(theme.DocumentsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(theme.DocumentsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(theme.DocumentsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(theme.DocumentsPrimaryKey[1]))
@@ -7087,7 +7360,8 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(theme.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(theme.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7128,9 +7402,14 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 							NodeID pulid.ID `sql:"theme_id"`
 							Count  int      `sql:"count"`
 						}
+						unfiltered := len(query.predicates) == 0 && len(query.inters) == 0
 						query.Where(func(s *sql.Selector) {
 							joinT := sql.Table(theme.TermsTable)
-							s.Join(joinT).On(s.C(networkterm.FieldID), joinT.C(theme.TermsPrimaryKey[0]))
+							if unfiltered {
+								s.From(joinT)
+							} else {
+								s.Join(joinT).On(s.C(networkterm.FieldID), joinT.C(theme.TermsPrimaryKey[0]))
+							}
 							s.Where(sql.InValues(joinT.C(theme.TermsPrimaryKey[1]), ids...))
 							s.Select(joinT.C(theme.TermsPrimaryKey[1]), sql.Count("*"))
 							s.GroupBy(joinT.C(theme.TermsPrimaryKey[1]))
@@ -7180,7 +7459,8 @@ func (_q *ThemeQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(theme.TermsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.Where(nestedpage.Mark)
+					modify := nestedpage.LimitPerParent(theme.TermsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {

@@ -4,7 +4,7 @@
 // again on its own and prints its time (reading every row) and, with -plan, the
 // database's query plan:
 //
-//	go run ./bench/explain [-database-url URL] [-queries bench/queries] [-only filtered,nested] [-plan]
+//	go run ./bench/explain [-database-url URL] [-queries bench/queries] [-only filtered,nested] [-plan] [-window]
 //
 // A paginated query shows its first page. It only reads.
 package main
@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -28,6 +29,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/nestedpage"
 )
 
 func main() {
@@ -111,6 +113,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	dir := fs.String("queries", "bench/queries", "the folder of the query set")
 	only := fs.String("only", "", "only these queries (comma-separated)")
 	plan := fs.Bool("plan", false, "print each statement's query plan")
+	window := fs.Bool("window", false, "limit nested connections with entgql's window function instead of per parent")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -125,7 +128,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	defer db.Close()
 	rec := &recorder{Driver: db.Driver}
 	client := ent.NewClient(ent.Driver(rec))
-	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Dialect: db.Dialect, Limits: graph.DefaultLimits}))
+	var h http.Handler = graph.NewHandler(client, graph.Config{Dialect: db.Dialect, Limits: graph.DefaultLimits})
+	if *window {
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(nestedpage.WithWindow(r.Context())))
+		})
+	}
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	post := queryset.HTTPPoster(srv.Client(), srv.URL)
 	for _, q := range queries {
