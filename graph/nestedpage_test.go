@@ -27,19 +27,22 @@ import (
 // children in the same order for every parent, while the statements sent are the
 // per-parent kind (LATERAL on PostgreSQL, UNION ALL on SQLite).
 func TestNestedPagesPerParent(t *testing.T) {
+	// Parents are at most 50, so that SQLite's UNION ALL serves them (nestedpage.MaxUnionTerms),
+	// but for "many parents", which checks SQLite's fallback to the window function.
 	cases := []struct{ name, parents, typ, field string }{
 		{"m2m", "themes(first: 100)", "Theme", "outcomes(first: 3)"},
 		{"m2m computed order", "themes(first: 100)", "Theme", "outcomes(first: 3, orderBy: [{field: SEMINAR_DATE, direction: DESC}])"},
 		{"m2m last", "themes(first: 100)", "Theme", "outcomes(last: 2, orderBy: [{field: TEXT}])"},
 		{"m2m filtered", "themes(first: 100)", "Theme", "outcomes(first: 2, where: {kind: SUPPORT_NEED})"},
-		{"m2m inverse", "outcomes(first: 100)", "Outcome", "themes(first: 1, orderBy: [{field: NAME, direction: DESC}])"},
-		{"m2m municipalities", "outcomes(first: 100)", "Outcome", "municipalities(first: 2, orderBy: [{field: NAME}])"},
-		{"m2m from municipalities", "municipalities(first: 100, orderBy: [{field: CODE}])", "Municipality", "outcomes(first: 2, orderBy: [{field: KIND}])"},
+		{"m2m inverse", "outcomes(first: 50)", "Outcome", "themes(first: 1, orderBy: [{field: NAME, direction: DESC}])"},
+		{"m2m municipalities", "outcomes(first: 50)", "Outcome", "municipalities(first: 2, orderBy: [{field: NAME}])"},
+		{"m2m from municipalities", "municipalities(first: 50, orderBy: [{field: CODE}])", "Municipality", "outcomes(first: 2, orderBy: [{field: KIND}])"},
 		{"o2m", "seminars(first: 100)", "Seminar", "sessions(first: 2)"},
 		{"o2m by column", "seminars(first: 100)", "Seminar", "sessions(first: 3, orderBy: [{field: POSITION, direction: DESC}])"},
 		{"o2m computed order", "sessions(first: 100)", "Session", "appearances(first: 2, orderBy: [{field: EXPERT_NAME}])"},
 		{"o2m region", "regions(first: 30)", "Region", "municipalities(first: 4, orderBy: [{field: NAME_SV}])"},
 		{"self reference", "themes(first: 100)", "Theme", "children(first: 1)"},
+		{"many parents", "outcomes(first: 100)", "Outcome", "municipalities(first: 1)"},
 		{"three levels", "themes(first: 100)", "Theme", "outcomes(first: 3) { edges { node { id municipalities(first: 2) { edges { node { id } } } } } }"},
 	}
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
@@ -68,6 +71,10 @@ func TestNestedPagesPerParent(t *testing.T) {
 				query := "{ " + tc.parents + " { edges { node { id " + field + " } } } }"
 				c.reset()
 				got := childIDs(t, perParent, query)
+				want := want
+				if tc.name == "many parents" && db.Dialect == "sqlite3" {
+					want = "ROW_NUMBER()"
+				}
 				if stmts := strings.Join(c.Statements(), "\n"); !strings.Contains(stmts, want) {
 					t.Fatalf("no %s statement among:\n%s", want, stmts)
 				}
