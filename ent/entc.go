@@ -17,7 +17,8 @@ import (
 
 func main() {
 	// entgql's collection template is replaced by a copy that limits nested connections
-	// per parent with internal/nestedpage (see the comment at the top of the copy).
+	// per parent with internal/nestedpage, and its paginate block by one that counts only
+	// when asked (see the comments at the top of the copies in ent/template).
 	collection := gen.MustParse(gen.NewTemplate("gql_collection").
 		Funcs(entgql.TemplateFuncs).
 		ParseFiles("ent/template/gql_collection.tmpl"))
@@ -28,6 +29,10 @@ func main() {
 		}
 		gqlTemplates = append(gqlTemplates, t)
 	}
+	// Loaded after entgql's pagination template, this one replaces its paginate block.
+	gqlTemplates = append(gqlTemplates, gen.MustParse(gen.NewTemplate("gql_pagination_paginate").
+		Funcs(entgql.TemplateFuncs).
+		ParseFiles("ent/template/gql_pagination_paginate.tmpl")))
 	ex, err := entgql.NewExtension(
 		entgql.WithTemplates(gqlTemplates...),
 		entgql.WithConfigPath("gqlgen.yml"),
