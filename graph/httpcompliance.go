@@ -159,7 +159,7 @@ func refuse(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, 
 }
 
 func writeResponse(w http.ResponseWriter, status int, mediaType string, body any) {
-	b, err := json.Marshal(body)
+	b, err := encodeResponse(body)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"` + CodeInternal + `"}}]}`)
@@ -167,6 +167,40 @@ func writeResponse(w http.ResponseWriter, status int, mediaType string, body any
 	w.Header().Set("Content-Type", mediaType+"; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// encodeResponse encodes a response body. A response's data, already JSON written by the
+// executor, is copied as it is: json.Marshal would parse and compact it again, which was
+// a tenth of the server's CPU time for a page of 50 outcomes.
+func encodeResponse(body any) ([]byte, error) {
+	r, ok := body.(*graphql.Response)
+	if !ok || len(r.Data) == 0 || r.Label != "" || r.Path != nil || r.HasNext != nil {
+		return json.Marshal(body)
+	}
+	var b bytes.Buffer
+	b.Grow(len(r.Data) + 64)
+	b.WriteByte('{')
+	if len(r.Errors) > 0 {
+		errs, err := json.Marshal(r.Errors)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`"errors":`)
+		b.Write(errs)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"data":`)
+	b.Write(r.Data)
+	if len(r.Extensions) > 0 {
+		ext, err := json.Marshal(r.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"extensions":`)
+		b.Write(ext)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // requestErrorStatus is the status of a request error under

@@ -7,7 +7,7 @@
 // the children a parent has, not with the page asked for. The generated collection code
 // (ent/template/gql_collection.tmpl) uses LimitPerParent instead:
 //
-//   - PostgreSQL: the parents become a VALUES list, and each parent's page is a
+//   - PostgreSQL: the parents become one text[] argument, and each parent's page is a
 //     CROSS JOIN LATERAL (... WHERE parent = p.id ORDER BY ... LIMIT n), so an index on
 //     (parent, order) stops after n rows;
 //   - SQLite has no LATERAL: each parent gets its own SELECT ... LIMIT n, joined by
@@ -28,6 +28,7 @@ package nestedpage
 
 import (
 	"context"
+	"database/sql/driver"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -154,7 +155,7 @@ func page(s *sql.Selector, parent *sql.Predicate, limit int, orderBy sql.Querier
 
 // lateral rewrites s (PostgreSQL) to
 //
-//	SELECT nestedpage_rows.* FROM (VALUES ($1), ($2), ...) AS nestedpage_parents(id)
+//	SELECT nestedpage_rows.* FROM unnest($1::text[]) AS nestedpage_parents(id)
 //	CROSS JOIN LATERAL (<page of nestedpage_parents.id>) AS nestedpage_rows
 //
 // The rows come out parent by parent, each parent's in the page's order (a lateral join is
@@ -162,14 +163,23 @@ func page(s *sql.Selector, parent *sql.Predicate, limit int, orderBy sql.Querier
 func lateral(s *sql.Selector, column string, ids []any, limit int, orderBy sql.Querier) {
 	inner := page(s, sql.ExprP(column+" = "+parentsAlias+".id"), limit, orderBy)
 	from := sql.ExprFunc(func(b *sql.Builder) {
-		b.WriteString("(VALUES ")
-		for i, id := range ids {
-			if i > 0 {
-				b.Comma()
+		if array, ok := textArray(ids); ok {
+			// One argument whatever the number of parents, so that the statement's text
+			// is the same for every page and its prepared form can be reused.
+			b.WriteString("unnest(")
+			b.Arg(array)
+			b.WriteString("::text[])")
+		} else {
+			b.WriteString("(VALUES ")
+			for i, id := range ids {
+				if i > 0 {
+					b.Comma()
+				}
+				b.Wrap(func(b *sql.Builder) { b.Arg(id) })
 			}
-			b.Wrap(func(b *sql.Builder) { b.Arg(id) })
+			b.WriteString(")")
 		}
-		b.WriteString(") AS " + parentsAlias + "(id) CROSS JOIN LATERAL ")
+		b.WriteString(" AS " + parentsAlias + "(id) CROSS JOIN LATERAL ")
 		b.Wrap(func(b *sql.Builder) { b.Join(inner) })
 		b.WriteString(" AS " + rowsAlias)
 	})
@@ -200,4 +210,36 @@ func unionAll(s *sql.Selector, column string, ids []any, limit int, orderBy sql.
 		u.UnionAll(term(id))
 	}
 	*s = *u.OrderExpr(orderBy)
+}
+
+// textArray writes IDs that are all strings (or driver.Valuers of strings, as the
+// schema's IDs are) as one PostgreSQL text[] literal.
+func textArray(ids []any) (string, bool) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, id := range ids {
+		if v, ok := id.(driver.Valuer); ok {
+			var err error
+			if id, err = v.Value(); err != nil {
+				return "", false
+			}
+		}
+		s, ok := id.(string)
+		if !ok {
+			return "", false
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		for _, r := range s {
+			if r == '"' || r == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String(), true
 }

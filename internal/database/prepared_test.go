@@ -1,0 +1,49 @@
+package database_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/teemaverkko/teemaverkko/ent/theme"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
+)
+
+// TestPreparedStatements checks PostgreSQL's statement cache: a read with few arguments
+// is prepared once and reused, a read with many is sent as text, and a statement that
+// cannot be prepared fails with the database's own error.
+func TestPreparedStatements(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t, "postgres")
+	cache, ok := db.Driver.(interface{ CachedStatements() int })
+	if !ok {
+		t.Fatalf("the PostgreSQL driver %T has no statement cache", db.Driver)
+	}
+	client := db.Client()
+	client.Theme.Create().SetSlug("kuntastrategia").SetName("Kuntastrategia").SaveX(ctx)
+	before := cache.CachedStatements()
+	for range 3 {
+		if n := client.Theme.Query().Where(theme.Slug("kuntastrategia")).CountX(ctx); n != 1 {
+			t.Fatalf("count = %d", n)
+		}
+	}
+	if got := cache.CachedStatements(); got != before+1 {
+		t.Fatalf("cached statements %d → %d after one statement run three times; want one more", before, got)
+	}
+	many := make([]string, 40)
+	for i := range many {
+		many[i] = fmt.Sprintf("s%d", i)
+	}
+	client.Theme.Query().Where(theme.SlugIn(many...)).AllX(ctx)
+	if got := cache.CachedStatements(); got != before+1 {
+		t.Fatalf("a statement of 40 arguments was cached (%d statements)", got)
+	}
+	var rows entsql.Rows
+	err := db.Driver.Query(ctx, "SELECT x FROM no_such_table WHERE y = $1", []any{1}, &rows)
+	if err == nil || !strings.Contains(err.Error(), "no_such_table") {
+		t.Fatalf("error = %v; want the database's error naming the table", err)
+	}
+}

@@ -1,0 +1,4 @@
+package nestedpage
+
+// TextArray exposes textArray to the external tests.
+var TextArray = textArray
