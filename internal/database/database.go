@@ -43,6 +43,32 @@ func IsPostgres(url string) bool {
 	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }
 
+// RandomPageCost is the planner's cost of reading a page out of order that the server's
+// PostgreSQL sessions use unless the database URL sets random_page_cost itself.
+// PostgreSQL's default, 4, prices a spinning disk's seek; on SSDs and cached data a
+// random read costs about as much as a sequential one, and 1.1 is the usual setting. It
+// matters for the nested pages: with 4, the planner merge-joined ten themes' outcomes by
+// scanning the outcomes' primary key from its start (16 ms at scale 1); with 1.1 it
+// reads each theme's first outcomes through the join table's index (0.3 ms).
+const RandomPageCost = "1.1"
+
+// PostgresDSN returns the URL the server connects with: databaseURL with
+// random_page_cost=RandomPageCost as a session setting, unless it has one already (lib/pq
+// sends a URL's unknown parameters as run-time settings when it connects).
+func PostgresDSN(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return databaseURL // sql.Open reports it
+	}
+	q := u.Query()
+	if q.Has("random_page_cost") {
+		return databaseURL
+	}
+	q.Set("random_page_cost", RandomPageCost)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // SQLiteDSN returns the modernc.org/sqlite data source name for a database file with
 // foreign keys, WAL journaling and a busy timeout turned on.
 func SQLiteDSN(path string) string {
@@ -65,7 +91,7 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 	)
 	if IsPostgres(databaseURL) {
 		dia = dialect.Postgres
-		db, err = sql.Open("postgres", databaseURL)
+		db, err = sql.Open("postgres", PostgresDSN(databaseURL))
 		if err == nil {
 			db.SetMaxOpenConns(PostgresMaxConns)
 			db.SetMaxIdleConns(PostgresMaxConns)

@@ -3,12 +3,14 @@ package database_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/teemaverkko/teemaverkko/ent/theme"
+	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
@@ -45,5 +47,29 @@ func TestPreparedStatements(t *testing.T) {
 	err := db.Driver.Query(ctx, "SELECT x FROM no_such_table WHERE y = $1", []any{1}, &rows)
 	if err == nil || !strings.Contains(err.Error(), "no_such_table") {
 		t.Fatalf("error = %v; want the database's error naming the table", err)
+	}
+}
+
+// TestRandomPageCost checks the session setting that the server's PostgreSQL connections
+// carry, and that a database URL can set its own.
+func TestRandomPageCost(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ param, want string }{{"", database.RandomPageCost}, {"random_page_cost=2", "2"}} {
+		u, _ := url.Parse(testdb.PostgresURL(t))
+		if tc.param != "" {
+			u.RawQuery += "&" + tc.param
+		}
+		db, err := database.Open(ctx, u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		if err := db.SQL.QueryRowContext(ctx, "SHOW random_page_cost").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if got != tc.want {
+			t.Errorf("URL parameter %q: random_page_cost = %s, want %s", tc.param, got, tc.want)
+		}
 	}
 }
