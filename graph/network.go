@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -151,10 +153,20 @@ func dateKey(t *time.Time) string {
 	return t.Format(calendar.Layout)
 }
 
-func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error) {
+// Bounds of themeNetwork's maxEdges.
+const (
+	defaultMaxEdges = 2000
+	maxMaxEdges     = 20000
+)
+
+func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {
 	mw := 1.0
 	if minWeight != nil {
 		mw = *minWeight
+	}
+	limit, err := bounded("maxEdges", maxEdges, defaultMaxEdges, 1, maxMaxEdges)
+	if err != nil {
+		return nil, err
 	}
 	filter, sigs := networkFilter(f), networkSignals(signals)
 	// Built networks are cached until the data changes (networkcache.go).
@@ -174,14 +186,16 @@ func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *mo
 	if err != nil {
 		return nil, err
 	}
+	edges := heaviest(g.Edges, limit)
 	items := map[pulid.ID]ent.Noder{}
 	if requested(ctx, "edges", "evidence", "items") {
-		if items, err = nodesByID(ctx, c, evidenceIDs(g.Edges)); err != nil {
+		if items, err = nodesByID(ctx, c, evidenceIDs(edges)); err != nil {
 			return nil, err
 		}
 	}
 	out := &model.ThemeNetwork{
-		Nodes: make([]*model.ThemeNetworkNode, 0, len(g.Nodes)), Edges: make([]*model.ThemeNetworkEdge, 0, len(g.Edges)),
+		Nodes: make([]*model.ThemeNetworkNode, 0, len(g.Nodes)), Edges: make([]*model.ThemeNetworkEdge, 0, len(edges)),
+		EdgeCount: len(g.Edges), Truncated: len(edges) < len(g.Edges),
 		StrengthMeasure: "JACCARD",
 	}
 	for _, n := range g.Nodes {
@@ -196,13 +210,38 @@ func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *mo
 		}
 		out.Nodes = append(out.Nodes, mn)
 	}
-	for _, e := range g.Edges {
+	for _, e := range edges {
 		out.Edges = append(out.Edges, &model.ThemeNetworkEdge{
 			Source: themes[e.Source], Target: themes[e.Target], Weight: e.Weight, Strength: e.Strength,
 			Evidence: evidenceOf(e.Evidence, items),
 		})
 	}
 	return out, nil
+}
+
+// heaviest returns the n heaviest edges (by weight, then strength, then the themes' IDs),
+// in the order they have in edges (by source and target). It does not change edges, which
+// belong to the cached network.
+func heaviest(edges []network.Edge, n int) []network.Edge {
+	if len(edges) <= n {
+		return edges
+	}
+	idx := make([]int, len(edges))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int {
+		a, b := edges[i], edges[j]
+		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(b.Strength, a.Strength),
+			cmp.Compare(a.Source, b.Source), cmp.Compare(a.Target, b.Target))
+	})
+	idx = idx[:n]
+	slices.Sort(idx)
+	out := make([]network.Edge, n)
+	for k, i := range idx {
+		out[k] = edges[i]
+	}
+	return out
 }
 
 func relatedThemes(ctx context.Context, c *ent.Client, t *ent.Theme, first *int, signals []model.NetworkSignal) ([]*model.ThemeRelation, error) {

@@ -14,8 +14,8 @@ import (
 )
 
 // ThemeNetwork is the resolver for the themeNetwork field.
-func (r *queryResolver) ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error) {
-	return themeNetwork(ctx, r.client, r.networks, filter, signals, minWeight)
+func (r *queryResolver) ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {
+	return themeNetwork(ctx, r.client, r.networks, filter, signals, minWeight, maxEdges)
 }
 
 // ConnectionPath is the resolver for the connectionPath field.

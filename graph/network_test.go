@@ -1,6 +1,8 @@
 package graph_test
 
 import (
+	"cmp"
+	"slices"
 	"testing"
 	"time"
 
@@ -175,5 +177,62 @@ func TestThemeNetworkCacheFollowsWrites(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		t.Errorf("edge %s–%s weight %v after the write, want %v: the cache was not emptied", a, b, weight(after, a, b), w0+1)
+	})
+}
+
+// TestThemeNetworkMaxEdges checks the bound on a network's edges: the heaviest are kept,
+// in the network's order, the count and the flag say what was left out, and the nodes'
+// measures stay those of the whole network.
+func TestThemeNetworkMaxEdges(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		type edge struct {
+			Source, Target   struct{ ID string }
+			Weight, Strength float64
+		}
+		type net struct {
+			ThemeNetwork struct {
+				EdgeCount int
+				Truncated bool
+				Nodes     []struct{ WeightedDegree float64 }
+				Edges     []edge
+			}
+		}
+		const q = `query($max: Int) { themeNetwork(maxEdges: $max) { edgeCount truncated
+			nodes { weightedDegree } edges { source { id } target { id } weight strength } } }`
+		var all, some net
+		mustPost(t, srv, q, nil, &all)
+		mustPost(t, srv, q, map[string]any{"max": 5}, &some)
+		a, s := all.ThemeNetwork, some.ThemeNetwork
+		if a.Truncated || a.EdgeCount != len(a.Edges) || a.EdgeCount <= 5 {
+			t.Fatalf("whole network: %d edges, edgeCount %d, truncated %v", len(a.Edges), a.EdgeCount, a.Truncated)
+		}
+		if !s.Truncated || s.EdgeCount != a.EdgeCount || len(s.Edges) != 5 {
+			t.Fatalf("maxEdges 5: %d edges, edgeCount %d, truncated %v", len(s.Edges), s.EdgeCount, s.Truncated)
+		}
+		// The five kept are the five heaviest of the whole network, in its order.
+		heavy := slices.Clone(a.Edges)
+		slices.SortStableFunc(heavy, func(x, y edge) int {
+			return cmp.Or(cmp.Compare(y.Weight, x.Weight), cmp.Compare(y.Strength, x.Strength),
+				cmp.Compare(x.Source.ID, y.Source.ID), cmp.Compare(x.Target.ID, y.Target.ID))
+		})
+		var want []edge
+		for _, e := range a.Edges {
+			if slices.Contains(heavy[:5], e) {
+				want = append(want, e)
+			}
+		}
+		if !slices.Equal(s.Edges, want) {
+			t.Fatalf("maxEdges 5 kept %v, want %v", s.Edges, want)
+		}
+		if !slices.Equal(s.Nodes, a.Nodes) {
+			t.Fatal("the nodes' measures changed with maxEdges")
+		}
+		for _, bad := range []int{0, 20001} {
+			r := post(t, srv, q, map[string]any{"max": bad}, nil)
+			if r.code() != "VALIDATION" || r.Errors[0].Extensions["field"] != "maxEdges" {
+				t.Fatalf("maxEdges %d: %+v", bad, r.Errors)
+			}
+		}
 	})
 }

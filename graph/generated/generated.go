@@ -403,7 +403,7 @@ type ComplexityRoot struct {
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
-		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) int
+		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) int
 		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter) int
 		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter) int
 		Themes                func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
@@ -565,9 +565,11 @@ type ComplexityRoot struct {
 	}
 
 	ThemeNetwork struct {
+		EdgeCount       func(childComplexity int) int
 		Edges           func(childComplexity int) int
 		Nodes           func(childComplexity int) int
 		StrengthMeasure func(childComplexity int) int
+		Truncated       func(childComplexity int) int
 	}
 
 	ThemeNetworkEdge struct {
@@ -665,7 +667,7 @@ type QueryResolver interface {
 	Seminars(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) (*ent.SeminarConnection, error)
 	Sessions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error)
 	Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
-	ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64) (*model.ThemeNetwork, error)
+	ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error)
 	ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) ([]*model.ConnectionPath, error)
 	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error)
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
@@ -2708,7 +2710,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThemeNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64)), true
+		return e.ComplexityRoot.Query.ThemeNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int)), true
 	case "Query.themeStatistics":
 		if e.ComplexityRoot.Query.ThemeStatistics == nil {
 			break
@@ -3470,6 +3472,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeEdge.Node(childComplexity), true
 
+	case "ThemeNetwork.edgeCount":
+		if e.ComplexityRoot.ThemeNetwork.EdgeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.EdgeCount(childComplexity), true
 	case "ThemeNetwork.edges":
 		if e.ComplexityRoot.ThemeNetwork.Edges == nil {
 			break
@@ -3488,6 +3496,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeNetwork.StrengthMeasure(childComplexity), true
+	case "ThemeNetwork.truncated":
+		if e.ComplexityRoot.ThemeNetwork.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.Truncated(childComplexity), true
 
 	case "ThemeNetworkEdge.evidence":
 		if e.ComplexityRoot.ThemeNetworkEdge.Evidence == nil {
@@ -15191,6 +15205,13 @@ enum ChangeKind {
     Leaves out edges lighter than this.
     """
     minWeight: Float = 1
+    """
+    The most edges returned (1 to 20000): the heaviest, ties broken by strength and then
+    by the themes' IDs. A large knowledge base has tens of thousands of edges, more than
+    a view can draw; edgeCount and truncated say what was left out, and the export
+    endpoint (/export/network) gives every edge.
+    """
+    maxEdges: Int = 2000
   ): ThemeNetwork!
   """
   The shortest chains that link two objects of any type through the knowledge graph
@@ -15350,9 +15371,18 @@ type ThemeNetwork {
   """
   nodes: [ThemeNetworkNode!]!
   """
-  The weighted co-occurrence edges.
+  The weighted co-occurrence edges (at most maxEdges of them, the heaviest), ordered by
+  source and target.
   """
   edges: [ThemeNetworkEdge!]!
+  """
+  How many edges the network has at minWeight, before maxEdges.
+  """
+  edgeCount: Int!
+  """
+  Whether maxEdges left edges out. The nodes' measures are those of the whole network.
+  """
+  truncated: Boolean!
   """
   How strength is normalised: the Jaccard index, shared items over all items of the two themes.
   """
@@ -16670,6 +16700,10 @@ func (ec *executionContext) childFields_ThemeNetwork(ctx context.Context, field 
 		return ec.fieldContext_ThemeNetwork_nodes(ctx, field)
 	case "edges":
 		return ec.fieldContext_ThemeNetwork_edges(ctx, field)
+	case "edgeCount":
+		return ec.fieldContext_ThemeNetwork_edgeCount(ctx, field)
+	case "truncated":
+		return ec.fieldContext_ThemeNetwork_truncated(ctx, field)
 	case "strengthMeasure":
 		return ec.fieldContext_ThemeNetwork_strengthMeasure(ctx, field)
 	}
@@ -20421,6 +20455,14 @@ func (ec *executionContext) field_Query_themeNetwork_args(ctx context.Context, r
 		return nil, err
 	}
 	args["minWeight"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxEdges",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxEdges"] = arg3
 	return args, nil
 }
 
@@ -29770,7 +29812,7 @@ func (ec *executionContext) _Query_themeNetwork(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThemeNetwork(ctx, fc.Args["filter"].(*model.NetworkFilter), fc.Args["signals"].([]model.NetworkSignal), fc.Args["minWeight"].(*float64))
+			return ec.Resolvers.Query().ThemeNetwork(ctx, fc.Args["filter"].(*model.NetworkFilter), fc.Args["signals"].([]model.NetworkSignal), fc.Args["minWeight"].(*float64), fc.Args["maxEdges"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetwork) graphql.Marshaler {
@@ -33109,6 +33151,52 @@ func (ec *executionContext) fieldContext_ThemeNetwork_edges(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetwork_edgeCount(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_edgeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EdgeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_edgeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetwork", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeNetwork_truncated(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetwork", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ThemeNetwork_strengthMeasure(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
@@ -52108,6 +52196,16 @@ func (ec *executionContext) _ThemeNetwork(ctx context.Context, sel ast.Selection
 			}
 		case "edges":
 			out.Values[i] = ec._ThemeNetwork_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edgeCount":
+			out.Values[i] = ec._ThemeNetwork_edgeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._ThemeNetwork_truncated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -215,8 +215,13 @@ type Subscription struct {
 type ThemeNetwork struct {
 	// The themes with evidence, with their measures.
 	Nodes []*ThemeNetworkNode `json:"nodes"`
-	// The weighted co-occurrence edges.
+	// The weighted co-occurrence edges (at most maxEdges of them, the heaviest), ordered by
+	// source and target.
 	Edges []*ThemeNetworkEdge `json:"edges"`
+	// How many edges the network has at minWeight, before maxEdges.
+	EdgeCount int `json:"edgeCount"`
+	// Whether maxEdges left edges out. The nodes' measures are those of the whole network.
+	Truncated bool `json:"truncated"`
 	// How strength is normalised: the Jaccard index, shared items over all items of the two themes.
 	StrengthMeasure string `json:"strengthMeasure"`
 }
