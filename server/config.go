@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -155,6 +156,32 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// The garbage collector's settings when the environment sets neither GOGC nor GOMEMLIMIT.
+// A serving process keeps a small live heap (about 20 MB) and allocates much per request,
+// so with Go's default (GOGC=100) it collected after every few requests: a third of the CPU
+// under load. Collecting at five times the live heap, with a soft limit of 100 MiB that
+// makes it collect sooner when memory grows, served 33% more requests/s on the nested
+// list and on a page of 50 (BENCHMARKS.md) with a peak RSS of 136 MB instead of 112 MB.
+const (
+	defaultGOGC        = 400
+	defaultMemoryLimit = 100 << 20
+)
+
+// gcDefaults applies defaultGOGC and defaultMemoryLimit where the environment does not set
+// GOGC or GOMEMLIMIT, and says what the collector runs with.
+func gcDefaults(getenv func(string) string) string {
+	gogc, limit := getenv("GOGC"), getenv("GOMEMLIMIT")
+	if gogc == "" {
+		debug.SetGCPercent(defaultGOGC)
+		gogc = strconv.Itoa(defaultGOGC)
+	}
+	if limit == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+		limit = strconv.Itoa(defaultMemoryLimit>>20) + "MiB"
+	}
+	return "GOGC=" + gogc + " GOMEMLIMIT=" + limit
 }
 
 func envString(getenv func(string) string, key, def string) string {

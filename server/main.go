@@ -71,6 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		return err
 	}
 	logger := newLogger(cfg.logFormat, logOut)
+	logger.Info("garbage collector", "settings", gcDefaults(getenv))
 
 	reg := observe.NewRegistry()
 	metrics, err := observe.NewMetrics(reg, observe.Options{})
