@@ -4,12 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/gctune"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
@@ -162,26 +162,23 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 // A serving process keeps a small live heap (about 20 MB) and allocates much per request,
 // so with Go's default (GOGC=100) it collected after every few requests: a third of the CPU
 // under load. Collecting at five times the live heap, with a soft limit of 100 MiB that
-// makes it collect sooner when memory grows, served 33% more requests/s on the nested
-// list and on a page of 50 (BENCHMARKS.md) with a peak RSS of 136 MB instead of 112 MB.
-const (
-	defaultGOGC        = 400
-	defaultMemoryLimit = 100 << 20
-)
+// makes it collect sooner when memory grows, served a third more requests/s on the nested
+// list and on a page of 50 (BENCHMARKS.md) with a peak RSS of 133 MB instead of 112 MB.
+// Under a limit below the live heap the collector would never stop, so the limit follows
+// the live heap (gctune.Govern: at least four times it), and a theme network build, whose
+// working set grows fast, runs under Go's defaults (gctune.Suspend).
+var gcTuned = gctune.Settings{Percent: 400, Limit: 100 << 20}
 
-// gcDefaults applies defaultGOGC and defaultMemoryLimit where the environment does not set
-// GOGC or GOMEMLIMIT, and says what the collector runs with.
-func gcDefaults(getenv func(string) string) string {
-	gogc, limit := getenv("GOGC"), getenv("GOMEMLIMIT")
-	if gogc == "" {
-		debug.SetGCPercent(defaultGOGC)
-		gogc = strconv.Itoa(defaultGOGC)
+// gcDefaults applies gcTuned unless the environment sets GOGC or GOMEMLIMIT (then Go's
+// runtime has read them, and both are the operator's); it says what the collector runs
+// with, and whether the server tunes it (then gctune.Govern must run).
+func gcDefaults(getenv func(string) string) (string, bool) {
+	if gogc, limit := getenv("GOGC"), getenv("GOMEMLIMIT"); gogc != "" || limit != "" {
+		return "from the environment: GOGC=" + gogc + " GOMEMLIMIT=" + limit, false
 	}
-	if limit == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
-		limit = strconv.Itoa(defaultMemoryLimit>>20) + "MiB"
-	}
-	return "GOGC=" + gogc + " GOMEMLIMIT=" + limit
+	gctune.Apply(gcTuned)
+	return "GOGC=" + strconv.Itoa(gcTuned.Percent) + " GOMEMLIMIT=" + strconv.FormatInt(gcTuned.Limit>>20, 10) +
+		"MiB, or four times the live heap if more", true
 }
 
 func envString(getenv func(string) string, key, def string) string {

@@ -27,6 +27,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/gctune"
 	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
@@ -71,7 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 		return err
 	}
 	logger := newLogger(cfg.logFormat, logOut)
-	logger.Info("garbage collector", "settings", gcDefaults(getenv))
+	gcSettings, gcTunedHere := gcDefaults(getenv)
+	logger.Info("garbage collector", "settings", gcSettings)
 
 	reg := observe.NewRegistry()
 	metrics, err := observe.NewMetrics(reg, observe.Options{})
@@ -81,6 +83,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	var ready atomic.Pointer[backend]
 	baseCtx, cancelBase := context.WithCancel(context.Background())
 	defer cancelBase()
+	if gcTunedHere {
+		go gctune.Govern(baseCtx, time.Second)
+	}
 	srv := &http.Server{
 		Addr:    net.JoinHostPort("", strconv.Itoa(cfg.port)),
 		Handler: routes(&ready, cfg, logger, reg, metrics),
