@@ -28,12 +28,13 @@ package nestedpage
 
 import (
 	"context"
-	"database/sql/driver"
 	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+
+	"github.com/teemaverkko/teemaverkko/internal/pgarray"
 )
 
 // MaxUnionTerms is the most parents that SQLite pages with one UNION ALL term each; with
@@ -163,7 +164,7 @@ func page(s *sql.Selector, parent *sql.Predicate, limit int, orderBy sql.Querier
 func lateral(s *sql.Selector, column string, ids []any, limit int, orderBy sql.Querier) {
 	inner := page(s, sql.ExprP(column+" = "+parentsAlias+".id"), limit, orderBy)
 	from := sql.ExprFunc(func(b *sql.Builder) {
-		if array, ok := textArray(ids); ok {
+		if array, ok := pgarray.Text(ids); ok {
 			// One argument whatever the number of parents, so that the statement's text
 			// is the same for every page and its prepared form can be reused.
 			b.WriteString("unnest(")
@@ -210,36 +211,4 @@ func unionAll(s *sql.Selector, column string, ids []any, limit int, orderBy sql.
 		u.UnionAll(term(id))
 	}
 	*s = *u.OrderExpr(orderBy)
-}
-
-// textArray writes IDs that are all strings (or driver.Valuers of strings, as the
-// schema's IDs are) as one PostgreSQL text[] literal.
-func textArray(ids []any) (string, bool) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, id := range ids {
-		if v, ok := id.(driver.Valuer); ok {
-			var err error
-			if id, err = v.Value(); err != nil {
-				return "", false
-			}
-		}
-		s, ok := id.(string)
-		if !ok {
-			return "", false
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('"')
-		for _, r := range s {
-			if r == '"' || r == '\\' {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
-		b.WriteByte('"')
-	}
-	b.WriteByte('}')
-	return b.String(), true
 }

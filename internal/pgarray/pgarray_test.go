@@ -1,4 +1,4 @@
-package nestedpage_test
+package pgarray_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/teemaverkko/teemaverkko/internal/nestedpage"
+	"github.com/teemaverkko/teemaverkko/internal/pgarray"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
@@ -16,7 +16,7 @@ func (v valuer) Value() (driver.Value, error) { return string(v), nil }
 
 // TestTextArray checks the text[] literal of parent IDs, and that PostgreSQL reads it back
 // as the same strings.
-func TestTextArray(t *testing.T) {
+func TestText(t *testing.T) {
 	cases := []struct {
 		name string
 		ids  []any
@@ -31,9 +31,9 @@ func TestTextArray(t *testing.T) {
 	db := testdb.Open(t, "postgres")
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := nestedpage.TextArray(tc.ids)
+			got, ok := pgarray.Text(tc.ids)
 			if got != tc.want || ok != tc.ok {
-				t.Fatalf("TextArray = %q, %v; want %q, %v", got, ok, tc.want, tc.ok)
+				t.Fatalf("Text = %q, %v; want %q, %v", got, ok, tc.want, tc.ok)
 			}
 			if !ok {
 				return

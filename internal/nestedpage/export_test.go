@@ -1,4 +1,0 @@
-package nestedpage
-
-// TextArray exposes textArray to the external tests.
-var TextArray = textArray
