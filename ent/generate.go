@@ -3,5 +3,6 @@
 package ent
 
 // Both generators run from the module root: ent (with the entgql extension, which writes
-// graph/ent.graphqls) first, then gqlgen, which reads that schema.
-//go:generate sh -c "cd .. && go run ./ent/entc.go && go tool gqlgen generate --config gqlgen.yml"
+// graph/ent.graphqls) first, then gqlgen (graph/gqlgen: gqlgen with lists marshaled in
+// order), which reads that schema.
+//go:generate sh -c "cd .. && go run ./ent/entc.go && go run ./graph/gqlgen"
