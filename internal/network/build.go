@@ -8,8 +8,6 @@ import (
 	"sort"
 
 	"gonum.org/v1/gonum/graph/community"
-	gnetwork "gonum.org/v1/gonum/graph/network"
-	"gonum.org/v1/gonum/graph/path"
 	"gonum.org/v1/gonum/graph/simple"
 
 	"github.com/teemaverkko/teemaverkko/ent"
@@ -189,11 +187,10 @@ func (g *Graph) measure() {
 	index := make(map[pulid.ID]int64, len(g.Nodes))
 	// weights: edge weight for Louvain; dist: 1/weight for shortest paths.
 	weights := simple.NewWeightedUndirectedGraph(0, 0)
-	dist := simple.NewWeightedUndirectedGraph(0, math.Inf(1))
+	dist := make([][]arc, len(g.Nodes))
 	for i, n := range g.Nodes {
 		index[n.ThemeID] = int64(i)
 		weights.AddNode(simple.Node(i))
-		dist.AddNode(simple.Node(i))
 		g.Nodes[i].WeightedDegree = 0
 	}
 	for _, e := range g.Edges {
@@ -201,13 +198,14 @@ func (g *Graph) measure() {
 		g.Nodes[u].WeightedDegree += e.Weight
 		g.Nodes[v].WeightedDegree += e.Weight
 		weights.SetWeightedEdge(simple.WeightedEdge{F: simple.Node(u), T: simple.Node(v), W: e.Weight})
-		dist.SetWeightedEdge(simple.WeightedEdge{F: simple.Node(u), T: simple.Node(v), W: 1 / e.Weight})
+		dist[u] = append(dist[u], arc{int(v), 1 / e.Weight})
+		dist[v] = append(dist[v], arc{int(u), 1 / e.Weight})
 	}
 
-	// Betweenness: gonum counts each undirected pair in both directions; halve it.
-	bc := gnetwork.BetweennessWeighted(dist, path.DijkstraAllPaths(dist))
+	// Betweenness counts each undirected pair in both directions; halve it.
+	bc := betweenness(dist)
 	for i := range g.Nodes {
-		g.Nodes[i].Betweenness = round9(bc[int64(i)] / 2)
+		g.Nodes[i].Betweenness = round9(bc[i] / 2)
 	}
 
 	// Communities: Louvain with a fixed seed, numbered by their smallest member.
