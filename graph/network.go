@@ -1,10 +1,8 @@
 package graph
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -186,7 +184,7 @@ func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *mo
 	if err != nil {
 		return nil, err
 	}
-	edges := heaviest(g.Edges, limit)
+	edges := g.Heaviest(limit)
 	items := map[pulid.ID]ent.Noder{}
 	if requested(ctx, "edges", "evidence", "items") {
 		if items, err = nodesByID(ctx, c, evidenceIDs(edges)); err != nil {
@@ -217,31 +215,6 @@ func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *mo
 		})
 	}
 	return out, nil
-}
-
-// heaviest returns the n heaviest edges (by weight, then strength, then the themes' IDs),
-// in the order they have in edges (by source and target). It does not change edges, which
-// belong to the cached network.
-func heaviest(edges []network.Edge, n int) []network.Edge {
-	if len(edges) <= n {
-		return edges
-	}
-	idx := make([]int, len(edges))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(i, j int) int {
-		a, b := edges[i], edges[j]
-		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(b.Strength, a.Strength),
-			cmp.Compare(a.Source, b.Source), cmp.Compare(a.Target, b.Target))
-	})
-	idx = idx[:n]
-	slices.Sort(idx)
-	out := make([]network.Edge, n)
-	for k, i := range idx {
-		out[k] = edges[i]
-	}
-	return out
 }
 
 func relatedThemes(ctx context.Context, c *ent.Client, t *ent.Theme, first *int, signals []model.NetworkSignal) ([]*model.ThemeRelation, error) {

@@ -1,11 +1,14 @@
 package network
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/graph/community"
 	"gonum.org/v1/gonum/graph/simple"
@@ -28,6 +31,39 @@ type Graph struct {
 	// Edges are the co-occurrences of at least the minimum weight, sorted by Source
 	// then Target, with Source < Target.
 	Edges []Edge
+
+	// rank is the indexes of Edges from the heaviest, computed once (Heaviest).
+	rankOnce sync.Once
+	rank     []int
+}
+
+// Heaviest returns the n heaviest edges (by weight, then strength, then the themes' IDs)
+// in the order they have in Edges, or Edges itself when there are no more than n. The
+// ranking is computed on the first call and kept: a built network is cached and asked
+// again and again (82,179 edges at synthetic scale 10). Edges must not change after the
+// first call; the result shares nothing that the caller may change.
+func (g *Graph) Heaviest(n int) []Edge {
+	if len(g.Edges) <= n {
+		return g.Edges
+	}
+	g.rankOnce.Do(func() {
+		g.rank = make([]int, len(g.Edges))
+		for i := range g.rank {
+			g.rank[i] = i
+		}
+		slices.SortFunc(g.rank, func(i, j int) int {
+			a, b := g.Edges[i], g.Edges[j]
+			return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(b.Strength, a.Strength),
+				cmp.Compare(a.Source, b.Source), cmp.Compare(a.Target, b.Target))
+		})
+	})
+	kept := slices.Clone(g.rank[:n])
+	slices.Sort(kept)
+	out := make([]Edge, n)
+	for k, i := range kept {
+		out[k] = g.Edges[i]
+	}
+	return out
 }
 
 // Node is a theme in the network.
