@@ -42,14 +42,11 @@ func BenchmarkResolverFanOut(b *testing.B) {
 			h := graph.NewHandler(db.Client(), graph.Config{Dialect: db.Dialect, Limits: graph.DefaultLimits})
 			for _, mode := range []string{"per-parent", "window"} {
 				b.Run(mode, func(b *testing.B) {
-					var srv *httptest.Server
+					var handler http.Handler = h
 					if mode == "window" {
-						srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-							h.ServeHTTP(w, r.WithContext(nestedpage.WithWindow(r.Context())))
-						}))
-					} else {
-						srv = httptest.NewServer(h)
+						handler = nestedpage.WindowHandler(h)
 					}
+					srv := httptest.NewServer(handler)
 					defer srv.Close()
 					post := queryset.HTTPPoster(srv.Client(), srv.URL)
 					b.ReportAllocs()

@@ -130,10 +130,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	client := ent.NewClient(ent.Driver(rec))
 	var h http.Handler = graph.NewHandler(client, graph.Config{Dialect: db.Dialect, Limits: graph.DefaultLimits})
 	if *window {
-		next := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(nestedpage.WithWindow(r.Context())))
-		})
+		h = nestedpage.WindowHandler(h)
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()

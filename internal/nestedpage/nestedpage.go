@@ -28,6 +28,7 @@ package nestedpage
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -60,6 +61,13 @@ type windowKey struct{}
 // function. It exists to compare the two: in tests (same rows) and in measurements.
 func WithWindow(ctx context.Context) context.Context {
 	return context.WithValue(ctx, windowKey{}, true)
+}
+
+// WindowHandler serves every request of next under WithWindow.
+func WindowHandler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(WithWindow(r.Context())))
+	})
 }
 
 // Mark is the predicate the generated code adds to a nested connection's query just before
