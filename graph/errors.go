@@ -12,16 +12,17 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
 // Stable values of extensions.code.
 const (
-	CodeNotFound   = "NOT_FOUND"
-	CodeValidation = "VALIDATION"
-	CodeConflict   = "CONFLICT"
-	CodeBadInput   = "BAD_USER_INPUT"
-	CodeInternal   = "INTERNAL"
+	CodeNotFound   = errcode.NotFound
+	CodeValidation = errcode.Validation
+	CodeConflict   = errcode.Conflict
+	CodeBadInput   = errcode.BadInput
+	CodeInternal   = errcode.Internal
 )
 
 // errorPresenter maps errors to client-safe GraphQL errors with a stable

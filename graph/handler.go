@@ -3,30 +3,29 @@ package graph
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime/debug"
-	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	coderws "github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/querylimit"
+	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
@@ -62,9 +61,19 @@ type Config struct {
 	// Metrics records requests, latencies and error codes (nil: none); operations are
 	// logged through Logger either way.
 	Metrics *observe.Metrics
-	// RequestTimeout bounds each HTTP request (0: DefaultRequestTimeout); WebSocket
-	// subscriptions are not bounded.
+	// RequestTimeout bounds each HTTP request, and each query and mutation over a
+	// WebSocket (0: DefaultRequestTimeout); subscriptions are not bounded.
 	RequestTimeout time.Duration
+	// RateLimit is the per-client limiter of every operation sent over a WebSocket (nil:
+	// none); the server's HTTP routes share it, so that a client has one budget whatever
+	// the transport.
+	RateLimit *ratelimit.Limiter
+	// ClientKey tells clients apart for the rate limit and the WebSocket limits (nil:
+	// ratelimit.ClientKey).
+	ClientKey func(*http.Request) string
+	// Websocket bounds WebSocket connections and subscriptions (zero fields:
+	// DefaultWebsocketLimits).
+	Websocket WebsocketLimits
 }
 
 // Defaults of Config.
@@ -84,7 +93,15 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 	srv := handler.New(NewSchema(client, cfg.Dialect, cfg.Events))
-	srv.AddTransport(websocketTransport(cfg.AllowedOrigins, cfg.Tokens))
+	wsLimits := cfg.Websocket.withDefaults()
+	if cfg.ClientKey == nil {
+		cfg.ClientKey = ratelimit.ClientKey
+	}
+	socks := &sockets{
+		limits: wsLimits, key: cfg.ClientKey, limiter: cfg.RateLimit,
+		timeout: cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), perClient: map[string]int{},
+	}
+	srv.AddTransport(websocketTransport(cfg.AllowedOrigins, cfg.Tokens, wsLimits))
 	srv.AddTransport(transport.Options{})
 	// GET and POST as the GraphQL over HTTP spec asks (graph/httpcompliance.go).
 	srv.AddTransport(HTTPTransport{})
@@ -112,19 +129,23 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	// Registered queries first, so that a hash of one is served without a prior APQ round.
 	srv.Use(persisted.Extension{Registry: registry, AllowListOnly: cfg.AllowListOnly})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(auth.Extension{ReadsNeedToken: cfg.ReadsNeedToken})
+	srv.Use(&auth.Extension{ReadsNeedToken: cfg.ReadsNeedToken})
 	srv.Use(subscriptionsOverWebsocket{})
+	srv.Use(websocketOperations{s: socks})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
+	// The panic is logged; the client gets a code and the request ID, never the panic's
+	// text (the WebSocket transport sends this error as it is, without the presenter).
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		cfg.Logger.ErrorContext(ctx, "panic in resolver", "request_id", requestid.FromContext(ctx),
+		id := requestid.FromContext(ctx)
+		cfg.Logger.ErrorContext(ctx, "panic in resolver", "request_id", id,
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		return fmt.Errorf("panic: %v", p)
+		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": errcode.Internal, "requestId": id}}
 	})
 	var h http.Handler = maxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv)
 	h = timeout(cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), h)
-	return cfg.Tokens.Middleware(markWebsocket(h))
+	return cfg.Tokens.Middleware(markWebsocket(socks.gate(h)))
 }
 
 // timeout bounds the context of every request but WebSocket upgrades, so that database
@@ -145,43 +166,12 @@ func timeout(d time.Duration, next http.Handler) http.Handler {
 func maxBody(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
-			http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"REQUEST_TOO_LARGE"}}]}`, http.StatusRequestEntityTooLarge)
+			http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"`+errcode.RequestTooLarge+`"}}]}`, http.StatusRequestEntityTooLarge)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
-}
-
-// websocketTransport speaks graphql-transport-ws and the legacy graphql-ws protocol,
-// with keep-alive pings, to browsers of the allowed origins. A token may come in the
-// connection-init payload ({"Authorization": "Bearer …"}), since browsers cannot set
-// headers on a WebSocket.
-func websocketTransport(origins []string, tokens *auth.Tokens) transport.Websocket {
-	opts := coderws.AcceptOptions{}
-	if len(origins) == 0 || slices.Contains(origins, "*") {
-		opts.InsecureSkipVerify = true
-	} else {
-		for _, o := range origins {
-			u, err := url.Parse(o)
-			if err == nil && u.Host != "" {
-				o = u.Host
-			}
-			opts.OriginPatterns = append(opts.OriginPatterns, o)
-		}
-	}
-	return transport.Websocket{
-		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: opts},
-		KeepAlivePingInterval: 10 * time.Second,
-		InitTimeout:           10 * time.Second,
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			ctx = tokens.WithAuthorization(ctx, p.Authorization())
-			if !auth.Valid(ctx) {
-				return nil, nil, errors.New("the token in the connection-init payload is not valid")
-			}
-			return ctx, nil, nil
-		},
-	}
 }
 
 // DefaultLimits are the page-size limits used when none are configured.

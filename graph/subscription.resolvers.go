@@ -16,12 +16,12 @@ import (
 
 // OutcomeAdded is the resolver for the outcomeAdded field.
 func (r *subscriptionResolver) OutcomeAdded(ctx context.Context, filter *model.OutcomeAddedFilter) (<-chan *ent.Outcome, error) {
-	return outcomesAdded(ctx, r.Resolver, filter), nil
+	return outcomesAdded(ctx, r.Resolver, filter)
 }
 
 // NodeChanged is the resolver for the nodeChanged field.
 func (r *subscriptionResolver) NodeChanged(ctx context.Context, ids []pulid.ID, types []string) (<-chan *model.NodeChange, error) {
-	return nodesChanged(ctx, r.Resolver, ids, types), nil
+	return nodesChanged(ctx, r.Resolver, ids, types)
 }
 
 // Subscription returns generated.SubscriptionResolver implementation.

@@ -15,11 +15,17 @@ import (
 )
 
 // stream turns the broker's events into a subscription's results: each event that
-// convert keeps is sent on; the stream ends when the client goes or falls behind.
-func stream[T any](ctx context.Context, b events.Broker, convert func(events.Event) (T, bool)) <-chan T {
+// convert keeps is sent on; the stream ends when the client goes or falls behind. A
+// subscription beyond the connection's or the server's limit is refused.
+func stream[T any](ctx context.Context, b events.Broker, convert func(events.Event) (T, bool)) (<-chan T, error) {
+	release, err := acquireSubscription(ctx)
+	if err != nil {
+		return nil, err
+	}
 	in := b.Subscribe(ctx)
 	out := make(chan T)
 	go func() {
+		defer release()
 		defer close(out)
 		for {
 			select {
@@ -41,11 +47,11 @@ func stream[T any](ctx context.Context, b events.Broker, convert func(events.Eve
 			}
 		}
 	}()
-	return out
+	return out, nil
 }
 
 // outcomesAdded streams new outcomes that match the filter.
-func outcomesAdded(ctx context.Context, r *Resolver, filter *model.OutcomeAddedFilter) <-chan *ent.Outcome {
+func outcomesAdded(ctx context.Context, r *Resolver, filter *model.OutcomeAddedFilter) (<-chan *ent.Outcome, error) {
 	return stream(ctx, r.events, func(ev events.Event) (*ent.Outcome, bool) {
 		if ev.Type != "Outcome" || ev.Change != events.Created {
 			return nil, false
@@ -68,7 +74,7 @@ func outcomesAdded(ctx context.Context, r *Resolver, filter *model.OutcomeAddedF
 }
 
 // nodesChanged streams the changes to the given objects or types.
-func nodesChanged(ctx context.Context, r *Resolver, ids []pulid.ID, types []string) <-chan *model.NodeChange {
+func nodesChanged(ctx context.Context, r *Resolver, ids []pulid.ID, types []string) (<-chan *model.NodeChange, error) {
 	return stream(ctx, r.events, func(ev events.Event) (*model.NodeChange, bool) {
 		if (len(ids) > 0 && !slices.Contains(ids, ev.ID)) || (len(types) > 0 && !slices.Contains(types, ev.Type)) {
 			return nil, false

@@ -33,12 +33,15 @@ var _ interface {
 func (transactioner) ExtensionName() string                   { return "Transactioner" }
 func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
 
-func skipTx(op *ast.OperationDefinition) bool {
+// skipTx reports whether an operation runs without the shared transaction: it is no
+// mutation, or it imports a bundle (wherever the field sits: fragments, @include).
+func skipTx(oc *graphql.OperationContext) bool {
+	op := oc.Operation
 	if op == nil || op.Operation != ast.Mutation {
 		return true
 	}
-	for _, sel := range op.SelectionSet {
-		if f, ok := sel.(*ast.Field); ok && f.Name == "importBundle" {
+	for _, f := range graphql.CollectFields(oc, op.SelectionSet, []string{"Mutation"}) {
+		if f.Name == "importBundle" {
 			return true
 		}
 	}
@@ -48,7 +51,7 @@ func skipTx(op *ast.OperationDefinition) bool {
 // MutateOperationContext serialises the root fields of a mutation, which share one
 // transaction.
 func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	if skipTx(oc.Operation) {
+	if skipTx(oc) {
 		return nil
 	}
 	previous := oc.ResolverMiddleware
@@ -64,7 +67,7 @@ func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.Opera
 // InterceptResponse runs the mutation in a transaction, committed only when it had no
 // error.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) || skipTx(graphql.GetOperationContext(ctx).Operation) {
+	if !graphql.HasOperationContext(ctx) || skipTx(graphql.GetOperationContext(ctx)) {
 		return next(ctx)
 	}
 	txCtx, tx, err := t.client.OpenTx(ctx)
@@ -78,6 +81,12 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 		}
 	}()
 	rsp := next(txCtx)
+	if rsp == nil {
+		// The end of the stream: a transport that reads responses until none is left
+		// (the WebSocket one) asks once more after the mutation's one response.
+		_ = tx.Rollback()
+		return nil
+	}
 	if len(rsp.Errors) > 0 {
 		_ = tx.Rollback()
 		return &graphql.Response{Errors: rsp.Errors, Extensions: rsp.Extensions}

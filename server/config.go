@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -34,6 +35,11 @@ type config struct {
 	requestTimeout  time.Duration
 	rate            ratelimit.Config
 	proxyHops       int
+
+	// Made from the above by run: one limiter and one way of telling clients apart for
+	// every route and transport.
+	limiter   *ratelimit.Limiter
+	clientKey func(*http.Request) string
 }
 
 // parseConfig reads the flags of args, each defaulting to its environment variable.

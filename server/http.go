@@ -17,7 +17,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
-	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
@@ -26,7 +25,7 @@ import (
 // backend is ready, the API answers 503 with the code UNAVAILABLE.
 func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger, reg *prometheus.Registry, metrics *observe.Metrics) http.Handler {
 	mux := http.NewServeMux()
-	limit := ratelimit.New(cfg.rate).Middleware(ratelimit.KeyFunc(ratelimit.KeyOptions{Tokens: cfg.tokens, ProxyHops: cfg.proxyHops}),
+	limit := cfg.limiter.Middleware(cfg.clientKey,
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			b := ready.Load()
 			if b == nil {

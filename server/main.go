@@ -31,6 +31,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
+	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
 )
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if err != nil {
 		return err
 	}
+	cfg.limiter = ratelimit.New(cfg.rate)
+	cfg.clientKey = ratelimit.KeyFunc(ratelimit.KeyOptions{Tokens: cfg.tokens, ProxyHops: cfg.proxyHops})
 	logger := newLogger(cfg.logFormat, logOut)
 	gcSettings, gcTunedHere := gcDefaults(getenv)
 	logger.Info("garbage collector", "settings", gcSettings)
@@ -217,7 +220,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		Dialect: db.Dialect, Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
 		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
 		ReadsNeedToken: cfg.readsNeedToken, Persisted: registry, AllowListOnly: cfg.allowListOnly,
-		RequestTimeout: cfg.requestTimeout, Metrics: metrics,
+		RequestTimeout: cfg.requestTimeout, Metrics: metrics, RateLimit: cfg.limiter, ClientKey: cfg.clientKey,
 	})
 	return &backend{db: db, client: client, api: api, close: func() { closeBroker(); db.Close() }}, nil
 }

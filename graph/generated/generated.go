@@ -14564,6 +14564,43 @@ A calendar date without a time of day or time zone, in the form YYYY-MM-DD
 with a DatePrecision field beside it saying so.
 """
 scalar Date
+
+"""
+Who may call a field. Every field of Query, Mutation and Subscription is declared, on the
+field or on its type (the field's declaration wins); a root field with no declaration is
+refused to everyone but ADMIN. The rule is checked for every field as it is executed,
+wherever it sits in the document (fragments, aliases, @include and @skip), on every
+transport. The README's "Who may call what" table is generated from these declarations.
+"""
+directive @auth(
+  """
+  The weakest role that may call the field.
+  """
+  requires: Role!
+) on OBJECT | FIELD_DEFINITION
+
+"""
+The roles of bearer tokens, weakest first; each may do what the weaker ones may.
+"""
+enum Role {
+  """
+  Reads. Without a token too, unless the server requires a token for reads
+  (READS_NEED_TOKEN); then any valid token.
+  """
+  READER
+  """
+  Creates and updates.
+  """
+  EDITOR
+  """
+  Deletions and imports.
+  """
+  ADMIN
+}
+
+# Every query reads: anyone may call it, or any valid token when the server requires a token
+# for reads.
+extend type Query @auth(requires: READER)
 `, BuiltIn: false},
 	{Name: "../mutation.graphqls", Input: `# Writes. Every mutation runs in one transaction: it either happens whole or not at all.
 # Failures carry extensions.code (VALIDATION with extensions.field, NOT_FOUND, CONFLICT).
@@ -14581,7 +14618,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateRegionInput!
-  ): Region!
+  ): Region! @auth(requires: EDITOR)
   """
   Updates a region: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14594,7 +14631,7 @@ type Mutation {
     The changes.
     """
     input: UpdateRegionInput!
-  ): Region!
+  ): Region! @auth(requires: EDITOR)
   """
   Deletes a region and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14604,7 +14641,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a municipality. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14613,7 +14650,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateMunicipalityInput!
-  ): Municipality!
+  ): Municipality! @auth(requires: EDITOR)
   """
   Updates a municipality: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14626,7 +14663,7 @@ type Mutation {
     The changes.
     """
     input: UpdateMunicipalityInput!
-  ): Municipality!
+  ): Municipality! @auth(requires: EDITOR)
   """
   Deletes a municipality and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14636,7 +14673,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a period of a municipality's history. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14645,7 +14682,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateMunicipalityPeriodInput!
-  ): MunicipalityPeriod!
+  ): MunicipalityPeriod! @auth(requires: EDITOR)
   """
   Updates a period of a municipality's history: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14658,7 +14695,7 @@ type Mutation {
     The changes.
     """
     input: UpdateMunicipalityPeriodInput!
-  ): MunicipalityPeriod!
+  ): MunicipalityPeriod! @auth(requires: EDITOR)
   """
   Deletes a period of a municipality's history and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14668,7 +14705,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates an organisation. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14677,7 +14714,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateOrganizationInput!
-  ): Organization!
+  ): Organization! @auth(requires: EDITOR)
   """
   Updates an organisation: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14690,7 +14727,7 @@ type Mutation {
     The changes.
     """
     input: UpdateOrganizationInput!
-  ): Organization!
+  ): Organization! @auth(requires: EDITOR)
   """
   Deletes an organisation and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14700,7 +14737,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a person. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14709,7 +14746,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateExpertInput!
-  ): Expert!
+  ): Expert! @auth(requires: EDITOR)
   """
   Updates a person: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14722,7 +14759,7 @@ type Mutation {
     The changes.
     """
     input: UpdateExpertInput!
-  ): Expert!
+  ): Expert! @auth(requires: EDITOR)
   """
   Deletes a person and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14732,7 +14769,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a network. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14741,7 +14778,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateNetworkInput!
-  ): Network!
+  ): Network! @auth(requires: EDITOR)
   """
   Updates a network: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14754,7 +14791,7 @@ type Mutation {
     The changes.
     """
     input: UpdateNetworkInput!
-  ): Network!
+  ): Network! @auth(requires: EDITOR)
   """
   Deletes a network and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14764,7 +14801,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a network term. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14773,7 +14810,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateNetworkTermInput!
-  ): NetworkTerm!
+  ): NetworkTerm! @auth(requires: EDITOR)
   """
   Updates a network term: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14786,7 +14823,7 @@ type Mutation {
     The changes.
     """
     input: UpdateNetworkTermInput!
-  ): NetworkTerm!
+  ): NetworkTerm! @auth(requires: EDITOR)
   """
   Deletes a network term and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14796,7 +14833,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a seminar. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14805,7 +14842,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateSeminarInput!
-  ): Seminar!
+  ): Seminar! @auth(requires: EDITOR)
   """
   Updates a seminar: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14818,7 +14855,7 @@ type Mutation {
     The changes.
     """
     input: UpdateSeminarInput!
-  ): Seminar!
+  ): Seminar! @auth(requires: EDITOR)
   """
   Deletes a seminar and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14828,7 +14865,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a session. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14837,7 +14874,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateSessionInput!
-  ): Session!
+  ): Session! @auth(requires: EDITOR)
   """
   Updates a session: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14850,7 +14887,7 @@ type Mutation {
     The changes.
     """
     input: UpdateSessionInput!
-  ): Session!
+  ): Session! @auth(requires: EDITOR)
   """
   Deletes a session and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14860,7 +14897,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a theme. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14869,7 +14906,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateThemeInput!
-  ): Theme!
+  ): Theme! @auth(requires: EDITOR)
   """
   Updates a theme: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14882,7 +14919,7 @@ type Mutation {
     The changes.
     """
     input: UpdateThemeInput!
-  ): Theme!
+  ): Theme! @auth(requires: EDITOR)
   """
   Deletes a theme and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14892,7 +14929,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates an outcome. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14901,7 +14938,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateOutcomeInput!
-  ): Outcome!
+  ): Outcome! @auth(requires: EDITOR)
   """
   Updates an outcome: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14914,7 +14951,7 @@ type Mutation {
     The changes.
     """
     input: UpdateOutcomeInput!
-  ): Outcome!
+  ): Outcome! @auth(requires: EDITOR)
   """
   Deletes an outcome and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14924,7 +14961,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates a document. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14933,7 +14970,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateDocumentInput!
-  ): Document!
+  ): Document! @auth(requires: EDITOR)
   """
   Updates a document: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14946,7 +14983,7 @@ type Mutation {
     The changes.
     """
     input: UpdateDocumentInput!
-  ): Document!
+  ): Document! @auth(requires: EDITOR)
   """
   Deletes a document and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14956,7 +14993,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
   """
   Creates an appearance. Unique keys already taken are refused with CONFLICT naming the field.
   """
@@ -14965,7 +15002,7 @@ type Mutation {
     The new object's fields.
     """
     input: CreateAppearanceInput!
-  ): Appearance!
+  ): Appearance! @auth(requires: EDITOR)
   """
   Updates an appearance: fields left out stay as they are; edges are added and removed as listed.
   """
@@ -14978,7 +15015,7 @@ type Mutation {
     The changes.
     """
     input: UpdateAppearanceInput!
-  ): Appearance!
+  ): Appearance! @auth(requires: EDITOR)
   """
   Deletes an appearance and returns its ID. What happens to what depends on it is documented in
   the README (refused with CONFLICT, or cascaded).
@@ -14988,7 +15025,7 @@ type Mutation {
     The ID of the object to delete.
     """
     id: ID!
-  ): ID!
+  ): ID! @auth(requires: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../bundle.graphqls", Input: `extend type Mutation {
@@ -15009,7 +15046,7 @@ type Mutation {
     Report what would change, and write nothing.
     """
     dryRun: Boolean = false
-  ): ImportReport
+  ): ImportReport @auth(requires: ADMIN)
 }
 
 """
@@ -15102,7 +15139,7 @@ graphql-ws one) at /graphql. Changes made on any server instance reach every sub
 Delivery is at most once: a subscriber that falls far behind is disconnected and should
 resubscribe and refetch.
 """
-type Subscription {
+type Subscription @auth(requires: READER) {
   """
   Every new outcome that matches the filter, once its transaction has committed.
   """
@@ -53645,6 +53682,16 @@ func (ec *executionContext) marshalNRegionOrderField2ᚖgithubᚗcomᚋteemaverk
 func (ec *executionContext) unmarshalNRegionWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐRegionWhereInput(ctx context.Context, v any) (*ent.RegionWhereInput, error) {
 	res, err := ec.unmarshalInputRegionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx context.Context, v any) (appearance.Role, error) {
+	var res appearance.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx context.Context, sel ast.SelectionSet, v appearance.Role) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {

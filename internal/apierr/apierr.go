@@ -4,14 +4,18 @@
 // into extensions.code and extensions.field.
 package apierr
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
+)
 
 // Stable codes of client errors.
 const (
-	Validation = "VALIDATION"
-	NotFound   = "NOT_FOUND"
-	Conflict   = "CONFLICT"
-	BadInput   = "BAD_USER_INPUT"
+	Validation = errcode.Validation
+	NotFound   = errcode.NotFound
+	Conflict   = errcode.Conflict
+	BadInput   = errcode.BadInput
 )
 
 // Error is a client error.

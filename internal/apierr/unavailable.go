@@ -10,10 +10,12 @@ import (
 
 	"github.com/lib/pq"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 )
 
 // Unavailable is the code of an error caused by the database being out of reach.
-const Unavailable = "UNAVAILABLE"
+const Unavailable = errcode.Unavailable
 
 // IsUnavailable reports whether err means the database could not be reached (refused,
 // reset or lost connections, a server shutting down), as opposed to a bad request.

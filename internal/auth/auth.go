@@ -1,5 +1,6 @@
-// Package auth decides who may write. Reads are public; writes need a bearer token with
-// the role editor, and deleting or importing needs admin. Tokens are configured as
+// Package auth decides who may call what. The schema declares the role each root field
+// needs with @auth(requires: …) (see rules.go); Extension enforces it for every field as
+// executed, on every transport. Tokens are configured as
 // SHA-256 hashes only ("role:hex" entries), compared in constant time, so that neither
 // the configuration nor memory holds a usable token.
 package auth
@@ -15,9 +16,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 )
 
 // Role is what a token allows.
@@ -58,8 +57,8 @@ func ParseRole(s string) (Role, error) {
 
 // Codes of refusals.
 const (
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeForbidden       = "FORBIDDEN"
+	CodeUnauthenticated = errcode.Unauthenticated
+	CodeForbidden       = errcode.Forbidden
 )
 
 type entry struct {
@@ -181,61 +180,4 @@ func Valid(ctx context.Context) bool {
 func RoleFrom(ctx context.Context) Role {
 	c, _ := ctx.Value(ctxKey{}).(caller)
 	return c.role
-}
-
-// Required returns the role an operation needs: admin for deletions and imports, editor
-// for other mutations, and for queries and subscriptions none, or reader when reads
-// require a token.
-func Required(op *ast.OperationDefinition, readsNeedToken bool) Role {
-	if op == nil || op.Operation != ast.Mutation {
-		if readsNeedToken {
-			return Reader
-		}
-		return Anonymous
-	}
-	need := Editor
-	for _, sel := range op.SelectionSet {
-		if f, ok := sel.(*ast.Field); ok && (strings.HasPrefix(f.Name, "delete") || f.Name == "importBundle") {
-			need = Admin
-		}
-	}
-	return need
-}
-
-// Extension refuses operations the caller's role does not allow, before any resolver
-// runs.
-type Extension struct {
-	// ReadsNeedToken makes queries and subscriptions need a token (any role).
-	ReadsNeedToken bool
-}
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = Extension{}
-
-// ExtensionName implements graphql.HandlerExtension.
-func (Extension) ExtensionName() string { return "Auth" }
-
-// Validate implements graphql.HandlerExtension.
-func (Extension) Validate(graphql.ExecutableSchema) error { return nil }
-
-// MutateOperationContext implements graphql.OperationContextMutator.
-func (e Extension) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
-	need := Required(rc.Operation, e.ReadsNeedToken)
-	if need == Anonymous {
-		return nil
-	}
-	c, _ := ctx.Value(ctxKey{}).(caller)
-	switch {
-	case c.invalid || c.role == Anonymous:
-		err := gqlerror.Errorf("this operation needs a bearer token with the role %s", need)
-		err.Extensions = map[string]any{"code": CodeUnauthenticated}
-		return err
-	case c.role < need:
-		err := gqlerror.Errorf("this operation needs the role %s; the token has %s", need, c.role)
-		err.Extensions = map[string]any{"code": CodeForbidden}
-		return err
-	}
-	return nil
 }

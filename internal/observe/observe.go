@@ -26,6 +26,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 )
 
 // Values of the labels that are not clients' words.
@@ -38,7 +40,7 @@ const (
 	// (a body that is not JSON, a document that does not parse).
 	Unknown = "unknown"
 	// CodeInternal is the code label of an error without extensions.code.
-	CodeInternal = "INTERNAL"
+	CodeInternal = errcode.Internal
 )
 
 // Defaults of Options.

@@ -16,10 +16,12 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 )
 
 // Code is the extensions.code of a refused page size.
-const Code = "VALIDATION"
+const Code = errcode.Validation
 
 // Limits are the page-size bounds.
 type Limits struct {

@@ -15,10 +15,12 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 )
 
 // CodeNotAllowed is the extensions.code of a query refused in allow-list mode.
-const CodeNotAllowed = "PERSISTED_QUERY_NOT_ALLOWED"
+const CodeNotAllowed = errcode.PersistedNotAllowed
 
 // Registry maps SHA-256 hashes (hex) to query texts.
 type Registry struct {

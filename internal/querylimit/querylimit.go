@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 )
 
@@ -43,11 +44,11 @@ var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 
 
 // Codes of refusals.
 const (
-	CodeDepth      = "QUERY_TOO_DEEP"
-	CodeAliases    = "TOO_MANY_ALIASES"
-	CodeDirectives = "TOO_MANY_DIRECTIVES"
-	CodeCost       = "QUERY_TOO_COSTLY"
-	CodeTooLarge   = "QUERY_TOO_LARGE"
+	CodeDepth      = errcode.QueryTooDeep
+	CodeAliases    = errcode.TooManyAliases
+	CodeDirectives = errcode.TooManyDirectives
+	CodeCost       = errcode.QueryTooCostly
+	CodeTooLarge   = errcode.QueryTooLarge
 )
 
 // Cost is what extensions.cost reports.

@@ -23,10 +23,12 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 )
 
 // Code is the extensions.code of a refusal.
-const Code = "RATE_LIMITED"
+const Code = errcode.RateLimited
 
 // DefaultMaxClients is the number of clients remembered when Config.MaxClients is 0.
 const DefaultMaxClients = 10000

@@ -1,0 +1,261 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
+	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
+)
+
+// WebsocketLimits bound what WebSocket clients may hold open, so that no client can
+// exhaust the server's sockets, goroutines or memory: connections per client and in
+// total (refused at the upgrade with 429 or 503 and the code TOO_MANY_CONNECTIONS), and
+// subscriptions per connection and in total (refused with TOO_MANY_SUBSCRIPTIONS). Zero
+// fields take DefaultWebsocketLimits'.
+type WebsocketLimits struct {
+	// ConnectionsPerClient bounds the open connections of one client (as the rate limit
+	// tells clients apart: a valid token, or else the address).
+	ConnectionsPerClient int
+	// Connections bounds the open connections of this server.
+	Connections int
+	// SubscriptionsPerConnection bounds the active subscriptions of one connection.
+	SubscriptionsPerConnection int
+	// Subscriptions bounds the active subscriptions of this server.
+	Subscriptions int
+	// InitTimeout is how long a new connection has to send connection_init.
+	InitTimeout time.Duration
+}
+
+// DefaultWebsocketLimits fit a server with a few thousand live users: a browser tab holds
+// one connection with a handful of subscriptions.
+var DefaultWebsocketLimits = WebsocketLimits{
+	ConnectionsPerClient:       20,
+	Connections:                2000,
+	SubscriptionsPerConnection: 20,
+	Subscriptions:              10000,
+	InitTimeout:                10 * time.Second,
+}
+
+// withDefaults fills the zero fields.
+func (l WebsocketLimits) withDefaults() WebsocketLimits {
+	d := DefaultWebsocketLimits
+	if l.ConnectionsPerClient > 0 {
+		d.ConnectionsPerClient = l.ConnectionsPerClient
+	}
+	if l.Connections > 0 {
+		d.Connections = l.Connections
+	}
+	if l.SubscriptionsPerConnection > 0 {
+		d.SubscriptionsPerConnection = l.SubscriptionsPerConnection
+	}
+	if l.Subscriptions > 0 {
+		d.Subscriptions = l.Subscriptions
+	}
+	if l.InitTimeout > 0 {
+		d.InitTimeout = l.InitTimeout
+	}
+	return d
+}
+
+// CloseForbidden is the close code of a connection whose connection_init carried a token
+// that is not valid (graphql-transport-ws: 4403 Forbidden).
+const CloseForbidden = 4403
+
+// sockets counts the open WebSocket connections and subscriptions against the limits.
+type sockets struct {
+	limits    WebsocketLimits
+	key       func(*http.Request) string
+	limiter   *ratelimit.Limiter
+	timeout   time.Duration // of each query or mutation sent over a connection
+	mu        sync.Mutex
+	perClient map[string]int
+	total     int
+	subs      atomic.Int64
+}
+
+// socket is one open connection, in the context of everything sent over it.
+type socket struct {
+	s    *sockets
+	key  string
+	subs atomic.Int64
+}
+
+type socketKey struct{}
+
+func socketFrom(ctx context.Context) *socket {
+	s, _ := ctx.Value(socketKey{}).(*socket)
+	return s
+}
+
+// gate admits WebSocket upgrades within the connection limits and records the
+// connection in the request's context, which becomes the connection's.
+func (s *sockets) gate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Context().Value(websocketKey{}) == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := s.key(r)
+		s.mu.Lock()
+		switch {
+		case s.total >= s.limits.Connections:
+			s.mu.Unlock()
+			refuseConnection(w, http.StatusServiceUnavailable, fmt.Sprintf("the server holds %d WebSocket connections, its limit; try again later", s.limits.Connections))
+			return
+		case s.perClient[key] >= s.limits.ConnectionsPerClient:
+			s.mu.Unlock()
+			refuseConnection(w, http.StatusTooManyRequests, fmt.Sprintf("this client holds %d WebSocket connections, the limit; close one first (one connection carries many subscriptions)", s.limits.ConnectionsPerClient))
+			return
+		}
+		s.total++
+		s.perClient[key]++
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.total--
+			if s.perClient[key]--; s.perClient[key] <= 0 {
+				delete(s.perClient, key)
+			}
+			s.mu.Unlock()
+		}()
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), socketKey{}, &socket{s: s, key: key})))
+	})
+}
+
+// open returns the numbers of open connections and subscriptions, for tests and metrics.
+func (s *sockets) open() (connections int, subscriptions int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total, s.subs.Load()
+}
+
+func refuseConnection(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", "5")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, `{"errors":[{"message":%q,"extensions":{"code":%q}}]}`, message, errcode.TooManyConnections)
+}
+
+// acquireSubscription counts a new subscription of the connection in ctx against the
+// limits; release, called when it ends, gives its place back. Outside a WebSocket
+// connection there is nothing to count.
+func acquireSubscription(ctx context.Context) (release func(), err error) {
+	c := socketFrom(ctx)
+	if c == nil {
+		return func() {}, nil
+	}
+	l := c.s.limits
+	if n := c.subs.Add(1); n > int64(l.SubscriptionsPerConnection) {
+		c.subs.Add(-1)
+		return nil, &apierr.Error{Code: errcode.TooManySubscriptions, Message: fmt.Sprintf(
+			"this connection has %d subscriptions open, the limit; complete one first", l.SubscriptionsPerConnection)}
+	}
+	if n := c.s.subs.Add(1); n > int64(l.Subscriptions) {
+		c.s.subs.Add(-1)
+		c.subs.Add(-1)
+		return nil, &apierr.Error{Code: errcode.TooManySubscriptions, Message: fmt.Sprintf(
+			"the server has %d subscriptions open, its limit; try again later", l.Subscriptions)}
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.subs.Add(-1)
+			c.s.subs.Add(-1)
+		})
+	}, nil
+}
+
+// websocketOperations holds every operation sent over a WebSocket to the rules of
+// HTTP requests: each passes the client's rate limit (the same bucket as its HTTP
+// requests), and queries and mutations are bounded by the request timeout.
+type websocketOperations struct{ s *sockets }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = websocketOperations{}
+
+func (websocketOperations) ExtensionName() string                   { return "WebsocketOperations" }
+func (websocketOperations) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext refuses an operation of a client over its rate.
+func (e websocketOperations) MutateOperationContext(ctx context.Context, _ *graphql.OperationContext) *gqlerror.Error {
+	c := socketFrom(ctx)
+	if c == nil {
+		return nil
+	}
+	if ok, wait := e.s.limiter.Allow(c.key); !ok {
+		secs := max(int64(math.Ceil(wait.Seconds())), 1)
+		err := gqlerror.Errorf("too many requests: try again in %d s", secs)
+		err.Extensions = map[string]any{"code": errcode.RateLimited, "retryAfter": secs}
+		return err
+	}
+	return nil
+}
+
+// InterceptResponse bounds queries and mutations over a WebSocket by the request
+// timeout, as over HTTP; subscriptions last as long as the client wants.
+func (e websocketOperations) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if socketFrom(ctx) == nil || !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation == ast.Subscription {
+		return next(ctx)
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.s.timeout)
+	defer cancel()
+	return next(ctx)
+}
+
+// websocketTransport speaks graphql-transport-ws and the legacy graphql-ws protocol,
+// with keep-alive pings, to browsers of the allowed origins. A token may come in the
+// connection-init payload ({"Authorization": "Bearer …"}), since browsers cannot set
+// headers on a WebSocket; a token that is not valid closes the connection at once with
+// 4403 Forbidden.
+func websocketTransport(origins []string, tokens *auth.Tokens, limits WebsocketLimits) transport.Websocket {
+	opts := coderws.AcceptOptions{}
+	if len(origins) == 0 || slices.Contains(origins, "*") {
+		opts.InsecureSkipVerify = true
+	} else {
+		for _, o := range origins {
+			u, err := url.Parse(o)
+			if err == nil && u.Host != "" {
+				o = u.Host
+			}
+			opts.OriginPatterns = append(opts.OriginPatterns, o)
+		}
+	}
+	return transport.Websocket{
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: opts},
+		KeepAlivePingInterval: 10 * time.Second,
+		InitTimeout:           limits.InitTimeout,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			ctx = tokens.WithAuthorization(ctx, p.Authorization())
+			if !auth.Valid(ctx) {
+				// gqlgen reads the close code and reason from the returned context, which
+				// must not be nil.
+				ctx = transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "Forbidden"), CloseForbidden)
+				return ctx, nil, errors.New("the token in the connection-init payload is not valid")
+			}
+			return ctx, nil, nil
+		},
+	}
+}
