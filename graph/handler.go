@@ -111,6 +111,8 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.SetParserTokenLimit(cmp.Or(cfg.MaxTokens, DefaultMaxTokens))
 	if cfg.Production {
 		srv.SetDisableSuggestion(true)
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
+		srv.Use(introspectionOff{})
 	} else {
 		srv.Use(extension.Introspection{})
 	}
@@ -118,7 +120,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if cfg.QueryLimits != nil {
 		limits = *cfg.QueryLimits
 	}
-	limits.DefaultPage = cfg.Limits.Default
+	limits.DefaultPage, limits.MaxPage = cfg.Limits.Default, cfg.Limits.Max
 	// Page sizes first, so that an oversized first or last is named as such.
 	srv.Use(pagelimit.Extension{Limits: cfg.Limits})
 	srv.Use(querylimit.Extension{Limits: limits})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -20,7 +22,12 @@ import (
 func stream[T any](ctx context.Context, b events.Broker, convert func(events.Event) (T, bool)) (<-chan T, error) {
 	release, err := acquireSubscription(ctx)
 	if err != nil {
-		return nil, err
+		// gqlgen drops a subscription resolver's error; this one reaches the client as
+		// the operation's error message.
+		transport.AddSubscriptionError(ctx, err)
+		out := make(chan T)
+		close(out)
+		return out, nil
 	}
 	in := b.Subscribe(ctx)
 	out := make(chan T)

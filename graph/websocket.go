@@ -18,7 +18,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
@@ -156,7 +155,7 @@ func refuseConnection(w http.ResponseWriter, status int, message string) {
 // acquireSubscription counts a new subscription of the connection in ctx against the
 // limits; release, called when it ends, gives its place back. Outside a WebSocket
 // connection there is nothing to count.
-func acquireSubscription(ctx context.Context) (release func(), err error) {
+func acquireSubscription(ctx context.Context) (release func(), err *gqlerror.Error) {
 	c := socketFrom(ctx)
 	if c == nil {
 		return func() {}, nil
@@ -164,14 +163,12 @@ func acquireSubscription(ctx context.Context) (release func(), err error) {
 	l := c.s.limits
 	if n := c.subs.Add(1); n > int64(l.SubscriptionsPerConnection) {
 		c.subs.Add(-1)
-		return nil, &apierr.Error{Code: errcode.TooManySubscriptions, Message: fmt.Sprintf(
-			"this connection has %d subscriptions open, the limit; complete one first", l.SubscriptionsPerConnection)}
+		return nil, tooManySubscriptions("this connection has %d subscriptions open, the limit; complete one first", l.SubscriptionsPerConnection)
 	}
 	if n := c.s.subs.Add(1); n > int64(l.Subscriptions) {
 		c.s.subs.Add(-1)
 		c.subs.Add(-1)
-		return nil, &apierr.Error{Code: errcode.TooManySubscriptions, Message: fmt.Sprintf(
-			"the server has %d subscriptions open, its limit; try again later", l.Subscriptions)}
+		return nil, tooManySubscriptions("the server has %d subscriptions open, its limit; try again later", l.Subscriptions)
 	}
 	var once sync.Once
 	return func() {
@@ -180,6 +177,12 @@ func acquireSubscription(ctx context.Context) (release func(), err error) {
 			c.s.subs.Add(-1)
 		})
 	}, nil
+}
+
+func tooManySubscriptions(format string, limit int) *gqlerror.Error {
+	err := gqlerror.Errorf(format, limit)
+	err.Extensions = map[string]any{"code": errcode.TooManySubscriptions}
+	return err
 }
 
 // websocketOperations holds every operation sent over a WebSocket to the rules of

@@ -95,6 +95,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.IntVar(&c.queryLimits.MaxDepth, "max-depth", envInt(getenv, "MAX_DEPTH", querylimit.Defaults.MaxDepth), "deepest nesting of an operation (env MAX_DEPTH)")
 	fs.IntVar(&c.queryLimits.MaxAliases, "max-aliases", envInt(getenv, "MAX_ALIASES", querylimit.Defaults.MaxAliases), "aliases per operation (env MAX_ALIASES)")
 	fs.IntVar(&c.queryLimits.MaxCost, "max-cost", envInt(getenv, "MAX_COST", querylimit.Defaults.MaxCost), "largest cost (objects an operation may return) (env MAX_COST)")
+	fs.IntVar(&c.queryLimits.MaxInputDepth, "max-input-depth", envInt(getenv, "MAX_INPUT_DEPTH", querylimit.Defaults.MaxInputDepth), "deepest nesting of input objects and lists in an argument (env MAX_INPUT_DEPTH)")
+	fs.IntVar(&c.queryLimits.MaxInputValues, "max-input-values", envInt(getenv, "MAX_INPUT_VALUES", querylimit.Defaults.MaxInputValues), "values in an operation's arguments (env MAX_INPUT_VALUES)")
 	maxBody := fs.Int("max-body-bytes", envInt(getenv, "MAX_BODY_BYTES", 8<<20), "largest request body (env MAX_BODY_BYTES)")
 	fs.BoolVar(&c.production, "production", envBool(getenv, "PRODUCTION", false), "turn introspection and field suggestions off (env PRODUCTION)")
 	fs.BoolVar(&c.readsNeedToken, "reads-need-token", envBool(getenv, "READS_NEED_TOKEN", false), "make queries and subscriptions need a token too (env READS_NEED_TOKEN)")

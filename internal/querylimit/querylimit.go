@@ -31,6 +31,16 @@ type Limits struct {
 	MaxCost int
 	// DefaultPage is the page size a connection without first or last counts with.
 	DefaultPage int
+	// MaxInputDepth is the deepest nesting of input objects and lists in one argument
+	// (a where filter through three edges nests seven levels).
+	MaxInputDepth int
+	// MaxInputValues is the number of values in an operation's arguments: every scalar,
+	// input object field and list item counts, so that the predicates of filters (each a
+	// condition, many a subquery) stay bounded.
+	MaxInputValues int
+	// MaxPage is the longest list of IDs a field fetched by IDs (nodes(ids:)) accepts; it
+	// is the largest page, since such a field returns a page of objects.
+	MaxPage int
 	// MaxQueryBytes is the longest query text accepted. It is checked before parsing:
 	// validating a document costs time that grows faster than its length (gqlparser's
 	// overlapping-fields rule is quadratic in the fields of a selection set), so a long
@@ -40,7 +50,8 @@ type Limits struct {
 
 // Defaults are safe limits for this API: its deepest useful queries nest about eight
 // levels (a connection, edges and node count as three).
-var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 100000, DefaultPage: 20, MaxQueryBytes: 16 << 10}
+var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 100000, DefaultPage: 20,
+	MaxInputDepth: 16, MaxInputValues: 1000, MaxPage: 100, MaxQueryBytes: 16 << 10}
 
 // Codes of refusals.
 const (
@@ -49,6 +60,8 @@ const (
 	CodeDirectives = errcode.TooManyDirectives
 	CodeCost       = errcode.QueryTooCostly
 	CodeTooLarge   = errcode.QueryTooLarge
+	CodeInputDeep  = errcode.InputTooDeep
+	CodeInputLarge = errcode.InputTooLarge
 )
 
 // Cost is what extensions.cost reports.
@@ -60,9 +73,18 @@ type Cost struct {
 // Measure is what an operation asks for.
 type Measure struct {
 	Depth, Aliases, Directives, Cost int
+	// InputDepth is the deepest argument's nesting, InputField the argument it is in.
+	InputDepth int
+	InputField string
+	// InputValues is the number of values in all arguments.
+	InputValues int
+	// IDs is the longest list of a field fetched by IDs, IDsField that field.
+	IDs      int
+	IDsField string
 }
 
 type measurer struct {
+	input    *Measure // input measures, gathered as fields are costed
 	doc      *ast.QueryDocument
 	vars     map[string]any
 	page     int
@@ -73,9 +95,9 @@ type measurer struct {
 // Measure walks an operation, following fragment spreads (the document is validated,
 // so they do not cycle; fragment results are memoised, so fan-out stays cheap).
 func (l Limits) Measure(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) Measure {
-	m := &measurer{doc: doc, vars: vars, page: max(l.DefaultPage, 1), costMemo: map[string]int{}, depth: map[string]int{}}
 	var out Measure
-	out.Directives = len(op.Directives)
+	m := &measurer{input: &out, doc: doc, vars: vars, page: max(l.DefaultPage, 1), costMemo: map[string]int{}, depth: map[string]int{}}
+	m.arguments(op.Name, nil, op.Directives)
 	out.Cost, out.Depth = m.set(op.SelectionSet)
 	out.Aliases, out.Directives = m.count(op.SelectionSet, map[string]bool{})
 	out.Directives += len(op.Directives)
@@ -118,9 +140,16 @@ func (m *measurer) field(f *ast.Field) (int, int) {
 	if strings.HasPrefix(f.Name, "__") {
 		return 0, 1
 	}
+	m.arguments(f.Name, f.Arguments, f.Directives)
 	childCost, childDepth := m.set(f.SelectionSet)
 	mult := 1
-	if pagelimit.IsConnection(f) {
+	if n, ok := m.idsArg(f); ok {
+		// nodes(ids:) returns an object per ID.
+		mult = n
+		if n > m.input.IDs {
+			m.input.IDs, m.input.IDsField = n, f.Name
+		}
+	} else if pagelimit.IsConnection(f) {
 		mult = m.page
 		if n, ok := m.intArg(f, "first"); ok {
 			mult = n
@@ -159,6 +188,89 @@ func (m *measurer) count(set ast.SelectionSet, seen map[string]bool) (aliases, d
 		}
 	}
 	return aliases, directives
+}
+
+// idsArg returns the length of the ids argument of a field that returns a list of
+// objects by their IDs.
+func (m *measurer) idsArg(f *ast.Field) (int, bool) {
+	if f.Definition == nil || f.Definition.Type.Elem == nil {
+		return 0, false
+	}
+	a := f.Arguments.ForName("ids")
+	if a == nil || a.Value == nil {
+		return 0, false
+	}
+	switch v := m.resolve(a.Value).(type) {
+	case []any:
+		return len(v), true
+	case *ast.Value:
+		return len(v.Children), true
+	}
+	return 1, true
+}
+
+// resolve returns a variable's value, or the literal itself.
+func (m *measurer) resolve(v *ast.Value) any {
+	if v.Kind == ast.Variable {
+		return m.vars[v.Raw]
+	}
+	return v
+}
+
+// arguments adds the nesting and the number of values of a field's (or directive's)
+// arguments to the input measures.
+func (m *measurer) arguments(field string, args ast.ArgumentList, dirs ast.DirectiveList) {
+	measure := func(list ast.ArgumentList) {
+		for _, a := range list {
+			if a.Value == nil {
+				continue
+			}
+			n, d := m.value(m.resolve(a.Value))
+			m.input.InputValues = saturatingAdd(m.input.InputValues, n)
+			if d > m.input.InputDepth {
+				m.input.InputDepth, m.input.InputField = d, field+"."+a.Name
+			}
+		}
+	}
+	measure(args)
+	for _, d := range dirs {
+		measure(d.Arguments)
+	}
+}
+
+// value returns the number of values in v (a literal, or a variable's coerced value)
+// and how deep its objects and lists nest.
+func (m *measurer) value(v any) (count, depth int) {
+	switch x := v.(type) {
+	case *ast.Value:
+		switch x.Kind {
+		case ast.Variable:
+			return m.value(m.vars[x.Raw])
+		case ast.ListValue, ast.ObjectValue:
+			count = 1
+			for _, c := range x.Children {
+				n, d := m.value(c.Value)
+				count, depth = saturatingAdd(count, n), max(depth, d)
+			}
+			return count, depth + 1
+		}
+		return 1, 0
+	case map[string]any:
+		count = 1
+		for _, c := range x {
+			n, d := m.value(c)
+			count, depth = saturatingAdd(count, n), max(depth, d)
+		}
+		return count, depth + 1
+	case []any:
+		count = 1
+		for _, c := range x {
+			n, d := m.value(c)
+			count, depth = saturatingAdd(count, n), max(depth, d)
+		}
+		return count, depth + 1
+	}
+	return 1, 0
 }
 
 func (m *measurer) intArg(f *ast.Field, name string) (int, bool) {
@@ -226,6 +338,11 @@ func (e Extension) MutateOperationContext(_ context.Context, rc *graphql.Operati
 		err.Extensions = map[string]any{"code": code}
 		return err
 	}
+	refuseField := func(code, field, format string, args ...any) *gqlerror.Error {
+		err := refuse(code, format, args...)
+		err.Extensions["field"] = field
+		return err
+	}
 	l := e.Limits
 	switch {
 	case l.MaxDepth > 0 && m.Depth > l.MaxDepth:
@@ -234,6 +351,12 @@ func (e Extension) MutateOperationContext(_ context.Context, rc *graphql.Operati
 		return refuse(CodeAliases, "the operation uses %d aliases; the limit is %d", m.Aliases, l.MaxAliases)
 	case l.MaxDirectives > 0 && m.Directives > l.MaxDirectives:
 		return refuse(CodeDirectives, "the operation uses %d directives; the limit is %d", m.Directives, l.MaxDirectives)
+	case l.MaxInputDepth > 0 && m.InputDepth > l.MaxInputDepth:
+		return refuseField(CodeInputDeep, m.InputField, "the argument %s nests input objects and lists %d levels deep; the limit is %d", m.InputField, m.InputDepth, l.MaxInputDepth)
+	case l.MaxInputValues > 0 && m.InputValues > l.MaxInputValues:
+		return refuse(CodeInputLarge, "the operation's arguments hold %d values; the limit is %d (split the request)", m.InputValues, l.MaxInputValues)
+	case l.MaxPage > 0 && m.IDs > l.MaxPage:
+		return refuseField(CodeInputLarge, m.IDsField+".ids", "%s asks for %d IDs; the limit is %d, the largest page", m.IDsField, m.IDs, l.MaxPage)
 	case l.MaxCost > 0 && m.Cost > l.MaxCost:
 		return refuse(CodeCost, "the operation may return %d objects; the limit is %d (ask for smaller pages)", m.Cost, l.MaxCost)
 	}

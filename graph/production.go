@@ -1,0 +1,59 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
+
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
+)
+
+// rulesWithoutSuggestions are gqlparser's default validation rules with every rule that
+// can suggest ("Did you mean …?") replaced by its variant that does not, so that a
+// production server does not spell its schema out to someone guessing names. gqlgen's
+// own switch (SetDisableSuggestion) covers only fields and scalar leaves.
+func rulesWithoutSuggestions() *rules.Rules {
+	r := rules.NewDefaultRules()
+	for _, rule := range []core.Rule{
+		rules.FieldsOnCorrectTypeRuleWithoutSuggestions,
+		rules.KnownArgumentNamesRuleWithoutSuggestions,
+		rules.KnownTypeNamesRuleWithoutSuggestions,
+		rules.ScalarLeafsRuleWithoutSuggestions,
+		rules.ValuesOfCorrectTypeRuleWithoutSuggestions,
+	} {
+		base := rule.Name[:len(rule.Name)-len("WithoutSuggestions")]
+		r.RemoveRule(base)
+		r.AddRule(rule.Name, rule.RuleFunc)
+	}
+	return r
+}
+
+// introspectionOff refuses __schema and __type, wherever they sit in the document, with
+// INTROSPECTION_DISABLED before anything runs (gqlgen's own refusal is a plain error
+// that would be answered INTERNAL). __typename stays: clients depend on it.
+type introspectionOff struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = introspectionOff{}
+
+func (introspectionOff) ExtensionName() string                   { return "IntrospectionOff" }
+func (introspectionOff) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (introspectionOff) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query", "Mutation", "Subscription"}) {
+		if f.Name == "__schema" || f.Name == "__type" {
+			err := gqlerror.Errorf("introspection is disabled on this server (production mode); the schema is published as SDL where the server operator chose to")
+			err.Extensions = map[string]any{"code": errcode.IntrospectionDisabled, "field": f.Name}
+			return err
+		}
+	}
+	return nil
+}
