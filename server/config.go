@@ -34,11 +34,13 @@ type config struct {
 	maxBodyBytes    int64
 	production      bool
 	readsNeedToken  bool
-	persistedDir    string
-	allowListOnly   bool
-	requestTimeout  time.Duration
-	rate            ratelimit.Config
-	proxyHops       int
+	// schemaEndpoint serves the SDL at /schema.graphql: by default unless production.
+	schemaEndpoint bool
+	persistedDir   string
+	allowListOnly  bool
+	requestTimeout time.Duration
+	rate           ratelimit.Config
+	proxyHops      int
 }
 
 // databaseURLFlag declares -database-url, shared by the server and every command that
@@ -77,6 +79,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	f.intVar(&maxBody, "max-body-bytes", "MAX_BODY_BYTES", 8<<20, "largest request body")
 	f.boolVar(&c.production, "production", "PRODUCTION", false, "turn introspection and field suggestions off")
 	f.boolVar(&c.readsNeedToken, "reads-need-token", "READS_NEED_TOKEN", false, "make queries and subscriptions need a token too")
+	var schemaEndpointSet bool
+	f.optionalBoolVar(&c.schemaEndpoint, &schemaEndpointSet, "schema-endpoint", "SCHEMA_ENDPOINT",
+		"serve the SDL at /schema.graphql (default true, or false with -production)")
 	f.stringVar(&c.persistedDir, "persisted-queries", "PERSISTED_QUERIES_DIR", "", "a `folder` of *.graphql files to register besides docs/queries")
 	f.boolVar(&c.allowListOnly, "allow-list-only", "ALLOW_LIST_ONLY", false, "execute only registered queries")
 	f.durationVar(&c.requestTimeout, "request-timeout", "REQUEST_TIMEOUT", 30*time.Second, "the longest an HTTP request may run")
@@ -92,6 +97,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("the command %s comes before its flags: server %s", cmd.name, cmd.synopsis())
 		}
 		return c, fmt.Errorf("unknown command %q; run 'server -help' for the commands", f.fs.Arg(0))
+	}
+	if !schemaEndpointSet {
+		c.schemaEndpoint = !c.production
 	}
 	for _, o := range strings.Split(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -385,6 +393,19 @@ func (f *envFlags) listVar(p *[]string, name, env, usage string) {
 	f.fs.Var(l, name, withEnv(usage, env))
 }
 
+// optionalBoolVar declares a boolean flag whose default depends on other settings:
+// set reports whether the flag or its variable gave a value.
+func (f *envFlags) optionalBoolVar(p *bool, set *bool, name, env, usage string) {
+	if v := f.env(name, env); v != "" {
+		if b, err := strconv.ParseBool(v); err == nil {
+			*p, *set = b, true
+		} else {
+			f.envError(env, "true or false", v)
+		}
+	}
+	f.fs.Var(&optionalBool{value: p, set: set}, name, withEnv(usage, env))
+}
+
 // parse parses args. On -help (or -h) it returns a *helpRequest with the command's
 // usage; a wrong flag's error says where to find the usage.
 func (f *envFlags) parse(args []string) error {
@@ -457,6 +478,31 @@ func (l *listValue) Set(s string) error {
 	*l.vals = append(*l.vals, s)
 	return nil
 }
+
+// optionalBool is a boolean flag that remembers whether it was given.
+type optionalBool struct {
+	value *bool
+	set   *bool
+}
+
+func (o *optionalBool) String() string {
+	if o == nil || o.value == nil || o.set == nil || !*o.set {
+		return ""
+	}
+	return strconv.FormatBool(*o.value)
+}
+
+func (o *optionalBool) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	*o.value, *o.set = b, true
+	return nil
+}
+
+// IsBoolFlag lets the flag be given without a value (-schema-endpoint).
+func (o *optionalBool) IsBoolFlag() bool { return true }
 
 // The garbage collector's settings when the environment sets neither GOGC nor GOMEMLIMIT.
 // A serving process keeps a small live heap (about 20 MB) and allocates much per request,

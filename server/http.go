@@ -41,11 +41,13 @@ func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger, reg
 	pg := playground.Handler("Teemaverkko", "/graphql")
 	mux.Handle("GET /{$}", pg)
 	mux.Handle("GET "+playground.AssetPrefix, pg)
-	sdl := []byte(graph.SDL())
-	mux.Handle("GET /schema.graphql", cors(cfg.corsOrigins, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/graphql; charset=utf-8")
-		_, _ = w.Write(sdl)
-	})))
+	if cfg.schemaEndpoint {
+		sdl := []byte(graph.SDL())
+		mux.Handle("GET /schema.graphql", cors(cfg.corsOrigins, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/graphql; charset=utf-8")
+			_, _ = w.Write(sdl)
+		})))
+	}
 	mux.Handle("GET /export/network", cors(cfg.corsOrigins, networkExportHandler(ready)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
