@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/calendar"
 	"github.com/teemaverkko/teemaverkko/internal/export"
 	"github.com/teemaverkko/teemaverkko/internal/network"
@@ -107,7 +108,7 @@ func networkExportHandler(ready *atomic.Pointer[backend]) http.Handler {
 		}
 		req, err := parseNetworkRequest(r.URL.Query())
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			apierr.WriteHTTP(w, http.StatusBadRequest, apierr.BadInput, err.Error())
 			return
 		}
 		g, err := network.Build(r.Context(), b.client, req.filter, req.signals, req.minWeight)

@@ -1,4 +1,5 @@
-// Package auth decides who may write. Reads are public; writes need a bearer token with
+// Package auth decides who may read and write. Reads are public unless configured to
+// need a token of any role (reader, editor or admin); writes need a bearer token with
 // the role editor, and deleting or importing needs admin. Tokens are configured as
 // SHA-256 hashes only ("role:hex" entries), compared in constant time, so that neither
 // the configuration nor memory holds a usable token.
@@ -18,6 +19,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 )
 
 // Role is what a token allows.
@@ -169,6 +172,39 @@ func (t *Tokens) WithAuthorization(ctx context.Context, value string) context.Co
 	scheme, token, _ := strings.Cut(value, " ")
 	role, ok := t.Role(strings.TrimSpace(token))
 	return context.WithValue(ctx, ctxKey{}, caller{role: role, invalid: !ok || !strings.EqualFold(scheme, "Bearer")})
+}
+
+// Require refuses, before next runs, the requests whose Authorization header does not
+// give the role need: 401 UNAUTHENTICATED (with WWW-Authenticate: Bearer) without a
+// token or with one that matches nothing, 403 FORBIDDEN with a weaker one, each with a
+// GraphQL-shaped JSON body. It is how routes other than /graphql follow the rule that
+// Required states for GraphQL operations: with need Anonymous (reads that need no
+// token) it returns next, which then serves anyone, as /graphql serves a query whatever
+// token it carries. It lets CORS preflights (OPTIONS) through: browsers send them
+// without credentials.
+func (t *Tokens) Require(need Role, next http.Handler) http.Handler {
+	if need == Anonymous {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx := t.WithAuthorization(r.Context(), r.Header.Get("Authorization"))
+		c, _ := ctx.Value(ctxKey{}).(caller)
+		switch {
+		case c.invalid || c.role == Anonymous:
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			apierr.WriteHTTP(w, http.StatusUnauthorized, CodeUnauthenticated,
+				fmt.Sprintf("this request needs a bearer token with the role %s", need))
+		case c.role < need:
+			apierr.WriteHTTP(w, http.StatusForbidden, CodeForbidden,
+				fmt.Sprintf("this request needs the role %s; the token has %s", need, c.role))
+		default:
+			next.ServeHTTP(w, r.WithContext(ctx))
+		}
+	})
 }
 
 // Valid reports whether ctx carries no token, or a token that matched.

@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -175,5 +177,55 @@ func TestJWTHostileTimeClaims(t *testing.T) {
 				t.Errorf("Role = %v %v, want admin", r, ok)
 			}
 		})
+	}
+}
+
+// TestRequire checks the HTTP form of the role rule used by routes other than /graphql.
+func TestRequire(t *testing.T) {
+	reader, re := New(Reader)
+	editor, ee := New(Editor)
+	ts, err := ParseTokens(re + "," + ee)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(RoleFrom(r.Context()).String()))
+	})
+	for _, tc := range []struct {
+		need   Role
+		method string
+		authz  string
+		status int
+		code   string
+	}{
+		{Anonymous, "GET", "", 200, ""},
+		{Anonymous, "GET", "Bearer nonsense", 200, ""}, // as /graphql serves a query
+		{Reader, "GET", "", 401, CodeUnauthenticated},
+		{Reader, "GET", "Bearer nonsense", 401, CodeUnauthenticated},
+		{Reader, "GET", "Token " + reader, 401, CodeUnauthenticated},
+		{Reader, "GET", "Bearer " + reader, 200, ""},
+		{Reader, "OPTIONS", "", 200, ""}, // a CORS preflight carries no credentials
+		{Editor, "GET", "Bearer " + reader, 403, CodeForbidden},
+		{Editor, "GET", "bearer " + editor, 200, ""},
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(tc.method, "/export/network", nil)
+		if tc.authz != "" {
+			req.Header.Set("Authorization", tc.authz)
+		}
+		ts.Require(tc.need, ok).ServeHTTP(rec, req)
+		var body struct {
+			Errors []struct {
+				Extensions map[string]any `json:"extensions"`
+			} `json:"errors"`
+		}
+		_ = json.Unmarshal(rec.Body.Bytes(), &body)
+		code := ""
+		if len(body.Errors) > 0 {
+			code, _ = body.Errors[0].Extensions["code"].(string)
+		}
+		if rec.Code != tc.status || code != tc.code || (tc.status == 401) != (rec.Header().Get("WWW-Authenticate") == "Bearer") {
+			t.Errorf("need %v, %s %q: %d %q %q, want %d %q", tc.need, tc.method, tc.authz, rec.Code, code, rec.Body.String(), tc.status, tc.code)
+		}
 	}
 }
