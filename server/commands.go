@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/bundle"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/refdata"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/synth"
@@ -38,18 +36,13 @@ func openClient(ctx context.Context, databaseURL string) (*ent.Client, func(), e
 	return client, func() { db.Close() }, nil
 }
 
-// importCommand applies bundle files: server import [-dry-run] FILE...
+// importCommand applies bundle files: server import [-dry-run] FILE…
 func importCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	dbURL := fs.String("database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"), "database (env DATABASE_URL)")
-	dryRun := fs.Bool("dry-run", false, "report what would change, and write nothing")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := parseImportConfig(args, getenv)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("usage: server import [-dry-run] FILE...")
-	}
-	client, closeDB, err := openClient(ctx, *dbURL)
+	client, closeDB, err := openClient(ctx, cfg.databaseURL)
 	if err != nil {
 		return err
 	}
@@ -58,7 +51,7 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 	if _, err := refdata.Load(ctx, client); err != nil {
 		return fmt.Errorf("load reference data: %w", err)
 	}
-	for _, name := range fs.Args() {
+	for _, name := range cfg.files {
 		f, err := os.Open(name)
 		if err != nil {
 			return err
@@ -68,7 +61,7 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		report, err := bundle.Apply(ctx, client, b, bundle.Options{DryRun: *dryRun, Progress: progressBar(os.Stderr, name)})
+		report, err := bundle.Apply(ctx, client, b, bundle.Options{DryRun: cfg.dryRun, Progress: progressBar(os.Stderr, name)})
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -78,26 +71,22 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 }
 
 // exportCommand writes the knowledge base, or some seminars, as a bundle:
-// server export [-seminar ID]... [-o FILE]
+// server export [-seminar ID]… [-o FILE]
 func exportCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	dbURL := fs.String("database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"), "database (env DATABASE_URL)")
-	file := fs.String("o", "-", "the file to write, or - for standard output")
-	var seminars idList
-	fs.Var(&seminars, "seminar", "export only this seminar (its ID) and what it refers to; repeatable")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := parseExportConfig(args, getenv)
+	if err != nil {
 		return err
 	}
-	client, closeDB, err := openClient(ctx, *dbURL)
+	client, closeDB, err := openClient(ctx, cfg.databaseURL)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	b, err := bundle.Export(ctx, client, bundle.ExportOptions{SeminarIDs: seminars})
+	b, err := bundle.Export(ctx, client, bundle.ExportOptions{SeminarIDs: cfg.seminars})
 	if err != nil {
 		return err
 	}
-	return writeOutput(*file, out, func(w io.Writer) error {
+	return writeOutput(cfg.output, out, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
@@ -125,26 +114,9 @@ func writeOutput(file string, out io.Writer, write func(io.Writer) error) error 
 	return f.Close()
 }
 
-// idList is a repeatable flag of IDs.
-type idList []pulid.ID
-
-func (l *idList) String() string { return fmt.Sprint(*l) }
-
-func (l *idList) Set(s string) error {
-	id := pulid.ID(s)
-	if !id.Valid() {
-		return fmt.Errorf("%q is not a valid ID", s)
-	}
-	*l = append(*l, id)
-	return nil
-}
-
-// tokenCommand makes a new write token: server token editor|admin
-func tokenCommand(args []string, out io.Writer) error {
-	if len(args) != 1 {
-		return fmt.Errorf("usage: server token editor|admin")
-	}
-	role, err := auth.ParseRole(args[0])
+// tokenCommand makes a new token: server token reader|editor|admin
+func tokenCommand(args []string, getenv func(string) string, out io.Writer) error {
+	role, err := parseTokenArgs(args, getenv)
 	if err != nil {
 		return err
 	}
@@ -175,22 +147,16 @@ func progressBar(w *os.File, name string) func(step string, done, total int) {
 
 // genCommand fills the database with a synthetic knowledge base: server gen [-scale N] [-seed S]
 func genCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
-	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	dbURL := fs.String("database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"), "database (env DATABASE_URL)")
-	scale := fs.Float64("scale", 1, "size: 1 is 200 seminars, 2,000 sessions and 20,000 outcomes; linear")
-	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same content")
-	if err := fs.Parse(args); err != nil {
+	cfg, err := parseGenConfig(args, getenv)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("usage: server gen [-scale N] [-seed S]")
-	}
-	client, closeDB, err := openClient(ctx, *dbURL) // migrates, and creates the search index's triggers
+	client, closeDB, err := openClient(ctx, cfg.databaseURL) // migrates, and creates the search index's triggers
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	stats, err := synth.Generate(ctx, client, synth.Options{Scale: *scale, Seed: *seed, Progress: progressBar(os.Stderr, "gen")})
+	stats, err := synth.Generate(ctx, client, synth.Options{Scale: cfg.scale, Seed: cfg.seed, Progress: progressBar(os.Stderr, "gen")})
 	if err != nil {
 		return err
 	}

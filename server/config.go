@@ -1,9 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"math"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -12,6 +16,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/gctune"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
+	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 )
@@ -30,11 +35,13 @@ type config struct {
 	maxBodyBytes    int64
 	production      bool
 	readsNeedToken  bool
-	persistedDir    string
-	allowListOnly   bool
-	requestTimeout  time.Duration
-	rate            ratelimit.Config
-	proxyHops       int
+	// schemaEndpoint serves the SDL at /schema.graphql: by default unless production.
+	schemaEndpoint bool
+	persistedDir   string
+	allowListOnly  bool
+	requestTimeout time.Duration
+	rate           ratelimit.Config
+	proxyHops      int
 
 	// Made from the above by run: one limiter and one way of telling clients apart for
 	// every route and transport.
@@ -42,110 +49,99 @@ type config struct {
 	clientKey func(*http.Request) string
 }
 
+// databaseURLFlag declares -database-url, shared by the server and every command that
+// opens the database.
+func databaseURLFlag(f *envFlags, p *string) {
+	f.stringVar(p, "database-url", "DATABASE_URL", "data/teemaverkko.db",
+		"a postgres://… `URL`, or the path of the embedded SQLite database file")
+}
+
 // parseConfig reads the flags of args, each defaulting to its environment variable.
 func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var c config
-	var envErrs []string
-	envInt := func(getenv func(string) string, key string, def int) int {
-		v := getenv(key)
-		if v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			envErrs = append(envErrs, fmt.Sprintf("%s must be a whole number, got %q", key, v))
-			return def
-		}
-		return n
-	}
-	envBool := func(getenv func(string) string, key string, def bool) bool {
-		v := getenv(key)
-		if v == "" {
-			return def
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			envErrs = append(envErrs, fmt.Sprintf("%s must be true or false, got %q", key, v))
-			return def
-		}
-		return b
-	}
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	fs.IntVar(&c.port, "port", envInt(getenv, "PORT", 8080), "HTTP port (env PORT)")
-	fs.StringVar(&c.databaseURL, "database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"),
-		"postgres://… URL, or the path of the embedded SQLite database file (env DATABASE_URL)")
-	fs.BoolVar(&c.seed, "seed", envBool(getenv, "SEED", true), "load reference data and seed knowledge at start (env SEED)")
-	fs.IntVar(&c.limits.Default, "default-page-size", envInt(getenv, "DEFAULT_PAGE_SIZE", 20),
-		"page size of a connection asked for without first/last (env DEFAULT_PAGE_SIZE)")
-	fs.IntVar(&c.limits.Max, "max-page-size", envInt(getenv, "MAX_PAGE_SIZE", 100),
-		"largest first/last accepted (env MAX_PAGE_SIZE)")
-	origins := fs.String("cors-origins", envString(getenv, "CORS_ORIGINS", "*"),
-		"comma-separated origins allowed to call the API from a browser, or * (env CORS_ORIGINS)")
-	fs.StringVar(&c.logFormat, "log-format", envString(getenv, "LOG_FORMAT", "text"), "text or json (env LOG_FORMAT)")
-	tokens := fs.String("tokens", envString(getenv, "API_TOKENS", ""),
-		"write tokens as role:sha256hex entries, comma-separated; make one with 'server token editor' (env API_TOKENS)")
-	jwtSecretFile := fs.String("jwt-hs256-secret-file", envString(getenv, "JWT_HS256_SECRET_FILE", ""), "a file holding the HS256 secret of accepted JWTs (env JWT_HS256_SECRET_FILE)")
-	var jwtKeys stringList
-	fs.Var(&jwtKeys, "jwt-rs256-public-key", "a PEM file of an RS256 public key of accepted JWTs; repeatable (env JWT_RS256_PUBLIC_KEYS, comma-separated)")
-	jwtIssuer := fs.String("jwt-issuer", envString(getenv, "JWT_ISSUER", ""), "the iss claim JWTs must carry (env JWT_ISSUER)")
-	jwtAudience := fs.String("jwt-audience", envString(getenv, "JWT_AUDIENCE", ""), "the aud claim JWTs must carry (env JWT_AUDIENCE)")
-	tokensFile := fs.String("tokens-file", envString(getenv, "API_TOKENS_FILE", ""),
-		"a file of role:sha256hex lines (env API_TOKENS_FILE)")
+	f := newEnvFlags("serve", getenv)
+	f.intVar(&c.port, "port", "PORT", 8080, "HTTP `port`")
+	databaseURLFlag(f, &c.databaseURL)
+	f.boolVar(&c.seed, "seed", "SEED", true, "load reference data and seed knowledge at start")
+	f.intVar(&c.limits.Default, "default-page-size", "DEFAULT_PAGE_SIZE", 20, "page size of a connection asked for without first/last")
+	f.intVar(&c.limits.Max, "max-page-size", "MAX_PAGE_SIZE", 100, "largest first/last accepted")
+	var origins string
+	f.stringVar(&origins, "cors-origins", "CORS_ORIGINS", "*", "comma-separated `origins` allowed to call the API from a browser, or *")
+	f.stringVar(&c.logFormat, "log-format", "LOG_FORMAT", "text", "text or json")
+	var tokens, tokensFile, jwtSecretFile, jwtIssuer, jwtAudience string
+	f.stringVar(&tokens, "tokens", "API_TOKENS", "",
+		"`tokens` as role:sha256hex entries, comma-separated; make one with 'server token editor'")
+	f.stringVar(&tokensFile, "tokens-file", "API_TOKENS_FILE", "", "a `file` of role:sha256hex lines")
+	f.stringVar(&jwtSecretFile, "jwt-hs256-secret-file", "JWT_HS256_SECRET_FILE", "", "a `file` holding the HS256 secret of accepted JWTs")
+	var jwtKeys []string
+	f.listVar(&jwtKeys, "jwt-rs256-public-key", "JWT_RS256_PUBLIC_KEYS", "a PEM `file` of an RS256 public key of accepted JWTs; repeatable (comma-separated in the variable)")
+	f.stringVar(&jwtIssuer, "jwt-issuer", "JWT_ISSUER", "", "the iss claim JWTs must carry")
+	f.stringVar(&jwtAudience, "jwt-audience", "JWT_AUDIENCE", "", "the aud claim JWTs must carry")
 	c.queryLimits = querylimit.Defaults
-	fs.IntVar(&c.queryLimits.MaxDepth, "max-depth", envInt(getenv, "MAX_DEPTH", querylimit.Defaults.MaxDepth), "deepest nesting of an operation (env MAX_DEPTH)")
-	fs.IntVar(&c.queryLimits.MaxAliases, "max-aliases", envInt(getenv, "MAX_ALIASES", querylimit.Defaults.MaxAliases), "aliases per operation (env MAX_ALIASES)")
-	fs.IntVar(&c.queryLimits.MaxCost, "max-cost", envInt(getenv, "MAX_COST", querylimit.Defaults.MaxCost), "largest cost (objects an operation may return) (env MAX_COST)")
-	fs.IntVar(&c.queryLimits.MaxInputDepth, "max-input-depth", envInt(getenv, "MAX_INPUT_DEPTH", querylimit.Defaults.MaxInputDepth), "deepest nesting of input objects and lists in an argument (env MAX_INPUT_DEPTH)")
-	fs.IntVar(&c.queryLimits.MaxInputValues, "max-input-values", envInt(getenv, "MAX_INPUT_VALUES", querylimit.Defaults.MaxInputValues), "values in an operation's arguments (env MAX_INPUT_VALUES)")
-	maxBody := fs.Int("max-body-bytes", envInt(getenv, "MAX_BODY_BYTES", 8<<20), "largest request body (env MAX_BODY_BYTES)")
-	fs.BoolVar(&c.production, "production", envBool(getenv, "PRODUCTION", false), "turn introspection and field suggestions off (env PRODUCTION)")
-	fs.BoolVar(&c.readsNeedToken, "reads-need-token", envBool(getenv, "READS_NEED_TOKEN", false), "make queries and subscriptions need a token too (env READS_NEED_TOKEN)")
-	fs.StringVar(&c.persistedDir, "persisted-queries", envString(getenv, "PERSISTED_QUERIES_DIR", ""), "a folder of *.graphql files to register besides docs/queries (env PERSISTED_QUERIES_DIR)")
-	fs.BoolVar(&c.allowListOnly, "allow-list-only", envBool(getenv, "ALLOW_LIST_ONLY", false), "execute only registered queries (env ALLOW_LIST_ONLY)")
-	requestTimeout := fs.String("request-timeout", envString(getenv, "REQUEST_TIMEOUT", "30s"), "the longest an HTTP request may run (env REQUEST_TIMEOUT)")
-	rate := fs.String("rate-limit", envString(getenv, "RATE_LIMIT", "20"), "requests per second per client (token or address); 0 turns limiting off (env RATE_LIMIT)")
-	fs.IntVar(&c.rate.Burst, "rate-burst", envInt(getenv, "RATE_BURST", 40), "requests a client may send at once before the rate applies (env RATE_BURST)")
-	fs.IntVar(&c.proxyHops, "trusted-proxy-hops", envInt(getenv, "TRUSTED_PROXY_HOPS", 0), "reverse proxies in front whose X-Forwarded-For is trusted (env TRUSTED_PROXY_HOPS)")
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain requests on shutdown")
-	if err := fs.Parse(args); err != nil {
+	f.intVar(&c.queryLimits.MaxDepth, "max-depth", "MAX_DEPTH", querylimit.Defaults.MaxDepth, "deepest nesting of an operation")
+	f.intVar(&c.queryLimits.MaxAliases, "max-aliases", "MAX_ALIASES", querylimit.Defaults.MaxAliases, "aliases per operation")
+	f.intVar(&c.queryLimits.MaxCost, "max-cost", "MAX_COST", querylimit.Defaults.MaxCost, "largest cost (objects an operation may return)")
+	f.intVar(&c.queryLimits.MaxInputDepth, "max-input-depth", "MAX_INPUT_DEPTH", querylimit.Defaults.MaxInputDepth, "deepest nesting of input objects and lists in an argument")
+	f.intVar(&c.queryLimits.MaxInputValues, "max-input-values", "MAX_INPUT_VALUES", querylimit.Defaults.MaxInputValues, "values in an operation's arguments")
+	var maxBody int
+	f.intVar(&maxBody, "max-body-bytes", "MAX_BODY_BYTES", 8<<20, "largest request body")
+	f.boolVar(&c.production, "production", "PRODUCTION", false, "turn introspection and field suggestions off")
+	f.boolVar(&c.readsNeedToken, "reads-need-token", "READS_NEED_TOKEN", false, "make queries and subscriptions need a token too")
+	var schemaEndpointSet bool
+	f.optionalBoolVar(&c.schemaEndpoint, &schemaEndpointSet, "schema-endpoint", "SCHEMA_ENDPOINT",
+		"serve the SDL at /schema.graphql (default true, or false with -production)")
+	f.stringVar(&c.persistedDir, "persisted-queries", "PERSISTED_QUERIES_DIR", "", "a `folder` of *.graphql files to register besides docs/queries")
+	f.boolVar(&c.allowListOnly, "allow-list-only", "ALLOW_LIST_ONLY", false, "execute only registered queries")
+	f.durationVar(&c.requestTimeout, "request-timeout", "REQUEST_TIMEOUT", 30*time.Second, "the longest an HTTP request may run")
+	f.floatVar(&c.rate.Rate, "rate-limit", "RATE_LIMIT", 20, "requests per second per client (token or address); 0 turns limiting off")
+	f.intVar(&c.rate.Burst, "rate-burst", "RATE_BURST", 40, "requests a client may send at once before the rate applies")
+	f.intVar(&c.proxyHops, "trusted-proxy-hops", "TRUSTED_PROXY_HOPS", 0, "reverse proxies in front whose X-Forwarded-For is trusted")
+	f.durationVar(&c.shutdownTimeout, "shutdown-timeout", "SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may drain on SIGINT/SIGTERM")
+	if err := f.parse(args); err != nil {
 		return c, err
 	}
-	if len(envErrs) > 0 {
-		return c, fmt.Errorf("environment: %s", strings.Join(envErrs, "; "))
+	if f.fs.NArg() > 0 {
+		if cmd, ok := findCommand(f.fs.Arg(0)); ok {
+			return c, fmt.Errorf("the command %s comes before its flags: server %s", cmd.name, cmd.synopsis())
+		}
+		return c, fmt.Errorf("unknown command %q; run 'server -help' for the commands", f.fs.Arg(0))
 	}
-	for _, o := range strings.Split(*origins, ",") {
+	if !schemaEndpointSet {
+		c.schemaEndpoint = !c.production
+	}
+	for _, o := range strings.Split(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.corsOrigins = append(c.corsOrigins, o)
 		}
 	}
-	var err error
-	if c.rate.Rate, err = strconv.ParseFloat(*rate, 64); err != nil || c.rate.Rate < 0 {
-		return c, fmt.Errorf("rate limit must be a non-negative number of requests per second, got %q", *rate)
+	if c.rate.Rate < 0 || math.IsNaN(c.rate.Rate) || math.IsInf(c.rate.Rate, 0) {
+		return c, fmt.Errorf("rate limit must be a non-negative number of requests per second, got %v", c.rate.Rate)
 	}
-	if c.requestTimeout, err = time.ParseDuration(*requestTimeout); err != nil || c.requestTimeout <= 0 {
-		return c, fmt.Errorf("request timeout must be a positive duration such as 30s, got %q", *requestTimeout)
+	if c.requestTimeout <= 0 {
+		return c, fmt.Errorf("request timeout must be a positive duration such as 30s, got %v", c.requestTimeout)
 	}
-	c.maxBodyBytes = int64(*maxBody)
+	if c.shutdownTimeout < 0 {
+		return c, fmt.Errorf("shutdown timeout must not be negative, got %v", c.shutdownTimeout)
+	}
+	c.maxBodyBytes = int64(maxBody)
 	if c.maxBodyBytes < 1024 {
 		return c, fmt.Errorf("max body bytes must be at least 1024, got %d", c.maxBodyBytes)
 	}
-	spec := *tokens
-	if *tokensFile != "" {
-		b, err := os.ReadFile(*tokensFile)
+	spec := tokens
+	if tokensFile != "" {
+		b, err := os.ReadFile(tokensFile)
 		if err != nil {
 			return c, fmt.Errorf("tokens file: %w", err)
 		}
 		spec += "\n" + string(b)
 	}
+	var err error
 	if c.tokens, err = auth.ParseTokens(spec); err != nil {
 		return c, err
 	}
-	if len(jwtKeys) == 0 && getenv("JWT_RS256_PUBLIC_KEYS") != "" {
-		jwtKeys = strings.Split(getenv("JWT_RS256_PUBLIC_KEYS"), ",")
-	}
-	jwtCfg := auth.JWTConfig{RS256PublicKeyFiles: jwtKeys, Issuer: *jwtIssuer, Audience: *jwtAudience}
-	if *jwtSecretFile != "" {
-		b, err := os.ReadFile(*jwtSecretFile)
+	jwtCfg := auth.JWTConfig{RS256PublicKeyFiles: jwtKeys, Issuer: jwtIssuer, Audience: jwtAudience}
+	if jwtSecretFile != "" {
+		b, err := os.ReadFile(jwtSecretFile)
 		if err != nil {
 			return c, fmt.Errorf("JWT secret: %w", err)
 		}
@@ -157,6 +153,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if c.port < 1 || c.port > 65535 {
 		return c, fmt.Errorf("port must be between 1 and 65535, got %d", c.port)
 	}
+	c.logFormat = strings.ToLower(c.logFormat)
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("log format must be text or json, got %q", c.logFormat)
 	}
@@ -165,6 +162,355 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	return c, nil
 }
+
+// importConfig is what the import command does: server import [flags] FILE…
+type importConfig struct {
+	databaseURL string
+	dryRun      bool
+	files       []string
+}
+
+func parseImportConfig(args []string, getenv func(string) string) (importConfig, error) {
+	var c importConfig
+	f := newEnvFlags("import", getenv)
+	databaseURLFlag(f, &c.databaseURL)
+	f.boolVar(&c.dryRun, "dry-run", "IMPORT_DRY_RUN", false, "report what would change, and write nothing")
+	if err := f.parse(args); err != nil {
+		return c, err
+	}
+	if c.files = f.fs.Args(); len(c.files) == 0 {
+		return c, f.usageError("no bundle file given")
+	}
+	return c, nil
+}
+
+// exportConfig is what the export command writes: server export [flags]
+type exportConfig struct {
+	databaseURL string
+	output      string
+	seminars    []pulid.ID
+}
+
+func parseExportConfig(args []string, getenv func(string) string) (exportConfig, error) {
+	var c exportConfig
+	f := newEnvFlags("export", getenv)
+	databaseURLFlag(f, &c.databaseURL)
+	f.stringVar(&c.output, "o", "EXPORT_OUTPUT", "-", "the `file` to write, or - for standard output")
+	var seminars []string
+	f.listVar(&seminars, "seminar", "EXPORT_SEMINARS", "export only this seminar (its `ID`) and what it refers to; repeatable (comma-separated in the variable)")
+	if err := f.parse(args); err != nil {
+		return c, err
+	}
+	if f.fs.NArg() > 0 {
+		return c, f.usageError(fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
+	}
+	for _, s := range seminars {
+		id := pulid.ID(s)
+		if !id.Valid() {
+			return c, fmt.Errorf("seminar: %q is not a valid ID", s)
+		}
+		c.seminars = append(c.seminars, id)
+	}
+	return c, nil
+}
+
+// exportNetworkConfig is what the export-network command writes:
+// server export-network [flags]
+type exportNetworkConfig struct {
+	databaseURL string
+	output      string
+	request     networkRequest
+}
+
+func parseExportNetworkConfig(args []string, getenv func(string) string) (exportNetworkConfig, error) {
+	var c exportNetworkConfig
+	f := newEnvFlags("export-network", getenv)
+	databaseURLFlag(f, &c.databaseURL)
+	f.stringVar(&c.output, "o", "EXPORT_NETWORK_OUTPUT", "-", "the `file` to write, or - for standard output")
+	var format, from, to, minWeight string
+	f.stringVar(&format, "format", "EXPORT_NETWORK_FORMAT", "graphml", "the `format`: "+formatNames())
+	lists := map[string]*[]string{"seminar": nil, "term": nil, "municipality": nil, "region": nil, "signals": nil}
+	for _, l := range []struct{ name, env, usage string }{
+		{"seminar", "EXPORT_NETWORK_SEMINARS", "only the evidence of this seminar (its `ID`)"},
+		{"term", "EXPORT_NETWORK_TERMS", "only the evidence of this network term (its `ID`)"},
+		{"municipality", "EXPORT_NETWORK_MUNICIPALITIES", "only the evidence concerning this municipality (its `ID`)"},
+		{"region", "EXPORT_NETWORK_REGIONS", "only the evidence concerning this region (its `ID`)"},
+		{"signals", "EXPORT_NETWORK_SIGNALS", "the `signals` that make edges: " + signalNames() + " (default all)"},
+	} {
+		lists[l.name] = new([]string)
+		f.listVar(lists[l.name], l.name, l.env, l.usage+"; repeatable or comma-separated")
+	}
+	f.stringVar(&from, "from", "EXPORT_NETWORK_FROM", "", "only evidence from this `date` on (YYYY-MM-DD)")
+	f.stringVar(&to, "to", "EXPORT_NETWORK_TO", "", "only evidence up to this `date` (YYYY-MM-DD)")
+	f.stringVar(&minWeight, "minWeight", "EXPORT_NETWORK_MIN_WEIGHT", "1", "the smallest edge `weight` kept")
+	if err := f.parse(args); err != nil {
+		return c, err
+	}
+	if f.fs.NArg() > 0 {
+		return c, f.usageError(fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
+	}
+	q := url.Values{"format": {format}, "from": {from}, "to": {to}, "minWeight": {minWeight}}
+	for name, l := range lists {
+		q[name] = *l
+	}
+	var err error
+	c.request, err = parseNetworkRequest(q)
+	return c, err
+}
+
+// genConfig is what the gen command makes: server gen [flags]
+type genConfig struct {
+	databaseURL string
+	scale       float64
+	seed        int64
+}
+
+func parseGenConfig(args []string, getenv func(string) string) (genConfig, error) {
+	var c genConfig
+	f := newEnvFlags("gen", getenv)
+	databaseURLFlag(f, &c.databaseURL)
+	f.floatVar(&c.scale, "scale", "GEN_SCALE", 1, "`size`: 1 is 200 seminars, 2,000 sessions and 20,000 outcomes; linear")
+	f.int64Var(&c.seed, "seed", "GEN_SEED", 1, "random `seed`: the same seed gives the same content")
+	if err := f.parse(args); err != nil {
+		return c, err
+	}
+	if f.fs.NArg() > 0 {
+		return c, f.usageError(fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
+	}
+	return c, nil
+}
+
+// parseTokenArgs reads the role of the token command: server token ROLE
+func parseTokenArgs(args []string, getenv func(string) string) (auth.Role, error) {
+	f := newEnvFlags("token", getenv)
+	if err := f.parse(args); err != nil {
+		return auth.Anonymous, err
+	}
+	if f.fs.NArg() != 1 {
+		return auth.Anonymous, f.usageError("want exactly one role: reader, editor or admin")
+	}
+	return auth.ParseRole(strings.ToLower(f.fs.Arg(0)))
+}
+
+// envFlags declares the flags of a command, each with the environment variable its
+// default comes from: every flag of the server and of its commands is declared here,
+// through it, so that none lacks a variable and the usage names each one.
+type envFlags struct {
+	fs     *flag.FlagSet
+	cmd    command
+	getenv func(string) string
+	envs   map[string]string // flag name → variable
+	errs   []string          // variables that could not be read
+}
+
+func newEnvFlags(name string, getenv func(string) string) *envFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	// main prints the usage (on -help, to standard output) and the errors.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	cmd, _ := findCommand(name)
+	return &envFlags{fs: fs, cmd: cmd, getenv: getenv, envs: map[string]string{}}
+}
+
+// env records the flag's variable and returns its value ("" when unset).
+func (f *envFlags) env(name, env string) string {
+	f.envs[name] = env
+	return f.getenv(env)
+}
+
+func withEnv(usage, env string) string { return usage + " (env " + env + ")" }
+
+func (f *envFlags) envError(env, want, got string) {
+	f.errs = append(f.errs, fmt.Sprintf("%s must be %s, got %q", env, want, got))
+}
+
+func (f *envFlags) stringVar(p *string, name, env, def, usage string) {
+	if v := f.env(name, env); v != "" {
+		def = v
+	}
+	f.fs.StringVar(p, name, def, withEnv(usage, env))
+}
+
+func (f *envFlags) intVar(p *int, name, env string, def int, usage string) {
+	if v := f.env(name, env); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			def = n
+		} else {
+			f.envError(env, "a whole number", v)
+		}
+	}
+	f.fs.IntVar(p, name, def, withEnv(usage, env))
+}
+
+func (f *envFlags) int64Var(p *int64, name, env string, def int64, usage string) {
+	if v := f.env(name, env); v != "" {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			def = n
+		} else {
+			f.envError(env, "a whole number", v)
+		}
+	}
+	f.fs.Int64Var(p, name, def, withEnv(usage, env))
+}
+
+func (f *envFlags) floatVar(p *float64, name, env string, def float64, usage string) {
+	if v := f.env(name, env); v != "" {
+		if n, err := strconv.ParseFloat(v, 64); err == nil {
+			def = n
+		} else {
+			f.envError(env, "a number", v)
+		}
+	}
+	f.fs.Float64Var(p, name, def, withEnv(usage, env))
+}
+
+func (f *envFlags) boolVar(p *bool, name, env string, def bool, usage string) {
+	if v := f.env(name, env); v != "" {
+		if b, err := strconv.ParseBool(v); err == nil {
+			def = b
+		} else {
+			f.envError(env, "true or false", v)
+		}
+	}
+	f.fs.BoolVar(p, name, def, withEnv(usage, env))
+}
+
+func (f *envFlags) durationVar(p *time.Duration, name, env string, def time.Duration, usage string) {
+	if v := f.env(name, env); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			def = d
+		} else {
+			f.envError(env, "a duration such as 30s", v)
+		}
+	}
+	f.fs.DurationVar(p, name, def, withEnv(usage, env))
+}
+
+// listVar declares a repeatable flag; its variable holds a comma-separated list, which
+// the first use of the flag replaces.
+func (f *envFlags) listVar(p *[]string, name, env, usage string) {
+	l := &listValue{vals: p}
+	if v := f.env(name, env); v != "" {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				*p = append(*p, s)
+			}
+		}
+		l.fromEnv = true
+	}
+	f.fs.Var(l, name, withEnv(usage, env))
+}
+
+// optionalBoolVar declares a boolean flag whose default depends on other settings:
+// set reports whether the flag or its variable gave a value.
+func (f *envFlags) optionalBoolVar(p *bool, set *bool, name, env, usage string) {
+	if v := f.env(name, env); v != "" {
+		if b, err := strconv.ParseBool(v); err == nil {
+			*p, *set = b, true
+		} else {
+			f.envError(env, "true or false", v)
+		}
+	}
+	f.fs.Var(&optionalBool{value: p, set: set}, name, withEnv(usage, env))
+}
+
+// parse parses args. On -help (or -h) it returns a *helpRequest with the command's
+// usage; a wrong flag's error says where to find the usage.
+func (f *envFlags) parse(args []string) error {
+	if err := f.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &helpRequest{usage: f.usage()}
+		}
+		return f.usageError(err.Error())
+	}
+	if len(f.errs) > 0 {
+		return fmt.Errorf("environment: %s", strings.Join(f.errs, "; "))
+	}
+	return nil
+}
+
+// usageError is a wrong use of the command.
+func (f *envFlags) usageError(msg string) error {
+	if f.cmd.name == "serve" {
+		return fmt.Errorf("%s (run 'server -help' for the flags and commands)", msg)
+	}
+	return fmt.Errorf("%s (usage: server %s; run 'server %s -help' for more)", msg, f.cmd.synopsis(), f.cmd.name)
+}
+
+// usage is the command's help: what it does, its arguments and its flags, each with
+// its variable.
+func (f *envFlags) usage() string {
+	var b strings.Builder
+	if f.cmd.name == "serve" {
+		b.WriteString(serverUsage())
+	} else {
+		fmt.Fprintf(&b, "Usage: server %s\n\n%s\n", f.cmd.synopsis(), f.cmd.help)
+	}
+	n := 0
+	f.fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintf(&b, "\nFlags of %s (each also read from the environment variable it names; a flag wins over its variable):\n", f.cmd.name)
+		f.fs.SetOutput(&b)
+		f.fs.PrintDefaults()
+		f.fs.SetOutput(io.Discard)
+	}
+	return b.String()
+}
+
+// helpRequest is the answer to -help: main prints the usage and exits with 0.
+type helpRequest struct{ usage string }
+
+func (h *helpRequest) Error() string { return "help requested" }
+
+// Unwrap lets errors.Is(err, flag.ErrHelp) recognise it.
+func (h *helpRequest) Unwrap() error { return flag.ErrHelp }
+
+// listValue is a repeatable flag whose default (from its variable) the first use
+// replaces.
+type listValue struct {
+	vals    *[]string
+	fromEnv bool
+}
+
+func (l *listValue) String() string {
+	if l == nil || l.vals == nil {
+		return ""
+	}
+	return strings.Join(*l.vals, ",")
+}
+
+func (l *listValue) Set(s string) error {
+	if l.fromEnv {
+		*l.vals, l.fromEnv = nil, false
+	}
+	*l.vals = append(*l.vals, s)
+	return nil
+}
+
+// optionalBool is a boolean flag that remembers whether it was given.
+type optionalBool struct {
+	value *bool
+	set   *bool
+}
+
+func (o *optionalBool) String() string {
+	if o == nil || o.value == nil || o.set == nil || !*o.set {
+		return ""
+	}
+	return strconv.FormatBool(*o.value)
+}
+
+func (o *optionalBool) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	*o.value, *o.set = b, true
+	return nil
+}
+
+// IsBoolFlag lets the flag be given without a value (-schema-endpoint).
+func (o *optionalBool) IsBoolFlag() bool { return true }
 
 // The garbage collector's settings when the environment sets neither GOGC nor GOMEMLIMIT.
 // A serving process keeps a small live heap (about 20 MB) and allocates much per request,
@@ -187,21 +533,4 @@ func gcDefaults(getenv func(string) string) (string, bool) {
 	gctune.Apply(gcTuned)
 	return "GOGC=" + strconv.Itoa(gcTuned.Percent) + " GOMEMLIMIT=" + strconv.FormatInt(gcTuned.Limit>>20, 10) +
 		"MiB, or four times the live heap if more", true
-}
-
-func envString(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string { return strings.Join(*l, ",") }
-
-func (l *stringList) Set(s string) error {
-	*l = append(*l, s)
-	return nil
 }

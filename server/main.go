@@ -8,15 +8,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"entgo.io/ent/dialect"
 
@@ -38,36 +41,149 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	args := os.Args[1:]
-	var err error
+	code := runMain(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// runMain runs the command named by args (the server when none is) and returns the exit
+// code: 0 when it succeeded or printed the help it was asked for (to stdout), 1 after
+// printing what went wrong to stderr.
+func runMain(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	cmd, ok := findCommand(name)
+	if !ok {
+		fmt.Fprintf(stderr, "server: unknown command %q; run 'server -help' for the commands\n", name)
+		return 1
+	}
+	err := cmd.run(ctx, args, getenv, stdout, stderr)
+	var help *helpRequest
 	switch {
-	case len(args) > 0 && args[0] == "import":
-		err = importCommand(ctx, args[1:], os.Getenv, os.Stdout)
-	case len(args) > 0 && args[0] == "export":
-		err = exportCommand(ctx, args[1:], os.Getenv, os.Stdout)
-	case len(args) > 0 && args[0] == "gen":
-		err = genCommand(ctx, args[1:], os.Getenv, os.Stdout)
-	case len(args) > 0 && args[0] == "export-network":
-		err = exportNetworkCommand(ctx, args[1:], os.Getenv, os.Stdout)
-	case len(args) > 0 && args[0] == "token":
-		err = tokenCommand(args[1:], os.Stdout)
-	case len(args) > 0 && args[0] == "serve":
-		err = run(ctx, args[1:], os.Getenv, os.Stderr)
+	case err == nil:
+		return 0
+	case errors.As(err, &help):
+		fmt.Fprint(stdout, help.usage)
+		return 0
 	default:
-		err = run(ctx, args, os.Getenv, os.Stderr)
+		fmt.Fprintln(stderr, "server:", err)
+		return 1
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "server:", err)
-		os.Exit(1)
+}
+
+// command is a command of the server binary.
+type command struct {
+	name string
+	// args are its arguments in the usage: "[flags]", then the positional ones.
+	args string
+	// summary is one line for the list of commands; help says more in its own usage.
+	summary, help string
+	run           func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
+}
+
+func (c command) synopsis() string { return c.name + " " + c.args }
+
+// commands lists the commands, the server first.
+func commands() []command {
+	return []command{
+		{name: "serve", args: "[flags]", summary: "run the server (the default command)",
+			run: func(ctx context.Context, args []string, getenv func(string) string, _, stderr io.Writer) error {
+				return run(ctx, args, getenv, stderr)
+			}},
+		{name: "import", args: "[flags] FILE…", summary: "apply bundle files to the database (an idempotent upsert)",
+			help: "Applies JSON bundle files (docs/bundle.schema.json) to the database, in order: what is\n" +
+				"missing is created, what differs is updated, nothing is deleted; any problem rolls the\n" +
+				"file back and is listed with its place in the bundle. Loads the reference data first.",
+			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+				return importCommand(ctx, args, getenv, stdout)
+			}},
+		{name: "export", args: "[flags]", summary: "write the knowledge base, or some seminars, as a bundle",
+			help: "Writes the whole knowledge base as a JSON bundle, or only the seminars named with\n" +
+				"-seminar and what they refer to. Importing it into an empty database gives the same\n" +
+				"knowledge.",
+			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+				return exportCommand(ctx, args, getenv, stdout)
+			}},
+		{name: "export-network", args: "[flags]", summary: "write the theme network as GraphML, GEXF or CSV",
+			help: "Writes the theme network as GET /export/network serves it: the same formats and\n" +
+				"filters (see the README).",
+			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+				return exportNetworkCommand(ctx, args, getenv, stdout)
+			}},
+		{name: "gen", args: "[flags]", summary: "fill an empty database with a synthetic knowledge base",
+			help: "Fills an empty database with a synthetic knowledge base on the real municipalities,\n" +
+				"for experiments at scale; the same seed gives the same content.",
+			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+				return genCommand(ctx, args, getenv, stdout)
+			}},
+		{name: "token", args: "ROLE", summary: "make a token for ROLE (reader, editor or admin)",
+			help: "Prints a new random token for ROLE (reader, editor or admin), and the role:hash entry\n" +
+				"to add to API_TOKENS: the server keeps only the hash.",
+			run: func(_ context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+				return tokenCommand(args, getenv, stdout)
+			}},
+		{name: "help", args: "[COMMAND]", summary: "print the usage of the server, or of a command",
+			help: "Prints the usage of the server, or of COMMAND.",
+			run:  helpCommand},
 	}
+}
+
+// findCommand returns the command called name.
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// helpCommand prints the usage of the server or of the command it names: server help [COMMAND]
+func helpCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	f := newEnvFlags("help", getenv)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	name := "serve"
+	switch f.fs.NArg() {
+	case 0:
+	case 1:
+		name = f.fs.Arg(0)
+	default:
+		return f.usageError("want at most one command")
+	}
+	cmd, ok := findCommand(name)
+	if !ok {
+		return fmt.Errorf("unknown command %q; run 'server -help' for the commands", name)
+	}
+	return cmd.run(ctx, []string{"-help"}, getenv, stdout, stderr)
+}
+
+// serverUsage is the head of the server's usage: how to call it, and its commands.
+func serverUsage() string {
+	var b strings.Builder
+	b.WriteString("Usage: server [serve] [flags]\n       server COMMAND [flags] [ARGUMENTS]\n\n" +
+		"Teemaverkko serves a GraphQL API over a knowledge base of municipal development themes:\n" +
+		"GraphiQL at /, the API at /graphql. It uses an embedded SQLite file unless -database-url\n" +
+		"is a postgres:// URL, and migrates and seeds the database at start.\n\nCommands:\n")
+	width := 0
+	for _, c := range commands() {
+		width = max(width, utf8.RuneCountInString(c.synopsis()))
+	}
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %s%s  %s\n", c.synopsis(), strings.Repeat(" ", width-utf8.RuneCountInString(c.synopsis())), c.summary)
+	}
+	b.WriteString("\nRun 'server COMMAND -help' for the flags and arguments of a command.\n")
+	return b.String()
 }
 
 // run starts the server and serves until ctx ends (on SIGINT or SIGTERM). It listens at
 // once: /healthz answers while the process lives, and /readyz and the API answer 503
 // until the database is connected (retried with backoff while it is down), migrated and
 // seeded.
-func run(ctx context.Context, args []string, getenv func(string) string, logOut *os.File) error {
+func run(ctx context.Context, args []string, getenv func(string) string, logOut io.Writer) error {
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
 		return err
@@ -249,7 +365,7 @@ func newBroker(db *database.DB, logger *slog.Logger) (events.Broker, func(), err
 	return b, func() { _ = b.Close() }, nil
 }
 
-func newLogger(format string, out *os.File) *slog.Logger {
+func newLogger(format string, out io.Writer) *slog.Logger {
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(out, nil))
 	}

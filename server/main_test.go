@@ -17,6 +17,8 @@ import (
 
 	coderws "github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+
+	"github.com/teemaverkko/teemaverkko/internal/auth"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -211,17 +213,20 @@ func TestNetworkExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if res.StatusCode != http.StatusBadRequest {
-			t.Errorf("%s: status %d, want 400", bad, res.StatusCode)
+		if res.StatusCode != http.StatusBadRequest || errorCode(string(body)) != "BAD_USER_INPUT" {
+			t.Errorf("%s: %d %s, want 400 BAD_USER_INPUT", bad, res.StatusCode, body)
 		}
 	}
 }
 
 // TestMetricsAndRateLimit checks that /metrics counts GraphQL operations and that a
-// client over its rate is refused with 429 and RATE_LIMITED.
+// client over its rate is refused with 429 and RATE_LIMITED. /metrics shares the limit
+// of the read routes, so the scraper uses a token of its own: its own bucket.
 func TestMetricsAndRateLimit(t *testing.T) {
-	base, _ := startServer(t, "-rate-limit", "0.001", "-rate-burst", "3")
+	scraper, entry := auth.New(auth.Reader)
+	base, _ := startServer(t, "-rate-limit", "0.001", "-rate-burst", "3", "-tokens", entry)
 	query := base + "/graphql?query=" + strings.ReplaceAll("query Kunnat { municipalities { totalCount } }", " ", "%20")
 	codes := []int{}
 	var last string
@@ -233,7 +238,7 @@ func TestMetricsAndRateLimit(t *testing.T) {
 	if codes[0] != 200 || codes[3] != http.StatusTooManyRequests || !strings.Contains(last, "RATE_LIMITED") {
 		t.Errorf("statuses %v (last %s), want 200 first and 429 RATE_LIMITED after the burst", codes, last)
 	}
-	code, body := get(t, base+"/metrics")
+	code, _, body := request(t, http.MethodGet, base+"/metrics", "Authorization", "Bearer "+scraper)
 	if code != 200 || !strings.Contains(body, `graphql_requests_total{operation="Kunnat",status="ok",type="query"}`) {
 		t.Errorf("/metrics = %d, lacks the operation's counter", code)
 	}

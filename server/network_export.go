@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/export"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
@@ -30,12 +30,13 @@ type networkRequest struct {
 
 // parseNetworkRequest reads the parameters shared by GET /export/network and the
 // export-network command: format, seminar, term, municipality, region (IDs, repeatable or
-// comma-separated), from, to (YYYY-MM-DD), minWeight, signals (comma-separated).
+// comma-separated), from, to (YYYY-MM-DD), minWeight, signals (repeatable or
+// comma-separated, case-insensitive). Format names are case-insensitive too.
 func parseNetworkRequest(q url.Values) (networkRequest, error) {
 	r := networkRequest{minWeight: 1}
 	var err error
 	if r.format, err = export.ParseFormat(cmp.Or(q.Get("format"), "graphml")); err != nil {
-		return r, fmt.Errorf("format: %w", err)
+		return r, fmt.Errorf("format: %q is not one of %s", q.Get("format"), formatNames())
 	}
 	ids := func(name string) ([]pulid.ID, error) {
 		var out []pulid.ID
@@ -79,15 +80,19 @@ func parseNetworkRequest(q url.Values) (networkRequest, error) {
 			return r, fmt.Errorf("minWeight: %q is not a non-negative number", v)
 		}
 	}
-	for _, s := range strings.Split(q.Get("signals"), ",") {
-		if s = strings.ToUpper(strings.TrimSpace(s)); s == "" {
-			continue
+	for _, v := range q["signals"] {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.ToUpper(strings.TrimSpace(s)); s == "" {
+				continue
+			}
+			sig := network.Signal(s)
+			if !slices.Contains(network.AllSignals, sig) {
+				return r, fmt.Errorf("signals: %q is not one of %s", s, signalNames())
+			}
+			if !slices.Contains(r.signals, sig) {
+				r.signals = append(r.signals, sig)
+			}
 		}
-		sig := network.Signal(s)
-		if !slices.Contains(network.AllSignals, sig) {
-			return r, fmt.Errorf("signals: %q is not one of %v", s, network.AllSignals)
-		}
-		r.signals = append(r.signals, sig)
 	}
 	return r, nil
 }
@@ -103,7 +108,7 @@ func networkExportHandler(ready *atomic.Pointer[backend]) http.Handler {
 		}
 		req, err := parseNetworkRequest(r.URL.Query())
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			errcode.WriteHTTP(w, http.StatusBadRequest, errcode.BadInput, err.Error())
 			return
 		}
 		g, err := network.Build(r.Context(), b.client, req.filter, req.signals, req.minWeight)
@@ -120,28 +125,44 @@ func networkExportHandler(ready *atomic.Pointer[backend]) http.Handler {
 // exportNetworkCommand writes the theme network to a file:
 // server export-network [-format graphml|gexf|nodes-csv|edges-csv] [-o FILE] [filters]
 func exportNetworkCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
-	fs := flag.NewFlagSet("export-network", flag.ContinueOnError)
-	dbURL := fs.String("database-url", envString(getenv, "DATABASE_URL", "data/teemaverkko.db"), "database (env DATABASE_URL)")
-	file := fs.String("o", "-", "the file to write, or - for standard output")
-	q := url.Values{}
-	for _, name := range []string{"format", "seminar", "term", "municipality", "region", "from", "to", "minWeight", "signals"} {
-		fs.Func(name, "see GET /export/network in the README", func(v string) error { q.Add(name, v); return nil })
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	req, err := parseNetworkRequest(q)
+	cfg, err := parseExportNetworkConfig(args, getenv)
 	if err != nil {
 		return err
 	}
-	client, closeDB, err := openClient(ctx, *dbURL)
+	client, closeDB, err := openClient(ctx, cfg.databaseURL)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	g, err := network.Build(ctx, client, req.filter, req.signals, req.minWeight)
+	g, err := network.Build(ctx, client, cfg.request.filter, cfg.request.signals, cfg.request.minWeight)
 	if err != nil {
 		return err
 	}
-	return writeOutput(*file, out, func(w io.Writer) error { return export.Write(w, req.format, g) })
+	return writeOutput(cfg.output, out, func(w io.Writer) error { return export.Write(w, cfg.request.format, g) })
+}
+
+// formatNames lists the export formats as the README and the HTTP parameter spell them.
+func formatNames() string {
+	names := make([]string, len(export.Formats))
+	for i, f := range export.Formats {
+		names[i] = f.Name()
+	}
+	return orList(names)
+}
+
+// signalNames lists the signals as the README spells them.
+func signalNames() string {
+	names := make([]string, len(network.AllSignals))
+	for i, s := range network.AllSignals {
+		names[i] = string(s)
+	}
+	return orList(names)
+}
+
+// orList writes "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

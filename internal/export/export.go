@@ -51,7 +51,17 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("export: unknown format %q (want one of GRAPHML, GEXF, NODES_CSV, EDGES_CSV)", s)
+	names := make([]string, len(Formats))
+	for i, known := range Formats {
+		names[i] = known.Name()
+	}
+	return "", fmt.Errorf("export: unknown format %q (want one of %s)", s, strings.Join(names, ", "))
+}
+
+// Name is the format's name as URLs and command lines spell it: "graphml", "gexf",
+// "nodes-csv", "edges-csv".
+func (f Format) Name() string {
+	return strings.ReplaceAll(strings.ToLower(string(f)), "_", "-")
 }
 
 // ContentType returns the media type of a format (named as ParseFormat reads it), or
