@@ -18,6 +18,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
@@ -494,5 +495,31 @@ func TestProductionMode(t *testing.T) {
 	// __typename stays: clients rely on it.
 	if res := post(t, srv, `{ __typename }`, nil, nil); len(res.Errors) > 0 {
 		t.Errorf("__typename: %+v", res.Errors)
+	}
+}
+
+// TestOnePageSizeForEveryConnection: the configured page limits govern search exactly
+// as every other connection, with one code.
+func TestOnePageSizeForEveryConnection(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	client := seedDB(t, db)
+	for _, tc := range []struct {
+		max, first int
+		code       string
+	}{
+		{200, 150, ""},
+		{200, 201, "VALIDATION"},
+		{50, 50, ""},
+		{50, 80, "VALIDATION"},
+	} {
+		srv := adversaryServer(t, client, graph.Config{Limits: pagelimit.Limits{Default: 20, Max: tc.max}})
+		for _, q := range []string{
+			`query($n: Int) { search(query: "kunta", first: $n) { totalCount } }`,
+			`query($n: Int) { themes(first: $n) { totalCount } }`,
+		} {
+			if got := post(t, srv, q, map[string]any{"n": tc.first}, nil).code(); got != tc.code {
+				t.Errorf("max %d, first %d: %s answered %q, want %q", tc.max, tc.first, q, got, tc.code)
+			}
+		}
 	}
 }

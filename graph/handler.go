@@ -177,4 +177,4 @@ func maxBody(limit int64, next http.Handler) http.Handler {
 }
 
 // DefaultLimits are the page-size limits used when none are configured.
-var DefaultLimits = pagelimit.Limits{Default: 20, Max: 100}
+var DefaultLimits = pagelimit.DefaultLimits

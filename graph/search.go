@@ -18,22 +18,6 @@ func idStrings(ids []pulid.ID) []string {
 	return out
 }
 
-// searchArgument names the argument of the search field that a search.InputError
-// concerns.
-func searchArgument(field string) string {
-	switch field {
-	case "text":
-		return "query"
-	case "seminarIds":
-		return "seminarIDs"
-	case "termIds":
-		return "termIDs"
-	case "themeIds":
-		return "themeIDs"
-	}
-	return field
-}
-
 // searchHits runs a search and loads the matched objects, one query per type.
 func searchHits(ctx context.Context, r *Resolver, text string, types []model.SearchType, seminarIDs, termIDs, themeIDs []pulid.ID, first *int, after *string) (*model.SearchConnection, error) {
 	q := search.Query{Text: text, SeminarIDs: idStrings(seminarIDs), TermIDs: idStrings(termIDs), ThemeIDs: idStrings(themeIDs)}
@@ -49,7 +33,7 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 	res, err := search.SearchWith(ctx, r.client, r.dialect, q)
 	var ie *search.InputError
 	if errors.As(err, &ie) {
-		return nil, &apierr.Error{Code: apierr.BadInput, Field: searchArgument(ie.Field), Message: ie.Message}
+		return nil, &apierr.Error{Code: apierr.BadInput, Field: ie.Field, Message: ie.Message}
 	}
 	if err != nil {
 		return nil, err

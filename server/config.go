@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/gctune"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
@@ -42,6 +43,10 @@ type config struct {
 	requestTimeout time.Duration
 	rate           ratelimit.Config
 	proxyHops      int
+	maxTokens      int
+	websocket      graph.WebsocketLimits
+	// flags are the flags the configuration was read from, for documentation.
+	flags *envFlags
 
 	// Made from the above by run: one limiter and one way of telling clients apart for
 	// every route and transport.
@@ -60,11 +65,12 @@ func databaseURLFlag(f *envFlags, p *string) {
 func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var c config
 	f := newEnvFlags("serve", getenv)
+	c.flags = f
 	f.intVar(&c.port, "port", "PORT", 8080, "HTTP `port`")
 	databaseURLFlag(f, &c.databaseURL)
 	f.boolVar(&c.seed, "seed", "SEED", true, "load reference data and seed knowledge at start")
-	f.intVar(&c.limits.Default, "default-page-size", "DEFAULT_PAGE_SIZE", 20, "page size of a connection asked for without first/last")
-	f.intVar(&c.limits.Max, "max-page-size", "MAX_PAGE_SIZE", 100, "largest first/last accepted")
+	f.intVar(&c.limits.Default, "default-page-size", "DEFAULT_PAGE_SIZE", pagelimit.DefaultLimits.Default, "page size of a connection asked for without first/last")
+	f.intVar(&c.limits.Max, "max-page-size", "MAX_PAGE_SIZE", pagelimit.DefaultLimits.Max, "largest first/last accepted")
 	var origins string
 	f.stringVar(&origins, "cors-origins", "CORS_ORIGINS", "*", "comma-separated `origins` allowed to call the API from a browser, or *")
 	f.stringVar(&c.logFormat, "log-format", "LOG_FORMAT", "text", "text or json")
@@ -81,10 +87,17 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	f.intVar(&c.queryLimits.MaxDepth, "max-depth", "MAX_DEPTH", querylimit.Defaults.MaxDepth, "deepest nesting of an operation")
 	f.intVar(&c.queryLimits.MaxAliases, "max-aliases", "MAX_ALIASES", querylimit.Defaults.MaxAliases, "aliases per operation")
 	f.intVar(&c.queryLimits.MaxCost, "max-cost", "MAX_COST", querylimit.Defaults.MaxCost, "largest cost (objects an operation may return)")
+	f.intVar(&c.queryLimits.MaxDirectives, "max-directives", "MAX_DIRECTIVES", querylimit.Defaults.MaxDirectives, "directives per operation")
+	f.intVar(&c.queryLimits.MaxQueryBytes, "max-query-bytes", "MAX_QUERY_BYTES", querylimit.Defaults.MaxQueryBytes, "longest query text, checked before parsing")
+	f.intVar(&c.maxTokens, "max-tokens", "MAX_TOKENS", graph.DefaultMaxTokens, "tokens of a query document")
 	f.intVar(&c.queryLimits.MaxInputDepth, "max-input-depth", "MAX_INPUT_DEPTH", querylimit.Defaults.MaxInputDepth, "deepest nesting of input objects and lists in an argument")
-	f.intVar(&c.queryLimits.MaxInputValues, "max-input-values", "MAX_INPUT_VALUES", querylimit.Defaults.MaxInputValues, "values in an operation's arguments")
+	f.intVar(&c.queryLimits.MaxInputValues, "max-input-values", "MAX_INPUT_VALUES", querylimit.Defaults.MaxInputValues, "values in an operation's arguments (scalars, input fields, list items)")
 	var maxBody int
-	f.intVar(&maxBody, "max-body-bytes", "MAX_BODY_BYTES", 8<<20, "largest request body")
+	f.intVar(&maxBody, "max-body-bytes", "MAX_BODY_BYTES", graph.DefaultMaxBodyBytes, "largest request body")
+	f.intVar(&c.websocket.ConnectionsPerClient, "ws-connections-per-client", "WS_CONNECTIONS_PER_CLIENT", graph.DefaultWebsocketLimits.ConnectionsPerClient, "open WebSocket connections of one client (token or address)")
+	f.intVar(&c.websocket.Connections, "ws-connections", "WS_CONNECTIONS", graph.DefaultWebsocketLimits.Connections, "open WebSocket connections of this server")
+	f.intVar(&c.websocket.SubscriptionsPerConnection, "ws-subscriptions-per-connection", "WS_SUBSCRIPTIONS_PER_CONNECTION", graph.DefaultWebsocketLimits.SubscriptionsPerConnection, "active subscriptions of one WebSocket connection")
+	f.intVar(&c.websocket.Subscriptions, "ws-subscriptions", "WS_SUBSCRIPTIONS", graph.DefaultWebsocketLimits.Subscriptions, "active subscriptions of this server")
 	f.boolVar(&c.production, "production", "PRODUCTION", false, "turn introspection and field suggestions off")
 	f.boolVar(&c.readsNeedToken, "reads-need-token", "READS_NEED_TOKEN", false, "make queries and subscriptions need a token too")
 	var schemaEndpointSet bool

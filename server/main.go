@@ -337,6 +337,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
 		ReadsNeedToken: cfg.readsNeedToken, Persisted: registry, AllowListOnly: cfg.allowListOnly,
 		RequestTimeout: cfg.requestTimeout, Metrics: metrics, RateLimit: cfg.limiter, ClientKey: cfg.clientKey,
+		MaxTokens: cfg.maxTokens, Websocket: cfg.websocket,
 	})
 	return &backend{db: db, client: client, api: api, close: func() { closeBroker(); db.Close() }}, nil
 }

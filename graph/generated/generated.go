@@ -15716,7 +15716,8 @@ type MunicipalityScore {
     """
     themeIDs: [ID!]
     """
-    The page size (default 20, at most 100).
+    Returns the first _n_ hits: the server's default page size when left out, and at
+    most its maximum page size, as for every connection (the README's table of limits).
     """
     first: Int
     """

@@ -31,6 +31,11 @@ type Limits struct {
 	Max int
 }
 
+// DefaultLimits are the page sizes of every connection, search included, unless the
+// server is configured otherwise (-default-page-size, -max-page-size): the one source
+// of both numbers.
+var DefaultLimits = Limits{Default: 20, Max: 100}
+
 // Validate checks that the limits make sense.
 func (l Limits) Validate() error {
 	if l.Max < 1 {

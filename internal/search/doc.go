@@ -104,7 +104,7 @@
 //
 // Empty or whitespace-only text, text over MaxTextLength characters or with more than
 // MaxTokens distinct words, unknown types, malformed IDs or cursors, and page sizes
-// outside 0..MaxFirst give an *InputError (BAD_USER_INPUT through the GraphQL error
+// below 0 give an *InputError (BAD_USER_INPUT through the GraphQL error
 // presenter). Text without any word ("!!!", "*", "-", NUL, invalid UTF-8) gives an
 // empty result. Nothing a client sends produces an SQL error.
 package search

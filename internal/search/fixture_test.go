@@ -167,7 +167,7 @@ func (f *fixture) run(t *testing.T, q search.Query) *search.Result {
 func (f *fixture) hitKeys(t *testing.T, q search.Query) []string {
 	t.Helper()
 	if q.First == 0 {
-		q.First = search.MaxFirst
+		q.First = 100
 	}
 	rs := f.run(t, q)
 	out := f.keysOf(rs.Hits)

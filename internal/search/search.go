@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
+
 	"entgo.io/ent/dialect"
 
 	"github.com/teemaverkko/teemaverkko/internal/database"
@@ -47,10 +49,6 @@ const (
 	MaxTextLength = 256
 	// MaxTokens is the most distinct words a search text may have.
 	MaxTokens = 32
-	// DefaultFirst is the page size of a query that gives no First.
-	DefaultFirst = 20
-	// MaxFirst is the largest page size accepted.
-	MaxFirst = 100
 	// MaxFilterIDs is the most IDs each of the filters accepts.
 	MaxFilterIDs = 100
 	// minInfixRunes is the shortest word that is also matched inside longer words
@@ -78,7 +76,9 @@ type Query struct {
 	// ThemeIDs restricts the hits to nodes tagged with one of these themes (outcomes,
 	// sessions, seminars, documents, experts), and the themes themselves.
 	ThemeIDs []string
-	// First is the page size: DefaultFirst when 0, at most MaxFirst.
+	// First is the page size; 0 gives the default page (pagelimit.DefaultLimits). The
+	// GraphQL API always passes the page size it has defaulted and bounded with the
+	// server's configured page limits, which govern search like every connection.
 	First int
 	// After is the EndCursor of the previous page, or "" for the first page.
 	After string
@@ -115,8 +115,8 @@ type Hit struct {
 // InputError is a query the client must fix: empty or too long text, too many words,
 // an unknown type, a malformed ID or cursor, or a bad page size.
 type InputError struct {
-	// Field is the query field at fault: "text", "types", "seminarIds", "termIds",
-	// "themeIds", "first" or "after".
+	// Field is the argument at fault, named as the API's search field names it:
+	// "query", "types", "seminarIDs", "termIDs", "themeIDs", "first" or "after".
 	Field string
 	// Message says what is wrong, for a person.
 	Message string
@@ -185,14 +185,14 @@ type plan struct {
 func parse(q Query) (*plan, error) {
 	text := q.Text
 	if strings.TrimFunc(text, unicode.IsSpace) == "" {
-		return nil, inputErrorf("text", "enter a word to search for")
+		return nil, inputErrorf("query", "enter a word to search for")
 	}
 	if n := utf8.RuneCountInString(text); n > MaxTextLength {
-		return nil, inputErrorf("text", "the search text is %d characters long; at most %d are allowed", n, MaxTextLength)
+		return nil, inputErrorf("query", "the search text is %d characters long; at most %d are allowed", n, MaxTextLength)
 	}
 	p := &plan{tokens: tokenize(text)}
 	if len(p.tokens) > MaxTokens {
-		return nil, inputErrorf("text", "the search text has %d words; at most %d are allowed", len(p.tokens), MaxTokens)
+		return nil, inputErrorf("query", "the search text has %d words; at most %d are allowed", len(p.tokens), MaxTokens)
 	}
 	for _, t := range q.Types {
 		if !t.Valid() {
@@ -204,22 +204,20 @@ func parse(q Query) (*plan, error) {
 	}
 	slices.Sort(p.types)
 	var err error
-	if p.seminarIDs, err = ids("seminarIds", q.SeminarIDs); err != nil {
+	if p.seminarIDs, err = ids("seminarIDs", q.SeminarIDs); err != nil {
 		return nil, err
 	}
-	if p.termIDs, err = ids("termIds", q.TermIDs); err != nil {
+	if p.termIDs, err = ids("termIDs", q.TermIDs); err != nil {
 		return nil, err
 	}
-	if p.themeIDs, err = ids("themeIds", q.ThemeIDs); err != nil {
+	if p.themeIDs, err = ids("themeIDs", q.ThemeIDs); err != nil {
 		return nil, err
 	}
 	switch {
 	case q.First < 0:
 		return nil, inputErrorf("first", "must not be negative, got %d", q.First)
-	case q.First > MaxFirst:
-		return nil, inputErrorf("first", "at most %d hits fit on a page, got %d", MaxFirst, q.First)
 	case q.First == 0:
-		p.first = DefaultFirst
+		p.first = pagelimit.DefaultLimits.Default
 	default:
 		p.first = q.First
 	}

@@ -52,7 +52,7 @@ func TestSeed(t *testing.T) {
 				c := db.Client()
 				find := func(q search.Query, id string) search.Hit {
 					t.Helper()
-					q.First = search.MaxFirst
+					q.First = 100
 					rs, err := search.Search(ctx, db, q)
 					if err != nil {
 						t.Fatalf("%q: %v", q.Text, err)
