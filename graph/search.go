@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
@@ -19,7 +20,7 @@ func idStrings(ids []pulid.ID) []string {
 }
 
 // searchHits runs a search and loads the matched objects, one query per type.
-func searchHits(ctx context.Context, r *Resolver, text string, types []model.SearchType, seminarIDs, termIDs, themeIDs []pulid.ID, first *int, after *string) (*model.SearchConnection, error) {
+func searchHits(ctx context.Context, r *Resolver, text string, types []model.SearchType, seminarIDs, termIDs, themeIDs []pulid.ID, first *int, after *ent.Cursor) (*model.SearchConnection, error) {
 	q := search.Query{Text: text, SeminarIDs: idStrings(seminarIDs), TermIDs: idStrings(termIDs), ThemeIDs: idStrings(themeIDs)}
 	for _, t := range types {
 		q.Types = append(q.Types, search.Type(t))
@@ -28,7 +29,13 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 		q.First = *first
 	}
 	if after != nil {
-		q.After = *after
+		// A search cursor is the search's own string, carried in the Relay Cursor scalar
+		// that every connection uses.
+		s, ok := after.Value.(string)
+		if !ok || after.ID != "" {
+			return nil, &apierr.Error{Code: apierr.BadInput, Field: "after", Message: "not a cursor of this search"}
+		}
+		q.After = s
 	}
 	res, err := search.SearchWith(ctx, r.client, r.dialect, q)
 	var ie *search.InputError
@@ -48,23 +55,26 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 	}
 	out := &model.SearchConnection{
 		TotalCount: res.TotalCount,
-		PageInfo:   &model.SearchPageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: after != nil && *after != ""},
+		PageInfo:   &ent.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: q.After != ""},
 		Edges:      make([]*model.SearchEdge, 0, len(res.Hits)),
 	}
 	if res.EndCursor != "" {
-		out.PageInfo.EndCursor = &res.EndCursor
+		out.PageInfo.EndCursor = searchCursor(res.EndCursor)
 	}
 	if len(res.Hits) > 0 {
-		out.PageInfo.StartCursor = &res.Hits[0].Cursor
+		out.PageInfo.StartCursor = searchCursor(res.Hits[0].Cursor)
 	}
 	for _, h := range res.Hits {
 		n := nodes[pulid.ID(h.ID)]
 		if n == nil {
 			continue // deleted between the search and the load
 		}
-		out.Edges = append(out.Edges, &model.SearchEdge{Cursor: h.Cursor, Node: &model.SearchHit{
+		out.Edges = append(out.Edges, &model.SearchEdge{Cursor: *searchCursor(h.Cursor), Node: &model.SearchHit{
 			Node: n, Type: model.SearchType(h.Type), Score: h.Score, Snippet: h.Snippet,
 		}})
 	}
 	return out, nil
 }
+
+// searchCursor carries a search's cursor in the Relay Cursor scalar.
+func searchCursor(s string) *ent.Cursor { return &ent.Cursor{Value: s} }

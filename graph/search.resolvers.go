@@ -8,11 +8,12 @@ package graph
 import (
 	"context"
 
+	"entgo.io/contrib/entgql"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *string) (*model.SearchConnection, error) {
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error) {
 	return searchHits(ctx, r.Resolver, query, types, seminarIDs, termIDs, themeIDs, first, after)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
-const searchQuery = `query($q: String!, $types: [SearchType!], $first: Int, $after: String) {
+const searchQuery = `query($q: String!, $types: [SearchType!], $first: Int, $after: Cursor) {
   search(query: $q, types: $types, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { type score snippet node { __typename id ... on Outcome { quote } ... on Theme { slug } } } }

@@ -399,7 +399,7 @@ type ComplexityRoot struct {
 		Organizations         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Outcomes              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
 		Regions               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
-		Search                func(childComplexity int, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *string) int
+		Search                func(childComplexity int, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) int
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
@@ -445,13 +445,6 @@ type ComplexityRoot struct {
 		Score   func(childComplexity int) int
 		Snippet func(childComplexity int) int
 		Type    func(childComplexity int) int
-	}
-
-	SearchPageInfo struct {
-		EndCursor       func(childComplexity int) int
-		HasNextPage     func(childComplexity int) int
-		HasPreviousPage func(childComplexity int) int
-		StartCursor     func(childComplexity int) int
 	}
 
 	Seminar struct {
@@ -672,7 +665,7 @@ type QueryResolver interface {
 	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error)
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
 	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
-	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *string) (*model.SearchConnection, error)
+	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
 }
 type SubscriptionResolver interface {
 	OutcomeAdded(ctx context.Context, filter *model.OutcomeAddedFilter) (<-chan *ent.Outcome, error)
@@ -2666,7 +2659,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["seminarIDs"].([]pulid.ID), args["termIDs"].([]pulid.ID), args["themeIDs"].([]pulid.ID), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["seminarIDs"].([]pulid.ID), args["termIDs"].([]pulid.ID), args["themeIDs"].([]pulid.ID), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID])), true
 	case "Query.seminars":
 		if e.ComplexityRoot.Query.Seminars == nil {
 			break
@@ -2875,31 +2868,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Type(childComplexity), true
-
-	case "SearchPageInfo.endCursor":
-		if e.ComplexityRoot.SearchPageInfo.EndCursor == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SearchPageInfo.EndCursor(childComplexity), true
-	case "SearchPageInfo.hasNextPage":
-		if e.ComplexityRoot.SearchPageInfo.HasNextPage == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SearchPageInfo.HasNextPage(childComplexity), true
-	case "SearchPageInfo.hasPreviousPage":
-		if e.ComplexityRoot.SearchPageInfo.HasPreviousPage == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SearchPageInfo.HasPreviousPage(childComplexity), true
-	case "SearchPageInfo.startCursor":
-		if e.ComplexityRoot.SearchPageInfo.StartCursor == nil {
-			break
-		}
-
-		return e.ComplexityRoot.SearchPageInfo.StartCursor(childComplexity), true
 
 	case "Seminar.attendeeCount":
 		if e.ComplexityRoot.Seminar.AttendeeCount == nil {
@@ -15723,7 +15691,7 @@ type MunicipalityScore {
     """
     The endCursor of the previous page.
     """
-    after: String
+    after: Cursor
   ): SearchConnection!
 }
 
@@ -15770,35 +15738,13 @@ type SearchConnection {
   """
   totalCount: Int!
   """
-  Where the page stands.
+  Where the page stands (hasPreviousPage is true when after was given).
   """
-  pageInfo: SearchPageInfo!
+  pageInfo: PageInfo!
   """
   The hits of this page.
   """
   edges: [SearchEdge!]!
-}
-
-"""
-Where a page of search hits stands.
-"""
-type SearchPageInfo {
-  """
-  Whether more hits follow.
-  """
-  hasNextPage: Boolean!
-  """
-  Whether hits come before this page (true when after was given).
-  """
-  hasPreviousPage: Boolean!
-  """
-  The cursor of the page's first hit.
-  """
-  startCursor: String
-  """
-  The cursor of the page's last hit; pass it as after for the next page.
-  """
-  endCursor: String
 }
 
 """
@@ -15812,7 +15758,7 @@ type SearchEdge {
   """
   The hit's place in the results; pass it as after to continue after it.
   """
-  cursor: String!
+  cursor: Cursor!
 }
 
 """
@@ -16506,20 +16452,6 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_snippet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
-}
-
-func (ec *executionContext) childFields_SearchPageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "hasNextPage":
-		return ec.fieldContext_SearchPageInfo_hasNextPage(ctx, field)
-	case "hasPreviousPage":
-		return ec.fieldContext_SearchPageInfo_hasPreviousPage(ctx, field)
-	case "startCursor":
-		return ec.fieldContext_SearchPageInfo_startCursor(ctx, field)
-	case "endCursor":
-		return ec.fieldContext_SearchPageInfo_endCursor(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type SearchPageInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_Seminar(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20326,8 +20258,8 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	}
 	args["first"] = arg5
 	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -30070,7 +30002,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["seminarIDs"].([]pulid.ID), fc.Args["termIDs"].([]pulid.ID), fc.Args["themeIDs"].([]pulid.ID), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["seminarIDs"].([]pulid.ID), fc.Args["termIDs"].([]pulid.ID), fc.Args["themeIDs"].([]pulid.ID), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -30525,8 +30457,8 @@ func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, fiel
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchPageInfo) graphql.Marshaler {
-			return ec.marshalNSearchPageInfo2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSearchPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30539,7 +30471,7 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SearchPageInfo(ctx, field)
+			return ec.childFields_PageInfo(ctx, field)
 		},
 	}
 	return fc, nil
@@ -30621,15 +30553,15 @@ func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphq
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
@@ -30731,98 +30663,6 @@ func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_SearchHit_snippet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
-}
-
-func (ec *executionContext) _SearchPageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.SearchPageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchPageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SearchPageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchPageInfo", field, false, false, "Boolean")
-}
-
-func (ec *executionContext) _SearchPageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.SearchPageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchPageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SearchPageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchPageInfo", field, false, false, "Boolean")
-}
-
-func (ec *executionContext) _SearchPageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchPageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchPageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SearchPageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchPageInfo", field, false, false, "String")
-}
-
-func (ec *executionContext) _SearchPageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchPageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchPageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_SearchPageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchPageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _Seminar_id(ctx context.Context, field graphql.CollectedField, obj *ent.Seminar) (ret graphql.Marshaler) {
@@ -51454,54 +51294,6 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var searchPageInfoImplementors = []string{"SearchPageInfo"}
-
-func (ec *executionContext) _SearchPageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.SearchPageInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchPageInfoImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("SearchPageInfo")
-		case "hasNextPage":
-			out.Values[i] = ec._SearchPageInfo_hasNextPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "hasPreviousPage":
-			out.Values[i] = ec._SearchPageInfo_hasPreviousPage(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "startCursor":
-			out.Values[i] = ec._SearchPageInfo_startCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "endCursor":
-			out.Values[i] = ec._SearchPageInfo_endCursor(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
 var seminarImplementors = []string{"Seminar", "Node"}
 
 func (ec *executionContext) _Seminar(ctx context.Context, sel ast.SelectionSet, obj *ent.Seminar) graphql.Marshaler {
@@ -53621,6 +53413,14 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[pulid.ID]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPathStep2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐPathStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathStep) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -53733,14 +53533,6 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋteemaverkkoᚋte
 		return graphql.Null
 	}
 	return ec._SearchHit(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNSearchPageInfo2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSearchPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.SearchPageInfo) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SearchPageInfo!")
-		return graphql.Null
-	}
-	return ec._SearchPageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSearchType2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSearchType(ctx context.Context, v any) (model.SearchType, error) {

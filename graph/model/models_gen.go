@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
@@ -140,8 +141,8 @@ type PathStep struct {
 type SearchConnection struct {
 	// The number of hits in all.
 	TotalCount int `json:"totalCount"`
-	// Where the page stands.
-	PageInfo *SearchPageInfo `json:"pageInfo"`
+	// Where the page stands (hasPreviousPage is true when after was given).
+	PageInfo *entgql.PageInfo[pulid.ID] `json:"pageInfo"`
 	// The hits of this page.
 	Edges []*SearchEdge `json:"edges"`
 }
@@ -151,7 +152,7 @@ type SearchEdge struct {
 	// The hit.
 	Node *SearchHit `json:"node"`
 	// The hit's place in the results; pass it as after to continue after it.
-	Cursor string `json:"cursor"`
+	Cursor entgql.Cursor[pulid.ID] `json:"cursor"`
 }
 
 // An object that matched, with its relevance and a highlighted excerpt.
@@ -164,18 +165,6 @@ type SearchHit struct {
 	Score float64 `json:"score"`
 	// An excerpt of the best-matching field, HTML-escaped, with the matching words in <mark>…</mark>.
 	Snippet string `json:"snippet"`
-}
-
-// Where a page of search hits stands.
-type SearchPageInfo struct {
-	// Whether more hits follow.
-	HasNextPage bool `json:"hasNextPage"`
-	// Whether hits come before this page (true when after was given).
-	HasPreviousPage bool `json:"hasPreviousPage"`
-	// The cursor of the page's first hit.
-	StartCursor *string `json:"startCursor,omitempty"`
-	// The cursor of the page's last hit; pass it as after for the next page.
-	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 // A count of items of one signal.
