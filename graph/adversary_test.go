@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,6 +20,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
@@ -287,6 +290,7 @@ func TestWebsocketLimits(t *testing.T) {
 	for i := range 3 {
 		a.send(wsMessage{ID: fmt.Sprint(i), Type: "subscribe", Payload: json.RawMessage(fmt.Sprintf(`{"query": %q}`, sub))})
 	}
+	time.Sleep(300 * time.Millisecond) // the server starts each subscription in its own goroutine
 	res := a.operation("3", sub, nil)
 	if res.code() != "TOO_MANY_SUBSCRIPTIONS" {
 		t.Fatalf("a fourth subscription: %+v", res)
@@ -522,4 +526,52 @@ func TestOnePageSizeForEveryConnection(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFanOutCostsTheSame: one write costs the same statements with one subscriber as
+// with a hundred: the changed object is loaded once per event and shared, so that many
+// subscribers cannot make a write's fan-out grow with them.
+func TestFanOutCostsTheSame(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		seedDB(t, db)
+		client, count := countingClient(db)
+		broker := events.NewLocal()
+		client.Use(events.Hook(broker, slog.New(slog.NewTextHandler(io.Discard, nil))))
+		srv := adversaryServer(t, client, graph.Config{Events: broker})
+		const sub = `subscription { nodeChanged(types: ["Theme"]) { id node { ... on Theme { slug name } } } }`
+		var conns []*wsClient
+		subscribe := func(n int) {
+			for i := range n {
+				if i%20 == 0 {
+					conns = append(conns, wsDial(t, srv, ""))
+				}
+				c := conns[len(conns)-1]
+				payload, _ := json.Marshal(map[string]any{"query": sub})
+				c.send(wsMessage{ID: fmt.Sprint("s", len(conns), "-", i), Type: "subscribe", Payload: payload})
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		write := func(slug string) int {
+			count.reset()
+			res := postAs(t, srv, editorToken, fmt.Sprintf(`mutation { createTheme(input: {slug: %q, name: "Teema"}) { id } }`, slug), nil, nil)
+			if len(res.Errors) > 0 {
+				t.Fatal(res.Errors)
+			}
+			for _, c := range conns {
+				for range 20 {
+					if m := c.read(); m.Type != "next" || !strings.Contains(string(m.Payload), slug) {
+						t.Fatalf("got %s %s", m.Type, m.Payload)
+					}
+				}
+			}
+			return int(count.value())
+		}
+		subscribe(20)
+		one := write("yksi")
+		subscribe(80)
+		hundred := write("sata")
+		if hundred != one {
+			t.Errorf("a write with 20 subscribers ran %d statements, with 100: %d", one, hundred)
+		}
+	})
 }

@@ -16,6 +16,7 @@ type Resolver struct {
 	events   events.Broker
 	dialect  string
 	networks *networkCache
+	loads    *eventLoads
 }
 
 // NewSchema returns the executable GraphQL schema over the ent client of a database of
@@ -28,6 +29,6 @@ func NewSchema(client *ent.Client, dialect string, broker events.Broker) graphql
 		broker = events.NewLocal()
 	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: cache},
+		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: cache, loads: newEventLoads()},
 	})
 }

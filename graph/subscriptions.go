@@ -2,15 +2,15 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/ent/municipality"
-	"github.com/teemaverkko/teemaverkko/ent/outcome"
-	"github.com/teemaverkko/teemaverkko/ent/seminar"
-	"github.com/teemaverkko/teemaverkko/ent/theme"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
@@ -57,30 +57,72 @@ func stream[T any](ctx context.Context, b events.Broker, convert func(events.Eve
 	return out, nil
 }
 
-// outcomesAdded streams new outcomes that match the filter.
+// outcomesAdded streams new outcomes that match the filter. The outcome and its edges'
+// IDs are loaded once per event for every subscriber (eventLoads); each subscriber
+// filters in memory and gets its own copy to marshal.
 func outcomesAdded(ctx context.Context, r *Resolver, filter *model.OutcomeAddedFilter) (<-chan *ent.Outcome, error) {
 	return stream(ctx, r.events, func(ev events.Event) (*ent.Outcome, bool) {
 		if ev.Type != "Outcome" || ev.Change != events.Created {
 			return nil, false
 		}
-		q := r.client.Outcome.Query().Where(outcome.ID(ev.ID))
-		if filter != nil {
-			if len(filter.SeminarIDs) > 0 {
-				q.Where(outcome.HasSeminarWith(seminar.IDIn(filter.SeminarIDs...)))
-			}
-			if len(filter.ThemeIDs) > 0 {
-				q.Where(outcome.HasThemesWith(theme.IDIn(filter.ThemeIDs...)))
-			}
-			if len(filter.MunicipalityIDs) > 0 {
-				q.Where(outcome.HasMunicipalitiesWith(municipality.IDIn(filter.MunicipalityIDs...)))
-			}
+		v, err := r.loads.do(ev, "outcome", func(ctx context.Context) (any, error) {
+			return loadAddedOutcome(ctx, r.client, ev.ID)
+		})
+		if err != nil {
+			return nil, false
 		}
-		o, err := q.Only(ctx)
-		return o, err == nil
+		a := v.(*addedOutcome)
+		if filter != nil && (!anyIn(filter.SeminarIDs, a.seminar) || !anyIn(filter.ThemeIDs, a.themes...) ||
+			!anyIn(filter.MunicipalityIDs, a.municipalities...)) {
+			return nil, false
+		}
+		o := *a.outcome
+		return &o, true
 	})
 }
 
-// nodesChanged streams the changes to the given objects or types.
+// addedOutcome is a new outcome with the IDs its subscription filter looks at.
+type addedOutcome struct {
+	outcome                *ent.Outcome
+	seminar                pulid.ID
+	themes, municipalities []pulid.ID
+}
+
+func loadAddedOutcome(ctx context.Context, client *ent.Client, id pulid.ID) (*addedOutcome, error) {
+	o, err := client.Outcome.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	a := &addedOutcome{outcome: o}
+	if ids, err := o.QuerySeminar().IDs(ctx); err != nil {
+		return nil, err
+	} else if len(ids) > 0 {
+		a.seminar = ids[0]
+	}
+	if a.themes, err = o.QueryThemes().IDs(ctx); err != nil {
+		return nil, err
+	}
+	if a.municipalities, err = o.QueryMunicipalities().IDs(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// anyIn reports whether want is empty (no condition) or holds one of have.
+func anyIn(want []pulid.ID, have ...pulid.ID) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, h := range have {
+		if slices.Contains(want, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// nodesChanged streams the changes to the given objects or types. The changed object is
+// loaded once per event for every subscriber.
 func nodesChanged(ctx context.Context, r *Resolver, ids []pulid.ID, types []string) (<-chan *model.NodeChange, error) {
 	return stream(ctx, r.events, func(ev events.Event) (*model.NodeChange, bool) {
 		if (len(ids) > 0 && !slices.Contains(ids, ev.ID)) || (len(types) > 0 && !slices.Contains(types, ev.Type)) {
@@ -88,12 +130,80 @@ func nodesChanged(ctx context.Context, r *Resolver, ids []pulid.ID, types []stri
 		}
 		c := &model.NodeChange{ID: ev.ID, Type: ev.Type, Change: ev.Change}
 		if ev.Change != events.Deleted {
-			n, err := noder(ctx, r.client, ev.ID)
+			v, err := r.loads.do(ev, "node", func(ctx context.Context) (any, error) {
+				n, err := noder(ctx, r.client, ev.ID)
+				if err == nil && n == nil {
+					err = errors.New("deleted since")
+				}
+				return n, err
+			})
 			if err != nil {
 				return nil, false
 			}
-			c.Node = n
+			c.Node = copyNode(v.(ent.Noder))
 		}
 		return c, true
 	})
+}
+
+// copyNode returns a shallow copy of an entity, so that subscribers that marshal the
+// same loaded object do not share the edges ent caches on it.
+func copyNode(n ent.Noder) ent.Noder {
+	v := reflect.ValueOf(n)
+	if v.Kind() != reflect.Pointer {
+		return n
+	}
+	cp := reflect.New(v.Elem().Type())
+	cp.Elem().Set(v.Elem())
+	return cp.Interface().(ent.Noder)
+}
+
+// eventLoadsKept is the number of recent deliveries whose loads are kept: far more than
+// subscribers fall behind before the broker drops them.
+const eventLoadsKept = 512
+
+// eventLoads shares what subscribers load for one delivered event: the first to ask
+// loads (under a context of its own, so that its leaving does not fail the others),
+// the others wait for and reuse the result. One write thus costs a few statements
+// however many subscribe, and a slow subscriber holds up nobody.
+type eventLoads struct {
+	mu    sync.Mutex
+	m     map[loadKey]*eventLoad
+	order []loadKey
+}
+
+type loadKey struct {
+	seq  uint64
+	what string
+}
+
+type eventLoad struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+func newEventLoads() *eventLoads { return &eventLoads{m: map[loadKey]*eventLoad{}} }
+
+// do returns what load gives for the event, loading it at most once per delivery.
+func (c *eventLoads) do(ev events.Event, what string, load func(context.Context) (any, error)) (any, error) {
+	key := loadKey{ev.Seq, what}
+	c.mu.Lock()
+	l := c.m[key]
+	if l == nil {
+		l = &eventLoad{}
+		c.m[key] = l
+		c.order = append(c.order, key)
+		if len(c.order) > eventLoadsKept {
+			delete(c.m, c.order[0])
+			c.order = c.order[1:]
+		}
+	}
+	c.mu.Unlock()
+	l.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		l.v, l.err = load(ctx)
+	})
+	return l.v, l.err
 }

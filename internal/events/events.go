@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -37,6 +38,10 @@ type Event struct {
 	Type string `json:"type"`
 	// Change is what happened.
 	Change Change `json:"change"`
+	// Seq numbers the events this process delivers, in order; every subscriber of one
+	// delivery sees the same Seq, so that subscribers can share the work an event asks
+	// for (loading the changed object once, not once per subscriber).
+	Seq uint64 `json:"-"`
 }
 
 // Broker publishes events and lets callers subscribe to them.
@@ -56,6 +61,7 @@ const Buffer = 256
 type Local struct {
 	mu   sync.Mutex
 	subs map[chan Event]struct{}
+	seq  uint64
 }
 
 // NewLocal returns an in-process broker.
@@ -72,6 +78,11 @@ func (l *Local) Publish(_ context.Context, events ...Event) error {
 func (l *Local) deliver(events ...Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	events = slices.Clone(events)
+	for i := range events {
+		l.seq++
+		events[i].Seq = l.seq
+	}
 	for ch := range l.subs {
 		for _, e := range events {
 			select {

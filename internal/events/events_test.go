@@ -21,6 +21,10 @@ func receive(t *testing.T, ch <-chan events.Event) events.Event {
 		if !ok {
 			t.Fatal("channel closed")
 		}
+		if e.Seq == 0 {
+			t.Errorf("event %+v delivered without a sequence number", e)
+		}
+		e.Seq = 0 // compared by content
 		return e
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event within 5s")
@@ -105,5 +109,18 @@ func TestPostgresAcrossInstances(t *testing.T) {
 	}
 	for range many {
 		receive(t, ch)
+	}
+}
+
+// TestSeqSharedBySubscribers: every subscriber of one delivery sees the same sequence
+// number, and later deliveries have higher ones.
+func TestSeqSharedBySubscribers(t *testing.T) {
+	ctx := t.Context()
+	l := events.NewLocal()
+	a, b := l.Subscribe(ctx), l.Subscribe(ctx)
+	_ = l.Publish(ctx, events.Event{ID: "th1", Type: "Theme", Change: events.Created}, events.Event{ID: "th2", Type: "Theme", Change: events.Created})
+	a1, a2, b1, b2 := <-a, <-a, <-b, <-b
+	if a1.Seq == 0 || a1.Seq != b1.Seq || a2.Seq != b2.Seq || a2.Seq <= a1.Seq {
+		t.Errorf("sequence numbers a %d %d, b %d %d", a1.Seq, a2.Seq, b1.Seq, b2.Seq)
 	}
 }
