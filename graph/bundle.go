@@ -10,6 +10,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/bundle"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 )
 
 // importBundle decodes and applies a bundle. Every problem of an invalid bundle becomes a
@@ -18,7 +19,8 @@ func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*
 	b, err := bundle.Decode(strings.NewReader(text))
 	if err == nil {
 		var report *bundle.Report
-		report, err = bundle.Apply(ctx, r.client, b, bundle.Options{DryRun: dryRun})
+		// Apply resolves every reference by natural key itself.
+		report, err = bundle.Apply(edit.ReferencesResolved(ctx), r.client, b, bundle.Options{DryRun: dryRun})
 		if err == nil {
 			return importReport(report), nil
 		}

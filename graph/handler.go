@@ -22,6 +22,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
@@ -78,11 +79,13 @@ const (
 // explicit transports (GET for queries, POST), bearer-token roles for writes, a query
 // cache that applies default page sizes, page-size limits, persisted queries, one
 // transaction per mutation, and an error presenter that keeps internal detail from
-// clients.
+// clients. It registers on client the checks of what mutations refer to (edit.Use):
+// build one handler per client.
 func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	edit.Use(client)
 	srv := handler.New(NewSchema(client, cfg.Dialect, cfg.Events))
 	srv.AddTransport(websocketTransport(cfg.AllowedOrigins, cfg.Tokens))
 	srv.AddTransport(transport.Options{})

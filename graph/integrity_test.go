@@ -1,0 +1,224 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/migrate"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
+)
+
+// refs are IDs of seed objects of every type the mutations below refer to.
+type refs map[string]string
+
+func seedRefs(t *testing.T, srv *httptest.Server) refs {
+	t.Helper()
+	var r struct{ Regions, Municipalities, Seminars, Networks, Experts, Documents, Sessions, Themes, Outcomes, Organizations page }
+	mustPost(t, srv, `{
+	  regions(where: {code: "17"}) { edges { node { id } } }
+	  municipalities(where: {code: "535"}) { edges { node { id } } }
+	  seminars(where: {date: "2017-03-14"}) { edges { node { id } } }
+	  networks(where: {name: "USO"}) { edges { node { id } } }
+	  experts(where: {name: "Esa Nieminen"}) { edges { node { id } } }
+	  documents(where: {key: "kuntaliitto-2017-uso-kickoff-seminar"}) { edges { node { id } } }
+	  sessions(where: {position: 1, hasSeminarWith: {date: "2017-03-14"}}) { edges { node { id } } }
+	  themes(where: {slug: "valitila"}) { edges { node { id } } }
+	  outcomes(first: 1, orderBy: [{field: TEXT}]) { edges { node { id } } }
+	  organizations(first: 1, orderBy: [{field: NAME}]) { edges { node { id } } }
+	}`, nil, &r)
+	id := func(p page) string { return p.Edges[0].Node["id"].(string) }
+	return refs{
+		"Region": id(r.Regions), "Municipality": id(r.Municipalities), "Seminar": id(r.Seminars), "Network": id(r.Networks),
+		"Expert": id(r.Experts), "Document": id(r.Documents), "Session": id(r.Sessions), "Theme": id(r.Themes),
+		"Outcome": id(r.Outcomes), "Organization": id(r.Organizations),
+	}
+}
+
+// baseInputs are valid create inputs of every type, over seed objects.
+func baseInputs(r refs) map[string]map[string]any {
+	return map[string]map[string]any{
+		"Region":             {"code": "98", "name": "Rajamaakunta", "nameSv": "Gränslandskap"},
+		"Municipality":       {"code": "997", "name": "Rajakunta", "nameSv": "Gränskommun", "regionID": r["Region"]},
+		"MunicipalityPeriod": {"name": "Rajakunta", "nameSv": "Gränskommun", "municipalityID": r["Municipality"], "regionID": r["Region"], "validFrom": "2030-01-01"},
+		"Organization":       {"name": "Rajajärjestö", "kind": "ASSOCIATION"},
+		"Expert":             {"name": "Raja Henkilö"},
+		"Network":            {"name": "Rajaverkosto"},
+		"NetworkTerm":        {"number": 9, "startYear": 2027, "networkID": r["Network"]},
+		"Seminar":            {"title": "Rajaseminaari", "date": "2027-05-01"},
+		"Session":            {"kind": "CLOSING", "position": 99, "title": "Päätös", "seminarID": r["Seminar"]},
+		"Theme":              {"slug": "raja-teema", "name": "Rajateema"},
+		"Outcome":            {"kind": "RECOMMENDATION", "text": "A test outcome.", "seminarID": r["Seminar"], "sourceIDs": []string{r["Document"]}},
+		"Document":           {"key": "raja-dokumentti", "title": "Raja", "kind": "MEMO"},
+		"Appearance":         {"role": "SPEAKER", "expertID": r["Expert"], "sessionID": r["Session"]},
+	}
+}
+
+func with(base map[string]any, k string, v any) map[string]any {
+	in := maps.Clone(base)
+	in[k] = v
+	return in
+}
+
+func createOp(typ string) string {
+	return fmt.Sprintf(`mutation($in: Create%sInput!) { create%s(input: $in) { id } }`, typ, typ)
+}
+
+func updateOp(typ string) string {
+	return fmt.Sprintf(`mutation($id: ID!, $in: Update%sInput!) { update%s(id: $id, input: $in) { id } }`, typ, typ)
+}
+
+// wantError checks that a response is one error with the code and field, a message that
+// names the field and contains want, and no database text.
+func wantError(t *testing.T, r gqlResponse, code, field, want string) {
+	t.Helper()
+	if len(r.Errors) != 1 || r.code() != code || r.Errors[0].Extensions["field"] != field {
+		t.Errorf("errors = %+v, want one %s on %s", r.Errors, code, field)
+		return
+	}
+	msg := r.Errors[0].Message
+	if !strings.HasPrefix(msg, field) || !strings.Contains(msg, want) {
+		t.Errorf("message %q, want %q…%q…", msg, field, want)
+	}
+	for _, leak := range []string{"sql", "SQL", "pq:", "constraint", "ent:", "duplicate key", "violates"} {
+		if strings.Contains(msg, leak) {
+			t.Errorf("message leaks %q: %s", leak, msg)
+		}
+	}
+}
+
+// rowCounts counts the rows of every table, join tables included.
+func rowCounts(t *testing.T, db *database.DB) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, tbl := range migrate.Tables {
+		var n int
+		if err := db.SQL.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM "+tbl.Name).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out[tbl.Name] = n
+	}
+	return out
+}
+
+// TestReferencesNameTheField checks every edge of every type's create and update input
+// (the class, from ent.EdgeRefs): an ID of another type is VALIDATION and an ID that
+// names nothing NOT_FOUND, each naming the input field; neither writes anything.
+func TestReferencesNameTheField(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		r := seedRefs(t, srv)
+		bases := baseInputs(r)
+		inputFields := func(input string) []string {
+			var out struct {
+				Type struct{ InputFields []struct{ Name string } } `json:"__type"`
+			}
+			mustPost(t, srv, `query($n: String!) { __type(name: $n) { inputFields { name } } }`, map[string]any{"n": input}, &out)
+			var names []string
+			for _, f := range out.Type.InputFields {
+				names = append(names, f.Name)
+			}
+			return names
+		}
+		for _, typ := range slices.Sorted(maps.Keys(ent.EdgeRefs)) {
+			t.Run(typ, func(t *testing.T) {
+				createFields, updateFields := inputFields("Create"+typ+"Input"), inputFields("Update"+typ+"Input")
+				base := bases[typ]
+				var created map[string]struct{ ID string }
+				mustPost(t, srv, createOp(typ), map[string]any{"in": base}, &created)
+				id := created["create"+typ].ID
+				before := rowCounts(t, db)
+				names := slices.Sorted(maps.Keys(ent.EdgeRefs[typ]))
+				for _, name := range names {
+					ref := ent.EdgeRefs[typ][name]
+					for _, f := range []string{ref.CreateField} {
+						if !slices.Contains(createFields, f) {
+							t.Errorf("Create%sInput has no field %s (edge %s)", typ, f, name)
+						}
+					}
+					for _, f := range []string{ref.AddField, ref.RemoveField, ref.ClearField} {
+						if f != "" && !slices.Contains(updateFields, f) {
+							t.Errorf("Update%sInput has no field %s (edge %s)", typ, f, name)
+						}
+					}
+					other, otherType := r["Theme"], "Theme"
+					if ref.Type == "Theme" {
+						other, otherType = r["Region"], "Region"
+					}
+					missing := ref.Prefix + "01ARZ3NDEKTSV4RRFFQ69G5FAV"
+					arg := func(id string) any {
+						if ref.Unique {
+							return id
+						}
+						return []string{id}
+					}
+					wrongType := fmt.Sprintf("must be the ID of %s %s, got %s %s ID", article(ref.Type), ref.Type, article(otherType), otherType)
+					notFound := fmt.Sprintf("no %s has the ID %s", ref.Type, missing)
+					t.Run(name, func(t *testing.T) {
+						res := post(t, srv, createOp(typ), map[string]any{"in": with(base, ref.CreateField, arg(other))}, nil)
+						wantError(t, res, "VALIDATION", ref.CreateField, wrongType)
+						res = post(t, srv, createOp(typ), map[string]any{"in": with(base, ref.CreateField, arg(missing))}, nil)
+						wantError(t, res, "NOT_FOUND", ref.CreateField, notFound)
+						res = post(t, srv, updateOp(typ), map[string]any{"id": id, "in": map[string]any{ref.AddField: arg(other)}}, nil)
+						wantError(t, res, "VALIDATION", ref.AddField, wrongType)
+						res = post(t, srv, updateOp(typ), map[string]any{"id": id, "in": map[string]any{ref.AddField: arg(missing)}}, nil)
+						wantError(t, res, "NOT_FOUND", ref.AddField, notFound)
+						if ref.RemoveField != "" {
+							res = post(t, srv, updateOp(typ), map[string]any{"id": id, "in": map[string]any{ref.RemoveField: arg(other)}}, nil)
+							wantError(t, res, "VALIDATION", ref.RemoveField, wrongType)
+						}
+					})
+				}
+				if after := rowCounts(t, db); !maps.Equal(before, after) {
+					t.Errorf("refused mutations wrote:\n before %v\n after  %v", before, after)
+				}
+				mustPost(t, srv, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ), map[string]any{"id": id}, nil)
+			})
+		}
+
+		t.Run("the review's examples", func(t *testing.T) {
+			for _, tc := range []struct {
+				name, query string
+				vars        map[string]any
+				code, field string
+				message     string
+			}{
+				{"a Theme ID as seminarID", `mutation($t: ID!, $d: ID!) { createOutcome(input: {kind: INSIGHT, text: "X", seminarID: $t, sourceIDs: [$d]}) { id } }`,
+					map[string]any{"t": r["Theme"], "d": r["Document"]}, "VALIDATION", "seminarID", "seminarID: must be the ID of a Seminar, got a Theme ID"},
+				{"an Expert ID in themeIDs", `mutation($s: ID!, $e: ID!, $d: ID!) { createOutcome(input: {kind: INSIGHT, text: "X", seminarID: $s, themeIDs: [$e], sourceIDs: [$d]}) { id } }`,
+					map[string]any{"s": r["Seminar"], "e": r["Expert"], "d": r["Document"]}, "VALIDATION", "themeIDs", "themeIDs: must be the ID of a Theme, got an Expert ID"},
+				{"a seminar that does not exist", `mutation($d: ID!) { createOutcome(input: {kind: INSIGHT, text: "X", seminarID: "se01ARZ3NDEKTSV4RRFFQ69G5FAV", sourceIDs: [$d]}) { id } }`,
+					map[string]any{"d": r["Document"]}, "NOT_FOUND", "seminarID", "seminarID: no Seminar has the ID se01ARZ3NDEKTSV4RRFFQ69G5FAV"},
+				{"an ID of no type", `mutation($o: ID!) { updateOutcome(id: $o, input: {addThemeIDs: ["zz01ARZ3NDEKTSV4RRFFQ69G5FAV"]}) { id } }`,
+					map[string]any{"o": r["Outcome"]}, "VALIDATION", "addThemeIDs", "addThemeIDs: must be the ID of a Theme, got an ID of no known type"},
+				{"one of several missing", `mutation($o: ID!, $t: ID!) { updateOutcome(id: $o, input: {addThemeIDs: [$t, "th01ARZ3NDEKTSV4RRFFQ69G5FAV"]}) { id } }`,
+					map[string]any{"o": r["Outcome"], "t": r["Theme"]}, "NOT_FOUND", "addThemeIDs", "addThemeIDs: no Theme has the ID th01ARZ3NDEKTSV4RRFFQ69G5FAV"},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					before := rowCounts(t, db)
+					res := post(t, srv, tc.query, tc.vars, nil)
+					wantError(t, res, tc.code, tc.field, tc.message)
+					if res.Errors[0].Message != tc.message {
+						t.Errorf("message %q, want %q", res.Errors[0].Message, tc.message)
+					}
+					if after := rowCounts(t, db); !maps.Equal(before, after) {
+						t.Errorf("a refused mutation wrote")
+					}
+				})
+			}
+		})
+	})
+}
+
+func article(typ string) string {
+	if strings.ContainsRune("AEIOU", rune(typ[0])) {
+		return "an"
+	}
+	return "a"
+}
