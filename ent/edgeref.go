@@ -207,6 +207,36 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Appearance.role": %w`, err)}
 			}
 		}
+		if v, ok := m.Title(); ok {
+			if err := appearance.TitleValidator(v); err != nil {
+				return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Appearance.title": %w`, err)}
+			}
+		}
+		if v, ok := m.TitleEn(); ok {
+			if err := appearance.TitleEnValidator(v); err != nil {
+				return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
+			}
+		}
+		if v, ok := m.ExpertID(); ok {
+			if err := appearance.ExpertIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "expert_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.expert_id": %w`, err)}
+			}
+		}
+		if v, ok := m.OrganizationID(); ok {
+			if err := appearance.OrganizationIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "organization_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.organization_id": %w`, err)}
+			}
+		}
+		if v, ok := m.SessionID(); ok {
+			if err := appearance.SessionIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "session_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.session_id": %w`, err)}
+			}
+		}
+		if v, ok := m.DocumentID(); ok {
+			if err := appearance.DocumentIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "document_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.document_id": %w`, err)}
+			}
+		}
 	case *DocumentMutation:
 		if v, ok := m.Key(); ok {
 			if err := document.KeyValidator(v); err != nil {
@@ -228,15 +258,55 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "published_on_precision", err: fmt.Errorf(`ent: validator failed for field "Document.published_on_precision": %w`, err)}
 			}
 		}
+		if v, ok := m.URL(); ok {
+			if err := document.URLValidator(v); err != nil {
+				return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "Document.url": %w`, err)}
+			}
+		}
 		if v, ok := m.Language(); ok {
 			if err := document.LanguageValidator(v); err != nil {
 				return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Document.language": %w`, err)}
+			}
+		}
+		if v, ok := m.Note(); ok {
+			if err := document.NoteValidator(v); err != nil {
+				return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
+			}
+		}
+		if v, ok := m.PublisherID(); ok {
+			if err := document.PublisherIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
 			}
 		}
 	case *ExpertMutation:
 		if v, ok := m.Name(); ok {
 			if err := expert.NameValidator(v); err != nil {
 				return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Expert.name": %w`, err)}
+			}
+		}
+		if v, ok := m.Title(); ok {
+			if err := expert.TitleValidator(v); err != nil {
+				return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Expert.title": %w`, err)}
+			}
+		}
+		if v, ok := m.TitleEn(); ok {
+			if err := expert.TitleEnValidator(v); err != nil {
+				return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
+			}
+		}
+		if v, ok := m.Note(); ok {
+			if err := expert.NoteValidator(v); err != nil {
+				return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Expert.note": %w`, err)}
+			}
+		}
+		if v, ok := m.OrganizationID(); ok {
+			if err := expert.OrganizationIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "organization_id", err: fmt.Errorf(`ent: validator failed for field "Expert.organization_id": %w`, err)}
+			}
+		}
+		if v, ok := m.MunicipalityID(); ok {
+			if err := expert.MunicipalityIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "Expert.municipality_id": %w`, err)}
 			}
 		}
 	case *MunicipalityMutation:
@@ -255,6 +325,11 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "name_sv", err: fmt.Errorf(`ent: validator failed for field "Municipality.name_sv": %w`, err)}
 			}
 		}
+		if v, ok := m.RegionID(); ok {
+			if err := municipality.RegionIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "region_id", err: fmt.Errorf(`ent: validator failed for field "Municipality.region_id": %w`, err)}
+			}
+		}
 	case *MunicipalityPeriodMutation:
 		if v, ok := m.Name(); ok {
 			if err := municipalityperiod.NameValidator(v); err != nil {
@@ -266,10 +341,25 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "name_sv", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.name_sv": %w`, err)}
 			}
 		}
+		if v, ok := m.MunicipalityID(); ok {
+			if err := municipalityperiod.MunicipalityIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.municipality_id": %w`, err)}
+			}
+		}
+		if v, ok := m.RegionID(); ok {
+			if err := municipalityperiod.RegionIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "region_id", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.region_id": %w`, err)}
+			}
+		}
 	case *NetworkMutation:
 		if v, ok := m.Name(); ok {
 			if err := network.NameValidator(v); err != nil {
 				return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Network.name": %w`, err)}
+			}
+		}
+		if v, ok := m.Description(); ok {
+			if err := network.DescriptionValidator(v); err != nil {
+				return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Network.description": %w`, err)}
 			}
 		}
 	case *NetworkTermMutation:
@@ -293,15 +383,40 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "municipality_count", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.municipality_count": %w`, err)}
 			}
 		}
+		if v, ok := m.Description(); ok {
+			if err := networkterm.DescriptionValidator(v); err != nil {
+				return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.description": %w`, err)}
+			}
+		}
+		if v, ok := m.NetworkID(); ok {
+			if err := networkterm.NetworkIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "network_id", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.network_id": %w`, err)}
+			}
+		}
 	case *OrganizationMutation:
 		if v, ok := m.Name(); ok {
 			if err := organization.NameValidator(v); err != nil {
 				return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 			}
 		}
+		if v, ok := m.NameEn(); ok {
+			if err := organization.NameEnValidator(v); err != nil {
+				return &ValidationError{Name: "name_en", err: fmt.Errorf(`ent: validator failed for field "Organization.name_en": %w`, err)}
+			}
+		}
+		if v, ok := m.Abbreviation(); ok {
+			if err := organization.AbbreviationValidator(v); err != nil {
+				return &ValidationError{Name: "abbreviation", err: fmt.Errorf(`ent: validator failed for field "Organization.abbreviation": %w`, err)}
+			}
+		}
 		if v, ok := m.Kind(); ok {
 			if err := organization.KindValidator(v); err != nil {
 				return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Organization.kind": %w`, err)}
+			}
+		}
+		if v, ok := m.MunicipalityID(); ok {
+			if err := organization.MunicipalityIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "Organization.municipality_id": %w`, err)}
 			}
 		}
 	case *OutcomeMutation:
@@ -313,6 +428,21 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.Text(); ok {
 			if err := outcome.TextValidator(v); err != nil {
 				return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Outcome.text": %w`, err)}
+			}
+		}
+		if v, ok := m.Quote(); ok {
+			if err := outcome.QuoteValidator(v); err != nil {
+				return &ValidationError{Name: "quote", err: fmt.Errorf(`ent: validator failed for field "Outcome.quote": %w`, err)}
+			}
+		}
+		if v, ok := m.SeminarID(); ok {
+			if err := outcome.SeminarIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Outcome.seminar_id": %w`, err)}
+			}
+		}
+		if v, ok := m.SessionID(); ok {
+			if err := outcome.SessionIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "session_id", err: fmt.Errorf(`ent: validator failed for field "Outcome.session_id": %w`, err)}
 			}
 		}
 	case *RegionMutation:
@@ -342,6 +472,11 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "date_precision", err: fmt.Errorf(`ent: validator failed for field "Seminar.date_precision": %w`, err)}
 			}
 		}
+		if v, ok := m.Venue(); ok {
+			if err := seminar.VenueValidator(v); err != nil {
+				return &ValidationError{Name: "venue", err: fmt.Errorf(`ent: validator failed for field "Seminar.venue": %w`, err)}
+			}
+		}
 		if v, ok := m.AttendeeCount(); ok {
 			if err := seminar.AttendeeCountValidator(v); err != nil {
 				return &ValidationError{Name: "attendee_count", err: fmt.Errorf(`ent: validator failed for field "Seminar.attendee_count": %w`, err)}
@@ -350,6 +485,16 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.MunicipalityCount(); ok {
 			if err := seminar.MunicipalityCountValidator(v); err != nil {
 				return &ValidationError{Name: "municipality_count", err: fmt.Errorf(`ent: validator failed for field "Seminar.municipality_count": %w`, err)}
+			}
+		}
+		if v, ok := m.Summary(); ok {
+			if err := seminar.SummaryValidator(v); err != nil {
+				return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Seminar.summary": %w`, err)}
+			}
+		}
+		if v, ok := m.TermID(); ok {
+			if err := seminar.TermIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "term_id", err: fmt.Errorf(`ent: validator failed for field "Seminar.term_id": %w`, err)}
 			}
 		}
 	case *SessionMutation:
@@ -368,6 +513,16 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Session.title": %w`, err)}
 			}
 		}
+		if v, ok := m.Summary(); ok {
+			if err := session.SummaryValidator(v); err != nil {
+				return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Session.summary": %w`, err)}
+			}
+		}
+		if v, ok := m.SeminarID(); ok {
+			if err := session.SeminarIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Session.seminar_id": %w`, err)}
+			}
+		}
 	case *ThemeMutation:
 		if v, ok := m.Slug(); ok {
 			if err := theme.SlugValidator(v); err != nil {
@@ -377,6 +532,21 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.Name(); ok {
 			if err := theme.NameValidator(v); err != nil {
 				return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Theme.name": %w`, err)}
+			}
+		}
+		if v, ok := m.NameEn(); ok {
+			if err := theme.NameEnValidator(v); err != nil {
+				return &ValidationError{Name: "name_en", err: fmt.Errorf(`ent: validator failed for field "Theme.name_en": %w`, err)}
+			}
+		}
+		if v, ok := m.Description(); ok {
+			if err := theme.DescriptionValidator(v); err != nil {
+				return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Theme.description": %w`, err)}
+			}
+		}
+		if v, ok := m.ParentID(); ok {
+			if err := theme.ParentIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "parent_id", err: fmt.Errorf(`ent: validator failed for field "Theme.parent_id": %w`, err)}
 			}
 		}
 	}

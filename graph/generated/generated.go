@@ -4427,7 +4427,7 @@ input CreateDocumentInput {
   """
   publishedOnPrecision: DatePrecision
   """
-  The public address of the document.
+  The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded).
   """
   url: String
   """
@@ -5048,7 +5048,7 @@ type Document implements Node {
   """
   publishedOnPrecision: DatePrecision
   """
-  The public address of the document.
+  The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded).
   """
   url: String
   """
@@ -13355,7 +13355,7 @@ input UpdateDocumentInput {
   """
   clearPublishedOnPrecision: Boolean
   """
-  The public address of the document.
+  The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded).
   """
   url: String
   """

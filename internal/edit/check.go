@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	entschema "github.com/teemaverkko/teemaverkko/ent/schema"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
@@ -15,13 +16,14 @@ import (
 // instead of a database error. In this order, the cheap ones first:
 //
 //   - the fields' validators (ent's own, which would otherwise run only after the
-//     checks below);
+//     checks below), and every string of a list field (a session's questions) within
+//     its length limit;
 //   - every ID a mutation links to is the ID of an object of the edge's type
 //     (VALIDATION) that exists (NOT_FOUND), checked with one query per edge.
 //
-// The checks are driven by the schemas: the edges by ent.EdgeRefs (generated from the
-// schemas' edges). Register them once per client; transactions opened from it share
-// them.
+// The checks are driven by the schemas: the limits by ent/schema's declarations, the
+// edges by ent.EdgeRefs (generated from the schemas' edges). Register them once per
+// client; transactions opened from it share them.
 func Use(c *ent.Client) {
 	c.Use(checkFields)
 	c.Use(checkReferences)
@@ -39,12 +41,26 @@ func ReferencesResolved(ctx context.Context) context.Context {
 
 const writes = ent.OpCreate | ent.OpUpdate | ent.OpUpdateOne
 
-// checkFields runs the validators of the fields a mutation sets.
+// checkFields runs the validators of the fields a mutation sets, and checks every string
+// of a list field against the field's limit.
 func checkFields(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		if m.Op().Is(writes) {
 			if err := ent.ValidateFields(m); err != nil {
 				return nil, err
+			}
+			for _, f := range entschema.StringFields(m.Type()) {
+				if !f.List || f.Max == 0 {
+					continue
+				}
+				v, _ := m.Field(f.Name)
+				list, _ := v.([]string)
+				for i, s := range list {
+					if err := entschema.CheckString(s, f.Max); err != nil {
+						name := apierr.FieldName(f.Name)
+						return nil, apierr.Validationf(name, "%s[%d]: %v", name, i, err)
+					}
+				}
 			}
 		}
 		return next.Mutate(ctx, m)
