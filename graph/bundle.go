@@ -13,8 +13,10 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/edit"
 )
 
-// importBundle decodes and applies a bundle. Every problem of an invalid bundle becomes a
-// VALIDATION error of its own with extensions.path, the place in the bundle.
+// importBundle decodes and applies a bundle. A bundle that is not JSON is one
+// BAD_USER_INPUT error on the argument, with where the problem is (extensions.line,
+// column and offset); every problem of an invalid bundle becomes a VALIDATION error of
+// its own with extensions.path, the place in the bundle.
 func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*model.ImportReport, error) {
 	b, err := bundle.Decode(strings.NewReader(text))
 	if err == nil {
@@ -25,8 +27,19 @@ func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*
 			return importReport(report), nil
 		}
 	}
-	var ve bundle.ValidationErrors
-	if !errors.As(err, &ve) {
+	var (
+		se *bundle.SyntaxError
+		ve bundle.ValidationErrors
+	)
+	switch {
+	case errors.As(err, &se):
+		return nil, &gqlerror.Error{
+			Message: se.Error(),
+			Path:    graphql.GetPath(ctx),
+			Extensions: map[string]any{"code": CodeBadInput, "field": "bundle",
+				"line": se.Line, "column": se.Column, "offset": se.Offset},
+		}
+	case !errors.As(err, &ve):
 		return nil, err
 	}
 	for _, fe := range ve {

@@ -311,3 +311,73 @@ func article(typ string) string {
 	}
 	return "a"
 }
+
+// TestImportBundleClientErrors checks that importBundle answers a bundle that is not JSON,
+// of several shapes, with BAD_USER_INPUT on the argument and where the problem is; and a
+// string past its limit (the review's 3,000-character name) with an error at its place,
+// not INTERNAL.
+func TestImportBundleClientErrors(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		for _, tc := range []struct {
+			name, bundle string
+			line, column int
+		}{
+			{"empty", "", 1, 1},
+			{"cut short", `{"format": "teemaverkko-bundle", "version": 1, "themes": [{"slug": "a"`, 1, 71},
+			{"not JSON", "{\n  format: teemaverkko\n}", 2, 3},
+			{"trailing comma", `{"format": "teemaverkko-bundle", "version": 1,}`, 1, 47},
+			{"two values", `{"format": "teemaverkko-bundle", "version": 1} []`, 1, 48},
+			{"byte order mark", "\ufeff{}", 1, 1},
+			{"too deep", strings.Repeat("[", 20000), 1, 10001},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				res := post(t, srv, importMutation, map[string]any{"b": tc.bundle}, nil)
+				if len(res.Errors) != 1 || res.code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "bundle" {
+					t.Fatalf("errors = %+v, want one BAD_USER_INPUT on bundle", res.Errors)
+				}
+				e := res.Errors[0]
+				want := fmt.Sprintf("bundle is not valid JSON: line %d, column %d", tc.line, tc.column)
+				if !strings.HasPrefix(e.Message, want) || e.Extensions["line"] != float64(tc.line) || e.Extensions["column"] != float64(tc.column) {
+					t.Errorf("error = %q %v, want %q… with line and column", e.Message, e.Extensions, want)
+				}
+			})
+		}
+		for _, tc := range []struct{ name, bundle, path string }{
+			{"not an object", `[1, 2]`, ""},
+			{"null", `null`, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				res := post(t, srv, importMutation, map[string]any{"b": tc.bundle}, nil)
+				if len(res.Errors) != 1 || res.code() != "VALIDATION" || res.Errors[0].Extensions["field"] != "bundle" || res.Errors[0].Extensions["path"] != tc.path {
+					t.Errorf("errors = %+v, want one VALIDATION on bundle", res.Errors)
+				}
+			})
+		}
+
+		for _, tc := range []struct {
+			name       string
+			bundle     map[string]any
+			code, path string
+			message    string
+		}{
+			{"a 3,000-character name", map[string]any{"organizations": []any{map[string]any{"name": randomText(3000, 1), "kind": "OTHER"}}},
+				"VALIDATION", "organizations[0].name", "is 3000 characters long, more than the 300 allowed"},
+			{"a title one past its limit", map[string]any{"documents": []any{map[string]any{"key": "pitka", "title": randomText(entschema.MaxTitleLength+1, 2), "kind": "MEMO"}}},
+				"VALIDATION", "documents[0].title", "is 501 characters long"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tc.bundle["format"], tc.bundle["version"] = "teemaverkko-bundle", 1
+				before := rowCounts(t, db)
+				res := post(t, srv, importMutation, map[string]any{"b": bundleJSON(t, tc.bundle)}, nil)
+				if len(res.Errors) != 1 || res.code() != tc.code || res.Errors[0].Extensions["path"] != tc.path ||
+					!strings.Contains(res.Errors[0].Message, tc.message) {
+					t.Errorf("errors = %+v, want one %s at %s: …%s…", res.Errors, tc.code, tc.path, tc.message)
+				}
+				if after := rowCounts(t, db); !maps.Equal(before, after) {
+					t.Errorf("a refused import wrote")
+				}
+			})
+		}
+	})
+}
