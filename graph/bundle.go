@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -15,8 +16,9 @@ import (
 
 // importBundle decodes and applies a bundle. A bundle that is not JSON is one
 // BAD_USER_INPUT error on the argument, with where the problem is (extensions.line,
-// column and offset); every problem of an invalid bundle becomes a VALIDATION error of
-// its own with extensions.path, the place in the bundle.
+// column and offset); every problem of an invalid bundle becomes an error of its own
+// (VALIDATION, or CONFLICT for a unique value another object has) with extensions.path,
+// the place in the bundle.
 func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*model.ImportReport, error) {
 	b, err := bundle.Decode(strings.NewReader(text))
 	if err == nil {
@@ -46,7 +48,7 @@ func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*
 		graphql.AddError(ctx, &gqlerror.Error{
 			Message:    fe.Error(),
 			Path:       graphql.GetPath(ctx),
-			Extensions: map[string]any{"code": CodeValidation, "field": "bundle", "path": fe.Path},
+			Extensions: map[string]any{"code": cmp.Or(fe.Code, CodeValidation), "field": "bundle", "path": fe.Path},
 		})
 	}
 	return nil, nil

@@ -314,8 +314,8 @@ func article(typ string) string {
 
 // TestImportBundleClientErrors checks that importBundle answers a bundle that is not JSON,
 // of several shapes, with BAD_USER_INPUT on the argument and where the problem is; and a
-// string past its limit (the review's 3,000-character name) with an error at its place,
-// not INTERNAL.
+// string past its limit (the review's 3,000-character name) and a URL another document
+// has with an error at its place, not INTERNAL.
 func TestImportBundleClientErrors(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		srv := seeded(t, db)
@@ -365,6 +365,9 @@ func TestImportBundleClientErrors(t *testing.T) {
 				"VALIDATION", "organizations[0].name", "is 3000 characters long, more than the 300 allowed"},
 			{"a title one past its limit", map[string]any{"documents": []any{map[string]any{"key": "pitka", "title": randomText(entschema.MaxTitleLength+1, 2), "kind": "MEMO"}}},
 				"VALIDATION", "documents[0].title", "is 501 characters long"},
+			{"a URL another document has", map[string]any{"documents": []any{map[string]any{"key": "toinen", "title": "Toinen", "kind": "MEMO",
+				"url": "https://www.fcg.fi/lehti/arkisto/?id=39"}}},
+				"CONFLICT", "documents[0].url", `is already the URL of document "fcg-2013-verkostoprojekti-uso2-vauhdissa"`},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				tc.bundle["format"], tc.bundle["version"] = "teemaverkko-bundle", 1
