@@ -312,6 +312,69 @@ func article(typ string) string {
 	return "a"
 }
 
+// TestOutcomeNeedsASource checks the rule both ways in: the API refuses an outcome
+// without a source (on create, and an update that would leave none), and so does
+// importBundle, at the outcome's place.
+func TestOutcomeNeedsASource(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		r := seedRefs(t, srv)
+		var docs struct{ Documents page }
+		mustPost(t, srv, `{ documents(first: 2, orderBy: [{field: KEY}]) { edges { node { id } } } }`, nil, &docs)
+		d1, d2 := docs.Documents.Edges[0].Node["id"].(string), docs.Documents.Edges[1].Node["id"].(string)
+		before := rowCounts(t, db)
+		for _, tc := range []struct{ name, sources string }{{"no sourceIDs", ""}, {"empty sourceIDs", ", sourceIDs: []"}} {
+			res := post(t, srv, `mutation($s: ID!) { createOutcome(input: {kind: INSIGHT, text: "Unsourced."`+tc.sources+`, seminarID: $s}) { id } }`, map[string]any{"s": r["Seminar"]}, nil)
+			wantError(t, res, "VALIDATION", "sourceIDs", "an outcome must cite at least one source")
+		}
+		if after := rowCounts(t, db); !maps.Equal(before, after) {
+			t.Errorf("a refused create wrote")
+		}
+
+		var created struct{ CreateOutcome struct{ ID string } }
+		mustPost(t, srv, `mutation($s: ID!, $d: ID!) { createOutcome(input: {kind: INSIGHT, text: "Sourced.", seminarID: $s, sourceIDs: [$d]}) { id } }`,
+			map[string]any{"s": r["Seminar"], "d": d1}, &created)
+		id := created.CreateOutcome.ID
+		sources := func() []string {
+			var out struct{ Node struct{ Sources page } }
+			mustPost(t, srv, `query($id: ID!) { node(id: $id) { ... on Outcome { sources { edges { node { id } } } } } }`, map[string]any{"id": id}, &out)
+			return out.Node.Sources.strings("id")
+		}
+		for _, tc := range []struct{ name, input, field string }{
+			{"clearSources", `{clearSources: true}`, "clearSources"},
+			{"removing the only source", `{removeSourceIDs: ["` + d1 + `"]}`, "removeSourceIDs"},
+			{"clearing and adding nothing", `{clearSources: true, addSourceIDs: []}`, "clearSources"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				res := post(t, srv, `mutation($id: ID!) { updateOutcome(id: $id, input: `+tc.input+`) { id } }`, map[string]any{"id": id}, nil)
+				wantError(t, res, "VALIDATION", tc.field, "an outcome must cite at least one source")
+				if got := sources(); !slices.Equal(got, []string{d1}) {
+					t.Errorf("sources after a refused update = %v", got)
+				}
+			})
+		}
+		// Replacing the only source is fine, in either form.
+		mustPost(t, srv, `mutation($id: ID!, $a: ID!, $b: ID!) { updateOutcome(id: $id, input: {removeSourceIDs: [$a], addSourceIDs: [$b]}) { id } }`,
+			map[string]any{"id": id, "a": d1, "b": d2}, nil)
+		mustPost(t, srv, `mutation($id: ID!, $a: ID!) { updateOutcome(id: $id, input: {clearSources: true, addSourceIDs: [$a]}) { id } }`,
+			map[string]any{"id": id, "a": d1}, nil)
+		if got := sources(); !slices.Equal(got, []string{d1}) {
+			t.Errorf("sources = %v, want the one put back", got)
+		}
+
+		bad := map[string]any{
+			"format": "teemaverkko-bundle", "version": 1,
+			"seminars": []any{map[string]any{"title": "Lähteetön", "date": "2018-05",
+				"outcomes": []any{map[string]any{"kind": "INSIGHT", "text": "No source.", "sources": []any{}}}}},
+		}
+		res := post(t, srv, importMutation, map[string]any{"b": bundleJSON(t, bad)}, nil)
+		if len(res.Errors) != 1 || res.code() != "VALIDATION" || res.Errors[0].Extensions["path"] != "seminars[0].outcomes[0].sources" ||
+			!strings.Contains(res.Errors[0].Message, "an outcome must cite at least one source") {
+			t.Errorf("importing an outcome without sources: %+v", res.Errors)
+		}
+	})
+}
+
 // TestImportBundleClientErrors checks that importBundle answers a bundle that is not JSON,
 // of several shapes, with BAD_USER_INPUT on the argument and where the problem is; and a
 // string past its limit (the review's 3,000-character name) and a URL another document

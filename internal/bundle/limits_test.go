@@ -244,7 +244,7 @@ func TestValidateLengthLimits(t *testing.T) {
 }
 
 // TestJSONSchemaCarriesTheLimits checks that the committed JSON Schema has every limit
-// as maxLength.
+// as maxLength, and that an outcome's sources need at least one item.
 func TestJSONSchemaCarriesTheLimits(t *testing.T) {
 	raw, err := os.ReadFile("../../docs/bundle.schema.json")
 	if err != nil {
@@ -253,6 +253,7 @@ func TestJSONSchemaCarriesTheLimits(t *testing.T) {
 	type prop struct {
 		Type      string
 		MaxLength int
+		MinItems  int
 		Items     *prop
 	}
 	var s struct {
@@ -271,6 +272,9 @@ func TestJSONSchemaCarriesTheLimits(t *testing.T) {
 				t.Errorf("%s.%s: maxLength %d in the schema, want %d (go generate ./...)", typ, name, p.MaxLength, max)
 			}
 		}
+	}
+	if got := s.Defs["Outcome"].Properties["sources"].MinItems; got != 1 {
+		t.Errorf("Outcome.sources: minItems %d, want 1", got)
 	}
 }
 

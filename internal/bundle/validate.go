@@ -13,6 +13,7 @@ import (
 	entschema "github.com/teemaverkko/teemaverkko/ent/schema"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 )
 
 // The formats of natural keys, as the ent schema enforces them.
@@ -321,8 +322,8 @@ func (c *checker) outcome(path string, o *Outcome, texts map[string]string) {
 	c.experts(path+".experts", o.Experts)
 	c.themes(path+".themes", o.Themes)
 	c.municipalities(path+".municipalities", o.Municipalities)
-	if len(o.Sources) == 0 {
-		c.errs.add(path+".sources", "an outcome must cite at least one source")
+	if err := edit.OutcomeSources(len(o.Sources)); err != nil {
+		c.errs.add(path+".sources", "%v", err)
 	}
 	c.documents(path+".sources", o.Sources)
 }

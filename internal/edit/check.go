@@ -2,10 +2,12 @@ package edit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	entschema "github.com/teemaverkko/teemaverkko/ent/schema"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
@@ -18,6 +20,7 @@ import (
 //   - the fields' validators (ent's own, which would otherwise run only after the
 //     checks below), and every string of a list field (a session's questions) within
 //     its length limit;
+//   - an outcome cites at least one source (see OutcomeSources);
 //   - every ID a mutation links to is the ID of an object of the edge's type
 //     (VALIDATION) that exists (NOT_FOUND), checked with one query per edge.
 //
@@ -26,7 +29,24 @@ import (
 // client; transactions opened from it share them.
 func Use(c *ent.Client) {
 	c.Use(checkFields)
+	c.Outcome.Use(checkOutcomeSources)
 	c.Use(checkReferences)
+}
+
+// MinOutcomeSources is the number of sources an outcome cites at least: the knowledge
+// base states nothing that no document states.
+const MinOutcomeSources = 1
+
+var errNoSource = errors.New("an outcome must cite at least one source")
+
+// OutcomeSources checks the number of sources an outcome would cite. It is the one
+// statement of the rule: the API's createOutcome and updateOutcome (through Use),
+// deleteDocument and the bundle validator all ask it.
+func OutcomeSources(n int) error {
+	if n < MinOutcomeSources {
+		return errNoSource
+	}
+	return nil
 }
 
 type resolvedKey struct{}
@@ -156,4 +176,52 @@ func article(typ string) string {
 		return "an"
 	}
 	return "a"
+}
+
+// checkOutcomeSources refuses a create of an outcome without sources, and an update that
+// would leave one without (clearSources, or removing the last).
+func checkOutcomeSources(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, mut ent.Mutation) (ent.Value, error) {
+		m, ok := mut.(*ent.OutcomeMutation)
+		if !ok {
+			return next.Mutate(ctx, mut)
+		}
+		ref := ent.EdgeRefs[ent.TypeOutcome][outcome.EdgeSources]
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			if err := OutcomeSources(len(m.SourcesIDs())); err != nil {
+				return nil, apierr.Validationf(ref.CreateField, "%s: %v", ref.CreateField, err)
+			}
+		case m.Op().Is(ent.OpUpdateOne) && (m.SourcesCleared() || len(m.RemovedSourcesIDs()) > 0):
+			id, _ := m.ID()
+			old, err := m.Client().Outcome.Query().Where(outcome.ID(id)).WithSources().Only(ctx)
+			if ent.IsNotFound(err) {
+				break // the update answers NOT_FOUND
+			}
+			if err != nil {
+				return nil, fmt.Errorf("edit: load sources of outcome %s: %w", id, err)
+			}
+			var left []pulid.ID
+			if !m.SourcesCleared() {
+				for _, d := range old.Edges.Sources {
+					if !slices.Contains(m.RemovedSourcesIDs(), d.ID) {
+						left = append(left, d.ID)
+					}
+				}
+			}
+			for _, id := range m.SourcesIDs() {
+				if !slices.Contains(left, id) {
+					left = append(left, id)
+				}
+			}
+			if err := OutcomeSources(len(left)); err != nil {
+				field := ref.RemoveField
+				if m.SourcesCleared() {
+					field = ref.ClearField
+				}
+				return nil, apierr.Validationf(field, "%s: %v; add another before removing the last", field, err)
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
 }

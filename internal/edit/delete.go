@@ -146,7 +146,7 @@ func DeleteDocument(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, 
 	}
 	only := 0
 	for _, o := range cited {
-		if len(o.Edges.Sources) == 1 {
+		if OutcomeSources(len(o.Edges.Sources)-1) != nil {
 			only++
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/invopop/jsonschema"
 
 	"github.com/teemaverkko/teemaverkko/internal/bundle"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 )
 
 func main() {
@@ -23,7 +24,8 @@ func main() {
 		log.Fatalf("read doc comments: %v", err)
 	}
 	s := r.Reflect(&bundle.Bundle{})
-	// The length limits of the ent fields the strings are stored in (ent/schema).
+	// The length limits of the ent fields the strings are stored in (ent/schema), and
+	// the rule that an outcome cites a source (internal/edit).
 	for typ, fields := range bundle.Limits() {
 		for name, max := range fields {
 			p := property(s, typ, name)
@@ -33,6 +35,7 @@ func main() {
 			p.MaxLength = ptr(uint64(max))
 		}
 	}
+	property(s, "Outcome", "sources").MinItems = ptr(uint64(edit.MinOutcomeSources))
 	s.ID = "https://teemaverkko.invalid/bundle.schema.json"
 	s.Title = "Teemaverkko bundle"
 	s.Description = "Knowledge for Teemaverkko: documents, organisations, people, themes, networks with their terms, and seminars with their sessions and outcomes, referring to existing things by natural keys. See internal/bundle/format.go."
