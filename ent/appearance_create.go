@@ -194,8 +194,38 @@ func (_c *AppearanceCreate) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Appearance.role": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Title(); ok {
+		if err := appearance.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Appearance.title": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TitleEn(); ok {
+		if err := appearance.TitleEnValidator(v); err != nil {
+			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ExpertID(); !ok {
 		return &ValidationError{Name: "expert_id", err: errors.New(`ent: missing required field "Appearance.expert_id"`)}
+	}
+	if v, ok := _c.mutation.ExpertID(); ok {
+		if err := appearance.ExpertIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "expert_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.expert_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.OrganizationID(); ok {
+		if err := appearance.OrganizationIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "organization_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.organization_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SessionID(); ok {
+		if err := appearance.SessionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "session_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.session_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.DocumentID(); ok {
+		if err := appearance.DocumentIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "document_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.document_id": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := appearance.IDValidator(string(v)); err != nil {

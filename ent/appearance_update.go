@@ -244,6 +244,36 @@ func (_u *AppearanceUpdate) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Appearance.role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Title(); ok {
+		if err := appearance.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Appearance.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TitleEn(); ok {
+		if err := appearance.TitleEnValidator(v); err != nil {
+			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ExpertID(); ok {
+		if err := appearance.ExpertIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "expert_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.expert_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OrganizationID(); ok {
+		if err := appearance.OrganizationIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "organization_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.organization_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SessionID(); ok {
+		if err := appearance.SessionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "session_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.session_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DocumentID(); ok {
+		if err := appearance.DocumentIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "document_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.document_id": %w`, err)}
+		}
+	}
 	if _u.mutation.ExpertCleared() && len(_u.mutation.ExpertIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Appearance.expert"`)
 	}
@@ -643,6 +673,36 @@ func (_u *AppearanceUpdateOne) check() error {
 	if v, ok := _u.mutation.Role(); ok {
 		if err := appearance.RoleValidator(v); err != nil {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "Appearance.role": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Title(); ok {
+		if err := appearance.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Appearance.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TitleEn(); ok {
+		if err := appearance.TitleEnValidator(v); err != nil {
+			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ExpertID(); ok {
+		if err := appearance.ExpertIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "expert_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.expert_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OrganizationID(); ok {
+		if err := appearance.OrganizationIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "organization_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.organization_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SessionID(); ok {
+		if err := appearance.SessionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "session_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.session_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DocumentID(); ok {
+		if err := appearance.DocumentIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "document_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.document_id": %w`, err)}
 		}
 	}
 	if _u.mutation.ExpertCleared() && len(_u.mutation.ExpertIDs()) > 0 {

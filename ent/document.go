@@ -31,7 +31,7 @@ type Document struct {
 	PublishedOn *time.Time `json:"published_on,omitempty"`
 	// How precisely publishedOn is known: DAY, MONTH or YEAR.
 	PublishedOnPrecision *calendar.Precision `json:"published_on_precision,omitempty"`
-	// The public address of the document.
+	// The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded).
 	URL *string `json:"url,omitempty"`
 	// The document's language, as an ISO 639-1 code (fi, sv, en).
 	Language *string `json:"language,omitempty"`

@@ -377,9 +377,24 @@ func (_c *DocumentCreate) check() error {
 			return &ValidationError{Name: "published_on_precision", err: fmt.Errorf(`ent: validator failed for field "Document.published_on_precision": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.URL(); ok {
+		if err := document.URLValidator(v); err != nil {
+			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "Document.url": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.Language(); ok {
 		if err := document.LanguageValidator(v); err != nil {
 			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Document.language": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := document.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.PublisherID(); ok {
+		if err := document.PublisherIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {

@@ -627,9 +627,24 @@ func (_u *DocumentUpdate) check() error {
 			return &ValidationError{Name: "published_on_precision", err: fmt.Errorf(`ent: validator failed for field "Document.published_on_precision": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.URL(); ok {
+		if err := document.URLValidator(v); err != nil {
+			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "Document.url": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Language(); ok {
 		if err := document.LanguageValidator(v); err != nil {
 			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Document.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := document.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PublisherID(); ok {
+		if err := document.PublisherIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
 		}
 	}
 	return nil
@@ -1793,9 +1808,24 @@ func (_u *DocumentUpdateOne) check() error {
 			return &ValidationError{Name: "published_on_precision", err: fmt.Errorf(`ent: validator failed for field "Document.published_on_precision": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.URL(); ok {
+		if err := document.URLValidator(v); err != nil {
+			return &ValidationError{Name: "url", err: fmt.Errorf(`ent: validator failed for field "Document.url": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Language(); ok {
 		if err := document.LanguageValidator(v); err != nil {
 			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Document.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := document.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PublisherID(); ok {
+		if err := document.PublisherIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
 		}
 	}
 	return nil

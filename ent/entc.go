@@ -47,9 +47,14 @@ func main() {
 		log.Fatalf("creating entgql extension: %v", err)
 	}
 	err = entc.Generate("./ent/schema", &gen.Config{
-		Target:    "ent",
-		Package:   "github.com/teemaverkko/teemaverkko/ent",
-		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("pulid").ParseFiles("ent/template/pulid.tmpl"))},
+		Target:  "ent",
+		Package: "github.com/teemaverkko/teemaverkko/ent",
+		// pulid: the type of an ID's prefix; edgeref: every type's edges and field
+		// validators, for internal/edit's checks of what mutations refer to.
+		Templates: []*gen.Template{
+			gen.MustParse(gen.NewTemplate("pulid").ParseFiles("ent/template/pulid.tmpl")),
+			gen.MustParse(gen.NewTemplate("edgeref").ParseFiles("ent/template/edgeref.tmpl")),
+		},
 		Features: []gen.Feature{
 			gen.FeatureModifier,
 			gen.FeatureUpsert,

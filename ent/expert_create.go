@@ -301,6 +301,31 @@ func (_c *ExpertCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Expert.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Title(); ok {
+		if err := expert.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Expert.title": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TitleEn(); ok {
+		if err := expert.TitleEnValidator(v); err != nil {
+			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := expert.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Expert.note": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.OrganizationID(); ok {
+		if err := expert.OrganizationIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "organization_id", err: fmt.Errorf(`ent: validator failed for field "Expert.organization_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.MunicipalityID(); ok {
+		if err := expert.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "Expert.municipality_id": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := expert.IDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Expert.id": %w`, err)}

@@ -484,6 +484,31 @@ func (_u *ExpertUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Expert.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Title(); ok {
+		if err := expert.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Expert.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TitleEn(); ok {
+		if err := expert.TitleEnValidator(v); err != nil {
+			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := expert.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Expert.note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OrganizationID(); ok {
+		if err := expert.OrganizationIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "organization_id", err: fmt.Errorf(`ent: validator failed for field "Expert.organization_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MunicipalityID(); ok {
+		if err := expert.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "Expert.municipality_id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1385,6 +1410,31 @@ func (_u *ExpertUpdateOne) check() error {
 	if v, ok := _u.mutation.Name(); ok {
 		if err := expert.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Expert.name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Title(); ok {
+		if err := expert.TitleValidator(v); err != nil {
+			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Expert.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TitleEn(); ok {
+		if err := expert.TitleEnValidator(v); err != nil {
+			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := expert.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Expert.note": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OrganizationID(); ok {
+		if err := expert.OrganizationIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "organization_id", err: fmt.Errorf(`ent: validator failed for field "Expert.organization_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MunicipalityID(); ok {
+		if err := expert.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "Expert.municipality_id": %w`, err)}
 		}
 	}
 	return nil

@@ -267,6 +267,11 @@ func (_c *MunicipalityCreate) check() error {
 			return &ValidationError{Name: "name_sv", err: fmt.Errorf(`ent: validator failed for field "Municipality.name_sv": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.RegionID(); ok {
+		if err := municipality.RegionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "region_id", err: fmt.Errorf(`ent: validator failed for field "Municipality.region_id": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := municipality.IDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Municipality.id": %w`, err)}

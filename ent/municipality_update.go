@@ -415,6 +415,11 @@ func (_u *MunicipalityUpdate) check() error {
 			return &ValidationError{Name: "name_sv", err: fmt.Errorf(`ent: validator failed for field "Municipality.name_sv": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.RegionID(); ok {
+		if err := municipality.RegionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "region_id", err: fmt.Errorf(`ent: validator failed for field "Municipality.region_id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1167,6 +1172,11 @@ func (_u *MunicipalityUpdateOne) check() error {
 	if v, ok := _u.mutation.NameSv(); ok {
 		if err := municipality.NameSvValidator(v); err != nil {
 			return &ValidationError{Name: "name_sv", err: fmt.Errorf(`ent: validator failed for field "Municipality.name_sv": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RegionID(); ok {
+		if err := municipality.RegionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "region_id", err: fmt.Errorf(`ent: validator failed for field "Municipality.region_id": %w`, err)}
 		}
 	}
 	return nil

@@ -164,8 +164,18 @@ func (_c *MunicipalityPeriodCreate) check() error {
 	if _, ok := _c.mutation.MunicipalityID(); !ok {
 		return &ValidationError{Name: "municipality_id", err: errors.New(`ent: missing required field "MunicipalityPeriod.municipality_id"`)}
 	}
+	if v, ok := _c.mutation.MunicipalityID(); ok {
+		if err := municipalityperiod.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.municipality_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.RegionID(); !ok {
 		return &ValidationError{Name: "region_id", err: errors.New(`ent: missing required field "MunicipalityPeriod.region_id"`)}
+	}
+	if v, ok := _c.mutation.RegionID(); ok {
+		if err := municipalityperiod.RegionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "region_id", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.region_id": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := municipalityperiod.IDValidator(string(v)); err != nil {

@@ -194,6 +194,16 @@ func (_u *MunicipalityPeriodUpdate) check() error {
 			return &ValidationError{Name: "name_sv", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.name_sv": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.MunicipalityID(); ok {
+		if err := municipalityperiod.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.municipality_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RegionID(); ok {
+		if err := municipalityperiod.RegionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "region_id", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.region_id": %w`, err)}
+		}
+	}
 	if _u.mutation.MunicipalityCleared() && len(_u.mutation.MunicipalityIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "MunicipalityPeriod.municipality"`)
 	}
@@ -492,6 +502,16 @@ func (_u *MunicipalityPeriodUpdateOne) check() error {
 	if v, ok := _u.mutation.NameSv(); ok {
 		if err := municipalityperiod.NameSvValidator(v); err != nil {
 			return &ValidationError{Name: "name_sv", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.name_sv": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MunicipalityID(); ok {
+		if err := municipalityperiod.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.municipality_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RegionID(); ok {
+		if err := municipalityperiod.RegionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "region_id", err: fmt.Errorf(`ent: validator failed for field "MunicipalityPeriod.region_id": %w`, err)}
 		}
 	}
 	if _u.mutation.MunicipalityCleared() && len(_u.mutation.MunicipalityIDs()) > 0 {

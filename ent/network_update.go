@@ -213,6 +213,11 @@ func (_u *NetworkUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Network.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := network.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Network.description": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -592,6 +597,11 @@ func (_u *NetworkUpdateOne) check() error {
 	if v, ok := _u.mutation.Name(); ok {
 		if err := network.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Network.name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := network.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Network.description": %w`, err)}
 		}
 	}
 	return nil

@@ -236,8 +236,18 @@ func (_c *NetworkTermCreate) check() error {
 			return &ValidationError{Name: "municipality_count", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.municipality_count": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := networkterm.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.description": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.NetworkID(); !ok {
 		return &ValidationError{Name: "network_id", err: errors.New(`ent: missing required field "NetworkTerm.network_id"`)}
+	}
+	if v, ok := _c.mutation.NetworkID(); ok {
+		if err := networkterm.NetworkIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "network_id", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.network_id": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := networkterm.IDValidator(string(v)); err != nil {

@@ -373,6 +373,16 @@ func (_u *NetworkTermUpdate) check() error {
 			return &ValidationError{Name: "municipality_count", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.municipality_count": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := networkterm.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NetworkID(); ok {
+		if err := networkterm.NetworkIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "network_id", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.network_id": %w`, err)}
+		}
+	}
 	if _u.mutation.NetworkCleared() && len(_u.mutation.NetworkIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "NetworkTerm.network"`)
 	}
@@ -1014,6 +1024,16 @@ func (_u *NetworkTermUpdateOne) check() error {
 	if v, ok := _u.mutation.MunicipalityCount(); ok {
 		if err := networkterm.MunicipalityCountValidator(v); err != nil {
 			return &ValidationError{Name: "municipality_count", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.municipality_count": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := networkterm.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NetworkID(); ok {
+		if err := networkterm.NetworkIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "network_id", err: fmt.Errorf(`ent: validator failed for field "NetworkTerm.network_id": %w`, err)}
 		}
 	}
 	if _u.mutation.NetworkCleared() && len(_u.mutation.NetworkIDs()) > 0 {

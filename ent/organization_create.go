@@ -243,12 +243,27 @@ func (_c *OrganizationCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.NameEn(); ok {
+		if err := organization.NameEnValidator(v); err != nil {
+			return &ValidationError{Name: "name_en", err: fmt.Errorf(`ent: validator failed for field "Organization.name_en": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Abbreviation(); ok {
+		if err := organization.AbbreviationValidator(v); err != nil {
+			return &ValidationError{Name: "abbreviation", err: fmt.Errorf(`ent: validator failed for field "Organization.abbreviation": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Organization.kind"`)}
 	}
 	if v, ok := _c.mutation.Kind(); ok {
 		if err := organization.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Organization.kind": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.MunicipalityID(); ok {
+		if err := organization.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "Organization.municipality_id": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {

@@ -389,9 +389,24 @@ func (_u *OrganizationUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.NameEn(); ok {
+		if err := organization.NameEnValidator(v); err != nil {
+			return &ValidationError{Name: "name_en", err: fmt.Errorf(`ent: validator failed for field "Organization.name_en": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Abbreviation(); ok {
+		if err := organization.AbbreviationValidator(v); err != nil {
+			return &ValidationError{Name: "abbreviation", err: fmt.Errorf(`ent: validator failed for field "Organization.abbreviation": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := organization.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Organization.kind": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MunicipalityID(); ok {
+		if err := organization.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "Organization.municipality_id": %w`, err)}
 		}
 	}
 	return nil
@@ -1121,9 +1136,24 @@ func (_u *OrganizationUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Organization.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.NameEn(); ok {
+		if err := organization.NameEnValidator(v); err != nil {
+			return &ValidationError{Name: "name_en", err: fmt.Errorf(`ent: validator failed for field "Organization.name_en": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Abbreviation(); ok {
+		if err := organization.AbbreviationValidator(v); err != nil {
+			return &ValidationError{Name: "abbreviation", err: fmt.Errorf(`ent: validator failed for field "Organization.abbreviation": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Kind(); ok {
 		if err := organization.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Organization.kind": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MunicipalityID(); ok {
+		if err := organization.MunicipalityIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "Organization.municipality_id": %w`, err)}
 		}
 	}
 	return nil

@@ -218,8 +218,23 @@ func (_c *OutcomeCreate) check() error {
 			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Outcome.text": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Quote(); ok {
+		if err := outcome.QuoteValidator(v); err != nil {
+			return &ValidationError{Name: "quote", err: fmt.Errorf(`ent: validator failed for field "Outcome.quote": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.SeminarID(); !ok {
 		return &ValidationError{Name: "seminar_id", err: errors.New(`ent: missing required field "Outcome.seminar_id"`)}
+	}
+	if v, ok := _c.mutation.SeminarID(); ok {
+		if err := outcome.SeminarIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Outcome.seminar_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SessionID(); ok {
+		if err := outcome.SessionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "session_id", err: fmt.Errorf(`ent: validator failed for field "Outcome.session_id": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := outcome.IDValidator(string(v)); err != nil {

@@ -327,6 +327,21 @@ func (_u *OutcomeUpdate) check() error {
 			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Outcome.text": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Quote(); ok {
+		if err := outcome.QuoteValidator(v); err != nil {
+			return &ValidationError{Name: "quote", err: fmt.Errorf(`ent: validator failed for field "Outcome.quote": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SeminarID(); ok {
+		if err := outcome.SeminarIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Outcome.seminar_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SessionID(); ok {
+		if err := outcome.SessionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "session_id", err: fmt.Errorf(`ent: validator failed for field "Outcome.session_id": %w`, err)}
+		}
+	}
 	if _u.mutation.SeminarCleared() && len(_u.mutation.SeminarIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Outcome.seminar"`)
 	}
@@ -926,6 +941,21 @@ func (_u *OutcomeUpdateOne) check() error {
 	if v, ok := _u.mutation.Text(); ok {
 		if err := outcome.TextValidator(v); err != nil {
 			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Outcome.text": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Quote(); ok {
+		if err := outcome.QuoteValidator(v); err != nil {
+			return &ValidationError{Name: "quote", err: fmt.Errorf(`ent: validator failed for field "Outcome.quote": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SeminarID(); ok {
+		if err := outcome.SeminarIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Outcome.seminar_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SessionID(); ok {
+		if err := outcome.SessionIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "session_id", err: fmt.Errorf(`ent: validator failed for field "Outcome.session_id": %w`, err)}
 		}
 	}
 	if _u.mutation.SeminarCleared() && len(_u.mutation.SeminarIDs()) > 0 {

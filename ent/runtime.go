@@ -29,6 +29,30 @@ func init() {
 	_ = appearanceMixinFields0
 	appearanceFields := schema.Appearance{}.Fields()
 	_ = appearanceFields
+	// appearanceDescTitle is the schema descriptor for title field.
+	appearanceDescTitle := appearanceFields[1].Descriptor()
+	// appearance.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	appearance.TitleValidator = appearanceDescTitle.Validators[0].(func(string) error)
+	// appearanceDescTitleEn is the schema descriptor for title_en field.
+	appearanceDescTitleEn := appearanceFields[2].Descriptor()
+	// appearance.TitleEnValidator is a validator for the "title_en" field. It is called by the builders before save.
+	appearance.TitleEnValidator = appearanceDescTitleEn.Validators[0].(func(string) error)
+	// appearanceDescExpertID is the schema descriptor for expert_id field.
+	appearanceDescExpertID := appearanceFields[3].Descriptor()
+	// appearance.ExpertIDValidator is a validator for the "expert_id" field. It is called by the builders before save.
+	appearance.ExpertIDValidator = appearanceDescExpertID.Validators[0].(func(string) error)
+	// appearanceDescOrganizationID is the schema descriptor for organization_id field.
+	appearanceDescOrganizationID := appearanceFields[4].Descriptor()
+	// appearance.OrganizationIDValidator is a validator for the "organization_id" field. It is called by the builders before save.
+	appearance.OrganizationIDValidator = appearanceDescOrganizationID.Validators[0].(func(string) error)
+	// appearanceDescSessionID is the schema descriptor for session_id field.
+	appearanceDescSessionID := appearanceFields[5].Descriptor()
+	// appearance.SessionIDValidator is a validator for the "session_id" field. It is called by the builders before save.
+	appearance.SessionIDValidator = appearanceDescSessionID.Validators[0].(func(string) error)
+	// appearanceDescDocumentID is the schema descriptor for document_id field.
+	appearanceDescDocumentID := appearanceFields[6].Descriptor()
+	// appearance.DocumentIDValidator is a validator for the "document_id" field. It is called by the builders before save.
+	appearance.DocumentIDValidator = appearanceDescDocumentID.Validators[0].(func(string) error)
 	// appearanceDescID is the schema descriptor for id field.
 	appearanceDescID := appearanceMixinFields0[0].Descriptor()
 	// appearance.DefaultID holds the default value on creation for the id field.
@@ -48,6 +72,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(key string) error {
 			for _, fn := range fns {
@@ -61,11 +86,65 @@ func init() {
 	// documentDescTitle is the schema descriptor for title field.
 	documentDescTitle := documentFields[1].Descriptor()
 	// document.TitleValidator is a validator for the "title" field. It is called by the builders before save.
-	document.TitleValidator = documentDescTitle.Validators[0].(func(string) error)
+	document.TitleValidator = func() func(string) error {
+		validators := documentDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentDescURL is the schema descriptor for url field.
+	documentDescURL := documentFields[5].Descriptor()
+	// document.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	document.URLValidator = func() func(string) error {
+		validators := documentDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// documentDescLanguage is the schema descriptor for language field.
 	documentDescLanguage := documentFields[6].Descriptor()
 	// document.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
-	document.LanguageValidator = documentDescLanguage.Validators[0].(func(string) error)
+	document.LanguageValidator = func() func(string) error {
+		validators := documentDescLanguage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language string) error {
+			for _, fn := range fns {
+				if err := fn(language); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentDescNote is the schema descriptor for note field.
+	documentDescNote := documentFields[7].Descriptor()
+	// document.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	document.NoteValidator = documentDescNote.Validators[0].(func(string) error)
+	// documentDescPublisherID is the schema descriptor for publisher_id field.
+	documentDescPublisherID := documentFields[8].Descriptor()
+	// document.PublisherIDValidator is a validator for the "publisher_id" field. It is called by the builders before save.
+	document.PublisherIDValidator = documentDescPublisherID.Validators[0].(func(string) error)
 	// documentDescID is the schema descriptor for id field.
 	documentDescID := documentMixinFields0[0].Descriptor()
 	// document.DefaultID holds the default value on creation for the id field.
@@ -80,7 +159,41 @@ func init() {
 	// expertDescName is the schema descriptor for name field.
 	expertDescName := expertFields[0].Descriptor()
 	// expert.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	expert.NameValidator = expertDescName.Validators[0].(func(string) error)
+	expert.NameValidator = func() func(string) error {
+		validators := expertDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// expertDescTitle is the schema descriptor for title field.
+	expertDescTitle := expertFields[1].Descriptor()
+	// expert.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	expert.TitleValidator = expertDescTitle.Validators[0].(func(string) error)
+	// expertDescTitleEn is the schema descriptor for title_en field.
+	expertDescTitleEn := expertFields[2].Descriptor()
+	// expert.TitleEnValidator is a validator for the "title_en" field. It is called by the builders before save.
+	expert.TitleEnValidator = expertDescTitleEn.Validators[0].(func(string) error)
+	// expertDescNote is the schema descriptor for note field.
+	expertDescNote := expertFields[4].Descriptor()
+	// expert.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	expert.NoteValidator = expertDescNote.Validators[0].(func(string) error)
+	// expertDescOrganizationID is the schema descriptor for organization_id field.
+	expertDescOrganizationID := expertFields[5].Descriptor()
+	// expert.OrganizationIDValidator is a validator for the "organization_id" field. It is called by the builders before save.
+	expert.OrganizationIDValidator = expertDescOrganizationID.Validators[0].(func(string) error)
+	// expertDescMunicipalityID is the schema descriptor for municipality_id field.
+	expertDescMunicipalityID := expertFields[6].Descriptor()
+	// expert.MunicipalityIDValidator is a validator for the "municipality_id" field. It is called by the builders before save.
+	expert.MunicipalityIDValidator = expertDescMunicipalityID.Validators[0].(func(string) error)
 	// expertDescID is the schema descriptor for id field.
 	expertDescID := expertMixinFields0[0].Descriptor()
 	// expert.DefaultID holds the default value on creation for the id field.
@@ -95,15 +208,61 @@ func init() {
 	// municipalityDescCode is the schema descriptor for code field.
 	municipalityDescCode := municipalityFields[0].Descriptor()
 	// municipality.CodeValidator is a validator for the "code" field. It is called by the builders before save.
-	municipality.CodeValidator = municipalityDescCode.Validators[0].(func(string) error)
+	municipality.CodeValidator = func() func(string) error {
+		validators := municipalityDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// municipalityDescName is the schema descriptor for name field.
 	municipalityDescName := municipalityFields[1].Descriptor()
 	// municipality.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	municipality.NameValidator = municipalityDescName.Validators[0].(func(string) error)
+	municipality.NameValidator = func() func(string) error {
+		validators := municipalityDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// municipalityDescNameSv is the schema descriptor for name_sv field.
 	municipalityDescNameSv := municipalityFields[2].Descriptor()
 	// municipality.NameSvValidator is a validator for the "name_sv" field. It is called by the builders before save.
-	municipality.NameSvValidator = municipalityDescNameSv.Validators[0].(func(string) error)
+	municipality.NameSvValidator = func() func(string) error {
+		validators := municipalityDescNameSv.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name_sv string) error {
+			for _, fn := range fns {
+				if err := fn(name_sv); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// municipalityDescRegionID is the schema descriptor for region_id field.
+	municipalityDescRegionID := municipalityFields[5].Descriptor()
+	// municipality.RegionIDValidator is a validator for the "region_id" field. It is called by the builders before save.
+	municipality.RegionIDValidator = municipalityDescRegionID.Validators[0].(func(string) error)
 	// municipalityDescID is the schema descriptor for id field.
 	municipalityDescID := municipalityMixinFields0[0].Descriptor()
 	// municipality.DefaultID holds the default value on creation for the id field.
@@ -118,11 +277,47 @@ func init() {
 	// municipalityperiodDescName is the schema descriptor for name field.
 	municipalityperiodDescName := municipalityperiodFields[0].Descriptor()
 	// municipalityperiod.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	municipalityperiod.NameValidator = municipalityperiodDescName.Validators[0].(func(string) error)
+	municipalityperiod.NameValidator = func() func(string) error {
+		validators := municipalityperiodDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// municipalityperiodDescNameSv is the schema descriptor for name_sv field.
 	municipalityperiodDescNameSv := municipalityperiodFields[1].Descriptor()
 	// municipalityperiod.NameSvValidator is a validator for the "name_sv" field. It is called by the builders before save.
-	municipalityperiod.NameSvValidator = municipalityperiodDescNameSv.Validators[0].(func(string) error)
+	municipalityperiod.NameSvValidator = func() func(string) error {
+		validators := municipalityperiodDescNameSv.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name_sv string) error {
+			for _, fn := range fns {
+				if err := fn(name_sv); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// municipalityperiodDescMunicipalityID is the schema descriptor for municipality_id field.
+	municipalityperiodDescMunicipalityID := municipalityperiodFields[4].Descriptor()
+	// municipalityperiod.MunicipalityIDValidator is a validator for the "municipality_id" field. It is called by the builders before save.
+	municipalityperiod.MunicipalityIDValidator = municipalityperiodDescMunicipalityID.Validators[0].(func(string) error)
+	// municipalityperiodDescRegionID is the schema descriptor for region_id field.
+	municipalityperiodDescRegionID := municipalityperiodFields[5].Descriptor()
+	// municipalityperiod.RegionIDValidator is a validator for the "region_id" field. It is called by the builders before save.
+	municipalityperiod.RegionIDValidator = municipalityperiodDescRegionID.Validators[0].(func(string) error)
 	// municipalityperiodDescID is the schema descriptor for id field.
 	municipalityperiodDescID := municipalityperiodMixinFields0[0].Descriptor()
 	// municipalityperiod.DefaultID holds the default value on creation for the id field.
@@ -137,7 +332,25 @@ func init() {
 	// networkDescName is the schema descriptor for name field.
 	networkDescName := networkFields[0].Descriptor()
 	// network.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	network.NameValidator = networkDescName.Validators[0].(func(string) error)
+	network.NameValidator = func() func(string) error {
+		validators := networkDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// networkDescDescription is the schema descriptor for description field.
+	networkDescDescription := networkFields[1].Descriptor()
+	// network.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	network.DescriptionValidator = networkDescDescription.Validators[0].(func(string) error)
 	// networkDescID is the schema descriptor for id field.
 	networkDescID := networkMixinFields0[0].Descriptor()
 	// network.DefaultID holds the default value on creation for the id field.
@@ -165,6 +378,14 @@ func init() {
 	networktermDescMunicipalityCount := networktermFields[3].Descriptor()
 	// networkterm.MunicipalityCountValidator is a validator for the "municipality_count" field. It is called by the builders before save.
 	networkterm.MunicipalityCountValidator = networktermDescMunicipalityCount.Validators[0].(func(int) error)
+	// networktermDescDescription is the schema descriptor for description field.
+	networktermDescDescription := networktermFields[4].Descriptor()
+	// networkterm.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	networkterm.DescriptionValidator = networktermDescDescription.Validators[0].(func(string) error)
+	// networktermDescNetworkID is the schema descriptor for network_id field.
+	networktermDescNetworkID := networktermFields[5].Descriptor()
+	// networkterm.NetworkIDValidator is a validator for the "network_id" field. It is called by the builders before save.
+	networkterm.NetworkIDValidator = networktermDescNetworkID.Validators[0].(func(string) error)
 	// networktermDescID is the schema descriptor for id field.
 	networktermDescID := networktermMixinFields0[0].Descriptor()
 	// networkterm.DefaultID holds the default value on creation for the id field.
@@ -179,7 +400,33 @@ func init() {
 	// organizationDescName is the schema descriptor for name field.
 	organizationDescName := organizationFields[0].Descriptor()
 	// organization.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	organization.NameValidator = organizationDescName.Validators[0].(func(string) error)
+	organization.NameValidator = func() func(string) error {
+		validators := organizationDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organizationDescNameEn is the schema descriptor for name_en field.
+	organizationDescNameEn := organizationFields[1].Descriptor()
+	// organization.NameEnValidator is a validator for the "name_en" field. It is called by the builders before save.
+	organization.NameEnValidator = organizationDescNameEn.Validators[0].(func(string) error)
+	// organizationDescAbbreviation is the schema descriptor for abbreviation field.
+	organizationDescAbbreviation := organizationFields[2].Descriptor()
+	// organization.AbbreviationValidator is a validator for the "abbreviation" field. It is called by the builders before save.
+	organization.AbbreviationValidator = organizationDescAbbreviation.Validators[0].(func(string) error)
+	// organizationDescMunicipalityID is the schema descriptor for municipality_id field.
+	organizationDescMunicipalityID := organizationFields[4].Descriptor()
+	// organization.MunicipalityIDValidator is a validator for the "municipality_id" field. It is called by the builders before save.
+	organization.MunicipalityIDValidator = organizationDescMunicipalityID.Validators[0].(func(string) error)
 	// organizationDescID is the schema descriptor for id field.
 	organizationDescID := organizationMixinFields0[0].Descriptor()
 	// organization.DefaultID holds the default value on creation for the id field.
@@ -194,7 +441,33 @@ func init() {
 	// outcomeDescText is the schema descriptor for text field.
 	outcomeDescText := outcomeFields[1].Descriptor()
 	// outcome.TextValidator is a validator for the "text" field. It is called by the builders before save.
-	outcome.TextValidator = outcomeDescText.Validators[0].(func(string) error)
+	outcome.TextValidator = func() func(string) error {
+		validators := outcomeDescText.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(text string) error {
+			for _, fn := range fns {
+				if err := fn(text); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// outcomeDescQuote is the schema descriptor for quote field.
+	outcomeDescQuote := outcomeFields[2].Descriptor()
+	// outcome.QuoteValidator is a validator for the "quote" field. It is called by the builders before save.
+	outcome.QuoteValidator = outcomeDescQuote.Validators[0].(func(string) error)
+	// outcomeDescSeminarID is the schema descriptor for seminar_id field.
+	outcomeDescSeminarID := outcomeFields[3].Descriptor()
+	// outcome.SeminarIDValidator is a validator for the "seminar_id" field. It is called by the builders before save.
+	outcome.SeminarIDValidator = outcomeDescSeminarID.Validators[0].(func(string) error)
+	// outcomeDescSessionID is the schema descriptor for session_id field.
+	outcomeDescSessionID := outcomeFields[4].Descriptor()
+	// outcome.SessionIDValidator is a validator for the "session_id" field. It is called by the builders before save.
+	outcome.SessionIDValidator = outcomeDescSessionID.Validators[0].(func(string) error)
 	// outcomeDescID is the schema descriptor for id field.
 	outcomeDescID := outcomeMixinFields0[0].Descriptor()
 	// outcome.DefaultID holds the default value on creation for the id field.
@@ -209,15 +482,57 @@ func init() {
 	// regionDescCode is the schema descriptor for code field.
 	regionDescCode := regionFields[0].Descriptor()
 	// region.CodeValidator is a validator for the "code" field. It is called by the builders before save.
-	region.CodeValidator = regionDescCode.Validators[0].(func(string) error)
+	region.CodeValidator = func() func(string) error {
+		validators := regionDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// regionDescName is the schema descriptor for name field.
 	regionDescName := regionFields[1].Descriptor()
 	// region.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	region.NameValidator = regionDescName.Validators[0].(func(string) error)
+	region.NameValidator = func() func(string) error {
+		validators := regionDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// regionDescNameSv is the schema descriptor for name_sv field.
 	regionDescNameSv := regionFields[2].Descriptor()
 	// region.NameSvValidator is a validator for the "name_sv" field. It is called by the builders before save.
-	region.NameSvValidator = regionDescNameSv.Validators[0].(func(string) error)
+	region.NameSvValidator = func() func(string) error {
+		validators := regionDescNameSv.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name_sv string) error {
+			for _, fn := range fns {
+				if err := fn(name_sv); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// regionDescID is the schema descriptor for id field.
 	regionDescID := regionMixinFields0[0].Descriptor()
 	// region.DefaultID holds the default value on creation for the id field.
@@ -232,7 +547,25 @@ func init() {
 	// seminarDescTitle is the schema descriptor for title field.
 	seminarDescTitle := seminarFields[0].Descriptor()
 	// seminar.TitleValidator is a validator for the "title" field. It is called by the builders before save.
-	seminar.TitleValidator = seminarDescTitle.Validators[0].(func(string) error)
+	seminar.TitleValidator = func() func(string) error {
+		validators := seminarDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// seminarDescVenue is the schema descriptor for venue field.
+	seminarDescVenue := seminarFields[3].Descriptor()
+	// seminar.VenueValidator is a validator for the "venue" field. It is called by the builders before save.
+	seminar.VenueValidator = seminarDescVenue.Validators[0].(func(string) error)
 	// seminarDescAttendeeCount is the schema descriptor for attendee_count field.
 	seminarDescAttendeeCount := seminarFields[4].Descriptor()
 	// seminar.AttendeeCountValidator is a validator for the "attendee_count" field. It is called by the builders before save.
@@ -245,6 +578,14 @@ func init() {
 	seminarDescMunicipalityCount := seminarFields[6].Descriptor()
 	// seminar.MunicipalityCountValidator is a validator for the "municipality_count" field. It is called by the builders before save.
 	seminar.MunicipalityCountValidator = seminarDescMunicipalityCount.Validators[0].(func(int) error)
+	// seminarDescSummary is the schema descriptor for summary field.
+	seminarDescSummary := seminarFields[8].Descriptor()
+	// seminar.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	seminar.SummaryValidator = seminarDescSummary.Validators[0].(func(string) error)
+	// seminarDescTermID is the schema descriptor for term_id field.
+	seminarDescTermID := seminarFields[9].Descriptor()
+	// seminar.TermIDValidator is a validator for the "term_id" field. It is called by the builders before save.
+	seminar.TermIDValidator = seminarDescTermID.Validators[0].(func(string) error)
 	// seminarDescID is the schema descriptor for id field.
 	seminarDescID := seminarMixinFields0[0].Descriptor()
 	// seminar.DefaultID holds the default value on creation for the id field.
@@ -263,7 +604,29 @@ func init() {
 	// sessionDescTitle is the schema descriptor for title field.
 	sessionDescTitle := sessionFields[2].Descriptor()
 	// session.TitleValidator is a validator for the "title" field. It is called by the builders before save.
-	session.TitleValidator = sessionDescTitle.Validators[0].(func(string) error)
+	session.TitleValidator = func() func(string) error {
+		validators := sessionDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// sessionDescSummary is the schema descriptor for summary field.
+	sessionDescSummary := sessionFields[3].Descriptor()
+	// session.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	session.SummaryValidator = sessionDescSummary.Validators[0].(func(string) error)
+	// sessionDescSeminarID is the schema descriptor for seminar_id field.
+	sessionDescSeminarID := sessionFields[5].Descriptor()
+	// session.SeminarIDValidator is a validator for the "seminar_id" field. It is called by the builders before save.
+	session.SeminarIDValidator = sessionDescSeminarID.Validators[0].(func(string) error)
 	// sessionDescID is the schema descriptor for id field.
 	sessionDescID := sessionMixinFields0[0].Descriptor()
 	// session.DefaultID holds the default value on creation for the id field.
@@ -283,6 +646,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(slug string) error {
 			for _, fn := range fns {
@@ -296,7 +660,33 @@ func init() {
 	// themeDescName is the schema descriptor for name field.
 	themeDescName := themeFields[1].Descriptor()
 	// theme.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	theme.NameValidator = themeDescName.Validators[0].(func(string) error)
+	theme.NameValidator = func() func(string) error {
+		validators := themeDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// themeDescNameEn is the schema descriptor for name_en field.
+	themeDescNameEn := themeFields[2].Descriptor()
+	// theme.NameEnValidator is a validator for the "name_en" field. It is called by the builders before save.
+	theme.NameEnValidator = themeDescNameEn.Validators[0].(func(string) error)
+	// themeDescDescription is the schema descriptor for description field.
+	themeDescDescription := themeFields[3].Descriptor()
+	// theme.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	theme.DescriptionValidator = themeDescDescription.Validators[0].(func(string) error)
+	// themeDescParentID is the schema descriptor for parent_id field.
+	themeDescParentID := themeFields[4].Descriptor()
+	// theme.ParentIDValidator is a validator for the "parent_id" field. It is called by the builders before save.
+	theme.ParentIDValidator = themeDescParentID.Validators[0].(func(string) error)
 	// themeDescID is the schema descriptor for id field.
 	themeDescID := themeMixinFields0[0].Descriptor()
 	// theme.DefaultID holds the default value on creation for the id field.

@@ -335,6 +335,11 @@ func (_c *SeminarCreate) check() error {
 			return &ValidationError{Name: "date_precision", err: fmt.Errorf(`ent: validator failed for field "Seminar.date_precision": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Venue(); ok {
+		if err := seminar.VenueValidator(v); err != nil {
+			return &ValidationError{Name: "venue", err: fmt.Errorf(`ent: validator failed for field "Seminar.venue": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.AttendeeCount(); ok {
 		if err := seminar.AttendeeCountValidator(v); err != nil {
 			return &ValidationError{Name: "attendee_count", err: fmt.Errorf(`ent: validator failed for field "Seminar.attendee_count": %w`, err)}
@@ -346,6 +351,16 @@ func (_c *SeminarCreate) check() error {
 	if v, ok := _c.mutation.MunicipalityCount(); ok {
 		if err := seminar.MunicipalityCountValidator(v); err != nil {
 			return &ValidationError{Name: "municipality_count", err: fmt.Errorf(`ent: validator failed for field "Seminar.municipality_count": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Summary(); ok {
+		if err := seminar.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Seminar.summary": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TermID(); ok {
+		if err := seminar.TermIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "term_id", err: fmt.Errorf(`ent: validator failed for field "Seminar.term_id": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {

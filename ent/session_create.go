@@ -249,8 +249,18 @@ func (_c *SessionCreate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Session.title": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Summary(); ok {
+		if err := session.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Session.summary": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.SeminarID(); !ok {
 		return &ValidationError{Name: "seminar_id", err: errors.New(`ent: missing required field "Session.seminar_id"`)}
+	}
+	if v, ok := _c.mutation.SeminarID(); ok {
+		if err := session.SeminarIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Session.seminar_id": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := session.IDValidator(string(v)); err != nil {

@@ -413,6 +413,16 @@ func (_u *SessionUpdate) check() error {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Session.title": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Summary(); ok {
+		if err := session.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Session.summary": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SeminarID(); ok {
+		if err := session.SeminarIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Session.seminar_id": %w`, err)}
+		}
+	}
 	if _u.mutation.SeminarCleared() && len(_u.mutation.SeminarIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Session.seminar"`)
 	}
@@ -1175,6 +1185,16 @@ func (_u *SessionUpdateOne) check() error {
 	if v, ok := _u.mutation.Title(); ok {
 		if err := session.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Session.title": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Summary(); ok {
+		if err := session.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Session.summary": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SeminarID(); ok {
+		if err := session.SeminarIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Session.seminar_id": %w`, err)}
 		}
 	}
 	if _u.mutation.SeminarCleared() && len(_u.mutation.SeminarIDs()) > 0 {

@@ -266,6 +266,21 @@ func (_c *ThemeCreate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Theme.name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.NameEn(); ok {
+		if err := theme.NameEnValidator(v); err != nil {
+			return &ValidationError{Name: "name_en", err: fmt.Errorf(`ent: validator failed for field "Theme.name_en": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := theme.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Theme.description": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ParentID(); ok {
+		if err := theme.ParentIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "parent_id", err: fmt.Errorf(`ent: validator failed for field "Theme.parent_id": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := theme.IDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Theme.id": %w`, err)}

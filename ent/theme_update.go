@@ -430,6 +430,21 @@ func (_u *ThemeUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Theme.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.NameEn(); ok {
+		if err := theme.NameEnValidator(v); err != nil {
+			return &ValidationError{Name: "name_en", err: fmt.Errorf(`ent: validator failed for field "Theme.name_en": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := theme.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Theme.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ParentID(); ok {
+		if err := theme.ParentIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "parent_id", err: fmt.Errorf(`ent: validator failed for field "Theme.parent_id": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1241,6 +1256,21 @@ func (_u *ThemeUpdateOne) check() error {
 	if v, ok := _u.mutation.Name(); ok {
 		if err := theme.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Theme.name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.NameEn(); ok {
+		if err := theme.NameEnValidator(v); err != nil {
+			return &ValidationError{Name: "name_en", err: fmt.Errorf(`ent: validator failed for field "Theme.name_en": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := theme.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Theme.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ParentID(); ok {
+		if err := theme.ParentIDValidator(string(v)); err != nil {
+			return &ValidationError{Name: "parent_id", err: fmt.Errorf(`ent: validator failed for field "Theme.parent_id": %w`, err)}
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -10,28 +11,44 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/bundle"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 )
 
-// importBundle decodes and applies a bundle. Every problem of an invalid bundle becomes a
-// VALIDATION error of its own with extensions.path, the place in the bundle.
+// importBundle decodes and applies a bundle. A bundle that is not JSON is one
+// BAD_USER_INPUT error on the argument, with where the problem is (extensions.line,
+// column and offset); every problem of an invalid bundle becomes an error of its own
+// (VALIDATION, or CONFLICT for a unique value another object has) with extensions.path,
+// the place in the bundle.
 func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*model.ImportReport, error) {
 	b, err := bundle.Decode(strings.NewReader(text))
 	if err == nil {
 		var report *bundle.Report
-		report, err = bundle.Apply(ctx, r.client, b, bundle.Options{DryRun: dryRun})
+		// Apply resolves every reference by natural key itself.
+		report, err = bundle.Apply(edit.ReferencesResolved(ctx), r.client, b, bundle.Options{DryRun: dryRun})
 		if err == nil {
 			return importReport(report), nil
 		}
 	}
-	var ve bundle.ValidationErrors
-	if !errors.As(err, &ve) {
+	var (
+		se *bundle.SyntaxError
+		ve bundle.ValidationErrors
+	)
+	switch {
+	case errors.As(err, &se):
+		return nil, &gqlerror.Error{
+			Message: se.Error(),
+			Path:    graphql.GetPath(ctx),
+			Extensions: map[string]any{"code": CodeBadInput, "field": "bundle",
+				"line": se.Line, "column": se.Column, "offset": se.Offset},
+		}
+	case !errors.As(err, &ve):
 		return nil, err
 	}
 	for _, fe := range ve {
 		graphql.AddError(ctx, &gqlerror.Error{
 			Message:    fe.Error(),
 			Path:       graphql.GetPath(ctx),
-			Extensions: map[string]any{"code": CodeValidation, "field": "bundle", "path": fe.Path},
+			Extensions: map[string]any{"code": cmp.Or(fe.Code, CodeValidation), "field": "bundle", "path": fe.Path},
 		})
 	}
 	return nil, nil

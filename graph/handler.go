@@ -19,6 +19,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/observe"
@@ -87,11 +88,13 @@ const (
 // explicit transports (GET for queries, POST), bearer-token roles for writes, a query
 // cache that applies default page sizes, page-size limits, persisted queries, one
 // transaction per mutation, and an error presenter that keeps internal detail from
-// clients.
+// clients. It registers on client the checks of what mutations refer to (edit.Use):
+// build one handler per client.
 func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	edit.Use(client)
 	srv := handler.New(NewSchema(client, cfg.Dialect, cfg.Events))
 	wsLimits := cfg.Websocket.withDefaults()
 	if cfg.ClientKey == nil {

@@ -94,6 +94,18 @@ func ValidColumn(column string) bool {
 }
 
 var (
+	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	TitleValidator func(string) error
+	// TitleEnValidator is a validator for the "title_en" field. It is called by the builders before save.
+	TitleEnValidator func(string) error
+	// ExpertIDValidator is a validator for the "expert_id" field. It is called by the builders before save.
+	ExpertIDValidator func(string) error
+	// OrganizationIDValidator is a validator for the "organization_id" field. It is called by the builders before save.
+	OrganizationIDValidator func(string) error
+	// SessionIDValidator is a validator for the "session_id" field. It is called by the builders before save.
+	SessionIDValidator func(string) error
+	// DocumentIDValidator is a validator for the "document_id" field. It is called by the builders before save.
+	DocumentIDValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

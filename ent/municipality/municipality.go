@@ -126,6 +126,8 @@ var (
 	NameValidator func(string) error
 	// NameSvValidator is a validator for the "name_sv" field. It is called by the builders before save.
 	NameSvValidator func(string) error
+	// RegionIDValidator is a validator for the "region_id" field. It is called by the builders before save.
+	RegionIDValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

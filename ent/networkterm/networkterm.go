@@ -110,6 +110,10 @@ var (
 	EndYearValidator func(int) error
 	// MunicipalityCountValidator is a validator for the "municipality_count" field. It is called by the builders before save.
 	MunicipalityCountValidator func(int) error
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
+	// NetworkIDValidator is a validator for the "network_id" field. It is called by the builders before save.
+	NetworkIDValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

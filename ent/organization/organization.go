@@ -123,6 +123,12 @@ func ValidColumn(column string) bool {
 var (
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// NameEnValidator is a validator for the "name_en" field. It is called by the builders before save.
+	NameEnValidator func(string) error
+	// AbbreviationValidator is a validator for the "abbreviation" field. It is called by the builders before save.
+	AbbreviationValidator func(string) error
+	// MunicipalityIDValidator is a validator for the "municipality_id" field. It is called by the builders before save.
+	MunicipalityIDValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

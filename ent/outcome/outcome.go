@@ -115,6 +115,12 @@ func ValidColumn(column string) bool {
 var (
 	// TextValidator is a validator for the "text" field. It is called by the builders before save.
 	TextValidator func(string) error
+	// QuoteValidator is a validator for the "quote" field. It is called by the builders before save.
+	QuoteValidator func(string) error
+	// SeminarIDValidator is a validator for the "seminar_id" field. It is called by the builders before save.
+	SeminarIDValidator func(string) error
+	// SessionIDValidator is a validator for the "session_id" field. It is called by the builders before save.
+	SessionIDValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

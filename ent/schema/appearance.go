@@ -28,9 +28,9 @@ func (Appearance) Fields() []ent.Field {
 			Values("SPEAKER", "MODERATOR", "AUTHOR").
 			Annotations(entgql.OrderField("ROLE")).
 			Comment("What the person did: spoke, moderated or led, or authored."),
-		field.String("title").Optional().Nillable().
+		limit(field.String("title"), MaxTitleLength).Optional().Nillable().
 			Comment("The person's title in Finnish as this source gives it at that time; null when it gives none."),
-		field.String("title_en").Optional().Nillable().
+		limit(field.String("title_en"), MaxTitleLength).Optional().Nillable().
 			Comment("An English rendering of that title (a translation)."),
 		idField("expert_id", "The ID of the person.", false),
 		idField("organization_id", "The ID of the organisation the source gives for the person at that time.", true),

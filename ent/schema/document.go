@@ -22,10 +22,10 @@ func (Document) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("
 // Fields of the Document.
 func (Document) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("key").Unique().Match(slugFormat).MaxLen(160).
+		limit(field.String("key"), MaxKeyLength).Unique().Match(slugFormat).MaxLen(MaxKeyLength).
 			Annotations(entgql.OrderField("KEY")).
 			Comment("The document's stable natural key, used by bundles to cite it."),
-		field.String("title").NotEmpty().
+		limit(field.String("title"), MaxTitleLength).NotEmpty().
 			Annotations(entgql.OrderField("TITLE")).
 			Comment("The title; a descriptive title when the source gives none (see note)."),
 		field.Enum("kind").
@@ -34,12 +34,12 @@ func (Document) Fields() []ent.Field {
 			Comment("What kind of document this is."),
 		dateField("published_on", "When the document was published, as precisely as known (see publishedOnPrecision); null when unknown.", true),
 		precisionField("published_on_precision", "How precisely publishedOn is known: DAY, MONTH or YEAR.", true),
-		field.String("url").Optional().Nillable().Unique().
-			Comment("The public address of the document."),
-		field.String("language").Optional().Nillable().Match(languageCode).
+		limit(field.String("url"), MaxURLLength).Validate(checkURL).Optional().Nillable().Unique().
+			Comment("The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded)."),
+		limit(field.String("language"), MaxCodeLength).Optional().Nillable().Match(languageCode).
 			Annotations(entgql.OrderField("LANGUAGE")).
 			Comment("The document's language, as an ISO 639-1 code (fi, sv, en)."),
-		field.Text("note").Optional().Nillable().
+		limit(field.Text("note"), MaxTextLength).Optional().Nillable().
 			Comment("What the knowledge base must not overstate about this document."),
 		idField("publisher_id", "The ID of the publishing organisation.", true),
 	}

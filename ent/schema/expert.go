@@ -22,16 +22,16 @@ func (Expert) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("ex
 // Fields of the Expert.
 func (Expert) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The person's full name."),
-		field.String("title").Optional().Nillable().
+		limit(field.String("title"), MaxTitleLength).Optional().Nillable().
 			Annotations(entgql.OrderField("TITLE")).
 			Comment("The person's title in Finnish, as the latest source gives it; null when no source gives one."),
-		field.String("title_en").Optional().Nillable().
+		limit(field.String("title_en"), MaxTitleLength).Optional().Nillable().
 			Comment("An English rendering of the title (a translation, not an official title)."),
 		dateField("title_as_of", "The date of the latest source the title is from; a title from an older source does not replace it.", true),
-		field.Text("note").Optional().Nillable().
+		limit(field.Text("note"), MaxTextLength).Optional().Nillable().
 			Comment("What the sources leave uncertain about this person (for example a corrected spelling)."),
 		idField("organization_id", "The ID of the organisation the person represents.", true),
 		idField("municipality_id", "The ID of the municipality the person represents.", true),

@@ -76,7 +76,7 @@ func precisionField(name, comment string, optional bool) ent.Field {
 
 // idField is a foreign-key field holding a prefixed ULID.
 func idField(name, comment string, optional bool) ent.Field {
-	f := field.String(name).GoType(pulid.ID("")).Comment(comment)
+	f := limit(field.String(name), MaxIDLength).GoType(pulid.ID("")).Comment(comment)
 	if optional {
 		f = f.Optional().Nillable()
 	}

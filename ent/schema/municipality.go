@@ -22,13 +22,13 @@ func (Municipality) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPref
 // Fields of the Municipality.
 func (Municipality) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("code").Unique().Match(municipalityCode).
+		limit(field.String("code"), MaxCodeLength).Unique().Match(municipalityCode).
 			Annotations(entgql.OrderField("CODE")).
 			Comment("The official three-digit municipality number of Statistics Finland, for example \"535\"."),
-		field.String("name").NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The Finnish name (the latest one the reference data gives)."),
-		field.String("name_sv").NotEmpty().
+		limit(field.String("name_sv"), MaxNameLength).NotEmpty().
 			Annotations(entgql.OrderField("NAME_SV")).
 			Comment("The Swedish name (the latest one the reference data gives)."),
 		dateField("valid_from", "The first day of the municipality's earliest period in the reference data; null when it existed before the data begins (2013).", true),

@@ -20,10 +20,10 @@ func (Network) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("n
 // Fields of the Network.
 func (Network) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").Unique().NotEmpty().
+		limit(field.String("name"), MaxNameLength).Unique().NotEmpty().
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The network's name (for example \"USO\")."),
-		field.Text("description").Optional().Nillable().
+		limit(field.Text("description"), MaxTextLength).Optional().Nillable().
 			Comment("What the network is, as its sources describe it."),
 	}
 }

@@ -29,7 +29,7 @@ func (NetworkTerm) Fields() []ent.Field {
 		yearField("end_year", "The year the term ended; null when no source states it.", true),
 		field.Int("municipality_count").Optional().Nillable().NonNegative().
 			Comment("The number of participating municipalities a source states; null when none does."),
-		field.Text("description").Optional().Nillable().
+		limit(field.Text("description"), MaxTextLength).Optional().Nillable().
 			Comment("What the sources say of the term: its focus, and how the counts they give fit together."),
 		idField("network_id", "The ID of the network.", false),
 	}

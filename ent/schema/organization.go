@@ -21,12 +21,12 @@ func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPref
 // Fields of the Organization.
 func (Organization) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").Unique().NotEmpty().
+		limit(field.String("name"), MaxNameLength).Unique().NotEmpty().
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The name, in the organisation's own language (for example \"Suomen Kuntaliitto\")."),
-		field.String("name_en").Optional().Nillable().
+		limit(field.String("name_en"), MaxNameLength).Optional().Nillable().
 			Comment("The English name, when there is one."),
-		field.String("abbreviation").Optional().Nillable().
+		limit(field.String("abbreviation"), MaxNameLength).Optional().Nillable().
 			Annotations(entgql.OrderField("ABBREVIATION")).
 			Comment("The short name in common use (for example \"Kuntaliitto\")."),
 		field.Enum("kind").

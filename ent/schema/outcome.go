@@ -27,10 +27,10 @@ func (Outcome) Fields() []ent.Field {
 			Values("INSIGHT", "ONGOING_DEVELOPMENT", "SUPPORT_NEED", "NETWORK_ROLE", "RECOMMENDATION").
 			Annotations(entgql.OrderField("KIND")).
 			Comment("What kind of outcome this is: an insight, development already under way, a need for support, a role for the network, a recommendation."),
-		field.Text("text").NotEmpty().
+		limit(field.Text("text"), MaxTextLength).NotEmpty().
 			Annotations(entgql.OrderField("TEXT")).
 			Comment("An English summary of the statement."),
-		field.Text("quote").Optional().Nillable().
+		limit(field.Text("quote"), MaxTextLength).Optional().Nillable().
 			Comment("The original wording (in Finnish), when the source has one."),
 		idField("seminar_id", "The ID of the seminar.", false),
 		idField("session_id", "The ID of the session, if the outcome belongs to one.", true),

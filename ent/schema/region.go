@@ -21,13 +21,13 @@ func (Region) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("rg
 // Fields of the Region.
 func (Region) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("code").Unique().Match(regionCode).
+		limit(field.String("code"), MaxCodeLength).Unique().Match(regionCode).
 			Annotations(entgql.OrderField("CODE")).
 			Comment("The official two-digit region code of Statistics Finland, for example \"17\"."),
-		field.String("name").NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The Finnish name, for example \"Pohjois-Pohjanmaa\"."),
-		field.String("name_sv").NotEmpty().
+		limit(field.String("name_sv"), MaxNameLength).NotEmpty().
 			Annotations(entgql.OrderField("NAME_SV")).
 			Comment("The Swedish name, for example \"Norra Österbotten\"."),
 	}

@@ -22,12 +22,12 @@ func (Seminar) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("s
 // Fields of the Seminar.
 func (Seminar) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("title").NotEmpty().
+		limit(field.String("title"), MaxTitleLength).NotEmpty().
 			Annotations(entgql.OrderField("TITLE")).
 			Comment("The seminar's title, as its source gives it."),
 		dateField("date", "The day the seminar was held (or its first day of the month or year, see datePrecision).", false),
 		precisionField("date_precision", "How precisely the source gives the date: DAY, MONTH or YEAR.", false),
-		field.String("venue").Optional().Nillable().
+		limit(field.String("venue"), MaxTitleLength).Optional().Nillable().
 			Annotations(entgql.OrderField("VENUE")).
 			Comment("Where the seminar was held; null when the source does not say."),
 		field.Int("attendee_count").Optional().Nillable().NonNegative().
@@ -39,7 +39,7 @@ func (Seminar) Fields() []ent.Field {
 			Comment("The number of participating municipalities the source states."),
 		field.Bool("remote_participation").Optional().Nillable().
 			Comment("Whether people took part remotely; null when the source does not say."),
-		field.Text("summary").Optional().Nillable().
+		limit(field.Text("summary"), MaxTextLength).Optional().Nillable().
 			Comment("An English summary of the seminar."),
 		idField("term_id", "The ID of the network term the seminar belongs to.", true),
 	}

@@ -29,12 +29,12 @@ func (Session) Fields() []ent.Field {
 		field.Int("position").Positive().
 			Annotations(entgql.OrderField("POSITION")).
 			Comment("The item's place in the programme, from 1."),
-		field.String("title").NotEmpty().
+		limit(field.String("title"), MaxTitleLength).NotEmpty().
 			Annotations(entgql.OrderField("TITLE")).
 			Comment("The item's title."),
-		field.Text("summary").Optional().Nillable().
+		limit(field.Text("summary"), MaxTextLength).Optional().Nillable().
 			Comment("An English summary of the item."),
-		field.Strings("questions").Optional().
+		field.Strings("questions").Optional().Annotations(eachAtMost(MaxTitleLength)).
 			Comment("The questions a workshop or panel worked on, in the source's wording."),
 		idField("seminar_id", "The ID of the seminar.", false),
 	}

@@ -22,16 +22,16 @@ func (Theme) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("th"
 // Fields of the Theme.
 func (Theme) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("slug").Unique().Match(slugFormat).MaxLen(120).
+		limit(field.String("slug"), MaxSlugLength).Unique().Match(slugFormat).MaxLen(MaxSlugLength).
 			Annotations(entgql.OrderField("SLUG")).
 			Comment("The theme's stable natural key: lower-case ASCII words joined by hyphens."),
-		field.String("name").NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The Finnish name."),
-		field.String("name_en").Optional().Nillable().
+		limit(field.String("name_en"), MaxNameLength).Optional().Nillable().
 			Annotations(entgql.OrderField("NAME_EN")).
 			Comment("The English name (a translation)."),
-		field.Text("description").Optional().Nillable().
+		limit(field.Text("description"), MaxTextLength).Optional().Nillable().
 			Comment("What the theme covers, in English."),
 		idField("parent_id", "The ID of the broader theme this one is part of.", true),
 	}

@@ -139,12 +139,18 @@ func ValidColumn(column string) bool {
 var (
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// VenueValidator is a validator for the "venue" field. It is called by the builders before save.
+	VenueValidator func(string) error
 	// AttendeeCountValidator is a validator for the "attendee_count" field. It is called by the builders before save.
 	AttendeeCountValidator func(int) error
 	// DefaultAttendeeCountApproximate holds the default value on creation for the "attendee_count_approximate" field.
 	DefaultAttendeeCountApproximate bool
 	// MunicipalityCountValidator is a validator for the "municipality_count" field. It is called by the builders before save.
 	MunicipalityCountValidator func(int) error
+	// SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	SummaryValidator func(string) error
+	// TermIDValidator is a validator for the "term_id" field. It is called by the builders before save.
+	TermIDValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() pulid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

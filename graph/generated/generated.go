@@ -4395,7 +4395,7 @@ input CreateDocumentInput {
   """
   publishedOnPrecision: DatePrecision
   """
-  The public address of the document.
+  The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded).
   """
   url: String
   """
@@ -5016,7 +5016,7 @@ type Document implements Node {
   """
   publishedOnPrecision: DatePrecision
   """
-  The public address of the document.
+  The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded).
   """
   url: String
   """
@@ -13323,7 +13323,7 @@ input UpdateDocumentInput {
   """
   clearPublishedOnPrecision: Boolean
   """
-  The public address of the document.
+  The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded).
   """
   url: String
   """

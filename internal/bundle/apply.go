@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/calendar"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
@@ -108,30 +110,59 @@ func (a *applier) run(ctx context.Context) error {
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
+	// Each step writes the entities of one list of the bundle (path).
 	steps := []struct {
-		name string
-		fn   func(context.Context) error
+		name, path string
+		fn         func(context.Context) error
 	}{
-		{"organizations", a.applyOrganizations},
-		{"documents", a.applyDocuments},
-		{"themes", a.applyThemes},
-		{"theme parents", a.applyThemeParents},
-		{"experts", a.applyExperts},
-		{"document authors and themes", a.applyDocumentEdges},
-		{"organization sources", a.applyOrganizationSources},
-		{"networks", a.applyNetworks},
-		{"network terms", a.applyTerms},
-		{"seminars", a.applySeminars},
-		{"sessions", a.applySessions},
-		{"outcomes", a.applyOutcomes},
-		{"appearances", a.applyAppearances},
+		{"organizations", "organizations", a.applyOrganizations},
+		{"documents", "documents", a.applyDocuments},
+		{"themes", "themes", a.applyThemes},
+		{"theme parents", "themes", a.applyThemeParents},
+		{"experts", "experts", a.applyExperts},
+		{"document authors and themes", "documents", a.applyDocumentEdges},
+		{"organization sources", "organizations", a.applyOrganizationSources},
+		{"networks", "networks", a.applyNetworks},
+		{"network terms", "networks", a.applyTerms},
+		{"seminars", "seminars", a.applySeminars},
+		{"sessions", "seminars", a.applySessions},
+		{"outcomes", "seminars", a.applyOutcomes},
+		{"appearances", "", a.applyAppearances},
 	}
 	progress("references resolved", 0, len(steps))
 	for i, s := range steps {
 		if err := s.fn(ctx); err != nil {
+			if fe := writeError(s.path, s.name, err); fe != nil {
+				return ValidationErrors{fe}
+			}
 			return fmt.Errorf("bundle: apply %s: %w", s.name, err)
 		}
 		progress(s.name, i+1, len(steps))
+	}
+	return nil
+}
+
+// writeError turns a write the database or an ent validator refused into a problem of
+// the bundle at the list being written, in the API's words and without the database's
+// text, or returns nil for other errors. resolve and Validate check beforehand what
+// makes writes fail, so this is for what they cannot see: another writer taking a
+// unique value meanwhile, say.
+func writeError(path, step string, err error) *FieldError {
+	var ve *ent.ValidationError
+	if errors.As(err, &ve) {
+		field := apierr.FieldName(ve.Name)
+		msg := ve.Unwrap().Error()
+		if i := strings.LastIndex(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+		return &FieldError{Path: path, Message: fmt.Sprintf("writing the %s: %s: %s", step, field, msg)}
+	}
+	if ae := apierr.FromConstraint(err); ae != nil {
+		msg := ae.Message
+		if ae.Field != "" && !strings.HasPrefix(msg, ae.Field) {
+			msg = ae.Field + ": " + msg
+		}
+		return &FieldError{Path: path, Message: fmt.Sprintf("writing the %s: %s", step, msg), Code: ae.Code}
 	}
 	return nil
 }

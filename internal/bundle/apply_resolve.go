@@ -106,6 +106,36 @@ func (a *applier) resolveDocuments(ctx context.Context, errs *ValidationErrors) 
 			errs.add(r.path, "unknown document %q: neither the bundle nor the database has it", r.key)
 		}
 	}
+	return a.checkDocumentURLs(ctx, errs)
+}
+
+// checkDocumentURLs reports a document URL that another document of the database has:
+// a URL is unique, and it is the one unique value of the format that is not a natural
+// key (those match the database's rows instead of colliding with them).
+func (a *applier) checkDocumentURLs(ctx context.Context, errs *ValidationErrors) error {
+	var urls []string
+	for i := range a.b.Documents {
+		if u := a.b.Documents[i].URL; u != "" {
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) == 0 {
+		return nil
+	}
+	rows, err := a.c.Document.Query().Where(document.URLIn(urls...)).Select(document.FieldKey, document.FieldURL).All(ctx)
+	if err != nil {
+		return err
+	}
+	owner := make(map[string]string, len(rows))
+	for _, d := range rows {
+		owner[*d.URL] = d.Key
+	}
+	for i := range a.b.Documents {
+		d := &a.b.Documents[i]
+		if key, taken := owner[d.URL]; taken && key != d.Key {
+			errs.conflict(fmt.Sprintf("documents[%d].url", i), "%q is already the URL of document %q in the database", d.URL, key)
+		}
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
+	"github.com/teemaverkko/teemaverkko/ent/hook"
 	"github.com/teemaverkko/teemaverkko/ent/migrate"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
@@ -215,13 +216,18 @@ func checkSeededData(t *testing.T, e *env) {
 }
 
 func TestApplyFailureLeavesDatabaseUnchanged(t *testing.T) {
+	const taken = "https://www.fcg.fi/lehti/arkisto/?id=39" // the URL of a document of 01
 	tests := []struct {
 		name string
 		// breakIt changes the kickoff bundle so that applying it fails.
 		breakIt func(b *bundle.Bundle)
-		// wantPath is the path of the expected ValidationError; "" when the failure is
-		// a database error during the writes.
-		wantPath string
+		// meanwhile, when set, is a hook on the client that writes something while the
+		// bundle is being applied, as another writer could between resolve and write.
+		meanwhile ent.Hook
+		// wantPath is the path of the expected problem, and wantCode its code ("" for
+		// VALIDATION); writes tells whether it is found after writes began.
+		wantPath, wantCode string
+		writes             bool
 	}{
 		{
 			name: "unknown municipality deep inside",
@@ -232,15 +238,34 @@ func TestApplyFailureLeavesDatabaseUnchanged(t *testing.T) {
 			wantPath: "seminars[0].sessions[2].outcomes[1].municipalities[1]",
 		},
 		{
+			name: "a URL another document has",
+			breakIt: func(b *bundle.Bundle) {
+				b.Documents = append(b.Documents, bundle.Document{Key: "duplicate-url", Title: "Duplicate", Kind: "OTHER", URL: taken})
+			},
+			wantPath: "documents[5].url", wantCode: "CONFLICT",
+		},
+		{
 			name: "constraint violation after writes began",
 			breakIt: func(b *bundle.Bundle) {
-				// A new document with the URL of a document the database already has: the
-				// organisations are written before the documents fail.
-				b.Documents = append(b.Documents, bundle.Document{
-					Key: "duplicate-url", Title: "Duplicate", Kind: "OTHER",
-					URL: "https://www.fcg.fi/lehti/arkisto/?id=39",
+				b.Documents = append(b.Documents, bundle.Document{Key: "taken-meanwhile", Title: "Taken", Kind: "OTHER", URL: "https://example.org/taken-meanwhile"})
+			},
+			// The organisations are written, then, before the documents, another
+			// document takes the URL: the database refuses the documents.
+			meanwhile: func(next ent.Mutator) ent.Mutator {
+				return hook.DocumentFunc(func(ctx context.Context, m *ent.DocumentMutation) (ent.Value, error) {
+					if u, _ := m.URL(); u == "https://example.org/taken-meanwhile" {
+						if key, _ := m.Key(); key == "meanwhile" {
+							return next.Mutate(ctx, m)
+						}
+						if err := m.Client().Document.Create().SetKey("meanwhile").SetTitle("Meanwhile").
+							SetKind(document.KindOTHER).SetURL(u).Exec(ctx); err != nil {
+							return nil, err
+						}
+					}
+					return next.Mutate(ctx, m)
 				})
 			},
+			wantPath: "documents", wantCode: "CONFLICT", writes: true,
 		},
 	}
 	for _, tt := range tests {
@@ -250,6 +275,9 @@ func TestApplyFailureLeavesDatabaseUnchanged(t *testing.T) {
 				e.apply(t, decodeSeed(t, seedFiles[0]), bundle.Options{})
 				kickoff := decodeSeed(t, seedFiles[1])
 				tt.breakIt(kickoff)
+				if tt.meanwhile != nil {
+					e.client.Document.Use(tt.meanwhile)
+				}
 				before := e.rowCounts(t)
 				e.counter.Reset()
 
@@ -257,23 +285,21 @@ func TestApplyFailureLeavesDatabaseUnchanged(t *testing.T) {
 				if err == nil {
 					t.Fatal("Apply succeeded, want an error")
 				}
+				t.Logf("Apply error: %v", err)
 				var verrs bundle.ValidationErrors
-				switch {
-				case tt.wantPath != "":
-					if !errors.As(err, &verrs) || len(verrs) != 1 || verrs[0].Path != tt.wantPath {
-						t.Errorf("Apply error = %v, want one problem at %s", err, tt.wantPath)
+				if !errors.As(err, &verrs) || len(verrs) != 1 || verrs[0].Path != tt.wantPath || verrs[0].Code != tt.wantCode {
+					t.Errorf("Apply error = %v, want one problem at %s (code %q)", err, tt.wantPath, tt.wantCode)
+				}
+				for _, leak := range []string{"pq:", "duplicate key", "UNIQUE constraint", "SQL"} {
+					if strings.Contains(err.Error(), leak) {
+						t.Errorf("the error shows the database's text (%q): %v", leak, err)
 					}
-					if n := e.counter.Writes(); n != 0 {
-						t.Errorf("Apply ran %d writes before failing on a reference, want 0", n)
-					}
-				default:
-					if errors.As(err, &verrs) {
-						t.Errorf("Apply error = %v, want a database error", err)
-					}
-					if e.counter.Writes() == 0 {
-						t.Errorf("the failure came before any write; the test does not test a rollback")
-					}
-					t.Logf("Apply error: %v", err)
+				}
+				switch n := e.counter.Writes(); {
+				case tt.writes && n == 0:
+					t.Errorf("the failure came before any write; the test does not test a rollback")
+				case !tt.writes && n != 0:
+					t.Errorf("Apply ran %d writes before failing on a check, want 0", n)
 				}
 				if after := e.rowCounts(t); !maps.Equal(before, after) {
 					t.Errorf("row counts changed:\n before %v\n after  %v", before, after)

@@ -16,7 +16,7 @@ import (
 // errors) and whose values have the right JSON types; its format and version must be
 // FormatName and FormatVersion; and it must pass Validate. Problems in the content are
 // returned together as ValidationErrors, each with its JSON path; input that is not
-// JSON gives a plain error with the line and column.
+// JSON gives a *SyntaxError with the line and column.
 func Decode(r io.Reader) (*Bundle, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -59,27 +59,55 @@ func parseJSON(data []byte) (any, error) {
 	if err := dec.Decode(&raw); err != nil {
 		return nil, syntaxError(data, err)
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		line, col := position(data, dec.InputOffset())
-		return nil, fmt.Errorf("bundle is not valid JSON: line %d, column %d: data after the bundle's object", line, col)
+		rest := data[end:]
+		end += int64(len(rest) - len(bytes.TrimLeft(rest, " \t\r\n")))
+		return nil, newSyntaxError(data, end, "data after the bundle's object")
 	}
 	return raw, nil
 }
 
-// syntaxError adds the line and column to a JSON syntax error.
-func syntaxError(data []byte, err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := position(data, se.Offset)
-		return fmt.Errorf("bundle is not valid JSON: line %d, column %d: %w", line, col, err)
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("bundle is not valid JSON: unexpected end of input")
-	}
-	return fmt.Errorf("bundle is not valid JSON: %w", err)
+// SyntaxError is a bundle that is not one well-formed JSON value, with where the problem
+// is. Decode returns it for input that is empty, cut short, not JSON, or followed by
+// more data.
+type SyntaxError struct {
+	// Offset is the offset in bytes of the problem (from 0; the length of the input for
+	// an input cut short); Line and Column (from 1, the column in bytes) say where that
+	// is.
+	Offset       int64
+	Line, Column int
+	// Reason says what is wrong.
+	Reason string
 }
 
-// position turns a byte offset into a 1-based line and column.
+// Error implements error.
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("bundle is not valid JSON: line %d, column %d (byte %d): %s", e.Line, e.Column, e.Offset, e.Reason)
+}
+
+func newSyntaxError(data []byte, offset int64, reason string) *SyntaxError {
+	line, col := position(data, offset)
+	return &SyntaxError{Offset: offset, Line: line, Column: col, Reason: reason}
+}
+
+// syntaxError turns an error of encoding/json's decoder into a SyntaxError.
+func syntaxError(data []byte, err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		// encoding/json counts the offending byte as read.
+		return newSyntaxError(data, max(se.Offset-1, 0), se.Error())
+	case errors.Is(err, io.EOF) && len(bytes.TrimSpace(data)) == 0:
+		return newSyntaxError(data, int64(len(data)), "the bundle is empty")
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return newSyntaxError(data, int64(len(data)), "unexpected end of input")
+	}
+	return newSyntaxError(data, 0, err.Error())
+}
+
+// position turns a byte offset into a line and a column, both from 1: those of the byte
+// at offset.
 func position(data []byte, offset int64) (line, col int) {
 	before := data[:min(int(offset), len(data))]
 	line = bytes.Count(before, []byte("\n")) + 1

@@ -305,3 +305,40 @@ func TestDecodeSyntaxErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestDecodeMalformedJSON checks that input that is not one JSON value is a
+// *SyntaxError, with where the problem is, for input of several shapes.
+func TestDecodeMalformedJSON(t *testing.T) {
+	deep := strings.Repeat("[", 20000)
+	tests := []struct {
+		name, input string
+		line, col   int
+		reason      string
+	}{
+		{"empty", "", 1, 1, "empty"},
+		{"blank", " \n\t", 2, 2, "empty"},
+		{"truncated", "{\n  \"format\": \"teemaverkko-bundle\",", 2, 34, "unexpected end of input"},
+		{"missing value", "{\n  \"format\": }", 2, 13, "invalid character '}'"},
+		{"trailing comma", `{"format": "teemaverkko-bundle", "version": 1,}`, 1, 47, "invalid character '}'"},
+		{"single quotes", `{'format': 1}`, 1, 2, "invalid character '\\''"},
+		{"byte order mark", "\ufeff" + minimal, 1, 1, "invalid character"},
+		{"bad escape", `{"format": "\x"}`, 1, 14, "invalid character 'x' in string escape code"},
+		{"two objects", minimal + "\n\n  {}", 20, 3, "data after the bundle's object"},
+		{"too deep", deep, 1, 10001, "exceeded max depth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := bundle.Decode(strings.NewReader(tt.input))
+			var se *bundle.SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("Decode error = %v (%T), want a *bundle.SyntaxError", err, err)
+			}
+			if se.Line != tt.line || se.Column != tt.col || !strings.Contains(se.Reason, tt.reason) {
+				t.Errorf("Decode error = line %d, column %d, %q; want line %d, column %d, …%s…", se.Line, se.Column, se.Reason, tt.line, tt.col, tt.reason)
+			}
+			if !strings.HasPrefix(err.Error(), "bundle is not valid JSON: line ") {
+				t.Errorf("message %q", err)
+			}
+		})
+	}
+}

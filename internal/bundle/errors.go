@@ -3,6 +3,8 @@ package bundle
 import (
 	"fmt"
 	"strings"
+
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 )
 
 // FieldError is one problem with a bundle, at the JSON path of the value concerned, for
@@ -12,6 +14,10 @@ type FieldError struct {
 	Path string
 	// Message says what is wrong, in lower case.
 	Message string
+	// Code is the API's code for the problem: "" for a bundle that is invalid in itself
+	// or refers to what does not exist (VALIDATION), apierr.Conflict for a unique value
+	// that another object in the database already has.
+	Code string
 }
 
 // Error implements error: "path: message".
@@ -45,6 +51,11 @@ func (v ValidationErrors) Error() string {
 // add records a problem at path.
 func (v *ValidationErrors) add(path, format string, args ...any) {
 	*v = append(*v, &FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// conflict records, at path, a unique value that the database already has elsewhere.
+func (v *ValidationErrors) conflict(path, format string, args ...any) {
+	*v = append(*v, &FieldError{Path: path, Message: fmt.Sprintf(format, args...), Code: apierr.Conflict})
 }
 
 // err returns v as an error, or nil when it lists no problem.

@@ -365,11 +365,10 @@ func codeOf(m *ent.Municipality) string {
 	return m.Code
 }
 
-// sortedKeys maps nodes to their keys, sorted, or nil for none.
+// sortedKeys maps nodes to their keys, sorted. For none it returns an empty list, never
+// nil, so that a list the format requires (an outcome's sources) is written [] rather
+// than null; the optional ones are left out either way (omitempty).
 func sortedKeys[N any](nodes []N, key func(N) string) []string {
-	if len(nodes) == 0 {
-		return nil
-	}
 	out := make([]string, len(nodes))
 	for i, n := range nodes {
 		out[i] = key(n)

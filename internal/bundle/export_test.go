@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
@@ -100,5 +104,45 @@ func TestExportRoundTrip(t *testing.T) {
 				t.Errorf("exporting the imported seminar again differs from its export")
 			}
 		})
+	})
+}
+
+// TestExportWritesNoNull checks that an export writes no null, so that it matches the
+// format's own JSON Schema: an outcome without sources (which the API no longer lets
+// anyone make, but an older database may hold) is written with "sources": [], and
+// importing it is refused by the rule that every outcome cites a source, at its place.
+func TestExportWritesNoNull(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	schema, err := c.Compile("../../docs/bundle.schema.json")
+	if err != nil {
+		t.Fatalf("compile the schema: %v", err)
+	}
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		client := db.Client()
+		if err := seed.Run(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+			t.Fatal(err)
+		}
+		data := exportJSON(t, client, bundle.ExportOptions{})
+		if bytes.Contains(data, []byte("null")) {
+			t.Errorf("the export writes null")
+		}
+		doc, _ := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err := schema.Validate(doc); err != nil {
+			t.Errorf("the export does not match the JSON Schema: %v", err)
+		}
+
+		kickoff := client.Seminar.Query().Where(seminar.Title("USO-verkoston käynnistysseminaari")).OnlyX(ctx)
+		client.Outcome.Create().SetSeminar(kickoff).SetKind("INSIGHT").SetText("An outcome without a source.").ExecX(ctx)
+		data = exportJSON(t, client, bundle.ExportOptions{SeminarIDs: []pulid.ID{kickoff.ID}})
+		if bytes.Contains(data, []byte("null")) || !bytes.Contains(data, []byte(`"sources": []`)) {
+			t.Errorf("an outcome without sources is not written with \"sources\": []")
+		}
+		_, err := bundle.Decode(bytes.NewReader(data))
+		var verrs bundle.ValidationErrors
+		if !errors.As(err, &verrs) || len(verrs) != 1 || !strings.HasSuffix(verrs[0].Path, ".sources") ||
+			verrs[0].Message != "an outcome must cite at least one source" {
+			t.Errorf("Decode of the export = %v, want one problem: the outcome's sources", err)
+		}
 	})
 }

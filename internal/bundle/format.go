@@ -94,9 +94,9 @@ const FormatVersion = 1
 // Bundle is one file of knowledge: documents, organisations, people, themes, networks
 // with their terms, and seminars with their sessions and outcomes.
 type Bundle struct {
-	Format        string         `json:"format" jsonschema:"enum=teemaverkko-bundle"`
+	Format        string         `json:"format" jsonschema:"enum=teemaverkko-bundle" ent:"-"`
 	Version       int            `json:"version" jsonschema:"enum=1"`
-	Description   string         `json:"description,omitempty"`
+	Description   string         `json:"description,omitempty" ent:"-"`
 	Documents     []Document     `json:"documents,omitempty"`
 	Organizations []Organization `json:"organizations,omitempty"`
 	Experts       []Expert       `json:"experts,omitempty"`
@@ -109,24 +109,24 @@ type Bundle struct {
 // Key is its natural key: stable, lower-case, words joined by hyphens
 // (for example "kuntaliitto-2017-uso-kickoff"). Other entries cite it by that key.
 type Document struct {
-	Key   string `json:"key" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$"`
-	Title string `json:"title"`
+	Key   string `json:"key" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$" ent:"Document.key"`
+	Title string `json:"title" ent:"Document.title"`
 	// Kind is NEWS_ARTICLE, RESEARCH_REPORT, PRESENTATION, MEMO, WEB_PAGE or OTHER.
-	Kind string `json:"kind" jsonschema:"enum=NEWS_ARTICLE,enum=RESEARCH_REPORT,enum=PRESENTATION,enum=MEMO,enum=WEB_PAGE,enum=OTHER"`
+	Kind string `json:"kind" jsonschema:"enum=NEWS_ARTICLE,enum=RESEARCH_REPORT,enum=PRESENTATION,enum=MEMO,enum=WEB_PAGE,enum=OTHER" ent:"-"`
 	// PublishedOn is YYYY-MM-DD, YYYY-MM or YYYY: only as precise as the source says.
-	PublishedOn string `json:"publishedOn,omitempty" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"`
-	URL         string `json:"url,omitempty"`
+	PublishedOn string `json:"publishedOn,omitempty" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" ent:"-"`
+	URL         string `json:"url,omitempty" ent:"Document.url"`
 	// Language is an ISO 639-1 code: fi, sv, en.
-	Language string `json:"language,omitempty"`
+	Language string `json:"language,omitempty" ent:"Document.language"`
 	// Note says what the knowledge base must not overstate about this document
 	// (for example that its title is descriptive because the source gives none).
-	Note string `json:"note,omitempty"`
+	Note string `json:"note,omitempty" ent:"Document.note"`
 	// Authors are expert names.
-	Authors []string `json:"authors,omitempty"`
+	Authors []string `json:"authors,omitempty" ent:"Expert.name"`
 	// Publisher is an organisation name.
-	Publisher string `json:"publisher,omitempty"`
+	Publisher string `json:"publisher,omitempty" ent:"Organization.name"`
 	// Themes are theme slugs the document discusses.
-	Themes []string `json:"themes,omitempty"`
+	Themes []string `json:"themes,omitempty" ent:"Theme.slug"`
 	// Roles override, for some of the authors, the title and organisation their
 	// appearance as an author records (see Role).
 	Roles []Role `json:"roles,omitempty"`
@@ -134,16 +134,16 @@ type Document struct {
 
 // Organization is an association, company, university, municipality or authority.
 type Organization struct {
-	Name         string `json:"name"`
-	NameEn       string `json:"nameEn,omitempty"`
-	Abbreviation string `json:"abbreviation,omitempty"`
+	Name         string `json:"name" ent:"Organization.name"`
+	NameEn       string `json:"nameEn,omitempty" ent:"Organization.name_en"`
+	Abbreviation string `json:"abbreviation,omitempty" ent:"Organization.abbreviation"`
 	// Kind is ASSOCIATION, CONSULTANCY, UNIVERSITY, MUNICIPALITY, GOVERNMENT or OTHER.
-	Kind string `json:"kind" jsonschema:"enum=ASSOCIATION,enum=CONSULTANCY,enum=UNIVERSITY,enum=MUNICIPALITY,enum=GOVERNMENT,enum=OTHER"`
+	Kind string `json:"kind" jsonschema:"enum=ASSOCIATION,enum=CONSULTANCY,enum=UNIVERSITY,enum=MUNICIPALITY,enum=GOVERNMENT,enum=OTHER" ent:"-"`
 	// Municipality is the three-digit code of the municipality this organisation is
 	// (for kind MUNICIPALITY) or is based in.
-	Municipality string `json:"municipality,omitempty" jsonschema:"pattern=^[0-9]{3}$"`
+	Municipality string `json:"municipality,omitempty" jsonschema:"pattern=^[0-9]{3}$" ent:"Municipality.code"`
 	// Sources are keys of the documents the organisation's facts are taken from.
-	Sources []string `json:"sources,omitempty"`
+	Sources []string `json:"sources,omitempty" ent:"Document.key"`
 }
 
 // Expert is a person. Name is unique within a bundle.
@@ -154,44 +154,44 @@ type Organization struct {
 // appearances in this bundle (as a speaker, moderator or author) records them as they
 // are here, unless a Role overrides them.
 type Expert struct {
-	Name string `json:"name"`
+	Name string `json:"name" ent:"Expert.name"`
 	// Title is the person's title in Finnish as this bundle's source gives it.
-	Title   string `json:"title,omitempty"`
-	TitleEn string `json:"titleEn,omitempty"`
+	Title   string `json:"title,omitempty" ent:"Expert.title"`
+	TitleEn string `json:"titleEn,omitempty" ent:"Expert.title_en"`
 	// Organization is an organisation name.
-	Organization string `json:"organization,omitempty"`
+	Organization string `json:"organization,omitempty" ent:"Organization.name"`
 	// Municipality is a three-digit municipality code.
-	Municipality string `json:"municipality,omitempty" jsonschema:"pattern=^[0-9]{3}$"`
+	Municipality string `json:"municipality,omitempty" jsonschema:"pattern=^[0-9]{3}$" ent:"Municipality.code"`
 	// AsOf is the date of the source that Title, TitleEn, Organization and Municipality
 	// come from: YYYY-MM-DD, YYYY-MM or YYYY, only as precise as the source is dated.
-	AsOf string `json:"asOf,omitempty" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"`
+	AsOf string `json:"asOf,omitempty" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" ent:"-"`
 	// Themes are slugs of the themes the person has expertise in (as stated by a source).
-	Themes  []string `json:"themes,omitempty"`
-	Note    string   `json:"note,omitempty"`
-	Sources []string `json:"sources,omitempty"`
+	Themes  []string `json:"themes,omitempty" ent:"Theme.slug"`
+	Note    string   `json:"note,omitempty" ent:"Expert.note"`
+	Sources []string `json:"sources,omitempty" ent:"Document.key"`
 }
 
 // Theme is a development theme or concept. Slug is lower-case ASCII words joined by
 // hyphens; Finnish letters are written without diacritics (ä→a, ö→o, å→a).
 type Theme struct {
-	Slug        string `json:"slug" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$"`
-	Name        string `json:"name"`
-	NameEn      string `json:"nameEn,omitempty"`
-	Description string `json:"description,omitempty"`
+	Slug        string `json:"slug" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$" ent:"Theme.slug"`
+	Name        string `json:"name" ent:"Theme.name"`
+	NameEn      string `json:"nameEn,omitempty" ent:"Theme.name_en"`
+	Description string `json:"description,omitempty" ent:"Theme.description"`
 	// Parent is the slug of the broader theme this one is part of.
-	Parent string `json:"parent,omitempty"`
+	Parent string `json:"parent,omitempty" ent:"Theme.slug"`
 	// Sources are keys of documents that discuss the theme; they become the theme's
 	// documents.
-	Sources []string `json:"sources,omitempty"`
+	Sources []string `json:"sources,omitempty" ent:"Document.key"`
 }
 
 // Network is a network of municipalities, such as USO.
 type Network struct {
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
+	Name        string `json:"name" ent:"Network.name"`
+	Description string `json:"description,omitempty" ent:"Network.description"`
 	// Organizers are organisation names.
-	Organizers []string `json:"organizers,omitempty"`
-	Sources    []string `json:"sources,omitempty"`
+	Organizers []string `json:"organizers,omitempty" ent:"Organization.name"`
+	Sources    []string `json:"sources,omitempty" ent:"Document.key"`
 	Terms      []Term   `json:"terms,omitempty"`
 }
 
@@ -203,21 +203,21 @@ type Term struct {
 	EndYear int `json:"endYear,omitempty"`
 	// MunicipalityCount is the number of participating municipalities a source states.
 	MunicipalityCount int    `json:"municipalityCount,omitempty"`
-	Description       string `json:"description,omitempty"`
+	Description       string `json:"description,omitempty" ent:"NetworkTerm.description"`
 	// Municipalities are three-digit codes of the member municipalities a source names.
-	Municipalities []string `json:"municipalities,omitempty"`
-	Themes         []string `json:"themes,omitempty"`
-	Sources        []string `json:"sources,omitempty"`
+	Municipalities []string `json:"municipalities,omitempty" ent:"Municipality.code"`
+	Themes         []string `json:"themes,omitempty" ent:"Theme.slug"`
+	Sources        []string `json:"sources,omitempty" ent:"Document.key"`
 }
 
 // Seminar is one event. Its natural key is (Title, Date).
 type Seminar struct {
-	Title string `json:"title"`
+	Title string `json:"title" ent:"Seminar.title"`
 	// Date is YYYY-MM-DD, YYYY-MM or YYYY: only as precise as the source says.
-	Date  string `json:"date" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"`
-	Venue string `json:"venue,omitempty"`
+	Date  string `json:"date" jsonschema:"pattern=^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" ent:"-"`
+	Venue string `json:"venue,omitempty" ent:"Seminar.venue"`
 	// Network and Term name the network term the seminar belongs to.
-	Network string `json:"network,omitempty"`
+	Network string `json:"network,omitempty" ent:"Network.name"`
 	Term    int    `json:"term,omitempty"`
 	// MunicipalityCount is the number of participating municipalities the source states.
 	MunicipalityCount int `json:"municipalityCount,omitempty"`
@@ -228,14 +228,14 @@ type Seminar struct {
 	// RemoteParticipation is true when the source says people took part remotely,
 	// false when it says nobody did, and omitted when it says nothing.
 	RemoteParticipation *bool  `json:"remoteParticipation,omitempty"`
-	Summary             string `json:"summary,omitempty"`
+	Summary             string `json:"summary,omitempty" ent:"Seminar.summary"`
 	// Organizers are organisation names.
-	Organizers []string `json:"organizers,omitempty"`
-	Themes     []string `json:"themes,omitempty"`
+	Organizers []string `json:"organizers,omitempty" ent:"Organization.name"`
+	Themes     []string `json:"themes,omitempty" ent:"Theme.slug"`
 	// Municipalities are three-digit codes of municipalities the source names in
 	// connection with the event.
-	Municipalities []string  `json:"municipalities,omitempty"`
-	Sources        []string  `json:"sources,omitempty"`
+	Municipalities []string  `json:"municipalities,omitempty" ent:"Municipality.code"`
+	Sources        []string  `json:"sources,omitempty" ent:"Document.key"`
 	Sessions       []Session `json:"sessions,omitempty"`
 	// Outcomes are statements of the seminar not tied to one session.
 	Outcomes []Outcome `json:"outcomes,omitempty"`
@@ -245,19 +245,19 @@ type Seminar struct {
 type Session struct {
 	Position int `json:"position"`
 	// Kind is OPENING, PRESENTATION, KEYNOTE, PANEL, WORKSHOP, REVIEW or CLOSING.
-	Kind    string `json:"kind" jsonschema:"enum=OPENING,enum=PRESENTATION,enum=KEYNOTE,enum=PANEL,enum=WORKSHOP,enum=REVIEW,enum=CLOSING"`
-	Title   string `json:"title"`
-	Summary string `json:"summary,omitempty"`
+	Kind    string `json:"kind" jsonschema:"enum=OPENING,enum=PRESENTATION,enum=KEYNOTE,enum=PANEL,enum=WORKSHOP,enum=REVIEW,enum=CLOSING" ent:"-"`
+	Title   string `json:"title" ent:"Session.title"`
+	Summary string `json:"summary,omitempty" ent:"Session.summary"`
 	// Questions are the questions a workshop or panel worked on, as the source states them.
-	Questions []string `json:"questions,omitempty"`
+	Questions []string `json:"questions,omitempty" ent:"Session.questions"`
 	// Speakers and Moderators are expert names.
-	Speakers   []string `json:"speakers,omitempty"`
-	Moderators []string `json:"moderators,omitempty"`
+	Speakers   []string `json:"speakers,omitempty" ent:"Expert.name"`
+	Moderators []string `json:"moderators,omitempty" ent:"Expert.name"`
 	// Roles override, for some of the speakers and moderators, the title and organisation
 	// their appearance in this session records (see Role).
 	Roles    []Role    `json:"roles,omitempty"`
-	Themes   []string  `json:"themes,omitempty"`
-	Sources  []string  `json:"sources,omitempty"`
+	Themes   []string  `json:"themes,omitempty" ent:"Theme.slug"`
+	Sources  []string  `json:"sources,omitempty" ent:"Document.key"`
 	Outcomes []Outcome `json:"outcomes,omitempty"`
 }
 
@@ -270,26 +270,26 @@ type Session struct {
 type Role struct {
 	// Expert is the name of one of the session's speakers or moderators, or of one of the
 	// document's authors.
-	Expert string `json:"expert"`
+	Expert string `json:"expert" ent:"Expert.name"`
 	// Title is the person's title in Finnish as the source gives it at that appearance.
-	Title   string `json:"title,omitempty"`
-	TitleEn string `json:"titleEn,omitempty"`
+	Title   string `json:"title,omitempty" ent:"Appearance.title"`
+	TitleEn string `json:"titleEn,omitempty" ent:"Appearance.title_en"`
 	// Organization is the name of the organisation the source gives for the person there.
-	Organization string `json:"organization,omitempty"`
+	Organization string `json:"organization,omitempty" ent:"Organization.name"`
 }
 
 // Outcome is a statement, finding or result. Its natural key is (seminar, Text).
 type Outcome struct {
 	// Kind is INSIGHT, ONGOING_DEVELOPMENT, SUPPORT_NEED, NETWORK_ROLE or RECOMMENDATION.
-	Kind string `json:"kind" jsonschema:"enum=INSIGHT,enum=ONGOING_DEVELOPMENT,enum=SUPPORT_NEED,enum=NETWORK_ROLE,enum=RECOMMENDATION"`
+	Kind string `json:"kind" jsonschema:"enum=INSIGHT,enum=ONGOING_DEVELOPMENT,enum=SUPPORT_NEED,enum=NETWORK_ROLE,enum=RECOMMENDATION" ent:"-"`
 	// Text is an English summary.
-	Text string `json:"text"`
+	Text string `json:"text" ent:"Outcome.text"`
 	// Quote is the original (Finnish) wording, when the source has one.
-	Quote string `json:"quote,omitempty"`
+	Quote string `json:"quote,omitempty" ent:"Outcome.quote"`
 	// Experts are the names of the people the statement is attributed to.
-	Experts        []string `json:"experts,omitempty"`
-	Themes         []string `json:"themes,omitempty"`
-	Municipalities []string `json:"municipalities,omitempty"`
+	Experts        []string `json:"experts,omitempty" ent:"Expert.name"`
+	Themes         []string `json:"themes,omitempty" ent:"Theme.slug"`
+	Municipalities []string `json:"municipalities,omitempty" ent:"Municipality.code"`
 	// Sources are document keys; every outcome cites at least one.
-	Sources []string `json:"sources"`
+	Sources []string `json:"sources" ent:"Document.key"`
 }

@@ -2,7 +2,7 @@ package bundle
 
 import (
 	"fmt"
-	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,8 +10,10 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	entschema "github.com/teemaverkko/teemaverkko/ent/schema"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 )
 
 // The formats of natural keys, as the ent schema enforces them.
@@ -19,12 +21,6 @@ var (
 	slugFormat       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	municipalityCode = regexp.MustCompile(`^[0-9]{3}$`)
 	languageCode     = regexp.MustCompile(`^[a-z]{2}$`)
-)
-
-// Length limits of natural keys, as the ent schema enforces them.
-const (
-	maxDocumentKey = 160
-	maxThemeSlug   = 120
 )
 
 // The years a network term may start or end in, as the ent schema enforces them.
@@ -53,8 +49,9 @@ var (
 	}
 )
 
-// Validate checks the bundle on its own, without a database: required fields, enum
-// values, date, slug, key and code formats, that every outcome cites a source, that
+// Validate checks the bundle on its own, without a database: required fields, the
+// length of every string (the limit of the ent field it is stored in), enum values,
+// date, slug, key, code and URL formats, that every outcome cites a source, that
 // session positions are unique within a seminar, that every role names one of the
 // session's speakers and moderators or the document's authors (once), and that natural
 // keys (document keys, theme slugs, organisation, expert and network names, term numbers
@@ -93,11 +90,15 @@ type references struct {
 type checker struct {
 	errs ValidationErrors
 	refs references
+	// long holds the paths of the strings that exceed their limits, already reported:
+	// the checks of their format and the references they make are skipped.
+	long map[string]bool
 }
 
 // check validates b and collects its references.
 func (b *Bundle) check() *checker {
-	c := &checker{}
+	c := &checker{long: map[string]bool{}}
+	c.lengths(reflect.ValueOf(b).Elem(), "")
 	for i := range b.Documents {
 		c.document(fmt.Sprintf("documents[%d]", i), &b.Documents[i])
 	}
@@ -134,16 +135,16 @@ func (b *Bundle) check() *checker {
 }
 
 func (c *checker) document(path string, d *Document) {
-	c.slug(path+".key", d.Key, maxDocumentKey, true)
+	c.slug(path+".key", d.Key, true)
 	c.required(path+".title", d.Title)
 	c.enum(path+".kind", d.Kind, documentKinds)
 	c.date(path+".publishedOn", d.PublishedOn, false)
-	if d.URL != "" {
-		if u, err := url.Parse(d.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			c.errs.add(path+".url", "%q is not an absolute http or https URL", d.URL)
+	if d.URL != "" && !c.long[path+".url"] {
+		if err := entschema.CheckURL(d.URL); err != nil {
+			c.errs.add(path+".url", "%q %v", d.URL, err)
 		}
 	}
-	if d.Language != "" && !languageCode.MatchString(d.Language) {
+	if d.Language != "" && !c.long[path+".language"] && !languageCode.MatchString(d.Language) {
 		c.errs.add(path+".language", "%q is not a two-letter ISO 639-1 code", d.Language)
 	}
 	c.experts(path+".authors", d.Authors)
@@ -169,12 +170,12 @@ func (c *checker) expert(path string, e *Expert) {
 }
 
 func (c *checker) theme(path string, t *Theme) {
-	c.slug(path+".slug", t.Slug, maxThemeSlug, true)
+	c.slug(path+".slug", t.Slug, true)
 	c.required(path+".name", t.Name)
 	if t.Parent != "" {
 		if t.Parent == t.Slug {
 			c.errs.add(path+".parent", "a theme cannot be its own parent")
-		} else if c.slug(path+".parent", t.Parent, maxThemeSlug, false) {
+		} else if c.slug(path+".parent", t.Parent, false) {
 			c.refs.themes = append(c.refs.themes, ref{path + ".parent", t.Parent})
 		}
 	}
@@ -236,7 +237,9 @@ func (c *checker) seminar(path string, s *Seminar) {
 	case s.Term < 0:
 		c.errs.add(path+".term", "must be 1 or more, got %d", s.Term)
 	case s.Network != "" && s.Term != 0:
-		c.refs.terms = append(c.refs.terms, termRef{path: path, network: s.Network, number: s.Term})
+		if !c.long[path+".network"] {
+			c.refs.terms = append(c.refs.terms, termRef{path: path, network: s.Network, number: s.Term})
+		}
 	case s.Network != "":
 		c.errs.add(path+".term", "a seminar with a network needs the number of its term")
 	case s.Term != 0:
@@ -291,7 +294,7 @@ func (c *checker) roles(path string, roles []Role, whom string, people []string)
 	for i := range roles {
 		rp := fmt.Sprintf("%s[%d]", path, i)
 		r := &roles[i]
-		if c.required(rp+".expert", r.Expert) {
+		if c.required(rp+".expert", r.Expert) && !c.long[rp+".expert"] {
 			switch j, dup := seen[r.Expert]; {
 			case dup:
 				c.errs.add(rp+".expert", "duplicate role for %q (also %s[%d])", r.Expert, path, j)
@@ -319,8 +322,8 @@ func (c *checker) outcome(path string, o *Outcome, texts map[string]string) {
 	c.experts(path+".experts", o.Experts)
 	c.themes(path+".themes", o.Themes)
 	c.municipalities(path+".municipalities", o.Municipalities)
-	if len(o.Sources) == 0 {
-		c.errs.add(path+".sources", "an outcome must cite at least one source")
+	if err := edit.OutcomeSources(len(o.Sources)); err != nil {
+		c.errs.add(path+".sources", "%v", err)
 	}
 	c.documents(path+".sources", o.Sources)
 }
@@ -369,22 +372,63 @@ func (c *checker) nonNegative(path string, n int) {
 	}
 }
 
-// slug checks a slug-formatted key; it returns whether the key is well-formed.
-func (c *checker) slug(path, value string, maxLen int, required bool) bool {
+// slug checks a slug-formatted key (its length is checked with every string's); it
+// returns whether the key is well-formed.
+func (c *checker) slug(path, value string, required bool) bool {
 	switch {
 	case value == "":
 		if required {
 			c.errs.add(path, "is required")
 		}
 		return false
+	case c.long[path]:
+		return false
 	case !slugFormat.MatchString(value):
 		c.errs.add(path, "%q is not lower-case ASCII words joined by hyphens", value)
 		return false
-	case len(value) > maxLen:
-		c.errs.add(path, "is longer than %d characters", maxLen)
-		return false
 	}
 	return true
+}
+
+// lengths checks every string of the bundle, v at path, against the limit of the ent
+// field its ent tag names (see Limits), and records those too long.
+func (c *checker) lengths(v reflect.Value, path string) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			c.lengths(v.Elem(), path)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			c.lengths(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			fp := joinPath(path, jsonName(f))
+			fv := v.Field(i)
+			max := limitOf(t, f)
+			switch {
+			case max == 0:
+				c.lengths(fv, fp)
+			case fv.Kind() == reflect.String:
+				c.length(fp, fv.String(), max)
+			default: // a list of strings
+				for j := range fv.Len() {
+					c.length(fmt.Sprintf("%s[%d]", fp, j), fv.Index(j).String(), max)
+				}
+			}
+		}
+	}
+}
+
+// length checks one string against its limit.
+func (c *checker) length(path, value string, max int) {
+	if err := entschema.CheckString(value, max); err != nil {
+		c.errs.add(path, "%v", err)
+		c.long[path] = true
+	}
 }
 
 // unique reports entries whose natural key (non-empty) an earlier entry already has.
@@ -409,7 +453,7 @@ func (c *checker) unique(list, field, what string, n int, key func(int) string) 
 func (c *checker) documents(path string, keys []string) {
 	for i, k := range keys {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		if c.slug(p, k, maxDocumentKey, true) {
+		if c.slug(p, k, true) {
 			c.refs.documents = append(c.refs.documents, ref{p, k})
 		}
 	}
@@ -418,7 +462,7 @@ func (c *checker) documents(path string, keys []string) {
 func (c *checker) themes(path string, slugs []string) {
 	for i, s := range slugs {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		if c.slug(p, s, maxThemeSlug, true) {
+		if c.slug(p, s, true) {
 			c.refs.themes = append(c.refs.themes, ref{p, s})
 		}
 	}
@@ -432,7 +476,7 @@ func (c *checker) municipalities(path string, codes []string) {
 
 // municipalityRef checks an optional municipality code.
 func (c *checker) municipalityRef(path, code string) {
-	if code == "" {
+	if code == "" || c.long[path] {
 		return
 	}
 	if !municipalityCode.MatchString(code) {
@@ -445,7 +489,7 @@ func (c *checker) municipalityRef(path, code string) {
 func (c *checker) organizations(path string, names []string) {
 	for i, name := range names {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		if c.required(p, name) {
+		if c.required(p, name) && !c.long[p] {
 			c.refs.organizations = append(c.refs.organizations, ref{p, name})
 		}
 	}
@@ -453,7 +497,7 @@ func (c *checker) organizations(path string, names []string) {
 
 // organizationRef checks an optional organisation name.
 func (c *checker) organizationRef(path, name string) {
-	if name != "" {
+	if name != "" && !c.long[path] {
 		c.refs.organizations = append(c.refs.organizations, ref{path, name})
 	}
 }
@@ -461,7 +505,7 @@ func (c *checker) organizationRef(path, name string) {
 func (c *checker) experts(path string, names []string) {
 	for i, name := range names {
 		p := fmt.Sprintf("%s[%d]", path, i)
-		if c.required(p, name) {
+		if c.required(p, name) && !c.long[p] {
 			c.refs.experts = append(c.refs.experts, ref{p, name})
 		}
 	}

@@ -1,5 +1,6 @@
-// Package edit holds the rules of deleting: what a deletion refuses and what it takes
-// with it. Every function runs on the client it is given (inside the request's
+// Package edit holds the rules of editing beyond ent's field validators: what a
+// deletion refuses and what it takes with it, and (Use) the checks of what a create or
+// update refers to. Every function runs on the client it is given (inside the request's
 // transaction), so that a refusal or failure leaves nothing half-deleted.
 //
 //	type               on delete
@@ -145,7 +146,7 @@ func DeleteDocument(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, 
 	}
 	only := 0
 	for _, o := range cited {
-		if len(o.Edges.Sources) == 1 {
+		if OutcomeSources(len(o.Edges.Sources)-1) != nil {
 			only++
 		}
 	}
