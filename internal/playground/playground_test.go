@@ -15,18 +15,16 @@ import (
 	"github.com/teemaverkko/teemaverkko/docs"
 )
 
+// mainJS is the fake build's page script: large and repetitive enough to be gzipped.
+var mainJS = strings.Repeat("console.log('main');\n", 200)
+
 // fakeBuild is a minimal web/playground build.
 func fakeBuild(t *testing.T) *build {
 	t.Helper()
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	_, _ = zw.Write([]byte("console.log('main')"))
-	_ = zw.Close()
 	fsys := fstest.MapFS{
 		"dist/.keep":                    {},
 		"dist/manifest.json":            {Data: []byte(`{"script":"assets/main-ABC.js","style":"assets/main-DEF.css","workers":{}}`)},
-		"dist/assets/main-ABC.js":       {Data: []byte("console.log('main')")},
-		"dist/assets/main-ABC.js.gz":    {Data: gz.Bytes()},
+		"dist/assets/main-ABC.js":       {Data: []byte(mainJS)},
 		"dist/assets/main-DEF.css":      {Data: []byte("body{margin:0}")},
 		"dist/assets/codicon-XYZ.ttf":   {Data: []byte("font")},
 		"dist/assets/sub/chunk-ABC.txt": {Data: []byte("nested")},
@@ -142,7 +140,7 @@ func TestEmbeddedAssets(t *testing.T) {
 	h := newHandler("Teemaverkko", "/graphql", fakeBuild(t))
 
 	rec := get(t, h, AssetPrefix+"main-ABC.js")
-	if rec.Code != http.StatusOK || rec.Body.String() != "console.log('main')" {
+	if rec.Code != http.StatusOK || rec.Body.String() != mainJS {
 		t.Fatalf("script = %d %q", rec.Code, rec.Body.String())
 	}
 	if got := rec.Header().Get("Content-Type"); got != "text/javascript; charset=utf-8" {
@@ -155,19 +153,37 @@ func TestEmbeddedAssets(t *testing.T) {
 		t.Errorf("Content-Encoding = %q without Accept-Encoding", got)
 	}
 
-	rec = get(t, h, AssetPrefix+"main-ABC.js", "Accept-Encoding", "br, gzip")
-	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Vary") != "Accept-Encoding" {
-		t.Fatalf("gzip: Content-Encoding %q, Vary %q", rec.Header().Get("Content-Encoding"), rec.Header().Get("Vary"))
-	}
-	zr, err := gzip.NewReader(rec.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if plain, _ := io.ReadAll(zr); string(plain) != "console.log('main')" {
-		t.Errorf("gzipped script = %q", plain)
+	// Compressed on first demand, then the same bytes every time.
+	var first []byte
+	for i := range 2 {
+		rec = get(t, h, AssetPrefix+"main-ABC.js", "Accept-Encoding", "br, gzip")
+		if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("gzip: Content-Encoding %q, Vary %q", rec.Header().Get("Content-Encoding"), rec.Header().Get("Vary"))
+		}
+		if rec.Body.Len() >= len(mainJS)/2 {
+			t.Errorf("gzipped script: %d bytes for %d", rec.Body.Len(), len(mainJS))
+		}
+		if i == 0 {
+			first = bytes.Clone(rec.Body.Bytes())
+		} else if !bytes.Equal(first, rec.Body.Bytes()) {
+			t.Errorf("the second gzipped response differs from the first")
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plain, _ := io.ReadAll(zr); string(plain) != mainJS {
+			t.Errorf("gzipped script = %q", plain)
+		}
 	}
 	if rec := get(t, h, AssetPrefix+"main-ABC.js", "Accept-Encoding", "gzip;q=0"); rec.Header().Get("Content-Encoding") != "" {
 		t.Errorf("gzip sent to a client that refuses it")
+	}
+	// Too small to be worth it, or compressed already.
+	for _, name := range []string{"main-DEF.css", "codicon-XYZ.ttf"} {
+		if rec := get(t, h, AssetPrefix+name, "Accept-Encoding", "gzip"); rec.Header().Get("Content-Encoding") != "" {
+			t.Errorf("%s gzipped", name)
+		}
 	}
 
 	for path, ctype := range map[string]string{
@@ -183,7 +199,6 @@ func TestEmbeddedAssets(t *testing.T) {
 	for _, path := range []string{
 		AssetPrefix,
 		AssetPrefix + "missing.js",
-		AssetPrefix + "main-ABC.js.gz",
 		AssetPrefix + "sub",
 		AssetPrefix + "../manifest.json",
 		AssetPrefix + "%2e%2e/manifest.json",
