@@ -1,13 +1,19 @@
 // Builds the playground into internal/playground/dist, which the Go server embeds
-// (go:embed) the next time it is built:
+// (go:embed):
 //
 //   dist/manifest.json          the entry script and stylesheet, for the page template
 //   dist/assets/*-HASH.{js,css,ttf,…}
 //
 // Every file name carries a content hash, so the server can cache them for a year.
-// dist/.keep (committed) stays, so that the Go package builds without this step. No .gz
-// twins: the server gzips each asset itself on first demand (zlib's output is not the
-// same across Node versions, and the twins would add a third to the build's size).
+//
+// The output is committed, like the code that go generate writes, so that a fresh clone
+// serves GraphiQL with no build and no network; CI runs `npm ci && npm run build` and
+// fails when the result differs from what is committed. So the build must be
+// byte-reproducible from package-lock.json and the sources: esbuild's output depends on
+// nothing else (no timestamps, no absolute paths: names are content hashes, and paths
+// are relative to this folder), and nothing here adds any. No .gz twins either: the
+// server gzips each asset itself on first demand, and zlib's output is not the same
+// across Node versions.
 import * as esbuild from 'esbuild';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
