@@ -7,9 +7,9 @@
 // the example queries as tabs and the headers editor; that the first example (the kickoff
 // seminar) runs and shows the seminar; and, when TEEMAVERKKO_TEST_TOKEN is an editor
 // token of that server, that a subscription started from the page, over a WebSocket to
-// the server itself, receives a change made through the API. Every request to another
-// origin is refused, as it would fail offline. It saves a screenshot to
-// screenshots/playground.png.
+// the server itself, receives a change made through the API; and that a page whose
+// script does not load says so instead of "Loading…". Every request to another origin is
+// refused, as it would fail offline. It saves a screenshot to screenshots/playground.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -248,6 +248,23 @@ test('a subscription started from the page receives a change', { timeout: 60_000
   // Stop the subscription (the execute button turns into a stop button).
   await page.locator('.graphiql-execute-button').click();
   assertClean('after the subscription');
+});
+
+test('a page whose script does not load says so', { timeout: 30_000 }, async () => {
+  // The boot note replaces "Loading…" when the module script never runs (here: refused).
+  const other = await context.newPage();
+  try {
+    await other.route(/\/playground\/assets\/main-[^/]*\.js$/, (route) => route.abort('blockedbyclient'));
+    await other.goto(`${base}/`, { waitUntil: 'load' });
+    const note = other.locator('.teemaverkko-stuck');
+    await other.waitForFunction(() => {
+      const el = document.querySelector('.teemaverkko-stuck');
+      return el && getComputedStyle(el).visibility === 'visible';
+    }, null, { timeout: 20_000 });
+    assert.match(await note.textContent(), /GraphiQL has not started/);
+  } finally {
+    await other.close();
+  }
 });
 
 async function waitFor(cond, what, timeout = 10_000) {
