@@ -2,6 +2,10 @@ module github.com/teemaverkko/teemaverkko
 
 go 1.26.8
 
+// npm's folders (web/playground, test/*, examples/client) hold no Go, and CI's npm ci
+// rewrites web/playground/node_modules while go generate ./... walks the tree.
+ignore node_modules
+
 require (
 	entgo.io/contrib v0.7.0
 	entgo.io/ent v0.14.5

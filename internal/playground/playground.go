@@ -2,11 +2,12 @@
 // queries of docs/queries as tabs.
 //
 // GraphiQL is built from the npm graphiql package by web/playground (npm ci && npm run
-// build), which writes dist/ here; the next go build embeds it. The page then loads
-// nothing but its own assets (under AssetPrefix) and is served with a strict
-// Content-Security-Policy, so it works offline. Without that build (dist/ holds only its
-// placeholder), the page loads GraphiQL from the jsDelivr CDN instead; Embedded reports
-// which of the two the binary serves.
+// build), which writes dist/ here. That build is committed, like the code ent and gqlgen
+// generate (CI rebuilds it and fails when it differs), so every go build embeds it: the
+// page loads nothing but its own assets (under AssetPrefix), is served with a strict
+// Content-Security-Policy, and works offline, subscriptions included. Should dist/ hold
+// only its placeholder (deleted, or a build that failed half-way), the page says so and
+// how to rebuild it; Embedded reports which of the two the binary serves.
 //
 // One handler serves both the page and its assets: mount Handler at "GET /{$}" and at
 // "GET " + AssetPrefix.
@@ -14,6 +15,7 @@ package playground
 
 import (
 	"bytes"
+	"compress/gzip"
 	"embed"
 	"encoding/json"
 	"html/template"
@@ -28,8 +30,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/docs"
 )
 
-// dist is the output of web/playground's build; without the build it holds only .keep
-// (hence all:, which embeds dot files, so that the pattern always matches something).
+// dist is the output of web/playground's build (committed), and .keep (hence all:, which
+// embeds dot files, so that the pattern matches something even without the build).
 //
 //go:embed all:dist
 var dist embed.FS
@@ -41,17 +43,22 @@ const AssetPrefix = "/playground/assets/"
 // CSP is the Content-Security-Policy of the embedded page: only the server's own
 // scripts, styles, fonts and workers (Monaco's language workers are same-origin
 // scripts), inline styles (the editor positions its widgets with them), and the API over
-// HTTP and WebSocket. Its JSON configuration block is data, not script.
+// HTTP and WebSocket. Its JSON configuration block is data, not script. The page without
+// a build (which has no script at all) is served under it too.
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
 	"img-src 'self' data:; connect-src 'self' ws: wss:; font-src 'self' data:; " +
 	"worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
+// BuildCommand rebuilds internal/playground/dist from web/playground's lock file.
+const BuildCommand = "npm --prefix web/playground ci && npm --prefix web/playground run build"
+
 // NotBuiltMessage is what the server should log when Embedded is false.
-const NotBuiltMessage = "playground assets not built; serving GraphiQL from the CDN " +
-	"(run: npm --prefix web/playground ci && npm --prefix web/playground run build)"
+const NotBuiltMessage = "playground assets not built (internal/playground/dist holds no build): " +
+	"/ shows only how to fix it; restore the committed build (git checkout -- internal/playground/dist) " +
+	"or run: " + BuildCommand
 
 // Embedded reports whether the binary carries the built GraphiQL assets (and so serves
-// the page offline, under CSP) rather than loading GraphiQL from the CDN.
+// GraphiQL offline, under CSP) rather than the page that says they are missing.
 func Embedded() bool {
 	_, ok := embeddedBuild()
 	return ok
@@ -64,6 +71,7 @@ type build struct {
 	Script string `json:"script"` // the page's ES module, relative to dist ("assets/main-HASH.js")
 	Style  string `json:"style"`  // its stylesheet, relative to dist
 	assets fs.FS
+	gz     sync.Map // asset name -> func() []byte: its gzip encoding, made on first demand
 }
 
 // loadBuild reads a build from fsys (rooted above dist/); ok is false when there is
@@ -121,18 +129,18 @@ func Handler(title, endpoint string) http.Handler {
 	return newHandler(title, endpoint, b)
 }
 
-// newHandler serves the embedded page and assets of b, or the CDN page when b is nil.
+// newHandler serves the embedded page and assets of b, or, when b is nil, a page that
+// says the build is missing (with status 503, so that no check mistakes it for GraphiQL).
 func newHandler(title, endpoint string, b *build) http.Handler {
 	cfg := config{Endpoint: endpoint, Tabs: []Tab{}}
 	for _, q := range docs.Queries() {
 		cfg.Tabs = append(cfg.Tabs, Tab{Query: q.Text})
 	}
 	var html bytes.Buffer
+	status := http.StatusOK
 	if b == nil {
-		if err := cdnPage.Execute(&html, struct {
-			Title, Endpoint string
-			Tabs            []Tab
-		}{title, endpoint, cfg.Tabs}); err != nil {
+		status = http.StatusServiceUnavailable
+		if err := notBuiltPage.Execute(&html, struct{ Title, Endpoint, Command string }{title, endpoint, BuildCommand}); err != nil {
 			panic(err) // a bug in the template
 		}
 	} else {
@@ -158,15 +166,19 @@ func newHandler(title, endpoint string, b *build) http.Handler {
 				http.NotFound(w, r)
 				return
 			}
-			serveAsset(w, r, b.assets, name)
+			b.serveAsset(w, r, name)
 			return
 		}
 		h := w.Header()
 		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", "no-cache")
-		if b != nil {
-			h.Set("Content-Security-Policy", CSP)
+		h.Set("Content-Security-Policy", CSP)
+		if status != http.StatusOK {
+			h.Set("Cache-Control", "no-store")
+			w.WriteHeader(status)
+			_, _ = w.Write(page)
+			return
 		}
+		h.Set("Cache-Control", "no-cache")
 		http.ServeContent(w, r, "", zeroTime, bytes.NewReader(page))
 	})
 }
@@ -186,14 +198,14 @@ var contentTypes = map[string]string{
 	".png":   "image/png",
 }
 
-// serveAsset serves one built asset (and its precompressed .gz twin to clients that
-// accept gzip), cached for a year: every name carries a content hash.
-func serveAsset(w http.ResponseWriter, r *http.Request, assets fs.FS, name string) {
-	if name == "" || !fs.ValidPath(name) || strings.HasSuffix(name, ".gz") {
+// serveAsset serves one built asset, gzipped to clients that accept it, cached for a
+// year: every name carries a content hash.
+func (b *build) serveAsset(w http.ResponseWriter, r *http.Request, name string) {
+	if name == "" || !fs.ValidPath(name) {
 		http.NotFound(w, r)
 		return
 	}
-	data, err := fs.ReadFile(assets, name)
+	data, err := fs.ReadFile(b.assets, name)
 	if err != nil {
 		http.NotFound(w, r)
 		return
@@ -211,12 +223,39 @@ func serveAsset(w http.ResponseWriter, r *http.Request, assets fs.FS, name strin
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("Vary", "Accept-Encoding")
 	if acceptsGzip(r) {
-		if gz, err := fs.ReadFile(assets, name+".gz"); err == nil {
+		if gz := b.gzipped(name, data); gz != nil {
 			h.Set("Content-Encoding", "gzip")
 			data = gz
 		}
 	}
 	http.ServeContent(w, r, "", zeroTime, bytes.NewReader(data))
+}
+
+// gzipped returns the gzip encoding of the asset name (whose content is data), or nil
+// when it is not worth it: small files, fonts and images that are compressed already,
+// or less than a tenth saved. Each asset is compressed once, on first demand, and kept:
+// about 2 MB for the 7 MB of a build, and a quarter of a second of CPU the first time a
+// browser loads them all. (The build does not ship .gz twins: the committed bundle
+// stays a third smaller, and free of zlib's differences between Node versions.)
+func (b *build) gzipped(name string, data []byte) []byte {
+	switch path.Ext(name) {
+	case ".js", ".css", ".json", ".map", ".svg", ".ttf":
+	default:
+		return nil
+	}
+	if len(data) < 1024 {
+		return nil
+	}
+	f, _ := b.gz.LoadOrStore(name, sync.OnceValue(func() []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write(data)
+		if err := zw.Close(); err != nil || buf.Len() > len(data)*9/10 {
+			return nil
+		}
+		return buf.Bytes()
+	}))
+	return f.(func() []byte)()
 }
 
 func acceptsGzip(r *http.Request) bool {
@@ -231,6 +270,11 @@ func acceptsGzip(r *http.Request) bool {
 
 // embeddedPage is the page of the embedded build: same-origin assets only, and the
 // configuration as a JSON data block (not executed, so script-src 'self' allows it).
+//
+// Until the module script replaces it, #graphiql says what is happening: with scripts
+// off, the <noscript> note; when the script fails to load or to start (a wrong asset,
+// a browser too old for ES2022 modules), the note that the inline style reveals after
+// eight seconds, instead of "Loading…" for ever. main.jsx writes its own errors there.
 var embeddedPage = template.Must(template.New("embedded").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -238,50 +282,51 @@ var embeddedPage = template.Must(template.New("embedded").Parse(`<!DOCTYPE html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{{.Title}}</title>
   <link rel="icon" href="data:,">
+  <style>
+    .teemaverkko-boot { font: 16px/1.5 system-ui, sans-serif; max-width: 44em; margin: 2em auto; padding: 0 1em; }
+    .teemaverkko-stuck { visibility: hidden; animation: teemaverkko-show 0s 8s forwards; }
+    @keyframes teemaverkko-show { to { visibility: visible; } }
+  </style>
   <link rel="stylesheet" href="{{.Style}}">
   <script type="module" src="{{.Script}}"></script>
 </head>
 <body>
-  <div id="graphiql">Loading…</div>
+  <div id="graphiql">
+    <div class="teemaverkko-boot">
+      <p>Loading GraphiQL…</p>
+      <noscript><p><strong>The playground needs JavaScript.</strong> The API itself answers at
+        <code>/graphql</code> (POST JSON, or GET with <code>?query=</code>); its schema is at
+        <a href="/schema.graphql">/schema.graphql</a>.</p></noscript>
+      <p class="teemaverkko-stuck"><strong>GraphiQL has not started.</strong> Its script
+        (<code>{{.Script}}</code>) did not load or failed to run: the browser's console says
+        why. The API itself answers at <code>/graphql</code>; its schema is at
+        <a href="/schema.graphql">/schema.graphql</a>.</p>
+    </div>
+  </div>
   <script type="application/json" id="teemaverkko-config">{{.Config}}</script>
 </body>
 </html>
 `))
 
-// cdnPage is the fallback without a build: the GraphiQL and React builds (with their
-// subresource-integrity hashes) that gqlgen's own playground uses, from jsDelivr.
-var cdnPage = template.Must(template.New("cdn").Parse(`<!DOCTYPE html>
+// notBuiltPage is served when the binary carries no build of web/playground (its dist/
+// was deleted, or a build failed half-way): no GraphiQL from elsewhere, which would not
+// work offline or under the CSP, but a page that says what is wrong and how to fix it.
+var notBuiltPage = template.Must(template.New("notbuilt").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>{{.Title}}</title>
+  <title>{{.Title}}: the playground is not built</title>
   <link rel="icon" href="data:,">
-  <style>body { margin: 0; } #graphiql { height: 100vh; }</style>
-  <script src="https://cdn.jsdelivr.net/npm/react@18.2.0/umd/react.production.min.js"
-    integrity="sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=" crossorigin="anonymous"></script>
-  <script src="https://cdn.jsdelivr.net/npm/react-dom@18.2.0/umd/react-dom.production.min.js"
-    integrity="sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc=" crossorigin="anonymous"></script>
-  <link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.css"
-    integrity="sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU=" crossorigin="anonymous">
+  <style>body { font: 16px/1.5 system-ui, sans-serif; max-width: 44em; margin: 2em auto; padding: 0 1em; }</style>
 </head>
 <body>
-  <div id="graphiql">Loading…</div>
-  <script src="https://cdn.jsdelivr.net/npm/graphiql@4.1.2/graphiql.min.js"
-    integrity="sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=" crossorigin="anonymous"></script>
-  <script>
-    const endpoint = new URL({{.Endpoint}}, location.href).toString();
-    const fetcher = GraphiQL.createFetcher({ url: endpoint });
-    const tabs = {{.Tabs}};
-    ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, {
-        fetcher,
-        defaultTabs: tabs,
-        defaultQuery: tabs.length ? tabs[0].query : undefined,
-        isHeadersEditorEnabled: true,
-        defaultEditorToolsVisibility: 'headers',
-      }),
-    );
-  </script>
+  <h1>The playground's assets are not built</h1>
+  <p>This server was compiled without the GraphiQL bundle that is normally committed in
+    <code>internal/playground/dist</code>. Restore it (<code>git checkout -- internal/playground/dist</code>)
+    or rebuild it, then restart the server:</p>
+  <pre>{{.Command}}</pre>
+  <p>The API itself works: <code>POST {{.Endpoint}}</code> with a JSON body, or
+    <code>GET {{.Endpoint}}?query=…</code>; the schema is at <a href="/schema.graphql">/schema.graphql</a>.</p>
 </body>
 </html>
 `))

@@ -15,18 +15,16 @@ import (
 	"github.com/teemaverkko/teemaverkko/docs"
 )
 
+// mainJS is the fake build's page script: large and repetitive enough to be gzipped.
+var mainJS = strings.Repeat("console.log('main');\n", 200)
+
 // fakeBuild is a minimal web/playground build.
 func fakeBuild(t *testing.T) *build {
 	t.Helper()
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	_, _ = zw.Write([]byte("console.log('main')"))
-	_ = zw.Close()
 	fsys := fstest.MapFS{
 		"dist/.keep":                    {},
 		"dist/manifest.json":            {Data: []byte(`{"script":"assets/main-ABC.js","style":"assets/main-DEF.css","workers":{}}`)},
-		"dist/assets/main-ABC.js":       {Data: []byte("console.log('main')")},
-		"dist/assets/main-ABC.js.gz":    {Data: gz.Bytes()},
+		"dist/assets/main-ABC.js":       {Data: []byte(mainJS)},
 		"dist/assets/main-DEF.css":      {Data: []byte("body{margin:0}")},
 		"dist/assets/codicon-XYZ.ttf":   {Data: []byte("font")},
 		"dist/assets/sub/chunk-ABC.txt": {Data: []byte("nested")},
@@ -91,6 +89,9 @@ func TestEmbeddedPage(t *testing.T) {
 		`<link rel="stylesheet" href="/playground/assets/main-DEF.css">`,
 		`<title>Teemaverkko</title>`,
 		`id="graphiql"`,
+		// Until the script replaces it, the page says what is wrong if it never starts.
+		"<noscript>",
+		"GraphiQL has not started.",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %s", want)
@@ -142,7 +143,7 @@ func TestEmbeddedAssets(t *testing.T) {
 	h := newHandler("Teemaverkko", "/graphql", fakeBuild(t))
 
 	rec := get(t, h, AssetPrefix+"main-ABC.js")
-	if rec.Code != http.StatusOK || rec.Body.String() != "console.log('main')" {
+	if rec.Code != http.StatusOK || rec.Body.String() != mainJS {
 		t.Fatalf("script = %d %q", rec.Code, rec.Body.String())
 	}
 	if got := rec.Header().Get("Content-Type"); got != "text/javascript; charset=utf-8" {
@@ -155,19 +156,37 @@ func TestEmbeddedAssets(t *testing.T) {
 		t.Errorf("Content-Encoding = %q without Accept-Encoding", got)
 	}
 
-	rec = get(t, h, AssetPrefix+"main-ABC.js", "Accept-Encoding", "br, gzip")
-	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Vary") != "Accept-Encoding" {
-		t.Fatalf("gzip: Content-Encoding %q, Vary %q", rec.Header().Get("Content-Encoding"), rec.Header().Get("Vary"))
-	}
-	zr, err := gzip.NewReader(rec.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if plain, _ := io.ReadAll(zr); string(plain) != "console.log('main')" {
-		t.Errorf("gzipped script = %q", plain)
+	// Compressed on first demand, then the same bytes every time.
+	var first []byte
+	for i := range 2 {
+		rec = get(t, h, AssetPrefix+"main-ABC.js", "Accept-Encoding", "br, gzip")
+		if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("gzip: Content-Encoding %q, Vary %q", rec.Header().Get("Content-Encoding"), rec.Header().Get("Vary"))
+		}
+		if rec.Body.Len() >= len(mainJS)/2 {
+			t.Errorf("gzipped script: %d bytes for %d", rec.Body.Len(), len(mainJS))
+		}
+		if i == 0 {
+			first = bytes.Clone(rec.Body.Bytes())
+		} else if !bytes.Equal(first, rec.Body.Bytes()) {
+			t.Errorf("the second gzipped response differs from the first")
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plain, _ := io.ReadAll(zr); string(plain) != mainJS {
+			t.Errorf("gzipped script = %q", plain)
+		}
 	}
 	if rec := get(t, h, AssetPrefix+"main-ABC.js", "Accept-Encoding", "gzip;q=0"); rec.Header().Get("Content-Encoding") != "" {
 		t.Errorf("gzip sent to a client that refuses it")
+	}
+	// Too small to be worth it, or compressed already.
+	for _, name := range []string{"main-DEF.css", "codicon-XYZ.ttf"} {
+		if rec := get(t, h, AssetPrefix+name, "Accept-Encoding", "gzip"); rec.Header().Get("Content-Encoding") != "" {
+			t.Errorf("%s gzipped", name)
+		}
 	}
 
 	for path, ctype := range map[string]string{
@@ -183,7 +202,6 @@ func TestEmbeddedAssets(t *testing.T) {
 	for _, path := range []string{
 		AssetPrefix,
 		AssetPrefix + "missing.js",
-		AssetPrefix + "main-ABC.js.gz",
 		AssetPrefix + "sub",
 		AssetPrefix + "../manifest.json",
 		AssetPrefix + "%2e%2e/manifest.json",
@@ -198,7 +216,7 @@ func TestEmbeddedAssets(t *testing.T) {
 	}
 }
 
-func TestFallbackPage(t *testing.T) {
+func TestNotBuiltPage(t *testing.T) {
 	for name, fsys := range map[string]fstest.MapFS{
 		"placeholder only":   {"dist/.keep": {}},
 		"manifest, no files": {"dist/manifest.json": {Data: []byte(`{"script":"assets/main.js","style":"assets/main.css"}`)}},
@@ -210,58 +228,80 @@ func TestFallbackPage(t *testing.T) {
 		}
 	}
 
+	// Without a build the page loads nothing from anywhere (no CDN: it would not work
+	// offline, nor under the CSP, nor with subscriptions), and says what is wrong.
 	h := newHandler("Teemaverkko", "/graphql", nil)
 	rec := get(t, h, "/")
-	if rec.Code != http.StatusOK {
-		t.Fatalf("GET / = %d", rec.Code)
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("GET / = %d, want 503", rec.Code)
 	}
-	if got := rec.Header().Get("Content-Security-Policy"); got != "" {
-		t.Errorf("the CDN page carries a CSP that would block it: %q", got)
+	if got := rec.Header().Get("Content-Security-Policy"); got != CSP {
+		t.Errorf("Content-Security-Policy = %q, want %q", got, CSP)
+	}
+	if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store", got)
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		"https://cdn.jsdelivr.net/npm/graphiql@",
-		`integrity="sha256-`,
-		"defaultTabs: tabs",
-		"defaultEditorToolsVisibility: 'headers'",
-		"query KickoffSeminar",
-		`id="graphiql"`,
+		"The playground's assets are not built",
+		"git checkout -- internal/playground/dist",
+		"npm --prefix web/playground ci &amp;&amp; npm --prefix web/playground run build",
+		"/graphql",
 	} {
 		if !strings.Contains(body, want) {
-			t.Errorf("the CDN page lacks %s", want)
+			t.Errorf("the page lacks %s:\n%s", want, body)
 		}
 	}
-	if strings.Count(strings.ToLower(body), "</script") != 4 {
-		t.Errorf("the CDN page's script elements are off:\n%s", body)
+	if strings.Contains(body, "<script") || strings.Contains(body, "https://") {
+		t.Errorf("the page loads something:\n%s", body)
 	}
 	if rec := get(t, h, AssetPrefix+"main-ABC.js"); rec.Code != http.StatusNotFound {
 		t.Errorf("an asset without a build = %d, want 404", rec.Code)
 	}
 }
 
-// TestCompiledIn checks the binary's own dist/: it always embeds (the placeholder keeps
-// the pattern valid), and Embedded agrees with whether a build is present.
+// TestCompiledIn checks the binary's own dist/, the committed build: it is complete (the
+// manifest's script, stylesheet and workers are there), and the page and its assets are
+// served from it. (CI checks that it is also fresh: the build from package-lock.json
+// reproduces it byte for byte.)
 func TestCompiledIn(t *testing.T) {
 	if _, err := dist.ReadFile("dist/.keep"); err != nil {
 		t.Fatalf("the placeholder dist/.keep is not embedded: %v", err)
 	}
-	_, err := dist.ReadFile("dist/manifest.json")
-	if built := err == nil; built != Embedded() {
-		t.Fatalf("Embedded() = %v with manifest present = %v", Embedded(), built)
+	if !Embedded() {
+		t.Fatalf("the committed build in internal/playground/dist is missing or incomplete: %s", NotBuiltMessage)
 	}
-	rec := get(t, Handler("Teemaverkko", "/graphql"), "/")
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "KickoffSeminar") {
-		t.Fatalf("GET / = %d", rec.Code)
+	b, _ := embeddedBuild()
+	raw, err := dist.ReadFile("dist/manifest.json")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if hasCSP := rec.Header().Get("Content-Security-Policy") != ""; hasCSP != Embedded() {
-		t.Errorf("CSP present = %v, Embedded() = %v", hasCSP, Embedded())
+	var manifest struct {
+		Workers map[string]string `json:"workers"`
 	}
-	if Embedded() {
-		b, _ := embeddedBuild()
-		if rec := get(t, Handler("Teemaverkko", "/graphql"), AssetPrefix+strings.TrimPrefix(b.Script, "assets/")); rec.Code != http.StatusOK {
-			t.Errorf("the built script = %d", rec.Code)
+	if err := json.Unmarshal(raw, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	if len(manifest.Workers) == 0 {
+		t.Errorf("the manifest names no web workers:\n%s", raw)
+	}
+	h := Handler("Teemaverkko", "/graphql")
+	rec := get(t, h, "/")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "KickoffSeminar") || rec.Header().Get("Content-Security-Policy") != CSP {
+		t.Fatalf("GET / = %d, CSP %q", rec.Code, rec.Header().Get("Content-Security-Policy"))
+	}
+	assets := []string{b.Script, b.Style}
+	for _, w := range manifest.Workers {
+		assets = append(assets, "assets/"+w)
+	}
+	for _, a := range assets {
+		name := strings.TrimPrefix(a, "assets/")
+		if rec := get(t, h, AssetPrefix+name); rec.Code != http.StatusOK || rec.Body.Len() == 0 {
+			t.Errorf("%s = %d (%d bytes)", a, rec.Code, rec.Body.Len())
 		}
-	} else {
-		t.Log(NotBuiltMessage)
+	}
+	rec = get(t, h, AssetPrefix+strings.TrimPrefix(b.Script, "assets/"), "Accept-Encoding", "gzip")
+	if rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("the page script is not served gzipped")
 	}
 }

@@ -1,13 +1,15 @@
 // The playground in a real browser: Debian's Chromium, headless, driven by playwright-core,
-// against the server at TEEMAVERKKO_URL (see run.sh, which builds the embedded assets
-// and starts a seeded server through test/with-server.sh).
+// against the server at TEEMAVERKKO_URL (see run.sh, which starts a seeded server, with
+// the committed playground build embedded, through test/with-server.sh).
 //
 // It checks that the page loads everything from the server itself, with no failed
 // request, no console error and no Content-Security-Policy violation; that it opens with
 // the example queries as tabs and the headers editor; that the first example (the kickoff
 // seminar) runs and shows the seminar; and, when TEEMAVERKKO_TEST_TOKEN is an editor
-// token of that server, that a subscription started from the page receives a change made
-// through the API. It saves a screenshot to screenshots/playground.png.
+// token of that server, that a subscription started from the page, over a WebSocket to
+// the server itself, receives a change made through the API; and that a page whose
+// script does not load says so instead of "Loading…". Every request to another origin is
+// refused, as it would fail offline. It saves a screenshot to screenshots/playground.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -34,6 +36,7 @@ const failed = []; // requests that failed or answered >= 400
 const offsite = []; // requests to any other origin (aborted)
 const consoleErrors = []; // console errors, page errors and CSP violations
 const frames = []; // WebSocket frames, both ways
+const sockets = []; // the URLs of the WebSockets the page opened
 const workers = []; // the URLs of the web workers the page started (Monaco's language services)
 let loaded = false; // the first test got GraphiQL up; the others need it
 
@@ -85,6 +88,7 @@ before(async () => {
   page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message}`));
   page.on('worker', (w) => workers.push(w.url()));
   page.on('websocket', (ws) => {
+    sockets.push(ws.url());
     ws.on('framesent', (f) => frames.push({ dir: 'sent', payload: String(f.payload) }));
     ws.on('framereceived', (f) => frames.push({ dir: 'received', payload: String(f.payload) }));
     ws.on('socketerror', (err) => consoleErrors.push(`websocket ${ws.url()}: ${err}`));
@@ -118,9 +122,9 @@ test('the playground loads from the server alone, under its CSP', { timeout: 60_
     (r.request().postData() ?? '').includes('IntrospectionQuery'), { timeout: 30_000 });
   introspection.catch(() => {}); // awaited below, unless an earlier assertion fails
   const res = await page.goto(`${base}/`, { waitUntil: 'load' });
-  assert.equal(res.status(), 200);
+  assert.equal(res.status(), 200, res.status() === 503 ? `the server has no playground build: ${await res.text()}` : undefined);
   const csp = res.headers()['content-security-policy'];
-  assert.ok(csp, 'no Content-Security-Policy: is the playground built (npm --prefix web/playground run build) before the server?');
+  assert.ok(csp, 'no Content-Security-Policy');
   assert.match(csp, /script-src 'self'(;|$)/);
   // By the load event the module script and the stylesheet are in: fail fast on a 404.
   assertClean('after the page loaded');
@@ -214,6 +218,8 @@ test('a subscription started from the page receives a change', { timeout: 60_000
   // graphql-transport-ws: connection_ack, then the server has the subscription.
   await waitFor(() => frames.some((f) => f.dir === 'received' && f.payload.includes('"connection_ack"')), 'connection_ack');
   await waitFor(() => frames.some((f) => f.dir === 'sent' && f.payload.includes('"subscribe"')), 'subscribe');
+  const wsOrigin = origin.replace(/^http/, 'ws');
+  assert.ok(sockets.length > 0 && sockets.every((u) => u === `${wsOrigin}/graphql`), `the page's WebSockets: ${sockets.join(', ')}`);
   const init = frames.find((f) => f.dir === 'sent' && f.payload.includes('"connection_init"'));
   assert.equal(JSON.parse(init.payload).payload?.Authorization, `Bearer ${token}`, 'the headers editor\'s token is not in connection_init');
   await page.waitForTimeout(300); // let the server register the subscription
@@ -242,6 +248,23 @@ test('a subscription started from the page receives a change', { timeout: 60_000
   // Stop the subscription (the execute button turns into a stop button).
   await page.locator('.graphiql-execute-button').click();
   assertClean('after the subscription');
+});
+
+test('a page whose script does not load says so', { timeout: 30_000 }, async () => {
+  // The boot note replaces "Loading…" when the module script never runs (here: refused).
+  const other = await context.newPage();
+  try {
+    await other.route(/\/playground\/assets\/main-[^/]*\.js$/, (route) => route.abort('blockedbyclient'));
+    await other.goto(`${base}/`, { waitUntil: 'load' });
+    const note = other.locator('.teemaverkko-stuck');
+    await other.waitForFunction(() => {
+      const el = document.querySelector('.teemaverkko-stuck');
+      return el && getComputedStyle(el).visibility === 'visible';
+    }, null, { timeout: 20_000 });
+    assert.match(await note.textContent(), /GraphiQL has not started/);
+  } finally {
+    await other.close();
+  }
 });
 
 async function waitFor(cond, what, timeout = 10_000) {

@@ -1,16 +1,23 @@
 // Builds the playground into internal/playground/dist, which the Go server embeds
-// (go:embed) the next time it is built:
+// (go:embed):
 //
 //   dist/manifest.json          the entry script and stylesheet, for the page template
 //   dist/assets/*-HASH.{js,css,ttf,…}
 //
 // Every file name carries a content hash, so the server can cache them for a year.
-// dist/.keep (committed) stays, so that the Go package builds without this step.
+//
+// The output is committed, like the code that go generate writes, so that a fresh clone
+// serves GraphiQL with no build and no network; CI runs `npm ci && npm run build` and
+// fails when the result differs from what is committed. So the build must be
+// byte-reproducible from package-lock.json and the sources: esbuild's output depends on
+// nothing else (no timestamps, no absolute paths: names are content hashes, and paths
+// are relative to this folder), and nothing here adds any. No .gz twins either: the
+// server gzips each asset itself on first demand, and zlib's output is not the same
+// across Node versions.
 import * as esbuild from 'esbuild';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '../../internal/playground/dist');
@@ -101,28 +108,19 @@ if (!script || !style) throw new Error('the page script or stylesheet was not bu
 const manifest = { script: `assets/${script}`, style: `assets/${style}`, workers };
 await writeFile(path.join(dist, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
-// 3. A gzip twin of every compressible asset, which the server sends to clients that
-//    accept gzip.
+// 3. Drop the empty CSS chunks (see monacoCSS) that nothing loads, and report the size.
 let bytes = 0;
-let gzBytes = 0;
+let files = 0;
 for (const name of await readdir(assets)) {
   const data = await readFile(path.join(assets, name));
   if (data.length === 0 && name.endsWith('.css')) {
-    await rm(path.join(assets, name)); // an empty CSS chunk (see monacoCSS) that nothing loads
+    await rm(path.join(assets, name));
     continue;
   }
   bytes += data.length;
-  if (!/\.(js|css|ttf|svg|json)$/.test(name) || data.length < 1024) continue;
-  const gz = gzipSync(data, { level: 9 });
-  if (gz.length < data.length * 0.9) {
-    await writeFile(path.join(assets, name + '.gz'), gz);
-    gzBytes += gz.length;
-  }
+  files++;
 }
-console.log(
-  `playground built into ${path.relative(process.cwd(), dist) || dist}: ` +
-    `${(bytes / 1e6).toFixed(1)} MB, ${(gzBytes / 1e6).toFixed(1)} MB gzipped`,
-);
+console.log(`playground built into ${path.relative(process.cwd(), dist) || dist}: ${files} files, ${(bytes / 1e6).toFixed(1)} MB`);
 
 function require_resolve(spec) {
   return fileURLToPath(import.meta.resolve(spec));

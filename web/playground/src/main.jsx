@@ -48,14 +48,32 @@ const fetcher = createGraphiQLFetcher({
 
 const tabs = Array.isArray(config.tabs) ? config.tabs : [];
 
+// Should GraphiQL fail to start, the page says so (and why) instead of staying blank.
+function showError(err) {
+  console.error('teemaverkko: GraphiQL failed', err);
+  const box = document.createElement('div');
+  box.className = 'teemaverkko-boot';
+  const title = document.createElement('p');
+  title.innerHTML = '<strong>GraphiQL failed to start.</strong> The API itself answers at <code></code>.';
+  title.querySelector('code').textContent = url.pathname;
+  const detail = document.createElement('pre');
+  detail.textContent = String(err?.stack || err);
+  box.append(title, detail);
+  root.replaceChildren(box);
+}
+
 const root = document.getElementById('graphiql');
 root.textContent = '';
-createRoot(root).render(
-  <GraphiQL
-    fetcher={fetcher}
-    defaultTabs={tabs.length ? tabs : undefined}
-    defaultQuery={tabs.length ? tabs[0].query : undefined}
-    isHeadersEditorEnabled
-    defaultEditorToolsVisibility="headers"
-  />,
-);
+try {
+  createRoot(root, { onUncaughtError: showError }).render(
+    <GraphiQL
+      fetcher={fetcher}
+      defaultTabs={tabs.length ? tabs : undefined}
+      defaultQuery={tabs.length ? tabs[0].query : undefined}
+      isHeadersEditorEnabled
+      defaultEditorToolsVisibility="headers"
+    />,
+  );
+} catch (err) {
+  showError(err);
+}

@@ -1,0 +1,1 @@
+import{Jh as a,Kh as b,Lh as c,Mh as d}from"./chunk-KP36QDCI.js";import"./chunk-LEZDIK52.js";import"./chunk-NZA63RCU.js";export{c as HitTestContext,b as MouseTarget,d as MouseTargetFactory,a as PointerHandlerLastRenderData};

@@ -1,0 +1,1 @@
+import{a,b}from"./chunk-IYZIKLMH.js";import"./chunk-Z4OY5MUD.js";import"./chunk-OVQY5ZBW.js";import"./chunk-KP36QDCI.js";import"./chunk-LEZDIK52.js";import"./chunk-NZA63RCU.js";export{b as getWorker,a as jsonDefaults};
