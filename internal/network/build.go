@@ -106,7 +106,9 @@ type Evidence struct {
 
 // Build computes the theme network from the evidence the filter keeps, over the chosen
 // signals (nil or empty: all), keeping the edges whose weight is at least minWeight.
-// It issues at most five SELECT statements, whatever the size of the data.
+// It issues at most five SELECT statements, whatever the size of the data. It holds every
+// link row it reads while it runs and touches no process-wide state; a server asks a
+// Service, which shares, bounds and caches builds.
 func Build(ctx context.Context, client *ent.Client, f Filter, signals []Signal, minWeight float64) (*Graph, error) {
 	signals, err := normalizeSignals(signals)
 	if err != nil {
