@@ -22,6 +22,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
@@ -43,6 +44,10 @@ type Config struct {
 	// Events is the broker subscriptions listen to; the client's writes must reach it
 	// (events.Hook).
 	Events events.Broker
+	// Networks builds and caches the theme networks (nil: built for each request, without
+	// a cache). The caller owns it: the server shares it with the network export and
+	// closes it on shutdown.
+	Networks *network.Service
 	// AllowedOrigins are the origins browsers may open WebSockets from ("*": any).
 	AllowedOrigins []string
 	// QueryLimits bound depth, aliases, directives and cost (zero value: querylimit.Defaults).
@@ -95,7 +100,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 	edit.Use(client)
-	srv := handler.New(NewSchema(client, cfg.Dialect, cfg.Events))
+	srv := handler.New(newSchema(client, cfg.Dialect, cfg.Events, cfg.Networks))
 	wsLimits := cfg.Websocket.withDefaults()
 	if cfg.ClientKey == nil {
 		cfg.ClientKey = ratelimit.ClientKey

@@ -2,8 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -144,20 +142,13 @@ func evidenceIDs(edges []network.Edge) []pulid.ID {
 	return ids
 }
 
-func dateKey(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return t.Format(calendar.Layout)
-}
-
 // Bounds of themeNetwork's maxEdges.
 const (
 	defaultMaxEdges = 2000
 	maxMaxEdges     = 20000
 )
 
-func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {
+func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {
 	mw := 1.0
 	if minWeight != nil {
 		mw = *minWeight
@@ -166,13 +157,8 @@ func themeNetwork(ctx context.Context, c *ent.Client, cache *networkCache, f *mo
 	if err != nil {
 		return nil, err
 	}
-	filter, sigs := networkFilter(f), networkSignals(signals)
-	// Built networks are cached until the data changes (networkcache.go).
-	key := fmt.Sprintf("%v|%v|%v|%v|%s|%s|%v|%v", filter.SeminarIDs, filter.TermIDs, filter.MunicipalityIDs, filter.RegionIDs,
-		dateKey(filter.From), dateKey(filter.To), sigs, mw)
-	g, err := cache.get(key, func() (*network.Graph, error) {
-		return network.Build(context.WithoutCancel(ctx), c, filter, sigs, mw)
-	})
+	// Built once for concurrent requests, and kept until the data changes (network.Service).
+	g, err := networks.Network(ctx, network.Request{Filter: networkFilter(f), Signals: networkSignals(signals), MinWeight: mw})
 	if err != nil {
 		return nil, err
 	}

@@ -2,13 +2,23 @@ package graph_test
 
 import (
 	"cmp"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
-
+	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
@@ -133,13 +143,44 @@ func TestThemeNetworkStatementCount(t *testing.T) {
 	}
 }
 
-// TestThemeNetworkCacheFollowsWrites checks that a cached theme network is rebuilt after
-// a write: an outcome tying two themes together shows in the next network.
+// networkInstance serves the API as one server instance does: a change-event broker
+// (LISTEN/NOTIFY on PostgreSQL, so that instances hear each other's writes) and a
+// network.Service listening to it, closed when the test ends.
+func networkInstance(t *testing.T, db *database.DB) (*httptest.Server, *ent.Client, *network.Service) {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var broker events.Broker = events.NewLocal()
+	if db.Dialect == "postgres" {
+		pg, err := events.NewPostgres(db.SQL, db.URL, logger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { pg.Close() })
+		broker = pg
+	}
+	client := db.Client()
+	client.Use(events.Hook(broker, logger))
+	networks := network.NewService(client, network.Options{Events: broker, Logger: logger})
+	t.Cleanup(networks.Close)
+	tokens, _ := auth.ParseTokens(tokenEntry("editor", editorToken) + "," + tokenEntry("admin", adminToken))
+	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Dialect: db.Dialect, Limits: graph.DefaultLimits,
+		Tokens: tokens, Events: broker, Networks: networks, Logger: logger}))
+	t.Cleanup(srv.Close)
+	return srv, client, networks
+}
+
+// TestThemeNetworkCacheFollowsWrites checks that a theme network is served from the
+// cache until a write, and rebuilt after it: an outcome tying two themes together,
+// created through the API, shows in the next network. On PostgreSQL the write goes to
+// another instance, whose change event reaches this one through LISTEN/NOTIFY.
 func TestThemeNetworkCacheFollowsWrites(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		seeded(t, db)
-		dsn := db.URL
-		srv, client := instance(t, db, dsn)
+		seedDB(t, db)
+		reader, client, networks := networkInstance(t, db)
+		writer := reader
+		if db.Dialect == "postgres" {
+			writer, _, _ = networkInstance(t, db)
+		}
 		ctx := t.Context()
 		const q = `{ themeNetwork(signals: [OUTCOME]) { edges { source { slug } target { slug } weight } } }`
 		type net struct {
@@ -158,25 +199,67 @@ func TestThemeNetworkCacheFollowsWrites(t *testing.T) {
 			}
 			return 0
 		}
-		var before net
-		mustPost(t, srv, q, nil, &before)
-		mustPost(t, srv, q, nil, &before) // served from the cache
+		var before, again net
+		mustPost(t, reader, q, nil, &before)
+		mustPost(t, reader, q, nil, &again)
+		if st := networks.Stats(); st.Builds != 1 || st.Hits != 1 {
+			t.Fatalf("two identical requests: %+v, want one build and one cache hit", st)
+		}
 		a, b := "asiakkuusmalli", "kukoistava-kunta"
 		w0 := weight(before, a, b)
 		themes := client.Theme.Query().Where(theme.SlugIn(a, b)).IDsX(ctx)
 		sem := client.Seminar.Query().FirstIDX(ctx)
 		doc := client.Document.Query().FirstIDX(ctx)
-		mustPost(t, srv, `mutation($s: ID!, $d: ID!, $t: [ID!]) { createOutcome(input: {kind: INSIGHT, text: "Both themes at once.", seminarID: $s, sourceIDs: [$d], themeIDs: $t}) { id } }`,
+		mustPost(t, writer, `mutation($s: ID!, $d: ID!, $t: [ID!]) { createOutcome(input: {kind: INSIGHT, text: "Both themes at once.", seminarID: $s, sourceIDs: [$d], themeIDs: $t}) { id } }`,
 			map[string]any{"s": sem, "d": doc, "t": themes}, nil)
 		var after net
-		for i := 0; i < 50; i++ { // the change event reaches the cache asynchronously
-			mustPost(t, srv, q, nil, &after)
+		for i := 0; i < 100; i++ { // the change event reaches the cache asynchronously
+			mustPost(t, reader, q, nil, &after)
 			if weight(after, a, b) == w0+1 {
+				if st := networks.Stats(); st.Builds < 2 {
+					t.Errorf("the new edge came without a build: %+v", st)
+				}
 				return
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 		t.Errorf("edge %s–%s weight %v after the write, want %v: the cache was not emptied", a, b, weight(after, a, b), w0+1)
+	})
+}
+
+// TestThemeNetworkConcurrentRequestsBuildOnce sends the same themeNetwork query from
+// many clients at once (the signals spelled in two orders): one build serves them all,
+// and every response is the same.
+func TestThemeNetworkConcurrentRequestsBuildOnce(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		seedDB(t, db)
+		srv, _, networks := networkInstance(t, db)
+		queries := []string{
+			`{ themeNetwork(signals: [OUTCOME, SESSION]) { edgeCount nodes { theme { slug } betweenness } edges { source { slug } target { slug } weight } } }`,
+			`{ themeNetwork(signals: [SESSION, OUTCOME, SESSION]) { edgeCount nodes { theme { slug } betweenness } edges { source { slug } target { slug } weight } } }`,
+		}
+		const n = 8
+		bodies := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				var out json.RawMessage
+				r := post(t, srv, queries[i%2], nil, &out)
+				if len(r.Errors) > 0 {
+					t.Errorf("request %d: %+v", i, r.Errors)
+				}
+				bodies[i] = string(out)
+			})
+		}
+		wg.Wait()
+		if st := networks.Stats(); st.Builds != 1 {
+			t.Errorf("%d concurrent identical requests built %d times, want once (%+v)", n, st.Builds, st)
+		}
+		for i, b := range bodies {
+			if b != bodies[0] || !strings.Contains(b, `"edgeCount"`) {
+				t.Fatalf("response %d differs: %.200s", i, b)
+			}
+		}
 	})
 }
 

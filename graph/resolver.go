@@ -8,6 +8,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph/generated"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/network"
 )
 
 // Resolver is the root resolver: it holds what resolvers need and nothing else.
@@ -15,20 +16,28 @@ type Resolver struct {
 	client   *ent.Client
 	events   events.Broker
 	dialect  string
-	networks *networkCache
+	networks *network.Service
 	loads    *eventLoads
 }
 
 // NewSchema returns the executable GraphQL schema over the ent client of a database of
 // the given dialect ("postgres" or "sqlite3", for search); subscriptions listen to the
-// broker (nil: no live changes).
+// broker (nil: no live changes). Theme networks are built for each request, without a
+// cache; NewHandler takes the server's network.Service.
 func NewSchema(client *ent.Client, dialect string, broker events.Broker) graphql.ExecutableSchema {
-	// Theme networks are cached only when a broker tells of changes.
-	cache := newNetworkCache(broker)
+	return newSchema(client, dialect, broker, nil)
+}
+
+// newSchema is NewSchema with the service that builds theme networks (nil: one without a
+// cache, which needs no Close).
+func newSchema(client *ent.Client, dialect string, broker events.Broker, networks *network.Service) graphql.ExecutableSchema {
 	if broker == nil {
 		broker = events.NewLocal()
 	}
+	if networks == nil {
+		networks = network.NewService(client, network.Options{})
+	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: cache, loads: newEventLoads()},
+		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: networks, loads: newEventLoads()},
 	})
 }

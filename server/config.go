@@ -532,8 +532,9 @@ func (o *optionalBool) IsBoolFlag() bool { return true }
 // makes it collect sooner when memory grows, served a third more requests/s on the nested
 // list and on a page of 50 (BENCHMARKS.md) with a peak RSS of 133 MB instead of 112 MB.
 // Under a limit below the live heap the collector would never stop, so the limit follows
-// the live heap (gctune.Govern: at least four times it), and a theme network build, whose
-// working set grows fast, runs under Go's defaults (gctune.Suspend).
+// the live heap (gctune.Govern: at least four times it). These are set here, once, for the
+// process; theme network builds bound their own memory (network.Service) and never change
+// them.
 var gcTuned = gctune.Settings{Percent: 400, Limit: 100 << 20}
 
 // gcDefaults applies gcTuned unless the environment sets GOGC or GOMEMLIMIT (then Go's

@@ -31,6 +31,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/gctune"
+	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
@@ -229,7 +230,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 
 	connectCtx, stopConnecting := context.WithCancel(ctx)
 	defer stopConnecting()
+	connected := make(chan struct{}) // closed when connecting has succeeded or given up
 	go func() {
+		defer close(connected)
 		b, err := connectWithRetry(connectCtx, cfg, logger, reg, metrics)
 		if err != nil {
 			if connectCtx.Err() == nil {
@@ -252,6 +255,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
 	cancelBase()
+	// A backend whose set-up was finishing as the signal came is closed too (its network
+	// service's goroutine, the broker, the pool).
+	select {
+	case <-connected:
+	case <-shutdownCtx.Done():
+	}
 	if b := ready.Load(); b != nil {
 		b.close()
 	}
@@ -263,10 +272,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 
 // backend is what the API needs once the database is up.
 type backend struct {
-	db     *database.DB
-	client *ent.Client
-	api    http.Handler
-	close  func()
+	db       *database.DB
+	client   *ent.Client
+	api      http.Handler
+	networks *network.Service
+	close    func()
 }
 
 // connectWithRetry connects until it succeeds or ctx ends, waiting longer after each
@@ -332,14 +342,18 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 	if cfg.tokens.Len() == 0 {
 		logger.Warn("no write tokens configured: the API is read-only (make one with 'go run ./server token editor')")
 	}
+	// One service builds and caches theme networks for the API and the export, emptied
+	// by every change event (from every instance, through the broker).
+	networks := network.NewService(client, network.Options{Events: broker, Logger: logger})
 	api := graph.NewHandler(client, graph.Config{
-		Dialect: db.Dialect, Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, AllowedOrigins: cfg.corsOrigins,
-		QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
+		Dialect: db.Dialect, Limits: cfg.limits, Logger: logger, Tokens: cfg.tokens, Events: broker, Networks: networks,
+		AllowedOrigins: cfg.corsOrigins, QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
 		ReadsNeedToken: cfg.readsNeedToken, Persisted: registry, AllowListOnly: cfg.allowListOnly,
 		RequestTimeout: cfg.requestTimeout, Metrics: metrics, RateLimit: cfg.limiter, ClientKey: cfg.clientKey,
 		MaxTokens: cfg.maxTokens, Websocket: cfg.websocket,
 	})
-	return &backend{db: db, client: client, api: api, close: func() { closeBroker(); db.Close() }}, nil
+	return &backend{db: db, client: client, api: api, networks: networks,
+		close: func() { networks.Close(); closeBroker(); db.Close() }}, nil
 }
 
 // persistedQueries registers the example queries of docs/queries and those of dir.

@@ -28,6 +28,11 @@ type networkRequest struct {
 	minWeight float64
 }
 
+// network is what the network service is asked for.
+func (r networkRequest) network() network.Request {
+	return network.Request{Filter: r.filter, Signals: r.signals, MinWeight: r.minWeight}
+}
+
 // parseNetworkRequest reads the parameters shared by GET /export/network and the
 // export-network command: format, seminar, term, municipality, region (IDs, repeatable or
 // comma-separated), from, to (YYYY-MM-DD), minWeight, signals (repeatable or
@@ -111,7 +116,7 @@ func networkExportHandler(ready *atomic.Pointer[backend]) http.Handler {
 			errcode.WriteHTTP(w, http.StatusBadRequest, errcode.BadInput, err.Error())
 			return
 		}
-		g, err := network.Build(r.Context(), b.client, req.filter, req.signals, req.minWeight)
+		g, err := b.networks.Network(r.Context(), req.network())
 		if err != nil {
 			unavailable(w, "the network could not be computed; try again shortly")
 			return
@@ -134,7 +139,10 @@ func exportNetworkCommand(ctx context.Context, args []string, getenv func(string
 		return err
 	}
 	defer closeDB()
-	g, err := network.Build(ctx, client, cfg.request.filter, cfg.request.signals, cfg.request.minWeight)
+	// Built as the server builds it, through a service; one network, so nothing to cache.
+	networks := network.NewService(client, network.Options{})
+	defer networks.Close()
+	g, err := networks.Network(ctx, cfg.request.network())
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,13 @@
 // Package gctune holds the server's garbage-collector settings: a higher GOGC with a soft
 // memory limit, which suit a server whose live heap is small and whose requests allocate
 // much. Under a soft limit near the live heap the collector runs without pause, so the
-// limit follows the live heap (Govern: never below four times it), and a rare computation
-// with a large working set (a theme network build) runs under Go's defaults meanwhile
-// (Suspend).
+// limit follows the live heap (Govern: never below four times it). Only the server's main
+// sets them, once at start-up; domain code leaves the collector alone and bounds its own
+// memory instead (a theme network build: network.Service).
 package gctune
 
 import (
 	"context"
-	"math"
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
@@ -21,47 +20,17 @@ type Settings struct {
 	Limit   int64
 }
 
-// goDefaults are Go's own: GOGC=100 and no memory limit.
-var goDefaults = Settings{Percent: 100, Limit: math.MaxInt64}
-
 var (
 	mu      sync.Mutex
 	applied *Settings // nil until Apply
-	holds   int       // computations running under goDefaults
 )
 
-// Apply makes s the process's settings (at once, or when the computations running under
-// Go's defaults have finished).
+// Apply makes s the process's settings.
 func Apply(s Settings) {
 	mu.Lock()
 	defer mu.Unlock()
 	applied = &s
-	if holds == 0 {
-		set(s)
-	}
-}
-
-// Suspend runs the process under Go's default settings until the returned function is
-// called, if Apply has set others; concurrent suspensions nest. It returns a no-op where
-// Apply was never called (the environment chose the settings).
-func Suspend() (resume func()) {
-	mu.Lock()
-	defer mu.Unlock()
-	if applied == nil {
-		return func() {}
-	}
-	if holds == 0 {
-		set(goDefaults)
-	}
-	holds++
-	return sync.OnceFunc(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		holds--
-		if holds == 0 {
-			set(*applied)
-		}
-	})
+	set(s)
 }
 
 // Govern re-reads the live heap every interval until ctx ends and keeps the soft limit at
@@ -92,7 +61,7 @@ func adjust() {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if applied == nil || holds > 0 {
+	if applied == nil {
 		return
 	}
 	debug.SetMemoryLimit(max(applied.Limit, 4*live))

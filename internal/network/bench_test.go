@@ -10,6 +10,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
@@ -108,5 +109,29 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkServiceCached asks a network.Service for a network it keeps: what a request
+// costs between writes (the key, the lookup), beside BenchmarkBuild's cost after one.
+func BenchmarkServiceCached(b *testing.B) {
+	client := testdb.Client(b, "sqlite")
+	synthetic(b, client)
+	ctx := context.Background()
+	s := network.NewService(client, network.Options{Events: events.NewLocal()})
+	defer s.Close()
+	from := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+	req := network.Request{Filter: network.Filter{RegionIDs: []pulid.ID{client.Region.Query().FirstIDX(ctx)}, From: &from}}
+	if _, err := s.Network(ctx, req); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Network(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if st := s.Stats(); st.Builds != 1 {
+		b.Fatalf("%d builds, want 1", st.Builds)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"gonum.org/v1/gonum/graph/simple"
 
 	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/internal/gctune"
 	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
@@ -107,12 +106,10 @@ type Evidence struct {
 
 // Build computes the theme network from the evidence the filter keeps, over the chosen
 // signals (nil or empty: all), keeping the edges whose weight is at least minWeight.
-// It issues at most five SELECT statements, whatever the size of the data.
+// It issues at most five SELECT statements, whatever the size of the data. It holds every
+// link row it reads while it runs and touches no process-wide state; a server asks a
+// Service, which shares, bounds and caches builds.
 func Build(ctx context.Context, client *ent.Client, f Filter, signals []Signal, minWeight float64) (*Graph, error) {
-	// Every link row is in memory while the network is built: far more, on a large
-	// knowledge base, than the server's soft memory limit, under which the collector
-	// would run without pause.
-	defer gctune.Suspend()()
 	signals, err := normalizeSignals(signals)
 	if err != nil {
 		return nil, err
