@@ -55,7 +55,8 @@ const (
 //     then, and one that names no operation is a request error that says so.
 //
 // Everything else is gqlgen's: the executor's extensions (limits, persisted queries, roles,
-// transactions), the response extensions (cost) and the error presenter.
+// transactions), the response extensions (cost) and the error presenter. What gqlgen's own
+// transports still get wrong, measured: docs/FORKS.md#http-transport.
 type HTTPTransport struct{}
 
 var _ graphql.Transport = HTTPTransport{}

@@ -9,7 +9,8 @@
 // tool's set (10 themes, 100 outcomes, 500 municipalities) started about 600 per request,
 // each growing its stack through the marshaling. In order, the server answered it 334
 // times a second instead of 283, and a page of 50 outcomes 834 instead of 719
-// (BENCHMARKS.md). It runs from the module root (ent/generate.go).
+// (BENCHMARKS.md). It runs from the module root (ent/generate.go). docs/FORKS.md says how
+// to re-apply it on a gqlgen upgrade; test/forks checks it.
 package main
 
 import (
@@ -37,7 +38,7 @@ func main() {
 	}
 	out, n := inOrder(string(src))
 	if n == 0 {
-		log.Fatalf("gqlgen: no list marshaled concurrently in %s: has gqlgen changed?", executor)
+		log.Fatalf("gqlgen: fork graph/gqlgen (lists marshaled in order): no list marshaled concurrently in %s: has gqlgen changed? (docs/FORKS.md#lists-marshaled-in-order)", executor)
 	}
 	if err := os.WriteFile(executor, []byte(out), 0o644); err != nil {
 		log.Fatalf("gqlgen: %v", err)

@@ -24,6 +24,9 @@
 // the rows follow one global order, each parent's children are a subsequence of it, so in
 // the right order. entgql's own LimitPerRow leaves the rows grouped by parent and has
 // this bug; TestNestedPagesPerParent in package graph shows it.
+//
+// The parents are read from the SQL text of ent's eager-loading predicate (see Mark and
+// parentIn): docs/FORKS.md#nested-pages says why, and test/forks checks every edge.
 package nestedpage
 
 import (
