@@ -575,3 +575,17 @@ func TestFanOutCostsTheSame(t *testing.T) {
 		}
 	})
 }
+
+// TestCraftedCursor: a cursor made by hand whose value is not a list, sent with orderBy,
+// is the client's mistake (BAD_USER_INPUT), not an internal error.
+func TestCraftedCursor(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+	var b strings.Builder
+	ent.Cursor{ID: "th01ARZ3NDEKTSV4RRFFQ69G5FAV", Value: "not a list"}.MarshalGQL(&b)
+	cursor := strings.Trim(b.String(), `"`)
+	res := post(t, srv, `query($c: Cursor) { themes(first: 2, after: $c, orderBy: [{field: NAME}, {field: SLUG}]) { edges { node { id } } } }`, map[string]any{"c": cursor}, nil)
+	if res.code() != "BAD_USER_INPUT" {
+		t.Errorf("code %q: %+v", res.code(), res.Errors)
+	}
+}

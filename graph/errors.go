@@ -158,6 +158,7 @@ var argumentErrors = []string{
 	"cursor values length",
 	"orderBy directions length",
 	"duplicate order direction",
+	"is not a slice", // a cursor whose value is not a list, with orderBy
 }
 
 func isArgumentError(err error) bool {
