@@ -12,8 +12,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // One time a person spoke in a session, moderated one, or authored a document, with the title and organisation the source gives them at that time.

@@ -15,8 +15,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // AppearanceCreate is the builder for creating a Appearance entity.

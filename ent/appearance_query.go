@@ -17,8 +17,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // AppearanceQuery is the builder for querying Appearance entities.

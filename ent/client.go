@@ -10,7 +10,7 @@ import (
 	"reflect"
 
 	"github.com/teemaverkko/teemaverkko/ent/migrate"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"

@@ -19,11 +19,11 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // DocumentUpdate is the builder for updating Document entities.

@@ -16,10 +16,10 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/region"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // EdgeRef describes an edge: the type it leads to, and the input fields of the

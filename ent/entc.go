@@ -17,7 +17,7 @@ import (
 
 func main() {
 	// entgql's collection template is replaced by a copy that limits nested connections
-	// per parent with internal/nestedpage, and its paginate block by one that counts only
+	// per parent with ent/nestedpage, and its paginate block by one that counts only
 	// when asked (see the comments at the top of the copies in ent/template, and
 	// docs/FORKS.md for re-applying them on an entgql upgrade).
 	collection := gen.MustParse(gen.NewTemplate("gql_collection").

@@ -18,9 +18,9 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // ExpertUpdate is the builder for updating Expert entities.

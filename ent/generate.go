@@ -1,5 +1,6 @@
-// Package ent holds the generated data layer; only schema/, template/, entc.go and this
-// file are written by hand.
+// Package ent holds the generated data layer; only schema/ (with the types the generated
+// code uses: pulid, calendar), template/, nestedpage/, pgarray/, entc.go and this file are
+// written by hand. Nothing here imports the rest of the module.
 package ent
 
 // Both generators run from the module root: ent (with the entgql extension, which writes

@@ -15,16 +15,16 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/municipalityperiod"
+	"github.com/teemaverkko/teemaverkko/ent/nestedpage"
 	"github.com/teemaverkko/teemaverkko/ent/network"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/region"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
-	"github.com/teemaverkko/teemaverkko/internal/nestedpage"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.

@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/region"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // A Finnish municipality (kunta), with its official code. Merged municipalities stay, with their end date.

@@ -19,8 +19,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/region"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // MunicipalityCreate is the builder for creating a Municipality entity.

@@ -21,8 +21,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
 	"github.com/teemaverkko/teemaverkko/ent/region"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // MunicipalityQuery is the builder for querying Municipality entities.

@@ -15,7 +15,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/network"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // NetworkCreate is the builder for creating a Network entity.

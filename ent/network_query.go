@@ -18,7 +18,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // NetworkQuery is the builder for querying Network entities.

@@ -15,9 +15,9 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/network"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // NetworkTermCreate is the builder for creating a NetworkTerm entity.

@@ -17,8 +17,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/network"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // OrganizationUpdate is the builder for updating Organization entities.

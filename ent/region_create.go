@@ -14,7 +14,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/municipalityperiod"
 	"github.com/teemaverkko/teemaverkko/ent/region"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // RegionCreate is the builder for creating a Region entity.

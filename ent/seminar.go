@@ -10,9 +10,9 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // A seminar or other event of a network.

@@ -9,9 +9,9 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // An agenda item of a seminar: an opening, a talk, a panel, a workshop, a review.

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/bench/queryset"
+	"github.com/teemaverkko/teemaverkko/ent/nestedpage"
 	"github.com/teemaverkko/teemaverkko/graph"
-	"github.com/teemaverkko/teemaverkko/internal/nestedpage"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/synth"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"

@@ -10,8 +10,8 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph/generated"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // Node is the resolver for the node field.

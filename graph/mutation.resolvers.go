@@ -9,9 +9,9 @@ import (
 	"context"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph/generated"
 	"github.com/teemaverkko/teemaverkko/internal/edit"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // CreateRegion is the resolver for the createRegion field.

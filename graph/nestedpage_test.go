@@ -9,18 +9,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent/nestedpage"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/nestedpage"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/synth"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestNestedPagesPerParent checks the per-parent limit of nested connections
-// (internal/nestedpage) against entgql's window function on a small synthetic knowledge base: for every
+// (ent/nestedpage) against entgql's window function on a small synthetic knowledge base: for every
 // kind of edge (one-to-many, many-to-many both ways, self-reference), ordering (by id, by a
 // column, by a related row's column, reversed with last) and filter, both give the same
 // children in the same order for every parent, while the statements sent are the

@@ -9,8 +9,8 @@ import (
 	"context"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph/model"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // ThemeNetwork is the resolver for the themeNetwork field.

@@ -7,7 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // noder resolves one global ID; an ID that names no object resolves to null, as the

@@ -9,8 +9,8 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph/model"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // Search is the resolver for the search field.

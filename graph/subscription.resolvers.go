@@ -9,9 +9,9 @@ import (
 	"context"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph/generated"
 	"github.com/teemaverkko/teemaverkko/graph/model"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // OutcomeAdded is the resolver for the outcomeAdded field.

@@ -11,9 +11,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/events"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // stream turns the broker's events into a subscription's results: each event that

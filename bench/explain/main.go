@@ -27,9 +27,9 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/bench/queryset"
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/nestedpage"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/nestedpage"
 )
 
 func main() {

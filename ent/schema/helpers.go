@@ -1,6 +1,6 @@
 // Package schema holds the hand-written ent schemas of Teemaverkko's domain model.
 // Every entity implements the GraphQL Node interface through a prefixed-ULID id (see
-// internal/pulid); every list edge is a Relay connection with where filters and ordering.
+// ent/schema/pulid); every list edge is a Relay connection with where filters and ordering.
 package schema
 
 import (
@@ -14,8 +14,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 var (

@@ -32,7 +32,7 @@ const (
 	MaxTitleLength = 500    // titles of people, documents, seminars and sessions; venues; workshop questions
 	MaxURLLength   = 2048   // document addresses
 	MaxTextLength  = 20_000 // descriptions, summaries, notes, outcome texts and quotes
-	MaxIDLength    = 2 + 26 // prefixed ULIDs (internal/pulid)
+	MaxIDLength    = 2 + 26 // prefixed ULIDs (ent/schema/pulid)
 )
 
 // maxLength is the annotation that records a string field's length limit, so that
@@ -150,7 +150,7 @@ var stringFields = sync.OnceValue(func() map[string][]StringField {
 			}
 			sf := StringField{Name: d.Name, List: list}
 			if d.Size > 0 && d.Size < math.MaxInt32 {
-				sf.Max = d.Size // ent's own MaxLen (the id field of internal/pulid's mixin)
+				sf.Max = d.Size // ent's own MaxLen (the id field of ent/schema/pulid's mixin)
 			}
 			for _, a := range d.Annotations {
 				if m, ok := a.(maxLength); ok {

@@ -8,8 +8,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 const (

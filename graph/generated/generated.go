@@ -20,11 +20,11 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/graph/model"
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
 	"github.com/teemaverkko/teemaverkko/internal/events"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -4973,7 +4973,7 @@ scalar Cursor
 """
 DatePrecision is enum for the field published_on_precision
 """
-enum DatePrecision @goModel(model: "github.com/teemaverkko/teemaverkko/internal/calendar.Precision") {
+enum DatePrecision @goModel(model: "github.com/teemaverkko/teemaverkko/ent/schema/calendar.Precision") {
   """
   The date is known to the day.
   """
@@ -18237,7 +18237,7 @@ func (ec *executionContext) field_Mutation_deleteAppearance_args(ctx context.Con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18251,7 +18251,7 @@ func (ec *executionContext) field_Mutation_deleteDocument_args(ctx context.Conte
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18265,7 +18265,7 @@ func (ec *executionContext) field_Mutation_deleteExpert_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18279,7 +18279,7 @@ func (ec *executionContext) field_Mutation_deleteMunicipalityPeriod_args(ctx con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18293,7 +18293,7 @@ func (ec *executionContext) field_Mutation_deleteMunicipality_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18307,7 +18307,7 @@ func (ec *executionContext) field_Mutation_deleteNetworkTerm_args(ctx context.Co
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18321,7 +18321,7 @@ func (ec *executionContext) field_Mutation_deleteNetwork_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18335,7 +18335,7 @@ func (ec *executionContext) field_Mutation_deleteOrganization_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18349,7 +18349,7 @@ func (ec *executionContext) field_Mutation_deleteOutcome_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18363,7 +18363,7 @@ func (ec *executionContext) field_Mutation_deleteRegion_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18377,7 +18377,7 @@ func (ec *executionContext) field_Mutation_deleteSeminar_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18391,7 +18391,7 @@ func (ec *executionContext) field_Mutation_deleteSession_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18405,7 +18405,7 @@ func (ec *executionContext) field_Mutation_deleteTheme_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18441,7 +18441,7 @@ func (ec *executionContext) field_Mutation_updateAppearance_args(ctx context.Con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18463,7 +18463,7 @@ func (ec *executionContext) field_Mutation_updateDocument_args(ctx context.Conte
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18485,7 +18485,7 @@ func (ec *executionContext) field_Mutation_updateExpert_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18507,7 +18507,7 @@ func (ec *executionContext) field_Mutation_updateMunicipalityPeriod_args(ctx con
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18529,7 +18529,7 @@ func (ec *executionContext) field_Mutation_updateMunicipality_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18551,7 +18551,7 @@ func (ec *executionContext) field_Mutation_updateNetworkTerm_args(ctx context.Co
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18573,7 +18573,7 @@ func (ec *executionContext) field_Mutation_updateNetwork_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18595,7 +18595,7 @@ func (ec *executionContext) field_Mutation_updateOrganization_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18617,7 +18617,7 @@ func (ec *executionContext) field_Mutation_updateOutcome_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18639,7 +18639,7 @@ func (ec *executionContext) field_Mutation_updateRegion_args(ctx context.Context
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18661,7 +18661,7 @@ func (ec *executionContext) field_Mutation_updateSeminar_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18683,7 +18683,7 @@ func (ec *executionContext) field_Mutation_updateSession_args(ctx context.Contex
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18705,7 +18705,7 @@ func (ec *executionContext) field_Mutation_updateTheme_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -19713,7 +19713,7 @@ func (ec *executionContext) field_Query_connectionPath_args(ctx context.Context,
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -19721,7 +19721,7 @@ func (ec *executionContext) field_Query_connectionPath_args(ctx context.Context,
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20021,7 +20021,7 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20035,7 +20035,7 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
 		func(ctx context.Context, v any) ([]pulid.ID, error) {
-			return ec.unmarshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			return ec.unmarshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20227,7 +20227,7 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	args["types"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "seminarIDs",
 		func(ctx context.Context, v any) ([]pulid.ID, error) {
-			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20235,7 +20235,7 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	args["seminarIDs"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "termIDs",
 		func(ctx context.Context, v any) ([]pulid.ID, error) {
-			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20243,7 +20243,7 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	args["termIDs"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "themeIDs",
 		func(ctx context.Context, v any) ([]pulid.ID, error) {
-			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20381,7 +20381,7 @@ func (ec *executionContext) field_Query_similarMunicipalities_args(ctx context.C
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityID",
 		func(ctx context.Context, v any) (pulid.ID, error) {
-			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21233,7 +21233,7 @@ func (ec *executionContext) field_Subscription_nodeChanged_args(ctx context.Cont
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
 		func(ctx context.Context, v any) ([]pulid.ID, error) {
-			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			return ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21751,7 +21751,7 @@ func (ec *executionContext) _Appearance_id(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21843,7 +21843,7 @@ func (ec *executionContext) _Appearance_expertID(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21866,7 +21866,7 @@ func (ec *executionContext) _Appearance_organizationID(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21889,7 +21889,7 @@ func (ec *executionContext) _Appearance_sessionID(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21912,7 +21912,7 @@ func (ec *executionContext) _Appearance_documentID(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22260,7 +22260,7 @@ func (ec *executionContext) _Document_id(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22375,7 +22375,7 @@ func (ec *executionContext) _Document_publishedOnPrecision(ctx context.Context, 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
-			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, selections, v)
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22467,7 +22467,7 @@ func (ec *executionContext) _Document_publisherID(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23150,7 +23150,7 @@ func (ec *executionContext) _Evidence_itemIDs(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, selections, v)
+			return ec.marshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23205,7 +23205,7 @@ func (ec *executionContext) _Expert_id(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23343,7 +23343,7 @@ func (ec *executionContext) _Expert_organizationID(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23366,7 +23366,7 @@ func (ec *executionContext) _Expert_municipalityID(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -24220,7 +24220,7 @@ func (ec *executionContext) _Municipality_id(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24358,7 +24358,7 @@ func (ec *executionContext) _Municipality_regionID(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -24807,7 +24807,7 @@ func (ec *executionContext) _MunicipalityPeriod_id(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24922,7 +24922,7 @@ func (ec *executionContext) _MunicipalityPeriod_municipalityID(ctx context.Conte
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24945,7 +24945,7 @@ func (ec *executionContext) _MunicipalityPeriod_regionID(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25268,7 +25268,7 @@ func (ec *executionContext) _Mutation_deleteRegion(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25400,7 +25400,7 @@ func (ec *executionContext) _Mutation_deleteMunicipality(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25532,7 +25532,7 @@ func (ec *executionContext) _Mutation_deleteMunicipalityPeriod(ctx context.Conte
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25664,7 +25664,7 @@ func (ec *executionContext) _Mutation_deleteOrganization(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25796,7 +25796,7 @@ func (ec *executionContext) _Mutation_deleteExpert(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25928,7 +25928,7 @@ func (ec *executionContext) _Mutation_deleteNetwork(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26060,7 +26060,7 @@ func (ec *executionContext) _Mutation_deleteNetworkTerm(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26192,7 +26192,7 @@ func (ec *executionContext) _Mutation_deleteSeminar(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26324,7 +26324,7 @@ func (ec *executionContext) _Mutation_deleteSession(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26456,7 +26456,7 @@ func (ec *executionContext) _Mutation_deleteTheme(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26588,7 +26588,7 @@ func (ec *executionContext) _Mutation_deleteOutcome(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26720,7 +26720,7 @@ func (ec *executionContext) _Mutation_deleteDocument(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26852,7 +26852,7 @@ func (ec *executionContext) _Mutation_deleteAppearance(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26939,7 +26939,7 @@ func (ec *executionContext) _Network_id(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -27282,7 +27282,7 @@ func (ec *executionContext) _NetworkTerm_id(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -27420,7 +27420,7 @@ func (ec *executionContext) _NetworkTerm_networkID(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -27793,7 +27793,7 @@ func (ec *executionContext) _NodeChange_id(ctx context.Context, field graphql.Co
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -27894,7 +27894,7 @@ func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28009,7 +28009,7 @@ func (ec *executionContext) _Organization_municipalityID(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -28470,7 +28470,7 @@ func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28562,7 +28562,7 @@ func (ec *executionContext) _Outcome_seminarID(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28585,7 +28585,7 @@ func (ec *executionContext) _Outcome_sessionID(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -30125,7 +30125,7 @@ func (ec *executionContext) _Region_id(ctx context.Context, field graphql.Collec
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30678,7 +30678,7 @@ func (ec *executionContext) _Seminar_id(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30747,7 +30747,7 @@ func (ec *executionContext) _Seminar_datePrecision(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v calendar.Precision) graphql.Marshaler {
-			return ec.marshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, selections, v)
+			return ec.marshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30908,7 +30908,7 @@ func (ec *executionContext) _Seminar_termID(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -31369,7 +31369,7 @@ func (ec *executionContext) _Session_id(ctx context.Context, field graphql.Colle
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -31507,7 +31507,7 @@ func (ec *executionContext) _Session_seminarID(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -32272,7 +32272,7 @@ func (ec *executionContext) _Theme_id(ctx context.Context, field graphql.Collect
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
-			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		true,
@@ -32387,7 +32387,7 @@ func (ec *executionContext) _Theme_parentID(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
-			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, selections, v)
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
 		},
 		true,
 		false,
@@ -34808,56 +34808,56 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35102,168 +35102,168 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 			it.TitleEnContainsFold = data
 		case "expertID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertID = data
 		case "expertIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDNEQ = data
 		case "expertIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDIn = data
 		case "expertIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDNotIn = data
 		case "expertIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDGT = data
 		case "expertIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDGTE = data
 		case "expertIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDLT = data
 		case "expertIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDLTE = data
 		case "expertIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDContains = data
 		case "expertIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDHasPrefix = data
 		case "expertIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDHasSuffix = data
 		case "expertIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDEqualFold = data
 		case "expertIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDContainsFold = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationID = data
 		case "organizationIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDNEQ = data
 		case "organizationIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDIn = data
 		case "organizationIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDNotIn = data
 		case "organizationIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDGT = data
 		case "organizationIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDGTE = data
 		case "organizationIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDLT = data
 		case "organizationIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDLTE = data
 		case "organizationIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDContains = data
 		case "organizationIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDHasPrefix = data
 		case "organizationIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35284,91 +35284,91 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 			it.OrganizationIDNotNil = data
 		case "organizationIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDEqualFold = data
 		case "organizationIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDContainsFold = data
 		case "sessionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionID = data
 		case "sessionIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDNEQ = data
 		case "sessionIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDIn = data
 		case "sessionIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDNotIn = data
 		case "sessionIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDGT = data
 		case "sessionIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDGTE = data
 		case "sessionIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDLT = data
 		case "sessionIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDLTE = data
 		case "sessionIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDContains = data
 		case "sessionIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDHasPrefix = data
 		case "sessionIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35389,91 +35389,91 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 			it.SessionIDNotNil = data
 		case "sessionIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDEqualFold = data
 		case "sessionIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDContainsFold = data
 		case "documentID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentID = data
 		case "documentIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDNEQ = data
 		case "documentIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDIn = data
 		case "documentIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDNotIn = data
 		case "documentIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDGT = data
 		case "documentIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDGTE = data
 		case "documentIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDLT = data
 		case "documentIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDLTE = data
 		case "documentIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDContains = data
 		case "documentIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDHasPrefix = data
 		case "documentIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35494,14 +35494,14 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 			it.DocumentIDNotNil = data
 		case "documentIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDEqualFold = data
 		case "documentIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35620,28 +35620,28 @@ func (ec *executionContext) unmarshalInputCreateAppearanceInput(ctx context.Cont
 			it.TitleEn = data
 		case "expertID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
-			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertID = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationID = data
 		case "sessionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionID = data
 		case "documentID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35711,7 +35711,7 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 			it.PublishedOn = data
 		case "publishedOnPrecision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnPrecision"))
-			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35739,77 +35739,77 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 			it.Note = data
 		case "authorIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AuthorIDs = data
 		case "publisherID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherID = data
 		case "themeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ThemeIDs = data
 		case "appearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AppearanceIDs = data
 		case "citedBySeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBySeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CitedBySeminarIDs = data
 		case "citedBySessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBySessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CitedBySessionIDs = data
 		case "citedByOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedByOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CitedByOutcomeIDs = data
 		case "citedByExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedByExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CitedByExpertIDs = data
 		case "citedByNetworkIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedByNetworkIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CitedByNetworkIDs = data
 		case "citedByTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedByTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CitedByTermIDs = data
 		case "citedByOrganizationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedByOrganizationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35886,63 +35886,63 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 			it.Note = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationID = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityID = data
 		case "sessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDs = data
 		case "moderatedSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moderatedSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ModeratedSessionIDs = data
 		case "outcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OutcomeIDs = data
 		case "documentIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDs = data
 		case "themeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ThemeIDs = data
 		case "appearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AppearanceIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36019,49 +36019,49 @@ func (ec *executionContext) unmarshalInputCreateMunicipalityInput(ctx context.Co
 			it.ValidTo = data
 		case "regionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionID = data
 		case "periodIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PeriodIDs = data
 		case "expertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDs = data
 		case "organizationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDs = data
 		case "termIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDs = data
 		case "outcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OutcomeIDs = data
 		case "seminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36131,14 +36131,14 @@ func (ec *executionContext) unmarshalInputCreateMunicipalityPeriodInput(ctx cont
 			it.ValidTo = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityID = data
 		case "regionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionID"))
-			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36194,21 +36194,21 @@ func (ec *executionContext) unmarshalInputCreateNetworkInput(ctx context.Context
 			it.Description = data
 		case "organizerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizerIDs = data
 		case "termIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36285,35 +36285,35 @@ func (ec *executionContext) unmarshalInputCreateNetworkTermInput(ctx context.Con
 			it.Description = data
 		case "networkID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkID"))
-			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkID = data
 		case "municipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDs = data
 		case "seminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDs = data
 		case "themeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ThemeIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36383,49 +36383,49 @@ func (ec *executionContext) unmarshalInputCreateOrganizationInput(ctx context.Co
 			it.Kind = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityID = data
 		case "expertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDs = data
 		case "networkIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDs = data
 		case "seminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDs = data
 		case "publicationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publicationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublicationIDs = data
 		case "appearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AppearanceIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36488,42 +36488,42 @@ func (ec *executionContext) unmarshalInputCreateOutcomeInput(ctx context.Context
 			it.Quote = data
 		case "seminarID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarID"))
-			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarID = data
 		case "sessionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionID = data
 		case "themeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ThemeIDs = data
 		case "municipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDs = data
 		case "expertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36586,14 +36586,14 @@ func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context,
 			it.NameSv = data
 		case "municipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDs = data
 		case "periodIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36649,7 +36649,7 @@ func (ec *executionContext) unmarshalInputCreateSeminarInput(ctx context.Context
 			it.Date = data
 		case "datePrecision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
-			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36698,49 +36698,49 @@ func (ec *executionContext) unmarshalInputCreateSeminarInput(ctx context.Context
 			it.Summary = data
 		case "termID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermID = data
 		case "organizerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizerIDs = data
 		case "sessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDs = data
 		case "outcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OutcomeIDs = data
 		case "themeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ThemeIDs = data
 		case "municipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36817,49 +36817,49 @@ func (ec *executionContext) unmarshalInputCreateSessionInput(ctx context.Context
 			it.Questions = data
 		case "seminarID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarID"))
-			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarID = data
 		case "speakerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("speakerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SpeakerIDs = data
 		case "moderatorIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("moderatorIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ModeratorIDs = data
 		case "themeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ThemeIDs = data
 		case "outcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OutcomeIDs = data
 		case "appearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AppearanceIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36929,56 +36929,56 @@ func (ec *executionContext) unmarshalInputCreateThemeInput(ctx context.Context, 
 			it.Description = data
 		case "parentID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentID = data
 		case "childIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ChildIDs = data
 		case "sessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDs = data
 		case "outcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OutcomeIDs = data
 		case "seminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDs = data
 		case "expertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertIDs = data
 		case "documentIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DocumentIDs = data
 		case "termIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37094,56 +37094,56 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37430,28 +37430,28 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 			it.PublishedOnNotNil = data
 		case "publishedOnPrecision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnPrecision"))
-			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublishedOnPrecision = data
 		case "publishedOnPrecisionNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnPrecisionNEQ"))
-			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublishedOnPrecisionNEQ = data
 		case "publishedOnPrecisionIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnPrecisionIn"))
-			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecisionᚄ(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublishedOnPrecisionIn = data
 		case "publishedOnPrecisionNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnPrecisionNotIn"))
-			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecisionᚄ(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37787,77 +37787,77 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 			it.NoteContainsFold = data
 		case "publisherID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherID = data
 		case "publisherIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDNEQ = data
 		case "publisherIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDIn = data
 		case "publisherIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDNotIn = data
 		case "publisherIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDGT = data
 		case "publisherIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDGTE = data
 		case "publisherIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDLT = data
 		case "publisherIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDLTE = data
 		case "publisherIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDContains = data
 		case "publisherIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDHasPrefix = data
 		case "publisherIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37878,14 +37878,14 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 			it.PublisherIDNotNil = data
 		case "publisherIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PublisherIDEqualFold = data
 		case "publisherIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -38155,56 +38155,56 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -38687,77 +38687,77 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 			it.NoteContainsFold = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationID = data
 		case "organizationIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDNEQ = data
 		case "organizationIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDIn = data
 		case "organizationIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDNotIn = data
 		case "organizationIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDGT = data
 		case "organizationIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDGTE = data
 		case "organizationIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDLT = data
 		case "organizationIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDLTE = data
 		case "organizationIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDContains = data
 		case "organizationIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDHasPrefix = data
 		case "organizationIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -38778,91 +38778,91 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 			it.OrganizationIDNotNil = data
 		case "organizationIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDEqualFold = data
 		case "organizationIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.OrganizationIDContainsFold = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityID = data
 		case "municipalityIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDNEQ = data
 		case "municipalityIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDIn = data
 		case "municipalityIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDNotIn = data
 		case "municipalityIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDGT = data
 		case "municipalityIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDGTE = data
 		case "municipalityIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDLT = data
 		case "municipalityIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDLTE = data
 		case "municipalityIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDContains = data
 		case "municipalityIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDHasPrefix = data
 		case "municipalityIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -38883,14 +38883,14 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 			it.MunicipalityIDNotNil = data
 		case "municipalityIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDEqualFold = data
 		case "municipalityIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39185,56 +39185,56 @@ func (ec *executionContext) unmarshalInputMunicipalityPeriodWhereInput(ctx conte
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39563,182 +39563,182 @@ func (ec *executionContext) unmarshalInputMunicipalityPeriodWhereInput(ctx conte
 			it.ValidToNotNil = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityID = data
 		case "municipalityIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDNEQ = data
 		case "municipalityIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDIn = data
 		case "municipalityIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDNotIn = data
 		case "municipalityIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDGT = data
 		case "municipalityIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDGTE = data
 		case "municipalityIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDLT = data
 		case "municipalityIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDLTE = data
 		case "municipalityIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDContains = data
 		case "municipalityIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDHasPrefix = data
 		case "municipalityIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDHasSuffix = data
 		case "municipalityIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDEqualFold = data
 		case "municipalityIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDContainsFold = data
 		case "regionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionID = data
 		case "regionIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDNEQ = data
 		case "regionIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDIn = data
 		case "regionIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDNotIn = data
 		case "regionIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDGT = data
 		case "regionIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDGTE = data
 		case "regionIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDLT = data
 		case "regionIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDLTE = data
 		case "regionIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDContains = data
 		case "regionIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDHasPrefix = data
 		case "regionIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDHasSuffix = data
 		case "regionIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDEqualFold = data
 		case "regionIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39829,56 +39829,56 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40298,77 +40298,77 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 			it.ValidToNotNil = data
 		case "regionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionID = data
 		case "regionIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDNEQ = data
 		case "regionIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDIn = data
 		case "regionIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDNotIn = data
 		case "regionIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDGT = data
 		case "regionIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDGTE = data
 		case "regionIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDLT = data
 		case "regionIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDLTE = data
 		case "regionIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDContains = data
 		case "regionIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDHasPrefix = data
 		case "regionIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40389,14 +40389,14 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 			it.RegionIDNotNil = data
 		case "regionIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.RegionIDEqualFold = data
 		case "regionIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40536,28 +40536,28 @@ func (ec *executionContext) unmarshalInputNetworkFilter(ctx context.Context, obj
 		switch k {
 		case "seminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDs = data
 		case "termIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDs = data
 		case "municipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDs = data
 		case "regionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -40740,56 +40740,56 @@ func (ec *executionContext) unmarshalInputNetworkTermWhereInput(ctx context.Cont
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41153,91 +41153,91 @@ func (ec *executionContext) unmarshalInputNetworkTermWhereInput(ctx context.Cont
 			it.DescriptionContainsFold = data
 		case "networkID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkID = data
 		case "networkIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDNEQ = data
 		case "networkIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDIn = data
 		case "networkIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDNotIn = data
 		case "networkIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDGT = data
 		case "networkIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDGTE = data
 		case "networkIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDLT = data
 		case "networkIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDLTE = data
 		case "networkIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDContains = data
 		case "networkIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDHasPrefix = data
 		case "networkIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDHasSuffix = data
 		case "networkIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkIDEqualFold = data
 		case "networkIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41370,56 +41370,56 @@ func (ec *executionContext) unmarshalInputNetworkWhereInput(ctx context.Context,
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41773,56 +41773,56 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42158,77 +42158,77 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 			it.KindNotIn = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityID = data
 		case "municipalityIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDNEQ = data
 		case "municipalityIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDIn = data
 		case "municipalityIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDNotIn = data
 		case "municipalityIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDGT = data
 		case "municipalityIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDGTE = data
 		case "municipalityIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDLT = data
 		case "municipalityIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDLTE = data
 		case "municipalityIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDContains = data
 		case "municipalityIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDHasPrefix = data
 		case "municipalityIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42249,14 +42249,14 @@ func (ec *executionContext) unmarshalInputOrganizationWhereInput(ctx context.Con
 			it.MunicipalityIDNotNil = data
 		case "municipalityIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityIDEqualFold = data
 		case "municipalityIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42396,21 +42396,21 @@ func (ec *executionContext) unmarshalInputOutcomeAddedFilter(ctx context.Context
 		switch k {
 		case "seminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDs = data
 		case "themeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ThemeIDs = data
 		case "municipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42526,56 +42526,56 @@ func (ec *executionContext) unmarshalInputOutcomeWhereInput(ctx context.Context,
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42806,168 +42806,168 @@ func (ec *executionContext) unmarshalInputOutcomeWhereInput(ctx context.Context,
 			it.QuoteContainsFold = data
 		case "seminarID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarID = data
 		case "seminarIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDNEQ = data
 		case "seminarIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDIn = data
 		case "seminarIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDNotIn = data
 		case "seminarIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDGT = data
 		case "seminarIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDGTE = data
 		case "seminarIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDLT = data
 		case "seminarIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDLTE = data
 		case "seminarIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDContains = data
 		case "seminarIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDHasPrefix = data
 		case "seminarIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDHasSuffix = data
 		case "seminarIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDEqualFold = data
 		case "seminarIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDContainsFold = data
 		case "sessionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionID = data
 		case "sessionIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDNEQ = data
 		case "sessionIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDIn = data
 		case "sessionIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDNotIn = data
 		case "sessionIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDGT = data
 		case "sessionIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDGTE = data
 		case "sessionIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDLT = data
 		case "sessionIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDLTE = data
 		case "sessionIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDContains = data
 		case "sessionIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDHasPrefix = data
 		case "sessionIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42988,14 +42988,14 @@ func (ec *executionContext) unmarshalInputOutcomeWhereInput(ctx context.Context,
 			it.SessionIDNotNil = data
 		case "sessionIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SessionIDEqualFold = data
 		case "sessionIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43195,56 +43195,56 @@ func (ec *executionContext) unmarshalInputRegionWhereInput(ctx context.Context, 
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43661,56 +43661,56 @@ func (ec *executionContext) unmarshalInputSeminarWhereInput(ctx context.Context,
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -43864,28 +43864,28 @@ func (ec *executionContext) unmarshalInputSeminarWhereInput(ctx context.Context,
 			it.DateLTE = data
 		case "datePrecision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
-			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DatePrecision = data
 		case "datePrecisionNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNEQ"))
-			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DatePrecisionNEQ = data
 		case "datePrecisionIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionIn"))
-			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecisionᚄ(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.DatePrecisionIn = data
 		case "datePrecisionNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNotIn"))
-			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecisionᚄ(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -44284,77 +44284,77 @@ func (ec *executionContext) unmarshalInputSeminarWhereInput(ctx context.Context,
 			it.SummaryContainsFold = data
 		case "termID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermID = data
 		case "termIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDNEQ = data
 		case "termIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDIn = data
 		case "termIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDNotIn = data
 		case "termIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDGT = data
 		case "termIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDGTE = data
 		case "termIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDLT = data
 		case "termIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDLTE = data
 		case "termIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDContains = data
 		case "termIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDHasPrefix = data
 		case "termIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -44375,14 +44375,14 @@ func (ec *executionContext) unmarshalInputSeminarWhereInput(ctx context.Context,
 			it.TermIDNotNil = data
 		case "termIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.TermIDEqualFold = data
 		case "termIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -44596,56 +44596,56 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -44932,91 +44932,91 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 			it.SummaryContainsFold = data
 		case "seminarID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarID = data
 		case "seminarIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDNEQ = data
 		case "seminarIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDIn = data
 		case "seminarIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDNotIn = data
 		case "seminarIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDGT = data
 		case "seminarIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDGTE = data
 		case "seminarIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDLT = data
 		case "seminarIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDLTE = data
 		case "seminarIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDContains = data
 		case "seminarIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDHasPrefix = data
 		case "seminarIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDHasSuffix = data
 		case "seminarIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarIDEqualFold = data
 		case "seminarIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -45230,56 +45230,56 @@ func (ec *executionContext) unmarshalInputThemeWhereInput(ctx context.Context, o
 			it.Or = data
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
 		case "idNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNEQ = data
 		case "idIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDIn = data
 		case "idNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDNotIn = data
 		case "idGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGT = data
 		case "idGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDGTE = data
 		case "idLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IDLT = data
 		case "idLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -45678,77 +45678,77 @@ func (ec *executionContext) unmarshalInputThemeWhereInput(ctx context.Context, o
 			it.DescriptionContainsFold = data
 		case "parentID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentID = data
 		case "parentIDNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDNEQ = data
 		case "parentIDIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDIn = data
 		case "parentIDNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDNotIn = data
 		case "parentIDGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDGT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDGT = data
 		case "parentIDGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDGTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDGTE = data
 		case "parentIDLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDLT"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDLT = data
 		case "parentIDLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDLTE"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDLTE = data
 		case "parentIDContains":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDContains"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDContains = data
 		case "parentIDHasPrefix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDHasPrefix = data
 		case "parentIDHasSuffix":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -45769,14 +45769,14 @@ func (ec *executionContext) unmarshalInputThemeWhereInput(ctx context.Context, o
 			it.ParentIDNotNil = data
 		case "parentIDEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ParentIDEqualFold = data
 		case "parentIDContainsFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -45965,14 +45965,14 @@ func (ec *executionContext) unmarshalInputUpdateAppearanceInput(ctx context.Cont
 			it.ClearTitleEn = data
 		case "expertID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpertID = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -45986,7 +45986,7 @@ func (ec *executionContext) unmarshalInputUpdateAppearanceInput(ctx context.Cont
 			it.ClearOrganization = data
 		case "sessionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46000,7 +46000,7 @@ func (ec *executionContext) unmarshalInputUpdateAppearanceInput(ctx context.Cont
 			it.ClearSession = data
 		case "documentID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46084,7 +46084,7 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearPublishedOn = data
 		case "publishedOnPrecision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOnPrecision"))
-			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46140,14 +46140,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearNote = data
 		case "addAuthorIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAuthorIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddAuthorIDs = data
 		case "removeAuthorIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAuthorIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46161,7 +46161,7 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearAuthors = data
 		case "publisherID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46175,14 +46175,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearPublisher = data
 		case "addThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddThemeIDs = data
 		case "removeThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46196,14 +46196,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearThemes = data
 		case "addAppearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAppearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddAppearanceIDs = data
 		case "removeAppearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAppearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46217,14 +46217,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearAppearances = data
 		case "addCitedBySeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedBySeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddCitedBySeminarIDs = data
 		case "removeCitedBySeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCitedBySeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46238,14 +46238,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearCitedBySeminars = data
 		case "addCitedBySessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedBySessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddCitedBySessionIDs = data
 		case "removeCitedBySessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCitedBySessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46259,14 +46259,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearCitedBySessions = data
 		case "addCitedByOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedByOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddCitedByOutcomeIDs = data
 		case "removeCitedByOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCitedByOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46280,14 +46280,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearCitedByOutcomes = data
 		case "addCitedByExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedByExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddCitedByExpertIDs = data
 		case "removeCitedByExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCitedByExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46301,14 +46301,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearCitedByExperts = data
 		case "addCitedByNetworkIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedByNetworkIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddCitedByNetworkIDs = data
 		case "removeCitedByNetworkIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCitedByNetworkIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46322,14 +46322,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearCitedByNetworks = data
 		case "addCitedByTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedByTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddCitedByTermIDs = data
 		case "removeCitedByTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCitedByTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46343,14 +46343,14 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 			it.ClearCitedByTerms = data
 		case "addCitedByOrganizationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedByOrganizationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddCitedByOrganizationIDs = data
 		case "removeCitedByOrganizationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCitedByOrganizationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46462,7 +46462,7 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearNote = data
 		case "organizationID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46476,7 +46476,7 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearOrganization = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46490,14 +46490,14 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearMunicipality = data
 		case "addSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSessionIDs = data
 		case "removeSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46511,14 +46511,14 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearSessions = data
 		case "addModeratedSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addModeratedSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddModeratedSessionIDs = data
 		case "removeModeratedSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeModeratedSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46532,14 +46532,14 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearModeratedSessions = data
 		case "addOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddOutcomeIDs = data
 		case "removeOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46553,14 +46553,14 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearOutcomes = data
 		case "addDocumentIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addDocumentIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddDocumentIDs = data
 		case "removeDocumentIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeDocumentIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46574,14 +46574,14 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearDocuments = data
 		case "addThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddThemeIDs = data
 		case "removeThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46595,14 +46595,14 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearThemes = data
 		case "addAppearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAppearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddAppearanceIDs = data
 		case "removeAppearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAppearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46616,14 +46616,14 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 			it.ClearAppearances = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSourceIDs = data
 		case "removeSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46721,7 +46721,7 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 			it.ClearValidTo = data
 		case "regionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46735,14 +46735,14 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 			it.ClearRegion = data
 		case "addPeriodIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPeriodIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddPeriodIDs = data
 		case "removePeriodIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePeriodIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46756,14 +46756,14 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 			it.ClearPeriods = data
 		case "addExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddExpertIDs = data
 		case "removeExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46777,14 +46777,14 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 			it.ClearExperts = data
 		case "addOrganizationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrganizationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddOrganizationIDs = data
 		case "removeOrganizationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrganizationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46798,14 +46798,14 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 			it.ClearOrganizations = data
 		case "addTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddTermIDs = data
 		case "removeTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46819,14 +46819,14 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 			it.ClearTerms = data
 		case "addOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddOutcomeIDs = data
 		case "removeOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46840,14 +46840,14 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 			it.ClearOutcomes = data
 		case "addSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSeminarIDs = data
 		case "removeSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -46938,14 +46938,14 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityPeriodInput(ctx cont
 			it.ClearValidTo = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MunicipalityID = data
 		case "regionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47008,14 +47008,14 @@ func (ec *executionContext) unmarshalInputUpdateNetworkInput(ctx context.Context
 			it.ClearDescription = data
 		case "addOrganizerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrganizerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddOrganizerIDs = data
 		case "removeOrganizerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrganizerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47029,14 +47029,14 @@ func (ec *executionContext) unmarshalInputUpdateNetworkInput(ctx context.Context
 			it.ClearOrganizers = data
 		case "addTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddTermIDs = data
 		case "removeTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47050,14 +47050,14 @@ func (ec *executionContext) unmarshalInputUpdateNetworkInput(ctx context.Context
 			it.ClearTerms = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSourceIDs = data
 		case "removeSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47162,21 +47162,21 @@ func (ec *executionContext) unmarshalInputUpdateNetworkTermInput(ctx context.Con
 			it.ClearDescription = data
 		case "networkID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("networkID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.NetworkID = data
 		case "addMunicipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddMunicipalityIDs = data
 		case "removeMunicipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47190,14 +47190,14 @@ func (ec *executionContext) unmarshalInputUpdateNetworkTermInput(ctx context.Con
 			it.ClearMunicipalities = data
 		case "addSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSeminarIDs = data
 		case "removeSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47211,14 +47211,14 @@ func (ec *executionContext) unmarshalInputUpdateNetworkTermInput(ctx context.Con
 			it.ClearSeminars = data
 		case "addThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddThemeIDs = data
 		case "removeThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47232,14 +47232,14 @@ func (ec *executionContext) unmarshalInputUpdateNetworkTermInput(ctx context.Con
 			it.ClearThemes = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSourceIDs = data
 		case "removeSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47330,7 +47330,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.Kind = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47344,14 +47344,14 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.ClearMunicipality = data
 		case "addExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddExpertIDs = data
 		case "removeExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47365,14 +47365,14 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.ClearExperts = data
 		case "addNetworkIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addNetworkIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddNetworkIDs = data
 		case "removeNetworkIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeNetworkIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47386,14 +47386,14 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.ClearNetworks = data
 		case "addSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSeminarIDs = data
 		case "removeSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47407,14 +47407,14 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.ClearSeminars = data
 		case "addPublicationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPublicationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddPublicationIDs = data
 		case "removePublicationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePublicationIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47428,14 +47428,14 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.ClearPublications = data
 		case "addAppearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAppearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddAppearanceIDs = data
 		case "removeAppearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAppearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47449,14 +47449,14 @@ func (ec *executionContext) unmarshalInputUpdateOrganizationInput(ctx context.Co
 			it.ClearAppearances = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSourceIDs = data
 		case "removeSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47533,14 +47533,14 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 			it.ClearQuote = data
 		case "seminarID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarID = data
 		case "sessionID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47554,14 +47554,14 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 			it.ClearSession = data
 		case "addThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddThemeIDs = data
 		case "removeThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47575,14 +47575,14 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 			it.ClearThemes = data
 		case "addMunicipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddMunicipalityIDs = data
 		case "removeMunicipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47596,14 +47596,14 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 			it.ClearMunicipalities = data
 		case "addExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddExpertIDs = data
 		case "removeExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47617,14 +47617,14 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 			it.ClearExperts = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSourceIDs = data
 		case "removeSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47694,14 +47694,14 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 			it.NameSv = data
 		case "addMunicipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddMunicipalityIDs = data
 		case "removeMunicipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47715,14 +47715,14 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 			it.ClearMunicipalities = data
 		case "addPeriodIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPeriodIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddPeriodIDs = data
 		case "removePeriodIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePeriodIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47785,7 +47785,7 @@ func (ec *executionContext) unmarshalInputUpdateSeminarInput(ctx context.Context
 			it.Date = data
 		case "datePrecision":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
-			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, v)
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47869,7 +47869,7 @@ func (ec *executionContext) unmarshalInputUpdateSeminarInput(ctx context.Context
 			it.ClearSummary = data
 		case "termID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47883,14 +47883,14 @@ func (ec *executionContext) unmarshalInputUpdateSeminarInput(ctx context.Context
 			it.ClearTerm = data
 		case "addOrganizerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrganizerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddOrganizerIDs = data
 		case "removeOrganizerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrganizerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47904,14 +47904,14 @@ func (ec *executionContext) unmarshalInputUpdateSeminarInput(ctx context.Context
 			it.ClearOrganizers = data
 		case "addSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSessionIDs = data
 		case "removeSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47925,14 +47925,14 @@ func (ec *executionContext) unmarshalInputUpdateSeminarInput(ctx context.Context
 			it.ClearSessions = data
 		case "addOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddOutcomeIDs = data
 		case "removeOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47946,14 +47946,14 @@ func (ec *executionContext) unmarshalInputUpdateSeminarInput(ctx context.Context
 			it.ClearOutcomes = data
 		case "addThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddThemeIDs = data
 		case "removeThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47967,14 +47967,14 @@ func (ec *executionContext) unmarshalInputUpdateSeminarInput(ctx context.Context
 			it.ClearThemes = data
 		case "addMunicipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddMunicipalityIDs = data
 		case "removeMunicipalityIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47988,14 +47988,14 @@ func (ec *executionContext) unmarshalInputUpdateSeminarInput(ctx context.Context
 			it.ClearMunicipalities = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSourceIDs = data
 		case "removeSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48100,21 +48100,21 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 			it.ClearQuestions = data
 		case "seminarID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.SeminarID = data
 		case "addSpeakerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSpeakerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSpeakerIDs = data
 		case "removeSpeakerIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSpeakerIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48128,14 +48128,14 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 			it.ClearSpeakers = data
 		case "addModeratorIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addModeratorIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddModeratorIDs = data
 		case "removeModeratorIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeModeratorIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48149,14 +48149,14 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 			it.ClearModerators = data
 		case "addThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddThemeIDs = data
 		case "removeThemeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeThemeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48170,14 +48170,14 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 			it.ClearThemes = data
 		case "addOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddOutcomeIDs = data
 		case "removeOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48191,14 +48191,14 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 			it.ClearOutcomes = data
 		case "addAppearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAppearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddAppearanceIDs = data
 		case "removeAppearanceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAppearanceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48212,14 +48212,14 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 			it.ClearAppearances = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSourceIDs = data
 		case "removeSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSourceIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48310,7 +48310,7 @@ func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, 
 			it.ClearDescription = data
 		case "parentID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentID"))
-			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, v)
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48324,14 +48324,14 @@ func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, 
 			it.ClearParent = data
 		case "addChildIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addChildIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddChildIDs = data
 		case "removeChildIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeChildIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48345,14 +48345,14 @@ func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, 
 			it.ClearChildren = data
 		case "addSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSessionIDs = data
 		case "removeSessionIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSessionIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48366,14 +48366,14 @@ func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, 
 			it.ClearSessions = data
 		case "addOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddOutcomeIDs = data
 		case "removeOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOutcomeIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48387,14 +48387,14 @@ func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, 
 			it.ClearOutcomes = data
 		case "addSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddSeminarIDs = data
 		case "removeSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSeminarIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48408,14 +48408,14 @@ func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, 
 			it.ClearSeminars = data
 		case "addExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddExpertIDs = data
 		case "removeExpertIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeExpertIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48429,14 +48429,14 @@ func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, 
 			it.ClearExperts = data
 		case "addDocumentIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addDocumentIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddDocumentIDs = data
 		case "removeDocumentIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeDocumentIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48450,14 +48450,14 @@ func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, 
 			it.ClearDocuments = data
 		case "addTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AddTermIDs = data
 		case "removeTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTermIDs"))
-			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx, v)
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -52827,13 +52827,13 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx context.Context, v any) (calendar.Precision, error) {
+func (ec *executionContext) unmarshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx context.Context, v any) (calendar.Precision, error) {
 	var res calendar.Precision
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx context.Context, sel ast.SelectionSet, v calendar.Precision) graphql.Marshaler {
+func (ec *executionContext) marshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx context.Context, sel ast.SelectionSet, v calendar.Precision) graphql.Marshaler {
 	return v
 }
 
@@ -52965,23 +52965,23 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
+func (ec *executionContext) unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx context.Context, v any) (pulid.ID, error) {
 	var res pulid.ID
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+func (ec *executionContext) marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v pulid.ID) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx context.Context, v any) ([]pulid.ID, error) {
+func (ec *executionContext) unmarshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx context.Context, v any) ([]pulid.ID, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
 	res := make([]pulid.ID, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -52989,10 +52989,10 @@ func (ec *executionContext) unmarshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemave
 	return res, nil
 }
 
-func (ec *executionContext) marshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx context.Context, sel ast.SelectionSet, v []pulid.ID) graphql.Marshaler {
+func (ec *executionContext) marshalNID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx context.Context, sel ast.SelectionSet, v []pulid.ID) graphql.Marshaler {
 	ret := make(graphql.Array, len(v))
 	for i := range v {
-		ret[i] = ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, sel, v[i])
+		ret[i] = ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -54278,7 +54278,7 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
-func (ec *executionContext) unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecisionᚄ(ctx context.Context, v any) ([]calendar.Precision, error) {
+func (ec *executionContext) unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx context.Context, v any) ([]calendar.Precision, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -54287,7 +54287,7 @@ func (ec *executionContext) unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkk
 	res := make([]calendar.Precision, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54295,14 +54295,14 @@ func (ec *executionContext) unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkk
 	return res, nil
 }
 
-func (ec *executionContext) marshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []calendar.Precision) graphql.Marshaler {
+func (ec *executionContext) marshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx context.Context, sel ast.SelectionSet, v []calendar.Precision) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx, sel, v[i])
+		return ec.marshalNDatePrecision2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -54314,7 +54314,7 @@ func (ec *executionContext) marshalODatePrecision2ᚕgithubᚗcomᚋteemaverkko�
 	return ret
 }
 
-func (ec *executionContext) unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx context.Context, v any) (*calendar.Precision, error) {
+func (ec *executionContext) unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx context.Context, v any) (*calendar.Precision, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -54323,7 +54323,7 @@ func (ec *executionContext) unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkk
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋcalendarᚐPrecision(ctx context.Context, sel ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+func (ec *executionContext) marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx context.Context, sel ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -54537,7 +54537,7 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx context.Context, v any) ([]pulid.ID, error) {
+func (ec *executionContext) unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx context.Context, v any) ([]pulid.ID, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -54546,7 +54546,7 @@ func (ec *executionContext) unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemave
 	res := make([]pulid.ID, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -54554,13 +54554,13 @@ func (ec *executionContext) unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemave
 	return res, nil
 }
 
-func (ec *executionContext) marshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐIDᚄ(ctx context.Context, sel ast.SelectionSet, v []pulid.ID) graphql.Marshaler {
+func (ec *executionContext) marshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx context.Context, sel ast.SelectionSet, v []pulid.ID) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := make(graphql.Array, len(v))
 	for i := range v {
-		ret[i] = ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx, sel, v[i])
+		ret[i] = ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -54572,7 +54572,7 @@ func (ec *executionContext) marshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverk
 	return ret
 }
 
-func (ec *executionContext) unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx context.Context, v any) (*pulid.ID, error) {
+func (ec *executionContext) unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx context.Context, v any) (*pulid.ID, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -54581,7 +54581,7 @@ func (ec *executionContext) unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemave
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
+func (ec *executionContext) marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx context.Context, sel ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

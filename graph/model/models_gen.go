@@ -11,8 +11,8 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/events"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // A chain of edges linking two objects.

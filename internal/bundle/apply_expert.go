@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 )
 
 // applyExperts upserts the bundle's experts (matched to database experts by resolve),

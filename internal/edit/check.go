@@ -9,8 +9,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	entschema "github.com/teemaverkko/teemaverkko/ent/schema"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // Use registers on c the checks that creates and updates through the API need beyond

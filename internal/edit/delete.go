@@ -30,9 +30,9 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/municipalityperiod"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // deleteOne deletes one row by ID, mapping a missing row to NOT_FOUND.

@@ -17,7 +17,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // Change is what happened to an object.

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // idMutation is what every generated ent mutation offers.

@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/gonum/graph/simple"
 
 	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // EvidenceCap is the most item IDs an Evidence lists; Count is always the full count.

@@ -3,7 +3,7 @@ package network
 import (
 	"sort"
 
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // witnessed maps an item tied to a theme to the seminars through which it is tied

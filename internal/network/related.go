@@ -6,7 +6,7 @@ import (
 	"sort"
 
 	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // DefaultRelated is the number of related themes Related returns when first is not

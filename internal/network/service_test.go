@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/network"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 

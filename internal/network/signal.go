@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // Signal is a kind of item two themes can share.

@@ -9,8 +9,8 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/municipalityperiod"
 	"github.com/teemaverkko/teemaverkko/ent/region"
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
 // Counts says how many rows of one table a Load created, updated and left unchanged.

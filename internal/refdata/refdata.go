@@ -18,7 +18,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/teemaverkko/teemaverkko/internal/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 )
 
 //go:embed data/regions.csv data/municipalities.csv

@@ -17,8 +17,8 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/pulid"
 )
 
 // Type is the type of a searchable node.

@@ -31,7 +31,7 @@ var (
 	collectionTemplate = fork{"ent/template/gql_collection.tmpl", "collection-template"}
 	paginateTemplate   = fork{"ent/template/gql_pagination_paginate.tmpl", "paginate-template"}
 	listsInOrder       = fork{"graph/gqlgen (lists marshaled in order)", "lists-marshaled-in-order"}
-	nestedPages        = fork{"internal/nestedpage", "nested-pages"}
+	nestedPages        = fork{"ent/nestedpage", "nested-pages"}
 	sqliteConstraints  = fork{"internal/apierr SQLite constraint texts", "sqlite-constraint-errors"}
 	transactionSkip    = fork{"graph/transaction.go skipTx", "transaction-skip"}
 	httpTransport      = fork{"graph/httpcompliance.go", "http-transport"}

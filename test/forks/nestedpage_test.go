@@ -36,7 +36,7 @@ func nestedConnections(schema *ast.Schema) map[string][]string {
 }
 
 // TestForkNestedPages: for every nested connection of the API, on both databases,
-// internal/nestedpage recognises the "parent IN (…)" predicate of ent's eager loader in
+// ent/nestedpage recognises the "parent IN (…)" predicate of ent's eager loader in
 // the SQL text and pages per parent (LATERAL on PostgreSQL, UNION ALL on SQLite), rather
 // than falling back to entgql's window function.
 func TestForkNestedPages(t *testing.T) {

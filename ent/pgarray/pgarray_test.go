@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/teemaverkko/teemaverkko/internal/pgarray"
+	"github.com/teemaverkko/teemaverkko/ent/pgarray"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 

@@ -38,7 +38,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
-	"github.com/teemaverkko/teemaverkko/internal/pgarray"
+	"github.com/teemaverkko/teemaverkko/ent/pgarray"
 )
 
 // MaxUnionTerms is the most parents that SQLite pages with one UNION ALL term each; with
