@@ -18,10 +18,11 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/graph/authz"
+	"github.com/teemaverkko/teemaverkko/graph/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
-	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
@@ -202,7 +203,7 @@ func TestAuthorizationWhereverTheFieldSits(t *testing.T) {
 // Query, Mutation and Subscription, and deletions and imports need admin.
 func TestEveryRootFieldDeclaresItsRole(t *testing.T) {
 	schema := graph.NewSchema(nil, "sqlite3", nil).Schema()
-	rules, err := auth.RulesFrom(schema)
+	rules, err := authz.RulesFrom(schema)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func TestEveryRootFieldDeclaresItsRole(t *testing.T) {
 // admin, and @auth outside the root types is refused at start-up.
 func TestUndeclaredFieldNeedsAdmin(t *testing.T) {
 	schema := graph.NewSchema(nil, "sqlite3", nil).Schema()
-	rules, err := auth.RulesFrom(schema)
+	rules, err := authz.RulesFrom(schema)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
-	"github.com/teemaverkko/teemaverkko/internal/requestid"
+	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 )
 
 // Stable values of extensions.code.
@@ -54,12 +54,12 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			// Before the database's state: a cursor that does not decode wraps io.EOF.
 			return set(CodeBadInput)
 		case apierr.IsUnavailable(err):
-			logger.WarnContext(ctx, "database unavailable", "request_id", requestid.FromContext(ctx), "error", err)
+			logger.WarnContext(ctx, "database unavailable", "request_id", httpmw.RequestIDFrom(ctx), "error", err)
 			return &gqlerror.Error{
 				Message:    "the database is unavailable; try again shortly",
 				Path:       gqlErr.Path,
 				Locations:  gqlErr.Locations,
-				Extensions: map[string]any{"code": apierr.Unavailable, "requestId": requestid.FromContext(ctx)},
+				Extensions: map[string]any{"code": apierr.Unavailable, "requestId": httpmw.RequestIDFrom(ctx)},
 			}
 		case ae != nil || errors.As(err, &ae):
 			gqlErr.Message = ae.Message
@@ -90,7 +90,7 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Message = "a where filter is empty: give at least one condition in every where, not, and and or"
 			return set(CodeBadInput, "field", "where")
 		}
-		id := requestid.FromContext(ctx)
+		id := httpmw.RequestIDFrom(ctx)
 		logger.ErrorContext(ctx, "internal error", "request_id", id, "path", gqlErr.Path.String(), "error", err)
 		return &gqlerror.Error{
 			Message:    "internal error",

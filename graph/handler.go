@@ -18,17 +18,18 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/graph/authz"
+	"github.com/teemaverkko/teemaverkko/graph/observe"
+	"github.com/teemaverkko/teemaverkko/graph/pagelimit"
+	"github.com/teemaverkko/teemaverkko/graph/persisted"
+	"github.com/teemaverkko/teemaverkko/graph/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 	"github.com/teemaverkko/teemaverkko/internal/network"
-	"github.com/teemaverkko/teemaverkko/internal/observe"
-	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
-	"github.com/teemaverkko/teemaverkko/internal/persisted"
-	"github.com/teemaverkko/teemaverkko/internal/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
-	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
 // Config is what the GraphQL handler needs beyond the ent client.
@@ -139,7 +140,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	// Registered queries first, so that a hash of one is served without a prior APQ round.
 	srv.Use(persisted.Extension{Registry: registry, AllowListOnly: cfg.AllowListOnly})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(&auth.Extension{ReadsNeedToken: cfg.ReadsNeedToken})
+	srv.Use(&authz.Extension{ReadsNeedToken: cfg.ReadsNeedToken})
 	srv.Use(subscriptionsOverWebsocket{})
 	srv.Use(websocketOperations{s: socks})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
@@ -148,40 +149,14 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	// The panic is logged; the client gets a code and the request ID, never the panic's
 	// text (the WebSocket transport sends this error as it is, without the presenter).
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		id := requestid.FromContext(ctx)
+		id := httpmw.RequestIDFrom(ctx)
 		cfg.Logger.ErrorContext(ctx, "panic in resolver", "request_id", id,
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": errcode.Internal, "requestId": id}}
 	})
-	var h http.Handler = maxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv)
-	h = timeout(cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), h)
+	var h http.Handler = httpmw.MaxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv)
+	h = httpmw.Timeout(cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), isWebsocket, h)
 	return cfg.Tokens.Middleware(markWebsocket(socks.gate(h)))
-}
-
-// timeout bounds the context of every request but WebSocket upgrades, so that database
-// statements of a slow request are cancelled.
-func timeout(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Context().Value(websocketKey{}) != nil {
-			next.ServeHTTP(w, r)
-			return
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
-
-// maxBody refuses request bodies larger than limit with 413.
-func maxBody(limit int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > limit {
-			http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"`+errcode.RequestTooLarge+`"}}]}`, http.StatusRequestEntityTooLarge)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		next.ServeHTTP(w, r)
-	})
 }
 
 // DefaultLimits are the page-size limits used when none are configured.

@@ -15,8 +15,8 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/graph/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
-	"github.com/teemaverkko/teemaverkko/internal/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 

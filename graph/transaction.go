@@ -11,7 +11,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
-	"github.com/teemaverkko/teemaverkko/internal/requestid"
+	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 )
 
 // transactioner runs each mutation operation in one transaction, as entgql's
@@ -98,7 +98,7 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 }
 
 func (t transactioner) failure(ctx context.Context, what string, err error) *graphql.Response {
-	id := requestid.FromContext(ctx)
+	id := httpmw.RequestIDFrom(ctx)
 	t.logger.ErrorContext(ctx, what, "request_id", id, "error", err)
 	e := &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": CodeInternal, "requestId": id}}
 	if apierr.IsUnavailable(err) {

@@ -12,6 +12,10 @@ import (
 
 type websocketKey struct{}
 
+// isWebsocket reports whether a request asks to upgrade to a WebSocket (markWebsocket
+// has seen it).
+func isWebsocket(r *http.Request) bool { return r.Context().Value(websocketKey{}) != nil }
+
 // markWebsocket records in the context whether a request asks to upgrade to a WebSocket.
 func markWebsocket(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -15,10 +15,10 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/graph/pagelimit"
+	"github.com/teemaverkko/teemaverkko/graph/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/gctune"
-	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
-	"github.com/teemaverkko/teemaverkko/internal/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 )
 

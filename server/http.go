@@ -1,24 +1,20 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"slices"
 	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/graph/observe"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
-	"github.com/teemaverkko/teemaverkko/internal/observe"
+	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
-	"github.com/teemaverkko/teemaverkko/internal/requestid"
 )
 
 // route is one endpoint of the server.
@@ -106,120 +102,21 @@ func routes(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger, reg
 	for _, rt := range routeTable(ready, cfg, logger, reg) {
 		h := rt.handler
 		if rt.method != "" {
-			h = allowMethod(rt.method, h)
+			h = httpmw.AllowMethod(rt.method, h)
 		}
 		if !rt.open {
 			if !rt.ownAuth {
 				h = cfg.tokens.Require(readNeeds, h)
 			}
-			h = metrics.InstrumentHTTP(rt.path, cors(cfg.corsOrigins, cfg.limiter.Middleware(cfg.clientKey, h)))
+			h = metrics.InstrumentHTTP(rt.path, httpmw.CORS(cfg.corsOrigins, cfg.limiter.Middleware(cfg.clientKey, h)))
 		}
 		mux.Handle(rt.path, h)
 	}
-	return requestid.Middleware(securityHeaders(accessLog(logger, mux)))
-}
-
-// allowMethod serves method (and HEAD with GET) with next, answers CORS preflights
-// (OPTIONS) with 204, and refuses other methods with 405.
-func allowMethod(method string, next http.Handler) http.Handler {
-	allow := method + ", OPTIONS"
-	if method == http.MethodGet {
-		allow = "GET, HEAD, OPTIONS"
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == method || (method == http.MethodGet && r.Method == http.MethodHead):
-			next.ServeHTTP(w, r)
-		case r.Method == http.MethodOptions:
-			w.Header().Set("Allow", allow)
-			w.WriteHeader(http.StatusNoContent)
-		default:
-			w.Header().Set("Allow", allow)
-			errcode.WriteHTTP(w, http.StatusMethodNotAllowed, errcode.BadInput, r.Method+" is not allowed here: use "+method)
-		}
-	})
+	return httpmw.RequestID(httpmw.SecurityHeaders(httpmw.AccessLog(logger, mux)))
 }
 
 // unavailable answers 503 with a GraphQL-shaped error.
 func unavailable(w http.ResponseWriter, message string) {
 	w.Header().Set("Retry-After", "5")
 	errcode.WriteHTTP(w, http.StatusServiceUnavailable, errcode.Unavailable, message)
-}
-
-// securityHeaders sets the headers every response should carry.
-func securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// cors lets browsers on the allowed origins call the API.
-func cors(origins []string, next http.Handler) http.Handler {
-	any := slices.Contains(origins, "*")
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := r.Header.Get("Origin")
-		if origin != "" && (any || slices.Contains(origins, origin)) {
-			h := w.Header()
-			if any {
-				h.Set("Access-Control-Allow-Origin", "*")
-			} else {
-				h.Set("Access-Control-Allow-Origin", origin)
-				h.Add("Vary", "Origin")
-			}
-			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Request-ID")
-			h.Set("Access-Control-Expose-Headers", requestid.Header)
-			h.Set("Access-Control-Max-Age", "600")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// Hijack lets WebSocket upgrades through: they take over the connection.
-func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h, ok := w.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, fmt.Errorf("the response writer cannot be hijacked")
-	}
-	w.status = http.StatusSwitchingProtocols
-	return h.Hijack()
-}
-
-// Flush passes flushes through, for streamed responses.
-func (w *statusWriter) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// accessLog logs every request with its request ID, status and duration.
-func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", requestid.FromContext(r.Context())),
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status),
-			slog.Duration("duration", time.Since(start)))
-	})
 }

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/teemaverkko/teemaverkko/internal/observe"
+	"github.com/teemaverkko/teemaverkko/graph/observe"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/graph/authz"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 )
@@ -75,7 +76,7 @@ func codesTable() string {
 // rolesTable renders who may call what, from the schema's @auth declarations.
 func rolesTable(t *testing.T) string {
 	schema := graph.NewSchema(nil, "sqlite3", nil).Schema()
-	rules, err := auth.RulesFrom(schema)
+	rules, err := authz.RulesFrom(schema)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/graph/observe"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
-	"github.com/teemaverkko/teemaverkko/internal/observe"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 )

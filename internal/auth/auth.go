@@ -1,6 +1,5 @@
-// Package auth decides who may call what. The schema declares the role each root field
-// needs with @auth(requires: …) (see rules.go); Extension enforces it for every field as
-// executed, on every transport. Tokens are configured as
+// Package auth knows the callers: bearer tokens and JWTs, and the role each carries
+// (graph/authz decides from the schema's declarations what each role may call). Tokens are configured as
 // SHA-256 hashes only ("role:hex" entries), compared in constant time, so that neither
 // the configuration nor memory holds a usable token.
 package auth
@@ -207,6 +206,13 @@ func (t *Tokens) Require(need Role, next http.Handler) http.Handler {
 func Valid(ctx context.Context) bool {
 	c, _ := ctx.Value(ctxKey{}).(caller)
 	return !c.invalid
+}
+
+// Caller returns the role of the token in ctx, and whether ctx carries no token or one
+// that matched (false: a token that matches nothing).
+func Caller(ctx context.Context) (role Role, valid bool) {
+	c, _ := ctx.Value(ctxKey{}).(caller)
+	return c.role, !c.invalid
 }
 
 // RoleFrom returns the caller's role.

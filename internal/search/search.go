@@ -13,7 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
+	"github.com/teemaverkko/teemaverkko/internal/pagesize"
 
 	"entgo.io/ent/dialect"
 
@@ -76,7 +76,7 @@ type Query struct {
 	// ThemeIDs restricts the hits to nodes tagged with one of these themes (outcomes,
 	// sessions, seminars, documents, experts), and the themes themselves.
 	ThemeIDs []string
-	// First is the page size; 0 gives the default page (pagelimit.DefaultLimits). The
+	// First is the page size; 0 gives the default page (pagesize.DefaultLimits). The
 	// GraphQL API always passes the page size it has defaulted and bounded with the
 	// server's configured page limits, which govern search like every connection.
 	First int
@@ -217,7 +217,7 @@ func parse(q Query) (*plan, error) {
 	case q.First < 0:
 		return nil, inputErrorf("first", "must not be negative, got %d", q.First)
 	case q.First == 0:
-		p.first = pagelimit.DefaultLimits.Default
+		p.first = pagesize.DefaultLimits.Default
 	default:
 		p.first = q.First
 	}

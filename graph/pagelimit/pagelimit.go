@@ -18,34 +18,17 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
+	"github.com/teemaverkko/teemaverkko/internal/pagesize"
 )
 
 // Code is the extensions.code of a refused page size.
 const Code = errcode.Validation
 
-// Limits are the page-size bounds.
-type Limits struct {
-	// Default is the page size of a connection asked for without first or last.
-	Default int
-	// Max is the largest first or last accepted.
-	Max int
-}
+// Limits are the page-size bounds (see internal/pagesize, their one source).
+type Limits = pagesize.Limits
 
-// DefaultLimits are the page sizes of every connection, search included, unless the
-// server is configured otherwise (-default-page-size, -max-page-size): the one source
-// of both numbers.
-var DefaultLimits = Limits{Default: 20, Max: 100}
-
-// Validate checks that the limits make sense.
-func (l Limits) Validate() error {
-	if l.Max < 1 {
-		return fmt.Errorf("maximum page size must be at least 1, got %d", l.Max)
-	}
-	if l.Default < 1 || l.Default > l.Max {
-		return fmt.Errorf("default page size must be between 1 and the maximum %d, got %d", l.Max, l.Default)
-	}
-	return nil
-}
+// DefaultLimits are the page sizes unless the server is configured otherwise.
+var DefaultLimits = pagesize.DefaultLimits
 
 // IsConnection reports whether a field returns a connection paged with first.
 func IsConnection(f *ast.Field) bool {
@@ -82,7 +65,7 @@ func walkDocument(doc *ast.QueryDocument, fn func(*ast.Field)) {
 
 // addDefaults gives every connection field that has neither first nor last an explicit
 // first argument of the default page size.
-func (l Limits) addDefaults(doc *ast.QueryDocument) {
+func addDefaults(l Limits, doc *ast.QueryDocument) {
 	walkDocument(doc, func(f *ast.Field) {
 		if !IsConnection(f) || f.Arguments.ForName("first") != nil || f.Arguments.ForName("last") != nil {
 			return
@@ -110,7 +93,7 @@ func (c Cache) Get(ctx context.Context, key string) (*ast.QueryDocument, bool) {
 // Add implements graphql.Cache. gqlgen calls it once for every newly parsed document,
 // before the document is executed.
 func (c Cache) Add(ctx context.Context, key string, doc *ast.QueryDocument) {
-	c.Limits.addDefaults(doc)
+	addDefaults(c.Limits, doc)
 	c.Inner.Add(ctx, key, doc)
 }
 

@@ -29,7 +29,7 @@ func TestAddDefaults(t *testing.T) {
 			if errs != nil {
 				t.Fatal(errs)
 			}
-			Limits{Default: 20, Max: 100}.addDefaults(doc)
+			addDefaults(Limits{Default: 20, Max: 100}, doc)
 			var got []string
 			walkDocument(doc, func(f *ast.Field) {
 				if f.Name != "items" {
@@ -53,22 +53,5 @@ func TestAddDefaults(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestLimitsValidate(t *testing.T) {
-	for _, tc := range []struct {
-		l  Limits
-		ok bool
-	}{
-		{Limits{20, 100}, true},
-		{Limits{100, 100}, true},
-		{Limits{0, 100}, false},
-		{Limits{101, 100}, false},
-		{Limits{1, 0}, false},
-	} {
-		if err := tc.l.Validate(); (err == nil) != tc.ok {
-			t.Errorf("%+v: err = %v, want ok %v", tc.l, err, tc.ok)
-		}
 	}
 }

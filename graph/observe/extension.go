@@ -12,7 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/teemaverkko/teemaverkko/internal/auth"
-	"github.com/teemaverkko/teemaverkko/internal/requestid"
+	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 )
 
 // Extension is a gqlgen handler extension that, for every operation, records the
@@ -104,7 +104,7 @@ type op struct {
 
 // begin starts observing the operation of ctx.
 func (e Extension) begin(ctx context.Context) *op {
-	o := &op{e: e, ctx: ctx, typ: Unknown, start: startTime(ctx), role: auth.RoleFrom(ctx), request: requestid.FromContext(ctx)}
+	o := &op{e: e, ctx: ctx, typ: Unknown, start: startTime(ctx), role: auth.RoleFrom(ctx), request: httpmw.RequestIDFrom(ctx)}
 	known := false
 	if graphql.HasOperationContext(ctx) {
 		oc := graphql.GetOperationContext(ctx)

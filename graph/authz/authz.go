@@ -1,4 +1,7 @@
-package auth
+// Package authz enforces who may call what: the schema declares the role each root field
+// needs with @auth(requires: …), and Extension checks it for every root field as executed,
+// on every transport. The tokens and roles themselves are internal/auth's.
+package authz
 
 import (
 	"cmp"
@@ -10,6 +13,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/teemaverkko/teemaverkko/internal/auth"
 )
 
 // Directive is the schema directive that declares who may call a field:
@@ -22,24 +27,24 @@ type Rule struct {
 	// Type is the root type (Query, Mutation or Subscription), Field the field's name.
 	Type, Field string
 	// Role is the weakest role that may call the field.
-	Role Role
+	Role auth.Role
 	// Declared tells whether the schema declares the rule (on the field or its type);
-	// an undeclared field needs Admin.
+	// an undeclared field needs admin.
 	Declared bool
 }
 
 // Rules are the roles of every root field, read once from the schema's declarations, so
 // that checking a field costs one map lookup.
 type Rules struct {
-	need map[string]map[string]Role // root type → field → role
+	need map[string]map[string]auth.Role // root type → field → role
 }
 
 // RulesFrom reads the @auth declarations of schema. A root field without one, on the
-// field or on its type, needs Admin: forgetting a declaration must never open a field.
+// field or on its type, needs admin: forgetting a declaration must never open a field.
 // @auth anywhere but on a root type or a root field is an error, since it would not be
 // enforced.
 func RulesFrom(schema *ast.Schema) (*Rules, error) {
-	r := &Rules{need: map[string]map[string]Role{}}
+	r := &Rules{need: map[string]map[string]auth.Role{}}
 	roots := map[string]bool{}
 	for _, def := range []*ast.Definition{schema.Query, schema.Mutation, schema.Subscription} {
 		if def != nil {
@@ -62,7 +67,7 @@ func RulesFrom(schema *ast.Schema) (*Rules, error) {
 			}
 			continue
 		}
-		fields := map[string]Role{}
+		fields := map[string]auth.Role{}
 		for _, f := range def.Fields {
 			role, ok, err := declared(f.Directives)
 			if err != nil {
@@ -81,32 +86,32 @@ func RulesFrom(schema *ast.Schema) (*Rules, error) {
 }
 
 // declared returns the role of an @auth directive in list, if there is one.
-func declared(list ast.DirectiveList) (Role, bool, error) {
+func declared(list ast.DirectiveList) (auth.Role, bool, error) {
 	d := list.ForName(Directive)
 	if d == nil {
-		return Admin, false, nil
+		return auth.Admin, false, nil
 	}
 	arg := d.Arguments.ForName("requires")
 	if arg == nil || arg.Value == nil {
-		return Admin, false, fmt.Errorf("@%s needs requires", Directive)
+		return auth.Admin, false, fmt.Errorf("@%s needs requires", Directive)
 	}
-	role, err := ParseRole(strings.ToLower(arg.Value.Raw))
+	role, err := auth.ParseRole(strings.ToLower(arg.Value.Raw))
 	if err != nil {
-		return Admin, false, fmt.Errorf("@%s: %w", Directive, err)
+		return auth.Admin, false, fmt.Errorf("@%s: %w", Directive, err)
 	}
 	return role, true, nil
 }
 
 // Need returns the role a field of a root type needs. Introspection's meta fields
-// (__typename, __schema, __type) are reads; everything undeclared needs Admin.
-func (r *Rules) Need(typ, field string) Role {
+// (__typename, __schema, __type) are reads; everything undeclared needs admin.
+func (r *Rules) Need(typ, field string) auth.Role {
 	if strings.HasPrefix(field, "__") {
-		return Reader
+		return auth.Reader
 	}
 	if role, ok := r.need[typ][field]; ok {
 		return role
 	}
-	return Admin
+	return auth.Admin
 }
 
 // List returns every root field's rule, sorted by type and field, for documentation.
@@ -119,7 +124,7 @@ func (r *Rules) List(schema *ast.Schema) []Rule {
 				continue
 			}
 			role, ok := fields[f.Name]
-			out = append(out, Rule{Type: typ, Field: f.Name, Role: cmp.Or(role, Admin), Declared: ok})
+			out = append(out, Rule{Type: typ, Field: f.Name, Role: cmp.Or(role, auth.Admin), Declared: ok})
 		}
 	}
 	order := map[string]int{"Query": 0, "Mutation": 1, "Subscription": 2}
@@ -161,9 +166,9 @@ func (e *Extension) Validate(schema graphql.ExecutableSchema) error {
 
 // effective is the role a caller must have for a field that needs role: READER needs no
 // token unless reads need one.
-func (e *Extension) effective(role Role) Role {
-	if role == Reader && !e.ReadsNeedToken {
-		return Anonymous
+func (e *Extension) effective(role auth.Role) auth.Role {
+	if role == auth.Reader && !e.ReadsNeedToken {
+		return auth.Anonymous
 	}
 	return role
 }
@@ -174,7 +179,7 @@ func (e *Extension) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 		return nil
 	}
 	root := rootType(oc)
-	need, field := Anonymous, ""
+	need, field := auth.Anonymous, ""
 	for _, f := range graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{root}) {
 		if r := e.effective(e.rules.Need(root, f.Name)); r > need {
 			need, field = r, f.Name
@@ -211,19 +216,19 @@ func rootType(oc *graphql.OperationContext) string {
 
 // refusal returns the error for a caller in ctx that may not call field, which needs
 // need, or nil when it may.
-func refusal(ctx context.Context, need Role, field string) *gqlerror.Error {
-	if need == Anonymous {
+func refusal(ctx context.Context, need auth.Role, field string) *gqlerror.Error {
+	if need == auth.Anonymous {
 		return nil
 	}
-	c, _ := ctx.Value(ctxKey{}).(caller)
+	role, valid := auth.Caller(ctx)
 	switch {
-	case c.invalid || c.role == Anonymous:
+	case !valid || role == auth.Anonymous:
 		err := gqlerror.Errorf("%s needs a bearer token with the role %s", field, need)
-		err.Extensions = map[string]any{"code": CodeUnauthenticated, "field": field}
+		err.Extensions = map[string]any{"code": auth.CodeUnauthenticated, "field": field}
 		return err
-	case c.role < need:
-		err := gqlerror.Errorf("%s needs the role %s; the token has %s", field, need, c.role)
-		err.Extensions = map[string]any{"code": CodeForbidden, "field": field}
+	case role < need:
+		err := gqlerror.Errorf("%s needs the role %s; the token has %s", field, need, role)
+		err.Extensions = map[string]any{"code": auth.CodeForbidden, "field": field}
 		return err
 	}
 	return nil

@@ -26,9 +26,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/teemaverkko/teemaverkko/graph/observe"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
-	"github.com/teemaverkko/teemaverkko/internal/observe"
-	"github.com/teemaverkko/teemaverkko/internal/requestid"
+	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 )
 
 // logBuffer collects log output; subscriptions end on other goroutines.
@@ -100,7 +100,7 @@ func newEnvOf(t *testing.T, ts *handler.Server, opts observe.Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(requestid.Middleware(tokens.Middleware(ts)))
+	srv := httptest.NewServer(httpmw.RequestID(tokens.Middleware(ts)))
 	t.Cleanup(srv.Close)
 	return &env{http: srv, reg: reg, metrics: m, log: logs, editor: token}
 }
@@ -188,7 +188,7 @@ func TestOperations(t *testing.T) {
 			e := newEnv(t, testserver.New(), observe.Options{})
 			header := tc.header
 			if tc.role == "editor" {
-				header = []string{"Authorization", "Bearer " + e.editor, requestid.Header, "req-123"}
+				header = []string{"Authorization", "Bearer " + e.editor, httpmw.RequestIDHeader, "req-123"}
 			}
 			if got := e.post(t, tc.body, header...); got != tc.status {
 				t.Fatalf("status %d, want %d", got, tc.status)

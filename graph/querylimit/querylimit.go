@@ -15,8 +15,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/teemaverkko/teemaverkko/graph/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
-	"github.com/teemaverkko/teemaverkko/internal/pagelimit"
 )
 
 // Limits are the bounds an operation must keep; zero means no bound.

@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	_ "modernc.org/sqlite"
 
-	"github.com/teemaverkko/teemaverkko/internal/observe"
+	"github.com/teemaverkko/teemaverkko/graph/observe"
 )
 
 // TestHandler checks that /metrics serves the registry in the text format.
