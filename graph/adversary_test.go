@@ -590,3 +590,23 @@ func TestCraftedCursor(t *testing.T) {
 		t.Errorf("code %q: %+v", res.code(), res.Errors)
 	}
 }
+
+// TestNullCondition: a nullable variable with a default stands where Boolean! is
+// expected, and the client sends it as null: the client's mistake, not a panic.
+func TestNullCondition(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	client := seedDB(t, db)
+	for _, production := range []bool{false, true} {
+		srv := adversaryServer(t, client, graph.Config{Production: production})
+		for _, q := range []string{
+			`mutation($v: Boolean = true) { ... @include(if: $v) { deleteTheme(id: "th01ARZ3NDEKTSV4RRFFQ69G5FAV") } }`,
+			`query($v: Boolean = true) { themes(first: 1) @skip(if: $v) { totalCount } }`,
+			`query($v: Boolean = false) { ...F } fragment F on Query { themes(first: 1) @include(if: $v) { totalCount } }`,
+		} {
+			res := postAs(t, srv, editorToken, q, map[string]any{"v": nil}, nil)
+			if res.code() != "BAD_USER_INPUT" {
+				t.Errorf("production %v: %s: %+v", production, q, res.Errors)
+			}
+		}
+	}
+}

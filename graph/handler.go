@@ -116,6 +116,9 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.AddTransport(HTTPTransport{})
 	// Outermost, so that it sees every response as the client does.
 	srv.Use(observe.Extension{Metrics: cfg.Metrics, Logger: cfg.Logger})
+	// Before anything that collects fields, which gqlgen does by panicking on a null
+	// @include or @skip condition.
+	srv.Use(conditionsDefined{})
 	srv.SetQueryCache(pagelimit.Cache{Inner: lru.New[*ast.QueryDocument](1000), Limits: cfg.Limits})
 	srv.SetParserTokenLimit(cmp.Or(cfg.MaxTokens, DefaultMaxTokens))
 	if cfg.Production {

@@ -35,11 +35,18 @@ func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
 
 // skipTx reports whether an operation runs without the shared transaction: it is no
 // mutation, or it imports a bundle (wherever the field sits: fragments, @include).
-func skipTx(oc *graphql.OperationContext) bool {
+func skipTx(oc *graphql.OperationContext) (skip bool) {
 	op := oc.Operation
 	if op == nil || op.Operation != ast.Mutation {
 		return true
 	}
+	// gqlgen's collection panics on a null @include/@skip condition; such an operation
+	// was refused (conditionsDefined) and runs nothing, so it needs no transaction.
+	defer func() {
+		if recover() != nil {
+			skip = true
+		}
+	}()
 	for _, f := range graphql.CollectFields(oc, op.SelectionSet, []string{"Mutation"}) {
 		if f.Name == "importBundle" {
 			return true
