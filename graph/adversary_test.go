@@ -610,3 +610,27 @@ func TestNullCondition(t *testing.T) {
 		}
 	}
 }
+
+// TestWebsocketBadInitPayload: a connection_init whose payload is not an object is
+// closed, and its place is given back (gqlgen returned without closing the socket).
+func TestWebsocketBadInitPayload(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	srv := adversaryServer(t, seedDB(t, db), graph.Config{Websocket: graph.WebsocketLimits{ConnectionsPerClient: 2}})
+	for i, payload := range []string{`"x"`, `1`, `[1]`, `true`, `"x"`, `[]`} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		if err != nil {
+			cancel()
+			t.Fatalf("attempt %d (%s): %v (the earlier sockets were not freed?)", i, payload, err)
+		}
+		_ = conn.Write(ctx, coderws.MessageText, []byte(`{"type":"connection_init","payload":`+payload+`}`))
+		for err == nil {
+			_, _, err = conn.Read(ctx)
+		}
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("payload %s: the server kept the connection open", payload)
+		}
+		conn.CloseNow()
+	}
+}

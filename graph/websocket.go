@@ -94,6 +94,7 @@ type socket struct {
 	s    *sockets
 	key  string
 	subs atomic.Int64
+	conn atomic.Pointer[transport.WebsocketConn]
 }
 
 type socketKey struct{}
@@ -134,8 +135,36 @@ func (s *sockets) gate(next http.Handler) http.Handler {
 			}
 			s.mu.Unlock()
 		}()
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), socketKey{}, &socket{s: s, key: key})))
+		sock := &socket{s: s, key: key}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), socketKey{}, sock)))
+		// gqlgen returns without closing the socket on some refusals (a connection_init
+		// whose payload is not an object): close it here, whatever happened, so that no
+		// socket outlives its place in the limits.
+		if c := sock.conn.Load(); c != nil {
+			_ = (*c).WriteClose(CloseInvalidMessage, "invalid message")
+			_ = (*c).Close()
+		}
 	})
+}
+
+// CloseInvalidMessage is the close code of a connection the server ends for a message it
+// cannot use (graphql-transport-ws: 4400).
+const CloseInvalidMessage = 4400
+
+// recordingImplementation accepts WebSockets as inner does, and records each accepted
+// connection on its socket, so that the gate can close what gqlgen leaves open.
+type recordingImplementation struct {
+	inner transport.WebsocketImplementation
+}
+
+func (i recordingImplementation) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	c, err := i.inner.Accept(w, r, opts)
+	if err == nil {
+		if sock := socketFrom(r.Context()); sock != nil {
+			sock.conn.Store(&c)
+		}
+	}
+	return c, err
 }
 
 // open returns the numbers of open connections and subscriptions, for tests and metrics.
@@ -247,7 +276,7 @@ func websocketTransport(origins []string, tokens *auth.Tokens, limits WebsocketL
 		}
 	}
 	return transport.Websocket{
-		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: opts},
+		Implementation:        recordingImplementation{transport.CoderWebsocketImplementation{AcceptOptions: opts}},
 		KeepAlivePingInterval: 10 * time.Second,
 		InitTimeout:           limits.InitTimeout,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
