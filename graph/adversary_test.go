@@ -602,6 +602,8 @@ func TestNullCondition(t *testing.T) {
 			`mutation($v: Boolean = true) { ... @include(if: $v) { deleteTheme(id: "th01ARZ3NDEKTSV4RRFFQ69G5FAV") } }`,
 			`query($v: Boolean = true) { themes(first: 1) @skip(if: $v) { totalCount } }`,
 			`query($v: Boolean = false) { ...F } fragment F on Query { themes(first: 1) @include(if: $v) { totalCount } }`,
+			`query($v: ThemeOrderField = NAME) { themes(first: 1, orderBy: [{field: $v}]) { edges { node { id } } } }`,
+			`mutation($v: String = "x") { createTheme(input: {slug: $v, name: "Nimi"}) { id } }`,
 		} {
 			res := postAs(t, srv, editorToken, q, map[string]any{"v": nil}, nil)
 			if res.code() != "BAD_USER_INPUT" {
