@@ -636,3 +636,23 @@ func TestWebsocketBadInitPayload(t *testing.T) {
 		conn.CloseNow()
 	}
 }
+
+// TestValidationErrorsBounded: a small document that breaks a pairwise rule many times
+// answers at most MaxValidationErrors errors, not one per pair of fields.
+func TestValidationErrorsBounded(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	client := seedDB(t, db)
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 540 {
+		fmt.Fprintf(&b, ` node(id: "%d") { id }`, i)
+	}
+	b.WriteString(" }")
+	for _, production := range []bool{false, true} {
+		srv := adversaryServer(t, client, graph.Config{Production: production})
+		res := post(t, srv, b.String(), nil, nil)
+		if res.code() != "GRAPHQL_VALIDATION_FAILED" || len(res.Errors) > graph.MaxValidationErrors {
+			t.Errorf("production %v: %d errors, code %q", production, len(res.Errors), res.code())
+		}
+	}
+}

@@ -126,6 +126,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 		srv.Use(introspectionOff{})
 	} else {
+		srv.SetValidationRulesFn(defaultRules)
 		srv.Use(extension.Introspection{})
 	}
 	limits := querylimit.Defaults
