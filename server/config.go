@@ -91,6 +91,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	f.intVar(&c.queryLimits.MaxQueryBytes, "max-query-bytes", "MAX_QUERY_BYTES", querylimit.Defaults.MaxQueryBytes, "longest query text, checked before parsing")
 	f.intVar(&c.maxTokens, "max-tokens", "MAX_TOKENS", graph.DefaultMaxTokens, "tokens of a query document")
 	f.intVar(&c.queryLimits.MaxInputDepth, "max-input-depth", "MAX_INPUT_DEPTH", querylimit.Defaults.MaxInputDepth, "deepest nesting of input objects and lists in an argument")
+	f.intVar(&c.queryLimits.MaxFilterString, "max-filter-string", "MAX_FILTER_STRING", querylimit.Defaults.MaxFilterString, "characters of a string in a where filter")
 	f.intVar(&c.queryLimits.MaxInputValues, "max-input-values", "MAX_INPUT_VALUES", querylimit.Defaults.MaxInputValues, "values in an operation's arguments (scalars, input fields, list items)")
 	var maxBody int
 	f.intVar(&maxBody, "max-body-bytes", "MAX_BODY_BYTES", graph.DefaultMaxBodyBytes, "largest request body")

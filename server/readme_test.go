@@ -27,6 +27,7 @@ var limitFlags = []struct{ flag, code string }{
 	{"max-cost", errcode.QueryTooCostly},
 	{"max-input-depth", errcode.InputTooDeep},
 	{"max-input-values", errcode.InputTooLarge},
+	{"max-filter-string", errcode.InputTooLarge},
 	{"max-query-bytes", errcode.QueryTooLarge},
 	{"max-tokens", errcode.ParseFailed},
 	{"max-body-bytes", errcode.RequestTooLarge},

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -38,6 +39,10 @@ type Limits struct {
 	// input object field and list item counts, so that the predicates of filters (each a
 	// condition, many a subquery) stay bounded.
 	MaxInputValues int
+	// MaxFilterString is the longest string, in characters, a where filter accepts (a
+	// name to match, a text to look for): PostgreSQL matches a filter value against every
+	// row, so a megabyte of it holds a connection for seconds.
+	MaxFilterString int
 	// MaxPage is the longest list of IDs a field fetched by IDs (nodes(ids:)) accepts; it
 	// is the largest page, since such a field returns a page of objects.
 	MaxPage int
@@ -51,7 +56,7 @@ type Limits struct {
 // Defaults are safe limits for this API: its deepest useful queries nest about eight
 // levels (a connection, edges and node count as three).
 var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 100000, DefaultPage: 20,
-	MaxInputDepth: 16, MaxInputValues: 1000, MaxPage: 100, MaxQueryBytes: 16 << 10}
+	MaxInputDepth: 16, MaxInputValues: 1000, MaxFilterString: 1000, MaxPage: 100, MaxQueryBytes: 16 << 10}
 
 // Codes of refusals.
 const (
@@ -78,6 +83,9 @@ type Measure struct {
 	InputField string
 	// InputValues is the number of values in all arguments.
 	InputValues int
+	// FilterString is the longest string in a where filter, FilterField its argument.
+	FilterString int
+	FilterField  string
 	// IDs is the longest list of a field fetched by IDs, IDsField that field.
 	IDs      int
 	IDsField string
@@ -225,8 +233,14 @@ func (m *measurer) arguments(field string, args ast.ArgumentList, dirs ast.Direc
 			if a.Value == nil {
 				continue
 			}
-			n, d := m.value(m.resolve(a.Value))
+			v := m.resolve(a.Value)
+			n, d := m.value(v)
 			m.input.InputValues = saturatingAdd(m.input.InputValues, n)
+			if a.Value.ExpectedType != nil && strings.HasSuffix(a.Value.ExpectedType.Name(), "WhereInput") {
+				if l := m.longestString(v); l > m.input.FilterString {
+					m.input.FilterString, m.input.FilterField = l, field+"."+a.Name
+				}
+			}
 			if d > m.input.InputDepth {
 				m.input.InputDepth, m.input.InputField = d, field+"."+a.Name
 			}
@@ -271,6 +285,39 @@ func (m *measurer) value(v any) (count, depth int) {
 		return count, depth + 1
 	}
 	return 1, 0
+}
+
+// longestString returns the length in characters of the longest string in v.
+func (m *measurer) longestString(v any) int {
+	switch x := v.(type) {
+	case *ast.Value:
+		switch x.Kind {
+		case ast.Variable:
+			return m.longestString(m.vars[x.Raw])
+		case ast.StringValue, ast.BlockValue:
+			return utf8.RuneCountInString(x.Raw)
+		}
+		longest := 0
+		for _, c := range x.Children {
+			longest = max(longest, m.longestString(c.Value))
+		}
+		return longest
+	case string:
+		return utf8.RuneCountInString(x)
+	case map[string]any:
+		longest := 0
+		for _, c := range x {
+			longest = max(longest, m.longestString(c))
+		}
+		return longest
+	case []any:
+		longest := 0
+		for _, c := range x {
+			longest = max(longest, m.longestString(c))
+		}
+		return longest
+	}
+	return 0
 }
 
 func (m *measurer) intArg(f *ast.Field, name string) (int, bool) {
@@ -355,6 +402,8 @@ func (e Extension) MutateOperationContext(_ context.Context, rc *graphql.Operati
 		return refuseField(CodeInputDeep, m.InputField, "the argument %s nests input objects and lists %d levels deep; the limit is %d", m.InputField, m.InputDepth, l.MaxInputDepth)
 	case l.MaxInputValues > 0 && m.InputValues > l.MaxInputValues:
 		return refuse(CodeInputLarge, "the operation's arguments hold %d values; the limit is %d (split the request)", m.InputValues, l.MaxInputValues)
+	case l.MaxFilterString > 0 && m.FilterString > l.MaxFilterString:
+		return refuseField(CodeInputLarge, m.FilterField, "a string in %s is %d characters long; a filter value may have at most %d", m.FilterField, m.FilterString, l.MaxFilterString)
 	case l.MaxPage > 0 && m.IDs > l.MaxPage:
 		return refuseField(CodeInputLarge, m.IDsField+".ids", "%s asks for %d IDs; the limit is %d, the largest page", m.IDsField, m.IDs, l.MaxPage)
 	case l.MaxCost > 0 && m.Cost > l.MaxCost:
