@@ -83,6 +83,22 @@ func wsInit(srv *httptest.Server, token string) (*coderws.Conn, wsMessage, error
 	return conn, m, err
 }
 
+// wsInitPayload dials and sends connection_init with a raw payload.
+func wsInitPayload(srv *httptest.Server, payload string) (*coderws.Conn, wsMessage, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		return nil, wsMessage{}, err
+	}
+	if err := conn.Write(ctx, coderws.MessageText, []byte(`{"type":"connection_init","payload":`+payload+`}`)); err != nil {
+		return conn, wsMessage{}, err
+	}
+	var m wsMessage
+	err = wsjson.Read(ctx, conn, &m)
+	return conn, m, err
+}
+
 // operation sends one operation over the connection and returns its first result
 // (next's payload, or error's errors wrapped as a response).
 func (c *wsClient) operation(id, query string, vars map[string]any) gqlResponse {
@@ -247,7 +263,12 @@ func TestWebsocketBadInit(t *testing.T) {
 	db := testdb.Open(t, "sqlite")
 	srv := adversaryServer(t, seedDB(t, db), graph.Config{Websocket: graph.WebsocketLimits{ConnectionsPerClient: 2}})
 	for i := range 10 {
-		conn, m, err := wsInit(srv, "wrong-token")
+		token := "wrong-token"
+		conn, m, err := wsInit(srv, token)
+		if i%2 == 1 { // a token that is not a string is no better than a wrong one
+			conn.CloseNow()
+			conn, m, err = wsInitPayload(srv, fmt.Sprintf(`{"Authorization": %d}`, i))
+		}
 		if conn == nil {
 			t.Fatalf("attempt %d: dial refused: %v %s", i, err, m.Type)
 		}
@@ -659,4 +680,21 @@ func TestValidationErrorsBounded(t *testing.T) {
 			t.Errorf("production %v: %d errors, code %q", production, len(res.Errors), res.code())
 		}
 	}
+}
+
+// TestFilterValueThatDoesNotFit: a filter value PostgreSQL cannot compare (text with
+// NUL) is the client's mistake, not an internal error; SQLite simply matches nothing.
+func TestFilterValueThatDoesNotFit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+		for _, q := range []string{
+			`{ themes(where: {name: "a\u0000b"}) { totalCount } }`,
+			`{ themes(where: {nameContains: "\u0000"}) { totalCount } }`,
+		} {
+			res := post(t, srv, q, nil, nil)
+			if c := res.code(); c != "" && c != "BAD_USER_INPUT" {
+				t.Errorf("%s: %+v", q, res.Errors)
+			}
+		}
+	})
 }

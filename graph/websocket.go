@@ -281,7 +281,7 @@ func websocketTransport(origins []string, tokens *auth.Tokens, limits WebsocketL
 		InitTimeout:           limits.InitTimeout,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 			ctx = tokens.WithAuthorization(ctx, p.Authorization())
-			if !auth.Valid(ctx) {
+			if !auth.Valid(ctx) || !stringOrAbsent(p, "Authorization") || !stringOrAbsent(p, "authorization") {
 				// gqlgen reads the close code and reason from the returned context, which
 				// must not be nil.
 				ctx = transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "Forbidden"), CloseForbidden)
@@ -290,4 +290,15 @@ func websocketTransport(origins []string, tokens *auth.Tokens, limits WebsocketL
 			return ctx, nil, nil
 		},
 	}
+}
+
+// stringOrAbsent reports whether the init payload's key is missing or a string: a token
+// sent as a number or an object is not valid, rather than no token at all.
+func stringOrAbsent(p transport.InitPayload, key string) bool {
+	v, ok := p[key]
+	if !ok {
+		return true
+	}
+	_, isString := v.(string)
+	return isString
 }

@@ -55,6 +55,12 @@ func FromConstraint(err error) *Error {
 		case "23502", "23514", "22001":
 			return Validationf(FieldName(pqErr.Column), "a value is missing or out of range")
 		}
+		if pqErr.Code.Class() == "22" {
+			// A data exception: a value the client sent (a filter's, or a hand-made
+			// cursor's) does not fit its column: text with NUL, a date that is not one.
+			// Writes are validated before they reach the database, so this is a read's.
+			return &Error{Code: BadInput, Message: "a filter or cursor value does not fit the field it is compared with"}
+		}
 		return nil
 	}
 	msg := err.Error()

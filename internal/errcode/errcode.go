@@ -31,6 +31,7 @@ const (
 	RequestTooLarge       = "REQUEST_TOO_LARGE"
 	IntrospectionDisabled = "INTROSPECTION_DISABLED"
 	PersistedNotAllowed   = "PERSISTED_QUERY_NOT_ALLOWED"
+	PersistedNotFound     = "PERSISTED_QUERY_NOT_FOUND"
 	// How much a client may hold or send.
 	RateLimited          = "RATE_LIMITED"
 	TooManyConnections   = "TOO_MANY_CONNECTIONS"
@@ -67,6 +68,7 @@ var All = []Info{
 	{InputTooLarge, "an argument holds more values than the limit (filter predicates, list items), or a list is longer than the page maximum"},
 	{RequestTooLarge, "the request body is larger than the limit"},
 	{IntrospectionDisabled, "introspection (`__schema`, `__type`) asked of a server in production mode"},
+	{PersistedNotFound, "a query sent by its hash alone that the server does not know (automatic persisted queries): send it once with its text"},
 	{PersistedNotAllowed, "the server runs only registered queries (allow-list mode) and this one is not"},
 	{RateLimited, "the client sent more than its rate; `extensions.retryAfter` (and the Retry-After header) say when to try again"},
 	{TooManyConnections, "at the WebSocket upgrade: the client (HTTP 429) or the server (HTTP 503) holds as many WebSocket connections as allowed"},
