@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/graph/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
@@ -26,7 +28,12 @@ func TestForkSQLiteConstraintTexts(t *testing.T) {
 	if c := r.code(); (c != "CONFLICT" && c != "NOT_FOUND") || strings.Contains(r.Errors[0].Message, "conflicts with existing data") {
 		f.errorf(t, `a parent that does not exist is answered %+v, not as a reference that does not hold: has SQLite's "FOREIGN KEY constraint failed" text changed?`, r.Errors)
 	}
-	long := strings.Repeat("a", 50001) // SQLite's LIKE patterns are at most 50,000 bytes
+	// SQLite's LIKE patterns are at most 50,000 bytes: a server whose -max-filter-string
+	// allows more must still answer a longer one as the client's mistake.
+	unbounded := querylimit.Defaults
+	unbounded.MaxFilterString = 0
+	srv = apiServerWith(t, db.Client(), graph.Config{Dialect: db.Dialect, QueryLimits: &unbounded})
+	long := strings.Repeat("a", 50001)
 	if r := post(t, srv, `query($s: String) { themes(where: {nameContains: $s}) { totalCount } }`, map[string]any{"s": long}); r.code() != "BAD_USER_INPUT" {
 		f.errorf(t, `a filter value beyond SQLite's LIKE limit is answered %+v, not BAD_USER_INPUT: has SQLite's "LIKE or GLOB pattern too complex" text changed?`, r.Errors)
 	}

@@ -117,6 +117,12 @@ const (
 // apiServer serves graph.NewHandler over client with an editor and an admin token.
 func apiServer(t *testing.T, client *ent.Client, dialect string) *httptest.Server {
 	t.Helper()
+	return apiServerWith(t, client, graph.Config{Dialect: dialect})
+}
+
+// apiServerWith is apiServer with cfg's other settings.
+func apiServerWith(t *testing.T, client *ent.Client, cfg graph.Config) *httptest.Server {
+	t.Helper()
 	entry := func(role, token string) string {
 		h := sha256.Sum256([]byte(token))
 		return role + ":" + hex.EncodeToString(h[:])
@@ -125,7 +131,8 @@ func apiServer(t *testing.T, client *ent.Client, dialect string) *httptest.Serve
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Dialect: dialect, Limits: graph.DefaultLimits, Tokens: tokens}))
+	cfg.Limits, cfg.Tokens = graph.DefaultLimits, tokens
+	srv := httptest.NewServer(graph.NewHandler(client, cfg))
 	t.Cleanup(srv.Close)
 	return srv
 }
