@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	coderws "github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
@@ -697,4 +698,26 @@ func TestFilterValueThatDoesNotFit(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMessagesDoNotEchoLongInput: an error that quotes what the client sent quotes at
+// most MaxMessageLength bytes of it.
+func TestMessagesDoNotEchoLongInput(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+	long := strings.Repeat("ö", 50000)
+	for _, body := range []map[string]any{
+		{"query": `query($id: ID!) { node(id: $id) { id } }`, "variables": map[string]any{"id": "th" + long}},
+		{"query": `query A { __typename }`, "operationName": long},
+	} {
+		r := rawPost(t, srv.URL, "", body)
+		if len(r.Errors) == 0 {
+			t.Fatalf("no error for %.60v", body)
+		}
+		for _, e := range r.Errors {
+			if len(e.Message) > graph.MaxMessageLength+len("…") || !utf8.ValidString(e.Message) {
+				t.Errorf("a message of %d bytes (valid UTF-8: %v)", len(e.Message), utf8.ValidString(e.Message))
+			}
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -29,6 +30,31 @@ const (
 // extensions.code. Anything it does not recognise is logged with the request ID and
 // answered with a generic internal error, so that no SQL or driver text reaches clients.
 func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	present := presentError(logger)
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := present(ctx, err)
+		e.Message = shorten(e.Message)
+		return e
+	}
+}
+
+// MaxMessageLength bounds an error message: messages quote what the client sent (an
+// operation name, an ID), and a 7 MB name must not come back as a 7 MB answer.
+const MaxMessageLength = 500
+
+// shorten cuts a message to MaxMessageLength bytes (on a character boundary), with "…".
+func shorten(msg string) string {
+	if len(msg) <= MaxMessageLength {
+		return msg
+	}
+	cut := MaxMessageLength
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
+}
+
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var (
