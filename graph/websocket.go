@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -175,10 +174,8 @@ func (s *sockets) open() (connections int, subscriptions int64) {
 }
 
 func refuseConnection(w http.ResponseWriter, status int, message string) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Retry-After", "5")
-	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, `{"errors":[{"message":%q,"extensions":{"code":%q}}]}`, message, errcode.TooManyConnections)
+	errcode.WriteHTTP(w, status, errcode.TooManyConnections, message)
 }
 
 // acquireSubscription counts a new subscription of the connection in ctx against the
@@ -235,10 +232,8 @@ func (e websocketOperations) MutateOperationContext(ctx context.Context, _ *grap
 		return nil
 	}
 	if ok, wait := e.s.limiter.Allow(c.key); !ok {
-		secs := max(int64(math.Ceil(wait.Seconds())), 1)
-		err := gqlerror.Errorf("too many requests: try again in %d s", secs)
-		err.Extensions = map[string]any{"code": errcode.RateLimited, "retryAfter": secs}
-		return err
+		secs := ratelimit.RetryAfter(wait)
+		return &gqlerror.Error{Message: ratelimit.Message(secs), Extensions: map[string]any{"code": ratelimit.Code, "retryAfter": secs}}
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -68,41 +67,21 @@ func TestNetworkExportSharesTheCache(t *testing.T) {
 	}
 }
 
-// networkServiceGoroutines counts the goroutines running code of a network.Service.
-func networkServiceGoroutines() int {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	count := 0
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "internal/network.(*Service)") {
-			count++
-		}
-	}
-	return count
-}
-
 // TestShutdownStopsNetworkService checks that a graceful shutdown ends the network
 // service's goroutine.
 func TestShutdownStopsNetworkService(t *testing.T) {
-	before := networkServiceGoroutines()
+	before := testdb.Goroutines("internal/network.(*Service)")
 	base, stop := startServer(t)
 	if code, _ := get(t, base+"/export/network?format=nodes-csv"); code != http.StatusOK {
 		t.Fatalf("export: %d", code)
 	}
-	if got := networkServiceGoroutines(); got <= before {
+	if got := testdb.Goroutines("internal/network.(*Service)"); got <= before {
 		t.Fatalf("%d network service goroutines while serving, want more than the %d before", got, before)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	if got := networkServiceGoroutines(); got != before {
+	if got := testdb.Goroutines("internal/network.(*Service)"); got != before {
 		t.Errorf("%d network service goroutines after shutdown, want %d", got, before)
 	}
 }

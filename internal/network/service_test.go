@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,26 +52,6 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 	}
 	t.Fatalf("timed out waiting until %s", what)
-}
-
-// serviceGoroutines counts the goroutines running code of a network.Service.
-func serviceGoroutines() int {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	count := 0
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "internal/network.(*Service)") {
-			count++
-		}
-	}
-	return count
 }
 
 // TestServiceSharesBuilds sends concurrent identical requests, spelled differently (the
@@ -304,7 +283,7 @@ func TestServicePanic(t *testing.T) {
 // TestServiceClose checks that Close ends the service's goroutine and its subscription,
 // cancels a build under way, and that the service refuses requests afterwards.
 func TestServiceClose(t *testing.T) {
-	before := serviceGoroutines()
+	before := testdb.Goroutines("internal/network.(*Service)")
 	broker := events.NewLocal()
 	b := newGatedBuild()
 	s := network.NewServiceFunc(network.Options{Events: broker}, b.build)
@@ -314,14 +293,14 @@ func TestServiceClose(t *testing.T) {
 	waiting := make(chan error, 1)
 	go func() { _, err := s.Network(context.Background(), network.Request{}); waiting <- err }()
 	eventually(t, "a build runs", func() bool { return b.calls.Load() == 1 })
-	if got := serviceGoroutines(); got < before+2 {
+	if got := testdb.Goroutines("internal/network.(*Service)"); got < before+2 {
 		t.Fatalf("%d service goroutines while running, want the listener and a build", got)
 	}
 	s.Close()
 	if err := <-waiting; !errors.Is(err, context.Canceled) {
 		t.Errorf("the build under way: err %v, want it cancelled", err)
 	}
-	if got := serviceGoroutines(); got != before {
+	if got := testdb.Goroutines("internal/network.(*Service)"); got != before {
 		t.Errorf("%d service goroutines after Close, want %d", got, before)
 	}
 	eventually(t, "the subscription ends", func() bool { return broker.Subscribers() == 0 })

@@ -14,7 +14,6 @@ package ratelimit
 
 import (
 	"container/list"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -162,21 +161,17 @@ func Middleware(cfg Config, key func(*http.Request) string, next http.Handler) h
 	return New(cfg).Middleware(key, next)
 }
 
+// RetryAfter is a wait in whole seconds, at least 1, as Retry-After and
+// extensions.retryAfter give it.
+func RetryAfter(wait time.Duration) int64 { return max(int64(math.Ceil(wait.Seconds())), 1) }
+
+// Message says how long to wait, in a refusal's words.
+func Message(secs int64) string { return fmt.Sprintf("too many requests: try again in %d s", secs) }
+
 // Refuse answers 429 with Retry-After (whole seconds, at least 1) and a GraphQL-shaped
 // body whose extensions.code is RATE_LIMITED.
 func Refuse(w http.ResponseWriter, wait time.Duration) {
-	secs := int64(math.Ceil(wait.Seconds()))
-	secs = max(secs, 1)
-	body, err := json.Marshal(map[string]any{"errors": []any{map[string]any{
-		"message":    fmt.Sprintf("too many requests: try again in %d s", secs),
-		"extensions": map[string]any{"code": Code, "retryAfter": secs},
-	}}})
-	if err != nil { // cannot happen: the body is made of strings and numbers
-		body = []byte(`{"errors":[{"message":"too many requests","extensions":{"code":"` + Code + `"}}]}`)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Retry-After", strconv.FormatInt(secs, 10))
-	w.WriteHeader(http.StatusTooManyRequests)
-	_, _ = w.Write(body)
+	secs := RetryAfter(wait)
+	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	errcode.WriteHTTP(w, http.StatusTooManyRequests, Code, Message(secs), "retryAfter", secs)
 }
