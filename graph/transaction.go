@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -35,18 +36,11 @@ func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
 
 // skipTx reports whether an operation runs without the shared transaction: it is no
 // mutation, or it imports a bundle (wherever the field sits: fragments, @include).
-func skipTx(oc *graphql.OperationContext) (skip bool) {
+func skipTx(oc *graphql.OperationContext) bool {
 	op := oc.Operation
 	if op == nil || op.Operation != ast.Mutation {
 		return true
 	}
-	// gqlgen's collection panics on a null @include/@skip condition; such an operation
-	// was refused (conditionsDefined) and runs nothing, so it needs no transaction.
-	defer func() {
-		if recover() != nil {
-			skip = true
-		}
-	}()
 	for _, f := range graphql.CollectFields(oc, op.SelectionSet, []string{"Mutation"}) {
 		if f.Name == "importBundle" {
 			return true
@@ -55,12 +49,20 @@ func skipTx(oc *graphql.OperationContext) (skip bool) {
 	return false
 }
 
+const txKey = "transactioner"
+
+// txState is a mutation's transaction bookkeeping: whether it has answered.
+type txState struct{ answered atomic.Bool }
+
 // MutateOperationContext serialises the root fields of a mutation, which share one
 // transaction.
 func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if skipTx(oc) {
 		return nil
 	}
+	// Decided once here (the fields are collected once); InterceptResponse reads it. An
+	// operation refused by an earlier extension never gets here, and runs no transaction.
+	oc.Stats.SetExtension(txKey, &txState{})
 	previous := oc.ResolverMiddleware
 	var mu sync.Mutex
 	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
@@ -74,7 +76,13 @@ func (transactioner) MutateOperationContext(_ context.Context, oc *graphql.Opera
 // InterceptResponse runs the mutation in a transaction, committed only when it had no
 // error.
 func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) || skipTx(graphql.GetOperationContext(ctx)) {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	st, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(txKey).(*txState)
+	if st == nil || st.answered.Swap(true) {
+		// No transaction wanted, or the mutation has answered and a transport that reads
+		// responses until none is left (the WebSocket one) asks for the end of the stream.
 		return next(ctx)
 	}
 	txCtx, tx, err := t.client.OpenTx(ctx)
@@ -89,8 +97,6 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	}()
 	rsp := next(txCtx)
 	if rsp == nil {
-		// The end of the stream: a transport that reads responses until none is left
-		// (the WebSocket one) asks once more after the mutation's one response.
 		_ = tx.Rollback()
 		return nil
 	}

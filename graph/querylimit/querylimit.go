@@ -233,16 +233,14 @@ func (m *measurer) arguments(field string, args ast.ArgumentList, dirs ast.Direc
 			if a.Value == nil {
 				continue
 			}
-			v := m.resolve(a.Value)
-			n, d := m.value(v)
-			m.input.InputValues = saturatingAdd(m.input.InputValues, n)
-			if a.Value.ExpectedType != nil && strings.HasSuffix(a.Value.ExpectedType.Name(), "WhereInput") {
-				if l := m.longestString(v); l > m.input.FilterString {
-					m.input.FilterString, m.input.FilterField = l, field+"."+a.Name
-				}
+			size := m.value(m.resolve(a.Value))
+			m.input.InputValues = saturatingAdd(m.input.InputValues, size.count)
+			where := a.Value.ExpectedType != nil && strings.HasSuffix(a.Value.ExpectedType.Name(), "WhereInput")
+			if where && size.longest > m.input.FilterString {
+				m.input.FilterString, m.input.FilterField = size.longest, field+"."+a.Name
 			}
-			if d > m.input.InputDepth {
-				m.input.InputDepth, m.input.InputField = d, field+"."+a.Name
+			if size.depth > m.input.InputDepth {
+				m.input.InputDepth, m.input.InputField = size.depth, field+"."+a.Name
 			}
 		}
 	}
@@ -252,72 +250,53 @@ func (m *measurer) arguments(field string, args ast.ArgumentList, dirs ast.Direc
 	}
 }
 
-// value returns the number of values in v (a literal, or a variable's coerced value)
-// and how deep its objects and lists nest.
-func (m *measurer) value(v any) (count, depth int) {
+// inputSize is what one argument holds.
+type inputSize struct {
+	count, depth, longest int // values, nesting, and the longest string in characters
+}
+
+// add takes a child's size into its parent's.
+func (s *inputSize) add(c inputSize) {
+	s.count = saturatingAdd(s.count, c.count)
+	s.depth = max(s.depth, c.depth)
+	s.longest = max(s.longest, c.longest)
+}
+
+// value measures v (a literal, or a variable's coerced value): its values, how deep its
+// objects and lists nest, and its longest string.
+func (m *measurer) value(v any) inputSize {
+	var children []any
 	switch x := v.(type) {
 	case *ast.Value:
 		switch x.Kind {
 		case ast.Variable:
 			return m.value(m.vars[x.Raw])
-		case ast.ListValue, ast.ObjectValue:
-			count = 1
-			for _, c := range x.Children {
-				n, d := m.value(c.Value)
-				count, depth = saturatingAdd(count, n), max(depth, d)
-			}
-			return count, depth + 1
-		}
-		return 1, 0
-	case map[string]any:
-		count = 1
-		for _, c := range x {
-			n, d := m.value(c)
-			count, depth = saturatingAdd(count, n), max(depth, d)
-		}
-		return count, depth + 1
-	case []any:
-		count = 1
-		for _, c := range x {
-			n, d := m.value(c)
-			count, depth = saturatingAdd(count, n), max(depth, d)
-		}
-		return count, depth + 1
-	}
-	return 1, 0
-}
-
-// longestString returns the length in characters of the longest string in v.
-func (m *measurer) longestString(v any) int {
-	switch x := v.(type) {
-	case *ast.Value:
-		switch x.Kind {
-		case ast.Variable:
-			return m.longestString(m.vars[x.Raw])
 		case ast.StringValue, ast.BlockValue:
-			return utf8.RuneCountInString(x.Raw)
+			return inputSize{count: 1, longest: utf8.RuneCountInString(x.Raw)}
+		case ast.ListValue, ast.ObjectValue:
+			for _, c := range x.Children {
+				children = append(children, c.Value)
+			}
+		default:
+			return inputSize{count: 1}
 		}
-		longest := 0
-		for _, c := range x.Children {
-			longest = max(longest, m.longestString(c.Value))
-		}
-		return longest
 	case string:
-		return utf8.RuneCountInString(x)
+		return inputSize{count: 1, longest: utf8.RuneCountInString(x)}
 	case map[string]any:
-		longest := 0
 		for _, c := range x {
-			longest = max(longest, m.longestString(c))
+			children = append(children, c)
 		}
-		return longest
 	case []any:
-		longest := 0
-		for _, c := range x {
-			longest = max(longest, m.longestString(c))
-		}
-		return longest
+		children = x
+	default:
+		return inputSize{count: 1}
 	}
-	return 0
+	size := inputSize{count: 1}
+	for _, c := range children {
+		size.add(m.value(c))
+	}
+	size.depth++
+	return size
 }
 
 func (m *measurer) intArg(f *ast.Field, name string) (int, bool) {
