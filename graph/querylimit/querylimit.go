@@ -55,8 +55,11 @@ type Limits struct {
 
 // Defaults are safe limits for this API: its deepest useful queries nest about eight
 // levels (a connection, edges and node count as three).
-var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 100000, DefaultPage: 20,
-	MaxInputDepth: 16, MaxInputValues: 1000, MaxFilterString: 1000, MaxPage: 100, MaxQueryBytes: 16 << 10}
+// The page sizes come from their one source, and the GraphQL handler replaces them with
+// the server's configured ones.
+var Defaults = Limits{MaxDepth: 15, MaxAliases: 30, MaxDirectives: 50, MaxCost: 100000,
+	DefaultPage: pagelimit.DefaultLimits.Default, MaxPage: pagelimit.DefaultLimits.Max,
+	MaxInputDepth: 16, MaxInputValues: 1000, MaxFilterString: 1000, MaxQueryBytes: 16 << 10}
 
 // Codes of refusals.
 const (
