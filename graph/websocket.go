@@ -166,13 +166,6 @@ func (i recordingImplementation) Accept(w http.ResponseWriter, r *http.Request, 
 	return c, err
 }
 
-// open returns the numbers of open connections and subscriptions, for tests and metrics.
-func (s *sockets) open() (connections int, subscriptions int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.total, s.subs.Load()
-}
-
 func refuseConnection(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Retry-After", "5")
 	errcode.WriteHTTP(w, status, errcode.TooManyConnections, message)
