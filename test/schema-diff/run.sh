@@ -42,9 +42,11 @@ fi
 # [breaking] counts in the message of HEAD, or of a commit after the base that changed
 # the file (so that a breaking change marked where it was made does not fail every later
 # commit).
+# (The messages are read whole before grep looks at them: with pipefail, grep -q leaving a
+# pipe early made git log die of SIGPIPE now and then, and the marker went unseen.)
 allow=()
-if git log -1 --format=%B HEAD | grep -qF -- "$marker" ||
-  git log --format=%B "$base..HEAD" -- "$file" | grep -qF -- "$marker"; then
+messages="$(git log -1 --format=%B HEAD; git log --format=%B "$base..HEAD" -- "$file")"
+if grep -qF -- "$marker" <<<"$messages"; then
   allow=(--allow-breaking)
 fi
 
