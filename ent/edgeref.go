@@ -552,3 +552,314 @@ func ValidateFields(m Mutation) error {
 	}
 	return nil
 }
+
+// Storage describes how each type is stored, for the revision history
+// (internal/history): its table, its columns' kinds and where each edge lives.
+var Storage = []StorageType{
+	{
+		Type: "Appearance", Table: "appearances",
+		Columns: map[string]string{
+			"id":              "string",
+			"role":            "string",
+			"title":           "string",
+			"title_en":        "string",
+			"expert_id":       "string",
+			"organization_id": "string",
+			"session_id":      "string",
+			"document_id":     "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "expert", Type: "Expert", Rel: "M2O", Inverse: true, OwnFK: true, Table: "appearances", Columns: []string{"expert_id"}},
+			{Name: "organization", Type: "Organization", Rel: "M2O", Inverse: true, OwnFK: true, Table: "appearances", Columns: []string{"organization_id"}},
+			{Name: "session", Type: "Session", Rel: "M2O", Inverse: true, OwnFK: true, Table: "appearances", Columns: []string{"session_id"}},
+			{Name: "document", Type: "Document", Rel: "M2O", Inverse: true, OwnFK: true, Table: "appearances", Columns: []string{"document_id"}},
+		},
+	},
+	{
+		Type: "Document", Table: "documents",
+		Columns: map[string]string{
+			"id":                     "string",
+			"key":                    "string",
+			"title":                  "string",
+			"kind":                   "string",
+			"published_on":           "time.Time",
+			"published_on_precision": "string",
+			"url":                    "string",
+			"language":               "string",
+			"note":                   "string",
+			"publisher_id":           "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "authors", Type: "Expert", Rel: "M2M", Inverse: false, OwnFK: false, Table: "document_authors", Columns: []string{"document_id", "expert_id"}},
+			{Name: "publisher", Type: "Organization", Rel: "M2O", Inverse: true, OwnFK: true, Table: "documents", Columns: []string{"publisher_id"}},
+			{Name: "themes", Type: "Theme", Rel: "M2M", Inverse: false, OwnFK: false, Table: "document_themes", Columns: []string{"document_id", "theme_id"}},
+			{Name: "appearances", Type: "Appearance", Rel: "O2M", Inverse: false, OwnFK: false, Table: "appearances", Columns: []string{"document_id"}},
+			{Name: "cited_by_seminars", Type: "Seminar", Rel: "M2M", Inverse: true, OwnFK: false, Table: "seminar_sources", Columns: []string{"seminar_id", "document_id"}},
+			{Name: "cited_by_sessions", Type: "Session", Rel: "M2M", Inverse: true, OwnFK: false, Table: "session_sources", Columns: []string{"session_id", "document_id"}},
+			{Name: "cited_by_outcomes", Type: "Outcome", Rel: "M2M", Inverse: true, OwnFK: false, Table: "outcome_sources", Columns: []string{"outcome_id", "document_id"}},
+			{Name: "cited_by_experts", Type: "Expert", Rel: "M2M", Inverse: true, OwnFK: false, Table: "expert_sources", Columns: []string{"expert_id", "document_id"}},
+			{Name: "cited_by_networks", Type: "Network", Rel: "M2M", Inverse: true, OwnFK: false, Table: "network_sources", Columns: []string{"network_id", "document_id"}},
+			{Name: "cited_by_terms", Type: "NetworkTerm", Rel: "M2M", Inverse: true, OwnFK: false, Table: "network_term_sources", Columns: []string{"network_term_id", "document_id"}},
+			{Name: "cited_by_organizations", Type: "Organization", Rel: "M2M", Inverse: true, OwnFK: false, Table: "organization_sources", Columns: []string{"organization_id", "document_id"}},
+		},
+	},
+	{
+		Type: "Expert", Table: "experts",
+		Columns: map[string]string{
+			"id":              "string",
+			"name":            "string",
+			"title":           "string",
+			"title_en":        "string",
+			"title_as_of":     "time.Time",
+			"note":            "string",
+			"organization_id": "string",
+			"municipality_id": "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "organization", Type: "Organization", Rel: "M2O", Inverse: true, OwnFK: true, Table: "experts", Columns: []string{"organization_id"}},
+			{Name: "municipality", Type: "Municipality", Rel: "M2O", Inverse: true, OwnFK: true, Table: "experts", Columns: []string{"municipality_id"}},
+			{Name: "sessions", Type: "Session", Rel: "M2M", Inverse: true, OwnFK: false, Table: "session_speakers", Columns: []string{"session_id", "expert_id"}},
+			{Name: "moderated_sessions", Type: "Session", Rel: "M2M", Inverse: true, OwnFK: false, Table: "session_moderators", Columns: []string{"session_id", "expert_id"}},
+			{Name: "outcomes", Type: "Outcome", Rel: "M2M", Inverse: true, OwnFK: false, Table: "outcome_experts", Columns: []string{"outcome_id", "expert_id"}},
+			{Name: "documents", Type: "Document", Rel: "M2M", Inverse: true, OwnFK: false, Table: "document_authors", Columns: []string{"document_id", "expert_id"}},
+			{Name: "themes", Type: "Theme", Rel: "M2M", Inverse: false, OwnFK: false, Table: "expert_themes", Columns: []string{"expert_id", "theme_id"}},
+			{Name: "appearances", Type: "Appearance", Rel: "O2M", Inverse: false, OwnFK: false, Table: "appearances", Columns: []string{"expert_id"}},
+			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "expert_sources", Columns: []string{"expert_id", "document_id"}},
+		},
+	},
+	{
+		Type: "Municipality", Table: "municipalities",
+		Columns: map[string]string{
+			"id":         "string",
+			"code":       "string",
+			"name":       "string",
+			"name_sv":    "string",
+			"valid_from": "time.Time",
+			"valid_to":   "time.Time",
+			"region_id":  "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "region", Type: "Region", Rel: "M2O", Inverse: true, OwnFK: true, Table: "municipalities", Columns: []string{"region_id"}},
+			{Name: "periods", Type: "MunicipalityPeriod", Rel: "O2M", Inverse: false, OwnFK: false, Table: "municipality_periods", Columns: []string{"municipality_id"}},
+			{Name: "experts", Type: "Expert", Rel: "O2M", Inverse: false, OwnFK: false, Table: "experts", Columns: []string{"municipality_id"}},
+			{Name: "organizations", Type: "Organization", Rel: "O2M", Inverse: false, OwnFK: false, Table: "organizations", Columns: []string{"municipality_id"}},
+			{Name: "terms", Type: "NetworkTerm", Rel: "M2M", Inverse: true, OwnFK: false, Table: "network_term_municipalities", Columns: []string{"network_term_id", "municipality_id"}},
+			{Name: "outcomes", Type: "Outcome", Rel: "M2M", Inverse: true, OwnFK: false, Table: "outcome_municipalities", Columns: []string{"outcome_id", "municipality_id"}},
+			{Name: "seminars", Type: "Seminar", Rel: "M2M", Inverse: true, OwnFK: false, Table: "seminar_municipalities", Columns: []string{"seminar_id", "municipality_id"}},
+		},
+	},
+	{
+		Type: "MunicipalityPeriod", Table: "municipality_periods",
+		Columns: map[string]string{
+			"id":              "string",
+			"name":            "string",
+			"name_sv":         "string",
+			"valid_from":      "time.Time",
+			"valid_to":        "time.Time",
+			"municipality_id": "string",
+			"region_id":       "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "municipality", Type: "Municipality", Rel: "M2O", Inverse: true, OwnFK: true, Table: "municipality_periods", Columns: []string{"municipality_id"}},
+			{Name: "region", Type: "Region", Rel: "M2O", Inverse: true, OwnFK: true, Table: "municipality_periods", Columns: []string{"region_id"}},
+		},
+	},
+	{
+		Type: "Network", Table: "networks",
+		Columns: map[string]string{
+			"id":          "string",
+			"name":        "string",
+			"description": "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "organizers", Type: "Organization", Rel: "M2M", Inverse: false, OwnFK: false, Table: "network_organizers", Columns: []string{"network_id", "organization_id"}},
+			{Name: "terms", Type: "NetworkTerm", Rel: "O2M", Inverse: false, OwnFK: false, Table: "network_terms", Columns: []string{"network_id"}},
+			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "network_sources", Columns: []string{"network_id", "document_id"}},
+		},
+	},
+	{
+		Type: "NetworkTerm", Table: "network_terms",
+		Columns: map[string]string{
+			"id":                 "string",
+			"number":             "int",
+			"start_year":         "int",
+			"end_year":           "int",
+			"municipality_count": "int",
+			"description":        "string",
+			"network_id":         "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "network", Type: "Network", Rel: "M2O", Inverse: true, OwnFK: true, Table: "network_terms", Columns: []string{"network_id"}},
+			{Name: "municipalities", Type: "Municipality", Rel: "M2M", Inverse: false, OwnFK: false, Table: "network_term_municipalities", Columns: []string{"network_term_id", "municipality_id"}},
+			{Name: "seminars", Type: "Seminar", Rel: "O2M", Inverse: false, OwnFK: false, Table: "seminars", Columns: []string{"term_id"}},
+			{Name: "themes", Type: "Theme", Rel: "M2M", Inverse: false, OwnFK: false, Table: "network_term_themes", Columns: []string{"network_term_id", "theme_id"}},
+			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "network_term_sources", Columns: []string{"network_term_id", "document_id"}},
+		},
+	},
+	{
+		Type: "Organization", Table: "organizations",
+		Columns: map[string]string{
+			"id":              "string",
+			"name":            "string",
+			"name_en":         "string",
+			"abbreviation":    "string",
+			"kind":            "string",
+			"municipality_id": "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "municipality", Type: "Municipality", Rel: "M2O", Inverse: true, OwnFK: true, Table: "organizations", Columns: []string{"municipality_id"}},
+			{Name: "experts", Type: "Expert", Rel: "O2M", Inverse: false, OwnFK: false, Table: "experts", Columns: []string{"organization_id"}},
+			{Name: "networks", Type: "Network", Rel: "M2M", Inverse: true, OwnFK: false, Table: "network_organizers", Columns: []string{"network_id", "organization_id"}},
+			{Name: "seminars", Type: "Seminar", Rel: "M2M", Inverse: true, OwnFK: false, Table: "seminar_organizers", Columns: []string{"seminar_id", "organization_id"}},
+			{Name: "publications", Type: "Document", Rel: "O2M", Inverse: false, OwnFK: false, Table: "documents", Columns: []string{"publisher_id"}},
+			{Name: "appearances", Type: "Appearance", Rel: "O2M", Inverse: false, OwnFK: false, Table: "appearances", Columns: []string{"organization_id"}},
+			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "organization_sources", Columns: []string{"organization_id", "document_id"}},
+		},
+	},
+	{
+		Type: "Outcome", Table: "outcomes",
+		Columns: map[string]string{
+			"id":         "string",
+			"kind":       "string",
+			"text":       "string",
+			"quote":      "string",
+			"seminar_id": "string",
+			"session_id": "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "seminar", Type: "Seminar", Rel: "M2O", Inverse: true, OwnFK: true, Table: "outcomes", Columns: []string{"seminar_id"}},
+			{Name: "session", Type: "Session", Rel: "M2O", Inverse: true, OwnFK: true, Table: "outcomes", Columns: []string{"session_id"}},
+			{Name: "themes", Type: "Theme", Rel: "M2M", Inverse: false, OwnFK: false, Table: "outcome_themes", Columns: []string{"outcome_id", "theme_id"}},
+			{Name: "municipalities", Type: "Municipality", Rel: "M2M", Inverse: false, OwnFK: false, Table: "outcome_municipalities", Columns: []string{"outcome_id", "municipality_id"}},
+			{Name: "experts", Type: "Expert", Rel: "M2M", Inverse: false, OwnFK: false, Table: "outcome_experts", Columns: []string{"outcome_id", "expert_id"}},
+			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "outcome_sources", Columns: []string{"outcome_id", "document_id"}},
+		},
+	},
+	{
+		Type: "Region", Table: "regions",
+		Columns: map[string]string{
+			"id":      "string",
+			"code":    "string",
+			"name":    "string",
+			"name_sv": "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "municipalities", Type: "Municipality", Rel: "O2M", Inverse: false, OwnFK: false, Table: "municipalities", Columns: []string{"region_id"}},
+			{Name: "periods", Type: "MunicipalityPeriod", Rel: "O2M", Inverse: false, OwnFK: false, Table: "municipality_periods", Columns: []string{"region_id"}},
+		},
+	},
+	{
+		Type: "Seminar", Table: "seminars",
+		Columns: map[string]string{
+			"id":                         "string",
+			"title":                      "string",
+			"date":                       "time.Time",
+			"date_precision":             "string",
+			"venue":                      "string",
+			"attendee_count":             "int",
+			"attendee_count_approximate": "bool",
+			"municipality_count":         "int",
+			"remote_participation":       "bool",
+			"summary":                    "string",
+			"term_id":                    "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "term", Type: "NetworkTerm", Rel: "M2O", Inverse: true, OwnFK: true, Table: "seminars", Columns: []string{"term_id"}},
+			{Name: "organizers", Type: "Organization", Rel: "M2M", Inverse: false, OwnFK: false, Table: "seminar_organizers", Columns: []string{"seminar_id", "organization_id"}},
+			{Name: "sessions", Type: "Session", Rel: "O2M", Inverse: false, OwnFK: false, Table: "sessions", Columns: []string{"seminar_id"}},
+			{Name: "outcomes", Type: "Outcome", Rel: "O2M", Inverse: false, OwnFK: false, Table: "outcomes", Columns: []string{"seminar_id"}},
+			{Name: "themes", Type: "Theme", Rel: "M2M", Inverse: false, OwnFK: false, Table: "seminar_themes", Columns: []string{"seminar_id", "theme_id"}},
+			{Name: "municipalities", Type: "Municipality", Rel: "M2M", Inverse: false, OwnFK: false, Table: "seminar_municipalities", Columns: []string{"seminar_id", "municipality_id"}},
+			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "seminar_sources", Columns: []string{"seminar_id", "document_id"}},
+		},
+	},
+	{
+		Type: "Session", Table: "sessions",
+		Columns: map[string]string{
+			"id":         "string",
+			"kind":       "string",
+			"position":   "int",
+			"title":      "string",
+			"summary":    "string",
+			"questions":  "json.RawMessage",
+			"seminar_id": "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "seminar", Type: "Seminar", Rel: "M2O", Inverse: true, OwnFK: true, Table: "sessions", Columns: []string{"seminar_id"}},
+			{Name: "speakers", Type: "Expert", Rel: "M2M", Inverse: false, OwnFK: false, Table: "session_speakers", Columns: []string{"session_id", "expert_id"}},
+			{Name: "moderators", Type: "Expert", Rel: "M2M", Inverse: false, OwnFK: false, Table: "session_moderators", Columns: []string{"session_id", "expert_id"}},
+			{Name: "themes", Type: "Theme", Rel: "M2M", Inverse: false, OwnFK: false, Table: "session_themes", Columns: []string{"session_id", "theme_id"}},
+			{Name: "outcomes", Type: "Outcome", Rel: "O2M", Inverse: false, OwnFK: false, Table: "outcomes", Columns: []string{"session_id"}},
+			{Name: "appearances", Type: "Appearance", Rel: "O2M", Inverse: false, OwnFK: false, Table: "appearances", Columns: []string{"session_id"}},
+			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "session_sources", Columns: []string{"session_id", "document_id"}},
+		},
+	},
+	{
+		Type: "Theme", Table: "themes",
+		Columns: map[string]string{
+			"id":          "string",
+			"slug":        "string",
+			"name":        "string",
+			"name_en":     "string",
+			"description": "string",
+			"parent_id":   "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "parent", Type: "Theme", Rel: "M2O", Inverse: true, OwnFK: true, Table: "themes", Columns: []string{"parent_id"}},
+			{Name: "children", Type: "Theme", Rel: "O2M", Inverse: false, OwnFK: false, Table: "themes", Columns: []string{"parent_id"}},
+			{Name: "sessions", Type: "Session", Rel: "M2M", Inverse: true, OwnFK: false, Table: "session_themes", Columns: []string{"session_id", "theme_id"}},
+			{Name: "outcomes", Type: "Outcome", Rel: "M2M", Inverse: true, OwnFK: false, Table: "outcome_themes", Columns: []string{"outcome_id", "theme_id"}},
+			{Name: "seminars", Type: "Seminar", Rel: "M2M", Inverse: true, OwnFK: false, Table: "seminar_themes", Columns: []string{"seminar_id", "theme_id"}},
+			{Name: "experts", Type: "Expert", Rel: "M2M", Inverse: true, OwnFK: false, Table: "expert_themes", Columns: []string{"expert_id", "theme_id"}},
+			{Name: "documents", Type: "Document", Rel: "M2M", Inverse: true, OwnFK: false, Table: "document_themes", Columns: []string{"document_id", "theme_id"}},
+			{Name: "terms", Type: "NetworkTerm", Rel: "M2M", Inverse: true, OwnFK: false, Table: "network_term_themes", Columns: []string{"network_term_id", "theme_id"}},
+		},
+	},
+}
+
+// StorageType is how a type is stored: its table, the kind of each column ("string",
+// "int", "bool", "time.Time", "enum" …) and its edges.
+type StorageType struct {
+	Type, Table string
+	Columns     map[string]string
+	Edges       []StorageEdge
+}
+
+// StorageEdge is where an edge is stored. Rel is "O2O", "O2M", "M2O" or "M2M"; Inverse
+// is true for an edge declared with edge.From. For M2M, Table is the join table and
+// Columns its two columns, the owner's first; otherwise Table is the table holding the
+// foreign key (the type's own when OwnFK) and Columns that key.
+type StorageEdge struct {
+	Name, Type, Rel string
+	Inverse, OwnFK  bool
+	Table           string
+	Columns         []string
+}
+
+// TxKey identifies the transaction a mutation runs in: the same value for every mutation
+// of one transaction (and for the Tx's TxKey), nil outside one. The revision history
+// (internal/history) gathers a transaction's writes under it.
+func TxKey(m Mutation) any {
+	if c, ok := m.(interface{ txDriverOf() *txDriver }); ok {
+		if d := c.txDriverOf(); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// TxKey identifies the transaction, as TxKey(m) does for its mutations.
+func (tx *Tx) TxKey() any {
+	if d := tx.config.txDriverOf(); d != nil {
+		return d
+	}
+	return nil
+}
+
+func (c config) txDriverOf() *txDriver {
+	d, _ := c.driver.(*txDriver)
+	return d
+}
+
+// Dialect returns the name of the client's SQL dialect ("postgres", "sqlite3").
+func (c *Client) Dialect() string { return c.driver.Dialect() }

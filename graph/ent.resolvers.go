@@ -96,13 +96,63 @@ func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[pulid.I
 		ent.WithThemeOrder(orderBy), ent.WithThemeFilter(where.Filter))
 }
 
+// Appearance returns generated.AppearanceResolver implementation.
+func (r *Resolver) Appearance() generated.AppearanceResolver { return &appearanceResolver{r} }
+
+// Document returns generated.DocumentResolver implementation.
+func (r *Resolver) Document() generated.DocumentResolver { return &documentResolver{r} }
+
+// Expert returns generated.ExpertResolver implementation.
+func (r *Resolver) Expert() generated.ExpertResolver { return &expertResolver{r} }
+
+// Municipality returns generated.MunicipalityResolver implementation.
+func (r *Resolver) Municipality() generated.MunicipalityResolver { return &municipalityResolver{r} }
+
+// MunicipalityPeriod returns generated.MunicipalityPeriodResolver implementation.
+func (r *Resolver) MunicipalityPeriod() generated.MunicipalityPeriodResolver {
+	return &municipalityPeriodResolver{r}
+}
+
+// Network returns generated.NetworkResolver implementation.
+func (r *Resolver) Network() generated.NetworkResolver { return &networkResolver{r} }
+
+// NetworkTerm returns generated.NetworkTermResolver implementation.
+func (r *Resolver) NetworkTerm() generated.NetworkTermResolver { return &networkTermResolver{r} }
+
+// Organization returns generated.OrganizationResolver implementation.
+func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
+
+// Outcome returns generated.OutcomeResolver implementation.
+func (r *Resolver) Outcome() generated.OutcomeResolver { return &outcomeResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
+
+// Region returns generated.RegionResolver implementation.
+func (r *Resolver) Region() generated.RegionResolver { return &regionResolver{r} }
+
+// Seminar returns generated.SeminarResolver implementation.
+func (r *Resolver) Seminar() generated.SeminarResolver { return &seminarResolver{r} }
+
+// Session returns generated.SessionResolver implementation.
+func (r *Resolver) Session() generated.SessionResolver { return &sessionResolver{r} }
 
 // Theme returns generated.ThemeResolver implementation.
 func (r *Resolver) Theme() generated.ThemeResolver { return &themeResolver{r} }
 
 type (
-	queryResolver struct{ *Resolver }
-	themeResolver struct{ *Resolver }
+	appearanceResolver         struct{ *Resolver }
+	documentResolver           struct{ *Resolver }
+	expertResolver             struct{ *Resolver }
+	municipalityResolver       struct{ *Resolver }
+	municipalityPeriodResolver struct{ *Resolver }
+	networkResolver            struct{ *Resolver }
+	networkTermResolver        struct{ *Resolver }
+	organizationResolver       struct{ *Resolver }
+	outcomeResolver            struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	regionResolver             struct{ *Resolver }
+	seminarResolver            struct{ *Resolver }
+	sessionResolver            struct{ *Resolver }
+	themeResolver              struct{ *Resolver }
 )

@@ -27,6 +27,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
@@ -101,6 +102,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 	edit.Use(client)
+	history.Use(client, cfg.Logger)
 	srv := handler.New(newSchema(client, cfg.Dialect, cfg.Events, cfg.Networks))
 	wsLimits := cfg.Websocket.withDefaults()
 	if cfg.ClientKey == nil {
@@ -147,6 +149,8 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(&authz.Extension{ReadsNeedToken: cfg.ReadsNeedToken})
 	srv.Use(subscriptionsOverWebsocket{})
 	srv.Use(websocketOperations{s: socks})
+	// The version in every response, read after the mutation's transaction commits.
+	srv.Use(versionExtension{client: client})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))

@@ -39,7 +39,9 @@ type gqlResponse struct {
 		Path       []any          `json:"path"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
-	status int
+	// Extensions are the response's own (cost, version).
+	Extensions map[string]any `json:"extensions"`
+	status     int
 }
 
 // code returns the extensions.code of the first error, or "".

@@ -12,6 +12,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/bundle"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/refdata"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/synth"
@@ -33,6 +34,7 @@ func openClient(ctx context.Context, databaseURL string) (*ent.Client, func(), e
 		db.Close()
 		return nil, nil, err
 	}
+	history.Use(client, nil)
 	return client, func() { db.Close() }, nil
 }
 
@@ -47,6 +49,7 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer closeDB()
+	ctx = history.WithActor(ctx, history.Actor{Role: "SYSTEM", ID: "server import"})
 	// Bundles refer to municipalities by code: make sure the reference data is there.
 	if _, err := refdata.Load(ctx, client); err != nil {
 		return fmt.Errorf("load reference data: %w", err)
@@ -70,8 +73,8 @@ func importCommand(ctx context.Context, args []string, getenv func(string) strin
 	return nil
 }
 
-// exportCommand writes the knowledge base, or some seminars, as a bundle:
-// server export [-seminar ID]… [-o FILE]
+// exportCommand writes the knowledge base, or some seminars, as a bundle, as it is or as
+// it stood at a version: server export [-seminar ID]… [-as-of VERSION] [-o FILE]
 func exportCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	cfg, err := parseExportConfig(args, getenv)
 	if err != nil {
@@ -82,6 +85,14 @@ func exportCommand(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer closeDB()
+	if cfg.asOf > 0 {
+		past, closePast, err := history.AsOf(ctx, client, "as-of", cfg.asOf)
+		if err != nil {
+			return err
+		}
+		defer closePast()
+		client = past
+	}
 	b, err := bundle.Export(ctx, client, bundle.ExportOptions{SeminarIDs: cfg.seminars})
 	if err != nil {
 		return err

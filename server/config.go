@@ -203,6 +203,7 @@ type exportConfig struct {
 	databaseURL string
 	output      string
 	seminars    []pulid.ID
+	asOf        int64 // 0: now
 }
 
 func parseExportConfig(args []string, getenv func(string) string) (exportConfig, error) {
@@ -212,8 +213,12 @@ func parseExportConfig(args []string, getenv func(string) string) (exportConfig,
 	f.stringVar(&c.output, "o", "EXPORT_OUTPUT", "-", "the `file` to write, or - for standard output")
 	var seminars []string
 	f.listVar(&seminars, "seminar", "EXPORT_SEMINARS", "export only this seminar (its `ID`) and what it refers to; repeatable (comma-separated in the variable)")
+	f.int64Var(&c.asOf, "as-of", "EXPORT_AS_OF", 0, "export the knowledge base as it stood at this `version` (0: as it is now)")
 	if err := f.parse(args); err != nil {
 		return c, err
+	}
+	if c.asOf < 0 {
+		return c, f.usageError(fmt.Sprintf("as-of: %d is not a version", c.asOf))
 	}
 	if f.fs.NArg() > 0 {
 		return c, f.usageError(fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))

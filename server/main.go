@@ -33,6 +33,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/gctune"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
@@ -316,6 +317,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		return nil, err
 	}
 	client.Use(events.Hook(broker, logger))
+	history.Use(client, logger)
 	if err := observe.RegisterDB(reg, db.SQL); err != nil {
 		logger.Warn("database pool metrics", "error", err)
 	}
@@ -326,7 +328,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 	}
 	if cfg.seed {
 		start := time.Now()
-		if err := seed.Run(ctx, client, logger); err != nil {
+		if err := seed.Run(history.WithActor(ctx, history.Actor{Role: "SYSTEM", ID: "seed"}), client, logger); err != nil {
 			closeBroker()
 			db.Close()
 			return nil, fmt.Errorf("seed: %w", err)

@@ -25,6 +25,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -39,8 +40,21 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Appearance() AppearanceResolver
+	Document() DocumentResolver
+	Expert() ExpertResolver
+	Municipality() MunicipalityResolver
+	MunicipalityPeriod() MunicipalityPeriodResolver
 	Mutation() MutationResolver
+	Network() NetworkResolver
+	NetworkTerm() NetworkTermResolver
+	Organization() OrganizationResolver
+	Outcome() OutcomeResolver
 	Query() QueryResolver
+	Region() RegionResolver
+	Revision() RevisionResolver
+	Seminar() SeminarResolver
+	Session() SessionResolver
 	Subscription() SubscriptionResolver
 	Theme() ThemeResolver
 }
@@ -57,6 +71,7 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		Organization   func(childComplexity int) int
 		OrganizationID func(childComplexity int) int
+		Revisions      func(childComplexity int, first *int, after *string) int
 		Role           func(childComplexity int) int
 		Session        func(childComplexity int) int
 		SessionID      func(childComplexity int) int
@@ -99,6 +114,7 @@ type ComplexityRoot struct {
 		PublishedOnPrecision func(childComplexity int) int
 		Publisher            func(childComplexity int) int
 		PublisherID          func(childComplexity int) int
+		Revisions            func(childComplexity int, first *int, after *string) int
 		Themes               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
 		Title                func(childComplexity int) int
 		URL                  func(childComplexity int) int
@@ -134,6 +150,7 @@ type ComplexityRoot struct {
 		Organization      func(childComplexity int) int
 		OrganizationID    func(childComplexity int) int
 		Outcomes          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Revisions         func(childComplexity int, first *int, after *string) int
 		Sessions          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		Sources           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		Themes            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
@@ -175,6 +192,11 @@ type ComplexityRoot struct {
 		Updated   func(childComplexity int) int
 	}
 
+	KnowledgeBase struct {
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
 	Municipality struct {
 		Code          func(childComplexity int) int
 		Experts       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
@@ -186,6 +208,7 @@ type ComplexityRoot struct {
 		Periods       func(childComplexity int) int
 		Region        func(childComplexity int) int
 		RegionID      func(childComplexity int) int
+		Revisions     func(childComplexity int, first *int, after *string) int
 		Seminars      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Terms         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
 		ValidFrom     func(childComplexity int) int
@@ -211,6 +234,7 @@ type ComplexityRoot struct {
 		NameSv         func(childComplexity int) int
 		Region         func(childComplexity int) int
 		RegionID       func(childComplexity int) int
+		Revisions      func(childComplexity int, first *int, after *string) int
 		ValidFrom      func(childComplexity int) int
 		ValidTo        func(childComplexity int) int
 	}
@@ -252,6 +276,7 @@ type ComplexityRoot struct {
 		DeleteSession            func(childComplexity int, id pulid.ID) int
 		DeleteTheme              func(childComplexity int, id pulid.ID) int
 		ImportBundle             func(childComplexity int, bundle string, dryRun *bool) int
+		Restore                  func(childComplexity int, id pulid.ID, version int) int
 		UpdateAppearance         func(childComplexity int, id pulid.ID, input ent.UpdateAppearanceInput) int
 		UpdateDocument           func(childComplexity int, id pulid.ID, input ent.UpdateDocumentInput) int
 		UpdateExpert             func(childComplexity int, id pulid.ID, input ent.UpdateExpertInput) int
@@ -272,6 +297,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Organizers  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Revisions   func(childComplexity int, first *int, after *string) int
 		Sources     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		Terms       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
 	}
@@ -296,6 +322,7 @@ type ComplexityRoot struct {
 		Network           func(childComplexity int) int
 		NetworkID         func(childComplexity int) int
 		Number            func(childComplexity int) int
+		Revisions         func(childComplexity int, first *int, after *string) int
 		Seminars          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sources           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		StartYear         func(childComplexity int) int
@@ -332,6 +359,7 @@ type ComplexityRoot struct {
 		NameEn         func(childComplexity int) int
 		Networks       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkOrder, where *ent.NetworkWhereInput) int
 		Publications   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		Revisions      func(childComplexity int, first *int, after *string) int
 		Seminars       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sources        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 	}
@@ -353,6 +381,7 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Municipalities func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
 		Quote          func(childComplexity int) int
+		Revisions      func(childComplexity int, first *int, after *string) int
 		Seminar        func(childComplexity int) int
 		SeminarID      func(childComplexity int) int
 		Session        func(childComplexity int) int
@@ -388,9 +417,11 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Appearances           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
+		Changes               func(childComplexity int, after *int, cursor *string, first *int, filter *model.ChangeFilter) int
 		ConnectionPath        func(childComplexity int, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) int
 		Documents             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		Experts               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
+		KnowledgeBase         func(childComplexity int) int
 		Municipalities        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
 		NetworkTerms          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
 		Networks              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkOrder, where *ent.NetworkWhereInput) int
@@ -416,6 +447,7 @@ type ComplexityRoot struct {
 		Name           func(childComplexity int) int
 		NameSv         func(childComplexity int) int
 		Periods        func(childComplexity int) int
+		Revisions      func(childComplexity int, first *int, after *string) int
 	}
 
 	RegionConnection struct {
@@ -427,6 +459,38 @@ type ComplexityRoot struct {
 	RegionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Revision struct {
+		Actor     func(childComplexity int) int
+		After     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Before    func(childComplexity int) int
+		NodeID    func(childComplexity int) int
+		NodeType  func(childComplexity int) int
+		Operation func(childComplexity int) int
+		Seq       func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	RevisionActor struct {
+		ID   func(childComplexity int) int
+		Role func(childComplexity int) int
+	}
+
+	RevisionConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	RevisionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RevisionPageInfo struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -458,6 +522,7 @@ type ComplexityRoot struct {
 		Organizers               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Outcomes                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
 		RemoteParticipation      func(childComplexity int) int
+		Revisions                func(childComplexity int, first *int, after *string) int
 		Sessions                 func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		Sources                  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		Summary                  func(childComplexity int) int
@@ -487,6 +552,7 @@ type ComplexityRoot struct {
 		Outcomes    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
 		Position    func(childComplexity int) int
 		Questions   func(childComplexity int) int
+		Revisions   func(childComplexity int, first *int, after *string) int
 		Seminar     func(childComplexity int) int
 		SeminarID   func(childComplexity int) int
 		Sources     func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
@@ -540,6 +606,7 @@ type ComplexityRoot struct {
 		Parent                func(childComplexity int) int
 		ParentID              func(childComplexity int) int
 		Related               func(childComplexity int, first *int, signals []model.NetworkSignal) int
+		Revisions             func(childComplexity int, first *int, after *string) int
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		Slug                  func(childComplexity int) int
@@ -603,6 +670,21 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AppearanceResolver interface {
+	Revisions(ctx context.Context, obj *ent.Appearance, first *int, after *string) (*model.RevisionConnection, error)
+}
+type DocumentResolver interface {
+	Revisions(ctx context.Context, obj *ent.Document, first *int, after *string) (*model.RevisionConnection, error)
+}
+type ExpertResolver interface {
+	Revisions(ctx context.Context, obj *ent.Expert, first *int, after *string) (*model.RevisionConnection, error)
+}
+type MunicipalityResolver interface {
+	Revisions(ctx context.Context, obj *ent.Municipality, first *int, after *string) (*model.RevisionConnection, error)
+}
+type MunicipalityPeriodResolver interface {
+	Revisions(ctx context.Context, obj *ent.MunicipalityPeriod, first *int, after *string) (*model.RevisionConnection, error)
+}
 type MutationResolver interface {
 	CreateRegion(ctx context.Context, input ent.CreateRegionInput) (*ent.Region, error)
 	UpdateRegion(ctx context.Context, id pulid.ID, input ent.UpdateRegionInput) (*ent.Region, error)
@@ -644,6 +726,19 @@ type MutationResolver interface {
 	UpdateAppearance(ctx context.Context, id pulid.ID, input ent.UpdateAppearanceInput) (*ent.Appearance, error)
 	DeleteAppearance(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	ImportBundle(ctx context.Context, bundle string, dryRun *bool) (*model.ImportReport, error)
+	Restore(ctx context.Context, id pulid.ID, version int) (ent.Noder, error)
+}
+type NetworkResolver interface {
+	Revisions(ctx context.Context, obj *ent.Network, first *int, after *string) (*model.RevisionConnection, error)
+}
+type NetworkTermResolver interface {
+	Revisions(ctx context.Context, obj *ent.NetworkTerm, first *int, after *string) (*model.RevisionConnection, error)
+}
+type OrganizationResolver interface {
+	Revisions(ctx context.Context, obj *ent.Organization, first *int, after *string) (*model.RevisionConnection, error)
+}
+type OutcomeResolver interface {
+	Revisions(ctx context.Context, obj *ent.Outcome, first *int, after *string) (*model.RevisionConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
@@ -666,6 +761,24 @@ type QueryResolver interface {
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
 	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
 	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
+	KnowledgeBase(ctx context.Context) (*history.KnowledgeBase, error)
+	Changes(ctx context.Context, after *int, cursor *string, first *int, filter *model.ChangeFilter) (*model.RevisionConnection, error)
+}
+type RegionResolver interface {
+	Revisions(ctx context.Context, obj *ent.Region, first *int, after *string) (*model.RevisionConnection, error)
+}
+type RevisionResolver interface {
+	Actor(ctx context.Context, obj *history.Revision) (*history.Actor, error)
+	Operation(ctx context.Context, obj *history.Revision) (model.RevisionOperation, error)
+
+	Before(ctx context.Context, obj *history.Revision) (*string, error)
+	After(ctx context.Context, obj *history.Revision) (*string, error)
+}
+type SeminarResolver interface {
+	Revisions(ctx context.Context, obj *ent.Seminar, first *int, after *string) (*model.RevisionConnection, error)
+}
+type SessionResolver interface {
+	Revisions(ctx context.Context, obj *ent.Session, first *int, after *string) (*model.RevisionConnection, error)
 }
 type SubscriptionResolver interface {
 	OutcomeAdded(ctx context.Context, filter *model.OutcomeAddedFilter) (<-chan *ent.Outcome, error)
@@ -674,6 +787,7 @@ type SubscriptionResolver interface {
 type ThemeResolver interface {
 	Related(ctx context.Context, obj *ent.Theme, first *int, signals []model.NetworkSignal) ([]*model.ThemeRelation, error)
 	EngagedMunicipalities(ctx context.Context, obj *ent.Theme, first *int) ([]*model.MunicipalityScore, error)
+	Revisions(ctx context.Context, obj *ent.Theme, first *int, after *string) (*model.RevisionConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -736,6 +850,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appearance.OrganizationID(childComplexity), true
+	case "Appearance.revisions":
+		if e.ComplexityRoot.Appearance.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Appearance_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Appearance.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Appearance.role":
 		if e.ComplexityRoot.Appearance.Role == nil {
 			break
@@ -965,6 +1090,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.PublisherID(childComplexity), true
+	case "Document.revisions":
+		if e.ComplexityRoot.Document.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Document_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Document.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Document.themes":
 		if e.ComplexityRoot.Document.Themes == nil {
 			break
@@ -1132,6 +1268,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.Outcomes(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.OutcomeOrder), args["where"].(*ent.OutcomeWhereInput)), true
+	case "Expert.revisions":
+		if e.ComplexityRoot.Expert.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Expert_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Expert.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Expert.sessions":
 		if e.ComplexityRoot.Expert.Sessions == nil {
 			break
@@ -1297,6 +1444,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportTypeCounts.Updated(childComplexity), true
 
+	case "KnowledgeBase.updatedAt":
+		if e.ComplexityRoot.KnowledgeBase.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeBase.UpdatedAt(childComplexity), true
+	case "KnowledgeBase.version":
+		if e.ComplexityRoot.KnowledgeBase.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgeBase.Version(childComplexity), true
+
 	case "Municipality.code":
 		if e.ComplexityRoot.Municipality.Code == nil {
 			break
@@ -1372,6 +1532,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.RegionID(childComplexity), true
+	case "Municipality.revisions":
+		if e.ComplexityRoot.Municipality.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Municipality_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Municipality.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Municipality.seminars":
 		if e.ComplexityRoot.Municipality.Seminars == nil {
 			break
@@ -1481,6 +1652,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityPeriod.RegionID(childComplexity), true
+	case "MunicipalityPeriod.revisions":
+		if e.ComplexityRoot.MunicipalityPeriod.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_MunicipalityPeriod_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MunicipalityPeriod.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "MunicipalityPeriod.validFrom":
 		if e.ComplexityRoot.MunicipalityPeriod.ValidFrom == nil {
 			break
@@ -1828,6 +2010,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportBundle(childComplexity, args["bundle"].(string), args["dryRun"].(*bool)), true
+	case "Mutation.restore":
+		if e.ComplexityRoot.Mutation.Restore == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restore_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Restore(childComplexity, args["id"].(pulid.ID), args["version"].(int)), true
 	case "Mutation.updateAppearance":
 		if e.ComplexityRoot.Mutation.UpdateAppearance == nil {
 			break
@@ -2001,6 +2194,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Network.Organizers(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.OrganizationOrder), args["where"].(*ent.OrganizationWhereInput)), true
+	case "Network.revisions":
+		if e.ComplexityRoot.Network.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Network_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Network.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Network.sources":
 		if e.ComplexityRoot.Network.Sources == nil {
 			break
@@ -2109,6 +2313,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkTerm.Number(childComplexity), true
+	case "NetworkTerm.revisions":
+		if e.ComplexityRoot.NetworkTerm.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_NetworkTerm_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NetworkTerm.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "NetworkTerm.seminars":
 		if e.ComplexityRoot.NetworkTerm.Seminars == nil {
 			break
@@ -2292,6 +2507,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Publications(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.DocumentOrder), args["where"].(*ent.DocumentWhereInput)), true
+	case "Organization.revisions":
+		if e.ComplexityRoot.Organization.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Organization.seminars":
 		if e.ComplexityRoot.Organization.Seminars == nil {
 			break
@@ -2387,6 +2613,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Quote(childComplexity), true
+	case "Outcome.revisions":
+		if e.ComplexityRoot.Outcome.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Outcome_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Outcome.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Outcome.seminar":
 		if e.ComplexityRoot.Outcome.Seminar == nil {
 			break
@@ -2527,6 +2764,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Appearances(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.AppearanceOrder), args["where"].(*ent.AppearanceWhereInput)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["after"].(*int), args["cursor"].(*string), args["first"].(*int), args["filter"].(*model.ChangeFilter)), true
 	case "Query.connectionPath":
 		if e.ComplexityRoot.Query.ConnectionPath == nil {
 			break
@@ -2561,6 +2809,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Experts(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.ExpertOrder), args["where"].(*ent.ExpertWhereInput)), true
 
+	case "Query.knowledgeBase":
+		if e.ComplexityRoot.Query.KnowledgeBase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.KnowledgeBase(childComplexity), true
 	case "Query.municipalities":
 		if e.ComplexityRoot.Query.Municipalities == nil {
 			break
@@ -2779,6 +3033,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Periods(childComplexity), true
+	case "Region.revisions":
+		if e.ComplexityRoot.Region.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Region_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Region.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "RegionConnection.edges":
 		if e.ComplexityRoot.RegionConnection.Edges == nil {
@@ -2811,6 +3076,113 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegionEdge.Node(childComplexity), true
+
+	case "Revision.actor":
+		if e.ComplexityRoot.Revision.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Actor(childComplexity), true
+	case "Revision.after":
+		if e.ComplexityRoot.Revision.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.After(childComplexity), true
+	case "Revision.at":
+		if e.ComplexityRoot.Revision.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.At(childComplexity), true
+	case "Revision.before":
+		if e.ComplexityRoot.Revision.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Before(childComplexity), true
+	case "Revision.nodeID":
+		if e.ComplexityRoot.Revision.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.NodeID(childComplexity), true
+	case "Revision.nodeType":
+		if e.ComplexityRoot.Revision.NodeType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.NodeType(childComplexity), true
+	case "Revision.operation":
+		if e.ComplexityRoot.Revision.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Operation(childComplexity), true
+	case "Revision.seq":
+		if e.ComplexityRoot.Revision.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Seq(childComplexity), true
+	case "Revision.version":
+		if e.ComplexityRoot.Revision.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Version(childComplexity), true
+
+	case "RevisionActor.id":
+		if e.ComplexityRoot.RevisionActor.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionActor.ID(childComplexity), true
+	case "RevisionActor.role":
+		if e.ComplexityRoot.RevisionActor.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionActor.Role(childComplexity), true
+
+	case "RevisionConnection.edges":
+		if e.ComplexityRoot.RevisionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.Edges(childComplexity), true
+	case "RevisionConnection.pageInfo":
+		if e.ComplexityRoot.RevisionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.PageInfo(childComplexity), true
+
+	case "RevisionEdge.cursor":
+		if e.ComplexityRoot.RevisionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionEdge.Cursor(childComplexity), true
+	case "RevisionEdge.node":
+		if e.ComplexityRoot.RevisionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionEdge.Node(childComplexity), true
+
+	case "RevisionPageInfo.endCursor":
+		if e.ComplexityRoot.RevisionPageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionPageInfo.EndCursor(childComplexity), true
+	case "RevisionPageInfo.hasNextPage":
+		if e.ComplexityRoot.RevisionPageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionPageInfo.HasNextPage(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -2944,6 +3316,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Seminar.RemoteParticipation(childComplexity), true
+	case "Seminar.revisions":
+		if e.ComplexityRoot.Seminar.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Seminar_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Seminar.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Seminar.sessions":
 		if e.ComplexityRoot.Seminar.Sessions == nil {
 			break
@@ -3097,6 +3480,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.Questions(childComplexity), true
+	case "Session.revisions":
+		if e.ComplexityRoot.Session.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Session_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Session.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Session.seminar":
 		if e.ComplexityRoot.Session.Seminar == nil {
 			break
@@ -3368,6 +3762,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Theme.Related(childComplexity, args["first"].(*int), args["signals"].([]model.NetworkSignal)), true
+	case "Theme.revisions":
+		if e.ComplexityRoot.Theme.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Theme_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Theme.Revisions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Theme.seminars":
 		if e.ComplexityRoot.Theme.Seminars == nil {
 			break
@@ -3612,6 +4017,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AppearanceOrder", ec.unmarshalInputAppearanceOrder),
 			graphql.NewInputUnmarshaler("AppearanceWhereInput", ec.unmarshalInputAppearanceWhereInput),
+			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
 			graphql.NewInputUnmarshaler("CreateAppearanceInput", ec.unmarshalInputCreateAppearanceInput),
 			graphql.NewInputUnmarshaler("CreateDocumentInput", ec.unmarshalInputCreateDocumentInput),
 			graphql.NewInputUnmarshaler("CreateExpertInput", ec.unmarshalInputCreateExpertInput),
@@ -15783,6 +16189,421 @@ type SearchHit {
   snippet: String!
 }
 `, BuiltIn: false},
+	{Name: "../history.graphqls", Input: `"""
+The knowledge base as a whole. Its version counts the change sets written to it (each
+mutation, bundle import or restore is one); cite it with a view, and ask for the view
+as of that version to see the same numbers after later writes.
+"""
+type KnowledgeBase {
+  """
+  The number of the latest change set (0 before the first write).
+  """
+  version: Int!
+  """
+  When the latest change set was committed (RFC 3339, UTC).
+  """
+  updatedAt: String!
+}
+
+"""
+What a revision did to its object.
+"""
+enum RevisionOperation {
+  """
+  The object was created (or restored after its deletion).
+  """
+  CREATE
+  """
+  Its fields or edges changed (an edge changes the objects at both of its ends).
+  """
+  UPDATE
+  """
+  It was deleted.
+  """
+  DELETE
+}
+
+"""
+Who made a change set.
+"""
+type RevisionActor {
+  """
+  The role of the token that made it (READER, EDITOR, ADMIN), or SYSTEM for the server
+  itself (the seed, server import, the baseline of a database from before history).
+  """
+  role: String!
+  """
+  A stable ID: "token:" and the first 12 hex digits of the token's SHA-256 (never the
+  token), "jwt:" and a JWT's subject, or what the system did ("seed", "server import",
+  "baseline").
+  """
+  id: String!
+}
+
+"""
+One recorded change of one object.
+"""
+type Revision {
+  """
+  The revision's number: every revision is numbered, in the order of their commits.
+  """
+  seq: Int!
+  """
+  The version of the knowledge base this revision's change set made.
+  """
+  version: Int!
+  """
+  When its change set was committed (RFC 3339, UTC).
+  """
+  at: String!
+  """
+  Who made the change set; null unless the caller is an EDITOR or ADMIN.
+  """
+  actor: RevisionActor
+  """
+  What happened to the object.
+  """
+  operation: RevisionOperation!
+  """
+  The object's type (Theme, Outcome, …).
+  """
+  nodeType: String!
+  """
+  The object's ID (it may no longer exist).
+  """
+  nodeID: ID!
+  """
+  The object before the change, as JSON: {"fields": {column: value}, "edges": {edge:
+  [IDs]}}; null when it did not exist.
+  """
+  before: String
+  """
+  The object after the change, in the same form; null when it was deleted.
+  """
+  after: String
+}
+
+"""
+A page of revisions.
+"""
+type RevisionConnection {
+  """
+  The revisions of the page.
+  """
+  edges: [RevisionEdge!]!
+  """
+  Where the page ends.
+  """
+  pageInfo: RevisionPageInfo!
+}
+
+"""
+A revision and its cursor.
+"""
+type RevisionEdge {
+  """
+  The revision.
+  """
+  node: Revision!
+  """
+  Pass as after to get the revisions beyond this one.
+  """
+  cursor: String!
+}
+
+"""
+Where a page of revisions ends.
+"""
+type RevisionPageInfo {
+  """
+  Whether more revisions follow.
+  """
+  hasNextPage: Boolean!
+  """
+  The cursor of the page's last revision.
+  """
+  endCursor: String
+}
+
+"""
+Conditions on the change feed.
+"""
+input ChangeFilter {
+  """
+  Only objects of these types (Theme, Outcome, …).
+  """
+  types: [String!]
+  """
+  Only change sets of this actor (its id; EDITOR or ADMIN only).
+  """
+  actor: String
+  """
+  Only change sets committed at or after this time (RFC 3339).
+  """
+  since: String
+  """
+  Only change sets committed before this time (RFC 3339).
+  """
+  until: String
+}
+
+extend type Query {
+  """
+  The knowledge base's version and when it last changed.
+  """
+  knowledgeBase: KnowledgeBase!
+  """
+  Every revision of the change sets after a version, oldest first: poll it with the last
+  version seen (the version is also in every response's extensions), or page through it
+  with cursor.
+  """
+  changes(
+    """
+    Only change sets after this version (0: from the first).
+    """
+    after: Int = 0
+    """
+    The endCursor of the previous page.
+    """
+    cursor: String
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 100
+    """
+    Only the revisions that match all of the given conditions.
+    """
+    filter: ChangeFilter
+  ): RevisionConnection!
+}
+
+extend type Mutation {
+  """
+  Restores an object as it stood at a version of the knowledge base: its fields, and its
+  edges to objects that still exist, a deleted object included (with its ID). The
+  restore is a change set of its own. Refused, naming the field, when the object did not
+  exist at that version, or when an object it must refer to (a required edge) is gone.
+  """
+  restore(
+    """
+    The object's ID.
+    """
+    id: ID!
+    """
+    The version to restore it as of.
+    """
+    version: Int!
+  ): Node! @auth(requires: ADMIN)
+}
+
+extend type Appearance {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Document {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Expert {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Municipality {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type MunicipalityPeriod {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Network {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type NetworkTerm {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Organization {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Outcome {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Region {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Seminar {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Session {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+
+extend type Theme {
+  """
+  The revisions of this object, newest first.
+  """
+  revisions(
+    """
+    The most revisions returned (1 to 1000).
+    """
+    first: Int = 20
+    """
+    The endCursor of the previous page.
+    """
+    after: String
+  ): RevisionConnection!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -15816,6 +16637,8 @@ func (ec *executionContext) childFields_Appearance(ctx context.Context, field gr
 		return ec.fieldContext_Appearance_session(ctx, field)
 	case "document":
 		return ec.fieldContext_Appearance_document(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Appearance_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Appearance", field.Name)
 }
@@ -15896,6 +16719,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_citedByTerms(ctx, field)
 	case "citedByOrganizations":
 		return ec.fieldContext_Document_citedByOrganizations(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Document_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Document", field.Name)
 }
@@ -15972,6 +16797,8 @@ func (ec *executionContext) childFields_Expert(ctx context.Context, field graphq
 		return ec.fieldContext_Expert_appearances(ctx, field)
 	case "sources":
 		return ec.fieldContext_Expert_sources(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Expert_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Expert", field.Name)
 }
@@ -16042,6 +16869,16 @@ func (ec *executionContext) childFields_ImportTypeCounts(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ImportTypeCounts", field.Name)
 }
 
+func (ec *executionContext) childFields_KnowledgeBase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_KnowledgeBase_version(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_KnowledgeBase_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KnowledgeBase", field.Name)
+}
+
 func (ec *executionContext) childFields_Municipality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -16072,6 +16909,8 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_outcomes(ctx, field)
 	case "seminars":
 		return ec.fieldContext_Municipality_seminars(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Municipality_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Municipality", field.Name)
 }
@@ -16118,6 +16957,8 @@ func (ec *executionContext) childFields_MunicipalityPeriod(ctx context.Context, 
 		return ec.fieldContext_MunicipalityPeriod_municipality(ctx, field)
 	case "region":
 		return ec.fieldContext_MunicipalityPeriod_region(ctx, field)
+	case "revisions":
+		return ec.fieldContext_MunicipalityPeriod_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityPeriod", field.Name)
 }
@@ -16154,6 +16995,8 @@ func (ec *executionContext) childFields_Network(ctx context.Context, field graph
 		return ec.fieldContext_Network_terms(ctx, field)
 	case "sources":
 		return ec.fieldContext_Network_sources(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Network_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Network", field.Name)
 }
@@ -16206,6 +17049,8 @@ func (ec *executionContext) childFields_NetworkTerm(ctx context.Context, field g
 		return ec.fieldContext_NetworkTerm_themes(ctx, field)
 	case "sources":
 		return ec.fieldContext_NetworkTerm_sources(ctx, field)
+	case "revisions":
+		return ec.fieldContext_NetworkTerm_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkTerm", field.Name)
 }
@@ -16274,6 +17119,8 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_appearances(ctx, field)
 	case "sources":
 		return ec.fieldContext_Organization_sources(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Organization_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -16326,6 +17173,8 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_experts(ctx, field)
 	case "sources":
 		return ec.fieldContext_Outcome_sources(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Outcome_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Outcome", field.Name)
 }
@@ -16392,6 +17241,8 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_municipalities(ctx, field)
 	case "periods":
 		return ec.fieldContext_Region_periods(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Region_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Region", field.Name)
 }
@@ -16416,6 +17267,70 @@ func (ec *executionContext) childFields_RegionEdge(ctx context.Context, field gr
 		return ec.fieldContext_RegionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_Revision_seq(ctx, field)
+	case "version":
+		return ec.fieldContext_Revision_version(ctx, field)
+	case "at":
+		return ec.fieldContext_Revision_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_Revision_actor(ctx, field)
+	case "operation":
+		return ec.fieldContext_Revision_operation(ctx, field)
+	case "nodeType":
+		return ec.fieldContext_Revision_nodeType(ctx, field)
+	case "nodeID":
+		return ec.fieldContext_Revision_nodeID(ctx, field)
+	case "before":
+		return ec.fieldContext_Revision_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Revision_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Revision", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_RevisionActor_role(ctx, field)
+	case "id":
+		return ec.fieldContext_RevisionActor_id(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionActor", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RevisionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RevisionConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_RevisionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_RevisionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionPageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_RevisionPageInfo_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_RevisionPageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionPageInfo", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16492,6 +17407,8 @@ func (ec *executionContext) childFields_Seminar(ctx context.Context, field graph
 		return ec.fieldContext_Seminar_municipalities(ctx, field)
 	case "sources":
 		return ec.fieldContext_Seminar_sources(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Seminar_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Seminar", field.Name)
 }
@@ -16548,6 +17465,8 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_appearances(ctx, field)
 	case "sources":
 		return ec.fieldContext_Session_sources(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Session_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
 }
@@ -16638,6 +17557,8 @@ func (ec *executionContext) childFields_Theme(ctx context.Context, field graphql
 		return ec.fieldContext_Theme_related(ctx, field)
 	case "engagedMunicipalities":
 		return ec.fieldContext_Theme_engagedMunicipalities(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Theme_revisions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Theme", field.Name)
 }
@@ -16861,6 +17782,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Appearance_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Document_appearances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -17348,6 +18291,28 @@ func (ec *executionContext) field_Document_citedByTerms_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Document_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Document_themes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17618,6 +18583,28 @@ func (ec *executionContext) field_Expert_outcomes_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Expert_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Expert_sessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17780,6 +18767,28 @@ func (ec *executionContext) field_Expert_themes_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_MunicipalityPeriod_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Municipality_experts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17939,6 +18948,28 @@ func (ec *executionContext) field_Municipality_outcomes_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Municipality_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -18436,6 +19467,28 @@ func (ec *executionContext) field_Mutation_importBundle_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_restore_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateAppearance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18776,6 +19829,28 @@ func (ec *executionContext) field_NetworkTerm_municipalities_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_NetworkTerm_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_NetworkTerm_seminars_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18989,6 +20064,28 @@ func (ec *executionContext) field_Network_organizers_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Network_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -19316,6 +20413,28 @@ func (ec *executionContext) field_Organization_publications_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_seminars_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19532,6 +20651,28 @@ func (ec *executionContext) field_Outcome_municipalities_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Outcome_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Outcome_sources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19705,6 +20846,44 @@ func (ec *executionContext) field_Query_appearances_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cursor",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cursor"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -20580,6 +21759,28 @@ func (ec *executionContext) field_Region_municipalities_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Region_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Seminar_municipalities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20739,6 +21940,28 @@ func (ec *executionContext) field_Seminar_outcomes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Seminar_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -21063,6 +22286,28 @@ func (ec *executionContext) field_Session_outcomes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Session_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -21513,6 +22758,28 @@ func (ec *executionContext) field_Theme_related_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["signals"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Theme_revisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -22046,6 +23313,50 @@ func (ec *executionContext) fieldContext_Appearance_document(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Document(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Appearance_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Appearance().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appearance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Appearance_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -22949,6 +24260,50 @@ func (ec *executionContext) fieldContext_Document_citedByOrganizations(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Document_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Document().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Document_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23748,6 +25103,50 @@ func (ec *executionContext) fieldContext_Expert_sources(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Expert_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Expert().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Expert",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Expert_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ExpertConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ExpertConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24207,6 +25606,52 @@ func (ec *executionContext) fieldContext_ImportTypeCounts_unchanged(_ context.Co
 	return graphql.NewScalarFieldContext("ImportTypeCounts", field, false, false, "Int")
 }
 
+func (ec *executionContext) _KnowledgeBase_version(ctx context.Context, field graphql.CollectedField, obj *history.KnowledgeBase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeBase_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeBase_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeBase", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KnowledgeBase_updatedAt(ctx context.Context, field graphql.CollectedField, obj *history.KnowledgeBase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgeBase_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgeBase_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgeBase", field, false, false, "String")
+}
+
 func (ec *executionContext) _Municipality_id(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24652,6 +26097,50 @@ func (ec *executionContext) fieldContext_Municipality_seminars(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Municipality_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Municipality().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Municipality_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MunicipalityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25015,6 +26504,50 @@ func (ec *executionContext) fieldContext_MunicipalityPeriod_region(_ context.Con
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Region(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityPeriod_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPeriod_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MunicipalityPeriod().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPeriod_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityPeriod",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MunicipalityPeriod_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -26926,6 +28459,50 @@ func (ec *executionContext) fieldContext_Mutation_importBundle(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_restore(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Restore(ctx, fc.Args["id"].(pulid.ID), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restore(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restore_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Network_id(ctx context.Context, field graphql.CollectedField, obj *ent.Network) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27121,6 +28698,50 @@ func (ec *executionContext) fieldContext_Network_sources(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Network_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Network_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Network_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Network().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Network_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Network",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Network_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27632,6 +29253,50 @@ func (ec *executionContext) fieldContext_NetworkTerm_sources(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_NetworkTerm_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkTerm_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.NetworkTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTerm_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NetworkTerm().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTerm_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NetworkTerm_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28315,6 +29980,50 @@ func (ec *executionContext) fieldContext_Organization_sources(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrganizationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28829,6 +30538,50 @@ func (ec *executionContext) fieldContext_Outcome_sources(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Outcome_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Outcome_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Outcome().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Outcome",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Outcome_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30036,6 +31789,82 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_knowledgeBase(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_knowledgeBase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().KnowledgeBase(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *history.KnowledgeBase) graphql.Marshaler {
+			return ec.marshalNKnowledgeBase2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋhistoryᚐKnowledgeBase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_knowledgeBase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KnowledgeBase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["after"].(*int), fc.Args["cursor"].(*string), fc.Args["first"].(*int), fc.Args["filter"].(*model.ChangeFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30280,6 +32109,50 @@ func (ec *executionContext) fieldContext_Region_periods(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Region_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Region().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Region",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Region_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RegionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RegionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30420,6 +32293,433 @@ func (ec *executionContext) _RegionEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_RegionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Revision_seq(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Revision_version(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Revision_at(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "String")
+}
+
+func (ec *executionContext) _Revision_actor(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *history.Actor) graphql.Marshaler {
+			return ec.marshalORevisionActor2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋhistoryᚐActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Revision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionActor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Revision_operation(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().Operation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RevisionOperation) graphql.Marshaler {
+			return ec.marshalNRevisionOperation2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, "RevisionOperation")
+}
+
+func (ec *executionContext) _Revision_nodeType(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_nodeType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_nodeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "String")
+}
+
+func (ec *executionContext) _Revision_nodeID(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_nodeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_nodeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Revision_before(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().Before(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, "String")
+}
+
+func (ec *executionContext) _Revision_after(ctx context.Context, field graphql.CollectedField, obj *history.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().After(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, true, true, "String")
+}
+
+func (ec *executionContext) _RevisionActor_role(ctx context.Context, field graphql.CollectedField, obj *history.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionActor_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionActor_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionActor", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevisionActor_id(ctx context.Context, field graphql.CollectedField, obj *history.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionActor_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionActor_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionActor", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevisionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RevisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RevisionEdge) graphql.Marshaler {
+			return ec.marshalNRevisionEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RevisionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionPageInfo) graphql.Marshaler {
+			return ec.marshalNRevisionPageInfo2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionPageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RevisionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *history.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋhistoryᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevisionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevisionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RevisionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevisionPageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.RevisionPageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionPageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionPageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionPageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RevisionPageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.RevisionPageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevisionPageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevisionPageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevisionPageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -31214,6 +33514,50 @@ func (ec *executionContext) fieldContext_Seminar_sources(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Seminar_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Seminar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seminar_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Seminar().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seminar_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Seminar",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Seminar_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SeminarConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SeminarConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31807,6 +34151,50 @@ func (ec *executionContext) fieldContext_Session_sources(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Session_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Session_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Session_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Session().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Session_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Session",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Session_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32819,6 +35207,50 @@ func (ec *executionContext) fieldContext_Theme_engagedMunicipalities(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Theme_engagedMunicipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Theme_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Theme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Theme_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Theme().Revisions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Theme_revisions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Theme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevisionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Theme_revisions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35576,6 +38008,69 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 func UnmarshalAppearanceWhereInput(ctx context.Context, raw any) (ent.AppearanceWhereInput, error) {
 	var out ent.AppearanceWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AppearanceWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChangeFilter(ctx context.Context, obj any) (model.ChangeFilter, error) {
+	var it model.ChangeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"types", "actor", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeFilter unmarshals raw into the ChangeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeFilter(ctx context.Context, raw any) (model.ChangeFilter, error) {
+	var out model.ChangeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeFilter", raw, &out)
 	return out, err
 }
 
@@ -48647,6 +51142,12 @@ func (ec *executionContext) _Appearance(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Appearance_document(ctx, field, obj)
 				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Appearance_revisions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -48910,6 +51411,12 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_citedByOrganizations(ctx, field, obj)
 				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_revisions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -49161,6 +51668,12 @@ func (ec *executionContext) _Expert(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Expert_sources(ctx, field, obj)
 				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Expert_revisions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -49408,6 +51921,44 @@ func (ec *executionContext) _ImportTypeCounts(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var knowledgeBaseImplementors = []string{"KnowledgeBase"}
+
+func (ec *executionContext) _KnowledgeBase(ctx context.Context, sel ast.SelectionSet, obj *history.KnowledgeBase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, knowledgeBaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KnowledgeBase")
+		case "version":
+			out.Values[i] = ec._KnowledgeBase_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._KnowledgeBase_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var municipalityImplementors = []string{"Municipality", "Node"}
 
 func (ec *executionContext) _Municipality(ctx context.Context, sel ast.SelectionSet, obj *ent.Municipality) graphql.Marshaler {
@@ -49495,6 +52046,12 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_seminars(ctx, field, obj)
+				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_revisions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -49651,6 +52208,12 @@ func (ec *executionContext) _MunicipalityPeriod(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MunicipalityPeriod_region(ctx, field, obj)
+				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MunicipalityPeriod_revisions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -50026,6 +52589,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "restore":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restore(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50086,6 +52656,12 @@ func (ec *executionContext) _Network(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Network_sources(ctx, field, obj)
+				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Network_revisions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -50260,6 +52836,12 @@ func (ec *executionContext) _NetworkTerm(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NetworkTerm_sources(ctx, field, obj)
+				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkTerm_revisions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -50490,6 +53072,12 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_sources(ctx, field, obj)
 				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_revisions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50664,6 +53252,12 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Outcome_sources(ctx, field, obj)
+				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outcome_revisions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -50993,6 +53587,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
+		case "knowledgeBase":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_knowledgeBase(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -51066,6 +53672,12 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Region_periods(ctx, field, obj)
+				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Region_revisions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -51146,6 +53758,235 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 		case "cursor":
 			out.Values[i] = ec._RegionEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionImplementors = []string{"Revision"}
+
+func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet, obj *history.Revision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Revision")
+		case "seq":
+			out.Values[i] = ec._Revision_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Revision_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._Revision_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_actor(ctx, field, obj)
+				})
+		case "operation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_operation(ctx, field, obj)
+				})
+		case "nodeType":
+			out.Values[i] = ec._Revision_nodeType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodeID":
+			out.Values[i] = ec._Revision_nodeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "before":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_before(ctx, field, obj)
+				})
+		case "after":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_after(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionActorImplementors = []string{"RevisionActor"}
+
+func (ec *executionContext) _RevisionActor(ctx context.Context, sel ast.SelectionSet, obj *history.Actor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionActorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionActor")
+		case "role":
+			out.Values[i] = ec._RevisionActor_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._RevisionActor_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionConnectionImplementors = []string{"RevisionConnection"}
+
+func (ec *executionContext) _RevisionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RevisionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionConnection")
+		case "edges":
+			out.Values[i] = ec._RevisionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RevisionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionEdgeImplementors = []string{"RevisionEdge"}
+
+func (ec *executionContext) _RevisionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RevisionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionEdge")
+		case "node":
+			out.Values[i] = ec._RevisionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RevisionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionPageInfoImplementors = []string{"RevisionPageInfo"}
+
+func (ec *executionContext) _RevisionPageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.RevisionPageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionPageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevisionPageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._RevisionPageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._RevisionPageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -51402,6 +54243,12 @@ func (ec *executionContext) _Seminar(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Seminar_sources(ctx, field, obj)
 				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Seminar_revisions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -51587,6 +54434,12 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Session_sources(ctx, field, obj)
+				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Session_revisions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -51909,6 +54762,12 @@ func (ec *executionContext) _Theme(ctx context.Context, sel ast.SelectionSet, ob
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Theme_engagedMunicipalities(ctx, field, obj)
+				})
+		case "revisions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Theme_revisions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -53076,6 +55935,28 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNKnowledgeBase2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋhistoryᚐKnowledgeBase(ctx context.Context, sel ast.SelectionSet, v *history.KnowledgeBase) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KnowledgeBase!")
+		return graphql.Null
+	}
+	return ec._KnowledgeBase(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMunicipality2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipality(ctx context.Context, sel ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Municipality!")
@@ -53483,6 +56364,64 @@ func (ec *executionContext) marshalNRegionOrderField2ᚖgithubᚗcomᚋteemaverk
 func (ec *executionContext) unmarshalNRegionWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐRegionWhereInput(ctx context.Context, v any) (*ent.RegionWhereInput, error) {
 	res, err := ec.unmarshalInputRegionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋhistoryᚐRevision(ctx context.Context, sel ast.SelectionSet, v *history.Revision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Revision!")
+		return graphql.Null
+	}
+	return ec._Revision(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevisionConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionConnection(ctx context.Context, sel ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionConnection!")
+		return graphql.Null
+	}
+	return ec._RevisionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevisionEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RevisionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevisionEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevisionEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionEdge(ctx context.Context, sel ast.SelectionSet, v *model.RevisionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionEdge!")
+		return graphql.Null
+	}
+	return ec._RevisionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevisionOperation2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionOperation(ctx context.Context, v any) (model.RevisionOperation, error) {
+	var res model.RevisionOperation
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevisionOperation2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionOperation(ctx context.Context, sel ast.SelectionSet, v model.RevisionOperation) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRevisionPageInfo2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.RevisionPageInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevisionPageInfo!")
+		return graphql.Null
+	}
+	return ec._RevisionPageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋappearanceᚐRole(ctx context.Context, v any) (appearance.Role, error) {
@@ -54069,7 +57008,7 @@ func (ec *executionContext) marshalOAppearanceEdge2ᚕᚖgithubᚗcomᚋteemaver
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAppearanceEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceEdge(ctx, sel, v[i])
@@ -54209,6 +57148,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOChangeFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐChangeFilter(ctx context.Context, v any) (*model.ChangeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
 	if v == nil {
 		return nil, nil
@@ -54341,7 +57288,7 @@ func (ec *executionContext) marshalODocumentEdge2ᚕᚖgithubᚗcomᚋteemaverkk
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalODocumentEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocumentEdge(ctx, sel, v[i])
@@ -54462,7 +57409,7 @@ func (ec *executionContext) marshalOExpertEdge2ᚕᚖgithubᚗcomᚋteemaverkko�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOExpertEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐExpertEdge(ctx, sel, v[i])
@@ -54659,7 +57606,7 @@ func (ec *executionContext) marshalOMunicipalityEdge2ᚕᚖgithubᚗcomᚋteemav
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMunicipalityEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityEdge(ctx, sel, v[i])
@@ -54696,7 +57643,7 @@ func (ec *executionContext) marshalOMunicipalityPeriod2ᚕᚖgithubᚗcomᚋteem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMunicipalityPeriod2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityPeriod(ctx, sel, v[i])
@@ -54772,7 +57719,7 @@ func (ec *executionContext) marshalONetworkEdge2ᚕᚖgithubᚗcomᚋteemaverkko
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONetworkEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkEdge(ctx, sel, v[i])
@@ -54860,7 +57807,7 @@ func (ec *executionContext) marshalONetworkTermEdge2ᚕᚖgithubᚗcomᚋteemave
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONetworkTermEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTermEdge(ctx, sel, v[i])
@@ -54961,7 +57908,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖgithubᚗcomᚋteemav
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -55090,7 +58037,7 @@ func (ec *executionContext) marshalOOutcomeEdge2ᚕᚖgithubᚗcomᚋteemaverkko
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOutcomeEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐOutcomeEdge(ctx, sel, v[i])
@@ -55211,7 +58158,7 @@ func (ec *executionContext) marshalORegionEdge2ᚕᚖgithubᚗcomᚋteemaverkko�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORegionEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐRegionEdge(ctx, sel, v[i])
@@ -55269,6 +58216,13 @@ func (ec *executionContext) unmarshalORegionWhereInput2ᚖgithubᚗcomᚋteemave
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalORevisionActor2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋhistoryᚐActor(ctx context.Context, sel ast.SelectionSet, v *history.Actor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RevisionActor(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOSearchType2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {
 	if v == nil {
 		return nil, nil
@@ -55316,7 +58270,7 @@ func (ec *executionContext) marshalOSeminarEdge2ᚕᚖgithubᚗcomᚋteemaverkko
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSeminarEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSeminarEdge(ctx, sel, v[i])
@@ -55385,7 +58339,7 @@ func (ec *executionContext) marshalOSessionEdge2ᚕᚖgithubᚗcomᚋteemaverkko
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSessionEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSessionEdge(ctx, sel, v[i])

@@ -13,7 +13,20 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 )
+
+// Conditions on the change feed.
+type ChangeFilter struct {
+	// Only objects of these types (Theme, Outcome, …).
+	Types []string `json:"types,omitempty"`
+	// Only change sets of this actor (its id; EDITOR or ADMIN only).
+	Actor *string `json:"actor,omitempty"`
+	// Only change sets committed at or after this time (RFC 3339).
+	Since *string `json:"since,omitempty"`
+	// Only change sets committed before this time (RFC 3339).
+	Until *string `json:"until,omitempty"`
+}
 
 // A chain of edges linking two objects.
 type ConnectionPath struct {
@@ -135,6 +148,30 @@ type PathStep struct {
 	To ent.Noder `json:"to"`
 	// The edge followed, as Type.edge (for example "Outcome.themes").
 	Edge string `json:"edge"`
+}
+
+// A page of revisions.
+type RevisionConnection struct {
+	// The revisions of the page.
+	Edges []*RevisionEdge `json:"edges"`
+	// Where the page ends.
+	PageInfo *RevisionPageInfo `json:"pageInfo"`
+}
+
+// A revision and its cursor.
+type RevisionEdge struct {
+	// The revision.
+	Node *history.Revision `json:"node"`
+	// Pass as after to get the revisions beyond this one.
+	Cursor string `json:"cursor"`
+}
+
+// Where a page of revisions ends.
+type RevisionPageInfo struct {
+	// Whether more revisions follow.
+	HasNextPage bool `json:"hasNextPage"`
+	// The cursor of the page's last revision.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 // A page of search hits, best first.
@@ -397,6 +434,67 @@ func (e *NetworkSignal) UnmarshalJSON(b []byte) error {
 }
 
 func (e NetworkSignal) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a revision did to its object.
+type RevisionOperation string
+
+const (
+	// The object was created (or restored after its deletion).
+	RevisionOperationCreate RevisionOperation = "CREATE"
+	// Its fields or edges changed (an edge changes the objects at both of its ends).
+	RevisionOperationUpdate RevisionOperation = "UPDATE"
+	// It was deleted.
+	RevisionOperationDelete RevisionOperation = "DELETE"
+)
+
+var AllRevisionOperation = []RevisionOperation{
+	RevisionOperationCreate,
+	RevisionOperationUpdate,
+	RevisionOperationDelete,
+}
+
+func (e RevisionOperation) IsValid() bool {
+	switch e {
+	case RevisionOperationCreate, RevisionOperationUpdate, RevisionOperationDelete:
+		return true
+	}
+	return false
+}
+
+func (e RevisionOperation) String() string {
+	return string(e)
+}
+
+func (e *RevisionOperation) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RevisionOperation(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RevisionOperation", str)
+	}
+	return nil
+}
+
+func (e RevisionOperation) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RevisionOperation) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RevisionOperation) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

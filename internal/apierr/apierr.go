@@ -44,3 +44,8 @@ func NotFoundf(field, format string, args ...any) *Error {
 func Validationf(field, format string, args ...any) *Error {
 	return &Error{Code: Validation, Field: field, Message: fmt.Sprintf(format, args...)}
 }
+
+// BadInputf returns a BAD_USER_INPUT error.
+func BadInputf(field, format string, args ...any) *Error {
+	return &Error{Code: BadInput, Field: field, Message: fmt.Sprintf(format, args...)}
+}

@@ -116,8 +116,16 @@ func (t *Tokens) Len() int {
 
 // Role returns the role of a token, comparing its hash with every entry in constant time.
 func (t *Tokens) Role(token string) (Role, bool) {
+	role, _, ok := t.identify(token)
+	return role, ok
+}
+
+// identify returns a token's role and the stable ID of who holds it: "token:" and the
+// first 12 hex digits of its SHA-256 (the configured entry, never the token), or "jwt:"
+// and a JWT's subject.
+func (t *Tokens) identify(token string) (Role, string, bool) {
 	if t == nil || token == "" {
-		return Anonymous, false
+		return Anonymous, "", false
 	}
 	h := sha256.Sum256([]byte(token))
 	found, role := 0, Anonymous
@@ -127,9 +135,12 @@ func (t *Tokens) Role(token string) (Role, bool) {
 		}
 	}
 	if found == 0 && t.JWT != nil {
-		return t.JWT.Role(token)
+		return t.JWT.identify(token)
 	}
-	return role, found == 1
+	if found == 0 {
+		return Anonymous, "", false
+	}
+	return role, "token:" + hex.EncodeToString(h[:6]), true
 }
 
 // New returns a new random token and its configuration entry.
@@ -143,6 +154,7 @@ func New(role Role) (token, entry string) {
 
 type caller struct {
 	role    Role
+	subject string
 	invalid bool
 }
 
@@ -165,8 +177,8 @@ func (t *Tokens) WithAuthorization(ctx context.Context, value string) context.Co
 		return ctx
 	}
 	scheme, token, _ := strings.Cut(value, " ")
-	role, ok := t.Role(strings.TrimSpace(token))
-	return context.WithValue(ctx, ctxKey{}, caller{role: role, invalid: !ok || !strings.EqualFold(scheme, "Bearer")})
+	role, subject, ok := t.identify(strings.TrimSpace(token))
+	return context.WithValue(ctx, ctxKey{}, caller{role: role, subject: subject, invalid: !ok || !strings.EqualFold(scheme, "Bearer")})
 }
 
 // Require refuses, before next runs, the requests whose Authorization header does not
@@ -219,4 +231,15 @@ func Caller(ctx context.Context) (role Role, valid bool) {
 func RoleFrom(ctx context.Context) Role {
 	c, _ := ctx.Value(ctxKey{}).(caller)
 	return c.role
+}
+
+// Subject returns the stable ID of the caller's token in ctx ("token:" and the first 12
+// hex digits of its SHA-256, or "jwt:" and the JWT's subject), "" without a valid one.
+// It names who wrote what in the revision history; the token itself is never kept.
+func Subject(ctx context.Context) string {
+	c, _ := ctx.Value(ctxKey{}).(caller)
+	if c.invalid {
+		return ""
+	}
+	return c.subject
 }

@@ -126,8 +126,14 @@ func checkNumericDate(raw json.RawMessage) error {
 
 // Role verifies a token and returns its role.
 func (j *JWT) Role(token string) (Role, bool) {
+	role, _, ok := j.identify(token)
+	return role, ok
+}
+
+// identify verifies a token and returns its role and "jwt:" with its subject.
+func (j *JWT) identify(token string) (Role, string, bool) {
 	if j == nil || strings.Count(token, ".") != 2 {
-		return Anonymous, false
+		return Anonymous, "", false
 	}
 	var methods []string
 	if j.secret != nil {
@@ -156,7 +162,7 @@ func (j *JWT) Role(token string) (Role, bool) {
 			continue
 		}
 		if !c.ExpiresAt.After(now()) {
-			return Anonymous, false // expired, within the leeway
+			return Anonymous, "", false // expired, within the leeway
 		}
 		best := Anonymous
 		for _, name := range append(c.Roles, c.Role) {
@@ -164,9 +170,9 @@ func (j *JWT) Role(token string) (Role, bool) {
 				best = max(best, r)
 			}
 		}
-		return best, best != Anonymous
+		return best, "jwt:" + c.Subject, best != Anonymous
 	}
-	return Anonymous, false
+	return Anonymous, "", false
 }
 
 // candidates lists the keys a token may be signed with.

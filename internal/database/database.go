@@ -24,6 +24,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/migrate"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 )
 
 // DB is an open database with the ent driver that talks to it.
@@ -155,13 +156,14 @@ var joinIndexes = sync.OnceFunc(func() {
 	}
 })
 
-// Migrate brings the database schema up to date with the ent schema.
+// Migrate brings the database schema up to date with the ent schema, and the revision
+// history's tables with it (recording a baseline of a database from before history).
 func Migrate(ctx context.Context, client *ent.Client) error {
 	joinIndexes()
 	if err := client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
-	return nil
+	return history.Migrate(ctx, client)
 }
 
 // Close closes the connection pool.

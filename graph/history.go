@@ -1,0 +1,130 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/graph/model"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/history"
+)
+
+// maxRevisionPage bounds a page of revisions.
+const maxRevisionPage = 1000
+
+// revisionPage checks first and a cursor (a revision's number) of a page of revisions.
+func revisionPage(first *int, cursor *string, cursorField string) (int, int64, error) {
+	n := 20
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > maxRevisionPage {
+		return 0, 0, apierr.BadInputf("first", "first must be between 1 and %d", maxRevisionPage)
+	}
+	var after int64
+	if cursor != nil && *cursor != "" {
+		v, err := strconv.ParseInt(*cursor, 10, 64)
+		if err != nil || v < 1 {
+			return 0, 0, apierr.BadInputf(cursorField, "%q is not a revision cursor", *cursor)
+		}
+		after = v
+	}
+	return n, after, nil
+}
+
+// revisionConnection makes a page of the revisions read with one more than the page
+// holds (which says whether more follow).
+func revisionConnection(revs []*history.Revision, n int) *model.RevisionConnection {
+	c := &model.RevisionConnection{PageInfo: &model.RevisionPageInfo{HasNextPage: len(revs) > n}, Edges: []*model.RevisionEdge{}}
+	if len(revs) > n {
+		revs = revs[:n]
+	}
+	for _, r := range revs {
+		c.Edges = append(c.Edges, &model.RevisionEdge{Node: r, Cursor: strconv.FormatInt(r.Seq, 10)})
+	}
+	if len(revs) > 0 {
+		end := c.Edges[len(c.Edges)-1].Cursor
+		c.PageInfo.EndCursor = &end
+	}
+	return c
+}
+
+// revisionsOf resolves the revisions field of every Node type.
+func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, after *string) (*model.RevisionConnection, error) {
+	n, before, err := revisionPage(first, after, "after")
+	if err != nil {
+		return nil, err
+	}
+	revs, err := history.ForNode(ctx, r.clientFrom(ctx), id, before, n+1)
+	if err != nil {
+		return nil, err
+	}
+	return revisionConnection(revs, n), nil
+}
+
+// canSeeActors reports whether the caller may see who made changes: editors and admins.
+func canSeeActors(ctx context.Context) bool {
+	role, valid := auth.Caller(ctx)
+	return valid && role >= auth.Editor
+}
+
+// stateJSON is a revision state as the API shows it.
+func stateJSON(s *history.State) (*string, error) {
+	if s == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	out := string(b)
+	return &out, nil
+}
+
+// clientFrom returns the client of the mutation's transaction in ctx, or the resolver's.
+func (r *Resolver) clientFrom(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.client
+}
+
+// versionExtension adds the knowledge base's version to every response of a query or
+// mutation (extensions.version), read after a mutation's commit, so that a client can
+// cite what it saw and poll changes(after:) from there.
+type versionExtension struct{ client *ent.Client }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = versionExtension{}
+
+func (versionExtension) ExtensionName() string                   { return "Version" }
+func (versionExtension) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptResponse implements graphql.ResponseInterceptor.
+func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || len(resp.Data) == 0 || !graphql.HasOperationContext(ctx) {
+		return resp
+	}
+	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation == ast.Subscription {
+		return resp
+	}
+	kb, err := history.Current(ctx, v.client)
+	if err != nil {
+		return resp // the data stands; the version is only missing
+	}
+	if resp.Extensions == nil {
+		resp.Extensions = map[string]any{}
+	}
+	resp.Extensions["version"] = kb.Version
+	return resp
+}

@@ -1,0 +1,271 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/bundle"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/history"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
+)
+
+// exportJSON is the whole knowledge base as server export writes it.
+func exportJSON(t *testing.T, client *ent.Client) string {
+	t.Helper()
+	b, err := bundle.Export(context.Background(), client, bundle.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// exportAsOf is the export of the knowledge base rebuilt as of a version.
+func exportAsOf(t *testing.T, client *ent.Client, version int64) string {
+	t.Helper()
+	past, done, err := history.AsOf(context.Background(), client, "as-of", version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	return exportJSON(t, past)
+}
+
+type revisionPage struct {
+	Edges []struct {
+		Node struct {
+			Seq, Version  int
+			Operation     string
+			NodeType      string
+			NodeID        string
+			Before, After *string
+			Actor         *struct{ Role, ID string }
+		}
+	}
+	PageInfo struct {
+		HasNextPage bool
+		EndCursor   *string
+	}
+}
+
+const changesQuery = `query($after: Int, $cursor: String, $first: Int, $filter: ChangeFilter) {
+  changes(after: $after, cursor: $cursor, first: $first, filter: $filter) {
+    edges { node { seq version operation nodeType nodeID before after actor { role id } } }
+    pageInfo { hasNextPage endCursor } } }`
+
+// versionOf returns extensions.version of a response.
+func versionOf(t *testing.T, srv *httptest.Server) int64 {
+	t.Helper()
+	var data struct{ KnowledgeBase struct{ Version int64 } }
+	r := post(t, srv, `{ knowledgeBase { version updatedAt } }`, nil, &data)
+	if len(r.Errors) > 0 {
+		t.Fatalf("knowledgeBase: %+v", r.Errors)
+	}
+	return data.KnowledgeBase.Version
+}
+
+// TestRevisionHistory writes through the API (creates, updates, an import, a delete, a
+// failed write), then checks every object's revisions in order with their states, the
+// change feed and its filters, who may see the actors, the export as of each version
+// against the export taken then, and the restore of the deleted object with its edges
+// (the export after it equal to the one before the delete).
+func TestRevisionHistory(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		client := db.Client()
+		srv := apiServer(t, client)
+		exports := map[int64]string{}
+		snap := func() int64 {
+			v := versionOf(t, srv)
+			exports[v] = exportJSON(t, client)
+			return v
+		}
+		var a, b struct{ CreateTheme struct{ ID string } }
+		r := postAs(t, srv, editorToken, `mutation { createTheme(input: {slug: "a", name: "A"}) { id } }`, nil, &a)
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		if v, _ := r.Extensions["version"].(float64); v != 1 {
+			t.Errorf("extensions.version after the first write = %v, want 1", r.Extensions["version"])
+		}
+		v1 := snap()
+		mustPost(t, srv, `mutation($p: ID!) { createTheme(input: {slug: "b", name: "B", parentID: $p}) { id } }`, map[string]any{"p": a.CreateTheme.ID}, &b)
+		v2 := snap()
+		mustPost(t, srv, `mutation($id: ID!) { updateTheme(id: $id, input: {name: "A2"}) { id } }`, map[string]any{"id": a.CreateTheme.ID}, nil)
+		v3 := snap()
+		// A failed write leaves no revision and no version.
+		if r := post(t, srv, `mutation($id: ID!) { updateTheme(id: $id, input: {slug: "Ei Kelpaa"}) { id } }`, map[string]any{"id": a.CreateTheme.ID}, nil); len(r.Errors) == 0 {
+			t.Fatal("a bad slug was accepted")
+		}
+		if v := versionOf(t, srv); v != v3 {
+			t.Errorf("version after a failed write = %d, want %d", v, v3)
+		}
+		imp := bundleJSON(t, map[string]any{"format": "teemaverkko-bundle", "version": 1,
+			"themes": []any{map[string]any{"slug": "c", "name": "C"}, map[string]any{"slug": "d", "name": "D", "parent": "c"}}})
+		mustPost(t, srv, importMutation, map[string]any{"b": imp}, nil)
+		v4 := snap()
+		mustPost(t, srv, `mutation($id: ID!) { deleteTheme(id: $id) }`, map[string]any{"id": a.CreateTheme.ID}, nil)
+		v5 := snap()
+		if want := []int64{1, 2, 3, 4, 5}; v1 != want[0] || v2 != want[1] || v3 != want[2] || v4 != want[3] || v5 != want[4] {
+			t.Fatalf("versions %d %d %d %d %d, want 1 to 5", v1, v2, v3, v4, v5)
+		}
+
+		// Every revision, oldest first, by pages of two.
+		var all revisionPage
+		var cursor *string
+		for {
+			var page struct{ Changes revisionPage }
+			mustPost(t, srv, changesQuery, map[string]any{"first": 2, "cursor": cursor}, &page)
+			all.Edges = append(all.Edges, page.Changes.Edges...)
+			if !page.Changes.PageInfo.HasNextPage {
+				break
+			}
+			cursor = page.Changes.PageInfo.EndCursor
+		}
+		name := func(s *string) string {
+			if s == nil {
+				return ""
+			}
+			var st history.State
+			if err := json.Unmarshal([]byte(*s), &st); err != nil {
+				t.Fatal(err)
+			}
+			n, _ := st.Fields["name"].(string)
+			return n
+		}
+		edges := func(s *string, edge string) []string {
+			if s == nil {
+				return nil
+			}
+			var st history.State
+			_ = json.Unmarshal([]byte(*s), &st)
+			return st.Edges[edge]
+		}
+		A, B := a.CreateTheme.ID, b.CreateTheme.ID
+		want := []struct {
+			version     int
+			op, id      string
+			before, aft string
+		}{
+			{1, "CREATE", A, "", "A"},
+			{2, "UPDATE", A, "A", "A"}, // gains a child
+			{2, "CREATE", B, "", "B"},
+			{3, "UPDATE", A, "A", "A2"},
+			{4, "CREATE", "c", "", "C"},
+			{4, "CREATE", "d", "", "D"},
+			{5, "DELETE", A, "A2", ""},
+			{5, "UPDATE", B, "B", "B"}, // loses its parent
+		}
+		if len(all.Edges) != len(want) {
+			for _, e := range all.Edges {
+				t.Logf("%+v", e.Node)
+			}
+			t.Fatalf("%d revisions, want %d", len(all.Edges), len(want))
+		}
+		prevSeq := 0
+		imported := map[string]bool{}
+		for i, w := range want {
+			n := all.Edges[i].Node
+			if n.Seq <= prevSeq {
+				t.Errorf("revision %d: seq %d not after %d", i, n.Seq, prevSeq)
+			}
+			prevSeq = n.Seq
+			id := w.id
+			if id == "c" || id == "d" {
+				// Made by the import, in the order of their IDs.
+				id, w.aft = n.NodeID, name(n.After)
+				imported[w.aft] = true
+			}
+			if n.Version != w.version || n.Operation != w.op || n.NodeID != id || n.NodeType != "Theme" ||
+				name(n.Before) != w.before || name(n.After) != w.aft {
+				t.Errorf("revision %d = v%d %s %s %s %q→%q, want v%d %s %s %q→%q", i, n.Version, n.Operation, n.NodeType, n.NodeID,
+					name(n.Before), name(n.After), w.version, w.op, id, w.before, w.aft)
+			}
+			if n.Actor == nil {
+				t.Errorf("revision %d: no actor for an admin", i)
+			}
+		}
+		if !imported["C"] || !imported["D"] {
+			t.Errorf("the import's revisions name %v, want C and D", imported)
+		}
+		if got := edges(all.Edges[1].Node.After, "children"); len(got) != 1 || got[0] != B {
+			t.Errorf("A's children after v2 = %v, want [%s]", got, B)
+		}
+		if got := edges(all.Edges[7].Node.After, "parent"); len(got) != 0 {
+			t.Errorf("B's parent after the delete = %v, want none", got)
+		}
+		if act := all.Edges[0].Node.Actor; act == nil || act.Role != "EDITOR" || act.ID == "" || act.ID == editorToken {
+			t.Errorf("actor of the editor's write = %+v", act)
+		}
+
+		// Readers see the history but not who made it; the feed filters.
+		var anon struct{ Changes revisionPage }
+		if r := postAs(t, srv, "", changesQuery, map[string]any{"after": 3, "filter": map[string]any{"types": []string{"Theme"}}}, &anon); len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		if len(anon.Changes.Edges) != 4 || anon.Changes.Edges[0].Node.Version != 4 {
+			t.Errorf("changes after 3 = %+v", anon.Changes.Edges)
+		}
+		for _, e := range anon.Changes.Edges {
+			if e.Node.Actor != nil {
+				t.Errorf("a reader sees the actor %+v", e.Node.Actor)
+			}
+		}
+		var byNode struct {
+			Node struct{ Revisions revisionPage }
+		}
+		mustPost(t, srv, `query($id: ID!) { node(id: $id) { ... on Theme { revisions(first: 10) { edges { node { version operation } } } } } }`, map[string]any{"id": B}, &byNode)
+		if got := byNode.Node.Revisions.Edges; len(got) != 2 || got[0].Node.Version != 5 || got[1].Node.Operation != "CREATE" {
+			t.Errorf("B's revisions, newest first = %+v", got)
+		}
+
+		// The export as of each version is the export taken then.
+		for v, exp := range exports {
+			if got := exportAsOf(t, client, v); got != exp {
+				t.Errorf("export as of %d differs from the export taken then:\n%s\nwant\n%s", v, got, exp)
+			}
+		}
+
+		// Restore A as of v4: it comes back with its child; the export is the one of v4.
+		var restored struct{ Restore struct{ ID string } }
+		mustPost(t, srv, `mutation($id: ID!) { restore(id: $id, version: 4) { id } }`, map[string]any{"id": A}, &restored)
+		if restored.Restore.ID != A {
+			t.Errorf("restore returned %q", restored.Restore.ID)
+		}
+		if got := exportJSON(t, client); got != exports[v4] {
+			t.Errorf("export after the restore differs from the one before the delete:\n%s\nwant\n%s", got, exports[v4])
+		}
+		if v := versionOf(t, srv); v != 6 {
+			t.Errorf("version after the restore = %d, want 6", v)
+		}
+
+		// Bad input names its field.
+		for _, tc := range []struct {
+			name, query, token string
+			vars               map[string]any
+			code, field        string
+		}{
+			{"unknown version", `mutation($id: ID!) { restore(id: $id, version: 99) { id } }`, adminToken, map[string]any{"id": A}, "BAD_USER_INPUT", "version"},
+			{"not yet created", `mutation($id: ID!) { restore(id: $id, version: 1) { id } }`, adminToken, map[string]any{"id": B}, "BAD_USER_INPUT", "version"},
+			{"feed after the future", changesQuery, adminToken, map[string]any{"after": 99}, "BAD_USER_INPUT", "after"},
+			{"bad cursor", changesQuery, adminToken, map[string]any{"cursor": "x"}, "BAD_USER_INPUT", "cursor"},
+			{"bad time", changesQuery, adminToken, map[string]any{"filter": map[string]any{"since": "yesterday"}}, "BAD_USER_INPUT", "filter.since"},
+			{"restore as an editor", `mutation($id: ID!) { restore(id: $id, version: 4) { id } }`, editorToken, map[string]any{"id": A}, "FORBIDDEN", ""},
+		} {
+			r := postAs(t, srv, tc.token, tc.query, tc.vars, nil)
+			if r.code() != tc.code {
+				t.Errorf("%s: code %q, want %q (%+v)", tc.name, r.code(), tc.code, r.Errors)
+				continue
+			}
+			if f, _ := r.Errors[0].Extensions["field"].(string); tc.field != "" && f != tc.field {
+				t.Errorf("%s: field %q, want %q", tc.name, f, tc.field)
+			}
+		}
+	})
+}

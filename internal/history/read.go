@@ -1,0 +1,162 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
+)
+
+// Revision is one recorded change of one object.
+type Revision struct {
+	// Seq numbers every revision, in commit order.
+	Seq int64
+	// Version is the knowledge base's version the change set made (the change set's number).
+	Version int64
+	// At is when the change set was committed (UTC, RFC 3339 with microseconds).
+	At string
+	// Actor made the change set.
+	Actor Actor
+	// Operation is what happened to the object.
+	Operation Operation
+	// NodeType and NodeID name the object.
+	NodeType string
+	NodeID   pulid.ID
+	// Before and After are the object's states around the change (nil: it did not exist).
+	Before, After *State
+}
+
+// KnowledgeBase is the state of the whole: its version (the number of the latest change
+// set) and when that was committed.
+type KnowledgeBase struct {
+	Version   int64
+	UpdatedAt string
+}
+
+// Current returns the knowledge base's version, in one statement.
+func Current(ctx context.Context, client *ent.Client) (KnowledgeBase, error) {
+	var kb KnowledgeBase
+	if err := scanOne(ctx, client, `SELECT version, updated_at FROM knowledge_base WHERE id = 1`, nil, &kb.Version, &kb.UpdatedAt); err != nil {
+		return kb, fmt.Errorf("history: read version: %w", err)
+	}
+	return kb, nil
+}
+
+// revisionColumns are the columns read for a Revision, with the state before (the
+// previous revision's) in the same statement.
+const revisionColumns = `r.id, r.version, c.created_at, c.actor_role, c.actor_id, r.operation, r.node_type, r.node_id, r.state,
+	(SELECT p.state FROM revisions p WHERE p.node_id = r.node_id AND p.id < r.id ORDER BY p.id DESC LIMIT 1)
+	FROM revisions r JOIN change_sets c ON c.version = r.version`
+
+func scanRevisions(rows *sql.Rows) ([]*Revision, error) {
+	defer rows.Close()
+	var out []*Revision
+	for rows.Next() {
+		r := &Revision{}
+		var after, before sql.NullString
+		var op, id string
+		if err := rows.Scan(&r.Seq, &r.Version, &r.At, &r.Actor.Role, &r.Actor.ID, &op, &r.NodeType, &id, &after, &before); err != nil {
+			return nil, fmt.Errorf("history: scan revision: %w", err)
+		}
+		r.Operation, r.NodeID = Operation(op), pulid.ID(id)
+		var err error
+		if after.Valid {
+			if r.After, err = decodeState(after.String); err != nil {
+				return nil, err
+			}
+		}
+		if before.Valid {
+			if r.Before, err = decodeState(before.String); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ForNode returns up to first revisions of the object id, newest first, older than the
+// revision numbered before (0: from the newest), in one statement.
+func ForNode(ctx context.Context, client *ent.Client, id pulid.ID, before int64, first int) ([]*Revision, error) {
+	args := []any{string(id)}
+	where := `r.node_id = ?`
+	if before > 0 {
+		where += ` AND r.id < ?`
+		args = append(args, before)
+	}
+	args = append(args, first)
+	rows, err := client.QueryContext(ctx, rebind(client.Dialect(), `SELECT `+revisionColumns+` WHERE `+where+` ORDER BY r.id DESC LIMIT ?`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("history: read revisions: %w", err)
+	}
+	return scanRevisions(rows)
+}
+
+// Filter selects the revisions of the change feed.
+type Filter struct {
+	// After: only revisions of versions after this one (0: from the start).
+	After int64
+	// AfterSeq: only revisions numbered after this one (a page's cursor).
+	AfterSeq int64
+	// Types: only objects of these types (none: all).
+	Types []string
+	// ActorID: only change sets of this actor ("": any).
+	ActorID string
+	// Since and Until bound the time of the change sets (RFC 3339; "": unbounded).
+	Since, Until string
+}
+
+// Changes returns up to first revisions that f selects, oldest first, in one statement:
+// a client polls it with After set to the last version it has seen.
+func Changes(ctx context.Context, client *ent.Client, f Filter, first int) ([]*Revision, error) {
+	var conds []string
+	var args []any
+	if f.After > 0 {
+		conds, args = append(conds, `r.version > ?`), append(args, f.After)
+	}
+	if f.AfterSeq > 0 {
+		conds, args = append(conds, `r.id > ?`), append(args, f.AfterSeq)
+	}
+	if len(f.Types) > 0 {
+		conds = append(conds, `r.node_type IN (`+placeholders(len(f.Types))+`)`)
+		for _, t := range f.Types {
+			args = append(args, t)
+		}
+	}
+	if f.ActorID != "" {
+		conds, args = append(conds, `c.actor_id = ?`), append(args, f.ActorID)
+	}
+	if f.Since != "" {
+		conds, args = append(conds, `c.created_at >= ?`), append(args, f.Since)
+	}
+	if f.Until != "" {
+		conds, args = append(conds, `c.created_at < ?`), append(args, f.Until)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = ` WHERE ` + strings.Join(conds, ` AND `)
+	}
+	args = append(args, first)
+	rows, err := client.QueryContext(ctx, rebind(client.Dialect(), `SELECT `+revisionColumns+where+` ORDER BY r.id LIMIT ?`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("history: read changes: %w", err)
+	}
+	return scanRevisions(rows)
+}
+
+// CheckVersion refuses a version that the knowledge base has not reached (BAD_USER_INPUT
+// naming field), or one below zero.
+func CheckVersion(ctx context.Context, client *ent.Client, field string, v int64) error {
+	kb, err := Current(ctx, client)
+	if err != nil {
+		return err
+	}
+	if v < 0 || v > kb.Version {
+		return apierr.BadInputf(field, "no version %d: the knowledge base is at version %d", v, kb.Version)
+	}
+	return nil
+}
