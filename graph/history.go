@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -14,6 +16,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/history"
+	"github.com/teemaverkko/teemaverkko/internal/network"
 )
 
 // maxRevisionPage bounds a page of revisions.
@@ -111,14 +114,24 @@ func (versionExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse implements graphql.ResponseInterceptor.
 func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	resp := next(ctx)
+	cleanups := &operationCleanups{}
+	resp := next(context.WithValue(ctx, cleanupsKey{}, cleanups))
 	if resp == nil || len(resp.Data) == 0 || !graphql.HasOperationContext(ctx) {
+		for _, f := range cleanups.fns {
+			f()
+		}
 		return resp
 	}
 	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation == ast.Subscription {
+		for _, f := range cleanups.fns {
+			f()
+		}
 		return resp
 	}
 	kb, err := history.Current(ctx, v.client)
+	for _, f := range cleanups.fns {
+		f()
+	}
 	if err != nil {
 		return resp // the data stands; the version is only missing
 	}
@@ -127,4 +140,34 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 	}
 	resp.Extensions["version"] = kb.Version
 	return resp
+}
+
+// operationCleanups are what an operation frees once its response is complete (the
+// as-of copies its resolvers read).
+type operationCleanups struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+type cleanupsKey struct{}
+
+// asOf returns the client (and a network service over it) to read the knowledge base as
+// of a version: the live one when version is nil, else a copy rebuilt from the history
+// (history.AsOf), freed when the operation's response is complete.
+func (r *Resolver) asOf(ctx context.Context, version *int) (*ent.Client, *network.Service, error) {
+	if version == nil {
+		return r.client, r.networks, nil
+	}
+	cl, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
+	if cl == nil {
+		return nil, nil, errors.New("as of a version: no operation to free the copy with")
+	}
+	past, done, err := history.AsOf(ctx, r.client, "asOf", int64(*version))
+	if err != nil {
+		return nil, nil, err
+	}
+	cl.mu.Lock()
+	cl.fns = append(cl.fns, done)
+	cl.mu.Unlock()
+	return past, network.NewService(past, network.Options{}), nil
 }

@@ -10,12 +10,11 @@ import (
 	"errors"
 	"time"
 
-	"github.com/teemaverkko/teemaverkko/internal/apierr"
-
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph/generated"
 	"github.com/teemaverkko/teemaverkko/graph/model"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 )
 

@@ -14,8 +14,12 @@ import (
 )
 
 // ThemeNetwork is the resolver for the themeNetwork field.
-func (r *queryResolver) ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {
-	return themeNetwork(ctx, r.client, r.networks, filter, signals, minWeight, maxEdges)
+func (r *queryResolver) ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, asOf *int) (*model.ThemeNetwork, error) {
+	c, networks, err := r.asOf(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return themeNetwork(ctx, c, networks, filter, signals, minWeight, maxEdges)
 }
 
 // ConnectionPath is the resolver for the connectionPath field.
@@ -24,13 +28,21 @@ func (r *queryResolver) ConnectionPath(ctx context.Context, from pulid.ID, to pu
 }
 
 // ThemeStatistics is the resolver for the themeStatistics field.
-func (r *queryResolver) ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error) {
-	return themeStatistics(ctx, r.client, filter)
+func (r *queryResolver) ThemeStatistics(ctx context.Context, filter *model.NetworkFilter, asOf *int) ([]*model.ThemeStatistic, error) {
+	c, _, err := r.asOf(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return themeStatistics(ctx, c, filter)
 }
 
 // ThemeStatisticsBy is the resolver for the themeStatisticsBy field.
-func (r *queryResolver) ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error) {
-	return themeStatisticsBy(ctx, r.client, by, filter)
+func (r *queryResolver) ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter, asOf *int) ([]*model.StatisticsBucket, error) {
+	c, _, err := r.asOf(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return themeStatisticsBy(ctx, c, by, filter)
 }
 
 // SimilarMunicipalities is the resolver for the similarMunicipalities field.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"slices"
+	"sort"
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/ent"
@@ -245,6 +247,25 @@ func TestRevisionHistory(t *testing.T) {
 			t.Errorf("version after the restore = %d, want 6", v)
 		}
 
+		// The statistics and the network as of a version count what was there then.
+		var stats struct {
+			ThemeStatistics []struct{ Theme struct{ Slug string } }
+			ThemeNetwork    struct{ EdgeCount int }
+		}
+		mustPost(t, srv, `{ themeStatistics(asOf: 2) { theme { slug } } themeNetwork(asOf: 2) { edgeCount } }`, nil, &stats)
+		var slugs []string
+		for _, s := range stats.ThemeStatistics {
+			slugs = append(slugs, s.Theme.Slug)
+		}
+		sort.Strings(slugs)
+		if !slices.Equal(slugs, []string{"a", "b"}) {
+			t.Errorf("themeStatistics(asOf: 2) = %v, want [a b]", slugs)
+		}
+		mustPost(t, srv, `{ themeStatistics { theme { slug } } }`, nil, &stats)
+		if len(stats.ThemeStatistics) != 4 {
+			t.Errorf("themeStatistics now has %d themes, want 4", len(stats.ThemeStatistics))
+		}
+
 		// Bad input names its field.
 		for _, tc := range []struct {
 			name, query, token string
@@ -256,6 +277,7 @@ func TestRevisionHistory(t *testing.T) {
 			{"feed after the future", changesQuery, adminToken, map[string]any{"after": 99}, "BAD_USER_INPUT", "after"},
 			{"bad cursor", changesQuery, adminToken, map[string]any{"cursor": "x"}, "BAD_USER_INPUT", "cursor"},
 			{"bad time", changesQuery, adminToken, map[string]any{"filter": map[string]any{"since": "yesterday"}}, "BAD_USER_INPUT", "filter.since"},
+			{"network in the future", `{ themeNetwork(asOf: 99) { edgeCount } }`, adminToken, nil, "BAD_USER_INPUT", "asOf"},
 			{"restore as an editor", `mutation($id: ID!) { restore(id: $id, version: 4) { id } }`, editorToken, map[string]any{"id": A}, "FORBIDDEN", ""},
 		} {
 			r := postAs(t, srv, tc.token, tc.query, tc.vars, nil)

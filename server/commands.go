@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
@@ -106,6 +107,29 @@ func exportCommand(ctx context.Context, args []string, getenv func(string) strin
 		}
 		return nil
 	})
+}
+
+// pruneHistoryCommand deletes old revisions: server prune-history -before DATE
+func pruneHistoryCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
+	cfg, err := parsePruneConfig(args, getenv)
+	if err != nil {
+		return err
+	}
+	client, closeDB, err := openClient(ctx, cfg.databaseURL)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	rep, err := history.Prune(ctx, client, cfg.before)
+	if err != nil {
+		return err
+	}
+	if rep.Through == 0 {
+		fmt.Fprintf(out, "no change set is older than %s: nothing to prune\n", cfg.before.Format(time.RFC3339))
+		return nil
+	}
+	fmt.Fprintf(out, "deleted %d revisions; versions from %d on can still be exported\n", rep.Revisions, rep.Through)
+	return nil
 }
 
 // writeOutput runs write on out when file is "-", else on the file, whose close error

@@ -233,6 +233,37 @@ func parseExportConfig(args []string, getenv func(string) string) (exportConfig,
 	return c, nil
 }
 
+// pruneConfig is what the prune-history command deletes: server prune-history -before DATE
+type pruneConfig struct {
+	databaseURL string
+	before      time.Time
+}
+
+func parsePruneConfig(args []string, getenv func(string) string) (pruneConfig, error) {
+	var c pruneConfig
+	f := newEnvFlags("prune-history", getenv)
+	databaseURLFlag(f, &c.databaseURL)
+	var before string
+	f.stringVar(&before, "before", "PRUNE_BEFORE", "", "delete the history older than this `date` (YYYY-MM-DD, or an RFC 3339 time)")
+	if err := f.parse(args); err != nil {
+		return c, err
+	}
+	if f.fs.NArg() > 0 {
+		return c, f.usageError(fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
+	}
+	if before == "" {
+		return c, f.usageError("-before is required")
+	}
+	t, err := time.Parse("2006-01-02", before)
+	if err != nil {
+		if t, err = time.Parse(time.RFC3339, before); err != nil {
+			return c, fmt.Errorf("before: %q is neither a date (YYYY-MM-DD) nor an RFC 3339 time", before)
+		}
+	}
+	c.before = t
+	return c, nil
+}
+
 // exportNetworkConfig is what the export-network command writes:
 // server export-network [flags]
 type exportNetworkConfig struct {

@@ -104,9 +104,16 @@ func commands() []command {
 		{name: "export", args: "[flags]", summary: "write the knowledge base, or some seminars, as a bundle",
 			help: "Writes the whole knowledge base as a JSON bundle, or only the seminars named with\n" +
 				"-seminar and what they refer to. Importing it into an empty database gives the same\n" +
-				"knowledge.",
+				"knowledge. With -as-of, writes it as it stood at that version (from its history).",
 			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 				return exportCommand(ctx, args, getenv, stdout)
+			}},
+		{name: "prune-history", args: "[flags]", summary: "delete the revision history older than a date",
+			help: "Deletes the revisions older than -before, keeping for every object its latest revision\n" +
+				"before it (its state then). Exports and views as of the last version before the date\n" +
+				"and any later one stay the same; older versions are refused from then on.",
+			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
+				return pruneHistoryCommand(ctx, args, getenv, stdout)
 			}},
 		{name: "export-network", args: "[flags]", summary: "write the theme network as GraphML, GEXF or CSV",
 			help: "Writes the theme network as GET /export/network serves it: the same formats and\n" +

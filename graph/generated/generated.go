@@ -434,9 +434,9 @@ type ComplexityRoot struct {
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
-		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) int
-		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter) int
-		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter) int
+		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, asOf *int) int
+		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter, asOf *int) int
+		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter, asOf *int) int
 		Themes                func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
 	}
 
@@ -755,10 +755,10 @@ type QueryResolver interface {
 	Seminars(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) (*ent.SeminarConnection, error)
 	Sessions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error)
 	Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
-	ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error)
+	ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, asOf *int) (*model.ThemeNetwork, error)
 	ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) ([]*model.ConnectionPath, error)
-	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error)
-	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
+	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter, asOf *int) ([]*model.ThemeStatistic, error)
+	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter, asOf *int) ([]*model.StatisticsBucket, error)
 	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
 	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
 	KnowledgeBase(ctx context.Context) (*history.KnowledgeBase, error)
@@ -2957,7 +2957,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThemeNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int)), true
+		return e.ComplexityRoot.Query.ThemeNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int), args["asOf"].(*int)), true
 	case "Query.themeStatistics":
 		if e.ComplexityRoot.Query.ThemeStatistics == nil {
 			break
@@ -2968,7 +2968,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThemeStatistics(childComplexity, args["filter"].(*model.NetworkFilter)), true
+		return e.ComplexityRoot.Query.ThemeStatistics(childComplexity, args["filter"].(*model.NetworkFilter), args["asOf"].(*int)), true
 	case "Query.themeStatisticsBy":
 		if e.ComplexityRoot.Query.ThemeStatisticsBy == nil {
 			break
@@ -2979,7 +2979,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ThemeStatisticsBy(childComplexity, args["by"].(model.StatisticsDimension), args["filter"].(*model.NetworkFilter)), true
+		return e.ComplexityRoot.Query.ThemeStatisticsBy(childComplexity, args["by"].(model.StatisticsDimension), args["filter"].(*model.NetworkFilter), args["asOf"].(*int)), true
 	case "Query.themes":
 		if e.ComplexityRoot.Query.Themes == nil {
 			break
@@ -15623,6 +15623,12 @@ enum ChangeKind {
     endpoint (/export/network) gives every edge.
     """
     maxEdges: Int = 2000
+    """
+    The knowledge base as it stood at this version (knowledgeBase.version, or
+    extensions.version of a response): a cited view gives the same numbers after later
+    writes. Rebuilt from the history for each request, so slower than the current one.
+    """
+    asOf: Int
   ): ThemeNetwork!
   """
   The shortest chains that link two objects of any type through the knowledge graph
@@ -15656,6 +15662,12 @@ enum ChangeKind {
     Restricts what is counted.
     """
     filter: NetworkFilter
+    """
+    The knowledge base as it stood at this version (knowledgeBase.version, or
+    extensions.version of a response): a cited view gives the same numbers after later
+    writes. Rebuilt from the history for each request, so slower than the current one.
+    """
+    asOf: Int
   ): [ThemeStatistic!]!
   """
   Per theme, counts broken down by network term, year or region (the region a
@@ -15670,6 +15682,12 @@ enum ChangeKind {
     Restricts what is counted.
     """
     filter: NetworkFilter
+    """
+    The knowledge base as it stood at this version (knowledgeBase.version, or
+    extensions.version of a response): a cited view gives the same numbers after later
+    writes. Rebuilt from the history for each request, so slower than the current one.
+    """
+    asOf: Int
   ): [StatisticsBucket!]!
   """
   The municipalities whose theme profiles (outcomes, seminars and terms per theme) are
@@ -21612,6 +21630,14 @@ func (ec *executionContext) field_Query_themeNetwork_args(ctx context.Context, r
 		return nil, err
 	}
 	args["maxEdges"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -21634,6 +21660,14 @@ func (ec *executionContext) field_Query_themeStatisticsBy_args(ctx context.Conte
 		return nil, err
 	}
 	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -21648,6 +21682,14 @@ func (ec *executionContext) field_Query_themeStatistics_args(ctx context.Context
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -31535,7 +31577,7 @@ func (ec *executionContext) _Query_themeNetwork(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThemeNetwork(ctx, fc.Args["filter"].(*model.NetworkFilter), fc.Args["signals"].([]model.NetworkSignal), fc.Args["minWeight"].(*float64), fc.Args["maxEdges"].(*int))
+			return ec.Resolvers.Query().ThemeNetwork(ctx, fc.Args["filter"].(*model.NetworkFilter), fc.Args["signals"].([]model.NetworkSignal), fc.Args["minWeight"].(*float64), fc.Args["maxEdges"].(*int), fc.Args["asOf"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetwork) graphql.Marshaler {
@@ -31623,7 +31665,7 @@ func (ec *executionContext) _Query_themeStatistics(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThemeStatistics(ctx, fc.Args["filter"].(*model.NetworkFilter))
+			return ec.Resolvers.Query().ThemeStatistics(ctx, fc.Args["filter"].(*model.NetworkFilter), fc.Args["asOf"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeStatistic) graphql.Marshaler {
@@ -31667,7 +31709,7 @@ func (ec *executionContext) _Query_themeStatisticsBy(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ThemeStatisticsBy(ctx, fc.Args["by"].(model.StatisticsDimension), fc.Args["filter"].(*model.NetworkFilter))
+			return ec.Resolvers.Query().ThemeStatisticsBy(ctx, fc.Args["by"].(model.StatisticsDimension), fc.Args["filter"].(*model.NetworkFilter), fc.Args["asOf"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {

@@ -78,7 +78,7 @@ func schemaSQL(dialect string) []string {
 		serial = "BIGSERIAL PRIMARY KEY"
 	}
 	return []string{
-		`CREATE TABLE IF NOT EXISTS knowledge_base (id INTEGER PRIMARY KEY, version BIGINT NOT NULL, updated_at TEXT NOT NULL)`,
+		`CREATE TABLE IF NOT EXISTS knowledge_base (id INTEGER PRIMARY KEY, version BIGINT NOT NULL, updated_at TEXT NOT NULL, pruned_through BIGINT NOT NULL DEFAULT 0)`,
 		`CREATE TABLE IF NOT EXISTS change_sets (version BIGINT PRIMARY KEY, created_at TEXT NOT NULL, actor_role TEXT NOT NULL, actor_id TEXT NOT NULL)`,
 		`CREATE INDEX IF NOT EXISTS change_sets_created_at ON change_sets (created_at)`,
 		`CREATE TABLE IF NOT EXISTS revisions (id ` + serial + `, version BIGINT NOT NULL, node_type TEXT NOT NULL, node_id TEXT NOT NULL, operation TEXT NOT NULL, state TEXT)`,

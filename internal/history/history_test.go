@@ -2,11 +2,16 @@ package history_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/theme"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
@@ -135,6 +140,118 @@ func TestRecordsEveryChange(t *testing.T) {
 		}
 		if revs[0].Actor.Role != "SYSTEM" {
 			t.Errorf("actor = %+v, want SYSTEM", revs[0].Actor)
+		}
+	})
+}
+
+// TestTwoInstancesOneSequence writes from two clients over separate connection pools to
+// one database at once (two server instances) and checks that the versions they make
+// are gapless, one per write, and that revisions are numbered in version order.
+func TestTwoInstancesOneSequence(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		other, err := database.Open(ctx, db.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		clients := []*ent.Client{db.Client(), other.Client()}
+		for _, c := range clients {
+			history.Use(c, nil)
+		}
+		const perClient = 15
+		errs := make(chan error, len(clients))
+		for i, c := range clients {
+			go func() {
+				for j := range perClient {
+					tx, err := c.Tx(ctx)
+					if err != nil {
+						errs <- err
+						return
+					}
+					slug := fmt.Sprintf("t%d-%d", i, j)
+					if err := tx.Client().Theme.Create().SetSlug(slug).SetName(slug).Exec(ctx); err != nil {
+						_ = tx.Rollback()
+						errs <- err
+						return
+					}
+					if err := tx.Commit(); err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range clients {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		revs, err := history.Changes(ctx, clients[0], history.Filter{}, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 2*perClient {
+			t.Fatalf("%d revisions, want %d", len(revs), 2*perClient)
+		}
+		for i, r := range revs {
+			if r.Version != int64(i+1) {
+				t.Fatalf("revision %d has version %d, want %d: versions are not one gapless sequence in revision order", i, r.Version, i+1)
+			}
+		}
+	})
+}
+
+// TestPruneKeepsLaterVersions prunes the history before a time between two change sets
+// and checks that the states as of every later version are unchanged, that fewer
+// revisions remain, and that an older version is refused with its field.
+func TestPruneKeepsLaterVersions(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		client := db.Client()
+		history.Use(client, nil)
+		var a *ent.Theme
+		inTx(t, client, func(c *ent.Client) (err error) { // 1
+			a, err = c.Theme.Create().SetSlug("a").SetName("A").Save(ctx)
+			return err
+		})
+		inTx(t, client, func(c *ent.Client) error { return c.Theme.Create().SetSlug("gone").SetName("G").Exec(ctx) })             // 2
+		inTx(t, client, func(c *ent.Client) error { return c.Theme.UpdateOneID(a.ID).SetName("A2").Exec(ctx) })                   // 3
+		inTx(t, client, func(c *ent.Client) error { _, err := c.Theme.Delete().Where(theme.Slug("gone")).Exec(ctx); return err }) // 4
+		time.Sleep(20 * time.Millisecond)
+		cut := time.Now()
+		time.Sleep(20 * time.Millisecond)
+		inTx(t, client, func(c *ent.Client) error { return c.Theme.UpdateOneID(a.ID).SetName("A3").Exec(ctx) }) // 5
+		names := func(v int64) []string {
+			past, done, err := history.AsOf(ctx, client, "as-of", v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer done()
+			var out []string
+			for _, th := range past.Theme.Query().Order(theme.BySlug()).AllX(ctx) {
+				out = append(out, th.Slug+"="+th.Name)
+			}
+			return out
+		}
+		before := map[int64][]string{4: names(4), 5: names(5)}
+		rep, err := history.Prune(ctx, client, cut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Through != 4 || rep.Revisions != 3 { // a's 1, gone's 2 and its deletion
+			t.Errorf("prune = %+v, want through 4, 3 revisions", rep)
+		}
+		for v, want := range before {
+			if got := names(v); !slices.Equal(got, want) {
+				t.Errorf("as of %d after the prune = %v, want %v", v, got, want)
+			}
+		}
+		_, _, err = history.AsOf(ctx, client, "as-of", 3)
+		var ae *apierr.Error
+		if !errors.As(err, &ae) || ae.Field != "as-of" {
+			t.Errorf("as of a pruned version: %v, want a BAD_USER_INPUT on as-of", err)
 		}
 	})
 }

@@ -148,15 +148,18 @@ func Changes(ctx context.Context, client *ent.Client, f Filter, first int) ([]*R
 	return scanRevisions(rows)
 }
 
-// CheckVersion refuses a version that the knowledge base has not reached (BAD_USER_INPUT
-// naming field), or one below zero.
+// CheckVersion refuses (BAD_USER_INPUT naming field) a version that the knowledge base
+// has not reached, one below zero, and one whose history has been pruned.
 func CheckVersion(ctx context.Context, client *ent.Client, field string, v int64) error {
-	kb, err := Current(ctx, client)
-	if err != nil {
-		return err
+	var current, pruned int64
+	if err := scanOne(ctx, client, `SELECT version, pruned_through FROM knowledge_base WHERE id = 1`, nil, &current, &pruned); err != nil {
+		return fmt.Errorf("history: read version: %w", err)
 	}
-	if v < 0 || v > kb.Version {
-		return apierr.BadInputf(field, "no version %d: the knowledge base is at version %d", v, kb.Version)
+	if v < 0 || v > current {
+		return apierr.BadInputf(field, "no version %d: the knowledge base is at version %d", v, current)
+	}
+	if v < pruned {
+		return apierr.BadInputf(field, "the history before version %d has been pruned", pruned)
 	}
 	return nil
 }
