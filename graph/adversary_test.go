@@ -217,7 +217,7 @@ func TestAuthorizationWhereverTheFieldSits(t *testing.T) {
 }
 
 // TestEveryRootFieldDeclaresItsRole: the schema declares who may call every field of
-// Query, Mutation and Subscription, and deletions and imports need admin.
+// Query, Mutation and Subscription, and deletions, imports and restores need admin.
 func TestEveryRootFieldDeclaresItsRole(t *testing.T) {
 	schema := graph.NewSchema(nil, "sqlite3", nil).Schema()
 	rules, err := authz.RulesFrom(schema)
@@ -232,7 +232,7 @@ func TestEveryRootFieldDeclaresItsRole(t *testing.T) {
 		if !r.Declared {
 			t.Errorf("%s.%s declares no role (it needs admin by default)", r.Type, r.Field)
 		}
-		wantAdmin := r.Type == "Mutation" && (strings.HasPrefix(r.Field, "delete") || r.Field == "importBundle")
+		wantAdmin := r.Type == "Mutation" && (strings.HasPrefix(r.Field, "delete") || r.Field == "importBundle" || r.Field == "restore")
 		if wantAdmin != (r.Role == auth.Admin) {
 			t.Errorf("%s.%s needs %s", r.Type, r.Field, r.Role)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -65,11 +67,94 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 	if err != nil {
 		return nil, err
 	}
-	revs, err := history.ForNode(ctx, r.clientFrom(ctx), id, before, n+1)
-	if err != nil {
-		return nil, err
+	st, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
+	if st == nil {
+		revs, err := history.ForNode(ctx, r.clientFrom(ctx), id, before, n+1)
+		if err != nil {
+			return nil, err
+		}
+		return revisionConnection(revs, n), nil
 	}
-	return revisionConnection(revs, n), nil
+	// The revisions of the object's siblings (the list it is in) are read with its own,
+	// in one statement, so that a list's revisions do not cost a statement per object.
+	list, ids := siblings(ctx, id)
+	key := revisionBatchKey{list: list, before: before, first: n}
+	st.mu.Lock()
+	if st.revisions == nil {
+		st.revisions = map[revisionBatchKey]*revisionBatch{}
+	}
+	b := st.revisions[key]
+	if b == nil {
+		b = &revisionBatch{}
+		st.revisions[key] = b
+	}
+	st.mu.Unlock()
+	b.once.Do(func() {
+		b.revs, b.err = history.ForNodes(ctx, r.clientFrom(ctx), ids, before, n+1)
+	})
+	if b.err != nil {
+		return nil, b.err
+	}
+	if _, ok := b.revs[id]; !ok && !slices.Contains(ids, id) {
+		revs, err := history.ForNode(ctx, r.clientFrom(ctx), id, before, n+1)
+		if err != nil {
+			return nil, err
+		}
+		return revisionConnection(revs, n), nil
+	}
+	return revisionConnection(b.revs[id], n), nil
+}
+
+type revisionBatchKey struct {
+	list   any
+	before int64
+	first  int
+}
+
+type revisionBatch struct {
+	once sync.Once
+	revs map[pulid.ID][]*history.Revision
+	err  error
+}
+
+// siblings returns the list the object of a revisions field is in (the field context
+// that holds it; nil when it is in none) and the IDs of the objects of that list.
+func siblings(ctx context.Context, self pulid.ID) (any, []pulid.ID) {
+	fc := graphql.GetFieldContext(ctx)
+	for p := fc.Parent; p != nil; p = p.Parent {
+		v := reflect.ValueOf(p.Result)
+		if v.Kind() != reflect.Slice {
+			continue
+		}
+		ids := make([]pulid.ID, 0, v.Len())
+		for i := range v.Len() {
+			if id, ok := idOf(v.Index(i)); ok {
+				ids = append(ids, id)
+			}
+		}
+		return p, ids
+	}
+	return nil, []pulid.ID{self}
+}
+
+// idOf finds the ID of a list element: an object, or an edge with its node.
+func idOf(v reflect.Value) (pulid.ID, bool) {
+	for v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "", false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return "", false
+	}
+	if f := v.FieldByName("ID"); f.IsValid() && f.Type() == reflect.TypeFor[pulid.ID]() {
+		return f.Interface().(pulid.ID), true
+	}
+	if f := v.FieldByName("Node"); f.IsValid() {
+		return idOf(f)
+	}
+	return "", false
 }
 
 // canSeeActors reports whether the caller may see who made changes: editors and admins.
@@ -147,6 +232,8 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 type operationCleanups struct {
 	mu  sync.Mutex
 	fns []func()
+	// revisions are the revisions read for the lists of the operation.
+	revisions map[revisionBatchKey]*revisionBatch
 }
 
 type cleanupsKey struct{}

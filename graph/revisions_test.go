@@ -291,3 +291,41 @@ func TestRevisionHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestRevisionsOfAListCostTheSame: the revisions of every object of a list are read in
+// one statement, so that asking for them costs the same for 2 themes as for 8.
+func TestRevisionsOfAListCostTheSame(t *testing.T) {
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			var counts []int64
+			for _, n := range []int{2, 8} {
+				client, c := countingClient(testdb.Open(t, d))
+				srv := apiServer(t, client)
+				for i := range n {
+					mustPost(t, srv, `mutation($s: String!) { createTheme(input: {slug: $s, name: "T"}) { id } }`, map[string]any{"s": "t" + itoa(i)}, nil)
+				}
+				var data struct {
+					Themes struct {
+						Edges []struct {
+							Node struct{ Revisions revisionPage }
+						}
+					}
+				}
+				c.reset()
+				mustPost(t, srv, `{ themes(first: 10) { edges { node { revisions(first: 5) { edges { node { version operation } } } } } } }`, nil, &data)
+				counts = append(counts, c.value())
+				if len(data.Themes.Edges) != n {
+					t.Fatalf("%d themes, want %d", len(data.Themes.Edges), n)
+				}
+				for _, e := range data.Themes.Edges {
+					if r := e.Node.Revisions.Edges; len(r) != 1 || r[0].Node.Operation != "CREATE" {
+						t.Errorf("revisions = %+v, want one CREATE", r)
+					}
+				}
+			}
+			if counts[0] != counts[1] {
+				t.Errorf("statements grow with rows: %d for 2 themes, %d for 8", counts[0], counts[1])
+			}
+		})
+	}
+}

@@ -163,3 +163,33 @@ func CheckVersion(ctx context.Context, client *ent.Client, field string, v int64
 	}
 	return nil
 }
+
+// ForNodes is ForNode for many objects in one statement: up to first revisions of each,
+// newest first, older than the revision numbered before (0: from the newest).
+func ForNodes(ctx context.Context, client *ent.Client, ids []pulid.ID, before int64, first int) (map[pulid.ID][]*Revision, error) {
+	out := map[pulid.ID][]*Revision{}
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := anyIDs(part)
+		where := `node_id IN (` + placeholders(len(part)) + `)`
+		if before > 0 {
+			where += ` AND id < ?`
+			args = append(args, before)
+		}
+		args = append(args, first)
+		rows, err := client.QueryContext(ctx, rebind(client.Dialect(), `SELECT `+revisionColumns+
+			` WHERE r.id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY node_id ORDER BY id DESC) AS n FROM revisions WHERE `+where+`) ranked WHERE n <= ?)
+			ORDER BY r.id DESC`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("history: read revisions: %w", err)
+		}
+		revs, err := scanRevisions(rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range revs {
+			out[r.NodeID] = append(out[r.NodeID], r)
+		}
+	}
+	return out, nil
+}

@@ -144,3 +144,28 @@ func (c *Counter) ExecContext(ctx context.Context, query string, args ...any) (s
 	c.record(query)
 	return d.ExecContext(ctx, query, args...)
 }
+
+// QueryContext forwards a transaction's raw queries (the revision history's) and counts
+// them.
+func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q, ok := t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("testdb: the transaction cannot run raw queries")
+	}
+	t.c.record(query)
+	return q.QueryContext(ctx, query, args...)
+}
+
+// ExecContext forwards a transaction's raw statements and counts them.
+func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	e, ok := t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("testdb: the transaction cannot run raw statements")
+	}
+	t.c.record(query)
+	return e.ExecContext(ctx, query, args...)
+}

@@ -26,7 +26,9 @@ func nestedConnections(schema *ast.Schema) map[string][]string {
 	for _, def := range schema.GetPossibleTypes(schema.Types["Node"]) {
 		for _, fd := range def.Fields {
 			conn := schema.Types[fd.Type.Name()]
-			if conn == nil || !strings.HasSuffix(conn.Name, "Connection") || conn.Fields.ForName("edges") == nil || fd.Arguments.ForName("first") == nil {
+			// RevisionConnection is the revision history's (internal/history), no ent edge.
+			if conn == nil || !strings.HasSuffix(conn.Name, "Connection") || conn.Name == "RevisionConnection" ||
+				conn.Fields.ForName("edges") == nil || fd.Arguments.ForName("first") == nil {
 				continue
 			}
 			out[def.Name] = append(out[def.Name], fd.Name)
