@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sort"
@@ -328,4 +330,70 @@ func TestRevisionsOfAListCostTheSame(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTwoInstancesOneVersionSequence: two server instances (two handlers, each with its
+// own connection pool) take writes at once; the change feed has one gapless sequence of
+// versions, one per write, in the order of the revisions.
+func TestTwoInstancesOneVersionSequence(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		other, err := database.Open(context.Background(), db.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = other.Close() })
+		servers := []*httptest.Server{apiServer(t, db.Client()), apiServer(t, other.Client())}
+		const each = 10
+		done := make(chan []string, len(servers))
+		for i, srv := range servers {
+			go func() {
+				var errs []string
+				for j := range each {
+					r := postAsNoFatal(srv, editorToken, `mutation($s: String!) { createTheme(input: {slug: $s, name: "T"}) { id } }`,
+						map[string]any{"s": "i" + itoa(i) + "-" + itoa(j)})
+					if r != "" {
+						errs = append(errs, r)
+					}
+				}
+				done <- errs
+			}()
+		}
+		for range servers {
+			if errs := <-done; len(errs) > 0 {
+				t.Fatal(errs)
+			}
+		}
+		var page struct{ Changes revisionPage }
+		mustPost(t, servers[1], changesQuery, map[string]any{"first": 100}, &page)
+		if len(page.Changes.Edges) != 2*each {
+			t.Fatalf("%d revisions, want %d", len(page.Changes.Edges), 2*each)
+		}
+		for i, e := range page.Changes.Edges {
+			if e.Node.Version != i+1 {
+				t.Fatalf("revision %d has version %d, want %d", i, e.Node.Version, i+1)
+			}
+		}
+	})
+}
+
+// postAsNoFatal posts from a goroutine other than the test's: it returns the problem
+// instead of failing the test.
+func postAsNoFatal(srv *httptest.Server, token, query string, vars map[string]any) string {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		return err.Error()
+	}
+	defer res.Body.Close()
+	var r gqlResponse
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		return err.Error()
+	}
+	if len(r.Errors) > 0 {
+		return r.Errors[0].Message
+	}
+	return ""
 }
