@@ -17,6 +17,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 )
@@ -257,4 +258,17 @@ func (r *Resolver) asOf(ctx context.Context, version *int) (*ent.Client, *networ
 	cl.fns = append(cl.fns, done)
 	cl.mu.Unlock()
 	return past, network.NewService(past, network.Options{}), nil
+}
+
+// publishAfterCommit publishes evs once tx has committed.
+func (r *Resolver) publishAfterCommit(tx *ent.Tx, evs ...events.Event) {
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			if err := next.Commit(ctx, tx); err != nil {
+				return err
+			}
+			_ = r.events.Publish(context.WithoutCancel(ctx), evs...)
+			return nil
+		})
+	})
 }

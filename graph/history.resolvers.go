@@ -15,6 +15,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/generated"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 )
 
@@ -52,6 +53,9 @@ func (r *mutationResolver) Restore(ctx context.Context, id pulid.ID, version int
 	if err := history.Restore(ctx, tx, id, int64(version)); err != nil {
 		return nil, err
 	}
+	// The restore writes its own SQL, which the change-event hook does not see: tell the
+	// subscribers (and the network caches of every instance) once it has committed.
+	r.publishAfterCommit(tx, events.Event{ID: id, Type: ent.TypeOfPrefix[string(id[:2])], Change: events.Updated})
 	return tx.Client().Noder(ctx, id, ent.WithNodeType(ent.IDToType))
 }
 
