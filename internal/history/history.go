@@ -131,14 +131,38 @@ func Migrate(ctx context.Context, client *ent.Client) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		_, err = record(ctx, tx, d, ids, Actor{Role: "SYSTEM", ID: "baseline"})
-		return err
+		return baseline(ctx, tx, d, ids)
 	}()
 	if err != nil {
 		_ = tx.Rollback()
 		return fmt.Errorf("history: baseline: %w", err)
 	}
 	return tx.Commit()
+}
+
+// baseline records every object of ids as it is, as version 1, a chunk at a time (a
+// large database need not fit in memory at once).
+func baseline(ctx context.Context, q querier, dialect string, ids []pulid.ID) error {
+	slices.Sort(ids)
+	at := now()
+	for start := 0; start < len(ids); start += chunk {
+		states, err := snapshot(ctx, q, dialect, ids[start:min(start+chunk, len(ids))])
+		if err != nil {
+			return err
+		}
+		revs := make([]rev, 0, len(states))
+		for _, id := range slices.Sorted(maps.Keys(states)) {
+			revs = append(revs, rev{id: id, op: Create, state: states[id]})
+		}
+		if err := insertRevisions(ctx, q, dialect, 1, revs); err != nil {
+			return err
+		}
+	}
+	if _, err := q.ExecContext(ctx, rebind(dialect, `UPDATE knowledge_base SET version = 1, updated_at = ? WHERE id = 1`), at); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, rebind(dialect, `INSERT INTO change_sets (version, created_at, actor_role, actor_id) VALUES (1, ?, 'SYSTEM', 'baseline')`), at)
+	return err
 }
 
 func now() string { return time.Now().UTC().Format(timeFormat) }
@@ -184,11 +208,6 @@ func record(ctx context.Context, q querier, dialect string, ids []pulid.ID, acto
 	version, _, err := lockVersion(ctx, q, dialect)
 	if err != nil {
 		return 0, err
-	}
-	type rev struct {
-		id    pulid.ID
-		op    Operation
-		state *State
 	}
 	var revs []rev
 	done := map[pulid.ID]bool{}
@@ -252,6 +271,21 @@ func record(ctx context.Context, q querier, dialect string, ids []pulid.ID, acto
 		}
 		return 0
 	})
+	if err := insertRevisions(ctx, q, dialect, version, revs); err != nil {
+		return 0, err
+	}
+	return version, nil
+}
+
+// rev is a revision to write.
+type rev struct {
+	id    pulid.ID
+	op    Operation
+	state *State
+}
+
+// insertRevisions writes revs as revisions of version, 100 to a statement.
+func insertRevisions(ctx context.Context, q querier, dialect string, version int64, revs []rev) error {
 	const perInsert = 100
 	for start := 0; start < len(revs); start += perInsert {
 		part := revs[start:min(start+perInsert, len(revs))]
@@ -262,7 +296,7 @@ func record(ctx context.Context, q querier, dialect string, ids []pulid.ID, acto
 			if r.state != nil {
 				b, err := json.Marshal(r.state)
 				if err != nil {
-					return 0, err
+					return err
 				}
 				state = string(b)
 			}
@@ -273,10 +307,10 @@ func record(ctx context.Context, q querier, dialect string, ids []pulid.ID, acto
 			args = append(args, version, typeOf(r.id), string(r.id), string(r.op), state)
 		}
 		if _, err := q.ExecContext(ctx, rebind(dialect, `INSERT INTO revisions (version, node_type, node_id, operation, state) VALUES `+string(vals)), args...); err != nil {
-			return 0, fmt.Errorf("write revisions: %w", err)
+			return fmt.Errorf("write revisions: %w", err)
 		}
 	}
-	return version, nil
+	return nil
 }
 
 // latest returns the state of each of ids after its latest revision (nil for an object

@@ -255,3 +255,41 @@ func TestPruneKeepsLaterVersions(t *testing.T) {
 		}
 	})
 }
+
+// TestBaseline: a database written before history was kept gets its objects recorded
+// once, as version 1, when migrated; a later change then has the state it starts from.
+func TestBaseline(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		plain := db.Client() // no history: a database from before it
+		parent := plain.Theme.Create().SetSlug("p").SetName("P").SaveX(ctx)
+		child := plain.Theme.Create().SetSlug("c").SetName("C").SetParent(parent).SaveX(ctx)
+		if err := history.Migrate(ctx, plain); err != nil {
+			t.Fatal(err)
+		}
+		if err := history.Migrate(ctx, plain); err != nil { // again: nothing more
+			t.Fatal(err)
+		}
+		client := db.Client()
+		history.Use(client, nil)
+		client.Theme.UpdateOneID(child.ID).SetName("C2").ExecX(ctx)
+		revs, err := history.Changes(ctx, client, history.Filter{}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range revs {
+			got = append(got, fmt.Sprintf("%d %s %s", r.Version, r.Operation, r.NodeID))
+		}
+		want := []string{"1 CREATE " + string(parent.ID), "1 CREATE " + string(child.ID), "2 UPDATE " + string(child.ID)}
+		if parent.ID > child.ID {
+			want[0], want[1] = want[1], want[0]
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("revisions = %v, want %v", got, want)
+		}
+		if last := revs[len(revs)-1]; last.Before == nil || last.Before.Fields["name"] != "C" || !slices.Equal(last.Before.Edges["parent"], []string{string(parent.ID)}) {
+			t.Errorf("the update's state before = %+v, want the baseline's", last.Before)
+		}
+	})
+}
