@@ -23,8 +23,12 @@ func (r *queryResolver) ThemeNetwork(ctx context.Context, filter *model.NetworkF
 }
 
 // ConnectionPath is the resolver for the connectionPath field.
-func (r *queryResolver) ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) ([]*model.ConnectionPath, error) {
-	return connectionPaths(ctx, r.client, from, to, maxHops, maxPaths)
+func (r *queryResolver) ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int, asOf *int) ([]*model.ConnectionPath, error) {
+	c, _, err := r.asOf(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return connectionPaths(ctx, c, from, to, maxHops, maxPaths)
 }
 
 // ThemeStatistics is the resolver for the themeStatistics field.
@@ -46,8 +50,12 @@ func (r *queryResolver) ThemeStatisticsBy(ctx context.Context, by model.Statisti
 }
 
 // SimilarMunicipalities is the resolver for the similarMunicipalities field.
-func (r *queryResolver) SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error) {
-	return similarMunicipalities(ctx, r.client, municipalityID, first)
+func (r *queryResolver) SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int, asOf *int) ([]*model.MunicipalityScore, error) {
+	c, _, err := r.asOf(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return similarMunicipalities(ctx, c, municipalityID, first)
 }
 
 // Related is the resolver for the related field.

@@ -283,6 +283,7 @@ func TestRevisionHistory(t *testing.T) {
 			{"feed after the future", changesQuery, adminToken, map[string]any{"after": 99}, "BAD_USER_INPUT", "after"},
 			{"bad cursor", changesQuery, adminToken, map[string]any{"cursor": "x"}, "BAD_USER_INPUT", "cursor"},
 			{"bad time", changesQuery, adminToken, map[string]any{"filter": map[string]any{"since": "yesterday"}}, "BAD_USER_INPUT", "filter.since"},
+			{"path in the future", `query($id: ID!) { connectionPath(from: $id, to: $id, asOf: 99) { length } }`, adminToken, map[string]any{"id": B}, "BAD_USER_INPUT", "asOf"},
 			{"network in the future", `{ themeNetwork(asOf: 99) { edgeCount } }`, adminToken, nil, "BAD_USER_INPUT", "asOf"},
 			{"restore as an editor", `mutation($id: ID!) { restore(id: $id, version: 4) { id } }`, editorToken, map[string]any{"id": A}, "FORBIDDEN", ""},
 		} {

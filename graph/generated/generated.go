@@ -418,7 +418,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Appearances           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
 		Changes               func(childComplexity int, after *int, cursor *string, first *int, filter *model.ChangeFilter) int
-		ConnectionPath        func(childComplexity int, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) int
+		ConnectionPath        func(childComplexity int, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int, asOf *int) int
 		Documents             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
 		Experts               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
 		KnowledgeBase         func(childComplexity int) int
@@ -433,7 +433,7 @@ type ComplexityRoot struct {
 		Search                func(childComplexity int, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) int
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
+		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int, asOf *int) int
 		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, asOf *int) int
 		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter, asOf *int) int
 		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter, asOf *int) int
@@ -756,10 +756,10 @@ type QueryResolver interface {
 	Sessions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error)
 	Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
 	ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, asOf *int) (*model.ThemeNetwork, error)
-	ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) ([]*model.ConnectionPath, error)
+	ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int, asOf *int) ([]*model.ConnectionPath, error)
 	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter, asOf *int) ([]*model.ThemeStatistic, error)
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter, asOf *int) ([]*model.StatisticsBucket, error)
-	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
+	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int, asOf *int) ([]*model.MunicipalityScore, error)
 	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
 	KnowledgeBase(ctx context.Context) (*history.KnowledgeBase, error)
 	Changes(ctx context.Context, after *int, cursor *string, first *int, filter *model.ChangeFilter) (*model.RevisionConnection, error)
@@ -2785,7 +2785,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ConnectionPath(childComplexity, args["from"].(pulid.ID), args["to"].(pulid.ID), args["maxHops"].(*int), args["maxPaths"].(*int)), true
+		return e.ComplexityRoot.Query.ConnectionPath(childComplexity, args["from"].(pulid.ID), args["to"].(pulid.ID), args["maxHops"].(*int), args["maxPaths"].(*int), args["asOf"].(*int)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -2946,7 +2946,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SimilarMunicipalities(childComplexity, args["municipalityID"].(pulid.ID), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.SimilarMunicipalities(childComplexity, args["municipalityID"].(pulid.ID), args["first"].(*int), args["asOf"].(*int)), true
 	case "Query.themeNetwork":
 		if e.ComplexityRoot.Query.ThemeNetwork == nil {
 			break
@@ -15652,6 +15652,12 @@ enum ChangeKind {
     The most chains to return (at most 100).
     """
     maxPaths: Int = 10
+    """
+    The knowledge base as it stood at this version (knowledgeBase.version, or
+    extensions.version of a response): a cited view gives the same numbers after later
+    writes. Rebuilt from the history for each request, so slower than the current one.
+    """
+    asOf: Int
   ): [ConnectionPath!]!
   """
   For every theme: how many outcomes, sessions, seminars, experts, municipalities and
@@ -15702,6 +15708,12 @@ enum ChangeKind {
     How many to return.
     """
     first: Int = 10
+    """
+    The knowledge base as it stood at this version (knowledgeBase.version, or
+    extensions.version of a response): a cited view gives the same numbers after later
+    writes. Rebuilt from the history for each request, so slower than the current one.
+    """
+    asOf: Int
   ): [MunicipalityScore!]!
 }
 
@@ -20940,6 +20952,14 @@ func (ec *executionContext) field_Query_connectionPath_args(ctx context.Context,
 		return nil, err
 	}
 	args["maxPaths"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
 	return args, nil
 }
 
@@ -21592,6 +21612,14 @@ func (ec *executionContext) field_Query_similarMunicipalities_args(ctx context.C
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
 	return args, nil
 }
 
@@ -31621,7 +31649,7 @@ func (ec *executionContext) _Query_connectionPath(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ConnectionPath(ctx, fc.Args["from"].(pulid.ID), fc.Args["to"].(pulid.ID), fc.Args["maxHops"].(*int), fc.Args["maxPaths"].(*int))
+			return ec.Resolvers.Query().ConnectionPath(ctx, fc.Args["from"].(pulid.ID), fc.Args["to"].(pulid.ID), fc.Args["maxHops"].(*int), fc.Args["maxPaths"].(*int), fc.Args["asOf"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ConnectionPath) graphql.Marshaler {
@@ -31753,7 +31781,7 @@ func (ec *executionContext) _Query_similarMunicipalities(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SimilarMunicipalities(ctx, fc.Args["municipalityID"].(pulid.ID), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().SimilarMunicipalities(ctx, fc.Args["municipalityID"].(pulid.ID), fc.Args["first"].(*int), fc.Args["asOf"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.MunicipalityScore) graphql.Marshaler {
