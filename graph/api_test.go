@@ -13,6 +13,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/docs"
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/search"
 	"github.com/teemaverkko/teemaverkko/internal/seed"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
@@ -22,6 +23,7 @@ import (
 func seedDB(t *testing.T, db *database.DB) *ent.Client {
 	t.Helper()
 	client := db.Client()
+	history.Use(client, nil) // as the server does before it seeds
 	if err := search.Migrate(context.Background(), db); err != nil {
 		t.Fatalf("search index: %v", err)
 	}
