@@ -23,7 +23,7 @@ import (
 func seedDB(t *testing.T, db *database.DB) *ent.Client {
 	t.Helper()
 	client := db.Client()
-	history.Use(client, nil) // as the server does before it seeds
+	history.Use(client) // as the server does before it seeds
 	if err := search.Migrate(context.Background(), db); err != nil {
 		t.Fatalf("search index: %v", err)
 	}

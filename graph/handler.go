@@ -102,7 +102,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 	edit.Use(client)
-	history.Use(client, cfg.Logger)
+	history.Use(client)
 	srv := handler.New(newSchema(client, cfg.Dialect, cfg.Events, cfg.Networks))
 	wsLimits := cfg.Websocket.withDefaults()
 	if cfg.ClientKey == nil {

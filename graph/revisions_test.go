@@ -410,7 +410,7 @@ func TestAsOfSeededKnowledge(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		client := db.Client()
-		history.Use(client, nil)
+		history.Use(client)
 		if err := seed.Run(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 			t.Fatal(err)
 		}

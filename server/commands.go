@@ -35,7 +35,7 @@ func openClient(ctx context.Context, databaseURL string) (*ent.Client, func(), e
 		db.Close()
 		return nil, nil, err
 	}
-	history.Use(client, nil)
+	history.Use(client)
 	return client, func() { db.Close() }, nil
 }
 

@@ -324,7 +324,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		return nil, err
 	}
 	client.Use(events.Hook(broker, logger))
-	history.Use(client, logger)
+	history.Use(client)
 	if err := observe.RegisterDB(reg, db.SQL); err != nil {
 		logger.Warn("database pool metrics", "error", err)
 	}

@@ -21,7 +21,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -366,7 +365,6 @@ func decodeState(s string) (*State, error) {
 // commits.
 type Recorder struct {
 	client *ent.Client
-	logger *slog.Logger
 }
 
 // sets are the change sets of the open transactions, by ent.TxKey.
@@ -383,11 +381,8 @@ type changeSet struct {
 var installed sync.Map // *ent.Client → *Recorder
 
 // Use installs the recorder on client (once, however often it is called) and returns it.
-func Use(client *ent.Client, logger *slog.Logger) *Recorder {
-	if logger == nil {
-		logger = slog.Default()
-	}
-	r := &Recorder{client: client, logger: logger}
+func Use(client *ent.Client) *Recorder {
+	r := &Recorder{client: client}
 	if old, loaded := installed.LoadOrStore(client, r); loaded {
 		return old.(*Recorder)
 	}

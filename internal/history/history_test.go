@@ -47,7 +47,7 @@ func TestRecordsEveryChange(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		client := db.Client()
-		history.Use(client, nil)
+		history.Use(client)
 		var a, b *ent.Theme
 		inTx(t, client, func(c *ent.Client) (err error) { // version 1
 			if b, err = c.Theme.Create().SetSlug("b").SetName("B").Save(ctx); err != nil {
@@ -157,7 +157,7 @@ func TestTwoInstancesOneSequence(t *testing.T) {
 		defer other.Close()
 		clients := []*ent.Client{db.Client(), other.Client()}
 		for _, c := range clients {
-			history.Use(c, nil)
+			history.Use(c)
 		}
 		const perClient = 15
 		errs := make(chan error, len(clients))
@@ -210,7 +210,7 @@ func TestPruneKeepsLaterVersions(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		client := db.Client()
-		history.Use(client, nil)
+		history.Use(client)
 		var a *ent.Theme
 		inTx(t, client, func(c *ent.Client) (err error) { // 1
 			a, err = c.Theme.Create().SetSlug("a").SetName("A").Save(ctx)
@@ -271,7 +271,7 @@ func TestBaseline(t *testing.T) {
 			t.Fatal(err)
 		}
 		client := db.Client()
-		history.Use(client, nil)
+		history.Use(client)
 		client.Theme.UpdateOneID(child.ID).SetName("C2").ExecX(ctx)
 		revs, err := history.Changes(ctx, client, history.Filter{}, 10)
 		if err != nil {
