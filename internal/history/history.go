@@ -101,7 +101,7 @@ func Migrate(ctx context.Context, client *ent.Client) error {
 		return fmt.Errorf("history: migrate: %w", err)
 	}
 	err = func() error {
-		if _, err := tx.ExecContext(ctx, rebind(d, `INSERT INTO knowledge_base (id, version, updated_at) SELECT 1, 0, ? WHERE NOT EXISTS (SELECT 1 FROM knowledge_base)`), now()); err != nil {
+		if _, err := tx.ExecContext(ctx, rebind(d, `INSERT INTO knowledge_base (id, version, updated_at) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING`), now()); err != nil {
 			return err
 		}
 		v, _, err := lockVersion(ctx, tx, d)
