@@ -240,8 +240,10 @@ type operationCleanups struct {
 type cleanupsKey struct{}
 
 // asOf returns the client (and a network service over it) to read the knowledge base as
-// of a version: the live one when version is nil, else a copy rebuilt from the history
-// (history.AsOf), freed when the operation's response is complete.
+// of a version: the live one when version is nil, else the copy rebuilt from the history
+// (history.AsOf). The last copy is kept for the next requests of the same version (a
+// cited view is asked for again and again) and freed when another version replaces it
+// and no operation reads it any more.
 func (r *Resolver) asOf(ctx context.Context, version *int) (*ent.Client, *network.Service, error) {
 	if version == nil {
 		return r.client, r.networks, nil
@@ -250,14 +252,105 @@ func (r *Resolver) asOf(ctx context.Context, version *int) (*ent.Client, *networ
 	if cl == nil {
 		return nil, nil, errors.New("as of a version: no operation to free the copy with")
 	}
-	past, done, err := history.AsOf(ctx, r.client, "asOf", int64(*version))
+	// Checked every time: a version may have been pruned since its copy was made.
+	if err := history.CheckVersion(ctx, r.client, "asOf", int64(*version)); err != nil {
+		return nil, nil, err
+	}
+	e, err := r.pasts.acquire(ctx, r.client, int64(*version))
 	if err != nil {
 		return nil, nil, err
 	}
 	cl.mu.Lock()
-	cl.fns = append(cl.fns, done)
+	cl.fns = append(cl.fns, func() { r.pasts.release(e) })
 	cl.mu.Unlock()
-	return past, network.NewService(past, network.Options{}), nil
+	return e.client, e.networks, nil
+}
+
+// pastCache keeps the last knowledge base rebuilt as of a version.
+type pastCache struct {
+	mu   sync.Mutex
+	last *past
+}
+
+// past is a knowledge base rebuilt as of a version, with the operations reading it.
+type past struct {
+	version  int64
+	ready    chan struct{}
+	client   *ent.Client
+	networks *network.Service
+	free     func()
+	err      error
+	refs     int
+	replaced bool
+}
+
+func (c *pastCache) acquire(ctx context.Context, live *ent.Client, version int64) (*past, error) {
+	c.mu.Lock()
+	p := c.last
+	if p == nil || p.version != version {
+		old := p
+		p = &past{version: version, ready: make(chan struct{})}
+		c.last = p
+		if old != nil {
+			old.replaced = true
+			if old.refs == 0 {
+				old.close()
+			}
+		}
+		p.refs++
+		c.mu.Unlock()
+		// Built for every request that waits for it, whichever asked first.
+		p.client, p.free, p.err = history.AsOf(context.WithoutCancel(ctx), live, "asOf", version)
+		if p.err == nil {
+			// Nothing changes in a past version: its networks stay cached (until replaced).
+			p.networks = network.NewService(p.client, network.Options{Events: events.NewLocal()})
+		}
+		close(p.ready)
+	} else {
+		p.refs++
+		c.mu.Unlock()
+	}
+	select {
+	case <-p.ready:
+	case <-ctx.Done():
+		c.release(p)
+		return nil, ctx.Err()
+	}
+	if p.err != nil {
+		c.mu.Lock()
+		if c.last == p {
+			c.last = nil // the next request tries again
+		}
+		c.mu.Unlock()
+		c.release(p)
+		return nil, p.err
+	}
+	return p, nil
+}
+
+func (c *pastCache) release(p *past) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p.refs--
+	if p.refs == 0 && (p.replaced || c.last != p) {
+		p.close()
+	}
+}
+
+// close frees the copy (with the lock held, once its last reader is done).
+func (p *past) close() {
+	select {
+	case <-p.ready:
+	default:
+		return // still building: the builder's request holds a reference
+	}
+	if p.networks != nil {
+		p.networks.Close()
+	}
+	if p.free != nil {
+		p.free()
+		p.free = nil
+	}
 }
 
 // publishAfterCommit publishes evs once tx has committed.

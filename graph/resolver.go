@@ -18,6 +18,7 @@ type Resolver struct {
 	dialect  string
 	networks *network.Service
 	loads    *eventLoads
+	pasts    *pastCache
 }
 
 // NewSchema returns the executable GraphQL schema over the ent client of a database of
@@ -38,6 +39,6 @@ func newSchema(client *ent.Client, dialect string, broker events.Broker, network
 		networks = network.NewService(client, network.Options{})
 	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: networks, loads: newEventLoads()},
+		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: networks, loads: newEventLoads(), pasts: &pastCache{}},
 	})
 }
