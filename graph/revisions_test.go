@@ -269,7 +269,9 @@ func TestRevisionHistory(t *testing.T) {
 		}
 		// Another version replaces the kept copy, and the first is rebuilt when asked again.
 		for _, v := range []int{4, 2, 2} {
-			var again struct{ ThemeStatistics []struct{ Theme struct{ Slug string } } }
+			var again struct {
+				ThemeStatistics []struct{ Theme struct{ Slug string } }
+			}
 			mustPost(t, srv, `query($v: Int) { themeStatistics(asOf: $v) { theme { slug } } }`, map[string]any{"v": v}, &again)
 			if want := map[int]int{2: 2, 4: 4}[v]; len(again.ThemeStatistics) != want {
 				t.Errorf("themeStatistics(asOf: %d) has %d themes, want %d", v, len(again.ThemeStatistics), want)
