@@ -25,7 +25,7 @@ func (Document) Fields() []ent.Field {
 		limit(field.String("key"), MaxKeyLength).Unique().Match(slugFormat).MaxLen(MaxKeyLength).
 			Annotations(entgql.OrderField("KEY")).
 			Comment("The document's stable natural key, used by bundles to cite it."),
-		limit(field.String("title"), MaxTitleLength).NotEmpty().
+		limit(field.String("title"), MaxTitleLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("TITLE")).
 			Comment("The title; a descriptive title when the source gives none (see note)."),
 		field.Enum("kind").

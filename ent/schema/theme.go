@@ -25,7 +25,7 @@ func (Theme) Fields() []ent.Field {
 		limit(field.String("slug"), MaxSlugLength).Unique().Match(slugFormat).MaxLen(MaxSlugLength).
 			Annotations(entgql.OrderField("SLUG")).
 			Comment("The theme's stable natural key: lower-case ASCII words joined by hyphens."),
-		limit(field.String("name"), MaxNameLength).NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The Finnish name."),
 		limit(field.String("name_en"), MaxNameLength).Optional().Nillable().

@@ -22,7 +22,9 @@ import (
 //     its length limit;
 //   - an outcome cites at least one source (see OutcomeSources);
 //   - every ID a mutation links to is the ID of an object of the edge's type
-//     (VALIDATION) that exists (NOT_FOUND), checked with one query per edge.
+//     (VALIDATION) that exists (NOT_FOUND), checked with one query per edge;
+//   - the rules between fields and objects (see rules.go): an end not before its
+//     start, no cycle in the theme hierarchy, an outcome's session in its seminar.
 //
 // The checks are driven by the schemas: the limits by ent/schema's declarations, the
 // edges by ent.EdgeRefs (generated from the schemas' edges). Register them once per
@@ -31,6 +33,7 @@ func Use(c *ent.Client) {
 	c.Use(checkFields)
 	c.Outcome.Use(checkOutcomeSources)
 	c.Use(checkReferences)
+	c.Use(checkRules)
 }
 
 // MinOutcomeSources is the number of sources an outcome cites at least: the knowledge
