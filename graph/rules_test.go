@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"testing"
 
@@ -75,6 +76,12 @@ func TestDataRules(t *testing.T) {
 				map[string]any{"id": muni.ID}, "VALIDATION", "validTo", "is before validFrom"},
 			{"period ends before it begins", `mutation($id: ID!) { updateMunicipalityPeriod(id: $id, input: {validFrom: "2030-01-01", validTo: "2029-01-01"}) { id } }`,
 				map[string]any{"id": period.ID}, "VALIDATION", "validTo", "is before validFrom"},
+			{"update through another type's ID", `mutation($id: ID!) { updateTheme(id: $id, input: {name: "X"}) { id } }`,
+				map[string]any{"id": term.ID}, "VALIDATION", "id", "id: must be the ID of a Theme, got a NetworkTerm ID"},
+			{"delete through another type's ID", `mutation($id: ID!) { deleteOutcome(id: $id) }`,
+				map[string]any{"id": doc.ID}, "VALIDATION", "id", "id: must be the ID of an Outcome, got a Document ID"},
+			{"delete through an ID of no type", `mutation { deleteSeminar(id: "zz01ARZ3NDEKTSV4RRFFQ69G5FAV") }`,
+				nil, "VALIDATION", "id", "id: must be the ID of a Seminar, got an ID of no known type"},
 			{"outcome with another seminar's session", `mutation($s: ID!, $ses: ID!, $d: ID!) { createOutcome(input: {kind: INSIGHT, text: "X", seminarID: $s, sessionID: $ses, sourceIDs: [$d]}) { id } }`,
 				map[string]any{"s": semA.ID, "ses": sesB.ID, "d": doc.ID}, "VALIDATION", "sessionID", "belongs to another seminar"},
 			{"outcome moved to a session of another seminar", `mutation($id: ID!, $ses: ID!) { updateOutcome(id: $id, input: {sessionID: $ses}) { id } }`,
@@ -90,6 +97,21 @@ func TestDataRules(t *testing.T) {
 				}
 			})
 		}
+
+		t.Run("every type refuses another type's ID", func(t *testing.T) {
+			before := rowCounts(t, db)
+			other := map[bool]string{true: string(doc.ID), false: string(term.ID)}
+			for _, typ := range ent.TypeOfPrefix {
+				id := other[typ != ent.TypeDocument]
+				res := post(t, srv, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, typ), map[string]any{"id": id}, nil)
+				wantError(t, res, "VALIDATION", "id", "id: must be the ID of")
+				res = post(t, srv, fmt.Sprintf(`mutation($id: ID!) { update%s(id: $id, input: {}) { id } }`, typ), map[string]any{"id": id}, nil)
+				wantError(t, res, "VALIDATION", "id", "id: must be the ID of")
+			}
+			if after := rowCounts(t, db); !maps.Equal(before, after) {
+				t.Errorf("a refused mutation wrote")
+			}
+		})
 
 		// The consistent versions of the same changes are accepted.
 		accepted := []struct {
