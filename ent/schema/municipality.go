@@ -22,7 +22,7 @@ func (Municipality) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPref
 // Fields of the Municipality.
 func (Municipality) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("code"), MaxCodeLength).Unique().Match(municipalityCode).
+		limit(field.String("code"), MaxCodeLength).Unique().Validate(matches(municipalityCode, "the three-digit municipality number, such as \"535\"")).
 			Annotations(entgql.OrderField("CODE")).
 			Comment("The official three-digit municipality number of Statistics Finland, for example \"535\"."),
 		limit(field.String("name"), MaxNameLength).NotEmpty().Validate(notBlank).

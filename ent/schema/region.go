@@ -21,7 +21,7 @@ func (Region) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("rg
 // Fields of the Region.
 func (Region) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("code"), MaxCodeLength).Unique().Match(regionCode).
+		limit(field.String("code"), MaxCodeLength).Unique().Validate(matches(regionCode, "the two-digit region code, such as \"17\"")).
 			Annotations(entgql.OrderField("CODE")).
 			Comment("The official two-digit region code of Statistics Finland, for example \"17\"."),
 		limit(field.String("name"), MaxNameLength).NotEmpty().Validate(notBlank).
