@@ -32,7 +32,7 @@ var limitFlags = []struct{ flag, code string }{
 	{"max-tokens", errcode.ParseFailed},
 	{"max-body-bytes", errcode.RequestTooLarge},
 	{"root-field-concurrency", ""},
-	{"request-timeout", errcode.Internal},
+	{"request-timeout", errcode.Timeout},
 	{"rate-limit", errcode.RateLimited},
 	{"rate-burst", errcode.RateLimited},
 	{"ws-connections-per-client", errcode.TooManyConnections},
