@@ -152,6 +152,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(websocketOperations{s: socks})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
+	srv.Use(cursorCheck{})
 	srv.Use(rootFieldLimit{n: cmp.Or(cfg.RootFieldConcurrency, DefaultRootFieldConcurrency)})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	// The panic is logged; the client gets a code and the request ID, never the panic's
