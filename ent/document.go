@@ -37,6 +37,8 @@ type Document struct {
 	Language *string `json:"language,omitempty"`
 	// What the knowledge base must not overstate about this document.
 	Note *string `json:"note,omitempty"`
+	// An English summary of what the document states that has no other place in the knowledge base (working formats, counts, findings), with the original Finnish wording quoted.
+	Summary *string `json:"summary,omitempty"`
 	// The ID of the publishing organisation.
 	PublisherID *pulid.ID `json:"publisher_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -53,7 +55,7 @@ type DocumentEdges struct {
 	Publisher *Organization `json:"publisher,omitempty"`
 	// Themes the document discusses.
 	Themes []*Theme `json:"themes,omitempty"`
-	// The authors' appearances, with the titles the document gives them.
+	// The appearances the document states (its authors and the other roles it names), with the titles it gives them.
 	Appearances []*Appearance `json:"appearances,omitempty"`
 	// Seminars whose facts this document is a source of.
 	CitedBySeminars []*Seminar `json:"cited_by_seminars,omitempty"`
@@ -197,7 +199,7 @@ func (*Document) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(pulid.ID)}
 		case document.FieldID:
 			values[i] = new(pulid.ID)
-		case document.FieldKey, document.FieldTitle, document.FieldKind, document.FieldPublishedOnPrecision, document.FieldURL, document.FieldLanguage, document.FieldNote:
+		case document.FieldKey, document.FieldTitle, document.FieldKind, document.FieldPublishedOnPrecision, document.FieldURL, document.FieldLanguage, document.FieldNote, document.FieldSummary:
 			values[i] = new(sql.NullString)
 		case document.FieldPublishedOn:
 			values[i] = new(sql.NullTime)
@@ -274,6 +276,13 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Note = new(string)
 				*_m.Note = value.String
+			}
+		case document.FieldSummary:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field summary", values[i])
+			} else if value.Valid {
+				_m.Summary = new(string)
+				*_m.Summary = value.String
 			}
 		case document.FieldPublisherID:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
@@ -404,6 +413,11 @@ func (_m *Document) String() string {
 	builder.WriteString(", ")
 	if v := _m.Note; v != nil {
 		builder.WriteString("note=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.Summary; v != nil {
+		builder.WriteString("summary=")
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")

@@ -122,6 +122,20 @@ func (_c *DocumentCreate) SetNillableNote(v *string) *DocumentCreate {
 	return _c
 }
 
+// SetSummary sets the "summary" field.
+func (_c *DocumentCreate) SetSummary(v string) *DocumentCreate {
+	_c.mutation.SetSummary(v)
+	return _c
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableSummary(v *string) *DocumentCreate {
+	if v != nil {
+		_c.SetSummary(*v)
+	}
+	return _c
+}
+
 // SetPublisherID sets the "publisher_id" field.
 func (_c *DocumentCreate) SetPublisherID(v pulid.ID) *DocumentCreate {
 	_c.mutation.SetPublisherID(v)
@@ -392,6 +406,11 @@ func (_c *DocumentCreate) check() error {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Summary(); ok {
+		if err := document.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.PublisherID(); ok {
 		if err := document.PublisherIDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
@@ -469,6 +488,10 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Note(); ok {
 		_spec.SetField(document.FieldNote, field.TypeString, value)
 		_node.Note = &value
+	}
+	if value, ok := _c.mutation.Summary(); ok {
+		_spec.SetField(document.FieldSummary, field.TypeString, value)
+		_node.Summary = &value
 	}
 	if nodes := _c.mutation.AuthorsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -825,6 +848,24 @@ func (u *DocumentUpsert) ClearNote() *DocumentUpsert {
 	return u
 }
 
+// SetSummary sets the "summary" field.
+func (u *DocumentUpsert) SetSummary(v string) *DocumentUpsert {
+	u.Set(document.FieldSummary, v)
+	return u
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateSummary() *DocumentUpsert {
+	u.SetExcluded(document.FieldSummary)
+	return u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *DocumentUpsert) ClearSummary() *DocumentUpsert {
+	u.SetNull(document.FieldSummary)
+	return u
+}
+
 // SetPublisherID sets the "publisher_id" field.
 func (u *DocumentUpsert) SetPublisherID(v pulid.ID) *DocumentUpsert {
 	u.Set(document.FieldPublisherID, v)
@@ -1035,6 +1076,27 @@ func (u *DocumentUpsertOne) UpdateNote() *DocumentUpsertOne {
 func (u *DocumentUpsertOne) ClearNote() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearNote()
+	})
+}
+
+// SetSummary sets the "summary" field.
+func (u *DocumentUpsertOne) SetSummary(v string) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateSummary() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *DocumentUpsertOne) ClearSummary() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearSummary()
 	})
 }
 
@@ -1418,6 +1480,27 @@ func (u *DocumentUpsertBulk) UpdateNote() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearNote() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearNote()
+	})
+}
+
+// SetSummary sets the "summary" field.
+func (u *DocumentUpsertBulk) SetSummary(v string) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateSummary() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *DocumentUpsertBulk) ClearSummary() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearSummary()
 	})
 }
 

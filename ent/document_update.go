@@ -182,6 +182,26 @@ func (_u *DocumentUpdate) ClearNote() *DocumentUpdate {
 	return _u
 }
 
+// SetSummary sets the "summary" field.
+func (_u *DocumentUpdate) SetSummary(v string) *DocumentUpdate {
+	_u.mutation.SetSummary(v)
+	return _u
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableSummary(v *string) *DocumentUpdate {
+	if v != nil {
+		_u.SetSummary(*v)
+	}
+	return _u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (_u *DocumentUpdate) ClearSummary() *DocumentUpdate {
+	_u.mutation.ClearSummary()
+	return _u
+}
+
 // SetPublisherID sets the "publisher_id" field.
 func (_u *DocumentUpdate) SetPublisherID(v pulid.ID) *DocumentUpdate {
 	_u.mutation.SetPublisherID(v)
@@ -642,6 +662,11 @@ func (_u *DocumentUpdate) check() error {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Summary(); ok {
+		if err := document.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PublisherID(); ok {
 		if err := document.PublisherIDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
@@ -706,6 +731,12 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(document.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Summary(); ok {
+		_spec.SetField(document.FieldSummary, field.TypeString, value)
+	}
+	if _u.mutation.SummaryCleared() {
+		_spec.ClearField(document.FieldSummary, field.TypeString)
 	}
 	if _u.mutation.AuthorsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1350,6 +1381,26 @@ func (_u *DocumentUpdateOne) ClearNote() *DocumentUpdateOne {
 	return _u
 }
 
+// SetSummary sets the "summary" field.
+func (_u *DocumentUpdateOne) SetSummary(v string) *DocumentUpdateOne {
+	_u.mutation.SetSummary(v)
+	return _u
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableSummary(v *string) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetSummary(*v)
+	}
+	return _u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (_u *DocumentUpdateOne) ClearSummary() *DocumentUpdateOne {
+	_u.mutation.ClearSummary()
+	return _u
+}
+
 // SetPublisherID sets the "publisher_id" field.
 func (_u *DocumentUpdateOne) SetPublisherID(v pulid.ID) *DocumentUpdateOne {
 	_u.mutation.SetPublisherID(v)
@@ -1823,6 +1874,11 @@ func (_u *DocumentUpdateOne) check() error {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Summary(); ok {
+		if err := document.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PublisherID(); ok {
 		if err := document.PublisherIDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
@@ -1904,6 +1960,12 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(document.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Summary(); ok {
+		_spec.SetField(document.FieldSummary, field.TypeString, value)
+	}
+	if _u.mutation.SummaryCleared() {
+		_spec.ClearField(document.FieldSummary, field.TypeString)
 	}
 	if _u.mutation.AuthorsCleared() {
 		edge := &sqlgraph.EdgeSpec{

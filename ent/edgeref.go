@@ -273,6 +273,11 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
 			}
 		}
+		if v, ok := m.Summary(); ok {
+			if err := document.SummaryValidator(v); err != nil {
+				return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
+			}
+		}
 		if v, ok := m.PublisherID(); ok {
 			if err := document.PublisherIDValidator(string(v)); err != nil {
 				return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}

@@ -1269,6 +1269,11 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, document.FieldNote)
 				fieldSeen[document.FieldNote] = struct{}{}
 			}
+		case "summary":
+			if _, ok := fieldSeen[document.FieldSummary]; !ok {
+				selectedFields = append(selectedFields, document.FieldSummary)
+				fieldSeen[document.FieldSummary] = struct{}{}
+			}
 		case "publisherID":
 			if _, ok := fieldSeen[document.FieldPublisherID]; !ok {
 				selectedFields = append(selectedFields, document.FieldPublisherID)

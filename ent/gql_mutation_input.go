@@ -130,6 +130,7 @@ type CreateDocumentInput struct {
 	URL                    *string
 	Language               *string
 	Note                   *string
+	Summary                *string
 	AuthorIDs              []pulid.ID
 	PublisherID            *pulid.ID
 	ThemeIDs               []pulid.ID
@@ -162,6 +163,9 @@ func (i *CreateDocumentInput) Mutate(m *DocumentMutation) {
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
+	}
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
 	}
 	if v := i.AuthorIDs; len(v) > 0 {
 		m.AddAuthorIDs(v...)
@@ -219,6 +223,8 @@ type UpdateDocumentInput struct {
 	Language                     *string
 	ClearNote                    bool
 	Note                         *string
+	ClearSummary                 bool
+	Summary                      *string
 	ClearAuthors                 bool
 	AddAuthorIDs                 []pulid.ID
 	RemoveAuthorIDs              []pulid.ID
@@ -293,6 +299,12 @@ func (i *UpdateDocumentInput) Mutate(m *DocumentMutation) {
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
+	}
+	if i.ClearSummary {
+		m.ClearSummary()
+	}
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
 	}
 	if i.ClearAuthors {
 		m.ClearAuthors()

@@ -1013,6 +1013,7 @@ type DocumentMutation struct {
 	url                           *string
 	language                      *string
 	note                          *string
+	summary                       *string
 	clearedFields                 map[string]struct{}
 	authors                       map[pulid.ID]struct{}
 	removedauthors                map[pulid.ID]struct{}
@@ -1506,6 +1507,55 @@ func (m *DocumentMutation) NoteCleared() bool {
 func (m *DocumentMutation) ResetNote() {
 	m.note = nil
 	delete(m.clearedFields, document.FieldNote)
+}
+
+// SetSummary sets the "summary" field.
+func (m *DocumentMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *DocumentMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldSummary(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (m *DocumentMutation) ClearSummary() {
+	m.summary = nil
+	m.clearedFields[document.FieldSummary] = struct{}{}
+}
+
+// SummaryCleared returns if the "summary" field was cleared in this mutation.
+func (m *DocumentMutation) SummaryCleared() bool {
+	_, ok := m.clearedFields[document.FieldSummary]
+	return ok
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *DocumentMutation) ResetSummary() {
+	m.summary = nil
+	delete(m.clearedFields, document.FieldSummary)
 }
 
 // SetPublisherID sets the "publisher_id" field.
@@ -2158,7 +2208,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.key != nil {
 		fields = append(fields, document.FieldKey)
 	}
@@ -2182,6 +2232,9 @@ func (m *DocumentMutation) Fields() []string {
 	}
 	if m.note != nil {
 		fields = append(fields, document.FieldNote)
+	}
+	if m.summary != nil {
+		fields = append(fields, document.FieldSummary)
 	}
 	if m.publisher != nil {
 		fields = append(fields, document.FieldPublisherID)
@@ -2210,6 +2263,8 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.Language()
 	case document.FieldNote:
 		return m.Note()
+	case document.FieldSummary:
+		return m.Summary()
 	case document.FieldPublisherID:
 		return m.PublisherID()
 	}
@@ -2237,6 +2292,8 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLanguage(ctx)
 	case document.FieldNote:
 		return m.OldNote(ctx)
+	case document.FieldSummary:
+		return m.OldSummary(ctx)
 	case document.FieldPublisherID:
 		return m.OldPublisherID(ctx)
 	}
@@ -2304,6 +2361,13 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNote(v)
 		return nil
+	case document.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
 	case document.FieldPublisherID:
 		v, ok := value.(pulid.ID)
 		if !ok {
@@ -2356,6 +2420,9 @@ func (m *DocumentMutation) ClearedFields() []string {
 	if m.FieldCleared(document.FieldNote) {
 		fields = append(fields, document.FieldNote)
 	}
+	if m.FieldCleared(document.FieldSummary) {
+		fields = append(fields, document.FieldSummary)
+	}
 	if m.FieldCleared(document.FieldPublisherID) {
 		fields = append(fields, document.FieldPublisherID)
 	}
@@ -2387,6 +2454,9 @@ func (m *DocumentMutation) ClearField(name string) error {
 		return nil
 	case document.FieldNote:
 		m.ClearNote()
+		return nil
+	case document.FieldSummary:
+		m.ClearSummary()
 		return nil
 	case document.FieldPublisherID:
 		m.ClearPublisherID()
@@ -2422,6 +2492,9 @@ func (m *DocumentMutation) ResetField(name string) error {
 		return nil
 	case document.FieldNote:
 		m.ResetNote()
+		return nil
+	case document.FieldSummary:
+		m.ResetSummary()
 		return nil
 	case document.FieldPublisherID:
 		m.ResetPublisherID()

@@ -142,8 +142,12 @@ func init() {
 	documentDescNote := documentFields[7].Descriptor()
 	// document.NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	document.NoteValidator = documentDescNote.Validators[0].(func(string) error)
+	// documentDescSummary is the schema descriptor for summary field.
+	documentDescSummary := documentFields[8].Descriptor()
+	// document.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	document.SummaryValidator = documentDescSummary.Validators[0].(func(string) error)
 	// documentDescPublisherID is the schema descriptor for publisher_id field.
-	documentDescPublisherID := documentFields[8].Descriptor()
+	documentDescPublisherID := documentFields[9].Descriptor()
 	// document.PublisherIDValidator is a validator for the "publisher_id" field. It is called by the builders before save.
 	document.PublisherIDValidator = documentDescPublisherID.Validators[0].(func(string) error)
 	// documentDescID is the schema descriptor for id field.

@@ -35,6 +35,8 @@ const (
 	FieldLanguage = "language"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
+	// FieldSummary holds the string denoting the summary field in the database.
+	FieldSummary = "summary"
 	// FieldPublisherID holds the string denoting the publisher_id field in the database.
 	FieldPublisherID = "publisher_id"
 	// EdgeAuthors holds the string denoting the authors edge name in mutations.
@@ -133,6 +135,7 @@ var Columns = []string{
 	FieldURL,
 	FieldLanguage,
 	FieldNote,
+	FieldSummary,
 	FieldPublisherID,
 }
 
@@ -187,6 +190,8 @@ var (
 	LanguageValidator func(string) error
 	// NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	NoteValidator func(string) error
+	// SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	SummaryValidator func(string) error
 	// PublisherIDValidator is a validator for the "publisher_id" field. It is called by the builders before save.
 	PublisherIDValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
@@ -278,6 +283,11 @@ func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
 // ByNote orders the results by the note field.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
+// BySummary orders the results by the summary field.
+func BySummary(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSummary, opts...).ToFunc()
 }
 
 // ByPublisherID orders the results by the publisher_id field.

@@ -11,7 +11,7 @@ var (
 	// AppearancesColumns holds the columns for the "appearances" table.
 	AppearancesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 28},
-		{Name: "role", Type: field.TypeEnum, Enums: []string{"SPEAKER", "MODERATOR", "AUTHOR"}},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"SPEAKER", "MODERATOR", "AUTHOR", "WORKING_GROUP", "ANALYSIS_LEAD", "CONTACT", "PREPARER", "PICTURED", "MENTIONED"}},
 		{Name: "title", Type: field.TypeString, Nullable: true},
 		{Name: "title_en", Type: field.TypeString, Nullable: true},
 		{Name: "document_id", Type: field.TypeString, Nullable: true, Size: 28},
@@ -79,6 +79,7 @@ var (
 		{Name: "url", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "language", Type: field.TypeString, Nullable: true},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "publisher_id", Type: field.TypeString, Nullable: true, Size: 28},
 	}
 	// DocumentsTable holds the schema information for the "documents" table.
@@ -89,7 +90,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "documents_organizations_publications",
-				Columns:    []*schema.Column{DocumentsColumns[9]},
+				Columns:    []*schema.Column{DocumentsColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -98,7 +99,7 @@ var (
 			{
 				Name:    "document_publisher_id",
 				Unique:  false,
-				Columns: []*schema.Column{DocumentsColumns[9]},
+				Columns: []*schema.Column{DocumentsColumns[10]},
 			},
 			{
 				Name:    "document_published_on",

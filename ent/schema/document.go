@@ -41,6 +41,8 @@ func (Document) Fields() []ent.Field {
 			Comment("The document's language, as an ISO 639-1 code (fi, sv, en)."),
 		limit(field.Text("note"), MaxTextLength).Optional().Nillable().
 			Comment("What the knowledge base must not overstate about this document."),
+		limit(field.Text("summary"), MaxTextLength).Optional().Nillable().
+			Comment("An English summary of what the document states that has no other place in the knowledge base (working formats, counts, findings), with the original Finnish wording quoted."),
 		idField("publisher_id", "The ID of the publishing organisation.", true),
 	}
 }
@@ -52,7 +54,7 @@ func (Document) Edges() []ent.Edge {
 		edge.From("publisher", Organization.Type).Ref("publications").Unique().Field("publisher_id").
 			Comment("The organisation that published the document."),
 		connection("themes", Theme.Type, "Themes the document discusses."),
-		connection("appearances", Appearance.Type, "The authors' appearances, with the titles the document gives them."),
+		connection("appearances", Appearance.Type, "The appearances the document states (its authors and the other roles it names), with the titles it gives them."),
 		backConnection("cited_by_seminars", Seminar.Type, "sources", "Seminars whose facts this document is a source of."),
 		backConnection("cited_by_sessions", Session.Type, "sources", "Sessions whose facts this document is a source of."),
 		backConnection("cited_by_outcomes", Outcome.Type, "sources", "Outcomes this document is a source of."),

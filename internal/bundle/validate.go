@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -42,6 +43,10 @@ var (
 	sessionKinds = []string{
 		string(session.KindOPENING), string(session.KindPRESENTATION), string(session.KindKEYNOTE), string(session.KindPANEL),
 		string(session.KindWORKSHOP), string(session.KindREVIEW), string(session.KindCLOSING),
+	}
+	personRoles = []string{
+		string(appearance.RoleWORKING_GROUP), string(appearance.RoleANALYSIS_LEAD), string(appearance.RoleCONTACT),
+		string(appearance.RolePREPARER), string(appearance.RolePICTURED), string(appearance.RoleMENTIONED),
 	}
 	outcomeKinds = []string{
 		string(outcome.KindINSIGHT), string(outcome.KindONGOING_DEVELOPMENT), string(outcome.KindSUPPORT_NEED),
@@ -151,6 +156,29 @@ func (c *checker) document(path string, d *Document) {
 	c.organizationRef(path+".publisher", d.Publisher)
 	c.themes(path+".themes", d.Themes)
 	c.roles(path+".roles", d.Roles, "authors", d.Authors)
+	c.people(path+".people", d.People)
+}
+
+// people checks the people a document names in roles other than author: each once per
+// role.
+func (c *checker) people(path string, people []Person) {
+	type key struct{ expert, role string }
+	seen := make(map[key]int, len(people))
+	for i := range people {
+		pp := fmt.Sprintf("%s[%d]", path, i)
+		p := &people[i]
+		c.enum(pp+".role", p.Role, personRoles)
+		if c.required(pp+".expert", p.Expert) && !c.long[pp+".expert"] {
+			k := key{p.Expert, p.Role}
+			if j, dup := seen[k]; dup {
+				c.errs.add(pp+".expert", "%q is named twice as %s (also %s[%d])", p.Expert, p.Role, path, j)
+			} else {
+				seen[k] = i
+				c.refs.experts = append(c.refs.experts, ref{pp + ".expert", p.Expert})
+			}
+		}
+		c.organizationRef(pp+".organization", p.Organization)
+	}
 }
 
 func (c *checker) organization(path string, o *Organization) {
