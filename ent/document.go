@@ -67,15 +67,17 @@ type DocumentEdges struct {
 	CitedByExperts []*Expert `json:"cited_by_experts,omitempty"`
 	// Networks whose facts this document is a source of.
 	CitedByNetworks []*Network `json:"cited_by_networks,omitempty"`
+	// The municipalities' parts in network terms this document states.
+	StatedMemberships []*TermMembership `json:"stated_memberships,omitempty"`
 	// Network terms whose facts this document is a source of.
 	CitedByTerms []*NetworkTerm `json:"cited_by_terms,omitempty"`
 	// Organisations whose facts this document is a source of.
 	CitedByOrganizations []*Organization `json:"cited_by_organizations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [11]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
-	totalCount [11]map[string]int
+	totalCount [12]map[string]int
 
 	namedAuthors              map[string][]*Expert
 	namedThemes               map[string][]*Theme
@@ -85,6 +87,7 @@ type DocumentEdges struct {
 	namedCitedByOutcomes      map[string][]*Outcome
 	namedCitedByExperts       map[string][]*Expert
 	namedCitedByNetworks      map[string][]*Network
+	namedStatedMemberships    map[string][]*TermMembership
 	namedCitedByTerms         map[string][]*NetworkTerm
 	namedCitedByOrganizations map[string][]*Organization
 }
@@ -172,10 +175,19 @@ func (e DocumentEdges) CitedByNetworksOrErr() ([]*Network, error) {
 	return nil, &NotLoadedError{edge: "cited_by_networks"}
 }
 
+// StatedMembershipsOrErr returns the StatedMemberships value or an error if the edge
+// was not loaded in eager-loading.
+func (e DocumentEdges) StatedMembershipsOrErr() ([]*TermMembership, error) {
+	if e.loadedTypes[9] {
+		return e.StatedMemberships, nil
+	}
+	return nil, &NotLoadedError{edge: "stated_memberships"}
+}
+
 // CitedByTermsOrErr returns the CitedByTerms value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByTermsOrErr() ([]*NetworkTerm, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.CitedByTerms, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_terms"}
@@ -184,7 +196,7 @@ func (e DocumentEdges) CitedByTermsOrErr() ([]*NetworkTerm, error) {
 // CitedByOrganizationsOrErr returns the CitedByOrganizations value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByOrganizationsOrErr() ([]*Organization, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[11] {
 		return e.CitedByOrganizations, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_organizations"}
@@ -347,6 +359,11 @@ func (_m *Document) QueryCitedByExperts() *ExpertQuery {
 // QueryCitedByNetworks queries the "cited_by_networks" edge of the Document entity.
 func (_m *Document) QueryCitedByNetworks() *NetworkQuery {
 	return NewDocumentClient(_m.config).QueryCitedByNetworks(_m)
+}
+
+// QueryStatedMemberships queries the "stated_memberships" edge of the Document entity.
+func (_m *Document) QueryStatedMemberships() *TermMembershipQuery {
+	return NewDocumentClient(_m.config).QueryStatedMemberships(_m)
 }
 
 // QueryCitedByTerms queries the "cited_by_terms" edge of the Document entity.
@@ -618,6 +635,30 @@ func (_m *Document) appendNamedCitedByNetworks(name string, edges ...*Network) {
 		_m.Edges.namedCitedByNetworks[name] = []*Network{}
 	} else {
 		_m.Edges.namedCitedByNetworks[name] = append(_m.Edges.namedCitedByNetworks[name], edges...)
+	}
+}
+
+// NamedStatedMemberships returns the StatedMemberships named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Document) NamedStatedMemberships(name string) ([]*TermMembership, error) {
+	if _m.Edges.namedStatedMemberships == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedStatedMemberships[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Document) appendNamedStatedMemberships(name string, edges ...*TermMembership) {
+	if _m.Edges.namedStatedMemberships == nil {
+		_m.Edges.namedStatedMemberships = make(map[string][]*TermMembership)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedStatedMemberships[name] = []*TermMembership{}
+	} else {
+		_m.Edges.namedStatedMemberships[name] = append(_m.Edges.namedStatedMemberships[name], edges...)
 	}
 }
 

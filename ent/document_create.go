@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -287,6 +288,21 @@ func (_c *DocumentCreate) AddCitedByNetworks(v ...*Network) *DocumentCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddCitedByNetworkIDs(ids...)
+}
+
+// AddStatedMembershipIDs adds the "stated_memberships" edge to the TermMembership entity by IDs.
+func (_c *DocumentCreate) AddStatedMembershipIDs(ids ...pulid.ID) *DocumentCreate {
+	_c.mutation.AddStatedMembershipIDs(ids...)
+	return _c
+}
+
+// AddStatedMemberships adds the "stated_memberships" edges to the TermMembership entity.
+func (_c *DocumentCreate) AddStatedMemberships(v ...*TermMembership) *DocumentCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddStatedMembershipIDs(ids...)
 }
 
 // AddCitedByTermIDs adds the "cited_by_terms" edge to the NetworkTerm entity by IDs.
@@ -631,6 +647,22 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(network.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.StatedMembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

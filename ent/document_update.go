@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -347,6 +348,21 @@ func (_u *DocumentUpdate) AddCitedByNetworks(v ...*Network) *DocumentUpdate {
 	return _u.AddCitedByNetworkIDs(ids...)
 }
 
+// AddStatedMembershipIDs adds the "stated_memberships" edge to the TermMembership entity by IDs.
+func (_u *DocumentUpdate) AddStatedMembershipIDs(ids ...pulid.ID) *DocumentUpdate {
+	_u.mutation.AddStatedMembershipIDs(ids...)
+	return _u
+}
+
+// AddStatedMemberships adds the "stated_memberships" edges to the TermMembership entity.
+func (_u *DocumentUpdate) AddStatedMemberships(v ...*TermMembership) *DocumentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStatedMembershipIDs(ids...)
+}
+
 // AddCitedByTermIDs adds the "cited_by_terms" edge to the NetworkTerm entity by IDs.
 func (_u *DocumentUpdate) AddCitedByTermIDs(ids ...pulid.ID) *DocumentUpdate {
 	_u.mutation.AddCitedByTermIDs(ids...)
@@ -554,6 +570,27 @@ func (_u *DocumentUpdate) RemoveCitedByNetworks(v ...*Network) *DocumentUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCitedByNetworkIDs(ids...)
+}
+
+// ClearStatedMemberships clears all "stated_memberships" edges to the TermMembership entity.
+func (_u *DocumentUpdate) ClearStatedMemberships() *DocumentUpdate {
+	_u.mutation.ClearStatedMemberships()
+	return _u
+}
+
+// RemoveStatedMembershipIDs removes the "stated_memberships" edge to TermMembership entities by IDs.
+func (_u *DocumentUpdate) RemoveStatedMembershipIDs(ids ...pulid.ID) *DocumentUpdate {
+	_u.mutation.RemoveStatedMembershipIDs(ids...)
+	return _u
+}
+
+// RemoveStatedMemberships removes "stated_memberships" edges to TermMembership entities.
+func (_u *DocumentUpdate) RemoveStatedMemberships(v ...*TermMembership) *DocumentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStatedMembershipIDs(ids...)
 }
 
 // ClearCitedByTerms clears all "cited_by_terms" edges to the NetworkTerm entity.
@@ -1127,6 +1164,51 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.StatedMembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStatedMembershipsIDs(); len(nodes) > 0 && !_u.mutation.StatedMembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StatedMembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.CitedByTermsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1546,6 +1628,21 @@ func (_u *DocumentUpdateOne) AddCitedByNetworks(v ...*Network) *DocumentUpdateOn
 	return _u.AddCitedByNetworkIDs(ids...)
 }
 
+// AddStatedMembershipIDs adds the "stated_memberships" edge to the TermMembership entity by IDs.
+func (_u *DocumentUpdateOne) AddStatedMembershipIDs(ids ...pulid.ID) *DocumentUpdateOne {
+	_u.mutation.AddStatedMembershipIDs(ids...)
+	return _u
+}
+
+// AddStatedMemberships adds the "stated_memberships" edges to the TermMembership entity.
+func (_u *DocumentUpdateOne) AddStatedMemberships(v ...*TermMembership) *DocumentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStatedMembershipIDs(ids...)
+}
+
 // AddCitedByTermIDs adds the "cited_by_terms" edge to the NetworkTerm entity by IDs.
 func (_u *DocumentUpdateOne) AddCitedByTermIDs(ids ...pulid.ID) *DocumentUpdateOne {
 	_u.mutation.AddCitedByTermIDs(ids...)
@@ -1753,6 +1850,27 @@ func (_u *DocumentUpdateOne) RemoveCitedByNetworks(v ...*Network) *DocumentUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCitedByNetworkIDs(ids...)
+}
+
+// ClearStatedMemberships clears all "stated_memberships" edges to the TermMembership entity.
+func (_u *DocumentUpdateOne) ClearStatedMemberships() *DocumentUpdateOne {
+	_u.mutation.ClearStatedMemberships()
+	return _u
+}
+
+// RemoveStatedMembershipIDs removes the "stated_memberships" edge to TermMembership entities by IDs.
+func (_u *DocumentUpdateOne) RemoveStatedMembershipIDs(ids ...pulid.ID) *DocumentUpdateOne {
+	_u.mutation.RemoveStatedMembershipIDs(ids...)
+	return _u
+}
+
+// RemoveStatedMemberships removes "stated_memberships" edges to TermMembership entities.
+func (_u *DocumentUpdateOne) RemoveStatedMemberships(v ...*TermMembership) *DocumentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStatedMembershipIDs(ids...)
 }
 
 // ClearCitedByTerms clears all "cited_by_terms" edges to the NetworkTerm entity.
@@ -2349,6 +2467,51 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(network.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.StatedMembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStatedMembershipsIDs(); len(nodes) > 0 && !_u.mutation.StatedMembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StatedMembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -650,6 +651,29 @@ func init() {
 	session.DefaultID = sessionDescID.Default.(func() pulid.ID)
 	// session.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	session.IDValidator = sessionDescID.Validators[0].(func(string) error)
+	termmembershipMixin := schema.TermMembership{}.Mixin()
+	termmembershipMixinFields0 := termmembershipMixin[0].Fields()
+	_ = termmembershipMixinFields0
+	termmembershipFields := schema.TermMembership{}.Fields()
+	_ = termmembershipFields
+	// termmembershipDescTermID is the schema descriptor for term_id field.
+	termmembershipDescTermID := termmembershipFields[1].Descriptor()
+	// termmembership.TermIDValidator is a validator for the "term_id" field. It is called by the builders before save.
+	termmembership.TermIDValidator = termmembershipDescTermID.Validators[0].(func(string) error)
+	// termmembershipDescMunicipalityID is the schema descriptor for municipality_id field.
+	termmembershipDescMunicipalityID := termmembershipFields[2].Descriptor()
+	// termmembership.MunicipalityIDValidator is a validator for the "municipality_id" field. It is called by the builders before save.
+	termmembership.MunicipalityIDValidator = termmembershipDescMunicipalityID.Validators[0].(func(string) error)
+	// termmembershipDescSourceID is the schema descriptor for source_id field.
+	termmembershipDescSourceID := termmembershipFields[3].Descriptor()
+	// termmembership.SourceIDValidator is a validator for the "source_id" field. It is called by the builders before save.
+	termmembership.SourceIDValidator = termmembershipDescSourceID.Validators[0].(func(string) error)
+	// termmembershipDescID is the schema descriptor for id field.
+	termmembershipDescID := termmembershipMixinFields0[0].Descriptor()
+	// termmembership.DefaultID holds the default value on creation for the id field.
+	termmembership.DefaultID = termmembershipDescID.Default.(func() pulid.ID)
+	// termmembership.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	termmembership.IDValidator = termmembershipDescID.Validators[0].(func(string) error)
 	themeMixin := schema.Theme{}.Mixin()
 	themeMixinFields0 := themeMixin[0].Fields()
 	_ = themeMixinFields0

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/teemaverkko/teemaverkko/ent"
@@ -88,6 +89,11 @@ func (r *queryResolver) Seminars(ctx context.Context, after *entgql.Cursor[pulid
 func (r *queryResolver) Sessions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error) {
 	return r.client.Session.Query().Paginate(ctx, after, first, before, last,
 		ent.WithSessionOrder(orderBy), ent.WithSessionFilter(where.Filter))
+}
+
+// TermMemberships is the resolver for the termMemberships field.
+func (r *queryResolver) TermMemberships(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) (*ent.TermMembershipConnection, error) {
+	panic(fmt.Errorf("not implemented: TermMemberships - termMemberships"))
 }
 
 // Themes is the resolver for the themes field.

@@ -180,6 +180,7 @@ var emptyWhereInputs = []error{
 	ent.ErrEmptyRegionWhereInput,
 	ent.ErrEmptySeminarWhereInput,
 	ent.ErrEmptySessionWhereInput,
+	ent.ErrEmptyTermMembershipWhereInput,
 	ent.ErrEmptyThemeWhereInput,
 }
 

@@ -924,6 +924,29 @@ func HasCitedByNetworksWith(preds ...predicate.Network) predicate.Document {
 	})
 }
 
+// HasStatedMemberships applies the HasEdge predicate on the "stated_memberships" edge.
+func HasStatedMemberships() predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, StatedMembershipsTable, StatedMembershipsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasStatedMembershipsWith applies the HasEdge predicate on the "stated_memberships" edge with a given conditions (other predicates).
+func HasStatedMembershipsWith(preds ...predicate.TermMembership) predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := newStatedMembershipsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasCitedByTerms applies the HasEdge predicate on the "cited_by_terms" edge.
 func HasCitedByTerms() predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {

@@ -435,6 +435,57 @@ var (
 			},
 		},
 	}
+	// TermMembershipsColumns holds the columns for the "term_memberships" table.
+	TermMembershipsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 28},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"MEMBER", "REGISTERED", "PILOT"}},
+		{Name: "source_id", Type: field.TypeString, Size: 28},
+		{Name: "municipality_id", Type: field.TypeString, Size: 28},
+		{Name: "term_id", Type: field.TypeString, Size: 28},
+	}
+	// TermMembershipsTable holds the schema information for the "term_memberships" table.
+	TermMembershipsTable = &schema.Table{
+		Name:       "term_memberships",
+		Columns:    TermMembershipsColumns,
+		PrimaryKey: []*schema.Column{TermMembershipsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "term_memberships_documents_stated_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[2]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "term_memberships_municipalities_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[3]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "term_memberships_network_terms_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[4]},
+				RefColumns: []*schema.Column{NetworkTermsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "termmembership_term_id_municipality_id_source_id",
+				Unique:  true,
+				Columns: []*schema.Column{TermMembershipsColumns[4], TermMembershipsColumns[3], TermMembershipsColumns[2]},
+			},
+			{
+				Name:    "termmembership_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{TermMembershipsColumns[3]},
+			},
+			{
+				Name:    "termmembership_source_id",
+				Unique:  false,
+				Columns: []*schema.Column{TermMembershipsColumns[2]},
+			},
+		},
+	}
 	// ThemesColumns holds the columns for the "themes" table.
 	ThemesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 28},
@@ -1034,6 +1085,7 @@ var (
 		RegionsTable,
 		SeminarsTable,
 		SessionsTable,
+		TermMembershipsTable,
 		ThemesTable,
 		DocumentAuthorsTable,
 		DocumentThemesTable,
@@ -1077,6 +1129,9 @@ func init() {
 	OutcomesTable.ForeignKeys[1].RefTable = SessionsTable
 	SeminarsTable.ForeignKeys[0].RefTable = NetworkTermsTable
 	SessionsTable.ForeignKeys[0].RefTable = SeminarsTable
+	TermMembershipsTable.ForeignKeys[0].RefTable = DocumentsTable
+	TermMembershipsTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	TermMembershipsTable.ForeignKeys[2].RefTable = NetworkTermsTable
 	ThemesTable.ForeignKeys[0].RefTable = ThemesTable
 	DocumentAuthorsTable.ForeignKeys[0].RefTable = DocumentsTable
 	DocumentAuthorsTable.ForeignKeys[1].RefTable = ExpertsTable

@@ -60,6 +60,7 @@ func (Document) Edges() []ent.Edge {
 		backConnection("cited_by_outcomes", Outcome.Type, "sources", "Outcomes this document is a source of."),
 		backConnection("cited_by_experts", Expert.Type, "sources", "People whose facts this document is a source of."),
 		backConnection("cited_by_networks", Network.Type, "sources", "Networks whose facts this document is a source of."),
+		connection("stated_memberships", TermMembership.Type, "The municipalities' parts in network terms this document states."),
 		backConnection("cited_by_terms", NetworkTerm.Type, "sources", "Network terms whose facts this document is a source of."),
 		backConnection("cited_by_organizations", Organization.Type, "sources", "Organisations whose facts this document is a source of."),
 	}

@@ -47,7 +47,8 @@ func (Municipality) Edges() []ent.Edge {
 			Comment("The municipality's history in the reference data: names and region over time, oldest first."),
 		connection("experts", Expert.Type, "People who represent this municipality."),
 		connection("organizations", Organization.Type, "Organisations of this municipality (for example the city itself)."),
-		backConnection("terms", NetworkTerm.Type, "municipalities", "Network terms the municipality took part in."),
+		backConnection("terms", NetworkTerm.Type, "municipalities", "Network terms the municipality took part in (see memberships for which source says so, and in what status)."),
+		connection("memberships", TermMembership.Type, "The municipality's part in network terms, each as one document states it."),
 		backConnection("outcomes", Outcome.Type, "municipalities", "Seminar outcomes that concern this municipality."),
 		backConnection("seminars", Seminar.Type, "municipalities", "Seminars the municipality took part in or that named it."),
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -99,6 +100,7 @@ type ComplexityRoot struct {
 		PublishedOnPrecision func(childComplexity int) int
 		Publisher            func(childComplexity int) int
 		PublisherID          func(childComplexity int) int
+		StatedMemberships    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
 		Summary              func(childComplexity int) int
 		Themes               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
 		Title                func(childComplexity int) int
@@ -180,6 +182,7 @@ type ComplexityRoot struct {
 		Code          func(childComplexity int) int
 		Experts       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
 		ID            func(childComplexity int) int
+		Memberships   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
 		Name          func(childComplexity int) int
 		NameSv        func(childComplexity int) int
 		Organizations func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
@@ -238,6 +241,7 @@ type ComplexityRoot struct {
 		CreateRegion             func(childComplexity int, input ent.CreateRegionInput) int
 		CreateSeminar            func(childComplexity int, input ent.CreateSeminarInput) int
 		CreateSession            func(childComplexity int, input ent.CreateSessionInput) int
+		CreateTermMembership     func(childComplexity int, input ent.CreateTermMembershipInput) int
 		CreateTheme              func(childComplexity int, input ent.CreateThemeInput) int
 		DeleteAppearance         func(childComplexity int, id pulid.ID) int
 		DeleteDocument           func(childComplexity int, id pulid.ID) int
@@ -251,6 +255,7 @@ type ComplexityRoot struct {
 		DeleteRegion             func(childComplexity int, id pulid.ID) int
 		DeleteSeminar            func(childComplexity int, id pulid.ID) int
 		DeleteSession            func(childComplexity int, id pulid.ID) int
+		DeleteTermMembership     func(childComplexity int, id pulid.ID) int
 		DeleteTheme              func(childComplexity int, id pulid.ID) int
 		ImportBundle             func(childComplexity int, bundle string, dryRun *bool) int
 		UpdateAppearance         func(childComplexity int, id pulid.ID, input ent.UpdateAppearanceInput) int
@@ -265,6 +270,7 @@ type ComplexityRoot struct {
 		UpdateRegion             func(childComplexity int, id pulid.ID, input ent.UpdateRegionInput) int
 		UpdateSeminar            func(childComplexity int, id pulid.ID, input ent.UpdateSeminarInput) int
 		UpdateSession            func(childComplexity int, id pulid.ID, input ent.UpdateSessionInput) int
+		UpdateTermMembership     func(childComplexity int, id pulid.ID, input ent.UpdateTermMembershipInput) int
 		UpdateTheme              func(childComplexity int, id pulid.ID, input ent.UpdateThemeInput) int
 	}
 
@@ -292,6 +298,7 @@ type ComplexityRoot struct {
 		Description       func(childComplexity int) int
 		EndYear           func(childComplexity int) int
 		ID                func(childComplexity int) int
+		Memberships       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
 		Municipalities    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
 		MunicipalityCount func(childComplexity int) int
 		Network           func(childComplexity int) int
@@ -404,6 +411,7 @@ type ComplexityRoot struct {
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
+		TermMemberships       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
 		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) int
 		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter) int
 		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter) int
@@ -528,6 +536,28 @@ type ComplexityRoot struct {
 		OutcomeAdded func(childComplexity int, filter *model.OutcomeAddedFilter) int
 	}
 
+	TermMembership struct {
+		ID             func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Source         func(childComplexity int) int
+		SourceID       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Term           func(childComplexity int) int
+		TermID         func(childComplexity int) int
+	}
+
+	TermMembershipConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TermMembershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Theme struct {
 		Children              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
 		Description           func(childComplexity int) int
@@ -644,6 +674,9 @@ type MutationResolver interface {
 	CreateAppearance(ctx context.Context, input ent.CreateAppearanceInput) (*ent.Appearance, error)
 	UpdateAppearance(ctx context.Context, id pulid.ID, input ent.UpdateAppearanceInput) (*ent.Appearance, error)
 	DeleteAppearance(ctx context.Context, id pulid.ID) (pulid.ID, error)
+	CreateTermMembership(ctx context.Context, input ent.CreateTermMembershipInput) (*ent.TermMembership, error)
+	UpdateTermMembership(ctx context.Context, id pulid.ID, input ent.UpdateTermMembershipInput) (*ent.TermMembership, error)
+	DeleteTermMembership(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	ImportBundle(ctx context.Context, bundle string, dryRun *bool) (*model.ImportReport, error)
 }
 type QueryResolver interface {
@@ -660,6 +693,7 @@ type QueryResolver interface {
 	Regions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) (*ent.RegionConnection, error)
 	Seminars(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) (*ent.SeminarConnection, error)
 	Sessions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error)
+	TermMemberships(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) (*ent.TermMembershipConnection, error)
 	Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
 	ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error)
 	ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) ([]*model.ConnectionPath, error)
@@ -966,6 +1000,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.PublisherID(childComplexity), true
+	case "Document.statedMemberships":
+		if e.ComplexityRoot.Document.StatedMemberships == nil {
+			break
+		}
+
+		args, err := ec.field_Document_statedMemberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Document.StatedMemberships(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.TermMembershipOrder), args["where"].(*ent.TermMembershipWhereInput)), true
 	case "Document.summary":
 		if e.ComplexityRoot.Document.Summary == nil {
 			break
@@ -1327,6 +1372,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.ID(childComplexity), true
+	case "Municipality.memberships":
+		if e.ComplexityRoot.Municipality.Memberships == nil {
+			break
+		}
+
+		args, err := ec.field_Municipality_memberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Municipality.Memberships(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.TermMembershipOrder), args["where"].(*ent.TermMembershipWhereInput)), true
 	case "Municipality.name":
 		if e.ComplexityRoot.Municipality.Name == nil {
 			break
@@ -1670,6 +1726,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSession(childComplexity, args["input"].(ent.CreateSessionInput)), true
+	case "Mutation.createTermMembership":
+		if e.ComplexityRoot.Mutation.CreateTermMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTermMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTermMembership(childComplexity, args["input"].(ent.CreateTermMembershipInput)), true
 	case "Mutation.createTheme":
 		if e.ComplexityRoot.Mutation.CreateTheme == nil {
 			break
@@ -1813,6 +1880,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSession(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.deleteTermMembership":
+		if e.ComplexityRoot.Mutation.DeleteTermMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTermMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTermMembership(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.deleteTheme":
 		if e.ComplexityRoot.Mutation.DeleteTheme == nil {
 			break
@@ -1967,6 +2045,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSession(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateSessionInput)), true
+	case "Mutation.updateTermMembership":
+		if e.ComplexityRoot.Mutation.UpdateTermMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTermMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTermMembership(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateTermMembershipInput)), true
 	case "Mutation.updateTheme":
 		if e.ComplexityRoot.Mutation.UpdateTheme == nil {
 			break
@@ -2081,6 +2170,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkTerm.ID(childComplexity), true
+	case "NetworkTerm.memberships":
+		if e.ComplexityRoot.NetworkTerm.Memberships == nil {
+			break
+		}
+
+		args, err := ec.field_NetworkTerm_memberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NetworkTerm.Memberships(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.TermMembershipOrder), args["where"].(*ent.TermMembershipWhereInput)), true
 	case "NetworkTerm.municipalities":
 		if e.ComplexityRoot.NetworkTerm.Municipalities == nil {
 			break
@@ -2700,6 +2800,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SimilarMunicipalities(childComplexity, args["municipalityID"].(pulid.ID), args["first"].(*int)), true
+	case "Query.termMemberships":
+		if e.ComplexityRoot.Query.TermMemberships == nil {
+			break
+		}
+
+		args, err := ec.field_Query_termMemberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TermMemberships(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.TermMembershipOrder), args["where"].(*ent.TermMembershipWhereInput)), true
 	case "Query.themeNetwork":
 		if e.ComplexityRoot.Query.ThemeNetwork == nil {
 			break
@@ -3273,6 +3384,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.OutcomeAdded(childComplexity, args["filter"].(*model.OutcomeAddedFilter)), true
 
+	case "TermMembership.id":
+		if e.ComplexityRoot.TermMembership.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.ID(childComplexity), true
+	case "TermMembership.municipality":
+		if e.ComplexityRoot.TermMembership.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.Municipality(childComplexity), true
+	case "TermMembership.municipalityID":
+		if e.ComplexityRoot.TermMembership.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.MunicipalityID(childComplexity), true
+	case "TermMembership.source":
+		if e.ComplexityRoot.TermMembership.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.Source(childComplexity), true
+	case "TermMembership.sourceID":
+		if e.ComplexityRoot.TermMembership.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.SourceID(childComplexity), true
+	case "TermMembership.status":
+		if e.ComplexityRoot.TermMembership.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.Status(childComplexity), true
+	case "TermMembership.term":
+		if e.ComplexityRoot.TermMembership.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.Term(childComplexity), true
+	case "TermMembership.termID":
+		if e.ComplexityRoot.TermMembership.TermID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.TermID(childComplexity), true
+
+	case "TermMembershipConnection.edges":
+		if e.ComplexityRoot.TermMembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipConnection.Edges(childComplexity), true
+	case "TermMembershipConnection.pageInfo":
+		if e.ComplexityRoot.TermMembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipConnection.PageInfo(childComplexity), true
+	case "TermMembershipConnection.totalCount":
+		if e.ComplexityRoot.TermMembershipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipConnection.TotalCount(childComplexity), true
+
+	case "TermMembershipEdge.cursor":
+		if e.ComplexityRoot.TermMembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipEdge.Cursor(childComplexity), true
+	case "TermMembershipEdge.node":
+		if e.ComplexityRoot.TermMembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipEdge.Node(childComplexity), true
+
 	case "Theme.children":
 		if e.ComplexityRoot.Theme.Children == nil {
 			break
@@ -3631,6 +3823,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateRegionInput", ec.unmarshalInputCreateRegionInput),
 			graphql.NewInputUnmarshaler("CreateSeminarInput", ec.unmarshalInputCreateSeminarInput),
 			graphql.NewInputUnmarshaler("CreateSessionInput", ec.unmarshalInputCreateSessionInput),
+			graphql.NewInputUnmarshaler("CreateTermMembershipInput", ec.unmarshalInputCreateTermMembershipInput),
 			graphql.NewInputUnmarshaler("CreateThemeInput", ec.unmarshalInputCreateThemeInput),
 			graphql.NewInputUnmarshaler("DocumentOrder", ec.unmarshalInputDocumentOrder),
 			graphql.NewInputUnmarshaler("DocumentWhereInput", ec.unmarshalInputDocumentWhereInput),
@@ -3656,6 +3849,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SeminarWhereInput", ec.unmarshalInputSeminarWhereInput),
 			graphql.NewInputUnmarshaler("SessionOrder", ec.unmarshalInputSessionOrder),
 			graphql.NewInputUnmarshaler("SessionWhereInput", ec.unmarshalInputSessionWhereInput),
+			graphql.NewInputUnmarshaler("TermMembershipOrder", ec.unmarshalInputTermMembershipOrder),
+			graphql.NewInputUnmarshaler("TermMembershipWhereInput", ec.unmarshalInputTermMembershipWhereInput),
 			graphql.NewInputUnmarshaler("ThemeOrder", ec.unmarshalInputThemeOrder),
 			graphql.NewInputUnmarshaler("ThemeWhereInput", ec.unmarshalInputThemeWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAppearanceInput", ec.unmarshalInputUpdateAppearanceInput),
@@ -3670,6 +3865,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateRegionInput", ec.unmarshalInputUpdateRegionInput),
 			graphql.NewInputUnmarshaler("UpdateSeminarInput", ec.unmarshalInputUpdateSeminarInput),
 			graphql.NewInputUnmarshaler("UpdateSessionInput", ec.unmarshalInputUpdateSessionInput),
+			graphql.NewInputUnmarshaler("UpdateTermMembershipInput", ec.unmarshalInputUpdateTermMembershipInput),
 			graphql.NewInputUnmarshaler("UpdateThemeInput", ec.unmarshalInputUpdateThemeInput),
 		)
 	}
@@ -3891,11 +4087,29 @@ enum AppearanceRole @goModel(model: "github.com/teemaverkko/teemaverkko/ent/appe
   The person authored the document.
   """
   AUTHOR
+  """
+  The document names the person as a member of its working group.
+  """
   WORKING_GROUP
+  """
+  The document names the person as having led its analysis.
+  """
   ANALYSIS_LEAD
+  """
+  The document names the person as a contact person.
+  """
   CONTACT
+  """
+  The person prepared and presented the document (a decision item).
+  """
   PREPARER
+  """
+  The document names the person in a photo caption.
+  """
   PICTURED
+  """
+  The document names or quotes the person in its text.
+  """
   MENTIONED
 }
 """
@@ -4460,6 +4674,10 @@ input CreateDocumentInput {
   """
   citedByNetworkIDs: [ID!]
   """
+  Sets stated membership ids.
+  """
+  statedMembershipIDs: [ID!]
+  """
   Sets cited by term ids.
   """
   citedByTermIDs: [ID!]
@@ -4576,6 +4794,10 @@ input CreateMunicipalityInput {
   """
   termIDs: [ID!]
   """
+  Sets membership ids.
+  """
+  membershipIDs: [ID!]
+  """
   Sets outcome ids.
   """
   outcomeIDs: [ID!]
@@ -4673,6 +4895,10 @@ input CreateNetworkTermInput {
   Sets municipality ids.
   """
   municipalityIDs: [ID!]
+  """
+  Sets membership ids.
+  """
+  membershipIDs: [ID!]
   """
   Sets seminar ids.
   """
@@ -4927,6 +5153,28 @@ input CreateSessionInput {
   Sets source ids.
   """
   sourceIDs: [ID!]
+}
+"""
+CreateTermMembershipInput is used for create TermMembership object.
+Input was generated by ent.
+"""
+input CreateTermMembershipInput {
+  """
+  What the document says of the municipality: a member of the term, registered for it, or a pilot municipality.
+  """
+  status: TermMembershipStatus!
+  """
+  The network term.
+  """
+  termID: ID!
+  """
+  The municipality.
+  """
+  municipalityID: ID!
+  """
+  The document that states the membership.
+  """
+  sourceID: ID!
 }
 """
 CreateThemeInput is used for create Theme object.
@@ -5328,6 +5576,40 @@ type Document implements Node {
     """
     where: NetworkWhereInput
   ): NetworkConnection!
+  """
+  The municipalities' parts in network terms this document states.
+  """
+  statedMemberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TermMemberships returned from the connection.
+    """
+    orderBy: [TermMembershipOrder!]
+
+    """
+    Filtering options for TermMemberships returned from the connection.
+    """
+    where: TermMembershipWhereInput
+  ): TermMembershipConnection!
   """
   Network terms whose facts this document is a source of.
   """
@@ -6099,6 +6381,14 @@ input DocumentWhereInput {
   Has cited by networks matching the given conditions.
   """
   hasCitedByNetworksWith: [NetworkWhereInput!]
+  """
+  stated_memberships edge predicates
+  """
+  hasStatedMemberships: Boolean
+  """
+  Has stated memberships matching the given conditions.
+  """
+  hasStatedMembershipsWith: [TermMembershipWhereInput!]
   """
   cited_by_terms edge predicates
   """
@@ -7086,7 +7376,7 @@ type Municipality implements Node {
     where: OrganizationWhereInput
   ): OrganizationConnection!
   """
-  Network terms the municipality took part in.
+  Network terms the municipality took part in (see memberships for which source says so, and in what status).
   """
   terms(
     """
@@ -7119,6 +7409,40 @@ type Municipality implements Node {
     """
     where: NetworkTermWhereInput
   ): NetworkTermConnection!
+  """
+  The municipality's part in network terms, each as one document states it.
+  """
+  memberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TermMemberships returned from the connection.
+    """
+    orderBy: [TermMembershipOrder!]
+
+    """
+    Filtering options for TermMemberships returned from the connection.
+    """
+    where: TermMembershipWhereInput
+  ): TermMembershipConnection!
   """
   Seminar outcomes that concern this municipality.
   """
@@ -8067,6 +8391,14 @@ input MunicipalityWhereInput {
   """
   hasTermsWith: [NetworkTermWhereInput!]
   """
+  memberships edge predicates
+  """
+  hasMemberships: Boolean
+  """
+  Has memberships matching the given conditions.
+  """
+  hasMembershipsWith: [TermMembershipWhereInput!]
+  """
   outcomes edge predicates
   """
   hasOutcomes: Boolean
@@ -8291,7 +8623,7 @@ type NetworkTerm implements Node {
   """
   network: Network!
   """
-  The member municipalities a source names.
+  The member municipalities a source names (see memberships for which source, and in what status).
   """
   municipalities(
     """
@@ -8324,6 +8656,40 @@ type NetworkTerm implements Node {
     """
     where: MunicipalityWhereInput
   ): MunicipalityConnection!
+  """
+  Which document states which municipality's part in the term, and in what status.
+  """
+  memberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TermMemberships returned from the connection.
+    """
+    orderBy: [TermMembershipOrder!]
+
+    """
+    Filtering options for TermMemberships returned from the connection.
+    """
+    where: TermMembershipWhereInput
+  ): TermMembershipConnection!
   """
   The seminars held in this term.
   """
@@ -8808,6 +9174,14 @@ input NetworkTermWhereInput {
   Has municipalities matching the given conditions.
   """
   hasMunicipalitiesWith: [MunicipalityWhereInput!]
+  """
+  memberships edge predicates
+  """
+  hasMemberships: Boolean
+  """
+  Has memberships matching the given conditions.
+  """
+  hasMembershipsWith: [TermMembershipWhereInput!]
   """
   seminars edge predicates
   """
@@ -10741,6 +11115,40 @@ type Query {
     where: SessionWhereInput
   ): SessionConnection!
   """
+  Which document states which municipality's part in which network term, and in what status.
+  """
+  termMemberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TermMemberships returned from the connection.
+    """
+    orderBy: [TermMembershipOrder!]
+
+    """
+    Filtering options for TermMemberships returned from the connection.
+    """
+    where: TermMembershipWhereInput
+  ): TermMembershipConnection!
+  """
   Development themes and concepts.
   """
   themes(
@@ -12588,6 +12996,370 @@ input SessionWhereInput {
   hasSourcesWith: [DocumentWhereInput!]
 }
 """
+That one document states a municipality's part in a network term, and in what status (member, registered, pilot): the provenance of NetworkTerm.municipalities.
+"""
+type TermMembership implements Node {
+  """
+  The global, opaque identifier of this object.
+  """
+  id: ID!
+  """
+  What the document says of the municipality: a member of the term, registered for it, or a pilot municipality.
+  """
+  status: TermMembershipStatus!
+  """
+  The ID of the network term.
+  """
+  termID: ID!
+  """
+  The ID of the municipality.
+  """
+  municipalityID: ID!
+  """
+  The ID of the document that states the membership.
+  """
+  sourceID: ID!
+  """
+  The network term.
+  """
+  term: NetworkTerm!
+  """
+  The municipality.
+  """
+  municipality: Municipality!
+  """
+  The document that states the membership.
+  """
+  source: Document!
+}
+"""
+A connection to a list of items.
+"""
+type TermMembershipConnection {
+  """
+  A list of edges.
+  """
+  edges: [TermMembershipEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type TermMembershipEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: TermMembership
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for TermMembership connections
+"""
+input TermMembershipOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order TermMemberships.
+  """
+  field: TermMembershipOrderField!
+}
+"""
+Properties by which TermMembership connections can be ordered.
+"""
+enum TermMembershipOrderField {
+  """
+  Order by status.
+  """
+  STATUS
+  """
+  Order by term number.
+  """
+  TERM_NUMBER
+  """
+  Order by municipality name.
+  """
+  MUNICIPALITY_NAME
+  """
+  Order by source key.
+  """
+  SOURCE_KEY
+}
+"""
+TermMembershipStatus is enum for the field status
+"""
+enum TermMembershipStatus @goModel(model: "github.com/teemaverkko/teemaverkko/ent/termmembership.Status") {
+  """
+  The document names the municipality as a member of (participant in) the term.
+  """
+  MEMBER
+  """
+  The document says the municipality had registered for the term; that it joined is not stated.
+  """
+  REGISTERED
+  """
+  The document names the municipality as a pilot municipality of the term.
+  """
+  PILOT
+}
+"""
+TermMembershipWhereInput is used for filtering TermMembership objects.
+Input was generated by ent.
+"""
+input TermMembershipWhereInput {
+  """
+  Matches when the given conditions do not.
+  """
+  not: TermMembershipWhereInput
+  """
+  Matches when every one of the given conditions does.
+  """
+  and: [TermMembershipWhereInput!]
+  """
+  Matches when at least one of the given conditions does.
+  """
+  or: [TermMembershipWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  Id is not the value.
+  """
+  idNEQ: ID
+  """
+  Id is one of the values.
+  """
+  idIn: [ID!]
+  """
+  Id is none of the values.
+  """
+  idNotIn: [ID!]
+  """
+  Id is greater than the value.
+  """
+  idGT: ID
+  """
+  Id is greater than or equal to the value.
+  """
+  idGTE: ID
+  """
+  Id is less than the value.
+  """
+  idLT: ID
+  """
+  Id is less than or equal to the value.
+  """
+  idLTE: ID
+  """
+  status field predicates
+  """
+  status: TermMembershipStatus
+  """
+  Status is not the value.
+  """
+  statusNEQ: TermMembershipStatus
+  """
+  Status is one of the values.
+  """
+  statusIn: [TermMembershipStatus!]
+  """
+  Status is none of the values.
+  """
+  statusNotIn: [TermMembershipStatus!]
+  """
+  term_id field predicates
+  """
+  termID: ID
+  """
+  Term id is not the value.
+  """
+  termIDNEQ: ID
+  """
+  Term id is one of the values.
+  """
+  termIDIn: [ID!]
+  """
+  Term id is none of the values.
+  """
+  termIDNotIn: [ID!]
+  """
+  Term id is greater than the value.
+  """
+  termIDGT: ID
+  """
+  Term id is greater than or equal to the value.
+  """
+  termIDGTE: ID
+  """
+  Term id is less than the value.
+  """
+  termIDLT: ID
+  """
+  Term id is less than or equal to the value.
+  """
+  termIDLTE: ID
+  """
+  Term id contains the value.
+  """
+  termIDContains: ID
+  """
+  Term id starts with the value.
+  """
+  termIDHasPrefix: ID
+  """
+  Term id ends with the value.
+  """
+  termIDHasSuffix: ID
+  """
+  Term id equals the value, ignoring case.
+  """
+  termIDEqualFold: ID
+  """
+  Term id contains the value, ignoring case.
+  """
+  termIDContainsFold: ID
+  """
+  municipality_id field predicates
+  """
+  municipalityID: ID
+  """
+  Municipality id is not the value.
+  """
+  municipalityIDNEQ: ID
+  """
+  Municipality id is one of the values.
+  """
+  municipalityIDIn: [ID!]
+  """
+  Municipality id is none of the values.
+  """
+  municipalityIDNotIn: [ID!]
+  """
+  Municipality id is greater than the value.
+  """
+  municipalityIDGT: ID
+  """
+  Municipality id is greater than or equal to the value.
+  """
+  municipalityIDGTE: ID
+  """
+  Municipality id is less than the value.
+  """
+  municipalityIDLT: ID
+  """
+  Municipality id is less than or equal to the value.
+  """
+  municipalityIDLTE: ID
+  """
+  Municipality id contains the value.
+  """
+  municipalityIDContains: ID
+  """
+  Municipality id starts with the value.
+  """
+  municipalityIDHasPrefix: ID
+  """
+  Municipality id ends with the value.
+  """
+  municipalityIDHasSuffix: ID
+  """
+  Municipality id equals the value, ignoring case.
+  """
+  municipalityIDEqualFold: ID
+  """
+  Municipality id contains the value, ignoring case.
+  """
+  municipalityIDContainsFold: ID
+  """
+  source_id field predicates
+  """
+  sourceID: ID
+  """
+  Source id is not the value.
+  """
+  sourceIDNEQ: ID
+  """
+  Source id is one of the values.
+  """
+  sourceIDIn: [ID!]
+  """
+  Source id is none of the values.
+  """
+  sourceIDNotIn: [ID!]
+  """
+  Source id is greater than the value.
+  """
+  sourceIDGT: ID
+  """
+  Source id is greater than or equal to the value.
+  """
+  sourceIDGTE: ID
+  """
+  Source id is less than the value.
+  """
+  sourceIDLT: ID
+  """
+  Source id is less than or equal to the value.
+  """
+  sourceIDLTE: ID
+  """
+  Source id contains the value.
+  """
+  sourceIDContains: ID
+  """
+  Source id starts with the value.
+  """
+  sourceIDHasPrefix: ID
+  """
+  Source id ends with the value.
+  """
+  sourceIDHasSuffix: ID
+  """
+  Source id equals the value, ignoring case.
+  """
+  sourceIDEqualFold: ID
+  """
+  Source id contains the value, ignoring case.
+  """
+  sourceIDContainsFold: ID
+  """
+  term edge predicates
+  """
+  hasTerm: Boolean
+  """
+  Has term matching the given conditions.
+  """
+  hasTermWith: [NetworkTermWhereInput!]
+  """
+  municipality edge predicates
+  """
+  hasMunicipality: Boolean
+  """
+  Has municipality matching the given conditions.
+  """
+  hasMunicipalityWith: [MunicipalityWhereInput!]
+  """
+  source edge predicates
+  """
+  hasSource: Boolean
+  """
+  Has source matching the given conditions.
+  """
+  hasSourceWith: [DocumentWhereInput!]
+}
+"""
 A development theme or concept, in a hierarchy of broader and narrower themes.
 """
 type Theme implements Node {
@@ -13540,6 +14312,18 @@ input UpdateDocumentInput {
   """
   clearCitedByNetworks: Boolean
   """
+  Adds the objects with these IDs to stated membership.
+  """
+  addStatedMembershipIDs: [ID!]
+  """
+  Removes the objects with these IDs from stated membership.
+  """
+  removeStatedMembershipIDs: [ID!]
+  """
+  Clears stated memberships.
+  """
+  clearStatedMemberships: Boolean
+  """
   Adds the objects with these IDs to cited by term.
   """
   addCitedByTermIDs: [ID!]
@@ -13796,6 +14580,18 @@ input UpdateMunicipalityInput {
   """
   clearTerms: Boolean
   """
+  Adds the objects with these IDs to membership.
+  """
+  addMembershipIDs: [ID!]
+  """
+  Removes the objects with these IDs from membership.
+  """
+  removeMembershipIDs: [ID!]
+  """
+  Clears memberships.
+  """
+  clearMemberships: Boolean
+  """
   Adds the objects with these IDs to outcome.
   """
   addOutcomeIDs: [ID!]
@@ -13965,6 +14761,18 @@ input UpdateNetworkTermInput {
   Clears municipalities.
   """
   clearMunicipalities: Boolean
+  """
+  Adds the objects with these IDs to membership.
+  """
+  addMembershipIDs: [ID!]
+  """
+  Removes the objects with these IDs from membership.
+  """
+  removeMembershipIDs: [ID!]
+  """
+  Clears memberships.
+  """
+  clearMemberships: Boolean
   """
   Adds the objects with these IDs to seminar.
   """
@@ -14491,6 +15299,28 @@ input UpdateSessionInput {
   Clears sources.
   """
   clearSources: Boolean
+}
+"""
+UpdateTermMembershipInput is used for update TermMembership object.
+Input was generated by ent.
+"""
+input UpdateTermMembershipInput {
+  """
+  What the document says of the municipality: a member of the term, registered for it, or a pilot municipality.
+  """
+  status: TermMembershipStatus
+  """
+  The network term.
+  """
+  termID: ID
+  """
+  The municipality.
+  """
+  municipalityID: ID
+  """
+  The document that states the membership.
+  """
+  sourceID: ID
 }
 """
 UpdateThemeInput is used for update Theme object.
@@ -15078,6 +15908,38 @@ type Mutation {
   the README (refused with CONFLICT, or cascaded).
   """
   deleteAppearance(
+    """
+    The ID of the object to delete.
+    """
+    id: ID!
+  ): ID! @auth(requires: ADMIN)
+  """
+  Creates a term membership: that a document states a municipality's part in a network term. Unique keys already taken are refused with CONFLICT naming the field.
+  """
+  createTermMembership(
+    """
+    The new object's fields.
+    """
+    input: CreateTermMembershipInput!
+  ): TermMembership! @auth(requires: EDITOR)
+  """
+  Updates a term membership: fields left out stay as they are; edges are added and removed as listed.
+  """
+  updateTermMembership(
+    """
+    The ID of the object to update.
+    """
+    id: ID!
+    """
+    The changes.
+    """
+    input: UpdateTermMembershipInput!
+  ): TermMembership! @auth(requires: EDITOR)
+  """
+  Deletes a term membership and returns its ID. What happens to what depends on it is documented in
+  the README (refused with CONFLICT, or cascaded).
+  """
+  deleteTermMembership(
     """
     The ID of the object to delete.
     """
@@ -15983,6 +16845,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_citedByExperts(ctx, field)
 	case "citedByNetworks":
 		return ec.fieldContext_Document_citedByNetworks(ctx, field)
+	case "statedMemberships":
+		return ec.fieldContext_Document_statedMemberships(ctx, field)
 	case "citedByTerms":
 		return ec.fieldContext_Document_citedByTerms(ctx, field)
 	case "citedByOrganizations":
@@ -16159,6 +17023,8 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_organizations(ctx, field)
 	case "terms":
 		return ec.fieldContext_Municipality_terms(ctx, field)
+	case "memberships":
+		return ec.fieldContext_Municipality_memberships(ctx, field)
 	case "outcomes":
 		return ec.fieldContext_Municipality_outcomes(ctx, field)
 	case "seminars":
@@ -16291,6 +17157,8 @@ func (ec *executionContext) childFields_NetworkTerm(ctx context.Context, field g
 		return ec.fieldContext_NetworkTerm_network(ctx, field)
 	case "municipalities":
 		return ec.fieldContext_NetworkTerm_municipalities(ctx, field)
+	case "memberships":
+		return ec.fieldContext_NetworkTerm_memberships(ctx, field)
 	case "seminars":
 		return ec.fieldContext_NetworkTerm_seminars(ctx, field)
 	case "themes":
@@ -16693,6 +17561,50 @@ func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, fi
 		return ec.fieldContext_StatisticsBucket_municipalities(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatisticsBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_TermMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TermMembership_id(ctx, field)
+	case "status":
+		return ec.fieldContext_TermMembership_status(ctx, field)
+	case "termID":
+		return ec.fieldContext_TermMembership_termID(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_TermMembership_municipalityID(ctx, field)
+	case "sourceID":
+		return ec.fieldContext_TermMembership_sourceID(ctx, field)
+	case "term":
+		return ec.fieldContext_TermMembership_term(ctx, field)
+	case "municipality":
+		return ec.fieldContext_TermMembership_municipality(ctx, field)
+	case "source":
+		return ec.fieldContext_TermMembership_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_TermMembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TermMembershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TermMembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TermMembershipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermMembershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TermMembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TermMembershipEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TermMembershipEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermMembershipEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Theme(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17439,6 +18351,60 @@ func (ec *executionContext) field_Document_citedByTerms_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Document_statedMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+			return ec.unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+			return ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Document_themes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17925,6 +18891,60 @@ func (ec *executionContext) field_Municipality_experts_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Municipality_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+			return ec.unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+			return ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Municipality_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18309,6 +19329,20 @@ func (ec *executionContext) field_Mutation_createSession_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createTermMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateTermMembershipInput, error) {
+			return ec.unmarshalNCreateTermMembershipInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐCreateTermMembershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTheme_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18478,6 +19512,20 @@ func (ec *executionContext) field_Mutation_deleteSeminar_args(ctx context.Contex
 }
 
 func (ec *executionContext) field_Mutation_deleteSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteTermMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -18791,6 +19839,28 @@ func (ec *executionContext) field_Mutation_updateSession_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateTermMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateTermMembershipInput, error) {
+			return ec.unmarshalNUpdateTermMembershipInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐUpdateTermMembershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateTheme_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18810,6 +19880,60 @@ func (ec *executionContext) field_Mutation_updateTheme_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_NetworkTerm_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+			return ec.unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+			return ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -20486,6 +21610,60 @@ func (ec *executionContext) field_Query_similarMunicipalities_args(ctx context.C
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_termMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+			return ec.unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+			return ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -22975,6 +24153,50 @@ func (ec *executionContext) fieldContext_Document_citedByNetworks(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Document_statedMemberships(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_statedMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.StatedMemberships(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TermMembershipOrder), fc.Args["where"].(*ent.TermMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_statedMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Document_statedMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Document_citedByTerms(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24672,6 +25894,50 @@ func (ec *executionContext) fieldContext_Municipality_terms(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Municipality_terms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Municipality_memberships(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TermMembershipOrder), fc.Args["where"].(*ent.TermMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_memberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Municipality_memberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26996,6 +28262,138 @@ func (ec *executionContext) fieldContext_Mutation_deleteAppearance(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createTermMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTermMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTermMembership(ctx, fc.Args["input"].(ent.CreateTermMembershipInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+			return ec.marshalNTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTermMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTermMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTermMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTermMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTermMembership(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(ent.UpdateTermMembershipInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+			return ec.marshalNTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTermMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTermMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTermMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTermMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTermMembership(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTermMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTermMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_importBundle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27614,6 +29012,50 @@ func (ec *executionContext) fieldContext_NetworkTerm_municipalities(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_NetworkTerm_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkTerm_memberships(ctx context.Context, field graphql.CollectedField, obj *ent.NetworkTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTerm_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TermMembershipOrder), fc.Args["where"].(*ent.TermMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTerm_memberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NetworkTerm_memberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29836,6 +31278,50 @@ func (ec *executionContext) fieldContext_Query_sessions(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_sessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_termMemberships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_termMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TermMemberships(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TermMembershipOrder), fc.Args["where"].(*ent.TermMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_termMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_termMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32371,6 +33857,359 @@ func (ec *executionContext) fieldContext_Subscription_nodeChanged(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TermMembership_id(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TermMembership_status(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v termmembership.Status) graphql.Marshaler {
+			return ec.marshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "TermMembershipStatus")
+}
+
+func (ec *executionContext) _TermMembership_termID(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_termID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_termID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TermMembership_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TermMembership_sourceID(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_sourceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_sourceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TermMembership_term(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {
+			return ec.marshalNNetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkTerm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembership_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembership_source(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TermMembershipEdge) graphql.Marshaler {
+			return ec.marshalOTermMembershipEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembershipConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TermMembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+			return ec.marshalOTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembershipEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Theme_id(ctx context.Context, field graphql.CollectedField, obj *ent.Theme) (ret graphql.Marshaler) {
@@ -35788,7 +37627,7 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "publishedOnPrecision", "url", "language", "note", "summary", "authorIDs", "publisherID", "themeIDs", "appearanceIDs", "citedBySeminarIDs", "citedBySessionIDs", "citedByOutcomeIDs", "citedByExpertIDs", "citedByNetworkIDs", "citedByTermIDs", "citedByOrganizationIDs"}
+	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "publishedOnPrecision", "url", "language", "note", "summary", "authorIDs", "publisherID", "themeIDs", "appearanceIDs", "citedBySeminarIDs", "citedBySessionIDs", "citedByOutcomeIDs", "citedByExpertIDs", "citedByNetworkIDs", "statedMembershipIDs", "citedByTermIDs", "citedByOrganizationIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35921,6 +37760,13 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 				return it, err
 			}
 			it.CitedByNetworkIDs = data
+		case "statedMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statedMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatedMembershipIDs = data
 		case "citedByTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedByTermIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -36096,7 +37942,7 @@ func (ec *executionContext) unmarshalInputCreateMunicipalityInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "nameSv", "validFrom", "validTo", "regionID", "periodIDs", "expertIDs", "organizationIDs", "termIDs", "outcomeIDs", "seminarIDs"}
+	fieldsInOrder := [...]string{"code", "name", "nameSv", "validFrom", "validTo", "regionID", "periodIDs", "expertIDs", "organizationIDs", "termIDs", "membershipIDs", "outcomeIDs", "seminarIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36173,6 +38019,13 @@ func (ec *executionContext) unmarshalInputCreateMunicipalityInput(ctx context.Co
 				return it, err
 			}
 			it.TermIDs = data
+		case "membershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("membershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MembershipIDs = data
 		case "outcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -36362,7 +38215,7 @@ func (ec *executionContext) unmarshalInputCreateNetworkTermInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"number", "startYear", "endYear", "municipalityCount", "description", "networkID", "municipalityIDs", "seminarIDs", "themeIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"number", "startYear", "endYear", "municipalityCount", "description", "networkID", "municipalityIDs", "membershipIDs", "seminarIDs", "themeIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36418,6 +38271,13 @@ func (ec *executionContext) unmarshalInputCreateNetworkTermInput(ctx context.Con
 				return it, err
 			}
 			it.MunicipalityIDs = data
+		case "membershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("membershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MembershipIDs = data
 		case "seminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -37002,6 +38862,69 @@ func UnmarshalCreateSessionInput(ctx context.Context, raw any) (ent.CreateSessio
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateTermMembershipInput(ctx context.Context, obj any) (ent.CreateTermMembershipInput, error) {
+	var it ent.CreateTermMembershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "termID", "municipalityID", "sourceID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "termID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermID = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "sourceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTermMembershipInput unmarshals raw into the CreateTermMembershipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTermMembershipInput(ctx context.Context, raw any) (ent.CreateTermMembershipInput, error) {
+	var out ent.CreateTermMembershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTermMembershipInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateThemeInput(ctx context.Context, obj any) (ent.CreateThemeInput, error) {
 	var it ent.CreateThemeInput
 	if obj == nil {
@@ -37185,7 +39108,7 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnIsNil", "publishedOnNotNil", "publishedOnPrecision", "publishedOnPrecisionNEQ", "publishedOnPrecisionIn", "publishedOnPrecisionNotIn", "publishedOnPrecisionIsNil", "publishedOnPrecisionNotNil", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlIsNil", "urlNotNil", "urlEqualFold", "urlContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "publisherID", "publisherIDNEQ", "publisherIDIn", "publisherIDNotIn", "publisherIDGT", "publisherIDGTE", "publisherIDLT", "publisherIDLTE", "publisherIDContains", "publisherIDHasPrefix", "publisherIDHasSuffix", "publisherIDIsNil", "publisherIDNotNil", "publisherIDEqualFold", "publisherIDContainsFold", "hasAuthors", "hasAuthorsWith", "hasPublisher", "hasPublisherWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasCitedBySeminars", "hasCitedBySeminarsWith", "hasCitedBySessions", "hasCitedBySessionsWith", "hasCitedByOutcomes", "hasCitedByOutcomesWith", "hasCitedByExperts", "hasCitedByExpertsWith", "hasCitedByNetworks", "hasCitedByNetworksWith", "hasCitedByTerms", "hasCitedByTermsWith", "hasCitedByOrganizations", "hasCitedByOrganizationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnIsNil", "publishedOnNotNil", "publishedOnPrecision", "publishedOnPrecisionNEQ", "publishedOnPrecisionIn", "publishedOnPrecisionNotIn", "publishedOnPrecisionIsNil", "publishedOnPrecisionNotNil", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlIsNil", "urlNotNil", "urlEqualFold", "urlContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "publisherID", "publisherIDNEQ", "publisherIDIn", "publisherIDNotIn", "publisherIDGT", "publisherIDGTE", "publisherIDLT", "publisherIDLTE", "publisherIDContains", "publisherIDHasPrefix", "publisherIDHasSuffix", "publisherIDIsNil", "publisherIDNotNil", "publisherIDEqualFold", "publisherIDContainsFold", "hasAuthors", "hasAuthorsWith", "hasPublisher", "hasPublisherWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasCitedBySeminars", "hasCitedBySeminarsWith", "hasCitedBySessions", "hasCitedBySessionsWith", "hasCitedByOutcomes", "hasCitedByOutcomesWith", "hasCitedByExperts", "hasCitedByExpertsWith", "hasCitedByNetworks", "hasCitedByNetworksWith", "hasStatedMemberships", "hasStatedMembershipsWith", "hasCitedByTerms", "hasCitedByTermsWith", "hasCitedByOrganizations", "hasCitedByOrganizationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38242,6 +40165,20 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasCitedByNetworksWith = data
+		case "hasStatedMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatedMemberships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStatedMemberships = data
+		case "hasStatedMembershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatedMembershipsWith"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStatedMembershipsWith = data
 		case "hasCitedByTerms":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCitedByTerms"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -40025,7 +41962,7 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "nameSv", "nameSvNEQ", "nameSvIn", "nameSvNotIn", "nameSvGT", "nameSvGTE", "nameSvLT", "nameSvLTE", "nameSvContains", "nameSvHasPrefix", "nameSvHasSuffix", "nameSvEqualFold", "nameSvContainsFold", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validFromIsNil", "validFromNotNil", "validTo", "validToNEQ", "validToIn", "validToNotIn", "validToGT", "validToGTE", "validToLT", "validToLTE", "validToIsNil", "validToNotNil", "regionID", "regionIDNEQ", "regionIDIn", "regionIDNotIn", "regionIDGT", "regionIDGTE", "regionIDLT", "regionIDLTE", "regionIDContains", "regionIDHasPrefix", "regionIDHasSuffix", "regionIDIsNil", "regionIDNotNil", "regionIDEqualFold", "regionIDContainsFold", "hasRegion", "hasRegionWith", "hasPeriods", "hasPeriodsWith", "hasExperts", "hasExpertsWith", "hasOrganizations", "hasOrganizationsWith", "hasTerms", "hasTermsWith", "hasOutcomes", "hasOutcomesWith", "hasSeminars", "hasSeminarsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "nameSv", "nameSvNEQ", "nameSvIn", "nameSvNotIn", "nameSvGT", "nameSvGTE", "nameSvLT", "nameSvLTE", "nameSvContains", "nameSvHasPrefix", "nameSvHasSuffix", "nameSvEqualFold", "nameSvContainsFold", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validFromIsNil", "validFromNotNil", "validTo", "validToNEQ", "validToIn", "validToNotIn", "validToGT", "validToGTE", "validToLT", "validToLTE", "validToIsNil", "validToNotNil", "regionID", "regionIDNEQ", "regionIDIn", "regionIDNotIn", "regionIDGT", "regionIDGTE", "regionIDLT", "regionIDLTE", "regionIDContains", "regionIDHasPrefix", "regionIDHasSuffix", "regionIDIsNil", "regionIDNotNil", "regionIDEqualFold", "regionIDContainsFold", "hasRegion", "hasRegionWith", "hasPeriods", "hasPeriodsWith", "hasExperts", "hasExpertsWith", "hasOrganizations", "hasOrganizationsWith", "hasTerms", "hasTermsWith", "hasMemberships", "hasMembershipsWith", "hasOutcomes", "hasOutcomesWith", "hasSeminars", "hasSeminarsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40697,6 +42634,20 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasTermsWith = data
+		case "hasMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberships = data
+		case "hasMembershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembershipsWith"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMembershipsWith = data
 		case "hasOutcomes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOutcomes"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -40936,7 +42887,7 @@ func (ec *executionContext) unmarshalInputNetworkTermWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "startYear", "startYearNEQ", "startYearIn", "startYearNotIn", "startYearGT", "startYearGTE", "startYearLT", "startYearLTE", "endYear", "endYearNEQ", "endYearIn", "endYearNotIn", "endYearGT", "endYearGTE", "endYearLT", "endYearLTE", "endYearIsNil", "endYearNotNil", "municipalityCount", "municipalityCountNEQ", "municipalityCountIn", "municipalityCountNotIn", "municipalityCountGT", "municipalityCountGTE", "municipalityCountLT", "municipalityCountLTE", "municipalityCountIsNil", "municipalityCountNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "networkID", "networkIDNEQ", "networkIDIn", "networkIDNotIn", "networkIDGT", "networkIDGTE", "networkIDLT", "networkIDLTE", "networkIDContains", "networkIDHasPrefix", "networkIDHasSuffix", "networkIDEqualFold", "networkIDContainsFold", "hasNetwork", "hasNetworkWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasSeminars", "hasSeminarsWith", "hasThemes", "hasThemesWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "startYear", "startYearNEQ", "startYearIn", "startYearNotIn", "startYearGT", "startYearGTE", "startYearLT", "startYearLTE", "endYear", "endYearNEQ", "endYearIn", "endYearNotIn", "endYearGT", "endYearGTE", "endYearLT", "endYearLTE", "endYearIsNil", "endYearNotNil", "municipalityCount", "municipalityCountNEQ", "municipalityCountIn", "municipalityCountNotIn", "municipalityCountGT", "municipalityCountGTE", "municipalityCountLT", "municipalityCountLTE", "municipalityCountIsNil", "municipalityCountNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "networkID", "networkIDNEQ", "networkIDIn", "networkIDNotIn", "networkIDGT", "networkIDGTE", "networkIDLT", "networkIDLTE", "networkIDContains", "networkIDHasPrefix", "networkIDHasSuffix", "networkIDEqualFold", "networkIDContainsFold", "hasNetwork", "hasNetworkWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasMemberships", "hasMembershipsWith", "hasSeminars", "hasSeminarsWith", "hasThemes", "hasThemesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41496,6 +43447,20 @@ func (ec *executionContext) unmarshalInputNetworkTermWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasMunicipalitiesWith = data
+		case "hasMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberships = data
+		case "hasMembershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembershipsWith"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMembershipsWith = data
 		case "hasSeminars":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSeminars"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -45362,6 +47327,514 @@ func UnmarshalSessionWhereInput(ctx context.Context, raw any) (ent.SessionWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTermMembershipOrder(ctx context.Context, obj any) (ent.TermMembershipOrder, error) {
+	var it ent.TermMembershipOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTermMembershipOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTermMembershipOrder unmarshals raw into the TermMembershipOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTermMembershipOrder(ctx context.Context, raw any) (ent.TermMembershipOrder, error) {
+	var out ent.TermMembershipOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TermMembershipOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTermMembershipWhereInput(ctx context.Context, obj any) (ent.TermMembershipWhereInput, error) {
+	var it ent.TermMembershipWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "termID", "termIDNEQ", "termIDIn", "termIDNotIn", "termIDGT", "termIDGTE", "termIDLT", "termIDLTE", "termIDContains", "termIDHasPrefix", "termIDHasSuffix", "termIDEqualFold", "termIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDEqualFold", "municipalityIDContainsFold", "sourceID", "sourceIDNEQ", "sourceIDIn", "sourceIDNotIn", "sourceIDGT", "sourceIDGTE", "sourceIDLT", "sourceIDLTE", "sourceIDContains", "sourceIDHasPrefix", "sourceIDHasSuffix", "sourceIDEqualFold", "sourceIDContainsFold", "hasTerm", "hasTermWith", "hasMunicipality", "hasMunicipalityWith", "hasSource", "hasSourceWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "termID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermID = data
+		case "termIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDNEQ = data
+		case "termIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDIn = data
+		case "termIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDNotIn = data
+		case "termIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDGT = data
+		case "termIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDGTE = data
+		case "termIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDLT = data
+		case "termIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDLTE = data
+		case "termIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDContains = data
+		case "termIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDHasPrefix = data
+		case "termIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDHasSuffix = data
+		case "termIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDEqualFold = data
+		case "termIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDContainsFold = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		case "municipalityIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDGT = data
+		case "municipalityIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDGTE = data
+		case "municipalityIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDLT = data
+		case "municipalityIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDLTE = data
+		case "municipalityIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDContains = data
+		case "municipalityIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDHasPrefix = data
+		case "municipalityIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDHasSuffix = data
+		case "municipalityIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDEqualFold = data
+		case "municipalityIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDContainsFold = data
+		case "sourceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		case "sourceIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDNEQ = data
+		case "sourceIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDIn = data
+		case "sourceIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDNotIn = data
+		case "sourceIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDGT = data
+		case "sourceIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDGTE = data
+		case "sourceIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDLT = data
+		case "sourceIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDLTE = data
+		case "sourceIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDContains = data
+		case "sourceIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDHasPrefix = data
+		case "sourceIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDHasSuffix = data
+		case "sourceIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDEqualFold = data
+		case "sourceIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDContainsFold = data
+		case "hasTerm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTerm"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTerm = data
+		case "hasTermWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTermWith"))
+			data, err := ec.unmarshalONetworkTermWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTermWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTermWith = data
+		case "hasMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipality = data
+		case "hasMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalityWith = data
+		case "hasSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSource"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSource = data
+		case "hasSourceWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSourceWith"))
+			data, err := ec.unmarshalODocumentWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocumentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSourceWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTermMembershipWhereInput unmarshals raw into the TermMembershipWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTermMembershipWhereInput(ctx context.Context, raw any) (ent.TermMembershipWhereInput, error) {
+	var out ent.TermMembershipWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TermMembershipWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputThemeOrder(ctx context.Context, obj any) (ent.ThemeOrder, error) {
 	var it ent.ThemeOrder
 	if obj == nil {
@@ -46266,7 +48739,7 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "clearPublishedOn", "publishedOnPrecision", "clearPublishedOnPrecision", "url", "clearURL", "language", "clearLanguage", "note", "clearNote", "summary", "clearSummary", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "publisherID", "clearPublisher", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addCitedBySeminarIDs", "removeCitedBySeminarIDs", "clearCitedBySeminars", "addCitedBySessionIDs", "removeCitedBySessionIDs", "clearCitedBySessions", "addCitedByOutcomeIDs", "removeCitedByOutcomeIDs", "clearCitedByOutcomes", "addCitedByExpertIDs", "removeCitedByExpertIDs", "clearCitedByExperts", "addCitedByNetworkIDs", "removeCitedByNetworkIDs", "clearCitedByNetworks", "addCitedByTermIDs", "removeCitedByTermIDs", "clearCitedByTerms", "addCitedByOrganizationIDs", "removeCitedByOrganizationIDs", "clearCitedByOrganizations"}
+	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "clearPublishedOn", "publishedOnPrecision", "clearPublishedOnPrecision", "url", "clearURL", "language", "clearLanguage", "note", "clearNote", "summary", "clearSummary", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "publisherID", "clearPublisher", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addCitedBySeminarIDs", "removeCitedBySeminarIDs", "clearCitedBySeminars", "addCitedBySessionIDs", "removeCitedBySessionIDs", "clearCitedBySessions", "addCitedByOutcomeIDs", "removeCitedByOutcomeIDs", "clearCitedByOutcomes", "addCitedByExpertIDs", "removeCitedByExpertIDs", "clearCitedByExperts", "addCitedByNetworkIDs", "removeCitedByNetworkIDs", "clearCitedByNetworks", "addStatedMembershipIDs", "removeStatedMembershipIDs", "clearStatedMemberships", "addCitedByTermIDs", "removeCitedByTermIDs", "clearCitedByTerms", "addCitedByOrganizationIDs", "removeCitedByOrganizationIDs", "clearCitedByOrganizations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46560,6 +49033,27 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearCitedByNetworks = data
+		case "addStatedMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addStatedMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddStatedMembershipIDs = data
+		case "removeStatedMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeStatedMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveStatedMembershipIDs = data
+		case "clearStatedMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearStatedMemberships"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearStatedMemberships = data
 		case "addCitedByTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedByTermIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -46903,7 +49397,7 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "nameSv", "validFrom", "clearValidFrom", "validTo", "clearValidTo", "regionID", "clearRegion", "addPeriodIDs", "removePeriodIDs", "clearPeriods", "addExpertIDs", "removeExpertIDs", "clearExperts", "addOrganizationIDs", "removeOrganizationIDs", "clearOrganizations", "addTermIDs", "removeTermIDs", "clearTerms", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addSeminarIDs", "removeSeminarIDs", "clearSeminars"}
+	fieldsInOrder := [...]string{"code", "name", "nameSv", "validFrom", "clearValidFrom", "validTo", "clearValidTo", "regionID", "clearRegion", "addPeriodIDs", "removePeriodIDs", "clearPeriods", "addExpertIDs", "removeExpertIDs", "clearExperts", "addOrganizationIDs", "removeOrganizationIDs", "clearOrganizations", "addTermIDs", "removeTermIDs", "clearTerms", "addMembershipIDs", "removeMembershipIDs", "clearMemberships", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addSeminarIDs", "removeSeminarIDs", "clearSeminars"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47057,6 +49551,27 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 				return it, err
 			}
 			it.ClearTerms = data
+		case "addMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMembershipIDs = data
+		case "removeMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMembershipIDs = data
+		case "clearMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMemberships"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMemberships = data
 		case "addOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOutcomeIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -47337,7 +49852,7 @@ func (ec *executionContext) unmarshalInputUpdateNetworkTermInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"number", "startYear", "endYear", "clearEndYear", "municipalityCount", "clearMunicipalityCount", "description", "clearDescription", "networkID", "addMunicipalityIDs", "removeMunicipalityIDs", "clearMunicipalities", "addSeminarIDs", "removeSeminarIDs", "clearSeminars", "addThemeIDs", "removeThemeIDs", "clearThemes", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"number", "startYear", "endYear", "clearEndYear", "municipalityCount", "clearMunicipalityCount", "description", "clearDescription", "networkID", "addMunicipalityIDs", "removeMunicipalityIDs", "clearMunicipalities", "addMembershipIDs", "removeMembershipIDs", "clearMemberships", "addSeminarIDs", "removeSeminarIDs", "clearSeminars", "addThemeIDs", "removeThemeIDs", "clearThemes", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47428,6 +49943,27 @@ func (ec *executionContext) unmarshalInputUpdateNetworkTermInput(ctx context.Con
 				return it, err
 			}
 			it.ClearMunicipalities = data
+		case "addMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMembershipIDs = data
+		case "removeMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMembershipIDs = data
+		case "clearMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMemberships"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMemberships = data
 		case "addSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSeminarIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -48488,6 +51024,69 @@ func UnmarshalUpdateSessionInput(ctx context.Context, raw any) (ent.UpdateSessio
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateTermMembershipInput(ctx context.Context, obj any) (ent.UpdateTermMembershipInput, error) {
+	var it ent.UpdateTermMembershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "termID", "municipalityID", "sourceID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "termID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermID = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "sourceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTermMembershipInput unmarshals raw into the UpdateTermMembershipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTermMembershipInput(ctx context.Context, raw any) (ent.UpdateTermMembershipInput, error) {
+	var out ent.UpdateTermMembershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTermMembershipInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, obj any) (ent.UpdateThemeInput, error) {
 	var it ent.UpdateThemeInput
 	if obj == nil {
@@ -48739,6 +51338,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Theme(ctx, sel, obj)
+	case *ent.TermMembership:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TermMembership(ctx, sel, obj)
 	case *ent.Session:
 		if obj == nil {
 			return graphql.Null
@@ -49142,6 +51746,12 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_citedByNetworks(ctx, field, obj)
+				})
+		case "statedMemberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_statedMemberships(ctx, field, obj)
 				})
 		case "citedByTerms":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -49729,6 +52339,12 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_terms(ctx, field, obj)
 				})
+		case "memberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_memberships(ctx, field, obj)
+				})
 		case "outcomes":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -50264,6 +52880,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createTermMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTermMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTermMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTermMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTermMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTermMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "importBundle":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importBundle(ctx, field)
@@ -50487,6 +53124,12 @@ func (ec *executionContext) _NetworkTerm(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NetworkTerm_municipalities(ctx, field, obj)
+				})
+		case "memberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkTerm_memberships(ctx, field, obj)
 				})
 		case "seminars":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -51195,6 +53838,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sessions(ctx, field)
+				})
+		case "termMemberships":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_termMemberships(ctx, field)
 				})
 		case "themes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -52052,6 +54701,158 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var termMembershipImplementors = []string{"TermMembership", "Node"}
+
+func (ec *executionContext) _TermMembership(ctx context.Context, sel ast.SelectionSet, obj *ent.TermMembership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermMembership")
+		case "id":
+			out.Values[i] = ec._TermMembership_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._TermMembership_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "termID":
+			out.Values[i] = ec._TermMembership_termID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._TermMembership_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceID":
+			out.Values[i] = ec._TermMembership_sourceID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "term":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TermMembership_term(ctx, field, obj)
+				})
+		case "municipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TermMembership_municipality(ctx, field, obj)
+				})
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TermMembership_source(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var termMembershipConnectionImplementors = []string{"TermMembershipConnection"}
+
+func (ec *executionContext) _TermMembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TermMembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termMembershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermMembershipConnection")
+		case "edges":
+			out.Values[i] = ec._TermMembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TermMembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TermMembershipConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var termMembershipEdgeImplementors = []string{"TermMembershipEdge"}
+
+func (ec *executionContext) _TermMembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TermMembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termMembershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermMembershipEdge")
+		case "node":
+			out.Values[i] = ec._TermMembershipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TermMembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var themeImplementors = []string{"Theme", "Node"}
@@ -53043,6 +55844,11 @@ func (ec *executionContext) unmarshalNCreateSessionInput2githubᚗcomᚋteemaver
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateTermMembershipInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐCreateTermMembershipInput(ctx context.Context, v any) (ent.CreateTermMembershipInput, error) {
+	res, err := ec.unmarshalInputCreateTermMembershipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateThemeInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐCreateThemeInput(ctx context.Context, v any) (ent.CreateThemeInput, error) {
 	res, err := ec.unmarshalInputCreateThemeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53952,6 +56758,56 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) marshalNTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TermMembership!")
+		return graphql.Null
+	}
+	return ec._TermMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TermMembershipConnection!")
+		return graphql.Null
+	}
+	return ec._TermMembershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTermMembershipOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrder(ctx context.Context, v any) (*ent.TermMembershipOrder, error) {
+	res, err := ec.unmarshalInputTermMembershipOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTermMembershipOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderField(ctx context.Context, v any) (*ent.TermMembershipOrderField, error) {
+	var res = new(ent.TermMembershipOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTermMembershipOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembershipOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TermMembershipOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx context.Context, v any) (termmembership.Status, error) {
+	var res termmembership.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx context.Context, sel ast.SelectionSet, v termmembership.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+	res, err := ec.unmarshalInputTermMembershipWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx context.Context, sel ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Theme!")
@@ -54153,6 +57009,11 @@ func (ec *executionContext) unmarshalNUpdateSeminarInput2githubᚗcomᚋteemaver
 
 func (ec *executionContext) unmarshalNUpdateSessionInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐUpdateSessionInput(ctx context.Context, v any) (ent.UpdateSessionInput, error) {
 	res, err := ec.unmarshalInputUpdateSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTermMembershipInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐUpdateTermMembershipInput(ctx context.Context, v any) (ent.UpdateTermMembershipInput, error) {
+	res, err := ec.unmarshalInputUpdateTermMembershipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -55791,6 +58652,127 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TermMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTermMembershipEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TermMembershipEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTermMembershipEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTermMembershipEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembershipEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TermMembershipEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TermMembershipOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTermMembershipOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTermMembershipStatus2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatusᚄ(ctx context.Context, v any) ([]termmembership.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]termmembership.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTermMembershipStatus2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []termmembership.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx context.Context, v any) (*termmembership.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(termmembership.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx context.Context, sel ast.SelectionSet, v *termmembership.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx context.Context, v any) ([]*ent.TermMembershipWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TermMembershipWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTermMembershipWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx context.Context, sel ast.SelectionSet, v *ent.Theme) graphql.Marshaler {

@@ -123,16 +123,26 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 		x.b.Themes = append(x.b.Themes, th)
 	}
 	networks, err := c.Network.Query().WithOrganizers().WithSources().
-		WithTerms(func(q *ent.NetworkTermQuery) { q.WithMunicipalities().WithThemes().WithSources() }).All(ctx)
+		WithTerms(func(q *ent.NetworkTermQuery) {
+			q.WithMunicipalities().WithThemes().WithSources().
+				WithMemberships(func(q *ent.TermMembershipQuery) { q.WithMunicipality().WithSource() })
+		}).All(ctx)
 	if err != nil {
 		return fmt.Errorf("read networks: %w", err)
 	}
 	for _, n := range networks {
 		nw := Network{Name: n.Name, Description: deref(n.Description), Organizers: organizationNames(n.Edges.Organizers), Sources: documentKeys(n.Edges.Sources)}
 		for _, t := range n.Edges.Terms {
+			ms, stated := memberships(t.Edges.Memberships)
+			var unstated []*ent.Municipality
+			for _, m := range t.Edges.Municipalities {
+				if !stated[m.Code] {
+					unstated = append(unstated, m)
+				}
+			}
 			nw.Terms = append(nw.Terms, Term{
 				Number: t.Number, StartYear: t.StartYear, EndYear: derefInt(t.EndYear), MunicipalityCount: derefInt(t.MunicipalityCount),
-				Description: deref(t.Description), Municipalities: municipalityCodes(t.Edges.Municipalities),
+				Description: deref(t.Description), Municipalities: municipalityCodes(unstated), Memberships: ms,
 				Themes: themeSlugs(t.Edges.Themes), Sources: documentKeys(t.Edges.Sources),
 			})
 		}
@@ -227,6 +237,35 @@ func roles(apps []*ent.Appearance, entries map[string]Expert) []Role {
 	return out
 }
 
+// memberships groups a term's memberships by (source, status), sorted by source key and
+// status, each with its municipality codes sorted; stated holds the codes they name.
+func memberships(rows []*ent.TermMembership) (out []Membership, stated map[string]bool) {
+	stated = map[string]bool{}
+	groups := map[[2]string]int{}
+	for _, r := range rows {
+		if r.Edges.Municipality == nil || r.Edges.Source == nil {
+			continue
+		}
+		code := r.Edges.Municipality.Code
+		stated[code] = true
+		k := [2]string{r.Edges.Source.Key, string(r.Status)}
+		i, ok := groups[k]
+		if !ok {
+			i = len(out)
+			groups[k] = i
+			out = append(out, Membership{Status: string(r.Status), Source: r.Edges.Source.Key})
+		}
+		out[i].Municipalities = append(out[i].Municipalities, code)
+	}
+	for i := range out {
+		slices.Sort(out[i].Municipalities)
+	}
+	slices.SortFunc(out, func(a, b Membership) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(slices.Index(membershipStatuses, a.Status), slices.Index(membershipStatuses, b.Status)))
+	})
+	return out, stated
+}
+
 // authorsOnly returns the authors' appearances among a document's appearances.
 func authorsOnly(apps []*ent.Appearance) []*ent.Appearance {
 	var out []*ent.Appearance
@@ -301,6 +340,9 @@ func (x *exporter) keepReferenced() {
 				kept = append(kept, t)
 				docs.add(t.Sources...)
 				themes.add(t.Themes...)
+				for _, m := range t.Memberships {
+					docs.add(m.Source)
+				}
 			}
 		}
 		n.Terms = kept

@@ -231,10 +231,28 @@ type Term struct {
 	// MunicipalityCount is the number of participating municipalities a source states.
 	MunicipalityCount int    `json:"municipalityCount,omitempty"`
 	Description       string `json:"description,omitempty" ent:"NetworkTerm.description"`
-	// Municipalities are three-digit codes of the member municipalities a source names.
+	// Municipalities are three-digit codes of member municipalities, for a membership
+	// no source of the bundle states; Memberships say which document states which.
 	Municipalities []string `json:"municipalities,omitempty" ent:"Municipality.code"`
-	Themes         []string `json:"themes,omitempty" ent:"Theme.slug"`
-	Sources        []string `json:"sources,omitempty" ent:"Document.key"`
+	// Memberships are what documents state of municipalities' part in the term: each
+	// entry one document and one status, with the municipalities it names so.
+	Memberships []Membership `json:"memberships,omitempty"`
+	Themes      []string     `json:"themes,omitempty" ent:"Theme.slug"`
+	Sources     []string     `json:"sources,omitempty" ent:"Document.key"`
+}
+
+// Membership is what one document states of some municipalities' part in a term. Each
+// municipality becomes one of the term's municipalities, and one TermMembership records
+// (term, municipality, document) with the status; a status the bundle gives differently
+// is updated.
+type Membership struct {
+	// Status is MEMBER (the document names it a member or participant), REGISTERED (it
+	// says the municipality had registered) or PILOT (it names a pilot municipality).
+	Status string `json:"status" jsonschema:"enum=MEMBER,enum=REGISTERED,enum=PILOT" ent:"-"`
+	// Source is the key of the document that states it.
+	Source string `json:"source" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$" ent:"Document.key"`
+	// Municipalities are three-digit municipality codes.
+	Municipalities []string `json:"municipalities" ent:"Municipality.code"`
 }
 
 // Seminar is one event. Its natural key is (Title, Date).

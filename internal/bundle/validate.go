@@ -14,6 +14,7 @@ import (
 	entschema "github.com/teemaverkko/teemaverkko/ent/schema"
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/internal/edit"
 )
 
@@ -47,6 +48,9 @@ var (
 	personRoles = []string{
 		string(appearance.RoleWORKING_GROUP), string(appearance.RoleANALYSIS_LEAD), string(appearance.RoleCONTACT),
 		string(appearance.RolePREPARER), string(appearance.RolePICTURED), string(appearance.RoleMENTIONED),
+	}
+	membershipStatuses = []string{
+		string(termmembership.StatusMEMBER), string(termmembership.StatusREGISTERED), string(termmembership.StatusPILOT),
 	}
 	outcomeKinds = []string{
 		string(outcome.KindINSIGHT), string(outcome.KindONGOING_DEVELOPMENT), string(outcome.KindSUPPORT_NEED),
@@ -253,6 +257,7 @@ func (c *checker) network(path string, n *Network) {
 		}
 		c.nonNegative(tp+".municipalityCount", t.MunicipalityCount)
 		c.municipalities(tp+".municipalities", t.Municipalities)
+		c.memberships(tp+".memberships", t.Memberships)
 		c.themes(tp+".themes", t.Themes)
 		c.documents(tp+".sources", t.Sources)
 	}
@@ -492,6 +497,32 @@ func (c *checker) themes(path string, slugs []string) {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		if c.slug(p, s, true) {
 			c.refs.themes = append(c.refs.themes, ref{p, s})
+		}
+	}
+}
+
+// memberships checks a term's memberships: a status, a source and at least one
+// municipality each, and each (source, municipality) once.
+func (c *checker) memberships(path string, ms []Membership) {
+	seen := map[[2]string]string{}
+	for i := range ms {
+		mp := fmt.Sprintf("%s[%d]", path, i)
+		m := &ms[i]
+		c.enum(mp+".status", m.Status, membershipStatuses)
+		if c.slug(mp+".source", m.Source, true) {
+			c.refs.documents = append(c.refs.documents, ref{mp + ".source", m.Source})
+		}
+		if len(m.Municipalities) == 0 {
+			c.errs.add(mp+".municipalities", "is required (at least one municipality code)")
+		}
+		c.municipalities(mp+".municipalities", m.Municipalities)
+		for j, code := range m.Municipalities {
+			k := [2]string{m.Source, code}
+			if other, dup := seen[k]; dup {
+				c.errs.add(fmt.Sprintf("%s.municipalities[%d]", mp, j), "%q is already stated by %q (%s)", code, m.Source, other)
+			} else {
+				seen[k] = fmt.Sprintf("%s.municipalities[%d]", mp, j)
+			}
 		}
 	}
 }
