@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/teemaverkko/teemaverkko/ent"
@@ -93,7 +92,8 @@ func (r *queryResolver) Sessions(ctx context.Context, after *entgql.Cursor[pulid
 
 // TermMemberships is the resolver for the termMemberships field.
 func (r *queryResolver) TermMemberships(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) (*ent.TermMembershipConnection, error) {
-	panic(fmt.Errorf("not implemented: TermMemberships - termMemberships"))
+	return r.client.TermMembership.Query().Paginate(ctx, after, first, before, last,
+		ent.WithTermMembershipOrder(orderBy), ent.WithTermMembershipFilter(where.Filter))
 }
 
 // Themes is the resolver for the themes field.
