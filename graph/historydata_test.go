@@ -103,11 +103,13 @@ var sheetFactTables = []sheetFactTable{
 	},
 	{
 		sheet: "2013-09-12-fcg-uso2-vauhdissa",
-		query: `{ d: documents(where: {key: "fcg-2013-verkostoprojekti-uso2-vauhdissa"}) { edges { node { publishedOn publishedOnPrecision ` + appearancesSelection + ` } } }
+		query: `{ d: documents(where: {key: "fcg-2013-verkostoprojekti-uso2-vauhdissa"}) { edges { node { publishedOn publishedOnPrecision summary ` + appearancesSelection + ` } } }
 		  t: networkTerms(where: {number: 2}) { edges { node { municipalityCount } } } }`,
 		facts: []fact{
 			{"dated to the day", at("d", "0", "publishedOnPrecision"), "DAY"},
 			{"USO2's 35 municipalities", at("t", "0", "municipalityCount"), 35.0},
+			{"spring 2013's seminars and workshops, and the team meeting every three weeks",
+				contains(p("d", "0", "summary"), "Verkostoseminaareja järjestettiin kevään aikana 5 kertaa", "42 of them", "Tiimi kokoontuu noin 3 viikon välein"), true},
 			{"the people it names, with the titles it gives, and those in the photo caption (no titles)", appearanceRows("d"), []string{
 				"MENTIONED Jarmo Asikainen: kehitysjohtaja (FCG Konsultointi Oy)",
 				"MENTIONED Kaija Majoinen: tutkimus- ja kehitysjohtaja (Suomen Kuntaliitto)",
@@ -121,7 +123,7 @@ var sheetFactTables = []sheetFactTable{
 	},
 	{
 		sheet: "2013-00-00-elavan-kuntastrategian-kulmakivet",
-		query: `{ d: documents(where: {key: "kuntaliitto-2013-elavan-kuntastrategian-kulmakivet"}) { edges { node { publishedOn publishedOnPrecision ` + appearancesSelection + ` } } } }`,
+		query: `{ d: documents(where: {key: "kuntaliitto-2013-elavan-kuntastrategian-kulmakivet"}) { edges { node { publishedOn publishedOnPrecision summary ` + appearancesSelection + ` } } } }`,
 		facts: []fact{
 			{"dated to the year", at("d", "0", "publishedOnPrecision"), "YEAR"},
 			{"the author and the working group (työryhmä), without titles", appearanceRows("d"), []string{
@@ -136,11 +138,12 @@ var sheetFactTables = []sheetFactTable{
 				"WORKING_GROUP Torsti Kirvelä: <nil> (<nil>)",
 			}},
 			{"published in 2013", at("d", "0", "publishedOn"), "2013-01-01"},
+			{"its companion guidebook and its claim", contains(p("d", "0", "summary"), "Elävä kuntastrategia -opaskirja", "ovat muuttumassa"), true},
 		},
 	},
 	{
 		sheet: "2015-00-00-tulevaisuuden-kuntakuvat",
-		query: `{ d: documents(where: {key: "kuntaliitto-2015-tulevaisuuden-kuntakuvat"}) { edges { node { ` + appearancesSelection + ` } } }
+		query: `{ d: documents(where: {key: "kuntaliitto-2015-tulevaisuuden-kuntakuvat"}) { edges { node { summary ` + appearancesSelection + ` } } }
 		  t: networkTerms(where: {number: 3}) { edges { node { municipalityCount sources { totalCount }
 		    memberships(first: 50) { totalCount edges { node { status source { key } } } } } } } }`,
 		facts: []fact{
@@ -155,6 +158,7 @@ var sheetFactTables = []sheetFactTable{
 			}, []string{"MEMBER kuntaliitto-2015-tulevaisuuden-kuntakuvat"}},
 			{"term 3 cites more documents than the one that names its members", at("t", "0", "sources", "totalCount"), 3.0},
 			{"and states 31 municipalities", at("t", "0", "municipalityCount"), 31.0},
+			{"the drawn videos of June 2015 and the workshop process", contains(p("d", "0", "summary"), "julkaistiin piirrosvideoina kesäkuussa 2015", "seminaari- ja työpajatyöskentelyprosessina"), true},
 		},
 	},
 	{
@@ -200,10 +204,11 @@ var sheetFactTables = []sheetFactTable{
 	},
 	{
 		sheet: "2017-00-00-uso-verkosto-tukee-kuntia",
-		query: `{ d: documents(where: {key: "kuntaliitto-2017-uso-verkosto-tukee-kuntia"}) { edges { node { publishedOnPrecision } } }
+		query: `{ d: documents(where: {key: "kuntaliitto-2017-uso-verkosto-tukee-kuntia"}) { edges { node { publishedOnPrecision summary } } }
 		  t: networkTerms(where: {number: 4}) { edges { node { description } } } }`,
 		facts: []fact{
 			{"dated to the year", at("d", "0", "publishedOnPrecision"), "YEAR"},
+			{"the planned video and change checklist", contains(p("d", "0", "summary"), "muistilista kuntien muutoksen johtamisen avuksi"), true},
 			{"the 28 municipalities 'at the moment'", contains(p("t", "0", "description"), "28 municipalities 'at the moment'"), true},
 			{"that the item is later than the kickoff is marked as an inference", contains(p("t", "0", "description"), "(that the 28 came after the kickoff is an inference)"), true},
 			{"and not stated as fact", func(data map[string]any) any {
@@ -214,11 +219,12 @@ var sheetFactTables = []sheetFactTable{
 	},
 	{
 		sheet: "2017-00-00-elava-kuntastrategia-video",
-		query: `{ d: documents(where: {key: "kuntaliitto-2017-elava-kuntastrategia-video-julkaistu"}) { edges { node { publishedOn publishedOnPrecision appearances { totalCount } themes { edges { node { slug } } } } } } }`,
+		query: `{ d: documents(where: {key: "kuntaliitto-2017-elava-kuntastrategia-video-julkaistu"}) { edges { node { publishedOn publishedOnPrecision summary appearances { totalCount } themes { edges { node { slug } } } } } } }`,
 		facts: []fact{
 			{"published in 2017", at("d", "0", "publishedOn"), "2017-01-01"},
 			{"to the year", at("d", "0", "publishedOnPrecision"), "YEAR"},
 			{"names no people", at("d", "0", "appearances", "totalCount"), 0.0},
+			{"for new elected officials, on YouTube", contains(p("d", "0", "summary"), "kuntien uudet luottamushenkilöt", "YouTube"), true},
 			{"discusses the living municipal strategy", func(data map[string]any) any {
 				return slices.Contains(names(at("d", "0", "themes")(data), "slug"), "elava-kuntastrategia")
 			}, true},
@@ -226,11 +232,12 @@ var sheetFactTables = []sheetFactTable{
 	},
 	{
 		sheet: "2017-00-00-kommunforbundet-uso4",
-		query: `{ d: documents(where: {key: "kommunforbundet-uso-nya-generationens-organisationer"}) { edges { node { language ` + appearancesSelection + ` } } }
+		query: `{ d: documents(where: {key: "kommunforbundet-uso-nya-generationens-organisationer"}) { edges { node { language summary ` + appearancesSelection + ` } } }
 		  t: networkTerms(where: {number: 4}) { edges { node { municipalities { totalCount }
 		    memberships(first: 50) { totalCount edges { node { status source { key } } } } } } } }`,
 		facts: []fact{
 			{"in Swedish", at("d", "0", "language"), "sv"},
+			{"its seminars 4 times a year and change clinics", contains(p("d", "0", "summary"), "4 gånger årligen", "förändringskliniker"), true},
 			{"its contact person, with the title and organisation it gives", appearanceRows("d"), []string{"CONTACT Kimmo Haapasalo: projektledare (FCG Konsultointi Oy)"}},
 			{"29 municipalities", at("t", "0", "municipalities", "totalCount"), 29.0},
 			{"each a membership the page states", func(data map[string]any) any {
@@ -251,10 +258,11 @@ var sheetFactTables = []sheetFactTable{
 	},
 	{
 		sheet: "2019-03-25-puumala-kh-uso5",
-		query: `{ d: documents(where: {key: "puumala-kunnanhallitus-2019-03-25-47"}) { edges { node { kind ` + appearancesSelection + ` } } }
+		query: `{ d: documents(where: {key: "puumala-kunnanhallitus-2019-03-25-47"}) { edges { node { kind summary ` + appearancesSelection + ` } } }
 		  t: networkTerms(where: {number: 5}) { edges { node { memberships { edges { node { status municipality { name } source { key } } } } } } } }`,
 		facts: []fact{
 			{"minutes", at("d", "0", "kind"), "MEMO"},
+			{"the offer and Puumala's fee", contains(p("d", "0", "summary"), "Kahdeksan valtakunnallista tapahtumaa", "9 000 euroa + ALV"), true},
 			{"the preparer and the contact persons, with the titles the minutes give", appearanceRows("d"), []string{
 				"CONTACT Jarkko Majava: kehityspäällikkö (Suomen Kuntaliitto)",
 				"CONTACT Sami Miettinen: toimialajohtaja (FCG)",
@@ -281,12 +289,13 @@ var sheetFactTables = []sheetFactTable{
 	},
 	{
 		sheet: "2021-00-00-uso-verkostoon-paasee-viela-mukaan",
-		query: `{ d: documents(where: {key: "kuntaliitto-2021-uso-verkostoon-paasee-viela-mukaan"}) { edges { node { publishedOnPrecision ` + appearancesSelection + ` } } }
+		query: `{ d: documents(where: {key: "kuntaliitto-2021-uso-verkostoon-paasee-viela-mukaan"}) { edges { node { publishedOnPrecision summary ` + appearancesSelection + ` } } }
 		  e: experts(where: {name: "Jarkko Majava"}) { edges { node { title titleAsOf } } } }`,
 		facts: []fact{
 			{"dated to the year", at("d", "0", "publishedOnPrecision"), "YEAR"},
 			{"Majava quoted, with the title it gives", appearanceRows("d"), []string{"MENTIONED Jarkko Majava: verkostohankkeen projektipäällikkö (Suomen Kuntaliitto)"}},
 			{"his latest title", at("e", "0", "title"), "verkostohankkeen projektipäällikkö"},
+			{"the sixth term and autumn 2021's favourite themes", contains(p("d", "0", "summary"), "kuudennen kerran vuosille 2021–2022", "uuden valtuuston perehdytys"), true},
 		},
 	},
 	{
