@@ -366,6 +366,18 @@ func TestHistoryFacts(t *testing.T) {
 			}
 		})
 
+		t.Run("search finds a document by what its summary states", func(t *testing.T) {
+			var data struct{ Search page }
+			mustPost(t, srv, `{ search(query: "kuntavertaisryhmien tapaamisia", types: [DOCUMENT]) { totalCount edges { node { node { ... on Document { key } } } } } }`, nil, &data)
+			var keys []string
+			for _, e := range data.Search.Edges {
+				keys = append(keys, fmt.Sprint(dig(e.Node, "node", "key")))
+			}
+			if !slices.Contains(keys, "sitra-uuden-sukupolven-organisaatio-ja-johtaminen-uso") {
+				t.Errorf("search for the Sitra page's peer-group meetings found %v, want the Sitra page", keys)
+			}
+		})
+
 		t.Run("counts", func(t *testing.T) {
 			var data map[string]page
 			mustPost(t, srv, `{ documents { totalCount } appearances { totalCount } termMemberships { totalCount }
