@@ -378,6 +378,24 @@ func TestHistoryFacts(t *testing.T) {
 			}
 		})
 
+		t.Run("a membership written through the API links its term and municipality", func(t *testing.T) {
+			var refs struct{ NetworkTerms, Municipalities, Documents page }
+			mustPost(t, srv, `{ networkTerms(where: {number: 1}) { edges { node { id } } }
+			  municipalities(where: {code: "535"}) { edges { node { id } } }
+			  documents(where: {key: "sitra-uuden-sukupolven-organisaatio-ja-johtaminen-uso"}) { edges { node { id } } } }`, nil, &refs)
+			vars := map[string]any{"term": refs.NetworkTerms.Edges[0].Node["id"], "municipality": refs.Municipalities.Edges[0].Node["id"], "doc": refs.Documents.Edges[0].Node["id"]}
+			var created map[string]map[string]any
+			mustPost(t, srv, `mutation($term: ID!, $municipality: ID!, $doc: ID!) {
+			  createTermMembership(input: {status: PILOT, termID: $term, municipalityID: $municipality, sourceID: $doc}) { id } }`, vars, &created)
+			var data map[string]any
+			mustPost(t, srv, `{ networkTerms(where: {number: 1}) { edges { node { municipalities { edges { node { code } } } memberships { edges { node { status } } } } } } }`, nil, &data)
+			term := only(t, data["networkTerms"])
+			if got := names(term["municipalities"], "code"); !slices.Equal(got, []string{"535"}) {
+				t.Errorf("term 1 municipalities = %v, want the membership's", got)
+			}
+			mustPost(t, srv, `mutation($id: ID!) { deleteTermMembership(id: $id) }`, map[string]any{"id": created["createTermMembership"]["id"]}, nil)
+		})
+
 		t.Run("counts", func(t *testing.T) {
 			var data map[string]page
 			mustPost(t, srv, `{ documents { totalCount } appearances { totalCount } termMemberships { totalCount }

@@ -211,12 +211,22 @@ func (r *mutationResolver) DeleteAppearance(ctx context.Context, id pulid.ID) (p
 
 // CreateTermMembership is the resolver for the createTermMembership field.
 func (r *mutationResolver) CreateTermMembership(ctx context.Context, input ent.CreateTermMembershipInput) (*ent.TermMembership, error) {
-	return ent.FromContext(ctx).TermMembership.Create().SetInput(input).Save(ctx)
+	c := ent.FromContext(ctx)
+	tm, err := c.TermMembership.Create().SetInput(input).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tm, edit.LinkMembership(ctx, c, tm)
 }
 
 // UpdateTermMembership is the resolver for the updateTermMembership field.
 func (r *mutationResolver) UpdateTermMembership(ctx context.Context, id pulid.ID, input ent.UpdateTermMembershipInput) (*ent.TermMembership, error) {
-	return ent.FromContext(ctx).TermMembership.UpdateOneID(id).SetInput(input).Save(ctx)
+	c := ent.FromContext(ctx)
+	tm, err := c.TermMembership.UpdateOneID(id).SetInput(input).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tm, edit.LinkMembership(ctx, c, tm)
 }
 
 // DeleteTermMembership is the resolver for the deleteTermMembership field.

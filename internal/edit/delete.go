@@ -171,6 +171,24 @@ func DeleteDocument(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, 
 	return deleteOne(ctx, c.Document.DeleteOneID(id).Exec, "document", id)
 }
 
+// LinkMembership adds the membership's municipality to its term's municipalities when
+// it is not there yet: every municipality a document states to be part of a term is one
+// of the term's municipalities (bundles keep the same rule).
+func LinkMembership(ctx context.Context, c *ent.Client, tm *ent.TermMembership) error {
+	linked, err := c.NetworkTerm.Query().
+		Where(networkterm.ID(tm.TermID), networkterm.HasMunicipalitiesWith(municipality.ID(tm.MunicipalityID))).Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("check term municipality: %w", err)
+	}
+	if linked {
+		return nil
+	}
+	if err := c.NetworkTerm.UpdateOneID(tm.TermID).AddMunicipalityIDs(tm.MunicipalityID).Exec(ctx); err != nil {
+		return fmt.Errorf("link term municipality: %w", err)
+	}
+	return nil
+}
+
 // DeleteTermMembership deletes one document's statement of a term membership; the term's
 // link to the municipality stays.
 func DeleteTermMembership(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, error) {
