@@ -29,8 +29,8 @@ type wantedAppearance struct {
 
 // applyAppearances upserts an appearance for every speaker and moderator of the bundle's
 // sessions, every author of its documents and every person its documents name in another
-// role, recording the title, English title and
-// organisation the bundle gives the person there (see the package documentation).
+// role, recording the title, English title and organisation the bundle gives the person
+// there (see the package documentation).
 func (a *applier) applyAppearances(ctx context.Context) error {
 	wanted := a.wantedAppearances()
 	if len(wanted) == 0 {
