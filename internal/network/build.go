@@ -69,8 +69,9 @@ func (g *Graph) Heaviest(n int) []Edge {
 type Node struct {
 	// ThemeID is the theme's ID.
 	ThemeID pulid.ID
-	// Slug and Name are the theme's slug and Finnish name.
-	Slug, Name string
+	// Slug and Name are the theme's slug and Finnish name; NameEn its English name
+	// ("" when it has none).
+	Slug, Name, NameEn string
 	// Counts is the number of items of each chosen signal tied to the theme.
 	Counts map[Signal]int
 	// WeightedDegree is the sum of the weights of the theme's edges.
@@ -144,7 +145,7 @@ func cooccurrence(ds *dataset, ev *evidence, signals []Signal, minWeight float64
 			totals[t] += n
 		}
 		if totals[t] > 0 {
-			g.Nodes = append(g.Nodes, Node{ThemeID: th.id, Slug: th.slug, Name: th.name, Counts: counts})
+			g.Nodes = append(g.Nodes, Node{ThemeID: th.id, Slug: th.slug, Name: th.name, NameEn: th.nameEn, Counts: counts})
 		}
 	}
 

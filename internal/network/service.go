@@ -451,7 +451,7 @@ func (g *Graph) sizeEstimate() int64 {
 	n := int64(unsafe.Sizeof(*g))
 	n += int64(cap(g.Nodes)) * int64(unsafe.Sizeof(Node{}))
 	for _, nd := range g.Nodes {
-		n += int64(len(nd.ThemeID)+len(nd.Slug)+len(nd.Name)) + mapHeader + int64(len(nd.Counts))*mapSlot
+		n += int64(len(nd.ThemeID)+len(nd.Slug)+len(nd.Name)+len(nd.NameEn)) + mapHeader + int64(len(nd.Counts))*mapSlot
 	}
 	n += int64(cap(g.Edges)) * (int64(unsafe.Sizeof(Edge{})) + int64(unsafe.Sizeof(int(0))))
 	for _, e := range g.Edges {
