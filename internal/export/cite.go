@@ -12,7 +12,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
-	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
@@ -122,18 +121,7 @@ func LoadCitations(ctx context.Context, client *ent.Client) (*Citations, error) 
 		return nil, fmt.Errorf("citations: query documents: %w", err)
 	}
 	for _, d := range docs {
-		doc := Doc{Title: d.Title}
-		if d.URL != nil {
-			doc.URL = *d.URL
-		}
-		if d.PublishedOn != nil {
-			p := calendar.Day
-			if d.PublishedOnPrecision != nil {
-				p = *d.PublishedOnPrecision
-			}
-			doc.Date, doc.Precision = calendar.Format(*d.PublishedOn, p), string(p)
-		}
-		c.Documents[d.ID] = doc
+		c.Documents[d.ID] = docOf(d)
 		c.Items[d.ID] = Item{Type: "Document", Label: d.Title, Sources: []pulid.ID{d.ID}}
 	}
 	return c, nil
