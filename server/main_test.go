@@ -321,7 +321,9 @@ func TestSearchExport(t *testing.T) {
 		Data struct {
 			Search struct {
 				TotalCount int
-				Edges      []struct{ Node struct{ Node struct{ ID string } } }
+				Edges      []struct {
+					Node struct{ Node struct{ ID string } }
+				}
 			}
 		}
 	}
