@@ -201,6 +201,7 @@ func SearchJSON(w io.Writer, text string, res *search.Result, c *Citations, en m
 		out.Hits = append(out.Hits, hj)
 	}
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
 		return fmt.Errorf("export search JSON: %w", err)
