@@ -85,9 +85,12 @@ func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Se
 	out := &model.ThemeNetworkSeries{By: by, MatchThreshold: s.MatchThreshold,
 		Slices: make([]*model.NetworkSlice, len(s.Slices)), Themes: make([]*model.ThemeTimeline, len(s.Themes))}
 	for i, sl := range s.Slices {
-		ms := &model.NetworkSlice{Key: sl.Key, Label: sl.Label, Term: terms[sl.TermID], Start: sl.Start, End: sl.End,
+		ms := &model.NetworkSlice{Index: i, Key: sl.Key, Label: sl.Label, Term: terms[sl.TermID], Start: sl.Start, End: sl.End,
 			Network:     sliceNetwork(sl.Graph, edges[i], themes, items),
 			Communities: make([]*model.SliceCommunity, len(sl.Communities)), Vanished: []*model.VanishedCommunity{}}
+		if sl.Previous >= 0 {
+			ms.Previous = &s.Slices[i].Previous
+		}
 		for j, cm := range sl.Communities {
 			mc := &model.SliceCommunity{Community: cm.Community, Lineage: cm.Lineage, Themes: themeList(cm.Themes),
 				Event: model.CommunityEvent(cm.Event), Predecessors: []*model.CommunityMatch{}}
@@ -105,7 +108,7 @@ func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Se
 	for i, ts := range s.Themes {
 		mt := &model.ThemeTimeline{Theme: themes[ts.ThemeID], Points: make([]*model.ThemeSlicePoint, len(ts.Points))}
 		for j, p := range ts.Points {
-			mp := &model.ThemeSlicePoint{SliceKey: s.Slices[j].Key, Present: p.Present, Items: p.Items, Degree: p.Degree,
+			mp := &model.ThemeSlicePoint{SliceIndex: j, SliceKey: s.Slices[j].Key, Present: p.Present, Items: p.Items, Degree: p.Degree,
 				WeightedDegree: p.WeightedDegree, Betweenness: p.Betweenness}
 			if p.Present {
 				mp.Community, mp.Lineage = &p.Community, &p.Lineage

@@ -15,13 +15,13 @@ const seriesQuery = `query($by: SeriesDimension!, $t: Float) {
   themeNetworkSeries(by: $by, matchThreshold: $t) {
     by matchThreshold
     slices {
-      key label start end term { id number }
+      index previous key label start end term { id number }
       network { edgeCount nodes { theme { slug } weightedDegree betweenness community }
         edges { source { slug } target { slug } weight strength evidence { signal count itemIDs items { id } } } }
       communities { community lineage event themes { slug } predecessors { community lineage overlap } }
       vanished { community lineage themes { slug } }
     }
-    themes { theme { slug } points { sliceKey present items degree weightedDegree betweenness community lineage } }
+    themes { theme { slug } points { sliceIndex sliceKey present items degree weightedDegree betweenness community lineage } }
   }
 }`
 
@@ -50,6 +50,8 @@ type seriesResult struct {
 		By             string
 		MatchThreshold float64
 		Slices         []struct {
+			Index                  int
+			Previous               *int
 			Key, Label, Start, End string
 			Term                   *struct {
 				ID     string
@@ -70,6 +72,7 @@ type seriesResult struct {
 		Themes []struct {
 			Theme  struct{ Slug string }
 			Points []struct {
+				SliceIndex     int
 				SliceKey       string
 				Present        bool
 				Items, Degree  int
@@ -94,7 +97,11 @@ func TestThemeNetworkSeriesAPI(t *testing.T) {
 				if s.By != by || s.MatchThreshold != 0.3 || len(s.Slices) < 2 {
 					t.Fatalf("series: by %s, threshold %v, %d slices", s.By, s.MatchThreshold, len(s.Slices))
 				}
-				for _, sl := range s.Slices {
+				for i, sl := range s.Slices {
+					// The seed has one network: each slice is matched with the one before.
+					if sl.Index != i || (i == 0) != (sl.Previous == nil) || (i > 0 && *sl.Previous != i-1) {
+						t.Errorf("slice %d: index %d, previous %v", i, sl.Index, sl.Previous)
+					}
 					filter := map[string]any{"from": sl.Start, "to": sl.End}
 					if by == "TERM" {
 						if sl.Term == nil || fmt.Sprint(sl.Term.Number) != sl.Key {
@@ -145,7 +152,7 @@ func TestThemeNetworkSeriesAPI(t *testing.T) {
 						t.Fatalf("%s: %d points for %d slices", th.Theme.Slug, len(th.Points), len(s.Slices))
 					}
 					for i, p := range th.Points {
-						if p.SliceKey != s.Slices[i].Key || p.Present != (p.Community != nil) || (!p.Present && p.Items != 0) {
+						if p.SliceIndex != i || p.SliceKey != s.Slices[i].Key || p.Present != (p.Community != nil) || (!p.Present && p.Items != 0) {
 							t.Errorf("%s: point %+v", th.Theme.Slug, p)
 						}
 					}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -37,6 +38,10 @@ func (r networkRequest) series() network.SeriesRequest {
 	return network.SeriesRequest{By: r.by, Request: r.network(), MatchThreshold: r.matchThreshold}
 }
 
+// errOverlapping refuses a dynamic export whose slices share days.
+var errOverlapping = errors.New("by: the terms of different networks overlap in time, which a dynamic GEXF cannot show; " +
+	"ask by=year, or by=term with the term parameter naming the terms of one network")
+
 // exportInput loads what the request's format needs: the network (from the service) and
 // the citations of its evidence, the series (from the service), or the mixed graph.
 func exportInput(ctx context.Context, client *ent.Client, networks *network.Service, r networkRequest) (export.Input, error) {
@@ -56,6 +61,9 @@ func exportInput(ctx context.Context, client *ent.Client, networks *network.Serv
 	if needs.Series {
 		if in.Series, err = networks.Series(ctx, r.series()); err != nil {
 			return in, err
+		}
+		if in.Series.Overlapping() {
+			return in, errOverlapping
 		}
 	}
 	if needs.Mixed {
@@ -169,6 +177,10 @@ func networkExportHandler(ready *atomic.Pointer[backend]) http.Handler {
 			return
 		}
 		in, err := exportInput(r.Context(), b.client, b.networks, req)
+		if errors.Is(err, errOverlapping) {
+			errcode.WriteHTTP(w, http.StatusBadRequest, errcode.BadInput, err.Error())
+			return
+		}
 		if err != nil {
 			unavailable(w, "the network could not be computed; try again shortly")
 			return

@@ -296,9 +296,11 @@ type ComplexityRoot struct {
 	NetworkSlice struct {
 		Communities func(childComplexity int) int
 		End         func(childComplexity int) int
+		Index       func(childComplexity int) int
 		Key         func(childComplexity int) int
 		Label       func(childComplexity int) int
 		Network     func(childComplexity int) int
+		Previous    func(childComplexity int) int
 		Start       func(childComplexity int) int
 		Term        func(childComplexity int) int
 		Vanished    func(childComplexity int) int
@@ -628,6 +630,7 @@ type ComplexityRoot struct {
 		Items          func(childComplexity int) int
 		Lineage        func(childComplexity int) int
 		Present        func(childComplexity int) int
+		SliceIndex     func(childComplexity int) int
 		SliceKey       func(childComplexity int) int
 		WeightedDegree func(childComplexity int) int
 	}
@@ -2143,6 +2146,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkSlice.End(childComplexity), true
+	case "NetworkSlice.index":
+		if e.ComplexityRoot.NetworkSlice.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Index(childComplexity), true
 	case "NetworkSlice.key":
 		if e.ComplexityRoot.NetworkSlice.Key == nil {
 			break
@@ -2161,6 +2170,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkSlice.Network(childComplexity), true
+	case "NetworkSlice.previous":
+		if e.ComplexityRoot.NetworkSlice.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Previous(childComplexity), true
 	case "NetworkSlice.start":
 		if e.ComplexityRoot.NetworkSlice.Start == nil {
 			break
@@ -3785,6 +3800,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeSlicePoint.Present(childComplexity), true
+	case "ThemeSlicePoint.sliceIndex":
+		if e.ComplexityRoot.ThemeSlicePoint.SliceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.SliceIndex(childComplexity), true
 	case "ThemeSlicePoint.sliceKey":
 		if e.ComplexityRoot.ThemeSlicePoint.SliceKey == nil {
 			break
@@ -15929,8 +15950,9 @@ type MunicipalityScore {
   """
   The theme network of every network term or every year, in one request: each slice is
   the network themeNetwork returns with the term (termIDs) or the year (from, to) added
-  to the filter. Communities are matched across consecutive slices (which persist,
-  split, merge, appear and vanish), and every theme's measures are given per slice.
+  to the filter. Communities are matched with the previous slice's (the year before, or
+  the previous term of the same network), which tells which persist, split, merge,
+  appear and vanish, and every theme's measures are given per slice.
   Computed from one read of the data, and kept until the next write.
   """
   themeNetworkSeries(
@@ -16027,7 +16049,12 @@ The theme network of one term or year.
 """
 type NetworkSlice {
   """
-  The year ("2017") or the term's number ("4").
+  The slice's position in slices, from 0.
+  """
+  index: Int!
+  """
+  The year ("2017") or the term's number ("4"; terms of different networks can share a
+  number: term tells them apart).
   """
   key: String!
   """
@@ -16051,6 +16078,11 @@ type NetworkSlice {
   The slice's network, as themeNetwork gives it.
   """
   network: ThemeNetwork!
+  """
+  The index of the slice its communities are matched with: the year before, or the
+  previous term of the same network (null for the first).
+  """
+  previous: Int
   """
   The slice's communities, by number, matched with the previous slice's.
   """
@@ -16143,6 +16175,10 @@ type ThemeTimeline {
 A theme's measures in one slice.
 """
 type ThemeSlicePoint {
+  """
+  The slice's index.
+  """
+  sliceIndex: Int!
   """
   The slice's key.
   """
@@ -16718,6 +16754,8 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 
 func (ec *executionContext) childFields_NetworkSlice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "index":
+		return ec.fieldContext_NetworkSlice_index(ctx, field)
 	case "key":
 		return ec.fieldContext_NetworkSlice_key(ctx, field)
 	case "label":
@@ -16730,6 +16768,8 @@ func (ec *executionContext) childFields_NetworkSlice(ctx context.Context, field 
 		return ec.fieldContext_NetworkSlice_end(ctx, field)
 	case "network":
 		return ec.fieldContext_NetworkSlice_network(ctx, field)
+	case "previous":
+		return ec.fieldContext_NetworkSlice_previous(ctx, field)
 	case "communities":
 		return ec.fieldContext_NetworkSlice_communities(ctx, field)
 	case "vanished":
@@ -17316,6 +17356,8 @@ func (ec *executionContext) childFields_ThemeRelation(ctx context.Context, field
 
 func (ec *executionContext) childFields_ThemeSlicePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "sliceIndex":
+		return ec.fieldContext_ThemeSlicePoint_sliceIndex(ctx, field)
 	case "sliceKey":
 		return ec.fieldContext_ThemeSlicePoint_sliceKey(ctx, field)
 	case "present":
@@ -28024,6 +28066,29 @@ func (ec *executionContext) fieldContext_NetworkEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _NetworkSlice_index(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Int")
+}
+
 func (ec *executionContext) _NetworkSlice_key(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28178,6 +28243,29 @@ func (ec *executionContext) fieldContext_NetworkSlice_network(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_previous(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NetworkSlice_communities(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
@@ -34745,6 +34833,29 @@ func (ec *executionContext) fieldContext_ThemeRelation_evidence(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ThemeSlicePoint_sliceIndex(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_sliceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_sliceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ThemeSlicePoint_sliceKey(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
@@ -51827,6 +51938,11 @@ func (ec *executionContext) _NetworkSlice(ctx context.Context, sel ast.Selection
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("NetworkSlice")
+		case "index":
+			out.Values[i] = ec._NetworkSlice_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "key":
 			out.Values[i] = ec._NetworkSlice_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51855,6 +51971,11 @@ func (ec *executionContext) _NetworkSlice(ctx context.Context, sel ast.Selection
 		case "network":
 			out.Values[i] = ec._NetworkSlice_network(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._NetworkSlice_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "communities":
@@ -54032,6 +54153,11 @@ func (ec *executionContext) _ThemeSlicePoint(ctx context.Context, sel ast.Select
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ThemeSlicePoint")
+		case "sliceIndex":
+			out.Values[i] = ec._ThemeSlicePoint_sliceIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "sliceKey":
 			out.Values[i] = ec._ThemeSlicePoint_sliceKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -117,7 +117,10 @@ type NetworkFilter struct {
 
 // The theme network of one term or year.
 type NetworkSlice struct {
-	// The year ("2017") or the term's number ("4").
+	// The slice's position in slices, from 0.
+	Index int `json:"index"`
+	// The year ("2017") or the term's number ("4"; terms of different networks can share a
+	// number: term tells them apart).
 	Key string `json:"key"`
 	// A readable name: "2017", "USO 4 (2017–2018)".
 	Label string `json:"label"`
@@ -130,6 +133,9 @@ type NetworkSlice struct {
 	End time.Time `json:"end"`
 	// The slice's network, as themeNetwork gives it.
 	Network *ThemeNetwork `json:"network"`
+	// The index of the slice its communities are matched with: the year before, or the
+	// previous term of the same network (null for the first).
+	Previous *int `json:"previous,omitempty"`
 	// The slice's communities, by number, matched with the previous slice's.
 	Communities []*SliceCommunity `json:"communities"`
 	// The communities of the previous slice that match none of this one.
@@ -317,6 +323,8 @@ type ThemeRelation struct {
 
 // A theme's measures in one slice.
 type ThemeSlicePoint struct {
+	// The slice's index.
+	SliceIndex int `json:"sliceIndex"`
 	// The slice's key.
 	SliceKey string `json:"sliceKey"`
 	// Whether the theme is a node of the slice; the measures are 0 when not.

@@ -91,12 +91,13 @@
 //
 // BuildSeries computes the network of every network term or every year at once: each
 // slice is the network Build computes with the term or the year added to the filter.
-// Communities are matched between consecutive slices by the Jaccard overlap of their
-// themes (at least MatchThreshold, 0.3 by default) and classified as persisting,
-// splitting, merging or appearing, and those of the previous slice that match nothing
-// as vanished, after Greene, Doyle & Cunningham (2010), "Tracking the evolution of
-// communities in dynamic social networks", ASONAM 2010, simplified to compare each slice
-// with the one before it. A lineage (dynamic community) follows the strongest one-to-one
+// Communities are matched between a slice and the previous one (the year before, or
+// the previous term of the same network: terms of different networks run side by side)
+// by the Jaccard overlap of their themes (at least MatchThreshold, 0.3 by default) and
+// classified as persisting, splitting, merging or appearing, and those of the previous
+// slice that match nothing as vanished, after Greene, Doyle & Cunningham (2010),
+// "Tracking the evolution of communities in dynamic social networks", ASONAM 2010,
+// simplified to compare each slice with the one before it. A lineage (dynamic community) follows the strongest one-to-one
 // matches across slices.
 //
 // # Queries

@@ -92,12 +92,15 @@ type Slice struct {
 	// Start and End are the slice's first and last day: the year, or the term's years
 	// (an open term ends with the year of its last seminar).
 	Start, End time.Time
+	// Previous is the index of the slice its communities are matched with: the one
+	// before it by year, or the previous term of the same network; -1 for none.
+	Previous int
 	// Graph is the slice's network.
 	Graph *Graph
 	// Communities are the slice's communities, by number, with their match to the
 	// previous slice.
 	Communities []SliceCommunity
-	// Vanished are the communities of the previous slice that match none of this one.
+	// Vanished are the communities of the Previous slice that match none of this one.
 	Vanished []VanishedCommunity
 }
 
@@ -160,6 +163,7 @@ type ThemePoint struct {
 type sliceDef struct {
 	key, label  string
 	term        pulid.ID
+	track       pulid.ID // the term's network: communities are matched within it
 	start, end  time.Time
 	filter      Filter
 	rank        []string
@@ -201,6 +205,7 @@ func BuildSeries(ctx context.Context, client *ent.Client, r SeriesRequest) (*Ser
 		defs = yearSlices(ds, r.Filter, signals)
 	}
 	s := &Series{By: r.By, MatchThreshold: r.threshold(), Slices: make([]Slice, 0, len(defs))}
+	last := map[pulid.ID]int{} // the last slice of each track
 	for _, d := range defs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -210,7 +215,12 @@ func BuildSeries(ctx context.Context, client *ent.Client, r SeriesRequest) (*Ser
 			continue
 		}
 		g.measure()
-		s.Slices = append(s.Slices, Slice{Key: d.key, TermID: d.term, Label: d.label, Start: d.start, End: d.end, Graph: g})
+		prev, ok := last[d.track]
+		if !ok {
+			prev = -1
+		}
+		last[d.track] = len(s.Slices)
+		s.Slices = append(s.Slices, Slice{Key: d.key, TermID: d.term, Label: d.label, Start: d.start, End: d.end, Graph: g, Previous: prev})
 	}
 	s.matchCommunities()
 	s.themeSeries()
@@ -256,7 +266,7 @@ func termSlices(ds *dataset, f Filter, terms []*ent.NetworkTerm) []sliceDef {
 			years += strconv.Itoa(*t.EndYear)
 		}
 		defs = append(defs, sliceDef{
-			key: strconv.Itoa(t.Number), term: t.ID,
+			key: strconv.Itoa(t.Number), term: t.ID, track: t.NetworkID,
 			label:  fmt.Sprintf("%s %d (%s)", name, t.Number, years),
 			start:  time.Date(t.StartYear, 1, 1, 0, 0, 0, 0, time.UTC),
 			end:    time.Date(endYear, 12, 31, 0, 0, 0, 0, time.UTC),
@@ -417,15 +427,21 @@ func MatchCommunities(prev, next [][]pulid.ID, prevLineage []int, threshold floa
 	return events, preds, lineage, vanished
 }
 
-// matchCommunities fills in every slice's communities.
+// matchCommunities fills in every slice's communities, matching each slice with its
+// Previous.
 func (s *Series) matchCommunities() {
 	next := 0
 	newLineage := func() int { next++; return next - 1 }
-	var prev [][]pulid.ID
-	var prevLineage []int
+	members := make([][][]pulid.ID, len(s.Slices))
+	lineages := make([][]int, len(s.Slices))
 	for i := range s.Slices {
 		sl := &s.Slices[i]
 		comms := communitiesOf(sl.Graph)
+		var prev [][]pulid.ID
+		var prevLineage []int
+		if sl.Previous >= 0 {
+			prev, prevLineage = members[sl.Previous], lineages[sl.Previous]
+		}
 		events, preds, lineage, vanished := MatchCommunities(prev, comms, prevLineage, s.MatchThreshold, newLineage)
 		sl.Communities = make([]SliceCommunity, len(comms))
 		for c, members := range comms {
@@ -434,8 +450,22 @@ func (s *Series) matchCommunities() {
 		for _, pi := range vanished {
 			sl.Vanished = append(sl.Vanished, VanishedCommunity{Community: pi, Lineage: prevLineage[pi], Themes: prev[pi]})
 		}
-		prev, prevLineage = comms, lineage
+		members[i], lineages[i] = comms, lineage
 	}
+}
+
+// Overlapping reports whether two slices share days (terms of different networks do),
+// which a dynamic GEXF cannot show: a theme would have two values at once.
+func (s *Series) Overlapping() bool {
+	for i := range s.Slices {
+		for j := i + 1; j < len(s.Slices); j++ {
+			a, b := s.Slices[i], s.Slices[j]
+			if !a.End.Before(b.Start) && !b.End.Before(a.Start) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // themeSeries fills in every theme's measures over the slices.

@@ -309,3 +309,48 @@ func independentSlices(t *testing.T, ctx context.Context, client *ent.Client) ma
 	}
 	return out
 }
+
+// TestSeriesTwoNetworks adds a second network whose term runs beside USO's 4th: by term,
+// each network's terms are matched only with that network's previous term, and the
+// slices overlap in time (which a dynamic GEXF refuses); by year they do not.
+func TestSeriesTwoNetworks(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		client := db.Client()
+		f := newFixture(t, client)
+		kv := client.Network.Create().SetName("KV").SaveX(ctx)
+		term := client.NetworkTerm.Create().SetNetwork(kv).SetNumber(1).SetStartYear(2017).SetEndYear(2018).SaveX(ctx)
+		client.Seminar.Create().SetTitle("KV-seminaari").SetDate(day("2017-06-01")).SetTerm(term).AddThemes(f.A, f.B, f.C).SaveX(ctx)
+
+		s, err := network.BuildSeries(ctx, client, network.SeriesRequest{By: network.DimensionTerm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, sl := range s.Slices {
+			got = append(got, fmt.Sprintf("%s:%d", sl.Label, sl.Previous))
+		}
+		want := []string{"KV 1 (2017–2018):-1", "USO 4 (2017–2018):-1", "USO 5 (2019–2020):1"}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("slices = %v, want %v", got, want)
+		}
+		if !s.Overlapping() {
+			t.Error("KV 1 and USO 4 do not overlap")
+		}
+		if c := s.Slices[1].Communities[0]; c.Event != network.EventAppear || len(s.Slices[1].Vanished) != 0 {
+			t.Errorf("USO 4 was matched with KV 1: %+v", c)
+		}
+		y, err := network.BuildSeries(ctx, client, network.SeriesRequest{By: network.DimensionYear})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if y.Overlapping() {
+			t.Error("years overlap")
+		}
+		for i, sl := range y.Slices {
+			if sl.Previous != i-1 {
+				t.Errorf("year %s: previous %d", sl.Key, sl.Previous)
+			}
+		}
+	})
+}
