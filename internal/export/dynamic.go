@@ -17,8 +17,9 @@ import (
 // slice an edge; each has a spell per slice it is in (the slice's first and last day).
 // Static node attributes: label (Finnish, Gephi's label), label_en, slug. Dynamic node
 // attributes, one value per slice: items, weighted_degree, betweenness, community,
-// lineage (the community matched across slices). Dynamic edge attributes: weight
-// (Gephi reads it as the edge's weight over time) and strength.
+// lineage (the community matched across slices). Dynamic edge attributes: weight (the
+// edge's weight in the slice; an edge has no static weight) and strength. Slices must
+// not overlap in time (Series.Overlapping): a theme would have two values at once.
 func DynamicGEXF(w io.Writer, s *network.Series) error {
 	if s == nil {
 		return fmt.Errorf("export: nil series")
