@@ -57,6 +57,11 @@ func exportInput(ctx context.Context, client *ent.Client, networks *network.Serv
 		if in.Citations, err = export.LoadCitations(ctx, client); err != nil {
 			return in, err
 		}
+		full, err := networks.FullEvidence(ctx, r.network())
+		if err != nil {
+			return in, err
+		}
+		in.Citations.WithFullEvidence(full)
 	}
 	if needs.Series {
 		if in.Series, err = networks.Series(ctx, r.series()); err != nil {

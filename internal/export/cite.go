@@ -28,6 +28,31 @@ type Citations struct {
 	Items map[pulid.ID]Item
 	// Documents are every document, by ID.
 	Documents map[pulid.ID]Doc
+	// full is every edge's evidence with all its items (WithFullEvidence), by the
+	// edge's themes.
+	full map[[2]pulid.ID][]network.Evidence
+}
+
+// WithFullEvidence makes the exports list every shared item of an edge, from full
+// (network.BuildFullEvidence of the same request), instead of the first
+// network.EvidenceCap per signal the network keeps. It returns c.
+func (c *Citations) WithFullEvidence(full *network.Graph) *Citations {
+	c.full = make(map[[2]pulid.ID][]network.Evidence, len(full.Edges))
+	for _, e := range full.Edges {
+		c.full[[2]pulid.ID{e.Source, e.Target}] = e.Evidence
+	}
+	return c
+}
+
+// evidence returns the evidence of an edge to export: all of it with WithFullEvidence,
+// or the edge's own.
+func (c *Citations) evidence(e network.Edge) []network.Evidence {
+	if c != nil && c.full != nil {
+		if ev, ok := c.full[[2]pulid.ID{e.Source, e.Target}]; ok {
+			return ev
+		}
+	}
+	return e.Evidence
 }
 
 // Item is an evidence item.
@@ -134,7 +159,7 @@ func (c *Citations) edgeSources(e network.Edge) []pulid.ID {
 		return nil
 	}
 	var out []pulid.ID
-	for _, ev := range e.Evidence {
+	for _, ev := range c.evidence(e) {
 		for _, id := range ev.IDs {
 			out = append(out, c.Items[id].Sources...)
 		}
@@ -149,8 +174,8 @@ func idsColumn(s network.Signal) string { return strings.ToLower(string(s)) + "_
 
 // evidenceIDs returns the listed IDs of a signal's evidence on an edge, separated by
 // spaces.
-func evidenceIDs(e network.Edge, s network.Signal) string {
-	for _, ev := range e.Evidence {
+func (c *Citations) evidenceIDs(e network.Edge, s network.Signal) string {
+	for _, ev := range c.evidence(e) {
 		if ev.Signal == s {
 			return joinIDs(ev.IDs, " ")
 		}
@@ -187,8 +212,8 @@ func (c *Citations) sourceValues(e network.Edge) []string {
 // columns). Columns: source, target (theme IDs), source_label, target_label (Finnish),
 // source_label_en, target_label_en, signal, item_id, item_type, item_label,
 // document_id, document_title, document_url, document_date (at its precision),
-// document_date_precision. The items are those the edge lists (at most
-// network.EvidenceCap per signal; the edges CSV has the full counts).
+// document_date_precision. The items are all the shared items with WithFullEvidence,
+// or those the edge lists (at most network.EvidenceCap per signal).
 func EvidenceCSV(w io.Writer, g *network.Graph, c *Citations) error {
 	if err := checkGraph(g); err != nil {
 		return err
@@ -203,7 +228,7 @@ func EvidenceCSV(w io.Writer, g *network.Graph, c *Citations) error {
 	for _, e := range g.Edges {
 		s, t := string(e.Source), string(e.Target)
 		head := []string{s, t, names[s], names[t], namesEn[s], namesEn[t]}
-		for _, ev := range e.Evidence {
+		for _, ev := range c.evidence(e) {
 			for _, id := range ev.IDs {
 				it := c.Items[id]
 				row := append(slices.Clone(head), string(ev.Signal), string(id), it.Type, it.Label)

@@ -80,6 +80,19 @@ func TestEdgesCite(t *testing.T) {
 		}
 	}
 
+	// With the full evidence, every shared item is listed.
+	full := &network.Graph{Edges: slices.Clone(g.Edges)}
+	full.Edges[0].Evidence = slices.Clone(full.Edges[0].Evidence)
+	full.Edges[0].Evidence[0].IDs = []pulid.ID{"o1", "o2", "o3"}
+	var fb bytes.Buffer
+	_, fc := citedSample()
+	if err := export.EdgesCSV(&fb, g, fc.WithFullEvidence(full)); err != nil {
+		t.Fatal(err)
+	}
+	if fr := readCSV(t, fb.Bytes()); fr[1][col("outcome_ids")] != "o1 o2 o3" {
+		t.Errorf("full evidence: outcome_ids = %q", fr[1][col("outcome_ids")])
+	}
+
 	buf.Reset()
 	if err := export.EvidenceCSV(&buf, g, c); err != nil {
 		t.Fatal(err)
@@ -215,6 +228,11 @@ func TestCitationsOnSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		full, err := network.BuildFullEvidence(ctx, client, network.Filter{}, nil, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.WithFullEvidence(full)
 		sources := independentSources(ctx, client)
 		var buf bytes.Buffer
 		if err := export.EdgesCSV(&buf, g, c); err != nil {
@@ -228,10 +246,19 @@ func TestCitationsOnSeed(t *testing.T) {
 		cited := 0
 		for i, e := range g.Edges {
 			var want []string
-			for _, ev := range e.Evidence {
+			listed := 0
+			for _, ev := range full.Edges[i].Evidence {
 				for _, id := range ev.IDs {
 					want = append(want, sources[id]...)
 				}
+				listed += len(ev.IDs)
+				got := strings.Fields(rows[i+1][col(strings.ToLower(string(ev.Signal))+"_ids")])
+				if len(got) != ev.Count {
+					t.Errorf("edge %d: %d %s IDs exported, %d shared", i, len(got), ev.Signal, ev.Count)
+				}
+			}
+			if float64(listed) != e.Weight {
+				t.Errorf("edge %d: %d items listed, weight %v", i, listed, e.Weight)
 			}
 			slices.Sort(want)
 			want = slices.Compact(want)

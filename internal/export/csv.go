@@ -62,7 +62,7 @@ func EdgesCSV(w io.Writer, g *network.Graph, c *Citations) error {
 			row = append(row, strconv.Itoa(shared(e, s)))
 		}
 		for _, s := range signals {
-			row = append(row, evidenceIDs(e, s))
+			row = append(row, c.evidenceIDs(e, s))
 		}
 		row = append(row, c.sourceValues(e)...)
 		rows = append(rows, row)

@@ -13,8 +13,9 @@
 //
 // Labels are given in Finnish (label) and English (label_en: the theme's English name,
 // or the Finnish one when it has none). Exports cite: every edge carries the IDs of its
-// evidence items per signal (outcome_ids, …; the first network.EvidenceCap of each, the
-// shared_* columns having the full counts) and the documents behind them
+// evidence items per signal (outcome_ids, …: all of them with
+// Citations.WithFullEvidence, otherwise the first network.EvidenceCap of each) and the
+// documents behind them
 // (source_document_ids, _titles, _urls; see Citations), and the evidence table
 // (EvidenceCSV) lists every item with each of its documents: title, URL and date at its
 // precision.

@@ -97,7 +97,7 @@ func GraphML(w io.Writer, g *network.Graph, c *Citations) error {
 			data = append(data, gmlData{"e_" + sharedColumn(s), strconv.Itoa(shared(e, s))})
 		}
 		for _, s := range signals {
-			data = append(data, gmlData{"e_" + idsColumn(s), evidenceIDs(e, s)})
+			data = append(data, gmlData{"e_" + idsColumn(s), c.evidenceIDs(e, s)})
 		}
 		for i, v := range c.sourceValues(e) {
 			data = append(data, gmlData{"e_" + sourceColumns[i], v})
@@ -240,7 +240,7 @@ func GEXF(w io.Writer, g *network.Graph, c *Citations) error {
 			vals = append(vals, gexfAttValue{For: sharedColumn(s), Value: strconv.Itoa(shared(e, s))})
 		}
 		for _, s := range signals {
-			vals = append(vals, gexfAttValue{For: idsColumn(s), Value: evidenceIDs(e, s)})
+			vals = append(vals, gexfAttValue{For: idsColumn(s), Value: c.evidenceIDs(e, s)})
 		}
 		for i, v := range c.sourceValues(e) {
 			vals = append(vals, gexfAttValue{For: sourceColumns[i], Value: v})

@@ -41,6 +41,10 @@ func TestStatementCounts(t *testing.T) {
 			_, err := network.Build(ctx, c, network.Filter{From: ptr(day("2000-01-01"))}, nil, 0)
 			return err
 		}},
+		{"BuildFullEvidence, no filter", 2, func(ctx context.Context, c *ent.Client, f *fixture) error {
+			_, err := network.BuildFullEvidence(ctx, c, network.Filter{}, nil, 0)
+			return err
+		}},
 		{"Related", 2, func(ctx context.Context, c *ent.Client, f *fixture) error {
 			_, err := network.Related(ctx, c, f.A.ID, nil, 5)
 			return err

@@ -210,7 +210,7 @@ func BuildSeries(ctx context.Context, client *ent.Client, r SeriesRequest) (*Ser
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		g := cooccurrence(ds, newScope(ds, d.filter).evidence(signals), signals, r.MinWeight)
+		g := cooccurrence(ds, newScope(ds, d.filter).evidence(signals), signals, r.MinWeight, EvidenceCap)
 		if len(g.Nodes) == 0 {
 			continue
 		}

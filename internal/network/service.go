@@ -240,6 +240,23 @@ func (s *Service) Series(ctx context.Context, r SeriesRequest) (*Series, error) 
 	return v.(*Series), nil
 }
 
+// FullEvidence returns the edges of the network r names with every shared item listed
+// (BuildFullEvidence), shared, bounded and kept like networks, for the exports that
+// cite. The graph is shared: callers must not change it.
+func (s *Service) FullEvidence(ctx context.Context, r Request) (*Graph, error) {
+	key, err := r.key()
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.get(ctx, "full|"+key, func(ctx context.Context) (cached, error) {
+		return BuildFullEvidence(ctx, s.client, r.Filter, r.Signals, r.MinWeight)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Graph), nil
+}
+
 // get returns the value kept under key, or shares or starts its build.
 func (s *Service) get(ctx context.Context, key string, build func(context.Context) (cached, error)) (cached, error) {
 	s.mu.Lock()
