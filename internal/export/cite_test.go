@@ -431,3 +431,43 @@ print("ok")
 		t.Fatalf("networkx: %v\n%s", err, out)
 	}
 }
+
+// TestCitationStatements counts the statements of the loaders, which must not grow with
+// the data or the number of objects asked for: LoadCitations 3, LoadMixed 2,
+// LoadItemCitations 7 and one more per type with sources among the objects (at most 11):
+// here 8, for the outcomes' sources (documents are their own).
+func TestCitationStatements(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		client, c := testdb.Counting(db)
+		if err := seed.Run(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+			t.Fatal(err)
+		}
+		var few, many []pulid.ID
+		for _, o := range client.Outcome.Query().AllX(ctx) {
+			many = append(many, o.ID)
+		}
+		for _, d := range client.Document.Query().AllX(ctx) {
+			many = append(many, d.ID)
+		}
+		few = many[:2]
+		for _, tc := range []struct {
+			name string
+			want int
+			run  func() error
+		}{
+			{"LoadCitations", 3, func() error { _, err := export.LoadCitations(ctx, client); return err }},
+			{"LoadMixed", 2, func() error { _, err := export.LoadMixed(ctx, client); return err }},
+			{"LoadItemCitations, 2 objects", 8, func() error { _, _, err := export.LoadItemCitations(ctx, client, few); return err }},
+			{"LoadItemCitations, all outcomes and documents", 8, func() error { _, _, err := export.LoadItemCitations(ctx, client, many); return err }},
+		} {
+			c.Reset()
+			if err := tc.run(); err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if got := c.Total(); got != tc.want {
+				t.Errorf("%s: %d statements, want %d", tc.name, got, tc.want)
+			}
+		}
+	})
+}

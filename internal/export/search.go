@@ -23,8 +23,9 @@ import (
 )
 
 // LoadItemCitations reads the labels and sources of the given objects (search hits of
-// any type) in a fixed number of statements: one per type, and one per type that has
-// sources for them. A theme's LabelEn is its English name; other types have none.
+// any type) in a fixed number of statements: one per type (seven), and one more for the
+// sources of each type among them that has sources (outcomes, sessions, seminars,
+// experts): at most eleven, however many objects. A theme's LabelEn is its English name; other types have none.
 func LoadItemCitations(ctx context.Context, client *ent.Client, ids []pulid.ID) (*Citations, map[pulid.ID]string, error) {
 	c := &Citations{Items: map[pulid.ID]Item{}, Documents: map[pulid.ID]Doc{}}
 	en := map[pulid.ID]string{}

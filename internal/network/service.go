@@ -102,9 +102,10 @@ const (
 // ErrClosed is returned by Service.Network after Close.
 var ErrClosed = errors.New("network: the service is closed")
 
-// Service builds theme networks for a server, keeps the recent ones until the knowledge
-// base changes, and bounds the memory both take. The API's themeNetwork and the network
-// exports both ask it, so that a network is built once for all of them.
+// Service builds theme networks (and their series over time and their full evidence)
+// for a server, keeps the recent ones until the knowledge base changes, and bounds the
+// memory both take. The API's themeNetwork and themeNetworkSeries and the network
+// exports all ask it, so that a network is built once for all of them.
 //
 //   - Concurrent requests for the same network share one build; a request that ends
 //     (its context) stops waiting, and a build that no request waits for any more is
