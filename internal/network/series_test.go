@@ -133,7 +133,11 @@ func TestSeriesFixture(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				s, err := network.BuildSeries(ctx, client, tc.req)
+				req := tc.req
+				if req.Signals == nil {
+					req.Signals = network.AllSignals // the figures above count every signal
+				}
+				s, err := network.BuildSeries(ctx, client, req)
 				if err != nil {
 					t.Fatal(err)
 				}
