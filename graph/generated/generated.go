@@ -76,6 +76,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CommunityMatch struct {
+		Community func(childComplexity int) int
+		Lineage   func(childComplexity int) int
+		Overlap   func(childComplexity int) int
+	}
+
 	ConnectionPath struct {
 		Length func(childComplexity int) int
 		Steps  func(childComplexity int) int
@@ -294,6 +300,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NetworkSlice struct {
+		Communities func(childComplexity int) int
+		End         func(childComplexity int) int
+		Index       func(childComplexity int) int
+		Key         func(childComplexity int) int
+		Label       func(childComplexity int) int
+		Network     func(childComplexity int) int
+		Previous    func(childComplexity int) int
+		Start       func(childComplexity int) int
+		Term        func(childComplexity int) int
+		Vanished    func(childComplexity int) int
+	}
+
 	NetworkTerm struct {
 		Description       func(childComplexity int) int
 		EndYear           func(childComplexity int) int
@@ -413,6 +432,7 @@ type ComplexityRoot struct {
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
 		TermMemberships       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
 		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) int
+		ThemeNetworkSeries    func(childComplexity int, by model.SeriesDimension, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) int
 		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter) int
 		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter) int
 		Themes                func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
@@ -521,6 +541,14 @@ type ComplexityRoot struct {
 		Signal func(childComplexity int) int
 	}
 
+	SliceCommunity struct {
+		Community    func(childComplexity int) int
+		Event        func(childComplexity int) int
+		Lineage      func(childComplexity int) int
+		Predecessors func(childComplexity int) int
+		Themes       func(childComplexity int) int
+	}
+
 	StatisticsBucket struct {
 		Key            func(childComplexity int) int
 		Label          func(childComplexity int) int
@@ -612,11 +640,30 @@ type ComplexityRoot struct {
 		WeightedDegree func(childComplexity int) int
 	}
 
+	ThemeNetworkSeries struct {
+		By             func(childComplexity int) int
+		MatchThreshold func(childComplexity int) int
+		Slices         func(childComplexity int) int
+		Themes         func(childComplexity int) int
+	}
+
 	ThemeRelation struct {
 		Evidence func(childComplexity int) int
 		Strength func(childComplexity int) int
 		Theme    func(childComplexity int) int
 		Weight   func(childComplexity int) int
+	}
+
+	ThemeSlicePoint struct {
+		Betweenness    func(childComplexity int) int
+		Community      func(childComplexity int) int
+		Degree         func(childComplexity int) int
+		Items          func(childComplexity int) int
+		Lineage        func(childComplexity int) int
+		Present        func(childComplexity int) int
+		SliceIndex     func(childComplexity int) int
+		SliceKey       func(childComplexity int) int
+		WeightedDegree func(childComplexity int) int
 	}
 
 	ThemeStatistic struct {
@@ -627,6 +674,17 @@ type ComplexityRoot struct {
 		Seminars       func(childComplexity int) int
 		Sessions       func(childComplexity int) int
 		Theme          func(childComplexity int) int
+	}
+
+	ThemeTimeline struct {
+		Points func(childComplexity int) int
+		Theme  func(childComplexity int) int
+	}
+
+	VanishedCommunity struct {
+		Community func(childComplexity int) int
+		Lineage   func(childComplexity int) int
+		Themes    func(childComplexity int) int
 	}
 }
 
@@ -700,6 +758,7 @@ type QueryResolver interface {
 	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error)
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
 	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
+	ThemeNetworkSeries(ctx context.Context, by model.SeriesDimension, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) (*model.ThemeNetworkSeries, error)
 	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
 }
 type SubscriptionResolver interface {
@@ -833,6 +892,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppearanceEdge.Node(childComplexity), true
+
+	case "CommunityMatch.community":
+		if e.ComplexityRoot.CommunityMatch.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Community(childComplexity), true
+	case "CommunityMatch.lineage":
+		if e.ComplexityRoot.CommunityMatch.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Lineage(childComplexity), true
+	case "CommunityMatch.overlap":
+		if e.ComplexityRoot.CommunityMatch.Overlap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Overlap(childComplexity), true
 
 	case "ConnectionPath.length":
 		if e.ComplexityRoot.ConnectionPath.Length == nil {
@@ -2152,6 +2230,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NetworkEdge.Node(childComplexity), true
 
+	case "NetworkSlice.communities":
+		if e.ComplexityRoot.NetworkSlice.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Communities(childComplexity), true
+	case "NetworkSlice.end":
+		if e.ComplexityRoot.NetworkSlice.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.End(childComplexity), true
+	case "NetworkSlice.index":
+		if e.ComplexityRoot.NetworkSlice.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Index(childComplexity), true
+	case "NetworkSlice.key":
+		if e.ComplexityRoot.NetworkSlice.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Key(childComplexity), true
+	case "NetworkSlice.label":
+		if e.ComplexityRoot.NetworkSlice.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Label(childComplexity), true
+	case "NetworkSlice.network":
+		if e.ComplexityRoot.NetworkSlice.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Network(childComplexity), true
+	case "NetworkSlice.previous":
+		if e.ComplexityRoot.NetworkSlice.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Previous(childComplexity), true
+	case "NetworkSlice.start":
+		if e.ComplexityRoot.NetworkSlice.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Start(childComplexity), true
+	case "NetworkSlice.term":
+		if e.ComplexityRoot.NetworkSlice.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Term(childComplexity), true
+	case "NetworkSlice.vanished":
+		if e.ComplexityRoot.NetworkSlice.Vanished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Vanished(childComplexity), true
+
 	case "NetworkTerm.description":
 		if e.ComplexityRoot.NetworkTerm.Description == nil {
 			break
@@ -2822,6 +2961,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ThemeNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int)), true
+	case "Query.themeNetworkSeries":
+		if e.ComplexityRoot.Query.ThemeNetworkSeries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_themeNetworkSeries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThemeNetworkSeries(childComplexity, args["by"].(model.SeriesDimension), args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int), args["matchThreshold"].(*float64)), true
 	case "Query.themeStatistics":
 		if e.ComplexityRoot.Query.ThemeStatistics == nil {
 			break
@@ -3318,6 +3468,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignalCount.Signal(childComplexity), true
 
+	case "SliceCommunity.community":
+		if e.ComplexityRoot.SliceCommunity.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Community(childComplexity), true
+	case "SliceCommunity.event":
+		if e.ComplexityRoot.SliceCommunity.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Event(childComplexity), true
+	case "SliceCommunity.lineage":
+		if e.ComplexityRoot.SliceCommunity.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Lineage(childComplexity), true
+	case "SliceCommunity.predecessors":
+		if e.ComplexityRoot.SliceCommunity.Predecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Predecessors(childComplexity), true
+	case "SliceCommunity.themes":
+		if e.ComplexityRoot.SliceCommunity.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Themes(childComplexity), true
+
 	case "StatisticsBucket.key":
 		if e.ComplexityRoot.StatisticsBucket.Key == nil {
 			break
@@ -3732,6 +3913,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeNetworkNode.WeightedDegree(childComplexity), true
 
+	case "ThemeNetworkSeries.by":
+		if e.ComplexityRoot.ThemeNetworkSeries.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.By(childComplexity), true
+	case "ThemeNetworkSeries.matchThreshold":
+		if e.ComplexityRoot.ThemeNetworkSeries.MatchThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.MatchThreshold(childComplexity), true
+	case "ThemeNetworkSeries.slices":
+		if e.ComplexityRoot.ThemeNetworkSeries.Slices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.Slices(childComplexity), true
+	case "ThemeNetworkSeries.themes":
+		if e.ComplexityRoot.ThemeNetworkSeries.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.Themes(childComplexity), true
+
 	case "ThemeRelation.evidence":
 		if e.ComplexityRoot.ThemeRelation.Evidence == nil {
 			break
@@ -3756,6 +3962,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeRelation.Weight(childComplexity), true
+
+	case "ThemeSlicePoint.betweenness":
+		if e.ComplexityRoot.ThemeSlicePoint.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Betweenness(childComplexity), true
+	case "ThemeSlicePoint.community":
+		if e.ComplexityRoot.ThemeSlicePoint.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Community(childComplexity), true
+	case "ThemeSlicePoint.degree":
+		if e.ComplexityRoot.ThemeSlicePoint.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Degree(childComplexity), true
+	case "ThemeSlicePoint.items":
+		if e.ComplexityRoot.ThemeSlicePoint.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Items(childComplexity), true
+	case "ThemeSlicePoint.lineage":
+		if e.ComplexityRoot.ThemeSlicePoint.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Lineage(childComplexity), true
+	case "ThemeSlicePoint.present":
+		if e.ComplexityRoot.ThemeSlicePoint.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Present(childComplexity), true
+	case "ThemeSlicePoint.sliceIndex":
+		if e.ComplexityRoot.ThemeSlicePoint.SliceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.SliceIndex(childComplexity), true
+	case "ThemeSlicePoint.sliceKey":
+		if e.ComplexityRoot.ThemeSlicePoint.SliceKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.SliceKey(childComplexity), true
+	case "ThemeSlicePoint.weightedDegree":
+		if e.ComplexityRoot.ThemeSlicePoint.WeightedDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.WeightedDegree(childComplexity), true
 
 	case "ThemeStatistic.documents":
 		if e.ComplexityRoot.ThemeStatistic.Documents == nil {
@@ -3799,6 +4060,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeStatistic.Theme(childComplexity), true
+
+	case "ThemeTimeline.points":
+		if e.ComplexityRoot.ThemeTimeline.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeTimeline.Points(childComplexity), true
+	case "ThemeTimeline.theme":
+		if e.ComplexityRoot.ThemeTimeline.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeTimeline.Theme(childComplexity), true
+
+	case "VanishedCommunity.community":
+		if e.ComplexityRoot.VanishedCommunity.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Community(childComplexity), true
+	case "VanishedCommunity.lineage":
+		if e.ComplexityRoot.VanishedCommunity.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Lineage(childComplexity), true
+	case "VanishedCommunity.themes":
+		if e.ComplexityRoot.VanishedCommunity.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Themes(childComplexity), true
 
 	}
 	return 0, false
@@ -16604,6 +16897,273 @@ type MunicipalityScore {
   themes: Int!
 }
 `, BuiltIn: false},
+	{Name: "../series.graphqls", Input: `extend type Query {
+  """
+  The theme network of every network term or every year, in one request: each slice is
+  the network themeNetwork returns with the term (termIDs) or the year (from, to) added
+  to the filter. Communities are matched with the previous slice's (the year before, or
+  the previous term of the same network), which tells which persist, split, merge,
+  appear and vanish, and every theme's measures are given per slice.
+  Computed from one read of the data, and kept until the next write.
+  """
+  themeNetworkSeries(
+    """
+    What to slice by: network terms or calendar years.
+    """
+    by: SeriesDimension!
+    """
+    Restricts the evidence of every slice (combined with the slice).
+    """
+    filter: NetworkFilter
+    """
+    The signals that count (all when not given).
+    """
+    signals: [NetworkSignal!]
+    """
+    Leaves out edges lighter than this.
+    """
+    minWeight: Float = 1
+    """
+    The most edges returned per slice (1 to 20000), the heaviest, as in themeNetwork.
+    """
+    maxEdges: Int = 2000
+    """
+    The least overlap (Jaccard index of their themes, above 0 and at most 1) at which a
+    community matches one of the previous slice.
+    """
+    matchThreshold: Float = 0.3
+  ): ThemeNetworkSeries!
+}
+
+"""
+What the theme network can be sliced by.
+"""
+enum SeriesDimension {
+  """
+  The network term of the seminar (documents, which have no term, do not count).
+  """
+  TERM
+  """
+  The calendar year of the seminar (and of a document's publication).
+  """
+  YEAR
+}
+
+"""
+What happened to a community since the previous slice. After Greene, Doyle & Cunningham
+(2010), "Tracking the evolution of communities in dynamic social networks", comparing
+each slice with the one before it.
+"""
+enum CommunityEvent {
+  """
+  It matches no community of the previous slice (every community of the first slice).
+  """
+  APPEAR
+  """
+  It matches exactly one community of the previous slice, which matches no other.
+  """
+  PERSIST
+  """
+  It matches exactly one community of the previous slice, which also matches others.
+  """
+  SPLIT
+  """
+  It matches two or more communities of the previous slice.
+  """
+  MERGE
+}
+
+"""
+The theme network over time.
+"""
+type ThemeNetworkSeries {
+  """
+  What the network is sliced by.
+  """
+  by: SeriesDimension!
+  """
+  The overlap at which communities matched.
+  """
+  matchThreshold: Float!
+  """
+  The terms (by start year) or years with evidence under the filter, in order.
+  """
+  slices: [NetworkSlice!]!
+  """
+  Every theme that is a node of some slice, with its measures in each slice.
+  """
+  themes: [ThemeTimeline!]!
+}
+
+"""
+The theme network of one term or year.
+"""
+type NetworkSlice {
+  """
+  The slice's position in slices, from 0.
+  """
+  index: Int!
+  """
+  The year ("2017") or the term's number ("4"; terms of different networks can share a
+  number: term tells them apart).
+  """
+  key: String!
+  """
+  A readable name: "2017", "USO 4 (2017–2018)".
+  """
+  label: String!
+  """
+  The network term (TERM only).
+  """
+  term: NetworkTerm
+  """
+  The slice's first day: 1 January of the year or of the term's first year.
+  """
+  start: Date!
+  """
+  The slice's last day: 31 December of the year or of the term's last year (an open term
+  ends with the year of its last seminar).
+  """
+  end: Date!
+  """
+  The slice's network, as themeNetwork gives it.
+  """
+  network: ThemeNetwork!
+  """
+  The index of the slice its communities are matched with: the year before, or the
+  previous term of the same network (null for the first).
+  """
+  previous: Int
+  """
+  The slice's communities, by number, matched with the previous slice's.
+  """
+  communities: [SliceCommunity!]!
+  """
+  The communities of the previous slice that match none of this one.
+  """
+  vanished: [VanishedCommunity!]!
+}
+
+"""
+A community of one slice.
+"""
+type SliceCommunity {
+  """
+  Its number in the slice (ThemeNetworkNode.community).
+  """
+  community: Int!
+  """
+  The dynamic community it belongs to: the same number across slices along the
+  strongest one-to-one matches. In a split, the part that overlaps the old community
+  most keeps the lineage; the other parts begin new ones.
+  """
+  lineage: Int!
+  """
+  Its themes.
+  """
+  themes: [Theme!]!
+  """
+  What happened to it since the previous slice.
+  """
+  event: CommunityEvent!
+  """
+  The communities of the previous slice it matches, by overlap, highest first.
+  """
+  predecessors: [CommunityMatch!]!
+}
+
+"""
+A community of the previous slice that a community matches.
+"""
+type CommunityMatch {
+  """
+  Its number in the previous slice.
+  """
+  community: Int!
+  """
+  Its lineage.
+  """
+  lineage: Int!
+  """
+  The Jaccard index of the two communities' themes.
+  """
+  overlap: Float!
+}
+
+"""
+A community of the previous slice with no match in this one.
+"""
+type VanishedCommunity {
+  """
+  Its number in the previous slice.
+  """
+  community: Int!
+  """
+  Its lineage, which ends here unless a later match continues it.
+  """
+  lineage: Int!
+  """
+  Its themes.
+  """
+  themes: [Theme!]!
+}
+
+"""
+A theme's measures in every slice.
+"""
+type ThemeTimeline {
+  """
+  The theme.
+  """
+  theme: Theme!
+  """
+  One point per slice, in the order of the slices.
+  """
+  points: [ThemeSlicePoint!]!
+}
+
+"""
+A theme's measures in one slice.
+"""
+type ThemeSlicePoint {
+  """
+  The slice's index.
+  """
+  sliceIndex: Int!
+  """
+  The slice's key.
+  """
+  sliceKey: String!
+  """
+  Whether the theme is a node of the slice; the measures are 0 when not.
+  """
+  present: Boolean!
+  """
+  The number of items of the chosen signals tied to the theme.
+  """
+  items: Int!
+  """
+  The number of its edges.
+  """
+  degree: Int!
+  """
+  The sum of the weights of its edges.
+  """
+  weightedDegree: Float!
+  """
+  Its betweenness centrality in the slice.
+  """
+  betweenness: Float!
+  """
+  Its community in the slice (null when absent).
+  """
+  community: Int
+  """
+  Its community's lineage (null when absent).
+  """
+  lineage: Int
+}
+`, BuiltIn: false},
 	{Name: "../search.graphqls", Input: `extend type Query {
   """
   Full-text search over themes, outcomes (text and quote), sessions, seminars, documents,
@@ -16791,6 +17351,18 @@ func (ec *executionContext) childFields_AppearanceEdge(ctx context.Context, fiel
 		return ec.fieldContext_AppearanceEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AppearanceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunityMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_CommunityMatch_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_CommunityMatch_lineage(ctx, field)
+	case "overlap":
+		return ec.fieldContext_CommunityMatch_overlap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityMatch", field.Name)
 }
 
 func (ec *executionContext) childFields_ConnectionPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17135,6 +17707,32 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 		return ec.fieldContext_NetworkEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkSlice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_NetworkSlice_index(ctx, field)
+	case "key":
+		return ec.fieldContext_NetworkSlice_key(ctx, field)
+	case "label":
+		return ec.fieldContext_NetworkSlice_label(ctx, field)
+	case "term":
+		return ec.fieldContext_NetworkSlice_term(ctx, field)
+	case "start":
+		return ec.fieldContext_NetworkSlice_start(ctx, field)
+	case "end":
+		return ec.fieldContext_NetworkSlice_end(ctx, field)
+	case "network":
+		return ec.fieldContext_NetworkSlice_network(ctx, field)
+	case "previous":
+		return ec.fieldContext_NetworkSlice_previous(ctx, field)
+	case "communities":
+		return ec.fieldContext_NetworkSlice_communities(ctx, field)
+	case "vanished":
+		return ec.fieldContext_NetworkSlice_vanished(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkSlice", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkTerm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17543,6 +18141,22 @@ func (ec *executionContext) childFields_SignalCount(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SignalCount", field.Name)
 }
 
+func (ec *executionContext) childFields_SliceCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_SliceCommunity_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_SliceCommunity_lineage(ctx, field)
+	case "themes":
+		return ec.fieldContext_SliceCommunity_themes(ctx, field)
+	case "event":
+		return ec.fieldContext_SliceCommunity_event(ctx, field)
+	case "predecessors":
+		return ec.fieldContext_SliceCommunity_predecessors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SliceCommunity", field.Name)
+}
+
 func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -17715,6 +18329,20 @@ func (ec *executionContext) childFields_ThemeNetworkNode(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ThemeNetworkNode", field.Name)
 }
 
+func (ec *executionContext) childFields_ThemeNetworkSeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "by":
+		return ec.fieldContext_ThemeNetworkSeries_by(ctx, field)
+	case "matchThreshold":
+		return ec.fieldContext_ThemeNetworkSeries_matchThreshold(ctx, field)
+	case "slices":
+		return ec.fieldContext_ThemeNetworkSeries_slices(ctx, field)
+	case "themes":
+		return ec.fieldContext_ThemeNetworkSeries_themes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeNetworkSeries", field.Name)
+}
+
 func (ec *executionContext) childFields_ThemeRelation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "theme":
@@ -17727,6 +18355,30 @@ func (ec *executionContext) childFields_ThemeRelation(ctx context.Context, field
 		return ec.fieldContext_ThemeRelation_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeRelation", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeSlicePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sliceIndex":
+		return ec.fieldContext_ThemeSlicePoint_sliceIndex(ctx, field)
+	case "sliceKey":
+		return ec.fieldContext_ThemeSlicePoint_sliceKey(ctx, field)
+	case "present":
+		return ec.fieldContext_ThemeSlicePoint_present(ctx, field)
+	case "items":
+		return ec.fieldContext_ThemeSlicePoint_items(ctx, field)
+	case "degree":
+		return ec.fieldContext_ThemeSlicePoint_degree(ctx, field)
+	case "weightedDegree":
+		return ec.fieldContext_ThemeSlicePoint_weightedDegree(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_ThemeSlicePoint_betweenness(ctx, field)
+	case "community":
+		return ec.fieldContext_ThemeSlicePoint_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_ThemeSlicePoint_lineage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeSlicePoint", field.Name)
 }
 
 func (ec *executionContext) childFields_ThemeStatistic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17747,6 +18399,28 @@ func (ec *executionContext) childFields_ThemeStatistic(ctx context.Context, fiel
 		return ec.fieldContext_ThemeStatistic_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeStatistic", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeTimeline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "theme":
+		return ec.fieldContext_ThemeTimeline_theme(ctx, field)
+	case "points":
+		return ec.fieldContext_ThemeTimeline_points(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeTimeline", field.Name)
+}
+
+func (ec *executionContext) childFields_VanishedCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_VanishedCommunity_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_VanishedCommunity_lineage(ctx, field)
+	case "themes":
+		return ec.fieldContext_VanishedCommunity_themes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VanishedCommunity", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21667,6 +22341,60 @@ func (ec *executionContext) field_Query_termMemberships_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_themeNetworkSeries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (model.SeriesDimension, error) {
+			return ec.unmarshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "signals",
+		func(ctx context.Context, v any) ([]model.NetworkSignal, error) {
+			return ec.unmarshalONetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signals"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minWeight",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minWeight"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxEdges",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxEdges"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "matchThreshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["matchThreshold"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_themeNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -23459,6 +24187,75 @@ func (ec *executionContext) _AppearanceEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AppearanceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppearanceEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CommunityMatch_community(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityMatch_lineage(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityMatch_overlap(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_overlap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overlap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_overlap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ConnectionPath_length(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionPath) (ret graphql.Marshaler) {
@@ -28781,6 +29578,272 @@ func (ec *executionContext) fieldContext_NetworkEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _NetworkSlice_index(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSlice_key(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkSlice_label(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkSlice_term(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {
+			return ec.marshalONetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkTerm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_start(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkSlice_end(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkSlice_network(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Network, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetwork) graphql.Marshaler {
+			return ec.marshalNThemeNetwork2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetwork(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_previous(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSlice_communities(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SliceCommunity) graphql.Marshaler {
+			return ec.marshalNSliceCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SliceCommunity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_vanished(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_vanished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vanished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.VanishedCommunity) graphql.Marshaler {
+			return ec.marshalNVanishedCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_vanished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VanishedCommunity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NetworkTerm_id(ctx context.Context, field graphql.CollectedField, obj *ent.NetworkTerm) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31592,6 +32655,50 @@ func (ec *executionContext) fieldContext_Query_similarMunicipalities(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_themeNetworkSeries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_themeNetworkSeries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThemeNetworkSeries(ctx, fc.Args["by"].(model.SeriesDimension), fc.Args["filter"].(*model.NetworkFilter), fc.Args["signals"].([]model.NetworkSignal), fc.Args["minWeight"].(*float64), fc.Args["maxEdges"].(*int), fc.Args["matchThreshold"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetworkSeries) graphql.Marshaler {
+			return ec.marshalNThemeNetworkSeries2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkSeries(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_themeNetworkSeries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetworkSeries(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_themeNetworkSeries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33601,6 +34708,139 @@ func (ec *executionContext) fieldContext_SignalCount_count(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SignalCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SliceCommunity_community(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SliceCommunity_lineage(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SliceCommunity_themes(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SliceCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SliceCommunity_event(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CommunityEvent) graphql.Marshaler {
+			return ec.marshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "CommunityEvent")
+}
+
+func (ec *executionContext) _SliceCommunity_predecessors(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_predecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predecessors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityMatch) graphql.Marshaler {
+			return ec.marshalNCommunityMatch2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_predecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SliceCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityMatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StatisticsBucket_key(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35328,6 +36568,116 @@ func (ec *executionContext) fieldContext_ThemeNetworkNode_community(_ context.Co
 	return graphql.NewScalarFieldContext("ThemeNetworkNode", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ThemeNetworkSeries_by(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SeriesDimension) graphql.Marshaler {
+			return ec.marshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkSeries", field, false, false, "SeriesDimension")
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_matchThreshold(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_matchThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_matchThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkSeries", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_slices(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_slices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkSlice) graphql.Marshaler {
+			return ec.marshalNNetworkSlice2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSliceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_slices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkSeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkSlice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_themes(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeTimeline) graphql.Marshaler {
+			return ec.marshalNThemeTimeline2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimelineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkSeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeTimeline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ThemeRelation_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeRelation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35436,6 +36786,213 @@ func (ec *executionContext) fieldContext_ThemeRelation_evidence(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ThemeSlicePoint_sliceIndex(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_sliceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_sliceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_sliceKey(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_sliceKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_sliceKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_present(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_items(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_degree(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_weightedDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_community(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_lineage(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ThemeStatistic_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
@@ -35606,6 +37163,148 @@ func (ec *executionContext) _ThemeStatistic_documents(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ThemeStatistic_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeTimeline_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeTimeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeTimeline_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeTimeline_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeTimeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeTimeline_points(ctx context.Context, field graphql.CollectedField, obj *model.ThemeTimeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeTimeline_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeSlicePoint) graphql.Marshaler {
+			return ec.marshalNThemeSlicePoint2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeTimeline_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeTimeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeSlicePoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VanishedCommunity_community(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VanishedCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VanishedCommunity_lineage(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VanishedCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VanishedCommunity_themes(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VanishedCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -51589,6 +53288,49 @@ func (ec *executionContext) _AppearanceEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var communityMatchImplementors = []string{"CommunityMatch"}
+
+func (ec *executionContext) _CommunityMatch(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityMatch")
+		case "community":
+			out.Values[i] = ec._CommunityMatch_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._CommunityMatch_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overlap":
+			out.Values[i] = ec._CommunityMatch_overlap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var connectionPathImplementors = []string{"ConnectionPath"}
 
 func (ec *executionContext) _ConnectionPath(ctx context.Context, sel ast.SelectionSet, obj *model.ConnectionPath) graphql.Marshaler {
@@ -53067,6 +54809,84 @@ func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var networkSliceImplementors = []string{"NetworkSlice"}
+
+func (ec *executionContext) _NetworkSlice(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkSlice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkSliceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkSlice")
+		case "index":
+			out.Values[i] = ec._NetworkSlice_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._NetworkSlice_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._NetworkSlice_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "term":
+			out.Values[i] = ec._NetworkSlice_term(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._NetworkSlice_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._NetworkSlice_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "network":
+			out.Values[i] = ec._NetworkSlice_network(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._NetworkSlice_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._NetworkSlice_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vanished":
+			out.Values[i] = ec._NetworkSlice_vanished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var networkTermImplementors = []string{"NetworkTerm", "Node"}
 
 func (ec *executionContext) _NetworkTerm(ctx context.Context, sel ast.SelectionSet, obj *ent.NetworkTerm) graphql.Marshaler {
@@ -53881,6 +55701,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_similarMunicipalities(ctx, field)
 				})
+		case "themeNetworkSeries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_themeNetworkSeries(ctx, field)
+				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -54618,6 +56444,59 @@ func (ec *executionContext) _SignalCount(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var sliceCommunityImplementors = []string{"SliceCommunity"}
+
+func (ec *executionContext) _SliceCommunity(ctx context.Context, sel ast.SelectionSet, obj *model.SliceCommunity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sliceCommunityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SliceCommunity")
+		case "community":
+			out.Values[i] = ec._SliceCommunity_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._SliceCommunity_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._SliceCommunity_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._SliceCommunity_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predecessors":
+			out.Values[i] = ec._SliceCommunity_predecessors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statisticsBucketImplementors = []string{"StatisticsBucket"}
 
 func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.StatisticsBucket) graphql.Marshaler {
@@ -55213,6 +57092,54 @@ func (ec *executionContext) _ThemeNetworkNode(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var themeNetworkSeriesImplementors = []string{"ThemeNetworkSeries"}
+
+func (ec *executionContext) _ThemeNetworkSeries(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeNetworkSeries) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeNetworkSeriesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeNetworkSeries")
+		case "by":
+			out.Values[i] = ec._ThemeNetworkSeries_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchThreshold":
+			out.Values[i] = ec._ThemeNetworkSeries_matchThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slices":
+			out.Values[i] = ec._ThemeNetworkSeries_slices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._ThemeNetworkSeries_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var themeRelationImplementors = []string{"ThemeRelation"}
 
 func (ec *executionContext) _ThemeRelation(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeRelation) graphql.Marshaler {
@@ -55242,6 +57169,79 @@ func (ec *executionContext) _ThemeRelation(ctx context.Context, sel ast.Selectio
 		case "evidence":
 			out.Values[i] = ec._ThemeRelation_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeSlicePointImplementors = []string{"ThemeSlicePoint"}
+
+func (ec *executionContext) _ThemeSlicePoint(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeSlicePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeSlicePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeSlicePoint")
+		case "sliceIndex":
+			out.Values[i] = ec._ThemeSlicePoint_sliceIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sliceKey":
+			out.Values[i] = ec._ThemeSlicePoint_sliceKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._ThemeSlicePoint_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._ThemeSlicePoint_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._ThemeSlicePoint_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightedDegree":
+			out.Values[i] = ec._ThemeSlicePoint_weightedDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweenness":
+			out.Values[i] = ec._ThemeSlicePoint_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "community":
+			out.Values[i] = ec._ThemeSlicePoint_community(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._ThemeSlicePoint_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -55304,6 +57304,87 @@ func (ec *executionContext) _ThemeStatistic(ctx context.Context, sel ast.Selecti
 			}
 		case "documents":
 			out.Values[i] = ec._ThemeStatistic_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeTimelineImplementors = []string{"ThemeTimeline"}
+
+func (ec *executionContext) _ThemeTimeline(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeTimeline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeTimelineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeTimeline")
+		case "theme":
+			out.Values[i] = ec._ThemeTimeline_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._ThemeTimeline_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var vanishedCommunityImplementors = []string{"VanishedCommunity"}
+
+func (ec *executionContext) _VanishedCommunity(ctx context.Context, sel ast.SelectionSet, obj *model.VanishedCommunity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, vanishedCommunityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VanishedCommunity")
+		case "community":
+			out.Values[i] = ec._VanishedCommunity_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._VanishedCommunity_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._VanishedCommunity_themes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55758,6 +57839,40 @@ func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋteemaverkkoᚋte
 
 func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋeventsᚐChange(ctx context.Context, sel ast.SelectionSet, v events.Change) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx context.Context, v any) (model.CommunityEvent, error) {
+	var res model.CommunityEvent
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx context.Context, sel ast.SelectionSet, v model.CommunityEvent) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCommunityMatch2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityMatch) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunityMatch2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunityMatch2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatch(ctx context.Context, sel ast.SelectionSet, v *model.CommunityMatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityMatch!")
+		return graphql.Null
+	}
+	return ec._CommunityMatch(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNConnectionPath2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐConnectionPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConnectionPath) graphql.Marshaler {
@@ -56263,6 +58378,30 @@ func (ec *executionContext) marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋt
 	return v
 }
 
+func (ec *executionContext) marshalNNetworkSlice2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkSlice) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkSlice2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSlice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkSlice2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSlice(ctx context.Context, sel ast.SelectionSet, v *model.NetworkSlice) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkSlice!")
+		return graphql.Null
+	}
+	return ec._NetworkSlice(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx context.Context, sel ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkTerm!")
@@ -56636,6 +58775,16 @@ func (ec *executionContext) unmarshalNSeminarWhereInput2ᚖgithubᚗcomᚋteemav
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx context.Context, v any) (model.SeriesDimension, error) {
+	var res model.SeriesDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx context.Context, sel ast.SelectionSet, v model.SeriesDimension) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSession(ctx context.Context, sel ast.SelectionSet, v *ent.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Session!")
@@ -56708,6 +58857,30 @@ func (ec *executionContext) marshalNSignalCount2ᚖgithubᚗcomᚋteemaverkkoᚋ
 		return graphql.Null
 	}
 	return ec._SignalCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSliceCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SliceCommunity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSliceCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSliceCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunity(ctx context.Context, sel ast.SelectionSet, v *model.SliceCommunity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SliceCommunity!")
+		return graphql.Null
+	}
+	return ec._SliceCommunity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
@@ -56808,6 +58981,22 @@ func (ec *executionContext) unmarshalNTermMembershipWhereInput2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx context.Context, sel ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Theme!")
@@ -56880,6 +59069,14 @@ func (ec *executionContext) marshalNThemeNetworkNode2ᚖgithubᚗcomᚋteemaverk
 	return ec._ThemeNetworkNode(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThemeNetworkSeries2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkSeries(ctx context.Context, sel ast.SelectionSet, v *model.ThemeNetworkSeries) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeNetworkSeries!")
+		return graphql.Null
+	}
+	return ec._ThemeNetworkSeries(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNThemeOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeOrder(ctx context.Context, v any) (*ent.ThemeOrder, error) {
 	res, err := ec.unmarshalInputThemeOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -56923,6 +59120,30 @@ func (ec *executionContext) marshalNThemeRelation2ᚖgithubᚗcomᚋteemaverkko�
 	return ec._ThemeRelation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThemeSlicePoint2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeSlicePoint) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeSlicePoint2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeSlicePoint2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePoint(ctx context.Context, sel ast.SelectionSet, v *model.ThemeSlicePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeSlicePoint!")
+		return graphql.Null
+	}
+	return ec._ThemeSlicePoint(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNThemeStatistic2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeStatisticᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeStatistic) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -56945,6 +59166,30 @@ func (ec *executionContext) marshalNThemeStatistic2ᚖgithubᚗcomᚋteemaverkko
 		return graphql.Null
 	}
 	return ec._ThemeStatistic(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThemeTimeline2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimelineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeTimeline) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeTimeline2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimeline(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeTimeline2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimeline(ctx context.Context, sel ast.SelectionSet, v *model.ThemeTimeline) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeTimeline!")
+		return graphql.Null
+	}
+	return ec._ThemeTimeline(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNThemeWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeWhereInput(ctx context.Context, v any) (*ent.ThemeWhereInput, error) {
@@ -57020,6 +59265,30 @@ func (ec *executionContext) unmarshalNUpdateTermMembershipInput2githubᚗcomᚋt
 func (ec *executionContext) unmarshalNUpdateThemeInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐUpdateThemeInput(ctx context.Context, v any) (ent.UpdateThemeInput, error) {
 	res, err := ec.unmarshalInputUpdateThemeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVanishedCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.VanishedCommunity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVanishedCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVanishedCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunity(ctx context.Context, sel ast.SelectionSet, v *model.VanishedCommunity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VanishedCommunity!")
+		return graphql.Null
+	}
+	return ec._VanishedCommunity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
