@@ -16,13 +16,13 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/session"
 )
 
-// One time a person spoke in a session, moderated one, or authored a document, with the title and organisation the source gives them at that time.
+// One time a person spoke in a session, moderated one, authored a document or had another role a document states (working group, analysis lead, contact person, preparer, named in a caption or in the text), with the title and organisation the source gives them at that time.
 type Appearance struct {
 	config `json:"-"`
 	// ID of the ent.
 	// The global, opaque identifier of this object.
 	ID pulid.ID `json:"id,omitempty"`
-	// What the person did: spoke, moderated or led, or authored.
+	// What the person did: spoke, moderated or led, or authored; or, in a document, was a member of its working group, led its analysis, was named as a contact person, prepared and presented it (a decision item), was named in a photo caption, or was named or quoted in its text.
 	Role appearance.Role `json:"role,omitempty"`
 	// The person's title in Finnish as this source gives it at that time; null when it gives none.
 	Title *string `json:"title,omitempty"`
@@ -34,7 +34,7 @@ type Appearance struct {
 	OrganizationID *pulid.ID `json:"organization_id,omitempty"`
 	// The ID of the session, for a speaker or moderator.
 	SessionID *pulid.ID `json:"session_id,omitempty"`
-	// The ID of the document, for an author.
+	// The ID of the document, for an author or another role a document states.
 	DocumentID *pulid.ID `json:"document_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AppearanceQuery when eager-loading is set.
@@ -50,7 +50,7 @@ type AppearanceEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// The session the person spoke in or moderated.
 	Session *Session `json:"session,omitempty"`
-	// The document the person authored.
+	// The document the person authored, or that states the person's role.
 	Document *Document `json:"document,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

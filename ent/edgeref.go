@@ -19,6 +19,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -55,6 +56,7 @@ var EdgeRefs = map[string]map[string]EdgeRef{
 		"cited_by_outcomes":      {Type: "Outcome", Prefix: "oc", CreateField: "citedByOutcomeIDs", AddField: "addCitedByOutcomeIDs", RemoveField: "removeCitedByOutcomeIDs", ClearField: "clearCitedByOutcomes"},
 		"cited_by_experts":       {Type: "Expert", Prefix: "ex", CreateField: "citedByExpertIDs", AddField: "addCitedByExpertIDs", RemoveField: "removeCitedByExpertIDs", ClearField: "clearCitedByExperts"},
 		"cited_by_networks":      {Type: "Network", Prefix: "nw", CreateField: "citedByNetworkIDs", AddField: "addCitedByNetworkIDs", RemoveField: "removeCitedByNetworkIDs", ClearField: "clearCitedByNetworks"},
+		"stated_memberships":     {Type: "TermMembership", Prefix: "tm", CreateField: "statedMembershipIDs", AddField: "addStatedMembershipIDs", RemoveField: "removeStatedMembershipIDs", ClearField: "clearStatedMemberships"},
 		"cited_by_terms":         {Type: "NetworkTerm", Prefix: "nt", CreateField: "citedByTermIDs", AddField: "addCitedByTermIDs", RemoveField: "removeCitedByTermIDs", ClearField: "clearCitedByTerms"},
 		"cited_by_organizations": {Type: "Organization", Prefix: "or", CreateField: "citedByOrganizationIDs", AddField: "addCitedByOrganizationIDs", RemoveField: "removeCitedByOrganizationIDs", ClearField: "clearCitedByOrganizations"},
 	},
@@ -75,6 +77,7 @@ var EdgeRefs = map[string]map[string]EdgeRef{
 		"experts":       {Type: "Expert", Prefix: "ex", CreateField: "expertIDs", AddField: "addExpertIDs", RemoveField: "removeExpertIDs", ClearField: "clearExperts"},
 		"organizations": {Type: "Organization", Prefix: "or", CreateField: "organizationIDs", AddField: "addOrganizationIDs", RemoveField: "removeOrganizationIDs", ClearField: "clearOrganizations"},
 		"terms":         {Type: "NetworkTerm", Prefix: "nt", CreateField: "termIDs", AddField: "addTermIDs", RemoveField: "removeTermIDs", ClearField: "clearTerms"},
+		"memberships":   {Type: "TermMembership", Prefix: "tm", CreateField: "membershipIDs", AddField: "addMembershipIDs", RemoveField: "removeMembershipIDs", ClearField: "clearMemberships"},
 		"outcomes":      {Type: "Outcome", Prefix: "oc", CreateField: "outcomeIDs", AddField: "addOutcomeIDs", RemoveField: "removeOutcomeIDs", ClearField: "clearOutcomes"},
 		"seminars":      {Type: "Seminar", Prefix: "se", CreateField: "seminarIDs", AddField: "addSeminarIDs", RemoveField: "removeSeminarIDs", ClearField: "clearSeminars"},
 	},
@@ -90,6 +93,7 @@ var EdgeRefs = map[string]map[string]EdgeRef{
 	"NetworkTerm": {
 		"network":        {Type: "Network", Prefix: "nw", Unique: true, CreateField: "networkID", AddField: "networkID"},
 		"municipalities": {Type: "Municipality", Prefix: "mu", CreateField: "municipalityIDs", AddField: "addMunicipalityIDs", RemoveField: "removeMunicipalityIDs", ClearField: "clearMunicipalities"},
+		"memberships":    {Type: "TermMembership", Prefix: "tm", CreateField: "membershipIDs", AddField: "addMembershipIDs", RemoveField: "removeMembershipIDs", ClearField: "clearMemberships"},
 		"seminars":       {Type: "Seminar", Prefix: "se", CreateField: "seminarIDs", AddField: "addSeminarIDs", RemoveField: "removeSeminarIDs", ClearField: "clearSeminars"},
 		"themes":         {Type: "Theme", Prefix: "th", CreateField: "themeIDs", AddField: "addThemeIDs", RemoveField: "removeThemeIDs", ClearField: "clearThemes"},
 		"sources":        {Type: "Document", Prefix: "dc", CreateField: "sourceIDs", AddField: "addSourceIDs", RemoveField: "removeSourceIDs", ClearField: "clearSources"},
@@ -133,6 +137,11 @@ var EdgeRefs = map[string]map[string]EdgeRef{
 		"appearances": {Type: "Appearance", Prefix: "ap", CreateField: "appearanceIDs", AddField: "addAppearanceIDs", RemoveField: "removeAppearanceIDs", ClearField: "clearAppearances"},
 		"sources":     {Type: "Document", Prefix: "dc", CreateField: "sourceIDs", AddField: "addSourceIDs", RemoveField: "removeSourceIDs", ClearField: "clearSources"},
 	},
+	"TermMembership": {
+		"term":         {Type: "NetworkTerm", Prefix: "nt", Unique: true, CreateField: "termID", AddField: "termID"},
+		"municipality": {Type: "Municipality", Prefix: "mu", Unique: true, CreateField: "municipalityID", AddField: "municipalityID"},
+		"source":       {Type: "Document", Prefix: "dc", Unique: true, CreateField: "sourceID", AddField: "sourceID"},
+	},
 	"Theme": {
 		"parent":    {Type: "Theme", Prefix: "th", Unique: true, CreateField: "parentID", AddField: "parentID", ClearField: "clearParent"},
 		"children":  {Type: "Theme", Prefix: "th", CreateField: "childIDs", AddField: "addChildIDs", RemoveField: "removeChildIDs", ClearField: "clearChildren"},
@@ -159,6 +168,7 @@ var TypeOfPrefix = map[string]string{
 	"rg": "Region",
 	"se": "Seminar",
 	"ss": "Session",
+	"tm": "TermMembership",
 	"th": "Theme",
 }
 
@@ -189,6 +199,8 @@ func (c *Client) ExistingIDs(ctx context.Context, typ string, ids []pulid.ID) ([
 		return c.Seminar.Query().Where(seminar.IDIn(ids...)).IDs(ctx)
 	case "Session":
 		return c.Session.Query().Where(session.IDIn(ids...)).IDs(ctx)
+	case "TermMembership":
+		return c.TermMembership.Query().Where(termmembership.IDIn(ids...)).IDs(ctx)
 	case "Theme":
 		return c.Theme.Query().Where(theme.IDIn(ids...)).IDs(ctx)
 	}
@@ -271,6 +283,11 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.Note(); ok {
 			if err := document.NoteValidator(v); err != nil {
 				return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
+			}
+		}
+		if v, ok := m.Summary(); ok {
+			if err := document.SummaryValidator(v); err != nil {
+				return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
 			}
 		}
 		if v, ok := m.PublisherID(); ok {
@@ -523,6 +540,27 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Session.seminar_id": %w`, err)}
 			}
 		}
+	case *TermMembershipMutation:
+		if v, ok := m.Status(); ok {
+			if err := termmembership.StatusValidator(v); err != nil {
+				return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "TermMembership.status": %w`, err)}
+			}
+		}
+		if v, ok := m.TermID(); ok {
+			if err := termmembership.TermIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "term_id", err: fmt.Errorf(`ent: validator failed for field "TermMembership.term_id": %w`, err)}
+			}
+		}
+		if v, ok := m.MunicipalityID(); ok {
+			if err := termmembership.MunicipalityIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "TermMembership.municipality_id": %w`, err)}
+			}
+		}
+		if v, ok := m.SourceID(); ok {
+			if err := termmembership.SourceIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "source_id", err: fmt.Errorf(`ent: validator failed for field "TermMembership.source_id": %w`, err)}
+			}
+		}
 	case *ThemeMutation:
 		if v, ok := m.Slug(); ok {
 			if err := theme.SlugValidator(v); err != nil {
@@ -587,6 +625,7 @@ var Storage = []StorageType{
 			"url":                    "string",
 			"language":               "string",
 			"note":                   "string",
+			"summary":                "string",
 			"publisher_id":           "string",
 		},
 		Edges: []StorageEdge{
@@ -599,6 +638,7 @@ var Storage = []StorageType{
 			{Name: "cited_by_outcomes", Type: "Outcome", Rel: "M2M", Inverse: true, OwnFK: false, Table: "outcome_sources", Columns: []string{"outcome_id", "document_id"}},
 			{Name: "cited_by_experts", Type: "Expert", Rel: "M2M", Inverse: true, OwnFK: false, Table: "expert_sources", Columns: []string{"expert_id", "document_id"}},
 			{Name: "cited_by_networks", Type: "Network", Rel: "M2M", Inverse: true, OwnFK: false, Table: "network_sources", Columns: []string{"network_id", "document_id"}},
+			{Name: "stated_memberships", Type: "TermMembership", Rel: "O2M", Inverse: false, OwnFK: false, Table: "term_memberships", Columns: []string{"source_id"}},
 			{Name: "cited_by_terms", Type: "NetworkTerm", Rel: "M2M", Inverse: true, OwnFK: false, Table: "network_term_sources", Columns: []string{"network_term_id", "document_id"}},
 			{Name: "cited_by_organizations", Type: "Organization", Rel: "M2M", Inverse: true, OwnFK: false, Table: "organization_sources", Columns: []string{"organization_id", "document_id"}},
 		},
@@ -644,6 +684,7 @@ var Storage = []StorageType{
 			{Name: "experts", Type: "Expert", Rel: "O2M", Inverse: false, OwnFK: false, Table: "experts", Columns: []string{"municipality_id"}},
 			{Name: "organizations", Type: "Organization", Rel: "O2M", Inverse: false, OwnFK: false, Table: "organizations", Columns: []string{"municipality_id"}},
 			{Name: "terms", Type: "NetworkTerm", Rel: "M2M", Inverse: true, OwnFK: false, Table: "network_term_municipalities", Columns: []string{"network_term_id", "municipality_id"}},
+			{Name: "memberships", Type: "TermMembership", Rel: "O2M", Inverse: false, OwnFK: false, Table: "term_memberships", Columns: []string{"municipality_id"}},
 			{Name: "outcomes", Type: "Outcome", Rel: "M2M", Inverse: true, OwnFK: false, Table: "outcome_municipalities", Columns: []string{"outcome_id", "municipality_id"}},
 			{Name: "seminars", Type: "Seminar", Rel: "M2M", Inverse: true, OwnFK: false, Table: "seminar_municipalities", Columns: []string{"seminar_id", "municipality_id"}},
 		},
@@ -691,6 +732,7 @@ var Storage = []StorageType{
 		Edges: []StorageEdge{
 			{Name: "network", Type: "Network", Rel: "M2O", Inverse: true, OwnFK: true, Table: "network_terms", Columns: []string{"network_id"}},
 			{Name: "municipalities", Type: "Municipality", Rel: "M2M", Inverse: false, OwnFK: false, Table: "network_term_municipalities", Columns: []string{"network_term_id", "municipality_id"}},
+			{Name: "memberships", Type: "TermMembership", Rel: "O2M", Inverse: false, OwnFK: false, Table: "term_memberships", Columns: []string{"term_id"}},
 			{Name: "seminars", Type: "Seminar", Rel: "O2M", Inverse: false, OwnFK: false, Table: "seminars", Columns: []string{"term_id"}},
 			{Name: "themes", Type: "Theme", Rel: "M2M", Inverse: false, OwnFK: false, Table: "network_term_themes", Columns: []string{"network_term_id", "theme_id"}},
 			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "network_term_sources", Columns: []string{"network_term_id", "document_id"}},
@@ -792,6 +834,21 @@ var Storage = []StorageType{
 			{Name: "outcomes", Type: "Outcome", Rel: "O2M", Inverse: false, OwnFK: false, Table: "outcomes", Columns: []string{"session_id"}},
 			{Name: "appearances", Type: "Appearance", Rel: "O2M", Inverse: false, OwnFK: false, Table: "appearances", Columns: []string{"session_id"}},
 			{Name: "sources", Type: "Document", Rel: "M2M", Inverse: false, OwnFK: false, Table: "session_sources", Columns: []string{"session_id", "document_id"}},
+		},
+	},
+	{
+		Type: "TermMembership", Table: "term_memberships",
+		Columns: map[string]string{
+			"id":              "string",
+			"status":          "string",
+			"term_id":         "string",
+			"municipality_id": "string",
+			"source_id":       "string",
+		},
+		Edges: []StorageEdge{
+			{Name: "term", Type: "NetworkTerm", Rel: "M2O", Inverse: true, OwnFK: true, Table: "term_memberships", Columns: []string{"term_id"}},
+			{Name: "municipality", Type: "Municipality", Rel: "M2O", Inverse: true, OwnFK: true, Table: "term_memberships", Columns: []string{"municipality_id"}},
+			{Name: "source", Type: "Document", Rel: "M2O", Inverse: true, OwnFK: true, Table: "term_memberships", Columns: []string{"source_id"}},
 		},
 	},
 	{

@@ -90,6 +90,12 @@ func (r *queryResolver) Sessions(ctx context.Context, after *entgql.Cursor[pulid
 		ent.WithSessionOrder(orderBy), ent.WithSessionFilter(where.Filter))
 }
 
+// TermMemberships is the resolver for the termMemberships field.
+func (r *queryResolver) TermMemberships(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) (*ent.TermMembershipConnection, error) {
+	return r.client.TermMembership.Query().Paginate(ctx, after, first, before, last,
+		ent.WithTermMembershipOrder(orderBy), ent.WithTermMembershipFilter(where.Filter))
+}
+
 // Themes is the resolver for the themes field.
 func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error) {
 	return r.client.Theme.Query().Paginate(ctx, after, first, before, last,
@@ -137,6 +143,11 @@ func (r *Resolver) Seminar() generated.SeminarResolver { return &seminarResolver
 // Session returns generated.SessionResolver implementation.
 func (r *Resolver) Session() generated.SessionResolver { return &sessionResolver{r} }
 
+// TermMembership returns generated.TermMembershipResolver implementation.
+func (r *Resolver) TermMembership() generated.TermMembershipResolver {
+	return &termMembershipResolver{r}
+}
+
 // Theme returns generated.ThemeResolver implementation.
 func (r *Resolver) Theme() generated.ThemeResolver { return &themeResolver{r} }
 
@@ -154,5 +165,6 @@ type (
 	regionResolver             struct{ *Resolver }
 	seminarResolver            struct{ *Resolver }
 	sessionResolver            struct{ *Resolver }
+	termMembershipResolver     struct{ *Resolver }
 	themeResolver              struct{ *Resolver }
 )

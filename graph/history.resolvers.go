@@ -170,6 +170,11 @@ func (r *sessionResolver) Revisions(ctx context.Context, obj *ent.Session, first
 }
 
 // Revisions is the resolver for the revisions field.
+func (r *termMembershipResolver) Revisions(ctx context.Context, obj *ent.TermMembership, first *int, after *string) (*model.RevisionConnection, error) {
+	return r.revisionsOf(ctx, obj.ID, first, after)
+}
+
+// Revisions is the resolver for the revisions field.
 func (r *themeResolver) Revisions(ctx context.Context, obj *ent.Theme, first *int, after *string) (*model.RevisionConnection, error) {
 	return r.revisionsOf(ctx, obj.ID, first, after)
 }

@@ -117,9 +117,15 @@ type Role string
 
 // Role values.
 const (
-	RoleSPEAKER   Role = "SPEAKER"
-	RoleMODERATOR Role = "MODERATOR"
-	RoleAUTHOR    Role = "AUTHOR"
+	RoleSPEAKER       Role = "SPEAKER"
+	RoleMODERATOR     Role = "MODERATOR"
+	RoleAUTHOR        Role = "AUTHOR"
+	RoleWORKING_GROUP Role = "WORKING_GROUP"
+	RoleANALYSIS_LEAD Role = "ANALYSIS_LEAD"
+	RoleCONTACT       Role = "CONTACT"
+	RolePREPARER      Role = "PREPARER"
+	RolePICTURED      Role = "PICTURED"
+	RoleMENTIONED     Role = "MENTIONED"
 )
 
 func (r Role) String() string {
@@ -129,7 +135,7 @@ func (r Role) String() string {
 // RoleValidator is a validator for the "role" field enum values. It is called by the builders before save.
 func RoleValidator(r Role) error {
 	switch r {
-	case RoleSPEAKER, RoleMODERATOR, RoleAUTHOR:
+	case RoleSPEAKER, RoleMODERATOR, RoleAUTHOR, RoleWORKING_GROUP, RoleANALYSIS_LEAD, RoleCONTACT, RolePREPARER, RolePICTURED, RoleMENTIONED:
 		return nil
 	default:
 		return fmt.Errorf("appearance: invalid enum value for role field: %q", r)

@@ -11,7 +11,7 @@ var (
 	// AppearancesColumns holds the columns for the "appearances" table.
 	AppearancesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 28},
-		{Name: "role", Type: field.TypeEnum, Enums: []string{"SPEAKER", "MODERATOR", "AUTHOR"}},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"SPEAKER", "MODERATOR", "AUTHOR", "WORKING_GROUP", "ANALYSIS_LEAD", "CONTACT", "PREPARER", "PICTURED", "MENTIONED"}},
 		{Name: "title", Type: field.TypeString, Nullable: true},
 		{Name: "title_en", Type: field.TypeString, Nullable: true},
 		{Name: "document_id", Type: field.TypeString, Nullable: true, Size: 28},
@@ -79,6 +79,7 @@ var (
 		{Name: "url", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "language", Type: field.TypeString, Nullable: true},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "publisher_id", Type: field.TypeString, Nullable: true, Size: 28},
 	}
 	// DocumentsTable holds the schema information for the "documents" table.
@@ -89,7 +90,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "documents_organizations_publications",
-				Columns:    []*schema.Column{DocumentsColumns[9]},
+				Columns:    []*schema.Column{DocumentsColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -98,7 +99,7 @@ var (
 			{
 				Name:    "document_publisher_id",
 				Unique:  false,
-				Columns: []*schema.Column{DocumentsColumns[9]},
+				Columns: []*schema.Column{DocumentsColumns[10]},
 			},
 			{
 				Name:    "document_published_on",
@@ -431,6 +432,57 @@ var (
 				Name:    "session_seminar_id_position",
 				Unique:  true,
 				Columns: []*schema.Column{SessionsColumns[6], SessionsColumns[2]},
+			},
+		},
+	}
+	// TermMembershipsColumns holds the columns for the "term_memberships" table.
+	TermMembershipsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 28},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"MEMBER", "REGISTERED", "PILOT"}},
+		{Name: "source_id", Type: field.TypeString, Size: 28},
+		{Name: "municipality_id", Type: field.TypeString, Size: 28},
+		{Name: "term_id", Type: field.TypeString, Size: 28},
+	}
+	// TermMembershipsTable holds the schema information for the "term_memberships" table.
+	TermMembershipsTable = &schema.Table{
+		Name:       "term_memberships",
+		Columns:    TermMembershipsColumns,
+		PrimaryKey: []*schema.Column{TermMembershipsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "term_memberships_documents_stated_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[2]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "term_memberships_municipalities_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[3]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "term_memberships_network_terms_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[4]},
+				RefColumns: []*schema.Column{NetworkTermsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "termmembership_term_id_municipality_id_source_id",
+				Unique:  true,
+				Columns: []*schema.Column{TermMembershipsColumns[4], TermMembershipsColumns[3], TermMembershipsColumns[2]},
+			},
+			{
+				Name:    "termmembership_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{TermMembershipsColumns[3]},
+			},
+			{
+				Name:    "termmembership_source_id",
+				Unique:  false,
+				Columns: []*schema.Column{TermMembershipsColumns[2]},
 			},
 		},
 	}
@@ -1033,6 +1085,7 @@ var (
 		RegionsTable,
 		SeminarsTable,
 		SessionsTable,
+		TermMembershipsTable,
 		ThemesTable,
 		DocumentAuthorsTable,
 		DocumentThemesTable,
@@ -1076,6 +1129,9 @@ func init() {
 	OutcomesTable.ForeignKeys[1].RefTable = SessionsTable
 	SeminarsTable.ForeignKeys[0].RefTable = NetworkTermsTable
 	SessionsTable.ForeignKeys[0].RefTable = SeminarsTable
+	TermMembershipsTable.ForeignKeys[0].RefTable = DocumentsTable
+	TermMembershipsTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	TermMembershipsTable.ForeignKeys[2].RefTable = NetworkTermsTable
 	ThemesTable.ForeignKeys[0].RefTable = ThemesTable
 	DocumentAuthorsTable.ForeignKeys[0].RefTable = DocumentsTable
 	DocumentAuthorsTable.ForeignKeys[1].RefTable = ExpertsTable

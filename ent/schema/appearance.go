@@ -12,7 +12,8 @@ import (
 )
 
 // Appearance holds the schema definition for the Appearance entity: one time a person
-// spoke in a session, moderated one, or authored a document, with the title and
+// spoke in a session, moderated one, authored a document or had another role a document
+// states (working group, analysis lead, contact person …), with the title and
 // organisation the source gives the person at that time.
 type Appearance struct {
 	ent.Schema
@@ -25,9 +26,9 @@ func (Appearance) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix
 func (Appearance) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("role").
-			Values("SPEAKER", "MODERATOR", "AUTHOR").
+			Values("SPEAKER", "MODERATOR", "AUTHOR", "WORKING_GROUP", "ANALYSIS_LEAD", "CONTACT", "PREPARER", "PICTURED", "MENTIONED").
 			Annotations(entgql.OrderField("ROLE")).
-			Comment("What the person did: spoke, moderated or led, or authored."),
+			Comment("What the person did: spoke, moderated or led, or authored; or, in a document, was a member of its working group, led its analysis, was named as a contact person, prepared and presented it (a decision item), was named in a photo caption, or was named or quoted in its text."),
 		limit(field.String("title"), MaxTitleLength).Optional().Nillable().
 			Comment("The person's title in Finnish as this source gives it at that time; null when it gives none."),
 		limit(field.String("title_en"), MaxTitleLength).Optional().Nillable().
@@ -35,7 +36,7 @@ func (Appearance) Fields() []ent.Field {
 		idField("expert_id", "The ID of the person.", false),
 		idField("organization_id", "The ID of the organisation the source gives for the person at that time.", true),
 		idField("session_id", "The ID of the session, for a speaker or moderator.", true),
-		idField("document_id", "The ID of the document, for an author.", true),
+		idField("document_id", "The ID of the document, for an author or another role a document states.", true),
 	}
 }
 
@@ -50,7 +51,7 @@ func (Appearance) Edges() []ent.Edge {
 		edge.From("session", Session.Type).Ref("appearances").Unique().Field("session_id").
 			Comment("The session the person spoke in or moderated."),
 		edge.From("document", Document.Type).Ref("appearances").Unique().Field("document_id").
-			Comment("The document the person authored."),
+			Comment("The document the person authored, or that states the person's role."),
 	}
 }
 
@@ -61,6 +62,6 @@ func (Appearance) Indexes() []ent.Index {
 
 // Annotations of the Appearance.
 func (Appearance) Annotations() []schema.Annotation {
-	return append(nodeAnnotations("appearances", "Every time a person spoke, moderated or authored, with the title the source gave them then."),
-		schema.Comment("One time a person spoke in a session, moderated one, or authored a document, with the title and organisation the source gives them at that time."))
+	return append(nodeAnnotations("appearances", "Every time a person spoke, moderated, authored or had another role a source states, with the title the source gave them then."),
+		schema.Comment("One time a person spoke in a session, moderated one, authored a document or had another role a document states (working group, analysis lead, contact person, preparer, named in a caption or in the text), with the title and organisation the source gives them at that time."))
 }

@@ -124,6 +124,7 @@ func (a *applier) run(ctx context.Context) error {
 		{"organization sources", "organizations", a.applyOrganizationSources},
 		{"networks", "networks", a.applyNetworks},
 		{"network terms", "networks", a.applyTerms},
+		{"term memberships", "networks", a.applyMemberships},
 		{"seminars", "seminars", a.applySeminars},
 		{"sessions", "seminars", a.applySessions},
 		{"outcomes", "seminars", a.applyOutcomes},

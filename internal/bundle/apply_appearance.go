@@ -28,8 +28,9 @@ type wantedAppearance struct {
 }
 
 // applyAppearances upserts an appearance for every speaker and moderator of the bundle's
-// sessions and every author of its documents, recording the title, English title and
-// organisation the bundle gives the person there (see the package documentation).
+// sessions, every author of its documents and every person its documents name in another
+// role, recording the title, English title and organisation the bundle gives the person
+// there (see the package documentation).
 func (a *applier) applyAppearances(ctx context.Context) error {
 	wanted := a.wantedAppearances()
 	if len(wanted) == 0 {
@@ -75,7 +76,8 @@ func (a *applier) applyAppearances(ctx context.Context) error {
 }
 
 // wantedAppearances lists the appearances the bundle describes, sessions first (in
-// bundle order, speakers before moderators), then documents' authors; each once.
+// bundle order, speakers before moderators), then documents' authors and the other
+// people they name; each once.
 func (a *applier) wantedAppearances() []wantedAppearance {
 	entries := make(map[string]*Expert, len(a.b.Experts))
 	for i := range a.b.Experts {
@@ -117,6 +119,17 @@ func (a *applier) wantedAppearances() []wantedAppearance {
 		for _, n := range d.Authors {
 			add(appearance.RoleAUTHOR, n, "", a.documents[d.Key].ID, d.Key, d.Roles)
 		}
+		for _, p := range d.People {
+			key := appearanceKey{role: appearance.Role(p.Role), expert: a.expertIDs([]string{p.Expert})[0], document: a.documents[d.Key].ID}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, wantedAppearance{
+				key: key, name: fmt.Sprintf("%s %s: %s", p.Role, p.Expert, d.Key),
+				title: p.Title, titleEn: p.TitleEn, org: a.organizationRef(p.Organization),
+			})
+		}
 	}
 	return out
 }
@@ -143,7 +156,7 @@ func (a *applier) loadAppearances(ctx context.Context) (map[appearanceKey]*ent.A
 		}
 	}
 	for i := range a.b.Documents {
-		if len(a.b.Documents[i].Authors) > 0 {
+		if len(a.b.Documents[i].Authors) > 0 || len(a.b.Documents[i].People) > 0 {
 			documents = append(documents, a.documents[a.b.Documents[i].Key].ID)
 		}
 	}

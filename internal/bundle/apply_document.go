@@ -26,6 +26,7 @@ func (a *applier) applyDocuments(ctx context.Context) error {
 				SetNillableURL(opt(d.URL)).
 				SetNillableLanguage(opt(d.Language)).
 				SetNillableNote(opt(d.Note)).
+				SetNillableSummary(opt(d.Summary)).
 				SetNillablePublisherID(a.organizationRef(d.Publisher)))
 			a.track.record(EntityDocument, d.Key, Create)
 			continue
@@ -39,6 +40,7 @@ func (a *applier) applyDocuments(ctx context.Context) error {
 		setOptional(&changed, d.URL, old.URL, u.SetURL)
 		setOptional(&changed, d.Language, old.Language, u.SetLanguage)
 		setOptional(&changed, d.Note, old.Note, u.SetNote)
+		setOptional(&changed, d.Summary, old.Summary, u.SetSummary)
 		if p := a.organizationRef(d.Publisher); p != nil {
 			setOptional(&changed, *p, old.PublisherID, u.SetPublisherID)
 		}
