@@ -64,6 +64,11 @@ func (w *cursorWalk) set(set ast.SelectionSet, path ast.Path) (string, ast.Path)
 			p := append(append(ast.Path(nil), path...), ast.PathName(sel.Alias))
 			for _, name := range cursorArgs {
 				if a := sel.Arguments.ForName(name); a != nil {
+					// Only the Cursor scalar: changes(after:) takes a version, and a
+					// revisions page its own cursor (graph/history.go checks both).
+					if t := a.Value.ExpectedType; t != nil && t.Name() != "Cursor" {
+						continue
+					}
 					if v, err := a.Value.Value(w.vars); err != nil || !usableCursor(v) {
 						return name, p
 					}
