@@ -1,11 +1,18 @@
 package graph_test
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
+	"github.com/teemaverkko/teemaverkko/ent/document"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
+	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
@@ -234,4 +241,165 @@ func TestSeedDates(t *testing.T) {
 func anySlice(v any) []any {
 	s, _ := v.([]any)
 	return s
+}
+
+// TestAppearancesByDateStatementCount proves that people's appearances ordered by date,
+// with their seminars and documents, cost the same number of SQL statements whatever
+// the number of people and appearances: the date is a column, not a join per row.
+func TestAppearancesByDateStatementCount(t *testing.T) {
+	const query = `{ experts(first: 20, orderBy: [{field: NAME}]) { edges { node { name
+	  appearances(first: 10, orderBy: [{field: DATE, direction: DESC}]) { totalCount edges { node {
+	    date datePrecision role session { title seminar { date } } document { publishedOn } } } } } } } }`
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			var counts []int64
+			for _, n := range []int{2, 9} {
+				client, c := countingClient(testdb.Open(t, d))
+				ctx := context.Background()
+				var sessions []*ent.Session
+				for i := 0; i < n; i++ {
+					sem := client.Seminar.Create().SetTitle(fmt.Sprintf("Seminaari %d", i)).
+						SetDate(mustDate(fmt.Sprintf("20%02d-03-14", 10+i))).SaveX(ctx)
+					sessions = append(sessions, client.Session.Create().SetSeminar(sem).SetPosition(1).
+						SetKind(session.KindPANEL).SetTitle("Paneeli").SaveX(ctx))
+				}
+				doc := client.Document.Create().SetKey("raportti").SetTitle("Raportti").SetKind(document.KindMEMO).
+					SetPublishedOn(mustDate("2015-01-01")).SetPublishedOnPrecision(calendar.Year).SaveX(ctx)
+				for i := 0; i < n; i++ {
+					ex := client.Expert.Create().SetName(fmt.Sprintf("Henkilö %02d", i)).SaveX(ctx)
+					for _, s := range sessions {
+						client.Appearance.Create().SetRole(appearance.RoleSPEAKER).SetExpert(ex).SetSession(s).
+							SetDate(s.QuerySeminar().OnlyX(ctx).Date).SetDatePrecision(calendar.Day).SaveX(ctx)
+					}
+					client.Appearance.Create().SetRole(appearance.RoleAUTHOR).SetExpert(ex).SetDocument(doc).
+						SetDate(*doc.PublishedOn).SetDatePrecision(calendar.Year).SaveX(ctx)
+				}
+				srv := apiServer(t, client)
+				c.reset()
+				var data map[string]any
+				mustPost(t, srv, query, nil, &data)
+				counts = append(counts, c.value())
+				people := nodes(data["experts"])
+				if len(people) != n {
+					t.Fatalf("%d people, want %d", len(people), n)
+				}
+				var dates []string
+				for _, a := range nodes(people[0]["appearances"]) {
+					dates = append(dates, a["date"].(string))
+				}
+				if len(dates) != n+1 || !slices.IsSortedFunc(dates, func(a, b string) int { return strings.Compare(b, a) }) {
+					t.Errorf("appearances by date, newest first: got %v", dates)
+				}
+			}
+			if counts[0] != counts[1] {
+				t.Errorf("statements: %d for 2 people, %d for 9: grows with rows", counts[0], counts[1])
+			}
+		})
+	}
+}
+
+// TestStatisticsOverTime checks themeStatisticsBy on the seed through the API: keys are
+// what the schema says (term numbers, years, region codes) with the IDs beside them,
+// documents count by their date (so 2019, known only from documents, appears), and a
+// document of 2023 falls in the named period after the last term instead of a
+// "(no term)" bucket.
+func TestStatisticsOverTime(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		// The 2023–2024 programme, as a document of its own dated to its first year.
+		mustPost(t, srv, `mutation { createDocument(input: {key: "ohjelmasivu-2023-2024", title: "Verkostoprojektin kausi 2023-2024",
+		  kind: WEB_PAGE, publishedOn: "2023-01-01", publishedOnPrecision: YEAR}) { id } }`, nil, nil)
+		var theme struct{ Themes page }
+		mustPost(t, srv, `{ themes(where: {slug: "poikkihallinnollinen-johtaminen"}) { edges { node { id } } } }`, nil, &theme)
+		if len(theme.Themes.Edges) != 1 {
+			t.Fatalf("theme poikkihallinnollinen-johtaminen: %+v", theme)
+		}
+		var docs struct{ Documents page }
+		mustPost(t, srv, `{ documents(where: {key: "ohjelmasivu-2023-2024"}) { edges { node { id } } } }`, nil, &docs)
+		mustPost(t, srv, `mutation($id: ID!, $th: ID!) { updateDocument(id: $id, input: {addThemeIDs: [$th]}) { id } }`,
+			map[string]any{"id": docs.Documents.Edges[0].Node["id"], "th": theme.Themes.Edges[0].Node["id"]}, nil)
+
+		type bucket struct {
+			Key, Kind, Label   string
+			GroupID            *string
+			StartYear, EndYear *int
+			Theme              struct{ Slug string }
+			Seminars           int
+			Documents          int
+		}
+		var data struct{ Term, Year, Region []bucket }
+		mustPost(t, srv, `{
+		  term: themeStatisticsBy(by: TERM) { key kind groupID label startYear endYear theme { slug } seminars documents }
+		  year: themeStatisticsBy(by: YEAR) { key kind groupID label startYear endYear theme { slug } seminars documents }
+		  region: themeStatisticsBy(by: REGION) { key kind groupID label startYear endYear theme { slug } seminars documents } }`, nil, &data)
+
+		var terms []string
+		seenPeriod := false
+		for _, b := range data.Term {
+			switch b.Kind {
+			case "TERM":
+				if b.GroupID == nil || b.StartYear == nil || !strings.HasPrefix(b.Label, "USO "+b.Key+" (") {
+					t.Errorf("term bucket %+v: want key = term number, its ID and years", b)
+				}
+				if !slices.Contains(terms, b.Key) {
+					terms = append(terms, b.Key)
+				}
+			case "PERIOD":
+				if b.GroupID != nil {
+					t.Errorf("period bucket %+v has a groupID", b)
+				}
+				if b.Key == "2023-" && b.Theme.Slug == "poikkihallinnollinen-johtaminen" {
+					seenPeriod = b.Label == "2023– (after USO 6)" && b.Documents == 1 && *b.StartYear == 2023 && b.EndYear == nil
+					if !seenPeriod {
+						t.Errorf("2023 bucket = %+v", b)
+					}
+				}
+			case "NONE":
+				if b.Key != "" || b.Label != "(undated)" || b.Seminars != 0 {
+					t.Errorf("no-term bucket %+v: want only undated documents, key empty", b)
+				}
+			default:
+				t.Errorf("bucket kind %q by TERM", b.Kind)
+			}
+		}
+		if !seenPeriod {
+			t.Error("no 2023– period bucket for the 2023–2024 document")
+		}
+		// The terms with seed evidence, in order (term 3: the 2016 seminars; 4: the kickoff;
+		// 5: the 2019 documents; 6: the 2021 items).
+		for _, want := range []string{"3", "4", "5", "6"} {
+			if !slices.Contains(terms, want) {
+				t.Errorf("TERM buckets %v lack term %s", terms, want)
+			}
+		}
+		if !slices.IsSorted(terms) {
+			t.Errorf("terms out of order: %v", terms)
+		}
+
+		years := map[string]int{}
+		for _, b := range data.Year {
+			if b.Kind == "YEAR" {
+				if b.Label != b.Key || b.StartYear == nil || fmt.Sprint(*b.StartYear) != b.Key {
+					t.Errorf("year bucket %+v", b)
+				}
+				years[b.Key] += b.Documents
+			}
+		}
+		// 2019 is known only from documents (the blog and the Puumala decision).
+		if years["2019"] == 0 || years["2023"] != 1 {
+			t.Errorf("documents by year = %v, want some in 2019 and one in 2023", years)
+		}
+
+		for _, b := range data.Region {
+			switch {
+			case b.Kind == "REGION" && len(b.Key) == 2 && b.GroupID != nil && strings.HasPrefix(*b.GroupID, "rg"):
+			case b.Kind == "NONE" && b.Key == "" && b.Label == "(no region)":
+			default:
+				t.Errorf("region bucket %+v: want the two-digit code with the region's ID", b)
+			}
+			if b.Documents != 0 {
+				t.Errorf("documents counted by region: %+v", b)
+			}
+		}
+	})
 }
