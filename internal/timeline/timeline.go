@@ -161,7 +161,7 @@ func Use(c *ent.Client) {
 	c.Seminar.Use(after(func(m *ent.SeminarMutation, ids []pulid.ID) (before, later []predicate.Appearance) {
 		_, d := m.Date()
 		_, p := m.DatePrecision()
-		if d || p {
+		if (d || p) && !m.Op().Is(ent.OpCreate) {
 			later = append(later, appearance.HasSessionWith(session.SeminarIDIn(ids...)))
 		}
 		if moved := m.SessionsIDs(); len(moved) > 0 {
@@ -172,7 +172,7 @@ func Use(c *ent.Client) {
 	c.Document.Use(after(func(m *ent.DocumentMutation, ids []pulid.ID) (before, later []predicate.Appearance) {
 		_, d := m.PublishedOn()
 		_, p := m.PublishedOnPrecision()
-		if d || p || m.PublishedOnCleared() || m.PublishedOnPrecisionCleared() {
+		if (d || p || m.PublishedOnCleared() || m.PublishedOnPrecisionCleared()) && !m.Op().Is(ent.OpCreate) {
 			later = append(later, appearance.DocumentIDIn(ids...))
 		}
 		if added := append(m.AppearancesIDs(), m.RemovedAppearancesIDs()...); len(added) > 0 {
