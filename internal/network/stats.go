@@ -340,7 +340,11 @@ func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([
 		none.label = "(no region)"
 	}
 	// byYear returns the groups of a year, remembering the groups it makes.
+	yearKeys := map[int][]string{}
 	byYear := func(y int) []string {
+		if keys, ok := yearKeys[y]; ok {
+			return keys
+		}
 		var gs []group
 		if by == DimensionYear {
 			gs = []group{yearGroup(y)}
@@ -360,6 +364,7 @@ func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([
 			}
 			keys[i] = k
 		}
+		yearKeys[y] = keys
 		return keys
 	}
 
