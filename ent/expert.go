@@ -60,7 +60,7 @@ type ExpertEdges struct {
 	Documents []*Document `json:"documents,omitempty"`
 	// Themes the person has expertise in, as sources state it.
 	Themes []*Theme `json:"themes,omitempty"`
-	// Every time the person spoke, moderated or authored, with the title the source gave them then.
+	// Every time the person spoke, moderated or authored, with the title the source gave them then and its date: orderBy DATE lists them in time order.
 	Appearances []*Appearance `json:"appearances,omitempty"`
 	// The documents this is taken from.
 	Sources []*Document `json:"sources,omitempty"`

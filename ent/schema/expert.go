@@ -52,7 +52,7 @@ func (Expert) Edges() []ent.Edge {
 		backConnection("outcomes", Outcome.Type, "experts", "Outcomes attributed to the person."),
 		backConnection("documents", Document.Type, "authors", "Documents the person authored."),
 		connection("themes", Theme.Type, "Themes the person has expertise in, as sources state it."),
-		connection("appearances", Appearance.Type, "Every time the person spoke, moderated or authored, with the title the source gave them then."),
+		connection("appearances", Appearance.Type, "Every time the person spoke, moderated or authored, with the title the source gave them then and its date: orderBy DATE lists them in time order."),
 		sources(),
 	}
 }

@@ -6428,7 +6428,7 @@ type Expert implements Node {
     where: ThemeWhereInput
   ): ThemeConnection!
   """
-  Every time the person spoke, moderated or authored, with the title the source gave them then.
+  Every time the person spoke, moderated or authored, with the title the source gave them then and its date: orderBy DATE lists them in time order.
   """
   appearances(
     """
@@ -15850,8 +15850,9 @@ enum StatisticsGroupKind {
   TERM
   """
   A period that no term of any network covers, between two terms or after the last one:
-  the key is its years ("2019-2020"; open-ended after the last term: "2023-"), the label
-  names it ("2023– (after USO 6)").
+  the key is its years ("2019-2020"; open-ended after the last term: "2023-", before the
+  first: "-2010"), the label names it ("2023– (after USO 6)"). Without any terms at all,
+  every dated item falls in the one period "-", labelled "(no term)".
   """
   PERIOD
   """

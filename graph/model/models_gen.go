@@ -568,8 +568,9 @@ const (
 	// A network term: the key is its number ("4"), groupID its ID.
 	StatisticsGroupKindTerm StatisticsGroupKind = "TERM"
 	// A period that no term of any network covers, between two terms or after the last one:
-	// the key is its years ("2019-2020"; open-ended after the last term: "2023-"), the label
-	// names it ("2023– (after USO 6)").
+	// the key is its years ("2019-2020"; open-ended after the last term: "2023-", before the
+	// first: "-2010"), the label names it ("2023– (after USO 6)"). Without any terms at all,
+	// every dated item falls in the one period "-", labelled "(no term)".
 	StatisticsGroupKindPeriod StatisticsGroupKind = "PERIOD"
 	// A calendar year: the key is the year ("2017").
 	StatisticsGroupKindYear StatisticsGroupKind = "YEAR"
