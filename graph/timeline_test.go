@@ -89,7 +89,7 @@ func TestAppearanceDates(t *testing.T) {
 			t.Errorf("createAppearance in a seminar of 2017-03-14 returned %v %v", a["date"], a["datePrecision"])
 		}
 		appear("MODERATOR", peerTalk, "")
-		appear("AUTHOR", "", blog)
+		blogAuthor := appear("AUTHOR", "", blog)
 		undated := appear("AUTHOR", "", progPage)
 		if undated["date"] != nil || undated["datePrecision"] != nil {
 			t.Errorf("author of an undated document: %v %v, want no date", undated["date"], undated["datePrecision"])
@@ -165,6 +165,25 @@ func TestAppearanceDates(t *testing.T) {
 		mustPost(t, srv, `{ appearances(where: {dateGTE: "2017-01-01", dateLT: "2018-01-01"}) { totalCount } }`, nil, &in2017)
 		if in2017.Appearances.TotalCount != 2 {
 			t.Errorf("appearances of 2017 = %d, want 2", in2017.Appearances.TotalCount)
+		}
+
+		// Edges moved from the other side: a document that lets its appearances go leaves
+		// them undated; a session that takes one in gives it its seminar's date.
+		apDate := func() string {
+			var d map[string]any
+			mustPost(t, srv, `query($id: ID!) { node(id: $id) { ... on Appearance { date datePrecision } } }`,
+				map[string]any{"id": blogAuthor["id"]}, &d)
+			return fmt.Sprint(dig(d, "node", "date"), " ", dig(d, "node", "datePrecision"))
+		}
+		mustPost(t, srv, `mutation($b: ID!) { updateDocument(id: $b, input: {clearAppearances: true}) { id } }`,
+			map[string]any{"b": blog}, nil)
+		if got := apDate(); got != "<nil> <nil>" {
+			t.Errorf("appearance let go by its document: %s, want no date", got)
+		}
+		mustPost(t, srv, `mutation($s: ID!, $a: ID!) { updateSession(id: $s, input: {addAppearanceIDs: [$a]}) { id } }`,
+			map[string]any{"s": kickoffTalk, "a": blogAuthor["id"]}, nil)
+		if got := apDate(); got != "2017-03-14 DAY" {
+			t.Errorf("appearance taken in by a session of 2017-03-14: %s", got)
 		}
 
 		// A titleAsOf written through the API is a day unless the writer says otherwise.
