@@ -82,6 +82,9 @@ type Config struct {
 	// Websocket bounds WebSocket connections and subscriptions (zero fields:
 	// DefaultWebsocketLimits).
 	Websocket WebsocketLimits
+	// RootFieldConcurrency bounds the root fields of one query that run at once, and so
+	// the database connections one request holds (0: DefaultRootFieldConcurrency).
+	RootFieldConcurrency int
 }
 
 // Defaults of Config.
@@ -152,6 +155,8 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(websocketOperations{s: socks})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
+	srv.Use(cursorCheck{})
+	srv.Use(rootFieldLimit{n: cmp.Or(cfg.RootFieldConcurrency, DefaultRootFieldConcurrency)})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	// The panic is logged; the client gets a code and the request ID, never the panic's
 	// text (the WebSocket transport sends this error as it is, without the presenter).

@@ -44,6 +44,7 @@ type config struct {
 	rate           ratelimit.Config
 	proxyHops      int
 	maxTokens      int
+	rootFields     int
 	websocket      graph.WebsocketLimits
 	// flags are the flags the configuration was read from, for documentation.
 	flags *envFlags
@@ -90,6 +91,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	f.intVar(&c.queryLimits.MaxDirectives, "max-directives", "MAX_DIRECTIVES", querylimit.Defaults.MaxDirectives, "directives per operation")
 	f.intVar(&c.queryLimits.MaxQueryBytes, "max-query-bytes", "MAX_QUERY_BYTES", querylimit.Defaults.MaxQueryBytes, "longest query text, checked before parsing")
 	f.intVar(&c.maxTokens, "max-tokens", "MAX_TOKENS", graph.DefaultMaxTokens, "tokens of a query document")
+	f.intVar(&c.rootFields, "root-field-concurrency", "ROOT_FIELD_CONCURRENCY", graph.DefaultRootFieldConcurrency, "root fields of one query running at once (and so database connections one request holds)")
 	f.intVar(&c.queryLimits.MaxInputDepth, "max-input-depth", "MAX_INPUT_DEPTH", querylimit.Defaults.MaxInputDepth, "deepest nesting of input objects and lists in an argument")
 	f.intVar(&c.queryLimits.MaxFilterString, "max-filter-string", "MAX_FILTER_STRING", querylimit.Defaults.MaxFilterString, "characters of a string in a where filter")
 	f.intVar(&c.queryLimits.MaxInputValues, "max-input-values", "MAX_INPUT_VALUES", querylimit.Defaults.MaxInputValues, "values in an operation's arguments (scalars, input fields, list items)")
@@ -136,6 +138,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.shutdownTimeout < 0 {
 		return c, fmt.Errorf("shutdown timeout must not be negative, got %v", c.shutdownTimeout)
+	}
+	if c.rootFields < 1 {
+		return c, fmt.Errorf("root field concurrency must be at least 1, got %d", c.rootFields)
 	}
 	c.maxBodyBytes = int64(maxBody)
 	if c.maxBodyBytes < 1024 {

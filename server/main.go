@@ -350,7 +350,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		AllowedOrigins: cfg.corsOrigins, QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
 		ReadsNeedToken: cfg.readsNeedToken, Persisted: registry, AllowListOnly: cfg.allowListOnly,
 		RequestTimeout: cfg.requestTimeout, Metrics: metrics, RateLimit: cfg.limiter, ClientKey: cfg.clientKey,
-		MaxTokens: cfg.maxTokens, Websocket: cfg.websocket,
+		MaxTokens: cfg.maxTokens, Websocket: cfg.websocket, RootFieldConcurrency: cfg.rootFields,
 	})
 	return &backend{db: db, client: client, api: api, networks: networks,
 		close: func() { networks.Close(); closeBroker(); db.Close() }}, nil

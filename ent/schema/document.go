@@ -22,10 +22,10 @@ func (Document) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("
 // Fields of the Document.
 func (Document) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("key"), MaxKeyLength).Unique().Match(slugFormat).MaxLen(MaxKeyLength).
+		limit(field.String("key"), MaxKeyLength).Unique().Validate(matches(slugFormat, slugRule)).MaxLen(MaxKeyLength).
 			Annotations(entgql.OrderField("KEY")).
 			Comment("The document's stable natural key, used by bundles to cite it."),
-		limit(field.String("title"), MaxTitleLength).NotEmpty().
+		limit(field.String("title"), MaxTitleLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("TITLE")).
 			Comment("The title; a descriptive title when the source gives none (see note)."),
 		field.Enum("kind").
@@ -36,7 +36,7 @@ func (Document) Fields() []ent.Field {
 		precisionField("published_on_precision", "How precisely publishedOn is known: DAY, MONTH or YEAR.", true),
 		limit(field.String("url"), MaxURLLength).Validate(checkURL).Optional().Nillable().Unique().
 			Comment("The public address of the document: an absolute http or https URL, in ASCII (other characters percent-encoded)."),
-		limit(field.String("language"), MaxCodeLength).Optional().Nillable().Match(languageCode).
+		limit(field.String("language"), MaxCodeLength).Optional().Nillable().Validate(matches(languageCode, "a two-letter ISO 639-1 language code in lower case, such as \"fi\"")).
 			Annotations(entgql.OrderField("LANGUAGE")).
 			Comment("The document's language, as an ISO 639-1 code (fi, sv, en)."),
 		limit(field.Text("note"), MaxTextLength).Optional().Nillable().

@@ -22,7 +22,7 @@ func (Expert) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("ex
 // Fields of the Expert.
 func (Expert) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("name"), MaxNameLength).NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The person's full name."),
 		limit(field.String("title"), MaxTitleLength).Optional().Nillable().
