@@ -229,6 +229,11 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
 			}
 		}
+		if v, ok := m.DatePrecision(); ok {
+			if err := appearance.DatePrecisionValidator(v); err != nil {
+				return &ValidationError{Name: "date_precision", err: fmt.Errorf(`ent: validator failed for field "Appearance.date_precision": %w`, err)}
+			}
+		}
 		if v, ok := m.ExpertID(); ok {
 			if err := appearance.ExpertIDValidator(string(v)); err != nil {
 				return &ValidationError{Name: "expert_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.expert_id": %w`, err)}
@@ -309,6 +314,11 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.TitleEn(); ok {
 			if err := expert.TitleEnValidator(v); err != nil {
 				return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
+			}
+		}
+		if v, ok := m.TitleAsOfPrecision(); ok {
+			if err := expert.TitleAsOfPrecisionValidator(v); err != nil {
+				return &ValidationError{Name: "title_as_of_precision", err: fmt.Errorf(`ent: validator failed for field "Expert.title_as_of_precision": %w`, err)}
 			}
 		}
 		if v, ok := m.Note(); ok {
@@ -601,6 +611,8 @@ var Storage = []StorageType{
 			"role":            "string",
 			"title":           "string",
 			"title_en":        "string",
+			"date":            "time.Time",
+			"date_precision":  "string",
 			"expert_id":       "string",
 			"organization_id": "string",
 			"session_id":      "string",
@@ -646,14 +658,15 @@ var Storage = []StorageType{
 	{
 		Type: "Expert", Table: "experts",
 		Columns: map[string]string{
-			"id":              "string",
-			"name":            "string",
-			"title":           "string",
-			"title_en":        "string",
-			"title_as_of":     "time.Time",
-			"note":            "string",
-			"organization_id": "string",
-			"municipality_id": "string",
+			"id":                    "string",
+			"name":                  "string",
+			"title":                 "string",
+			"title_en":              "string",
+			"title_as_of":           "time.Time",
+			"title_as_of_precision": "string",
+			"note":                  "string",
+			"organization_id":       "string",
+			"municipality_id":       "string",
 		},
 		Edges: []StorageEdge{
 			{Name: "organization", Type: "Organization", Rel: "M2O", Inverse: true, OwnFK: true, Table: "experts", Columns: []string{"organization_id"}},

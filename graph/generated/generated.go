@@ -66,6 +66,8 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Appearance struct {
+		Date           func(childComplexity int) int
+		DatePrecision  func(childComplexity int) int
 		Document       func(childComplexity int) int
 		DocumentID     func(childComplexity int) int
 		Expert         func(childComplexity int) int
@@ -149,24 +151,25 @@ type ComplexityRoot struct {
 	}
 
 	Expert struct {
-		Appearances       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
-		Documents         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		ID                func(childComplexity int) int
-		ModeratedSessions func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Municipality      func(childComplexity int) int
-		MunicipalityID    func(childComplexity int) int
-		Name              func(childComplexity int) int
-		Note              func(childComplexity int) int
-		Organization      func(childComplexity int) int
-		OrganizationID    func(childComplexity int) int
-		Outcomes          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Revisions         func(childComplexity int, first *int, after *string) int
-		Sessions          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Sources           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		Themes            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
-		Title             func(childComplexity int) int
-		TitleAsOf         func(childComplexity int) int
-		TitleEn           func(childComplexity int) int
+		Appearances        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
+		Documents          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		ID                 func(childComplexity int) int
+		ModeratedSessions  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Municipality       func(childComplexity int) int
+		MunicipalityID     func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Note               func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		OrganizationID     func(childComplexity int) int
+		Outcomes           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Revisions          func(childComplexity int, first *int, after *string) int
+		Sessions           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Sources            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		Themes             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
+		Title              func(childComplexity int) int
+		TitleAsOf          func(childComplexity int) int
+		TitleAsOfPrecision func(childComplexity int) int
+		TitleEn            func(childComplexity int) int
 	}
 
 	ExpertConnection struct {
@@ -208,22 +211,24 @@ type ComplexityRoot struct {
 	}
 
 	Municipality struct {
-		Code          func(childComplexity int) int
-		Experts       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
-		ID            func(childComplexity int) int
-		Memberships   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
-		Name          func(childComplexity int) int
-		NameSv        func(childComplexity int) int
-		Organizations func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Outcomes      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Periods       func(childComplexity int) int
-		Region        func(childComplexity int) int
-		RegionID      func(childComplexity int) int
-		Revisions     func(childComplexity int, first *int, after *string) int
-		Seminars      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
-		Terms         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
-		ValidFrom     func(childComplexity int) int
-		ValidTo       func(childComplexity int) int
+		Code               func(childComplexity int) int
+		Experts            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
+		ID                 func(childComplexity int) int
+		Memberships        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
+		Name               func(childComplexity int) int
+		NameSv             func(childComplexity int) int
+		Organizations      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Outcomes           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Periods            func(childComplexity int) int
+		Region             func(childComplexity int) int
+		RegionID           func(childComplexity int) int
+		Revisions          func(childComplexity int, first *int, after *string) int
+		Seminars           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
+		Terms              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
+		ValidFrom          func(childComplexity int) int
+		ValidFromPrecision func(childComplexity int) int
+		ValidTo            func(childComplexity int) int
+		ValidToPrecision   func(childComplexity int) int
 	}
 
 	MunicipalityConnection struct {
@@ -238,16 +243,18 @@ type ComplexityRoot struct {
 	}
 
 	MunicipalityPeriod struct {
-		ID             func(childComplexity int) int
-		Municipality   func(childComplexity int) int
-		MunicipalityID func(childComplexity int) int
-		Name           func(childComplexity int) int
-		NameSv         func(childComplexity int) int
-		Region         func(childComplexity int) int
-		RegionID       func(childComplexity int) int
-		Revisions      func(childComplexity int, first *int, after *string) int
-		ValidFrom      func(childComplexity int) int
-		ValidTo        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Municipality       func(childComplexity int) int
+		MunicipalityID     func(childComplexity int) int
+		Name               func(childComplexity int) int
+		NameSv             func(childComplexity int) int
+		Region             func(childComplexity int) int
+		RegionID           func(childComplexity int) int
+		Revisions          func(childComplexity int, first *int, after *string) int
+		ValidFrom          func(childComplexity int) int
+		ValidFromPrecision func(childComplexity int) int
+		ValidTo            func(childComplexity int) int
+		ValidToPrecision   func(childComplexity int) int
 	}
 
 	MunicipalityScore struct {
@@ -617,12 +624,17 @@ type ComplexityRoot struct {
 	}
 
 	StatisticsBucket struct {
+		Documents      func(childComplexity int) int
+		EndYear        func(childComplexity int) int
+		GroupID        func(childComplexity int) int
 		Key            func(childComplexity int) int
+		Kind           func(childComplexity int) int
 		Label          func(childComplexity int) int
 		Municipalities func(childComplexity int) int
 		Outcomes       func(childComplexity int) int
 		Seminars       func(childComplexity int) int
 		Sessions       func(childComplexity int) int
+		StartYear      func(childComplexity int) int
 		Theme          func(childComplexity int) int
 	}
 
@@ -771,9 +783,13 @@ type ExpertResolver interface {
 	Revisions(ctx context.Context, obj *ent.Expert, first *int, after *string) (*model.RevisionConnection, error)
 }
 type MunicipalityResolver interface {
+	ValidFromPrecision(ctx context.Context, obj *ent.Municipality) (*calendar.Precision, error)
+	ValidToPrecision(ctx context.Context, obj *ent.Municipality) (*calendar.Precision, error)
 	Revisions(ctx context.Context, obj *ent.Municipality, first *int, after *string) (*model.RevisionConnection, error)
 }
 type MunicipalityPeriodResolver interface {
+	ValidFromPrecision(ctx context.Context, obj *ent.MunicipalityPeriod) (*calendar.Precision, error)
+	ValidToPrecision(ctx context.Context, obj *ent.MunicipalityPeriod) (*calendar.Precision, error)
 	Revisions(ctx context.Context, obj *ent.MunicipalityPeriod, first *int, after *string) (*model.RevisionConnection, error)
 }
 type MutationResolver interface {
@@ -907,6 +923,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Appearance.date":
+		if e.ComplexityRoot.Appearance.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Date(childComplexity), true
+	case "Appearance.datePrecision":
+		if e.ComplexityRoot.Appearance.DatePrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.DatePrecision(childComplexity), true
 	case "Appearance.document":
 		if e.ComplexityRoot.Appearance.Document == nil {
 			break
@@ -1459,6 +1487,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.TitleAsOf(childComplexity), true
+	case "Expert.titleAsOfPrecision":
+		if e.ComplexityRoot.Expert.TitleAsOfPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Expert.TitleAsOfPrecision(childComplexity), true
 	case "Expert.titleEn":
 		if e.ComplexityRoot.Expert.TitleEn == nil {
 			break
@@ -1717,12 +1751,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.ValidFrom(childComplexity), true
+	case "Municipality.validFromPrecision":
+		if e.ComplexityRoot.Municipality.ValidFromPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.ValidFromPrecision(childComplexity), true
 	case "Municipality.validTo":
 		if e.ComplexityRoot.Municipality.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Municipality.ValidTo(childComplexity), true
+	case "Municipality.validToPrecision":
+		if e.ComplexityRoot.Municipality.ValidToPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.ValidToPrecision(childComplexity), true
 
 	case "MunicipalityConnection.edges":
 		if e.ComplexityRoot.MunicipalityConnection.Edges == nil {
@@ -1815,12 +1861,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityPeriod.ValidFrom(childComplexity), true
+	case "MunicipalityPeriod.validFromPrecision":
+		if e.ComplexityRoot.MunicipalityPeriod.ValidFromPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityPeriod.ValidFromPrecision(childComplexity), true
 	case "MunicipalityPeriod.validTo":
 		if e.ComplexityRoot.MunicipalityPeriod.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MunicipalityPeriod.ValidTo(childComplexity), true
+	case "MunicipalityPeriod.validToPrecision":
+		if e.ComplexityRoot.MunicipalityPeriod.ValidToPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityPeriod.ValidToPrecision(childComplexity), true
 
 	case "MunicipalityScore.municipality":
 		if e.ComplexityRoot.MunicipalityScore.Municipality == nil {
@@ -3898,12 +3956,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SliceCommunity.Themes(childComplexity), true
 
+	case "StatisticsBucket.documents":
+		if e.ComplexityRoot.StatisticsBucket.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Documents(childComplexity), true
+	case "StatisticsBucket.endYear":
+		if e.ComplexityRoot.StatisticsBucket.EndYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.EndYear(childComplexity), true
+	case "StatisticsBucket.groupID":
+		if e.ComplexityRoot.StatisticsBucket.GroupID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.GroupID(childComplexity), true
 	case "StatisticsBucket.key":
 		if e.ComplexityRoot.StatisticsBucket.Key == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StatisticsBucket.Key(childComplexity), true
+	case "StatisticsBucket.kind":
+		if e.ComplexityRoot.StatisticsBucket.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Kind(childComplexity), true
 	case "StatisticsBucket.label":
 		if e.ComplexityRoot.StatisticsBucket.Label == nil {
 			break
@@ -3934,6 +4016,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatisticsBucket.Sessions(childComplexity), true
+	case "StatisticsBucket.startYear":
+		if e.ComplexityRoot.StatisticsBucket.StartYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.StartYear(childComplexity), true
 	case "StatisticsBucket.theme":
 		if e.ComplexityRoot.StatisticsBucket.Theme == nil {
 			break
@@ -4698,6 +4786,14 @@ type Appearance implements Node {
   """
   titleEn: String
   """
+  When the appearance took place: the date of its session's seminar, or the publication date of its document, as precisely as the source gives it (see datePrecision); null for an author of an undated document. Derived, and kept in step when the seminar's or document's date changes.
+  """
+  date: Date
+  """
+  How precisely date is known: DAY, MONTH or YEAR (that of the seminar's date or the document's publishedOn); null when date is.
+  """
+  datePrecision: DatePrecision
+  """
   The ID of the person.
   """
   expertID: ID!
@@ -4781,6 +4877,10 @@ enum AppearanceOrderField {
   Order by role.
   """
   ROLE
+  """
+  Order by date.
+  """
+  DATE
   """
   Order by expert name.
   """
@@ -5012,6 +5112,70 @@ input AppearanceWhereInput {
   Title en contains the value, ignoring case.
   """
   titleEnContainsFold: String
+  """
+  date field predicates
+  """
+  date: Date
+  """
+  Date is not the value.
+  """
+  dateNEQ: Date
+  """
+  Date is one of the values.
+  """
+  dateIn: [Date!]
+  """
+  Date is none of the values.
+  """
+  dateNotIn: [Date!]
+  """
+  Date is greater than the value.
+  """
+  dateGT: Date
+  """
+  Date is greater than or equal to the value.
+  """
+  dateGTE: Date
+  """
+  Date is less than the value.
+  """
+  dateLT: Date
+  """
+  Date is less than or equal to the value.
+  """
+  dateLTE: Date
+  """
+  Date is not set (null).
+  """
+  dateIsNil: Boolean
+  """
+  Date is set.
+  """
+  dateNotNil: Boolean
+  """
+  date_precision field predicates
+  """
+  datePrecision: DatePrecision
+  """
+  Date precision is not the value.
+  """
+  datePrecisionNEQ: DatePrecision
+  """
+  Date precision is one of the values.
+  """
+  datePrecisionIn: [DatePrecision!]
+  """
+  Date precision is none of the values.
+  """
+  datePrecisionNotIn: [DatePrecision!]
+  """
+  Date precision is not set (null).
+  """
+  datePrecisionIsNil: Boolean
+  """
+  Date precision is set.
+  """
+  datePrecisionNotNil: Boolean
   """
   expert_id field predicates
   """
@@ -5419,9 +5583,13 @@ input CreateExpertInput {
   """
   titleEn: String
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -5951,7 +6119,7 @@ https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
 """
-DatePrecision is enum for the field published_on_precision
+DatePrecision is enum for the field date_precision
 """
 enum DatePrecision @goModel(model: "github.com/teemaverkko/teemaverkko/ent/schema/calendar.Precision") {
   """
@@ -7142,9 +7310,13 @@ type Expert implements Node {
   """
   titleEn: String
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -7336,7 +7508,7 @@ type Expert implements Node {
     where: ThemeWhereInput
   ): ThemeConnection!
   """
-  Every time the person spoke, moderated or authored, with the title the source gave them then.
+  Every time the person spoke, moderated or authored, with the title the source gave them then and its date: orderBy DATE lists them in time order.
   """
   appearances(
     """
@@ -7729,6 +7901,30 @@ input ExpertWhereInput {
   Title as of is set.
   """
   titleAsOfNotNil: Boolean
+  """
+  title_as_of_precision field predicates
+  """
+  titleAsOfPrecision: DatePrecision
+  """
+  Title as of precision is not the value.
+  """
+  titleAsOfPrecisionNEQ: DatePrecision
+  """
+  Title as of precision is one of the values.
+  """
+  titleAsOfPrecisionIn: [DatePrecision!]
+  """
+  Title as of precision is none of the values.
+  """
+  titleAsOfPrecisionNotIn: [DatePrecision!]
+  """
+  Title as of precision is not set (null).
+  """
+  titleAsOfPrecisionIsNil: Boolean
+  """
+  Title as of precision is set.
+  """
+  titleAsOfPrecisionNotNil: Boolean
   """
   note field predicates
   """
@@ -15089,13 +15285,21 @@ input UpdateExpertInput {
   """
   clearTitleEn: Boolean
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
   """
   Clears title as of.
   """
   clearTitleAsOf: Boolean
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
+  """
+  Clears title as of precision.
+  """
+  clearTitleAsOfPrecision: Boolean
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -16203,6 +16407,36 @@ enum Role {
 # Every query reads: anyone may call it, or any valid token when the server requires a token
 # for reads.
 extend type Query @auth(requires: READER)
+
+# Every date the API returns has its precision beside it, named after it with the suffix
+# Precision (publishedOn and publishedOnPrecision, date and datePrecision, titleAsOf and
+# titleAsOfPrecision). The municipality reference data gives its dates to the day.
+
+extend type Municipality {
+  """
+  How precisely validFrom is known: DAY (the reference data gives days); null when
+  validFrom is.
+  """
+  validFromPrecision: DatePrecision
+  """
+  How precisely validTo is known: DAY (the reference data gives days); null when validTo
+  is.
+  """
+  validToPrecision: DatePrecision
+}
+
+extend type MunicipalityPeriod {
+  """
+  How precisely validFrom is known: DAY (the reference data gives days); null when
+  validFrom is.
+  """
+  validFromPrecision: DatePrecision
+  """
+  How precisely validTo is known: DAY (the reference data gives days); null when validTo
+  is.
+  """
+  validToPrecision: DatePrecision
+}
 `, BuiltIn: false},
 	{Name: "../mutation.graphqls", Input: `# Writes. Every mutation runs in one transaction: it either happens whole or not at all.
 # Failures carry extensions.code (VALIDATION with extensions.field, NOT_FOUND, CONFLICT).
@@ -16936,8 +17170,9 @@ enum ChangeKind {
     asOf: Int
   ): [ThemeStatistic!]!
   """
-  Per theme, counts broken down by network term, year or region (the region a
-  municipality belonged to on the date of the seminar).
+  Per theme, counts broken down by network term (and the periods between terms), year
+  or region (the region a municipality belonged to on the date of the seminar), with
+  the documents that discuss the theme placed by their publication date.
   """
   themeStatisticsBy(
     """
@@ -17268,35 +17503,96 @@ type ThemeStatistic {
 }
 
 """
-What statistics can be broken down by.
+What statistics can be broken down by. Seminars, sessions and outcomes are placed by
+their seminar, documents by their publishedOn; a date counts by its year whatever its
+precision (a date known only to the month or the year still has a year).
 """
 enum StatisticsDimension {
   """
-  The network term.
+  The network term, or the period between or after terms. A seminar counts in the term
+  it belongs to; a seminar without a term, and a document, count in every term whose
+  years (startYear to endYear; a term without an endYear lasts until the next term of
+  its network starts) contain the year of their date, or else in the period between
+  terms that contains it (kind PERIOD). Undated documents fall in the bucket with kind
+  NONE, empty key and label "(undated)".
   """
   TERM
   """
-  The year of the seminar.
+  The year of the seminar, or of the document's publication date. Undated documents fall
+  in the bucket with kind NONE, empty key and label "(undated)".
   """
   YEAR
   """
-  The region of the municipality on the date of the seminar.
+  The region of the municipality on the date of the seminar. Documents name no
+  municipalities and are not counted (documents is 0). Items naming no municipality fall
+  in the bucket with kind NONE, empty key and label "(no region)".
   """
   REGION
 }
 
 """
-The counts of one theme in one term, year or region.
+What a statistics bucket's key stands for.
+"""
+enum StatisticsGroupKind {
+  """
+  A network term: the key is its number ("4"), groupID its ID.
+  """
+  TERM
+  """
+  A period that no term of any network covers, between two terms or after the last one:
+  the key is its years ("2019-2020"; open-ended after the last term: "2023-", before the
+  first: "-2010"), the label names it ("2023– (after USO 6)"). Without any terms at all,
+  every dated item falls in the one period "-", labelled "(no term)".
+  """
+  PERIOD
+  """
+  A calendar year: the key is the year ("2017").
+  """
+  YEAR
+  """
+  A region: the key is its two-digit code ("17"), groupID its ID.
+  """
+  REGION
+  """
+  Items the dimension cannot place: undated documents (TERM, YEAR) or items naming no
+  municipality (REGION). The key is empty.
+  """
+  NONE
+}
+
+"""
+The counts of one theme in one term, period, year or region.
 """
 type StatisticsBucket {
   """
-  The term number, year or region code.
+  The term number, the period's years, the year or the region code (see kind); empty for
+  the bucket of items the dimension cannot place (kind NONE), which comes last. Term
+  numbers repeat across networks: groupID tells them apart.
   """
   key: String!
   """
-  A readable label of the key.
+  What the key stands for.
+  """
+  kind: StatisticsGroupKind!
+  """
+  The ID of the term (kind TERM) or region (kind REGION); null for the other kinds.
+  """
+  groupID: ID
+  """
+  A readable label of the key: "USO 4 (2017–2018)", "2023– (after USO 6)", "2017",
+  "Pohjois-Pohjanmaa", "(undated)", "(no region)".
   """
   label: String!
+  """
+  The first year of the term, period or year; null for regions, for the NONE bucket and
+  for a period before the first term.
+  """
+  startYear: Int
+  """
+  The last year of the term, period or year; null for regions, for the NONE bucket, for
+  a term without an endYear and for the open-ended period after the last term.
+  """
+  endYear: Int
   """
   The theme.
   """
@@ -17317,6 +17613,10 @@ type StatisticsBucket {
   Municipalities.
   """
   municipalities: Int!
+  """
+  Documents that discuss the theme, placed by their publication date (0 by REGION).
+  """
+  documents: Int!
 }
 
 """
@@ -18194,6 +18494,10 @@ func (ec *executionContext) childFields_Appearance(ctx context.Context, field gr
 		return ec.fieldContext_Appearance_title(ctx, field)
 	case "titleEn":
 		return ec.fieldContext_Appearance_titleEn(ctx, field)
+	case "date":
+		return ec.fieldContext_Appearance_date(ctx, field)
+	case "datePrecision":
+		return ec.fieldContext_Appearance_datePrecision(ctx, field)
 	case "expertID":
 		return ec.fieldContext_Appearance_expertID(ctx, field)
 	case "organizationID":
@@ -18362,6 +18666,8 @@ func (ec *executionContext) childFields_Expert(ctx context.Context, field graphq
 		return ec.fieldContext_Expert_titleEn(ctx, field)
 	case "titleAsOf":
 		return ec.fieldContext_Expert_titleAsOf(ctx, field)
+	case "titleAsOfPrecision":
+		return ec.fieldContext_Expert_titleAsOfPrecision(ctx, field)
 	case "note":
 		return ec.fieldContext_Expert_note(ctx, field)
 	case "organizationID":
@@ -18500,6 +18806,10 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_outcomes(ctx, field)
 	case "seminars":
 		return ec.fieldContext_Municipality_seminars(ctx, field)
+	case "validFromPrecision":
+		return ec.fieldContext_Municipality_validFromPrecision(ctx, field)
+	case "validToPrecision":
+		return ec.fieldContext_Municipality_validToPrecision(ctx, field)
 	case "revisions":
 		return ec.fieldContext_Municipality_revisions(ctx, field)
 	}
@@ -18548,6 +18858,10 @@ func (ec *executionContext) childFields_MunicipalityPeriod(ctx context.Context, 
 		return ec.fieldContext_MunicipalityPeriod_municipality(ctx, field)
 	case "region":
 		return ec.fieldContext_MunicipalityPeriod_region(ctx, field)
+	case "validFromPrecision":
+		return ec.fieldContext_MunicipalityPeriod_validFromPrecision(ctx, field)
+	case "validToPrecision":
+		return ec.fieldContext_MunicipalityPeriod_validToPrecision(ctx, field)
 	case "revisions":
 		return ec.fieldContext_MunicipalityPeriod_revisions(ctx, field)
 	}
@@ -19142,8 +19456,16 @@ func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, fi
 	switch field.Name {
 	case "key":
 		return ec.fieldContext_StatisticsBucket_key(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatisticsBucket_kind(ctx, field)
+	case "groupID":
+		return ec.fieldContext_StatisticsBucket_groupID(ctx, field)
 	case "label":
 		return ec.fieldContext_StatisticsBucket_label(ctx, field)
+	case "startYear":
+		return ec.fieldContext_StatisticsBucket_startYear(ctx, field)
+	case "endYear":
+		return ec.fieldContext_StatisticsBucket_endYear(ctx, field)
 	case "theme":
 		return ec.fieldContext_StatisticsBucket_theme(ctx, field)
 	case "outcomes":
@@ -19154,6 +19476,8 @@ func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, fi
 		return ec.fieldContext_StatisticsBucket_seminars(ctx, field)
 	case "municipalities":
 		return ec.fieldContext_StatisticsBucket_municipalities(ctx, field)
+	case "documents":
+		return ec.fieldContext_StatisticsBucket_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatisticsBucket", field.Name)
 }
@@ -25220,6 +25544,52 @@ func (ec *executionContext) fieldContext_Appearance_titleEn(_ context.Context, f
 	return graphql.NewScalarFieldContext("Appearance", field, false, false, "String")
 }
 
+func (ec *executionContext) _Appearance_date(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Appearance_datePrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_datePrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatePrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_datePrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "DatePrecision")
+}
+
 func (ec *executionContext) _Appearance_expertID(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26921,6 +27291,29 @@ func (ec *executionContext) fieldContext_Expert_titleAsOf(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Expert", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Expert_titleAsOfPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_titleAsOfPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleAsOfPrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_titleAsOfPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Expert", field, false, false, "DatePrecision")
+}
+
 func (ec *executionContext) _Expert_note(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28400,6 +28793,52 @@ func (ec *executionContext) fieldContext_Municipality_seminars(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Municipality_validFromPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_validFromPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Municipality().ValidFromPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_validFromPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Municipality", field, true, true, "DatePrecision")
+}
+
+func (ec *executionContext) _Municipality_validToPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_validToPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Municipality().ValidToPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_validToPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Municipality", field, true, true, "DatePrecision")
+}
+
 func (ec *executionContext) _Municipality_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28809,6 +29248,52 @@ func (ec *executionContext) fieldContext_MunicipalityPeriod_region(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityPeriod_validFromPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPeriod_validFromPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MunicipalityPeriod().ValidFromPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPeriod_validFromPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityPeriod", field, true, true, "DatePrecision")
+}
+
+func (ec *executionContext) _MunicipalityPeriod_validToPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPeriod_validToPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MunicipalityPeriod().ValidToPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPeriod_validToPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityPeriod", field, true, true, "DatePrecision")
 }
 
 func (ec *executionContext) _MunicipalityPeriod_revisions(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityPeriod) (ret graphql.Marshaler) {
@@ -37378,6 +37863,52 @@ func (ec *executionContext) fieldContext_StatisticsBucket_key(_ context.Context,
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
 }
 
+func (ec *executionContext) _StatisticsBucket_kind(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StatisticsGroupKind) graphql.Marshaler {
+			return ec.marshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "StatisticsGroupKind")
+}
+
+func (ec *executionContext) _StatisticsBucket_groupID(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_groupID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_groupID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "ID")
+}
+
 func (ec *executionContext) _StatisticsBucket_label(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37399,6 +37930,52 @@ func (ec *executionContext) _StatisticsBucket_label(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_StatisticsBucket_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatisticsBucket_startYear(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_startYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_startYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_endYear(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_endYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_endYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatisticsBucket_theme(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
@@ -37522,6 +38099,29 @@ func (ec *executionContext) _StatisticsBucket_municipalities(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_StatisticsBucket_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_documents(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
 }
 
@@ -41032,7 +41632,7 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "expertID", "expertIDNEQ", "expertIDIn", "expertIDNotIn", "expertIDGT", "expertIDGTE", "expertIDLT", "expertIDLTE", "expertIDContains", "expertIDHasPrefix", "expertIDHasSuffix", "expertIDEqualFold", "expertIDContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "sessionID", "sessionIDNEQ", "sessionIDIn", "sessionIDNotIn", "sessionIDGT", "sessionIDGTE", "sessionIDLT", "sessionIDLTE", "sessionIDContains", "sessionIDHasPrefix", "sessionIDHasSuffix", "sessionIDIsNil", "sessionIDNotNil", "sessionIDEqualFold", "sessionIDContainsFold", "documentID", "documentIDNEQ", "documentIDIn", "documentIDNotIn", "documentIDGT", "documentIDGTE", "documentIDLT", "documentIDLTE", "documentIDContains", "documentIDHasPrefix", "documentIDHasSuffix", "documentIDIsNil", "documentIDNotNil", "documentIDEqualFold", "documentIDContainsFold", "hasExpert", "hasExpertWith", "hasOrganization", "hasOrganizationWith", "hasSession", "hasSessionWith", "hasDocument", "hasDocumentWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateIsNil", "dateNotNil", "datePrecision", "datePrecisionNEQ", "datePrecisionIn", "datePrecisionNotIn", "datePrecisionIsNil", "datePrecisionNotNil", "expertID", "expertIDNEQ", "expertIDIn", "expertIDNotIn", "expertIDGT", "expertIDGTE", "expertIDLT", "expertIDLTE", "expertIDContains", "expertIDHasPrefix", "expertIDHasSuffix", "expertIDEqualFold", "expertIDContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "sessionID", "sessionIDNEQ", "sessionIDIn", "sessionIDNotIn", "sessionIDGT", "sessionIDGTE", "sessionIDLT", "sessionIDLTE", "sessionIDContains", "sessionIDHasPrefix", "sessionIDHasSuffix", "sessionIDIsNil", "sessionIDNotNil", "sessionIDEqualFold", "sessionIDContainsFold", "documentID", "documentIDNEQ", "documentIDIn", "documentIDNotIn", "documentIDGT", "documentIDGTE", "documentIDLT", "documentIDLTE", "documentIDContains", "documentIDHasPrefix", "documentIDHasSuffix", "documentIDIsNil", "documentIDNotNil", "documentIDEqualFold", "documentIDContainsFold", "hasExpert", "hasExpertWith", "hasOrganization", "hasOrganizationWith", "hasSession", "hasSessionWith", "hasDocument", "hasDocumentWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41354,6 +41954,118 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.TitleEnContainsFold = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "dateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNEQ = data
+		case "dateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIn = data
+		case "dateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotIn = data
+		case "dateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGT = data
+		case "dateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGTE = data
+		case "dateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLT = data
+		case "dateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLTE = data
+		case "dateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIsNil = data
+		case "dateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotNil = data
+		case "datePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecision = data
+		case "datePrecisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNEQ"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNEQ = data
+		case "datePrecisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionIn = data
+		case "datePrecisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNotIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNotIn = data
+		case "datePrecisionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionIsNil = data
+		case "datePrecisionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNotNil = data
 		case "expertID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
 			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
@@ -42173,7 +42885,7 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "titleEn", "titleAsOf", "note", "organizationID", "municipalityID", "sessionIDs", "moderatedSessionIDs", "outcomeIDs", "documentIDs", "themeIDs", "appearanceIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"name", "title", "titleEn", "titleAsOf", "titleAsOfPrecision", "note", "organizationID", "municipalityID", "sessionIDs", "moderatedSessionIDs", "outcomeIDs", "documentIDs", "themeIDs", "appearanceIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42208,6 +42920,13 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.TitleAsOf = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -44652,7 +45371,7 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "titleAsOf", "titleAsOfNEQ", "titleAsOfIn", "titleAsOfNotIn", "titleAsOfGT", "titleAsOfGTE", "titleAsOfLT", "titleAsOfLTE", "titleAsOfIsNil", "titleAsOfNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasMunicipality", "hasMunicipalityWith", "hasSessions", "hasSessionsWith", "hasModeratedSessions", "hasModeratedSessionsWith", "hasOutcomes", "hasOutcomesWith", "hasDocuments", "hasDocumentsWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "titleAsOf", "titleAsOfNEQ", "titleAsOfIn", "titleAsOfNotIn", "titleAsOfGT", "titleAsOfGTE", "titleAsOfLT", "titleAsOfLTE", "titleAsOfIsNil", "titleAsOfNotNil", "titleAsOfPrecision", "titleAsOfPrecisionNEQ", "titleAsOfPrecisionIn", "titleAsOfPrecisionNotIn", "titleAsOfPrecisionIsNil", "titleAsOfPrecisionNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasMunicipality", "hasMunicipalityWith", "hasSessions", "hasSessionsWith", "hasModeratedSessions", "hasModeratedSessionsWith", "hasOutcomes", "hasOutcomesWith", "hasDocuments", "hasDocumentsWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45107,6 +45826,48 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.TitleAsOfNotNil = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
+		case "titleAsOfPrecisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNEQ"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNEQ = data
+		case "titleAsOfPrecisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionIn = data
+		case "titleAsOfPrecisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNotIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNotIn = data
+		case "titleAsOfPrecisionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionIsNil = data
+		case "titleAsOfPrecisionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNotNil = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -53488,7 +54249,7 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "clearTitle", "titleEn", "clearTitleEn", "titleAsOf", "clearTitleAsOf", "note", "clearNote", "organizationID", "clearOrganization", "municipalityID", "clearMunicipality", "addSessionIDs", "removeSessionIDs", "clearSessions", "addModeratedSessionIDs", "removeModeratedSessionIDs", "clearModeratedSessions", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addDocumentIDs", "removeDocumentIDs", "clearDocuments", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"name", "title", "clearTitle", "titleEn", "clearTitleEn", "titleAsOf", "clearTitleAsOf", "titleAsOfPrecision", "clearTitleAsOfPrecision", "note", "clearNote", "organizationID", "clearOrganization", "municipalityID", "clearMunicipality", "addSessionIDs", "removeSessionIDs", "clearSessions", "addModeratedSessionIDs", "removeModeratedSessionIDs", "clearModeratedSessions", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addDocumentIDs", "removeDocumentIDs", "clearDocuments", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -53544,6 +54305,20 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearTitleAsOf = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
+		case "clearTitleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTitleAsOfPrecision"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTitleAsOfPrecision = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -55811,6 +56586,16 @@ func (ec *executionContext) _Appearance(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "date":
+			out.Values[i] = ec._Appearance_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "datePrecision":
+			out.Values[i] = ec._Appearance_datePrecision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "expertID":
 			out.Values[i] = ec._Appearance_expertID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -56366,6 +57151,11 @@ func (ec *executionContext) _Expert(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "titleAsOfPrecision":
+			out.Values[i] = ec._Expert_titleAsOfPrecision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "note":
 			out.Values[i] = ec._Expert_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -56820,6 +57610,18 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_seminars(ctx, field, obj)
 				})
+		case "validFromPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_validFromPrecision(ctx, field, obj)
+				})
+		case "validToPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_validToPrecision(ctx, field, obj)
+				})
 		case "revisions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -56981,6 +57783,18 @@ func (ec *executionContext) _MunicipalityPeriod(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MunicipalityPeriod_region(ctx, field, obj)
+				})
+		case "validFromPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MunicipalityPeriod_validFromPrecision(ctx, field, obj)
+				})
+		case "validToPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MunicipalityPeriod_validToPrecision(ctx, field, obj)
 				})
 		case "revisions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -59536,9 +60350,29 @@ func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "kind":
+			out.Values[i] = ec._StatisticsBucket_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupID":
+			out.Values[i] = ec._StatisticsBucket_groupID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "label":
 			out.Values[i] = ec._StatisticsBucket_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startYear":
+			out.Values[i] = ec._StatisticsBucket_startYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endYear":
+			out.Values[i] = ec._StatisticsBucket_endYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "theme":
@@ -59563,6 +60397,11 @@ func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.Selec
 			}
 		case "municipalities":
 			out.Values[i] = ec._StatisticsBucket_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documents":
+			out.Values[i] = ec._StatisticsBucket_documents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -62029,6 +62868,16 @@ func (ec *executionContext) unmarshalNStatisticsDimension2githubᚗcomᚋteemave
 }
 
 func (ec *executionContext) marshalNStatisticsDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsDimension(ctx context.Context, sel ast.SelectionSet, v model.StatisticsDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx context.Context, v any) (model.StatisticsGroupKind, error) {
+	var res model.StatisticsGroupKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx context.Context, sel ast.SelectionSet, v model.StatisticsGroupKind) graphql.Marshaler {
 	return v
 }
 

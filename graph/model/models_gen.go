@@ -265,12 +265,25 @@ type SliceCommunity struct {
 	Predecessors []*CommunityMatch `json:"predecessors"`
 }
 
-// The counts of one theme in one term, year or region.
+// The counts of one theme in one term, period, year or region.
 type StatisticsBucket struct {
-	// The term number, year or region code.
+	// The term number, the period's years, the year or the region code (see kind); empty for
+	// the bucket of items the dimension cannot place (kind NONE), which comes last. Term
+	// numbers repeat across networks: groupID tells them apart.
 	Key string `json:"key"`
-	// A readable label of the key.
+	// What the key stands for.
+	Kind StatisticsGroupKind `json:"kind"`
+	// The ID of the term (kind TERM) or region (kind REGION); null for the other kinds.
+	GroupID *pulid.ID `json:"groupID,omitempty"`
+	// A readable label of the key: "USO 4 (2017–2018)", "2023– (after USO 6)", "2017",
+	// "Pohjois-Pohjanmaa", "(undated)", "(no region)".
 	Label string `json:"label"`
+	// The first year of the term, period or year; null for regions, for the NONE bucket and
+	// for a period before the first term.
+	StartYear *int `json:"startYear,omitempty"`
+	// The last year of the term, period or year; null for regions, for the NONE bucket, for
+	// a term without an endYear and for the open-ended period after the last term.
+	EndYear *int `json:"endYear,omitempty"`
 	// The theme.
 	Theme *ent.Theme `json:"theme"`
 	// Outcomes.
@@ -281,6 +294,8 @@ type StatisticsBucket struct {
 	Seminars int `json:"seminars"`
 	// Municipalities.
 	Municipalities int `json:"municipalities"`
+	// Documents that discuss the theme, placed by their publication date (0 by REGION).
+	Documents int `json:"documents"`
 }
 
 // Live changes, over WebSocket (the graphql-transport-ws protocol, and the legacy
@@ -802,15 +817,25 @@ func (e SeriesDimension) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// What statistics can be broken down by.
+// What statistics can be broken down by. Seminars, sessions and outcomes are placed by
+// their seminar, documents by their publishedOn; a date counts by its year whatever its
+// precision (a date known only to the month or the year still has a year).
 type StatisticsDimension string
 
 const (
-	// The network term.
+	// The network term, or the period between or after terms. A seminar counts in the term
+	// it belongs to; a seminar without a term, and a document, count in every term whose
+	// years (startYear to endYear; a term without an endYear lasts until the next term of
+	// its network starts) contain the year of their date, or else in the period between
+	// terms that contains it (kind PERIOD). Undated documents fall in the bucket with kind
+	// NONE, empty key and label "(undated)".
 	StatisticsDimensionTerm StatisticsDimension = "TERM"
-	// The year of the seminar.
+	// The year of the seminar, or of the document's publication date. Undated documents fall
+	// in the bucket with kind NONE, empty key and label "(undated)".
 	StatisticsDimensionYear StatisticsDimension = "YEAR"
-	// The region of the municipality on the date of the seminar.
+	// The region of the municipality on the date of the seminar. Documents name no
+	// municipalities and are not counted (documents is 0). Items naming no municipality fall
+	// in the bucket with kind NONE, empty key and label "(no region)".
 	StatisticsDimensionRegion StatisticsDimension = "REGION"
 )
 
@@ -858,6 +883,77 @@ func (e *StatisticsDimension) UnmarshalJSON(b []byte) error {
 }
 
 func (e StatisticsDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a statistics bucket's key stands for.
+type StatisticsGroupKind string
+
+const (
+	// A network term: the key is its number ("4"), groupID its ID.
+	StatisticsGroupKindTerm StatisticsGroupKind = "TERM"
+	// A period that no term of any network covers, between two terms or after the last one:
+	// the key is its years ("2019-2020"; open-ended after the last term: "2023-", before the
+	// first: "-2010"), the label names it ("2023– (after USO 6)"). Without any terms at all,
+	// every dated item falls in the one period "-", labelled "(no term)".
+	StatisticsGroupKindPeriod StatisticsGroupKind = "PERIOD"
+	// A calendar year: the key is the year ("2017").
+	StatisticsGroupKindYear StatisticsGroupKind = "YEAR"
+	// A region: the key is its two-digit code ("17"), groupID its ID.
+	StatisticsGroupKindRegion StatisticsGroupKind = "REGION"
+	// Items the dimension cannot place: undated documents (TERM, YEAR) or items naming no
+	// municipality (REGION). The key is empty.
+	StatisticsGroupKindNone StatisticsGroupKind = "NONE"
+)
+
+var AllStatisticsGroupKind = []StatisticsGroupKind{
+	StatisticsGroupKindTerm,
+	StatisticsGroupKindPeriod,
+	StatisticsGroupKindYear,
+	StatisticsGroupKindRegion,
+	StatisticsGroupKindNone,
+}
+
+func (e StatisticsGroupKind) IsValid() bool {
+	switch e {
+	case StatisticsGroupKindTerm, StatisticsGroupKindPeriod, StatisticsGroupKindYear, StatisticsGroupKindRegion, StatisticsGroupKindNone:
+		return true
+	}
+	return false
+}
+
+func (e StatisticsGroupKind) String() string {
+	return string(e)
+}
+
+func (e *StatisticsGroupKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatisticsGroupKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatisticsGroupKind", str)
+	}
+	return nil
+}
+
+func (e StatisticsGroupKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatisticsGroupKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatisticsGroupKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

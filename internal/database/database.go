@@ -25,6 +25,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/migrate"
 	"github.com/teemaverkko/teemaverkko/internal/history"
+	"github.com/teemaverkko/teemaverkko/internal/timeline"
 )
 
 // DB is an open database with the ent driver that talks to it.
@@ -162,6 +163,11 @@ func Migrate(ctx context.Context, client *ent.Client) error {
 	joinIndexes()
 	if err := client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	// Appearances written before they carried a date get theirs (before the history's
+	// baseline, which records them so).
+	if err := timeline.Backfill(ctx, client); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return history.Migrate(ctx, client)
 }

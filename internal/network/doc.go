@@ -107,7 +107,7 @@
 // statement, and themes, seminars, municipality periods and document dates in one
 // statement each when needed. Build issues at most 5 statements, BuildSeries at most 6 (it
 // loads once and builds every slice in Go), Related 2, Paths 1,
-// ThemeStats at most 5, StatsBy at most 6, EngagedMunicipalities and
+// ThemeStats at most 5, StatsBy at most 7, EngagedMunicipalities and
 // SimilarMunicipalities at most 3. The work in Go is linear in the number of links, plus
 // the pairs of themes per item for the network and O(V·E + V² log V) for betweenness.
 package network
