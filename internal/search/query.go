@@ -65,6 +65,27 @@ func (b *builder) filters(p *plan, nodeID, typ string) (ctes []string, conds []s
 			" UNION SELECT document_id FROM document_themes WHERE theme_id"+in+
 			" UNION SELECT expert_id FROM expert_themes WHERE theme_id"+in+")")
 	}
+	if p.from != "" || p.to != "" {
+		dated := func(col string) string {
+			var cs []string
+			for _, e := range []struct{ v, op string }{{p.from, ">="}, {p.to, "<="}} {
+				if e.v == "" {
+					continue
+				}
+				if b.dia == dialect.Postgres {
+					cs = append(cs, col+" "+e.op+" "+b.arg(e.v)+"::date")
+				} else {
+					cs = append(cs, "substr("+col+", 1, 10) "+e.op+" "+b.arg(e.v))
+				}
+			}
+			return strings.Join(cs, " AND ")
+		}
+		ctes = append(ctes, "f_dated (id) AS (SELECT id FROM seminars WHERE "+dated("date")+")")
+		conds = append(conds, nodeID+" IN (SELECT id FROM f_dated"+
+			" UNION SELECT id FROM sessions WHERE seminar_id IN (SELECT id FROM f_dated)"+
+			" UNION SELECT id FROM outcomes WHERE seminar_id IN (SELECT id FROM f_dated)"+
+			" UNION SELECT id FROM documents WHERE "+dated("published_on")+")")
+	}
 	return ctes, conds
 }
 
