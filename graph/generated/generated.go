@@ -399,7 +399,7 @@ type ComplexityRoot struct {
 		Organizations         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Outcomes              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
 		Regions               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
-		Search                func(childComplexity int, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) int
+		Search                func(childComplexity int, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, from *time.Time, to *time.Time, first *int, after *entgql.Cursor[pulid.ID]) int
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
@@ -430,9 +430,10 @@ type ComplexityRoot struct {
 	}
 
 	SearchConnection struct {
-		Edges      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges                  func(childComplexity int) int
+		PageInfo               func(childComplexity int) int
+		TotalCount             func(childComplexity int) int
+		TotalCountIsLowerBound func(childComplexity int) int
 	}
 
 	SearchEdge struct {
@@ -665,7 +666,7 @@ type QueryResolver interface {
 	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error)
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
 	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
-	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
+	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, from *time.Time, to *time.Time, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
 }
 type SubscriptionResolver interface {
 	OutcomeAdded(ctx context.Context, filter *model.OutcomeAddedFilter) (<-chan *ent.Outcome, error)
@@ -2659,7 +2660,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["seminarIDs"].([]pulid.ID), args["termIDs"].([]pulid.ID), args["themeIDs"].([]pulid.ID), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID])), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["seminarIDs"].([]pulid.ID), args["termIDs"].([]pulid.ID), args["themeIDs"].([]pulid.ID), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID])), true
 	case "Query.seminars":
 		if e.ComplexityRoot.Query.Seminars == nil {
 			break
@@ -2830,6 +2831,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+	case "SearchConnection.totalCountIsLowerBound":
+		if e.ComplexityRoot.SearchConnection.TotalCountIsLowerBound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCountIsLowerBound(childComplexity), true
 
 	case "SearchEdge.cursor":
 		if e.ComplexityRoot.SearchEdge.Cursor == nil {
@@ -15657,10 +15664,13 @@ type MunicipalityScore {
   """
   Full-text search over themes, outcomes (text and quote), sessions, seminars, documents,
   people and municipalities (Finnish and Swedish names), ranked by relevance, with
-  highlighted snippets. Every word must match: by its Finnish stem (PostgreSQL), as the
-  start of a word, or (four letters or more) inside a compound word, ignoring case and
-  diacritics ("aanestys" finds "äänestys", "Uleåborg" finds Oulu). Empty or overlong text
-  is refused with BAD_USER_INPUT; text without words (only punctuation) finds nothing.
+  highlighted snippets. Every word must match, in any of its forms: "kuntien" finds
+  "kunta" and "kunnan", "strategian" finds "Kuntastrategia", "Stenwall" finds
+  "Stenvall", ignoring case and diacritics ("valitila" finds "Välitila", "Uleåborg" finds
+  Oulu). Syntax: "…" for a phrase, OR between words, -word to exclude. A name that is
+  exactly the query comes first; a name beats a description; the exact form beats
+  another form, which beats a compound part, which beats a prefix or typo. Empty or
+  overlong text is refused with BAD_USER_INPUT; text without words finds nothing.
   """
   search(
     """
@@ -15683,6 +15693,16 @@ type MunicipalityScore {
     Only what is tagged with these themes (and the themes themselves).
     """
     themeIDs: [ID!]
+    """
+    Only seminars held and documents published on or after this day, and the sessions
+    and outcomes of those seminars (other types have no date and are left out).
+    """
+    from: Date
+    """
+    Only seminars held and documents published on or before this day, and the sessions
+    and outcomes of those seminars (other types have no date and are left out).
+    """
+    to: Date
     """
     Returns the first _n_ hits: the server's default page size when left out, and at
     most its maximum page size, as for every connection (the README's table of limits).
@@ -15734,9 +15754,15 @@ A page of search hits, best first.
 """
 type SearchConnection {
   """
-  The number of hits in all.
+  The number of hits in all, counted up to 1,000: when there are more, it is 1,000 and
+  totalCountIsLowerBound is true.
   """
   totalCount: Int!
+  """
+  True when there are more hits than totalCount says (more than 1,000). A search with
+  that many hits returns only the best of its strongest candidates: narrow it down.
+  """
+  totalCountIsLowerBound: Boolean!
   """
   Where the page stands (hasPreviousPage is true when after was given).
   """
@@ -16422,6 +16448,8 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 	switch field.Name {
 	case "totalCount":
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "totalCountIsLowerBound":
+		return ec.fieldContext_SearchConnection_totalCountIsLowerBound(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	case "edges":
@@ -20249,22 +20277,38 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["themeIDs"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
 			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg6
+	args["after"] = arg8
 	return args, nil
 }
 
@@ -30002,7 +30046,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["seminarIDs"].([]pulid.ID), fc.Args["termIDs"].([]pulid.ID), fc.Args["themeIDs"].([]pulid.ID), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["seminarIDs"].([]pulid.ID), fc.Args["termIDs"].([]pulid.ID), fc.Args["themeIDs"].([]pulid.ID), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -30443,6 +30487,29 @@ func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchConnection_totalCountIsLowerBound(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCountIsLowerBound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsLowerBound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCountIsLowerBound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -51178,6 +51245,11 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("SearchConnection")
 		case "totalCount":
 			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCountIsLowerBound":
+			out.Values[i] = ec._SearchConnection_totalCountIsLowerBound(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

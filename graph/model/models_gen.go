@@ -139,8 +139,12 @@ type PathStep struct {
 
 // A page of search hits, best first.
 type SearchConnection struct {
-	// The number of hits in all.
+	// The number of hits in all, counted up to 1,000: when there are more, it is 1,000 and
+	// totalCountIsLowerBound is true.
 	TotalCount int `json:"totalCount"`
+	// True when there are more hits than totalCount says (more than 1,000). A search with
+	// that many hits returns only the best of its strongest candidates: narrow it down.
+	TotalCountIsLowerBound bool `json:"totalCountIsLowerBound"`
 	// Where the page stands (hasPreviousPage is true when after was given).
 	PageInfo *entgql.PageInfo[pulid.ID] `json:"pageInfo"`
 	// The hits of this page.

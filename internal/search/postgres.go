@@ -67,14 +67,19 @@ func tsClassOf(cl cclause, class int, w string) string {
 	return strings.Join(parts, " | ")
 }
 
-// postgresStatement returns the page query of the plan and its arguments.
-func postgresStatement(p *plan, c *compiled) (string, []any) {
-	b := &builder{dia: dialect.Postgres}
+// tsMatch is the tsquery every hit matches, with each clause's words of the classes up
+// to last (false when a clause has none).
+func tsMatch(c *compiled, last int) (string, bool) {
 	var match []string
 	for _, cl := range c.clauses {
 		var alts []string
 		for _, t := range cl.alts {
-			alts = append(alts, tsTerm(t, nClasses-1, ""))
+			if q := tsTerm(t, last, ""); q != "" {
+				alts = append(alts, q)
+			}
+		}
+		if len(alts) == 0 {
+			return "", false
 		}
 		match = append(match, "("+strings.Join(alts, " | ")+")")
 	}
@@ -82,13 +87,51 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 	for _, t := range c.excludes {
 		q += " & !" + tsTerm(t, nClasses-1, "")
 	}
+	return q, true
+}
+
+// postgresStatement returns the page query of the plan and its arguments.
+func postgresStatement(p *plan, c *compiled) (string, []any) {
+	b := &builder{dia: dialect.Postgres}
+	q, _ := tsMatch(c, nClasses-1)
+	var names []string
+	for _, cl := range c.clauses {
+		for _, t := range cl.alts {
+			names = append(names, tsTerm(t, nClasses-1, ""))
+		}
+	}
+	ctes, filters := b.filters(p, "s.node_id", "s.type")
+	where := func(tq string) string {
+		return strings.Join(append([]string{"s.tsv @@ " + b.arg(tq) + "::tsquery"}, filters...), " AND ")
+	}
+	all := where(q)
+	limit := func(n int) string { return " LIMIT " + strconv.Itoa(n) }
+	// The name tier reads the (small) index of names and checks the whole query on
+	// those rows only (OFFSET 0 keeps the planner from AND-ing the big index in).
+	tiers := []string{
+		"(SELECT x.node_id FROM (SELECT s.node_id, s.tsv FROM search_index AS s WHERE " +
+			strings.Join(append([]string{"s.tsv_a @@ " + b.arg(strings.Join(names, " | ")) + "::tsquery"}, filters...), " AND ") +
+			" OFFSET 0) AS x WHERE x.tsv @@ " + b.arg(q) + "::tsquery" + limit(TierCap) + ")",
+		"(SELECT node_id FROM matched" + limit(TierCap) + ")",
+	}
+	if strong, ok := tsMatch(c, classLemma); ok && strong != q {
+		tiers = append(tiers, "(SELECT s.node_id FROM search_index AS s WHERE "+where(strong)+limit(TierCap)+")")
+	}
+	ctes = append(ctes, "matched AS MATERIALIZED (SELECT s.node_id FROM search_index AS s WHERE "+all+limit(CountCap+1)+")")
+	// A clause's score: its best match in the names (tsv_a, small: most rows have no
+	// name), else in the other fields (tsv, by weight).
 	var score []string
 	for _, cl := range c.clauses {
 		var whens []string
-		for f, fw := range []string{"A", "B", "C"} {
+		for class := 0; class < nClasses; class++ {
+			if tq := tsClassOf(cl, class, ""); tq != "" {
+				whens = append(whens, "WHEN s.tsv_a @@ "+b.arg(tq)+"::tsquery THEN "+num(matchScores[0][class]))
+			}
+		}
+		for f, fw := range []string{"B", "C"} {
 			for class := 0; class < nClasses; class++ {
 				if tq := tsClassOf(cl, class, fw); tq != "" {
-					whens = append(whens, "WHEN s.tsv @@ "+b.arg(tq)+"::tsquery THEN "+num(matchScores[f][class]))
+					whens = append(whens, "WHEN s.tsv @@ "+b.arg(tq)+"::tsquery THEN "+num(matchScores[f+1][class]))
 				}
 			}
 		}
@@ -105,13 +148,12 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 	if c.nameKey != "" {
 		score = append(score, "(CASE WHEN strpos(s.nk, "+b.arg(c.nameKey)+") > 0 THEN "+num(wholeNameScore)+" ELSE 0 END)")
 	}
-	ctes, filters := b.filters(p, "s.node_id", "s.type")
-	conds := append([]string{"s.tsv @@ " + b.arg(q) + "::tsquery"}, filters...)
-	n := strconv.Itoa(snippetChars)
-	ctes = append(ctes, "hits AS (SELECT s.node_id, s.type, ("+strings.Join(score, " + ")+")::float8 AS score, "+
-		"substr(s.a, 1, "+n+") AS a, substr(s.b, 1, "+n+") AS b, substr(s.c, 1, "+n+") AS c "+
-		"FROM search_index AS s WHERE "+strings.Join(conds, " AND ")+")")
-	return b.pageSQL(ctes, p, ` COLLATE "C"`), b.args
+	ctes = append(ctes,
+		"cand AS ("+strings.Join(tiers, " UNION ")+")",
+		"hits AS (SELECT s.node_id, s.type, ("+strings.Join(score, " + ")+")::float8 AS score "+
+			"FROM cand JOIN search_index AS s ON s.node_id = cand.node_id)")
+	count := "SELECT count(*) AS total FROM matched"
+	return b.pageSQL(ctes, p, ` COLLATE "C"`, count), b.args
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -285,10 +285,13 @@ $fn$`,
 				b text NOT NULL,
 				c text NOT NULL,
 				nk text GENERATED ALWAYS AS (` + nameKeySQL(dialect.Postgres, "a") + `) STORED,
-				tsv tsvector GENERATED ALWAYS AS (` + tsv + `) STORED
+				tsv tsvector GENERATED ALWAYS AS (` + tsv + `) STORED,
+				tsv_a tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, translate(a, '<>', '  '))) STORED
 			)`,
 			`CREATE INDEX search_index_type ON search_index (type)`,
-			`CREATE INDEX search_index_tsv ON search_index USING gin (tsv)`,
+			// fastupdate off: every search would otherwise scan the pending list.
+			`CREATE INDEX search_index_tsv ON search_index USING gin (tsv) WITH (fastupdate = off)`,
+			`CREATE INDEX search_index_tsv_a ON search_index USING gin (tsv_a) WITH (fastupdate = off)`,
 			`CREATE TABLE search_vocab (word text PRIMARY KEY, folded text COLLATE "C" NOT NULL)`,
 			`CREATE INDEX search_vocab_folded ON search_vocab (folded)`,
 		},

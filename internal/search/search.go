@@ -52,6 +52,10 @@ const (
 	MaxTokens = 32
 	// MaxFilterIDs is the most IDs each of the filters accepts.
 	MaxFilterIDs = 100
+	// CountCap bounds the count of hits: beyond it, TotalCount is a lower bound.
+	CountCap = 1000
+	// TierCap bounds each of the three candidate sets a search ranks (see rank.go).
+	TierCap = 200
 	// minInfixRunes is the shortest word that is also matched inside longer words
 	// (so that "strategia" finds "kuntastrategia").
 	minInfixRunes = 4
@@ -93,8 +97,11 @@ type Query struct {
 type Result struct {
 	// Hits are ordered by Score, highest first, then by ID.
 	Hits []Hit
-	// TotalCount is the number of hits on all pages.
+	// TotalCount is the number of hits on all pages, counted up to CountCap: when
+	// there are more, it is CountCap and TotalCountIsLowerBound is true.
 	TotalCount int
+	// TotalCountIsLowerBound reports that there are more than CountCap hits.
+	TotalCountIsLowerBound bool
 	// HasNextPage reports whether more hits follow this page.
 	HasNextPage bool
 	// EndCursor is the cursor of the last hit, for Query.After; "" when no hits.
@@ -364,7 +371,7 @@ type row struct {
 
 // page turns the rows of a page query (at most first+1) into a result.
 func (p *plan) page(rows []row, total int, h *highlighter) *Result {
-	rs := &Result{Hits: make([]Hit, 0, min(len(rows), p.first)), TotalCount: total}
+	rs := &Result{Hits: make([]Hit, 0, min(len(rows), p.first)), TotalCount: min(total, CountCap), TotalCountIsLowerBound: total > CountCap}
 	if len(rows) > p.first {
 		rs.HasNextPage = true
 		rows = rows[:p.first]

@@ -81,14 +81,19 @@ func ftsClassOf(cl cclause, class int) string {
 	return strings.Join(parts, " OR ")
 }
 
-// sqliteStatement returns the page query of the plan and its arguments.
-func sqliteStatement(p *plan, c *compiled) (string, []any) {
-	b := &builder{dia: dialect.SQLite}
+// ftsMatch is the FTS5 expression every hit matches, with each clause's words of the
+// classes up to last (false when a clause has none).
+func ftsMatch(c *compiled, last int) (string, bool) {
 	var match []string
 	for _, cl := range c.clauses {
 		var alts []string
 		for _, t := range cl.alts {
-			alts = append(alts, ftsTerm(t, nClasses-1))
+			if t.isPhrase || len(t.classes.upTo(last)) > 0 {
+				alts = append(alts, ftsTerm(t, last))
+			}
+		}
+		if len(alts) == 0 {
+			return "", false
 		}
 		match = append(match, "("+strings.Join(alts, " OR ")+")")
 	}
@@ -100,17 +105,46 @@ func sqliteStatement(p *plan, c *compiled) (string, []any) {
 		}
 		q = "(" + q + ") NOT (" + strings.Join(ex, " OR ") + ")"
 	}
+	return q, true
+}
+
+// sqliteStatement returns the page query of the plan and its arguments.
+func sqliteStatement(p *plan, c *compiled) (string, []any) {
+	b := &builder{dia: dialect.SQLite}
+	q, _ := ftsMatch(c, nClasses-1)
+	var names []string
+	for _, cl := range c.clauses {
+		for _, t := range cl.alts {
+			names = append(names, ftsTerm(t, nClasses-1))
+		}
+	}
+	fctes, conds := b.filters(p, "s.node_id", "s.type")
+	from := func(expr string) string {
+		return "FROM search_index_fts JOIN search_index AS s ON s.id = search_index_fts.rowid WHERE " +
+			strings.Join(append([]string{"search_index_fts MATCH " + b.arg(expr)}, conds...), " AND ")
+	}
+	all := from(q)
+	tiers := []string{
+		"SELECT * FROM (SELECT s.id " + from("("+q+") AND ({a} : ("+strings.Join(names, " OR ")+"))") + " LIMIT " + strconv.Itoa(TierCap) + ")",
+		"SELECT * FROM (SELECT id FROM matched LIMIT " + strconv.Itoa(TierCap) + ")",
+	}
+	if strong, ok := ftsMatch(c, classLemma); ok && strong != q {
+		tiers = append(tiers, "SELECT * FROM (SELECT s.id "+from(strong)+" LIMIT "+strconv.Itoa(TierCap)+")")
+	}
 	set := func(expr string) string {
 		return "SELECT rowid FROM search_index_fts WHERE search_index_fts MATCH " + b.arg(expr)
 	}
-	ctes := []string{"m AS MATERIALIZED (" + set(q) + ")"}
+	ctes := []string{
+		"matched AS MATERIALIZED (SELECT s.id " + all + " LIMIT " + strconv.Itoa(CountCap+1) + ")",
+		"m AS MATERIALIZED (" + strings.Join(tiers, " UNION ") + ")",
+	}
 	var score []string
 	for _, cl := range c.clauses {
 		var whens []string
 		for f, field := range fieldNames {
 			for class := 0; class < nClasses; class++ {
 				if e := ftsClassOf(cl, class); e != "" {
-					whens = append(whens, "WHEN m.rowid IN ("+set("{"+field+"} : ("+e+")")+") THEN "+num(matchScores[f][class]))
+					whens = append(whens, "WHEN m.id IN ("+set("{"+field+"} : ("+e+")")+") THEN "+num(matchScores[f][class]))
 				}
 			}
 		}
@@ -118,20 +152,14 @@ func sqliteStatement(p *plan, c *compiled) (string, []any) {
 	}
 	if len(c.order) > 1 {
 		ph := ftsPhrase(c.order)
-		score = append(score, "(CASE WHEN m.rowid IN ("+set("{a} : "+ph)+") THEN "+num(phraseNameScore)+
-			" WHEN m.rowid IN ("+set(ph)+") THEN "+num(phraseScore)+" ELSE 0 END)")
+		score = append(score, "(CASE WHEN m.id IN ("+set("{a} : "+ph)+") THEN "+num(phraseNameScore)+
+			" WHEN m.id IN ("+set(ph)+") THEN "+num(phraseScore)+" ELSE 0 END)")
 	}
 	if c.nameKey != "" {
 		score = append(score, "(CASE WHEN instr(s.nk, "+b.arg(c.nameKey)+") > 0 THEN "+num(wholeNameScore)+" ELSE 0 END)")
 	}
-	fctes, conds := b.filters(p, "s.node_id", "s.type")
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
-	n := strconv.Itoa(snippetChars)
-	ctes = append(append(fctes, ctes...), "hits AS MATERIALIZED (SELECT s.node_id, s.type, ("+strings.Join(score, " + ")+") AS score, "+
-		"substr(s.a, 1, "+n+") AS a, substr(s.b, 1, "+n+") AS b, substr(s.c, 1, "+n+") AS c "+
-		"FROM m JOIN search_index AS s ON s.id = m.rowid"+where+")")
-	return b.pageSQL(ctes, p, ""), b.args
+	ctes = append(append(fctes, ctes...), "hits AS MATERIALIZED (SELECT s.node_id, s.type, ("+strings.Join(score, " + ")+") AS score "+
+		"FROM m JOIN search_index AS s ON s.id = m.id)")
+	count := "SELECT count(*) AS total FROM matched"
+	return b.pageSQL(ctes, p, "", count), b.args
 }

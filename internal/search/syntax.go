@@ -9,8 +9,9 @@ import (
 // words in this order, next to each other, in the forms written); OR between two words
 // or phrases lets either match; a word or phrase preceded by - (after a space or at the
 // start) excludes the nodes it matches. Everything else only separates words, so no
-// text is refused for its syntax: an unbalanced quote runs to the end of the text, an
-// OR without a neighbour is the word "or", and - inside a word (Tampere-talo) separates.
+// text is refused for its syntax: an unbalanced quote is ignored (its words are words),
+// an OR without a word or phrase on each side is ignored, and - inside a word
+// (Tampere-talo) separates words that must each match.
 
 // term is a word (one entry in words) or a phrase, lower-cased.
 type term struct {
@@ -81,7 +82,7 @@ func parseText(text string) parsed {
 				i++
 				continue
 			}
-			it.t = term{words: []string{"or"}}
+			continue // an OR without a word on each side is ignored
 		}
 		if it.negate && len(it.t.words) > 1 {
 			it.t.phrase = true

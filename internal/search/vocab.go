@@ -150,6 +150,11 @@ func expand(ctx context.Context, qr Querier, dia string, ws []string) (map[strin
 		qa := finnish.Analysis{Lemmas: p.lemmas}
 		n := utf8.RuneCountInString(p.folded)
 		for c := range cands {
+			if strings.ContainsRune(c, '-') {
+				// PostgreSQL's parser indexes a hyphenated word whole and in parts:
+				// the parts are enough.
+				continue
+			}
 			fc := fold(c)
 			switch {
 			case fc == p.folded:
