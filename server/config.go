@@ -30,6 +30,7 @@ type config struct {
 	limits          pagelimit.Limits
 	corsOrigins     []string
 	logFormat       string
+	searchAnalyzer  string
 	shutdownTimeout time.Duration
 	tokens          *auth.Tokens
 	queryLimits     querylimit.Limits
@@ -74,6 +75,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var origins string
 	f.stringVar(&origins, "cors-origins", "CORS_ORIGINS", "*", "comma-separated `origins` allowed to call the API from a browser, or *")
 	f.stringVar(&c.logFormat, "log-format", "LOG_FORMAT", "text", "text or json")
+	f.stringVar(&c.searchAnalyzer, "search-analyzer", "SEARCH_ANALYZER", "auto", "the Finnish analyser of search: auto (Voikko when installed, else Snowball stems), voikko or snowball")
 	var tokens, tokensFile, jwtSecretFile, jwtIssuer, jwtAudience string
 	f.stringVar(&tokens, "tokens", "API_TOKENS", "",
 		"`tokens` as role:sha256hex entries, comma-separated; make one with 'server token editor'")

@@ -306,6 +306,11 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		db.Close()
 		return nil, err
 	}
+	if err := search.UseAnalyzer(cfg.searchAnalyzer); err != nil {
+		db.Close()
+		return nil, err
+	}
+	logger.Info("search analyser", "analyzer", search.Analyzer())
 	if err := search.Migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, err

@@ -104,22 +104,6 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 	where := func(tq string) string {
 		return strings.Join(append([]string{"s.tsv @@ " + b.arg(tq) + "::tsquery"}, filters...), " AND ")
 	}
-	all := where(q)
-	limit := func(n int) string { return " LIMIT " + strconv.Itoa(n) }
-	// The name tier reads the (small) index of names and checks the whole query on
-	// those rows only (OFFSET 0 keeps the planner from AND-ing the big index in).
-	tiers := []string{
-		"(SELECT x.node_id FROM (SELECT s.node_id, s.tsv FROM search_index AS s WHERE " +
-			strings.Join(append([]string{"s.tsv_a @@ " + b.arg(strings.Join(names, " | ")) + "::tsquery"}, filters...), " AND ") +
-			" OFFSET 0) AS x WHERE x.tsv @@ " + b.arg(q) + "::tsquery" + limit(TierCap) + ")",
-		"(SELECT node_id FROM matched" + limit(TierCap) + ")",
-	}
-	if strong, ok := tsMatch(c, classLemma); ok && strong != q {
-		tiers = append(tiers, "(SELECT s.node_id FROM search_index AS s WHERE "+where(strong)+limit(TierCap)+")")
-	}
-	ctes = append(ctes, "matched AS MATERIALIZED (SELECT s.node_id FROM search_index AS s WHERE "+all+limit(CountCap+1)+")")
-	// A clause's score: its best match in the names (tsv_a, small: most rows have no
-	// name), else in the other fields (tsv, by weight).
 	var score []string
 	for _, cl := range c.clauses {
 		var whens []string
@@ -148,10 +132,39 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 	if c.nameKey != "" {
 		score = append(score, "(CASE WHEN strpos(s.nk, "+b.arg(c.nameKey)+") > 0 THEN "+num(wholeNameScore)+" ELSE 0 END)")
 	}
+	sc := "(" + strings.Join(score, " + ") + ")::float8"
+	all := where(q)
+	limit := func(n int) string { return " LIMIT " + strconv.Itoa(n) }
+	scored := func(from string) string {
+		return "(SELECT s.node_id, s.type, " + sc + " AS score FROM " + from + ")"
+	}
+	// The name tiers read the small index of names and check the whole query on those
+	// rows only (the fence, OFFSET 0, keeps the planner from AND-ing in the big index):
+	// the hits with every clause in a name, then with any.
+	byName := func(names string, read int) string {
+		return scored("(SELECT s.* FROM search_index AS s WHERE " +
+			strings.Join(append([]string{"s.tsv_a @@ " + b.arg(names) + "::tsquery"}, filters...), " AND ") +
+			limit(read) + " OFFSET 0) AS s WHERE s.tsv @@ " + b.arg(q) + "::tsquery" + limit(TierCap))
+	}
+	var every []string
+	for _, cl := range c.clauses {
+		var alts []string
+		for _, t := range cl.alts {
+			alts = append(alts, tsTerm(t, nClasses-1, ""))
+		}
+		every = append(every, "("+strings.Join(alts, " | ")+")")
+	}
+	tiers := []string{
+		byName(strings.Join(every, " & "), 4*TierCap),
+		byName(strings.Join(names, " | "), 4*TierCap),
+		scored("(SELECT * FROM matched" + limit(TierCap) + ") AS s"),
+	}
+	if strong, ok := tsMatch(c, classLemma); ok && strong != q {
+		tiers = append(tiers, scored("search_index AS s WHERE "+where(strong)+limit(TierCap)))
+	}
 	ctes = append(ctes,
-		"cand AS ("+strings.Join(tiers, " UNION ")+")",
-		"hits AS (SELECT s.node_id, s.type, ("+strings.Join(score, " + ")+")::float8 AS score "+
-			"FROM cand JOIN search_index AS s ON s.node_id = cand.node_id)")
+		"matched AS MATERIALIZED (SELECT s.node_id, s.type, s.tsv, s.tsv_a, s.nk FROM search_index AS s WHERE "+all+limit(CountCap+1)+")",
+		"hits AS (SELECT node_id, type, max(score) AS score FROM ("+strings.Join(tiers, " UNION ALL ")+") AS t GROUP BY node_id, type)")
 	count := "SELECT count(*) AS total FROM matched"
 	return b.pageSQL(ctes, p, ` COLLATE "C"`, count), b.args
 }

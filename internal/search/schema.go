@@ -179,6 +179,11 @@ func countCheck() string {
 		") AS s WHERE s.n <> (SELECT count(*) FROM search_index AS i WHERE i.type = s.type)"
 }
 
+// bumpVocab gives the SQLite vocabulary a new generation (a random token in search_meta)
+// on every write to the index, so that the vocabulary Go keeps in memory (vocabCache)
+// is read again after a write; a transaction sees its own token.
+const bumpVocab = `UPDATE search_meta SET value = lower(hex(randomblob(8))) WHERE key = 'vocab';`
+
 // sqliteDDL is the SQLite index: the content table search_index, two external-content
 // FTS5 tables over it (words, and trigrams for matching inside compound words), the
 // triggers that keep the FTS5 tables in step with search_index, and the triggers that
@@ -213,9 +218,9 @@ func sqliteDDL() *ddl {
 		},
 	}
 	ftsRow := func(prefix string) string {
-		return fmt.Sprintf(`INSERT INTO search_index_fts (rowid, a, b, c) VALUES (%[1]s.id, %[1]s.a, %[1]s.b, %[1]s.c);`, prefix)
+		return fmt.Sprintf(`INSERT INTO search_index_fts (rowid, a, b, c) VALUES (%[1]s.id, %[1]s.a, %[1]s.b, %[1]s.c); `, prefix) + bumpVocab
 	}
-	ftsDelete := `INSERT INTO search_index_fts (search_index_fts, rowid, a, b, c) VALUES ('delete', old.id, old.a, old.b, old.c);`
+	ftsDelete := `INSERT INTO search_index_fts (search_index_fts, rowid, a, b, c) VALUES ('delete', old.id, old.a, old.b, old.c); ` + bumpVocab
 	d.triggers = append(d.triggers,
 		trigger{"search_index.search_index_fts_ins", []string{
 			"CREATE TRIGGER search_index_fts_ins AFTER INSERT ON search_index BEGIN " + ftsRow("new") + " END"}},
@@ -245,6 +250,8 @@ func sqliteDDL() *ddl {
 	// they were in.
 	d.rebuild = append(d.rebuild,
 		`INSERT INTO search_index_fts (search_index_fts) VALUES ('rebuild')`,
+		`DELETE FROM search_meta WHERE key = 'vocab'`,
+		`INSERT INTO search_meta (key, value) VALUES ('vocab', lower(hex(randomblob(8))))`,
 	)
 	return d
 }
@@ -288,7 +295,6 @@ $fn$`,
 				tsv tsvector GENERATED ALWAYS AS (` + tsv + `) STORED,
 				tsv_a tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, translate(a, '<>', '  '))) STORED
 			)`,
-			`CREATE INDEX search_index_type ON search_index (type)`,
 			// fastupdate off: every search would otherwise scan the pending list.
 			`CREATE INDEX search_index_tsv ON search_index USING gin (tsv) WITH (fastupdate = off)`,
 			`CREATE INDEX search_index_tsv_a ON search_index USING gin (tsv_a) WITH (fastupdate = off)`,
@@ -333,6 +339,8 @@ $fn$`, fn, s.typ, s.upsert(dialect.Postgres, "NEW"))
 		)
 		d.rebuild = append(d.rebuild, s.fill(dialect.Postgres))
 	}
+	// Statistics for the planner, which otherwise guesses how many rows a word matches.
+	d.rebuild = append(d.rebuild, `ANALYZE search_index`, `ANALYZE search_vocab`)
 	return d
 }
 

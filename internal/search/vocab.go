@@ -3,7 +3,9 @@ package search
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -104,6 +106,14 @@ func expand(ctx context.Context, qr Querier, dia string, ws []string) (map[strin
 	probes := make([]probe, len(ws))
 	b := &builder{dia: dia}
 	var sels []string
+	var voc *vocabulary
+	if dia == dialect.SQLite {
+		var err error
+		if voc, err = sqliteVocabulary(ctx, qr); err != nil {
+			return nil, err
+		}
+	}
+	cands := map[string]bool{}
 	for i, w := range ws {
 		p := probe{word: w, folded: fold(w), a: an.Analyze(w)}
 		for _, l := range p.a.Lemmas {
@@ -114,18 +124,22 @@ func expand(ctx context.Context, qr Querier, dia string, ws []string) (map[strin
 		// Candidates: words that start with the first three letters of the word (its
 		// other forms, words that start with it, and typos after the third letter)…
 		pre := firstRunes(p.folded, 3)
-		sels = append(sels, vocabPrefix(b, pre)...)
 		// …and words that contain the start of its base form (compounds that end with it).
+		var infixes []string
 		for _, l := range append(append([]string{}, p.lemmas...), p.stem) {
 			if n := utf8.RuneCountInString(l); n >= 4 {
-				inf := firstRunes(l, max(4, n-3))
-				if !strings.HasPrefix(inf, pre) || utf8.RuneCountInString(inf) > 3 {
-					sels = append(sels, vocabInfix(b, inf))
-				}
+				infixes = append(infixes, firstRunes(l, max(4, n-3)))
 			}
 		}
+		if voc != nil {
+			voc.candidates(pre, infixes, cands)
+			continue
+		}
+		sels = append(sels, vocabPrefix(b, pre))
+		for _, inf := range infixes {
+			sels = append(sels, vocabInfix(b, inf))
+		}
 	}
-	cands := map[string]bool{}
 	if len(sels) > 0 {
 		stmt := "SELECT w FROM (" + strings.Join(sels, " UNION ") + ") AS v LIMIT " + b.arg(maxCandidates*len(ws))
 		rows, err := qr.QueryContext(ctx, stmt, b.args...)
@@ -198,64 +212,125 @@ func typoEdits(n int) int {
 	return 1
 }
 
-// vocabPrefix returns the selects of the vocabulary words that start with the folded
-// prefix: on SQLite, whose vocabulary keeps diacritics, one range per way of writing
-// the prefix with them (aan: aan, ään, åan, …).
-func vocabPrefix(b *builder, pre string) []string {
-	if b.dia == dialect.Postgres {
-		return []string{"SELECT word AS w FROM search_vocab WHERE folded >= " + b.arg(pre) +
-			` COLLATE "C" AND folded < ` + b.arg(successor(pre)) + ` COLLATE "C"`}
-	}
-	var out []string
-	for _, v := range unfoldings(pre) {
-		out = append(out, "SELECT term AS w FROM search_index_vocab WHERE term >= "+b.arg(v)+
-			" AND term < "+b.arg(successor(v)))
-	}
-	return out
+// vocabPrefix returns the select of the vocabulary words (PostgreSQL) whose folded form
+// starts with the folded prefix.
+func vocabPrefix(b *builder, pre string) string {
+	return "SELECT word AS w FROM search_vocab WHERE folded >= " + b.arg(pre) +
+		` COLLATE "C" AND folded < ` + b.arg(successor(pre)) + ` COLLATE "C"`
 }
 
-// vocabInfix returns the select of the vocabulary words that contain the folded text.
+// vocabInfix returns the select of the vocabulary words (PostgreSQL) whose folded form
+// contains the folded text.
 func vocabInfix(b *builder, s string) string {
-	pat := likePattern(s)
-	if b.dia == dialect.Postgres {
-		return `SELECT word AS w FROM search_vocab WHERE folded LIKE ` + b.arg(pat)
+	return `SELECT word AS w FROM search_vocab WHERE folded LIKE ` + b.arg(likePattern(s))
+}
+
+// vocabulary is SQLite's vocabulary of indexed words, in memory: FTS5's fts5vocab
+// table answers a lookup only by scanning every term (and counting its rows), so the
+// words are read once per generation of the index (see bumpVocab) and looked up in Go.
+type vocabulary struct {
+	folded, words []string // sorted by folded
+}
+
+// candidates adds the words whose folded form starts with pre or contains one of the
+// infixes.
+func (v *vocabulary) candidates(pre string, infixes []string, into map[string]bool) {
+	i := sort.SearchStrings(v.folded, pre)
+	for ; i < len(v.folded) && strings.HasPrefix(v.folded[i], pre); i++ {
+		into[v.words[i]] = true
 	}
-	// SQLite's vocabulary keeps diacritics: match the folded letters as wildcards.
-	return `SELECT term AS w FROM search_index_vocab WHERE term LIKE ` + b.arg(unfoldPattern(pat)) + ` ESCAPE '\'`
-}
-
-// unfoldPattern makes a LIKE pattern match any letter with diacritics that folds to a
-// letter of it, by turning a, o, u, e into _ wildcards when the folded text has them;
-// the candidates are then compared folded in Go.
-func unfoldPattern(p string) string {
-	return strings.Map(func(r rune) rune {
-		if _, ok := unfoldable[r]; ok {
-			return '_'
-		}
-		return r
-	}, p)
-}
-
-// unfoldable are the letters a folded word has where the text may have ä, ö, å, é or ü.
-var unfoldable = map[rune][]rune{'a': {'ä', 'å'}, 'o': {'ö'}, 'u': {'ü'}, 'e': {'é'}}
-
-// unfoldings returns every way of writing the folded prefix with Finnish and Swedish
-// letters (a → ä, å; o → ö; u → ü; e → é), at most 27.
-func unfoldings(pre string) []string {
-	out := []string{""}
-	for _, r := range pre {
-		var next []string
-		for _, s := range out {
-			next = append(next, s+string(r))
-			for _, v := range unfoldable[r] {
-				if len(next) < 27 {
-					next = append(next, s+string(v))
-				}
+	if len(infixes) == 0 {
+		return
+	}
+	for j, f := range v.folded {
+		for _, inf := range infixes {
+			if strings.Contains(f, inf) {
+				into[v.words[j]] = true
+				break
 			}
 		}
-		out = next
 	}
-	return out
+}
+
+// vocabCache holds the vocabularies of the last few generations of SQLite indexes, by
+// their token (random, so tokens of different databases never collide).
+var vocabCache struct {
+	sync.Mutex
+	byToken map[string]*vocabulary
+	order   []string
+}
+
+// maxVocabularies bounds vocabCache.
+const maxVocabularies = 4
+
+// sqliteVocabulary returns the vocabulary of the index qr sees: from the cache when its
+// generation is known, else read whole.
+func sqliteVocabulary(ctx context.Context, qr Querier) (*vocabulary, error) {
+	var token string
+	rows, err := qr.QueryContext(ctx, `SELECT value FROM search_meta WHERE key = 'vocab'`)
+	if err != nil {
+		return nil, fmt.Errorf("vocabulary generation: %w", err)
+	}
+	for rows.Next() {
+		if err := rows.Scan(&token); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("vocabulary generation: %w", err)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("vocabulary generation: %w", err)
+	}
+	vocabCache.Lock()
+	v := vocabCache.byToken[token]
+	vocabCache.Unlock()
+	if v != nil && token != "" {
+		return v, nil
+	}
+	rows, err = qr.QueryContext(ctx, `SELECT term FROM search_index_vocab`)
+	if err != nil {
+		return nil, fmt.Errorf("vocabulary: %w", err)
+	}
+	defer rows.Close()
+	type entry struct{ folded, word string }
+	var es []entry
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			return nil, fmt.Errorf("vocabulary: %w", err)
+		}
+		es = append(es, entry{fold(w), w})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("vocabulary: %w", err)
+	}
+	sort.Slice(es, func(i, j int) bool {
+		if es[i].folded != es[j].folded {
+			return es[i].folded < es[j].folded
+		}
+		return es[i].word < es[j].word
+	})
+	v = &vocabulary{folded: make([]string, len(es)), words: make([]string, len(es))}
+	for i, e := range es {
+		v.folded[i], v.words[i] = e.folded, e.word
+	}
+	if token == "" {
+		return v, nil
+	}
+	vocabCache.Lock()
+	defer vocabCache.Unlock()
+	if vocabCache.byToken == nil {
+		vocabCache.byToken = map[string]*vocabulary{}
+	}
+	if _, ok := vocabCache.byToken[token]; !ok {
+		vocabCache.byToken[token] = v
+		vocabCache.order = append(vocabCache.order, token)
+		if len(vocabCache.order) > maxVocabularies {
+			delete(vocabCache.byToken, vocabCache.order[0])
+			vocabCache.order = vocabCache.order[1:]
+		}
+	}
+	return v, nil
 }
 
 // successor returns the smallest string greater than every string that starts with s.
