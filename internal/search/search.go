@@ -56,9 +56,6 @@ const (
 	CountCap = 1000
 	// TierCap bounds each of the three candidate sets a search ranks (see rank.go).
 	TierCap = 200
-	// minInfixRunes is the shortest word that is also matched inside longer words
-	// (so that "strategia" finds "kuntastrategia").
-	minInfixRunes = 4
 )
 
 // Query is a search.

@@ -130,34 +130,6 @@ func words(s string) []word {
 	return out
 }
 
-// token is one word of the search text.
-type token struct {
-	// lower is the word lower-cased (diacritics kept): what the Finnish stemmer sees.
-	lower string
-	// folded is the word lower-cased without diacritics: what prefix and infix
-	// matching compare.
-	folded string
-}
-
-// infix reports whether the token is long enough to be matched inside words too.
-func (t token) infix() bool { return utf8.RuneCountInString(t.folded) >= minInfixRunes }
-
-// tokenize splits the search text into distinct tokens, in order.
-func tokenize(text string) []token {
-	text = compose(text)
-	var out []token
-	seen := map[string]bool{}
-	for _, w := range words(text) {
-		lower := strings.ToLower(text[w.start:w.end])
-		if !hasLetterOrNumber(lower) || seen[lower] {
-			continue
-		}
-		seen[lower] = true
-		out = append(out, token{lower: lower, folded: fold(lower)})
-	}
-	return out
-}
-
 func hasLetterOrNumber(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {

@@ -9,7 +9,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
-func TestTokenize(t *testing.T) {
+func TestParseText(t *testing.T) {
 	cases := []struct {
 		in   string
 		want []string
@@ -27,12 +27,44 @@ func TestTokenize(t *testing.T) {
 		{"\u0308", nil},
 	}
 	for _, c := range cases {
-		var got []string
-		for _, tok := range tokenize(c.in) {
-			got = append(got, tok.lower)
-		}
+		got := parseText(c.in).distinctWords()
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
-			t.Errorf("tokenize(%q) = %q, want %q", c.in, got, c.want)
+			t.Errorf("words of %q = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// The syntax: clauses (each a list of alternatives, a phrase in quotes) and
+	// exclusions.
+	show := func(p parsed) string {
+		var parts []string
+		for _, c := range p.clauses {
+			var alts []string
+			for _, t := range c.alts {
+				alts = append(alts, key(t))
+			}
+			parts = append(parts, strings.Join(alts, " OR "))
+		}
+		for _, t := range p.excludes {
+			parts = append(parts, "-"+key(t))
+		}
+		return strings.Join(parts, " AND ")
+	}
+	for in, want := range map[string]string{
+		`kunta strategia`:                    `kunta AND strategia`,
+		`"tulevaisuuden kunta" 2030`:         `"tulevaisuuden kunta" AND 2030`,
+		`Majoinen OR Stenvall`:               `majoinen OR stenvall`,
+		`a OR "b c" OR d e`:                  `a OR "b c" OR d AND e`,
+		`johtaminen -muutosten`:              `johtaminen AND -muutosten`,
+		`johtaminen -"muutosten johtaminen"`: `johtaminen AND -"muutosten johtaminen"`,
+		`sote-uudistus`:                      `sote AND uudistus`,
+		`-sote-uudistus kunta`:               `kunta AND -"sote uudistus"`,
+		`OR kunta OR`:                        `kunta`,
+		`kunta or`:                           `kunta AND or`,
+		`"unbalanced quote`:                  `unbalanced AND quote`,
+		`"single"`:                           `single`,
+		`kunta kunta "kunta"`:                `kunta`,
+	} {
+		if got := show(parseText(in)); got != want {
+			t.Errorf("parseText(%q) = %s, want %s", in, got, want)
 		}
 	}
 }
