@@ -78,9 +78,9 @@ func TestQuerySetStatementCount(t *testing.T) {
 				small, large := counts[0][q.Name].perPage, counts[1][q.Name].perPage
 				// A search over every type loads the nodes of its page with one
 				// statement per type there: up to len(search.Types())-1 more or fewer.
-				slack := 0
+				slack := int64(0)
 				if strings.Contains(q.Text, "search(") && !strings.Contains(q.Text, "types:") {
-					slack = len(search.Types()) - 1
+					slack = int64(len(search.Types()) - 1)
 				}
 				for _, n := range append(small[1:], large...) {
 					if n > small[0]+slack || n < small[0]-slack {
