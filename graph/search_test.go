@@ -119,7 +119,9 @@ func TestSearchAPI(t *testing.T) {
 			Search struct {
 				TotalCount             int
 				TotalCountIsLowerBound bool
-				Edges                  []struct{ Node struct{ Node struct{ Title, Date string } } }
+				Edges                  []struct {
+					Node struct{ Node struct{ Title, Date string } }
+				}
 			}
 		}
 		mustPost(t, srv, dated, map[string]any{"q": "seminaari", "from": "2017-01-01", "to": "2017-12-31"}, &d)
