@@ -94,12 +94,6 @@ func tsMatch(c *compiled, last int) (string, bool) {
 func postgresStatement(p *plan, c *compiled) (string, []any) {
 	b := &builder{dia: dialect.Postgres}
 	q, _ := tsMatch(c, nClasses-1)
-	var names []string
-	for _, cl := range c.clauses {
-		for _, t := range cl.alts {
-			names = append(names, tsTerm(t, nClasses-1, ""))
-		}
-	}
 	ctes, filters := b.filters(p, "s.node_id", "s.type")
 	where := func(tq string) string {
 		return strings.Join(append([]string{"s.tsv @@ " + b.arg(tq) + "::tsquery"}, filters...), " AND ")
@@ -138,14 +132,9 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 	scored := func(from string) string {
 		return "(SELECT s.node_id, s.type, " + sc + " AS score FROM " + from + ")"
 	}
-	// The name tiers read the small index of names and check the whole query on those
-	// rows only (the fence, OFFSET 0, keeps the planner from AND-ing in the big index):
-	// the hits with every clause in a name, then with any.
-	byName := func(names string, read int) string {
-		return scored("(SELECT s.* FROM search_index AS s WHERE " +
-			strings.Join(append([]string{"s.tsv_a @@ " + b.arg(names) + "::tsquery"}, filters...), " AND ") +
-			limit(read) + " OFFSET 0) AS s WHERE s.tsv @@ " + b.arg(q) + "::tsquery" + limit(TierCap))
-	}
+	// The name tier reads the rows with every clause in a name through the small index
+	// of names and checks the whole query on those rows only (the fence, OFFSET 0, keeps
+	// the planner from AND-ing in the big index of every field).
 	var every []string
 	for _, cl := range c.clauses {
 		var alts []string
@@ -155,8 +144,9 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 		every = append(every, "("+strings.Join(alts, " | ")+")")
 	}
 	tiers := []string{
-		byName(strings.Join(every, " & "), 4*TierCap),
-		byName(strings.Join(names, " | "), 4*TierCap),
+		scored("(SELECT s.* FROM search_index AS s WHERE " +
+			strings.Join(append([]string{"s.tsv_a @@ " + b.arg(strings.Join(every, " & ")) + "::tsquery"}, filters...), " AND ") +
+			limit(4*TierCap) + " OFFSET 0) AS s WHERE s.tsv @@ " + b.arg(q) + "::tsquery" + limit(TierCap)),
 		scored("(SELECT * FROM matched" + limit(TierCap) + ") AS s"),
 	}
 	if strong, ok := tsMatch(c, classLemma); ok && strong != q {

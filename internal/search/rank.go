@@ -34,13 +34,14 @@ const (
 	maxPhraseVariants = 32
 )
 
-// Bounded work. Ranking every match of a common word (kunta is in 125,000 of 230,000
-// rows at scale 10) costs as much as the matches, so a search ranks at most three
-// candidate sets of TierCap rows each: the hits with a query word in a name (where the
-// best hits are), the hits that match every clause in its exact form or another form
-// of it (strong), and any hits. Hits outside these sets are not returned, and the
-// count stops at CountCap: a page is ranked exactly when the search has at most
-// TierCap hits, and among the strongest candidates when it has more.
+// Bounded work. Ranking every match of a common word costs as much as the matches
+// (kunta is in 125,000 of 230,000 rows at scale 10), so a search ranks at most three
+// candidate sets of TierCap rows each: the hits with every clause of the query in a
+// name (read through an index of the names alone on PostgreSQL), the hits that match
+// every clause in its exact form or another form of it (strong, when the query also has
+// compound parts or fuzzy words), and the first hits of any match. Other hits are not
+// returned, and the count stops at CountCap: a page is ranked exactly when the search
+// has at most TierCap hits, and among the strongest candidates when it has more.
 
 // cterm is a term of the query with its words expanded: a word's matching indexed
 // words by class, or a phrase's exact forms, word by word.

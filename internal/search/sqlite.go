@@ -112,11 +112,13 @@ func ftsMatch(c *compiled, last int) (string, bool) {
 func sqliteStatement(p *plan, c *compiled) (string, []any) {
 	b := &builder{dia: dialect.SQLite}
 	q, _ := ftsMatch(c, nClasses-1)
-	var names []string
+	var every []string
 	for _, cl := range c.clauses {
+		var alts []string
 		for _, t := range cl.alts {
-			names = append(names, ftsTerm(t, nClasses-1))
+			alts = append(alts, ftsTerm(t, nClasses-1))
 		}
+		every = append(every, "("+strings.Join(alts, " OR ")+")")
 	}
 	fctes, conds := b.filters(p, "s.node_id", "s.type")
 	from := func(expr string) string {
@@ -125,7 +127,7 @@ func sqliteStatement(p *plan, c *compiled) (string, []any) {
 	}
 	all := from(q)
 	tiers := []string{
-		"SELECT * FROM (SELECT s.id " + from("("+q+") AND ({a} : ("+strings.Join(names, " OR ")+"))") + " LIMIT " + strconv.Itoa(TierCap) + ")",
+		"SELECT * FROM (SELECT s.id " + from("("+q+") AND ({a} : ("+strings.Join(every, " AND ")+"))") + " LIMIT " + strconv.Itoa(TierCap) + ")",
 		"SELECT * FROM (SELECT id FROM matched LIMIT " + strconv.Itoa(TierCap) + ")",
 	}
 	if strong, ok := ftsMatch(c, classLemma); ok && strong != q {
