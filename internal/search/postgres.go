@@ -149,11 +149,21 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 			limit(4*TierCap) + " OFFSET 0) AS s WHERE s.tsv @@ " + b.arg(q) + "::tsquery" + limit(TierCap)),
 		scored("(SELECT * FROM matched" + limit(TierCap) + ") AS s"),
 	}
+	cols := "SELECT s.node_id, s.type, s.tsv, s.tsv_a, s.nk FROM search_index AS s WHERE "
+	matched := cols + all + limit(CountCap+1)
 	if strong, ok := tsMatch(c, classLemma); ok && strong != q {
-		tiers = append(tiers, scored("search_index AS s WHERE "+where(strong)+limit(TierCap)))
+		// The strong matches (exact forms and other forms, without compound parts and
+		// typos) are fewer words to look up; when there are more than CountCap of them,
+		// they are the count's lower bound, and the statement never evaluates the whole
+		// query over the table (PostgreSQL skips a branch whose one-time filter is false).
+		ctes = append(ctes, "strong AS MATERIALIZED ("+cols+where(strong)+limit(CountCap+1)+")")
+		tiers = append(tiers, scored("(SELECT * FROM strong"+limit(TierCap)+") AS s"))
+		many := "(SELECT count(*) FROM strong) > " + strconv.Itoa(CountCap)
+		matched = "SELECT * FROM strong WHERE " + many +
+			" UNION ALL (" + cols + all + " AND NOT " + many + limit(CountCap+1) + ")"
 	}
 	ctes = append(ctes,
-		"matched AS MATERIALIZED (SELECT s.node_id, s.type, s.tsv, s.tsv_a, s.nk FROM search_index AS s WHERE "+all+limit(CountCap+1)+")",
+		"matched AS MATERIALIZED ("+matched+")",
 		"hits AS (SELECT node_id, type, max(score) AS score FROM ("+strings.Join(tiers, " UNION ALL ")+") AS t GROUP BY node_id, type)")
 	count := "SELECT count(*) AS total FROM matched"
 	return b.pageSQL(ctes, p, ` COLLATE "C"`, count), b.args
