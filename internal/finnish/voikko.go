@@ -1,3 +1,5 @@
+//go:build darwin || freebsd || linux
+
 package finnish
 
 import (
@@ -142,13 +144,13 @@ func (v *Voikko) get(an unsafe.Pointer, key string) string {
 func wordBases(s string) []string {
 	type part struct{ surface, base string }
 	var parts []part
-	for _, raw := range strings.Split(s, "+") {
+	for _, raw := range splitParts(s) {
 		open := strings.IndexByte(raw, '(')
 		if open < 0 || !strings.HasSuffix(raw, ")") {
 			continue
 		}
 		surface, base := lower(raw[:open]), lower(raw[open+1:len(raw)-1])
-		if base == "" || (base == "+" && len(parts) > 0) || (strings.HasPrefix(raw[open+1:], "+") && len(parts) > 0) {
+		if (base == "" || strings.HasPrefix(base, "+")) && len(parts) > 0 {
 			last := &parts[len(parts)-1]
 			last.surface += surface
 			last.base = last.surface
@@ -161,6 +163,30 @@ func wordBases(s string) []string {
 		if len([]rune(p.base)) >= 3 && !strings.HasPrefix(p.base, "+") {
 			out = append(out, p.base)
 		}
+	}
+	return out
+}
+
+// splitParts splits WORDBASES at the + signs outside parentheses ("+us(+us)" is one
+// part).
+func splitParts(s string) []string {
+	var out []string
+	depth, start := 0, -1
+	for i, r := range s {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')':
+			depth--
+		case r == '+' && depth == 0:
+			if start >= 0 {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	if start >= 0 && start <= len(s) {
+		out = append(out, s[start:])
 	}
 	return out
 }

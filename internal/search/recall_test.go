@@ -46,12 +46,16 @@ var recallCases = []recallCase{
 	{"genitive", "resurssiälykkyyden", "themes", "name", "Resurssiälykkyys", false},
 	{"genitive", "tulevaisuuden kunnan", "themes", "name", "Tulevaisuuden kunta", false},
 	{"genitive", "tiedolla johtamisen", "themes", "name", "Tiedolla johtaminen", false},
+	{"genitive", "ennaltaehkäisyn", "themes", "name", "Ennaltaehkäisy", false},
+	{"genitive", "asiakkuusmallin", "themes", "name", "Asiakkuusmalli", false},
 	{"genitive", "teemaseminaarin", "seminars", "title", "USO-verkostoprojektin vuoden kolmas teemaseminaari", false},
 	// Partitive.
 	{"partitive", "verkostojohtamista", "themes", "name", "Verkostojohtaminen", false},
 	{"partitive", "kokeilemista", "themes", "name", "Kokeileminen", false},
 	{"partitive", "kumppanuuksia", "themes", "name", "Kumppanuudet", false},
 	// Plural.
+	{"plural", "kestävyyspolkujen", "themes", "name", "Kestävyyspolut", false},
+	{"plural", "avainosaajien", "themes", "name", "Avainosaajat", false},
 	{"plural", "maakuntien", "themes", "name", "Yhdyspinnat kunta – maakunta", false},
 	{"plural", "kelluvien kuntien", "themes", "name", "Kelluvat kunnat", false},
 	{"plural", "uudistuvat kunnat", "themes", "name", "Uudistuvien kuntien johtaminen", false},
@@ -65,6 +69,7 @@ var recallCases = []recallCase{
 	{"adessive", "yhdyspinnoilla", "themes", "name", "Yhdyspinnat kunta – maakunta", false},
 	{"adessive", "Kuntatalolla", "seminars", "title", "USO-verkoston käynnistysseminaari", false},
 	{"elative", "kestävästä kuntajohtamisesta", "themes", "name", "Kestävä kuntajohtaminen", false},
+	{"elative", "lähipalveluista", "themes", "name", "Lähipalvelut ja turvallisuus", false},
 	{"elative", "vertaisoppimisesta", "themes", "name", "Vertaisoppiminen ja yhteiskehittäminen", false},
 	// Base form finds the inflected text.
 	{"base form", "hyvinvointialue", "themes", "name", "Yhdyspinnoilla johtaminen ja yhteistyö hyvinvointialueiden kanssa", false},
@@ -77,12 +82,20 @@ var recallCases = []recallCase{
 	{"surname", "Haverin", "experts", "name", "Arto Haveri", false},
 	{"surname", "Möttösen", "experts", "name", "Sakari Möttönen", false},
 	{"surname", "Sandbergin", "experts", "name", "Siv Sandberg", false},
+	{"surname", "Airaksisen", "experts", "name", "Jenni Airaksinen", false},
+	{"surname", "Rostedtin", "experts", "name", "Juha Rostedt", false},
+	{"surname", "Kirvelän", "experts", "name", "Torsti Kirvelä", false},
+	{"surname", "Haapasalolle", "experts", "name", "Kimmo Haapasalo", false},
+	{"surname", "Lidströmin", "experts", "name", "Anders Lidström", false},
 	// Place names.
 	{"place name", "Helsingin", "municipalities", "name", "Helsinki", false},
 	{"place name", "Kuopiossa", "municipalities", "name", "Kuopio", false},
 	{"place name", "Tampereella", "municipalities", "name", "Tampere", false},
 	{"place name", "Turusta", "municipalities", "name", "Turku", false},
 	{"place name", "Oulussa", "municipalities", "name", "Oulu", false},
+	{"place name", "Jyväskylässä", "municipalities", "name", "Jyväskylä", false},
+	{"place name", "Vaasassa", "municipalities", "name", "Vaasa", false},
+	{"place name", "Lahdessa", "municipalities", "name", "Lahti", false},
 	// Compound parts, in any form.
 	{"compound part", "strategian", "themes", "name", "Elävä kuntastrategia", false},
 	{"compound part", "talouden", "themes", "name", "Kestävä kuntatalous ja toiminnan vaikuttavuus", false},
@@ -102,6 +115,7 @@ var recallCases = []recallCase{
 	{"Swedish name", "Åbo", "municipalities", "name", "Turku", false},
 	{"Swedish name", "Tammerfors", "municipalities", "name", "Tampere", false},
 	{"Swedish name", "Vasa", "municipalities", "name", "Vaasa", false},
+	{"Swedish name", "Esbo", "municipalities", "name", "Espoo", false},
 }
 
 // recallBar is the recall@5 each database must reach with Voikko, and fallbackBar

@@ -183,8 +183,13 @@ func expand(ctx context.Context, qr Querier, dia string, ws []string) (map[strin
 			for _, l := range ca.Parts {
 				fa.Parts = append(fa.Parts, fold(l))
 			}
+			// A word Voikko does not know (most surnames) is compared by its Snowball
+			// stem as well: Vakkalan and Vakkala share "vakkal".
+			unknown := !stems && (!p.a.Known || !ca.Known)
 			switch {
-			case finnish.Related(qa, fa, stems):
+			case finnish.Related(qa, fa, stems),
+				unknown && finnish.Related(finnish.Analysis{Lemmas: []string{p.stem}},
+					finnish.Analysis{Lemmas: []string{fold(finnish.Stem(c))}}, true):
 				e[classLemma] = append(e[classLemma], c)
 			case finnish.HasPart(fa, p.lemmas) ||
 				((stems || !ca.Known) && utf8.RuneCountInString(p.stem) >= 5 && strings.Contains(fc[1:], p.stem)):
