@@ -187,9 +187,7 @@ func expand(ctx context.Context, qr Querier, dia string, ws []string) (map[strin
 			// stem as well: Vakkalan and Vakkala share "vakkal".
 			unknown := !stems && (!p.a.Known || !ca.Known)
 			switch {
-			case finnish.Related(qa, fa, stems),
-				unknown && finnish.Related(finnish.Analysis{Lemmas: []string{p.stem}},
-					finnish.Analysis{Lemmas: []string{fold(finnish.Stem(c))}}, true):
+			case finnish.Related(qa, fa, stems), unknown && p.stem == fold(finnish.Stem(c)):
 				e[classLemma] = append(e[classLemma], c)
 			case finnish.HasPart(fa, p.lemmas) ||
 				((stems || !ca.Known) && utf8.RuneCountInString(p.stem) >= 5 && strings.Contains(fc[1:], p.stem)):
@@ -200,8 +198,9 @@ func expand(ctx context.Context, qr Querier, dia string, ws []string) (map[strin
 				e[classFuzzy] = append(e[classFuzzy], c)
 			}
 		}
-		if len(e[classExact]) > 0 || len(e[classLemma]) > 0 || len(e[classPart]) > 0 {
-			// Prefixes and typos only for a word the index does not have in any form.
+		if len(e[classExact]) > 0 || (p.a.Known && (len(e[classLemma]) > 0 || len(e[classPart]) > 0)) {
+			// Prefixes and typos only for a word the index does not have in any form
+			// (a word Voikko does not know may be the start of one being typed: kunt).
 			e[classFuzzy] = nil
 		}
 		out[p.word] = e
