@@ -5,6 +5,7 @@ package ent
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -12,29 +13,34 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 )
 
-// One time a person spoke in a session, moderated one, or authored a document, with the title and organisation the source gives them at that time.
+// One time a person spoke in a session, moderated one, authored a document or had another role a document states (working group, analysis lead, contact person, preparer, named in a caption or in the text), with the title and organisation the source gives them at that time.
 type Appearance struct {
 	config `json:"-"`
 	// ID of the ent.
 	// The global, opaque identifier of this object.
 	ID pulid.ID `json:"id,omitempty"`
-	// What the person did: spoke, moderated or led, or authored.
+	// What the person did: spoke, moderated or led, or authored; or, in a document, was a member of its working group, led its analysis, was named as a contact person, prepared and presented it (a decision item), was named in a photo caption, or was named or quoted in its text.
 	Role appearance.Role `json:"role,omitempty"`
 	// The person's title in Finnish as this source gives it at that time; null when it gives none.
 	Title *string `json:"title,omitempty"`
 	// An English rendering of that title (a translation).
 	TitleEn *string `json:"title_en,omitempty"`
+	// When the appearance took place: the date of its session's seminar, or the publication date of its document, as precisely as the source gives it (see datePrecision); null for an author of an undated document. Derived, and kept in step when the seminar's or document's date changes.
+	Date *time.Time `json:"date,omitempty"`
+	// How precisely date is known: DAY, MONTH or YEAR (that of the seminar's date or the document's publishedOn); null when date is.
+	DatePrecision *calendar.Precision `json:"date_precision,omitempty"`
 	// The ID of the person.
 	ExpertID pulid.ID `json:"expert_id,omitempty"`
 	// The ID of the organisation the source gives for the person at that time.
 	OrganizationID *pulid.ID `json:"organization_id,omitempty"`
 	// The ID of the session, for a speaker or moderator.
 	SessionID *pulid.ID `json:"session_id,omitempty"`
-	// The ID of the document, for an author.
+	// The ID of the document, for an author or another role a document states.
 	DocumentID *pulid.ID `json:"document_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AppearanceQuery when eager-loading is set.
@@ -50,7 +56,7 @@ type AppearanceEdges struct {
 	Organization *Organization `json:"organization,omitempty"`
 	// The session the person spoke in or moderated.
 	Session *Session `json:"session,omitempty"`
-	// The document the person authored.
+	// The document the person authored, or that states the person's role.
 	Document *Document `json:"document,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
@@ -112,8 +118,10 @@ func (*Appearance) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(pulid.ID)}
 		case appearance.FieldID, appearance.FieldExpertID:
 			values[i] = new(pulid.ID)
-		case appearance.FieldRole, appearance.FieldTitle, appearance.FieldTitleEn:
+		case appearance.FieldRole, appearance.FieldTitle, appearance.FieldTitleEn, appearance.FieldDatePrecision:
 			values[i] = new(sql.NullString)
+		case appearance.FieldDate:
+			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -154,6 +162,20 @@ func (_m *Appearance) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TitleEn = new(string)
 				*_m.TitleEn = value.String
+			}
+		case appearance.FieldDate:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field date", values[i])
+			} else if value.Valid {
+				_m.Date = new(time.Time)
+				*_m.Date = value.Time
+			}
+		case appearance.FieldDatePrecision:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field date_precision", values[i])
+			} else if value.Valid {
+				_m.DatePrecision = new(calendar.Precision)
+				*_m.DatePrecision = calendar.Precision(value.String)
 			}
 		case appearance.FieldExpertID:
 			if value, ok := values[i].(*pulid.ID); !ok {
@@ -249,6 +271,16 @@ func (_m *Appearance) String() string {
 	if v := _m.TitleEn; v != nil {
 		builder.WriteString("title_en=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.Date; v != nil {
+		builder.WriteString("date=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DatePrecision; v != nil {
+		builder.WriteString("date_precision=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("expert_id=")

@@ -28,6 +28,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/region"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 
 	stdsql "database/sql"
@@ -62,6 +63,8 @@ type Client struct {
 	Seminar *SeminarClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// TermMembership is the client for interacting with the TermMembership builders.
+	TermMembership *TermMembershipClient
 	// Theme is the client for interacting with the Theme builders.
 	Theme *ThemeClient
 }
@@ -87,6 +90,7 @@ func (c *Client) init() {
 	c.Region = NewRegionClient(c.config)
 	c.Seminar = NewSeminarClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.TermMembership = NewTermMembershipClient(c.config)
 	c.Theme = NewThemeClient(c.config)
 }
 
@@ -192,6 +196,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Region:             NewRegionClient(cfg),
 		Seminar:            NewSeminarClient(cfg),
 		Session:            NewSessionClient(cfg),
+		TermMembership:     NewTermMembershipClient(cfg),
 		Theme:              NewThemeClient(cfg),
 	}, nil
 }
@@ -224,6 +229,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Region:             NewRegionClient(cfg),
 		Seminar:            NewSeminarClient(cfg),
 		Session:            NewSessionClient(cfg),
+		TermMembership:     NewTermMembershipClient(cfg),
 		Theme:              NewThemeClient(cfg),
 	}, nil
 }
@@ -256,7 +262,7 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Appearance, c.Document, c.Expert, c.Municipality, c.MunicipalityPeriod,
 		c.Network, c.NetworkTerm, c.Organization, c.Outcome, c.Region, c.Seminar,
-		c.Session, c.Theme,
+		c.Session, c.TermMembership, c.Theme,
 	} {
 		n.Use(hooks...)
 	}
@@ -268,7 +274,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Appearance, c.Document, c.Expert, c.Municipality, c.MunicipalityPeriod,
 		c.Network, c.NetworkTerm, c.Organization, c.Outcome, c.Region, c.Seminar,
-		c.Session, c.Theme,
+		c.Session, c.TermMembership, c.Theme,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -301,6 +307,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Seminar.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *TermMembershipMutation:
+		return c.TermMembership.mutate(ctx, m)
 	case *ThemeMutation:
 		return c.Theme.mutate(ctx, m)
 	default:
@@ -750,6 +758,22 @@ func (c *DocumentClient) QueryCitedByNetworks(_m *Document) *NetworkQuery {
 			sqlgraph.From(document.Table, document.FieldID, id),
 			sqlgraph.To(network.Table, network.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, document.CitedByNetworksTable, document.CitedByNetworksPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryStatedMemberships queries the stated_memberships edge of a Document.
+func (c *DocumentClient) QueryStatedMemberships(_m *Document) *TermMembershipQuery {
+	query := (&TermMembershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(termmembership.Table, termmembership.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, document.StatedMembershipsTable, document.StatedMembershipsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1272,6 +1296,22 @@ func (c *MunicipalityClient) QueryTerms(_m *Municipality) *NetworkTermQuery {
 			sqlgraph.From(municipality.Table, municipality.FieldID, id),
 			sqlgraph.To(networkterm.Table, networkterm.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, municipality.TermsTable, municipality.TermsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMemberships queries the memberships edge of a Municipality.
+func (c *MunicipalityClient) QueryMemberships(_m *Municipality) *TermMembershipQuery {
+	query := (&TermMembershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(termmembership.Table, termmembership.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, municipality.MembershipsTable, municipality.MembershipsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1815,6 +1855,22 @@ func (c *NetworkTermClient) QueryMunicipalities(_m *NetworkTerm) *MunicipalityQu
 			sqlgraph.From(networkterm.Table, networkterm.FieldID, id),
 			sqlgraph.To(municipality.Table, municipality.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, networkterm.MunicipalitiesTable, networkterm.MunicipalitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMemberships queries the memberships edge of a NetworkTerm.
+func (c *NetworkTermClient) QueryMemberships(_m *NetworkTerm) *TermMembershipQuery {
+	query := (&TermMembershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(networkterm.Table, networkterm.FieldID, id),
+			sqlgraph.To(termmembership.Table, termmembership.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, networkterm.MembershipsTable, networkterm.MembershipsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3024,6 +3080,187 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// TermMembershipClient is a client for the TermMembership schema.
+type TermMembershipClient struct {
+	config
+}
+
+// NewTermMembershipClient returns a client for the TermMembership from the given config.
+func NewTermMembershipClient(c config) *TermMembershipClient {
+	return &TermMembershipClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `termmembership.Hooks(f(g(h())))`.
+func (c *TermMembershipClient) Use(hooks ...Hook) {
+	c.hooks.TermMembership = append(c.hooks.TermMembership, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `termmembership.Intercept(f(g(h())))`.
+func (c *TermMembershipClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TermMembership = append(c.inters.TermMembership, interceptors...)
+}
+
+// Create returns a builder for creating a TermMembership entity.
+func (c *TermMembershipClient) Create() *TermMembershipCreate {
+	mutation := newTermMembershipMutation(c.config, OpCreate)
+	return &TermMembershipCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TermMembership entities.
+func (c *TermMembershipClient) CreateBulk(builders ...*TermMembershipCreate) *TermMembershipCreateBulk {
+	return &TermMembershipCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TermMembershipClient) MapCreateBulk(slice any, setFunc func(*TermMembershipCreate, int)) *TermMembershipCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TermMembershipCreateBulk{err: fmt.Errorf("calling to TermMembershipClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TermMembershipCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TermMembershipCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TermMembership.
+func (c *TermMembershipClient) Update() *TermMembershipUpdate {
+	mutation := newTermMembershipMutation(c.config, OpUpdate)
+	return &TermMembershipUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TermMembershipClient) UpdateOne(_m *TermMembership) *TermMembershipUpdateOne {
+	mutation := newTermMembershipMutation(c.config, OpUpdateOne, withTermMembership(_m))
+	return &TermMembershipUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TermMembershipClient) UpdateOneID(id pulid.ID) *TermMembershipUpdateOne {
+	mutation := newTermMembershipMutation(c.config, OpUpdateOne, withTermMembershipID(id))
+	return &TermMembershipUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TermMembership.
+func (c *TermMembershipClient) Delete() *TermMembershipDelete {
+	mutation := newTermMembershipMutation(c.config, OpDelete)
+	return &TermMembershipDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TermMembershipClient) DeleteOne(_m *TermMembership) *TermMembershipDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TermMembershipClient) DeleteOneID(id pulid.ID) *TermMembershipDeleteOne {
+	builder := c.Delete().Where(termmembership.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TermMembershipDeleteOne{builder}
+}
+
+// Query returns a query builder for TermMembership.
+func (c *TermMembershipClient) Query() *TermMembershipQuery {
+	return &TermMembershipQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTermMembership},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TermMembership entity by its id.
+func (c *TermMembershipClient) Get(ctx context.Context, id pulid.ID) (*TermMembership, error) {
+	return c.Query().Where(termmembership.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TermMembershipClient) GetX(ctx context.Context, id pulid.ID) *TermMembership {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTerm queries the term edge of a TermMembership.
+func (c *TermMembershipClient) QueryTerm(_m *TermMembership) *NetworkTermQuery {
+	query := (&NetworkTermClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(termmembership.Table, termmembership.FieldID, id),
+			sqlgraph.To(networkterm.Table, networkterm.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, termmembership.TermTable, termmembership.TermColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMunicipality queries the municipality edge of a TermMembership.
+func (c *TermMembershipClient) QueryMunicipality(_m *TermMembership) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(termmembership.Table, termmembership.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, termmembership.MunicipalityTable, termmembership.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySource queries the source edge of a TermMembership.
+func (c *TermMembershipClient) QuerySource(_m *TermMembership) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(termmembership.Table, termmembership.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, termmembership.SourceTable, termmembership.SourceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TermMembershipClient) Hooks() []Hook {
+	return c.hooks.TermMembership
+}
+
+// Interceptors returns the client interceptors.
+func (c *TermMembershipClient) Interceptors() []Interceptor {
+	return c.inters.TermMembership
+}
+
+func (c *TermMembershipClient) mutate(ctx context.Context, m *TermMembershipMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TermMembershipCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TermMembershipUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TermMembershipUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TermMembershipDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TermMembership mutation op: %q", m.Op())
+	}
+}
+
 // ThemeClient is a client for the Theme schema.
 type ThemeClient struct {
 	config
@@ -3289,11 +3526,12 @@ func (c *ThemeClient) mutate(ctx context.Context, m *ThemeMutation) (Value, erro
 type (
 	hooks struct {
 		Appearance, Document, Expert, Municipality, MunicipalityPeriod, Network,
-		NetworkTerm, Organization, Outcome, Region, Seminar, Session, Theme []ent.Hook
+		NetworkTerm, Organization, Outcome, Region, Seminar, Session, TermMembership,
+		Theme []ent.Hook
 	}
 	inters struct {
 		Appearance, Document, Expert, Municipality, MunicipalityPeriod, Network,
-		NetworkTerm, Organization, Outcome, Region, Seminar, Session,
+		NetworkTerm, Organization, Outcome, Region, Seminar, Session, TermMembership,
 		Theme []ent.Interceptor
 	}
 )

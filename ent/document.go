@@ -37,6 +37,8 @@ type Document struct {
 	Language *string `json:"language,omitempty"`
 	// What the knowledge base must not overstate about this document.
 	Note *string `json:"note,omitempty"`
+	// An English summary of what the document states that has no other place in the knowledge base (working formats, counts, findings), with the original Finnish wording quoted.
+	Summary *string `json:"summary,omitempty"`
 	// The ID of the publishing organisation.
 	PublisherID *pulid.ID `json:"publisher_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -53,7 +55,7 @@ type DocumentEdges struct {
 	Publisher *Organization `json:"publisher,omitempty"`
 	// Themes the document discusses.
 	Themes []*Theme `json:"themes,omitempty"`
-	// The authors' appearances, with the titles the document gives them.
+	// The appearances the document states (its authors and the other roles it names), with the titles it gives them.
 	Appearances []*Appearance `json:"appearances,omitempty"`
 	// Seminars whose facts this document is a source of.
 	CitedBySeminars []*Seminar `json:"cited_by_seminars,omitempty"`
@@ -65,15 +67,17 @@ type DocumentEdges struct {
 	CitedByExperts []*Expert `json:"cited_by_experts,omitempty"`
 	// Networks whose facts this document is a source of.
 	CitedByNetworks []*Network `json:"cited_by_networks,omitempty"`
+	// The municipalities' parts in network terms this document states.
+	StatedMemberships []*TermMembership `json:"stated_memberships,omitempty"`
 	// Network terms whose facts this document is a source of.
 	CitedByTerms []*NetworkTerm `json:"cited_by_terms,omitempty"`
 	// Organisations whose facts this document is a source of.
 	CitedByOrganizations []*Organization `json:"cited_by_organizations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [11]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
-	totalCount [11]map[string]int
+	totalCount [12]map[string]int
 
 	namedAuthors              map[string][]*Expert
 	namedThemes               map[string][]*Theme
@@ -83,6 +87,7 @@ type DocumentEdges struct {
 	namedCitedByOutcomes      map[string][]*Outcome
 	namedCitedByExperts       map[string][]*Expert
 	namedCitedByNetworks      map[string][]*Network
+	namedStatedMemberships    map[string][]*TermMembership
 	namedCitedByTerms         map[string][]*NetworkTerm
 	namedCitedByOrganizations map[string][]*Organization
 }
@@ -170,10 +175,19 @@ func (e DocumentEdges) CitedByNetworksOrErr() ([]*Network, error) {
 	return nil, &NotLoadedError{edge: "cited_by_networks"}
 }
 
+// StatedMembershipsOrErr returns the StatedMemberships value or an error if the edge
+// was not loaded in eager-loading.
+func (e DocumentEdges) StatedMembershipsOrErr() ([]*TermMembership, error) {
+	if e.loadedTypes[9] {
+		return e.StatedMemberships, nil
+	}
+	return nil, &NotLoadedError{edge: "stated_memberships"}
+}
+
 // CitedByTermsOrErr returns the CitedByTerms value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByTermsOrErr() ([]*NetworkTerm, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.CitedByTerms, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_terms"}
@@ -182,7 +196,7 @@ func (e DocumentEdges) CitedByTermsOrErr() ([]*NetworkTerm, error) {
 // CitedByOrganizationsOrErr returns the CitedByOrganizations value or an error if the edge
 // was not loaded in eager-loading.
 func (e DocumentEdges) CitedByOrganizationsOrErr() ([]*Organization, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[11] {
 		return e.CitedByOrganizations, nil
 	}
 	return nil, &NotLoadedError{edge: "cited_by_organizations"}
@@ -197,7 +211,7 @@ func (*Document) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(pulid.ID)}
 		case document.FieldID:
 			values[i] = new(pulid.ID)
-		case document.FieldKey, document.FieldTitle, document.FieldKind, document.FieldPublishedOnPrecision, document.FieldURL, document.FieldLanguage, document.FieldNote:
+		case document.FieldKey, document.FieldTitle, document.FieldKind, document.FieldPublishedOnPrecision, document.FieldURL, document.FieldLanguage, document.FieldNote, document.FieldSummary:
 			values[i] = new(sql.NullString)
 		case document.FieldPublishedOn:
 			values[i] = new(sql.NullTime)
@@ -275,6 +289,13 @@ func (_m *Document) assignValues(columns []string, values []any) error {
 				_m.Note = new(string)
 				*_m.Note = value.String
 			}
+		case document.FieldSummary:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field summary", values[i])
+			} else if value.Valid {
+				_m.Summary = new(string)
+				*_m.Summary = value.String
+			}
 		case document.FieldPublisherID:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
 				return fmt.Errorf("unexpected type %T for field publisher_id", values[i])
@@ -338,6 +359,11 @@ func (_m *Document) QueryCitedByExperts() *ExpertQuery {
 // QueryCitedByNetworks queries the "cited_by_networks" edge of the Document entity.
 func (_m *Document) QueryCitedByNetworks() *NetworkQuery {
 	return NewDocumentClient(_m.config).QueryCitedByNetworks(_m)
+}
+
+// QueryStatedMemberships queries the "stated_memberships" edge of the Document entity.
+func (_m *Document) QueryStatedMemberships() *TermMembershipQuery {
+	return NewDocumentClient(_m.config).QueryStatedMemberships(_m)
 }
 
 // QueryCitedByTerms queries the "cited_by_terms" edge of the Document entity.
@@ -404,6 +430,11 @@ func (_m *Document) String() string {
 	builder.WriteString(", ")
 	if v := _m.Note; v != nil {
 		builder.WriteString("note=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.Summary; v != nil {
+		builder.WriteString("summary=")
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
@@ -604,6 +635,30 @@ func (_m *Document) appendNamedCitedByNetworks(name string, edges ...*Network) {
 		_m.Edges.namedCitedByNetworks[name] = []*Network{}
 	} else {
 		_m.Edges.namedCitedByNetworks[name] = append(_m.Edges.namedCitedByNetworks[name], edges...)
+	}
+}
+
+// NamedStatedMemberships returns the StatedMemberships named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Document) NamedStatedMemberships(name string) ([]*TermMembership, error) {
+	if _m.Edges.namedStatedMemberships == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedStatedMemberships[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Document) appendNamedStatedMemberships(name string, edges ...*TermMembership) {
+	if _m.Edges.namedStatedMemberships == nil {
+		_m.Edges.namedStatedMemberships = make(map[string][]*TermMembership)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedStatedMemberships[name] = []*TermMembership{}
+	} else {
+		_m.Edges.namedStatedMemberships[name] = append(_m.Edges.namedStatedMemberships[name], edges...)
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -118,6 +119,20 @@ func (_c *DocumentCreate) SetNote(v string) *DocumentCreate {
 func (_c *DocumentCreate) SetNillableNote(v *string) *DocumentCreate {
 	if v != nil {
 		_c.SetNote(*v)
+	}
+	return _c
+}
+
+// SetSummary sets the "summary" field.
+func (_c *DocumentCreate) SetSummary(v string) *DocumentCreate {
+	_c.mutation.SetSummary(v)
+	return _c
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_c *DocumentCreate) SetNillableSummary(v *string) *DocumentCreate {
+	if v != nil {
+		_c.SetSummary(*v)
 	}
 	return _c
 }
@@ -275,6 +290,21 @@ func (_c *DocumentCreate) AddCitedByNetworks(v ...*Network) *DocumentCreate {
 	return _c.AddCitedByNetworkIDs(ids...)
 }
 
+// AddStatedMembershipIDs adds the "stated_memberships" edge to the TermMembership entity by IDs.
+func (_c *DocumentCreate) AddStatedMembershipIDs(ids ...pulid.ID) *DocumentCreate {
+	_c.mutation.AddStatedMembershipIDs(ids...)
+	return _c
+}
+
+// AddStatedMemberships adds the "stated_memberships" edges to the TermMembership entity.
+func (_c *DocumentCreate) AddStatedMemberships(v ...*TermMembership) *DocumentCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddStatedMembershipIDs(ids...)
+}
+
 // AddCitedByTermIDs adds the "cited_by_terms" edge to the NetworkTerm entity by IDs.
 func (_c *DocumentCreate) AddCitedByTermIDs(ids ...pulid.ID) *DocumentCreate {
 	_c.mutation.AddCitedByTermIDs(ids...)
@@ -392,6 +422,11 @@ func (_c *DocumentCreate) check() error {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Summary(); ok {
+		if err := document.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.PublisherID(); ok {
 		if err := document.PublisherIDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
@@ -469,6 +504,10 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Note(); ok {
 		_spec.SetField(document.FieldNote, field.TypeString, value)
 		_node.Note = &value
+	}
+	if value, ok := _c.mutation.Summary(); ok {
+		_spec.SetField(document.FieldSummary, field.TypeString, value)
+		_node.Summary = &value
 	}
 	if nodes := _c.mutation.AuthorsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -608,6 +647,22 @@ func (_c *DocumentCreate) createSpec() (*Document, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(network.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.StatedMembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -825,6 +880,24 @@ func (u *DocumentUpsert) ClearNote() *DocumentUpsert {
 	return u
 }
 
+// SetSummary sets the "summary" field.
+func (u *DocumentUpsert) SetSummary(v string) *DocumentUpsert {
+	u.Set(document.FieldSummary, v)
+	return u
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *DocumentUpsert) UpdateSummary() *DocumentUpsert {
+	u.SetExcluded(document.FieldSummary)
+	return u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *DocumentUpsert) ClearSummary() *DocumentUpsert {
+	u.SetNull(document.FieldSummary)
+	return u
+}
+
 // SetPublisherID sets the "publisher_id" field.
 func (u *DocumentUpsert) SetPublisherID(v pulid.ID) *DocumentUpsert {
 	u.Set(document.FieldPublisherID, v)
@@ -1035,6 +1108,27 @@ func (u *DocumentUpsertOne) UpdateNote() *DocumentUpsertOne {
 func (u *DocumentUpsertOne) ClearNote() *DocumentUpsertOne {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearNote()
+	})
+}
+
+// SetSummary sets the "summary" field.
+func (u *DocumentUpsertOne) SetSummary(v string) *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *DocumentUpsertOne) UpdateSummary() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *DocumentUpsertOne) ClearSummary() *DocumentUpsertOne {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearSummary()
 	})
 }
 
@@ -1418,6 +1512,27 @@ func (u *DocumentUpsertBulk) UpdateNote() *DocumentUpsertBulk {
 func (u *DocumentUpsertBulk) ClearNote() *DocumentUpsertBulk {
 	return u.Update(func(s *DocumentUpsert) {
 		s.ClearNote()
+	})
+}
+
+// SetSummary sets the "summary" field.
+func (u *DocumentUpsertBulk) SetSummary(v string) *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.SetSummary(v)
+	})
+}
+
+// UpdateSummary sets the "summary" field to the value that was provided on create.
+func (u *DocumentUpsertBulk) UpdateSummary() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.UpdateSummary()
+	})
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (u *DocumentUpsertBulk) ClearSummary() *DocumentUpsertBulk {
+	return u.Update(func(s *DocumentUpsert) {
+		s.ClearSummary()
 	})
 }
 

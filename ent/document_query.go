@@ -24,6 +24,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -43,6 +44,7 @@ type DocumentQuery struct {
 	withCitedByOutcomes           *OutcomeQuery
 	withCitedByExperts            *ExpertQuery
 	withCitedByNetworks           *NetworkQuery
+	withStatedMemberships         *TermMembershipQuery
 	withCitedByTerms              *NetworkTermQuery
 	withCitedByOrganizations      *OrganizationQuery
 	loadTotal                     []func(context.Context, []*Document) error
@@ -55,6 +57,7 @@ type DocumentQuery struct {
 	withNamedCitedByOutcomes      map[string]*OutcomeQuery
 	withNamedCitedByExperts       map[string]*ExpertQuery
 	withNamedCitedByNetworks      map[string]*NetworkQuery
+	withNamedStatedMemberships    map[string]*TermMembershipQuery
 	withNamedCitedByTerms         map[string]*NetworkTermQuery
 	withNamedCitedByOrganizations map[string]*OrganizationQuery
 	// intermediate query (i.e. traversal path).
@@ -284,6 +287,28 @@ func (_q *DocumentQuery) QueryCitedByNetworks() *NetworkQuery {
 			sqlgraph.From(document.Table, document.FieldID, selector),
 			sqlgraph.To(network.Table, network.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, document.CitedByNetworksTable, document.CitedByNetworksPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryStatedMemberships chains the current query on the "stated_memberships" edge.
+func (_q *DocumentQuery) QueryStatedMemberships() *TermMembershipQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, selector),
+			sqlgraph.To(termmembership.Table, termmembership.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, document.StatedMembershipsTable, document.StatedMembershipsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -536,6 +561,7 @@ func (_q *DocumentQuery) Clone() *DocumentQuery {
 		withCitedByOutcomes:      _q.withCitedByOutcomes.Clone(),
 		withCitedByExperts:       _q.withCitedByExperts.Clone(),
 		withCitedByNetworks:      _q.withCitedByNetworks.Clone(),
+		withStatedMemberships:    _q.withStatedMemberships.Clone(),
 		withCitedByTerms:         _q.withCitedByTerms.Clone(),
 		withCitedByOrganizations: _q.withCitedByOrganizations.Clone(),
 		// clone intermediate query.
@@ -644,6 +670,17 @@ func (_q *DocumentQuery) WithCitedByNetworks(opts ...func(*NetworkQuery)) *Docum
 	return _q
 }
 
+// WithStatedMemberships tells the query-builder to eager-load the nodes that are connected to
+// the "stated_memberships" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DocumentQuery) WithStatedMemberships(opts ...func(*TermMembershipQuery)) *DocumentQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withStatedMemberships = query
+	return _q
+}
+
 // WithCitedByTerms tells the query-builder to eager-load the nodes that are connected to
 // the "cited_by_terms" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *DocumentQuery) WithCitedByTerms(opts ...func(*NetworkTermQuery)) *DocumentQuery {
@@ -744,7 +781,7 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	var (
 		nodes       = []*Document{}
 		_spec       = _q.querySpec()
-		loadedTypes = [11]bool{
+		loadedTypes = [12]bool{
 			_q.withAuthors != nil,
 			_q.withPublisher != nil,
 			_q.withThemes != nil,
@@ -754,6 +791,7 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 			_q.withCitedByOutcomes != nil,
 			_q.withCitedByExperts != nil,
 			_q.withCitedByNetworks != nil,
+			_q.withStatedMemberships != nil,
 			_q.withCitedByTerms != nil,
 			_q.withCitedByOrganizations != nil,
 		}
@@ -841,6 +879,13 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 			return nil, err
 		}
 	}
+	if query := _q.withStatedMemberships; query != nil {
+		if err := _q.loadStatedMemberships(ctx, query, nodes,
+			func(n *Document) { n.Edges.StatedMemberships = []*TermMembership{} },
+			func(n *Document, e *TermMembership) { n.Edges.StatedMemberships = append(n.Edges.StatedMemberships, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withCitedByTerms; query != nil {
 		if err := _q.loadCitedByTerms(ctx, query, nodes,
 			func(n *Document) { n.Edges.CitedByTerms = []*NetworkTerm{} },
@@ -910,6 +955,13 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 		if err := _q.loadCitedByNetworks(ctx, query, nodes,
 			func(n *Document) { n.appendNamedCitedByNetworks(name) },
 			func(n *Document, e *Network) { n.appendNamedCitedByNetworks(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedStatedMemberships {
+		if err := _q.loadStatedMemberships(ctx, query, nodes,
+			func(n *Document) { n.appendNamedStatedMemberships(name) },
+			func(n *Document, e *TermMembership) { n.appendNamedStatedMemberships(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1427,6 +1479,36 @@ func (_q *DocumentQuery) loadCitedByNetworks(ctx context.Context, query *Network
 	}
 	return nil
 }
+func (_q *DocumentQuery) loadStatedMemberships(ctx context.Context, query *TermMembershipQuery, nodes []*Document, init func(*Document), assign func(*Document, *TermMembership)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*Document)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(termmembership.FieldSourceID)
+	}
+	query.Where(predicate.TermMembership(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(document.StatedMembershipsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SourceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "source_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *DocumentQuery) loadCitedByTerms(ctx context.Context, query *NetworkTermQuery, nodes []*Document, init func(*Document), assign func(*Document, *NetworkTerm)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[pulid.ID]*Document)
@@ -1781,6 +1863,20 @@ func (_q *DocumentQuery) WithNamedCitedByNetworks(name string, opts ...func(*Net
 		_q.withNamedCitedByNetworks = make(map[string]*NetworkQuery)
 	}
 	_q.withNamedCitedByNetworks[name] = query
+	return _q
+}
+
+// WithNamedStatedMemberships tells the query-builder to eager-load the nodes that are connected to the "stated_memberships"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DocumentQuery) WithNamedStatedMemberships(name string, opts ...func(*TermMembershipQuery)) *DocumentQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedStatedMemberships == nil {
+		_q.withNamedStatedMemberships = make(map[string]*TermMembershipQuery)
+	}
+	_q.withNamedStatedMemberships[name] = query
 	return _q
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -182,6 +183,26 @@ func (_u *DocumentUpdate) ClearNote() *DocumentUpdate {
 	return _u
 }
 
+// SetSummary sets the "summary" field.
+func (_u *DocumentUpdate) SetSummary(v string) *DocumentUpdate {
+	_u.mutation.SetSummary(v)
+	return _u
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_u *DocumentUpdate) SetNillableSummary(v *string) *DocumentUpdate {
+	if v != nil {
+		_u.SetSummary(*v)
+	}
+	return _u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (_u *DocumentUpdate) ClearSummary() *DocumentUpdate {
+	_u.mutation.ClearSummary()
+	return _u
+}
+
 // SetPublisherID sets the "publisher_id" field.
 func (_u *DocumentUpdate) SetPublisherID(v pulid.ID) *DocumentUpdate {
 	_u.mutation.SetPublisherID(v)
@@ -325,6 +346,21 @@ func (_u *DocumentUpdate) AddCitedByNetworks(v ...*Network) *DocumentUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddCitedByNetworkIDs(ids...)
+}
+
+// AddStatedMembershipIDs adds the "stated_memberships" edge to the TermMembership entity by IDs.
+func (_u *DocumentUpdate) AddStatedMembershipIDs(ids ...pulid.ID) *DocumentUpdate {
+	_u.mutation.AddStatedMembershipIDs(ids...)
+	return _u
+}
+
+// AddStatedMemberships adds the "stated_memberships" edges to the TermMembership entity.
+func (_u *DocumentUpdate) AddStatedMemberships(v ...*TermMembership) *DocumentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStatedMembershipIDs(ids...)
 }
 
 // AddCitedByTermIDs adds the "cited_by_terms" edge to the NetworkTerm entity by IDs.
@@ -536,6 +572,27 @@ func (_u *DocumentUpdate) RemoveCitedByNetworks(v ...*Network) *DocumentUpdate {
 	return _u.RemoveCitedByNetworkIDs(ids...)
 }
 
+// ClearStatedMemberships clears all "stated_memberships" edges to the TermMembership entity.
+func (_u *DocumentUpdate) ClearStatedMemberships() *DocumentUpdate {
+	_u.mutation.ClearStatedMemberships()
+	return _u
+}
+
+// RemoveStatedMembershipIDs removes the "stated_memberships" edge to TermMembership entities by IDs.
+func (_u *DocumentUpdate) RemoveStatedMembershipIDs(ids ...pulid.ID) *DocumentUpdate {
+	_u.mutation.RemoveStatedMembershipIDs(ids...)
+	return _u
+}
+
+// RemoveStatedMemberships removes "stated_memberships" edges to TermMembership entities.
+func (_u *DocumentUpdate) RemoveStatedMemberships(v ...*TermMembership) *DocumentUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStatedMembershipIDs(ids...)
+}
+
 // ClearCitedByTerms clears all "cited_by_terms" edges to the NetworkTerm entity.
 func (_u *DocumentUpdate) ClearCitedByTerms() *DocumentUpdate {
 	_u.mutation.ClearCitedByTerms()
@@ -642,6 +699,11 @@ func (_u *DocumentUpdate) check() error {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Summary(); ok {
+		if err := document.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PublisherID(); ok {
 		if err := document.PublisherIDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
@@ -706,6 +768,12 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(document.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Summary(); ok {
+		_spec.SetField(document.FieldSummary, field.TypeString, value)
+	}
+	if _u.mutation.SummaryCleared() {
+		_spec.ClearField(document.FieldSummary, field.TypeString)
 	}
 	if _u.mutation.AuthorsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1089,6 +1157,51 @@ func (_u *DocumentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(network.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.StatedMembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStatedMembershipsIDs(); len(nodes) > 0 && !_u.mutation.StatedMembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StatedMembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1350,6 +1463,26 @@ func (_u *DocumentUpdateOne) ClearNote() *DocumentUpdateOne {
 	return _u
 }
 
+// SetSummary sets the "summary" field.
+func (_u *DocumentUpdateOne) SetSummary(v string) *DocumentUpdateOne {
+	_u.mutation.SetSummary(v)
+	return _u
+}
+
+// SetNillableSummary sets the "summary" field if the given value is not nil.
+func (_u *DocumentUpdateOne) SetNillableSummary(v *string) *DocumentUpdateOne {
+	if v != nil {
+		_u.SetSummary(*v)
+	}
+	return _u
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (_u *DocumentUpdateOne) ClearSummary() *DocumentUpdateOne {
+	_u.mutation.ClearSummary()
+	return _u
+}
+
 // SetPublisherID sets the "publisher_id" field.
 func (_u *DocumentUpdateOne) SetPublisherID(v pulid.ID) *DocumentUpdateOne {
 	_u.mutation.SetPublisherID(v)
@@ -1493,6 +1626,21 @@ func (_u *DocumentUpdateOne) AddCitedByNetworks(v ...*Network) *DocumentUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.AddCitedByNetworkIDs(ids...)
+}
+
+// AddStatedMembershipIDs adds the "stated_memberships" edge to the TermMembership entity by IDs.
+func (_u *DocumentUpdateOne) AddStatedMembershipIDs(ids ...pulid.ID) *DocumentUpdateOne {
+	_u.mutation.AddStatedMembershipIDs(ids...)
+	return _u
+}
+
+// AddStatedMemberships adds the "stated_memberships" edges to the TermMembership entity.
+func (_u *DocumentUpdateOne) AddStatedMemberships(v ...*TermMembership) *DocumentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddStatedMembershipIDs(ids...)
 }
 
 // AddCitedByTermIDs adds the "cited_by_terms" edge to the NetworkTerm entity by IDs.
@@ -1704,6 +1852,27 @@ func (_u *DocumentUpdateOne) RemoveCitedByNetworks(v ...*Network) *DocumentUpdat
 	return _u.RemoveCitedByNetworkIDs(ids...)
 }
 
+// ClearStatedMemberships clears all "stated_memberships" edges to the TermMembership entity.
+func (_u *DocumentUpdateOne) ClearStatedMemberships() *DocumentUpdateOne {
+	_u.mutation.ClearStatedMemberships()
+	return _u
+}
+
+// RemoveStatedMembershipIDs removes the "stated_memberships" edge to TermMembership entities by IDs.
+func (_u *DocumentUpdateOne) RemoveStatedMembershipIDs(ids ...pulid.ID) *DocumentUpdateOne {
+	_u.mutation.RemoveStatedMembershipIDs(ids...)
+	return _u
+}
+
+// RemoveStatedMemberships removes "stated_memberships" edges to TermMembership entities.
+func (_u *DocumentUpdateOne) RemoveStatedMemberships(v ...*TermMembership) *DocumentUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveStatedMembershipIDs(ids...)
+}
+
 // ClearCitedByTerms clears all "cited_by_terms" edges to the NetworkTerm entity.
 func (_u *DocumentUpdateOne) ClearCitedByTerms() *DocumentUpdateOne {
 	_u.mutation.ClearCitedByTerms()
@@ -1823,6 +1992,11 @@ func (_u *DocumentUpdateOne) check() error {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Summary(); ok {
+		if err := document.SummaryValidator(v); err != nil {
+			return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PublisherID(); ok {
 		if err := document.PublisherIDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
@@ -1904,6 +2078,12 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(document.FieldNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.Summary(); ok {
+		_spec.SetField(document.FieldSummary, field.TypeString, value)
+	}
+	if _u.mutation.SummaryCleared() {
+		_spec.ClearField(document.FieldSummary, field.TypeString)
 	}
 	if _u.mutation.AuthorsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2287,6 +2467,51 @@ func (_u *DocumentUpdateOne) sqlSave(ctx context.Context) (_node *Document, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(network.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.StatedMembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedStatedMembershipsIDs(); len(nodes) > 0 && !_u.mutation.StatedMembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.StatedMembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.StatedMembershipsTable,
+			Columns: []string{document.StatedMembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -19,6 +19,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -55,6 +56,7 @@ var EdgeRefs = map[string]map[string]EdgeRef{
 		"cited_by_outcomes":      {Type: "Outcome", Prefix: "oc", CreateField: "citedByOutcomeIDs", AddField: "addCitedByOutcomeIDs", RemoveField: "removeCitedByOutcomeIDs", ClearField: "clearCitedByOutcomes"},
 		"cited_by_experts":       {Type: "Expert", Prefix: "ex", CreateField: "citedByExpertIDs", AddField: "addCitedByExpertIDs", RemoveField: "removeCitedByExpertIDs", ClearField: "clearCitedByExperts"},
 		"cited_by_networks":      {Type: "Network", Prefix: "nw", CreateField: "citedByNetworkIDs", AddField: "addCitedByNetworkIDs", RemoveField: "removeCitedByNetworkIDs", ClearField: "clearCitedByNetworks"},
+		"stated_memberships":     {Type: "TermMembership", Prefix: "tm", CreateField: "statedMembershipIDs", AddField: "addStatedMembershipIDs", RemoveField: "removeStatedMembershipIDs", ClearField: "clearStatedMemberships"},
 		"cited_by_terms":         {Type: "NetworkTerm", Prefix: "nt", CreateField: "citedByTermIDs", AddField: "addCitedByTermIDs", RemoveField: "removeCitedByTermIDs", ClearField: "clearCitedByTerms"},
 		"cited_by_organizations": {Type: "Organization", Prefix: "or", CreateField: "citedByOrganizationIDs", AddField: "addCitedByOrganizationIDs", RemoveField: "removeCitedByOrganizationIDs", ClearField: "clearCitedByOrganizations"},
 	},
@@ -75,6 +77,7 @@ var EdgeRefs = map[string]map[string]EdgeRef{
 		"experts":       {Type: "Expert", Prefix: "ex", CreateField: "expertIDs", AddField: "addExpertIDs", RemoveField: "removeExpertIDs", ClearField: "clearExperts"},
 		"organizations": {Type: "Organization", Prefix: "or", CreateField: "organizationIDs", AddField: "addOrganizationIDs", RemoveField: "removeOrganizationIDs", ClearField: "clearOrganizations"},
 		"terms":         {Type: "NetworkTerm", Prefix: "nt", CreateField: "termIDs", AddField: "addTermIDs", RemoveField: "removeTermIDs", ClearField: "clearTerms"},
+		"memberships":   {Type: "TermMembership", Prefix: "tm", CreateField: "membershipIDs", AddField: "addMembershipIDs", RemoveField: "removeMembershipIDs", ClearField: "clearMemberships"},
 		"outcomes":      {Type: "Outcome", Prefix: "oc", CreateField: "outcomeIDs", AddField: "addOutcomeIDs", RemoveField: "removeOutcomeIDs", ClearField: "clearOutcomes"},
 		"seminars":      {Type: "Seminar", Prefix: "se", CreateField: "seminarIDs", AddField: "addSeminarIDs", RemoveField: "removeSeminarIDs", ClearField: "clearSeminars"},
 	},
@@ -90,6 +93,7 @@ var EdgeRefs = map[string]map[string]EdgeRef{
 	"NetworkTerm": {
 		"network":        {Type: "Network", Prefix: "nw", Unique: true, CreateField: "networkID", AddField: "networkID"},
 		"municipalities": {Type: "Municipality", Prefix: "mu", CreateField: "municipalityIDs", AddField: "addMunicipalityIDs", RemoveField: "removeMunicipalityIDs", ClearField: "clearMunicipalities"},
+		"memberships":    {Type: "TermMembership", Prefix: "tm", CreateField: "membershipIDs", AddField: "addMembershipIDs", RemoveField: "removeMembershipIDs", ClearField: "clearMemberships"},
 		"seminars":       {Type: "Seminar", Prefix: "se", CreateField: "seminarIDs", AddField: "addSeminarIDs", RemoveField: "removeSeminarIDs", ClearField: "clearSeminars"},
 		"themes":         {Type: "Theme", Prefix: "th", CreateField: "themeIDs", AddField: "addThemeIDs", RemoveField: "removeThemeIDs", ClearField: "clearThemes"},
 		"sources":        {Type: "Document", Prefix: "dc", CreateField: "sourceIDs", AddField: "addSourceIDs", RemoveField: "removeSourceIDs", ClearField: "clearSources"},
@@ -133,6 +137,11 @@ var EdgeRefs = map[string]map[string]EdgeRef{
 		"appearances": {Type: "Appearance", Prefix: "ap", CreateField: "appearanceIDs", AddField: "addAppearanceIDs", RemoveField: "removeAppearanceIDs", ClearField: "clearAppearances"},
 		"sources":     {Type: "Document", Prefix: "dc", CreateField: "sourceIDs", AddField: "addSourceIDs", RemoveField: "removeSourceIDs", ClearField: "clearSources"},
 	},
+	"TermMembership": {
+		"term":         {Type: "NetworkTerm", Prefix: "nt", Unique: true, CreateField: "termID", AddField: "termID"},
+		"municipality": {Type: "Municipality", Prefix: "mu", Unique: true, CreateField: "municipalityID", AddField: "municipalityID"},
+		"source":       {Type: "Document", Prefix: "dc", Unique: true, CreateField: "sourceID", AddField: "sourceID"},
+	},
 	"Theme": {
 		"parent":    {Type: "Theme", Prefix: "th", Unique: true, CreateField: "parentID", AddField: "parentID", ClearField: "clearParent"},
 		"children":  {Type: "Theme", Prefix: "th", CreateField: "childIDs", AddField: "addChildIDs", RemoveField: "removeChildIDs", ClearField: "clearChildren"},
@@ -159,6 +168,7 @@ var TypeOfPrefix = map[string]string{
 	"rg": "Region",
 	"se": "Seminar",
 	"ss": "Session",
+	"tm": "TermMembership",
 	"th": "Theme",
 }
 
@@ -189,6 +199,8 @@ func (c *Client) ExistingIDs(ctx context.Context, typ string, ids []pulid.ID) ([
 		return c.Seminar.Query().Where(seminar.IDIn(ids...)).IDs(ctx)
 	case "Session":
 		return c.Session.Query().Where(session.IDIn(ids...)).IDs(ctx)
+	case "TermMembership":
+		return c.TermMembership.Query().Where(termmembership.IDIn(ids...)).IDs(ctx)
 	case "Theme":
 		return c.Theme.Query().Where(theme.IDIn(ids...)).IDs(ctx)
 	}
@@ -215,6 +227,11 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.TitleEn(); ok {
 			if err := appearance.TitleEnValidator(v); err != nil {
 				return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
+			}
+		}
+		if v, ok := m.DatePrecision(); ok {
+			if err := appearance.DatePrecisionValidator(v); err != nil {
+				return &ValidationError{Name: "date_precision", err: fmt.Errorf(`ent: validator failed for field "Appearance.date_precision": %w`, err)}
 			}
 		}
 		if v, ok := m.ExpertID(); ok {
@@ -273,6 +290,11 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Document.note": %w`, err)}
 			}
 		}
+		if v, ok := m.Summary(); ok {
+			if err := document.SummaryValidator(v); err != nil {
+				return &ValidationError{Name: "summary", err: fmt.Errorf(`ent: validator failed for field "Document.summary": %w`, err)}
+			}
+		}
 		if v, ok := m.PublisherID(); ok {
 			if err := document.PublisherIDValidator(string(v)); err != nil {
 				return &ValidationError{Name: "publisher_id", err: fmt.Errorf(`ent: validator failed for field "Document.publisher_id": %w`, err)}
@@ -292,6 +314,11 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.TitleEn(); ok {
 			if err := expert.TitleEnValidator(v); err != nil {
 				return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
+			}
+		}
+		if v, ok := m.TitleAsOfPrecision(); ok {
+			if err := expert.TitleAsOfPrecisionValidator(v); err != nil {
+				return &ValidationError{Name: "title_as_of_precision", err: fmt.Errorf(`ent: validator failed for field "Expert.title_as_of_precision": %w`, err)}
 			}
 		}
 		if v, ok := m.Note(); ok {
@@ -521,6 +548,27 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.SeminarID(); ok {
 			if err := session.SeminarIDValidator(string(v)); err != nil {
 				return &ValidationError{Name: "seminar_id", err: fmt.Errorf(`ent: validator failed for field "Session.seminar_id": %w`, err)}
+			}
+		}
+	case *TermMembershipMutation:
+		if v, ok := m.Status(); ok {
+			if err := termmembership.StatusValidator(v); err != nil {
+				return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "TermMembership.status": %w`, err)}
+			}
+		}
+		if v, ok := m.TermID(); ok {
+			if err := termmembership.TermIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "term_id", err: fmt.Errorf(`ent: validator failed for field "TermMembership.term_id": %w`, err)}
+			}
+		}
+		if v, ok := m.MunicipalityID(); ok {
+			if err := termmembership.MunicipalityIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "municipality_id", err: fmt.Errorf(`ent: validator failed for field "TermMembership.municipality_id": %w`, err)}
+			}
+		}
+		if v, ok := m.SourceID(); ok {
+			if err := termmembership.SourceIDValidator(string(v)); err != nil {
+				return &ValidationError{Name: "source_id", err: fmt.Errorf(`ent: validator failed for field "TermMembership.source_id": %w`, err)}
 			}
 		}
 	case *ThemeMutation:

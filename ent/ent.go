@@ -24,6 +24,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/region"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -97,6 +98,7 @@ func checkColumn(t, c string) error {
 			region.Table:             region.ValidColumn,
 			seminar.Table:            seminar.ValidColumn,
 			session.Table:            session.ValidColumn,
+			termmembership.Table:     termmembership.ValidColumn,
 			theme.Table:              theme.ValidColumn,
 		})
 	})

@@ -216,6 +216,27 @@ func (_m *Document) CitedByNetworks(
 	return _m.QueryCitedByNetworks().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Document) StatedMemberships(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*TermMembershipOrder, where *TermMembershipWhereInput,
+) (*TermMembershipConnection, error) {
+	opts := []TermMembershipPaginateOption{
+		WithTermMembershipOrder(orderBy),
+		WithTermMembershipFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	if nodes, err := _m.NamedStatedMemberships(alias); err == nil || hasTotalCount {
+		pager, err := newTermMembershipPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TermMembershipConnection{Edges: []*TermMembershipEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryStatedMemberships().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Document) CitedByTerms(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*NetworkTermOrder, where *NetworkTermWhereInput,
 ) (*NetworkTermConnection, error) {
@@ -224,7 +245,7 @@ func (_m *Document) CitedByTerms(
 		WithNetworkTermFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[10][alias]
 	if nodes, err := _m.NamedCitedByTerms(alias); err == nil || hasTotalCount {
 		pager, err := newNetworkTermPager(opts, last != nil)
 		if err != nil {
@@ -245,7 +266,7 @@ func (_m *Document) CitedByOrganizations(
 		WithOrganizationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[10][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[11][alias]
 	if nodes, err := _m.NamedCitedByOrganizations(alias); err == nil || hasTotalCount {
 		pager, err := newOrganizationPager(opts, last != nil)
 		if err != nil {
@@ -504,6 +525,27 @@ func (_m *Municipality) Terms(
 	return _m.QueryTerms().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Municipality) Memberships(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*TermMembershipOrder, where *TermMembershipWhereInput,
+) (*TermMembershipConnection, error) {
+	opts := []TermMembershipPaginateOption{
+		WithTermMembershipOrder(orderBy),
+		WithTermMembershipFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedMemberships(alias); err == nil || hasTotalCount {
+		pager, err := newTermMembershipPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TermMembershipConnection{Edges: []*TermMembershipEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryMemberships().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Municipality) Outcomes(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*OutcomeOrder, where *OutcomeWhereInput,
 ) (*OutcomeConnection, error) {
@@ -512,7 +554,7 @@ func (_m *Municipality) Outcomes(
 		WithOutcomeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedOutcomes(alias); err == nil || hasTotalCount {
 		pager, err := newOutcomePager(opts, last != nil)
 		if err != nil {
@@ -533,7 +575,7 @@ func (_m *Municipality) Seminars(
 		WithSeminarFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
 	if nodes, err := _m.NamedSeminars(alias); err == nil || hasTotalCount {
 		pager, err := newSeminarPager(opts, last != nil)
 		if err != nil {
@@ -654,6 +696,27 @@ func (_m *NetworkTerm) Municipalities(
 	return _m.QueryMunicipalities().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *NetworkTerm) Memberships(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*TermMembershipOrder, where *TermMembershipWhereInput,
+) (*TermMembershipConnection, error) {
+	opts := []TermMembershipPaginateOption{
+		WithTermMembershipOrder(orderBy),
+		WithTermMembershipFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedMemberships(alias); err == nil || hasTotalCount {
+		pager, err := newTermMembershipPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TermMembershipConnection{Edges: []*TermMembershipEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryMemberships().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *NetworkTerm) Seminars(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*SeminarOrder, where *SeminarWhereInput,
 ) (*SeminarConnection, error) {
@@ -662,7 +725,7 @@ func (_m *NetworkTerm) Seminars(
 		WithSeminarFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedSeminars(alias); err == nil || hasTotalCount {
 		pager, err := newSeminarPager(opts, last != nil)
 		if err != nil {
@@ -683,7 +746,7 @@ func (_m *NetworkTerm) Themes(
 		WithThemeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedThemes(alias); err == nil || hasTotalCount {
 		pager, err := newThemePager(opts, last != nil)
 		if err != nil {
@@ -704,7 +767,7 @@ func (_m *NetworkTerm) Sources(
 		WithDocumentFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedSources(alias); err == nil || hasTotalCount {
 		pager, err := newDocumentPager(opts, last != nil)
 		if err != nil {
@@ -1250,6 +1313,30 @@ func (_m *Session) Sources(
 		return conn, nil
 	}
 	return _m.QuerySources().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *TermMembership) Term(ctx context.Context) (*NetworkTerm, error) {
+	result, err := _m.Edges.TermOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTerm().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *TermMembership) Municipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.MunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipality().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *TermMembership) Source(ctx context.Context) (*Document, error) {
+	result, err := _m.Edges.SourceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySource().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Theme) Parent(ctx context.Context) (*Theme, error) {

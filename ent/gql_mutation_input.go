@@ -12,6 +12,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 )
 
 // CreateAppearanceInput represents a mutation input for creating appearances.
@@ -130,6 +131,7 @@ type CreateDocumentInput struct {
 	URL                    *string
 	Language               *string
 	Note                   *string
+	Summary                *string
 	AuthorIDs              []pulid.ID
 	PublisherID            *pulid.ID
 	ThemeIDs               []pulid.ID
@@ -139,6 +141,7 @@ type CreateDocumentInput struct {
 	CitedByOutcomeIDs      []pulid.ID
 	CitedByExpertIDs       []pulid.ID
 	CitedByNetworkIDs      []pulid.ID
+	StatedMembershipIDs    []pulid.ID
 	CitedByTermIDs         []pulid.ID
 	CitedByOrganizationIDs []pulid.ID
 }
@@ -162,6 +165,9 @@ func (i *CreateDocumentInput) Mutate(m *DocumentMutation) {
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
+	}
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
 	}
 	if v := i.AuthorIDs; len(v) > 0 {
 		m.AddAuthorIDs(v...)
@@ -189,6 +195,9 @@ func (i *CreateDocumentInput) Mutate(m *DocumentMutation) {
 	}
 	if v := i.CitedByNetworkIDs; len(v) > 0 {
 		m.AddCitedByNetworkIDs(v...)
+	}
+	if v := i.StatedMembershipIDs; len(v) > 0 {
+		m.AddStatedMembershipIDs(v...)
 	}
 	if v := i.CitedByTermIDs; len(v) > 0 {
 		m.AddCitedByTermIDs(v...)
@@ -219,6 +228,8 @@ type UpdateDocumentInput struct {
 	Language                     *string
 	ClearNote                    bool
 	Note                         *string
+	ClearSummary                 bool
+	Summary                      *string
 	ClearAuthors                 bool
 	AddAuthorIDs                 []pulid.ID
 	RemoveAuthorIDs              []pulid.ID
@@ -245,6 +256,9 @@ type UpdateDocumentInput struct {
 	ClearCitedByNetworks         bool
 	AddCitedByNetworkIDs         []pulid.ID
 	RemoveCitedByNetworkIDs      []pulid.ID
+	ClearStatedMemberships       bool
+	AddStatedMembershipIDs       []pulid.ID
+	RemoveStatedMembershipIDs    []pulid.ID
 	ClearCitedByTerms            bool
 	AddCitedByTermIDs            []pulid.ID
 	RemoveCitedByTermIDs         []pulid.ID
@@ -293,6 +307,12 @@ func (i *UpdateDocumentInput) Mutate(m *DocumentMutation) {
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
+	}
+	if i.ClearSummary {
+		m.ClearSummary()
+	}
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
 	}
 	if i.ClearAuthors {
 		m.ClearAuthors()
@@ -372,6 +392,15 @@ func (i *UpdateDocumentInput) Mutate(m *DocumentMutation) {
 	if v := i.RemoveCitedByNetworkIDs; len(v) > 0 {
 		m.RemoveCitedByNetworkIDs(v...)
 	}
+	if i.ClearStatedMemberships {
+		m.ClearStatedMemberships()
+	}
+	if v := i.AddStatedMembershipIDs; len(v) > 0 {
+		m.AddStatedMembershipIDs(v...)
+	}
+	if v := i.RemoveStatedMembershipIDs; len(v) > 0 {
+		m.RemoveStatedMembershipIDs(v...)
+	}
 	if i.ClearCitedByTerms {
 		m.ClearCitedByTerms()
 	}
@@ -410,6 +439,7 @@ type CreateExpertInput struct {
 	Title               *string
 	TitleEn             *string
 	TitleAsOf           *time.Time
+	TitleAsOfPrecision  *calendar.Precision
 	Note                *string
 	OrganizationID      *pulid.ID
 	MunicipalityID      *pulid.ID
@@ -433,6 +463,9 @@ func (i *CreateExpertInput) Mutate(m *ExpertMutation) {
 	}
 	if v := i.TitleAsOf; v != nil {
 		m.SetTitleAsOf(*v)
+	}
+	if v := i.TitleAsOfPrecision; v != nil {
+		m.SetTitleAsOfPrecision(*v)
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
@@ -481,6 +514,8 @@ type UpdateExpertInput struct {
 	TitleEn                   *string
 	ClearTitleAsOf            bool
 	TitleAsOf                 *time.Time
+	ClearTitleAsOfPrecision   bool
+	TitleAsOfPrecision        *calendar.Precision
 	ClearNote                 bool
 	Note                      *string
 	ClearOrganization         bool
@@ -532,6 +567,12 @@ func (i *UpdateExpertInput) Mutate(m *ExpertMutation) {
 	}
 	if v := i.TitleAsOf; v != nil {
 		m.SetTitleAsOf(*v)
+	}
+	if i.ClearTitleAsOfPrecision {
+		m.ClearTitleAsOfPrecision()
+	}
+	if v := i.TitleAsOfPrecision; v != nil {
+		m.SetTitleAsOfPrecision(*v)
 	}
 	if i.ClearNote {
 		m.ClearNote()
@@ -640,6 +681,7 @@ type CreateMunicipalityInput struct {
 	ExpertIDs       []pulid.ID
 	OrganizationIDs []pulid.ID
 	TermIDs         []pulid.ID
+	MembershipIDs   []pulid.ID
 	OutcomeIDs      []pulid.ID
 	SeminarIDs      []pulid.ID
 }
@@ -669,6 +711,9 @@ func (i *CreateMunicipalityInput) Mutate(m *MunicipalityMutation) {
 	}
 	if v := i.TermIDs; len(v) > 0 {
 		m.AddTermIDs(v...)
+	}
+	if v := i.MembershipIDs; len(v) > 0 {
+		m.AddMembershipIDs(v...)
 	}
 	if v := i.OutcomeIDs; len(v) > 0 {
 		m.AddOutcomeIDs(v...)
@@ -707,6 +752,9 @@ type UpdateMunicipalityInput struct {
 	ClearTerms            bool
 	AddTermIDs            []pulid.ID
 	RemoveTermIDs         []pulid.ID
+	ClearMemberships      bool
+	AddMembershipIDs      []pulid.ID
+	RemoveMembershipIDs   []pulid.ID
 	ClearOutcomes         bool
 	AddOutcomeIDs         []pulid.ID
 	RemoveOutcomeIDs      []pulid.ID
@@ -779,6 +827,15 @@ func (i *UpdateMunicipalityInput) Mutate(m *MunicipalityMutation) {
 	}
 	if v := i.RemoveTermIDs; len(v) > 0 {
 		m.RemoveTermIDs(v...)
+	}
+	if i.ClearMemberships {
+		m.ClearMemberships()
+	}
+	if v := i.AddMembershipIDs; len(v) > 0 {
+		m.AddMembershipIDs(v...)
+	}
+	if v := i.RemoveMembershipIDs; len(v) > 0 {
+		m.RemoveMembershipIDs(v...)
 	}
 	if i.ClearOutcomes {
 		m.ClearOutcomes()
@@ -1003,6 +1060,7 @@ type CreateNetworkTermInput struct {
 	Description       *string
 	NetworkID         pulid.ID
 	MunicipalityIDs   []pulid.ID
+	MembershipIDs     []pulid.ID
 	SeminarIDs        []pulid.ID
 	ThemeIDs          []pulid.ID
 	SourceIDs         []pulid.ID
@@ -1024,6 +1082,9 @@ func (i *CreateNetworkTermInput) Mutate(m *NetworkTermMutation) {
 	m.SetNetworkID(i.NetworkID)
 	if v := i.MunicipalityIDs; len(v) > 0 {
 		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.MembershipIDs; len(v) > 0 {
+		m.AddMembershipIDs(v...)
 	}
 	if v := i.SeminarIDs; len(v) > 0 {
 		m.AddSeminarIDs(v...)
@@ -1056,6 +1117,9 @@ type UpdateNetworkTermInput struct {
 	ClearMunicipalities    bool
 	AddMunicipalityIDs     []pulid.ID
 	RemoveMunicipalityIDs  []pulid.ID
+	ClearMemberships       bool
+	AddMembershipIDs       []pulid.ID
+	RemoveMembershipIDs    []pulid.ID
 	ClearSeminars          bool
 	AddSeminarIDs          []pulid.ID
 	RemoveSeminarIDs       []pulid.ID
@@ -1104,6 +1168,15 @@ func (i *UpdateNetworkTermInput) Mutate(m *NetworkTermMutation) {
 	}
 	if v := i.RemoveMunicipalityIDs; len(v) > 0 {
 		m.RemoveMunicipalityIDs(v...)
+	}
+	if i.ClearMemberships {
+		m.ClearMemberships()
+	}
+	if v := i.AddMembershipIDs; len(v) > 0 {
+		m.AddMembershipIDs(v...)
+	}
+	if v := i.RemoveMembershipIDs; len(v) > 0 {
+		m.RemoveMembershipIDs(v...)
 	}
 	if i.ClearSeminars {
 		m.ClearSeminars()
@@ -1956,6 +2029,64 @@ func (c *SessionUpdate) SetInput(i UpdateSessionInput) *SessionUpdate {
 
 // SetInput applies the change-set in the UpdateSessionInput on the SessionUpdateOne builder.
 func (c *SessionUpdateOne) SetInput(i UpdateSessionInput) *SessionUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateTermMembershipInput represents a mutation input for creating termmemberships.
+type CreateTermMembershipInput struct {
+	Status         termmembership.Status
+	TermID         pulid.ID
+	MunicipalityID pulid.ID
+	SourceID       pulid.ID
+}
+
+// Mutate applies the CreateTermMembershipInput on the TermMembershipMutation builder.
+func (i *CreateTermMembershipInput) Mutate(m *TermMembershipMutation) {
+	m.SetStatus(i.Status)
+	m.SetTermID(i.TermID)
+	m.SetMunicipalityID(i.MunicipalityID)
+	m.SetSourceID(i.SourceID)
+}
+
+// SetInput applies the change-set in the CreateTermMembershipInput on the TermMembershipCreate builder.
+func (c *TermMembershipCreate) SetInput(i CreateTermMembershipInput) *TermMembershipCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateTermMembershipInput represents a mutation input for updating termmemberships.
+type UpdateTermMembershipInput struct {
+	Status         *termmembership.Status
+	TermID         *pulid.ID
+	MunicipalityID *pulid.ID
+	SourceID       *pulid.ID
+}
+
+// Mutate applies the UpdateTermMembershipInput on the TermMembershipMutation builder.
+func (i *UpdateTermMembershipInput) Mutate(m *TermMembershipMutation) {
+	if v := i.Status; v != nil {
+		m.SetStatus(*v)
+	}
+	if v := i.TermID; v != nil {
+		m.SetTermID(*v)
+	}
+	if v := i.MunicipalityID; v != nil {
+		m.SetMunicipalityID(*v)
+	}
+	if v := i.SourceID; v != nil {
+		m.SetSourceID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateTermMembershipInput on the TermMembershipUpdate builder.
+func (c *TermMembershipUpdate) SetInput(i UpdateTermMembershipInput) *TermMembershipUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateTermMembershipInput on the TermMembershipUpdateOne builder.
+func (c *TermMembershipUpdateOne) SetInput(i UpdateTermMembershipInput) *TermMembershipUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

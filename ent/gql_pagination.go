@@ -27,6 +27,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -383,6 +384,20 @@ var (
 			}
 		},
 	}
+	// AppearanceOrderFieldDate orders Appearance by date.
+	AppearanceOrderFieldDate = &AppearanceOrderField{
+		Value: func(_m *Appearance) (ent.Value, error) {
+			return _m.Date, nil
+		},
+		column: appearance.FieldDate,
+		toTerm: appearance.ByDate,
+		toCursor: func(_m *Appearance) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Date,
+			}
+		},
+	}
 	// AppearanceOrderFieldExpertName orders by EXPERT_NAME.
 	AppearanceOrderFieldExpertName = &AppearanceOrderField{
 		Value: func(_m *Appearance) (ent.Value, error) {
@@ -411,6 +426,8 @@ func (f AppearanceOrderField) String() string {
 	switch f.column {
 	case AppearanceOrderFieldRole.column:
 		str = "ROLE"
+	case AppearanceOrderFieldDate.column:
+		str = "DATE"
 	case AppearanceOrderFieldExpertName.column:
 		str = "EXPERT_NAME"
 	}
@@ -431,6 +448,8 @@ func (f *AppearanceOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "ROLE":
 		*f = *AppearanceOrderFieldRole
+	case "DATE":
+		*f = *AppearanceOrderFieldDate
 	case "EXPERT_NAME":
 		*f = *AppearanceOrderFieldExpertName
 	default:
@@ -4714,6 +4733,423 @@ func (_m *Session) ToEdge(order *SessionOrder) *SessionEdge {
 		order = DefaultSessionOrder
 	}
 	return &SessionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TermMembershipEdge is the edge representation of TermMembership.
+type TermMembershipEdge struct {
+	Node   *TermMembership `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// TermMembershipConnection is the connection containing edges to TermMembership.
+type TermMembershipConnection struct {
+	Edges      []*TermMembershipEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *TermMembershipConnection) build(nodes []*TermMembership, pager *termmembershipPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TermMembership
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TermMembership {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TermMembership {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TermMembershipEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TermMembershipEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TermMembershipPaginateOption enables pagination customization.
+type TermMembershipPaginateOption func(*termmembershipPager) error
+
+// WithTermMembershipOrder configures pagination ordering.
+func WithTermMembershipOrder(order []*TermMembershipOrder) TermMembershipPaginateOption {
+	return func(pager *termmembershipPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithTermMembershipFilter configures pagination filter.
+func WithTermMembershipFilter(filter func(*TermMembershipQuery) (*TermMembershipQuery, error)) TermMembershipPaginateOption {
+	return func(pager *termmembershipPager) error {
+		if filter == nil {
+			return errors.New("TermMembershipQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type termmembershipPager struct {
+	reverse bool
+	order   []*TermMembershipOrder
+	filter  func(*TermMembershipQuery) (*TermMembershipQuery, error)
+}
+
+func newTermMembershipPager(opts []TermMembershipPaginateOption, reverse bool) (*termmembershipPager, error) {
+	pager := &termmembershipPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *termmembershipPager) applyFilter(query *TermMembershipQuery) (*TermMembershipQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *termmembershipPager) toCursor(_m *TermMembership) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *termmembershipPager) applyCursors(query *TermMembershipQuery, after, before *Cursor) (*TermMembershipQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultTermMembershipOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *termmembershipPager) applyOrder(query *TermMembershipQuery) *TermMembershipQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultTermMembershipOrder.Field.column {
+			defaultOrdered = true
+		}
+		switch o.Field.column {
+		case TermMembershipOrderFieldTermNumber.column, TermMembershipOrderFieldMunicipalityName.column, TermMembershipOrderFieldSourceKey.column:
+		default:
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(o.Field.column)
+			}
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultTermMembershipOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *termmembershipPager) orderExpr(query *TermMembershipQuery) sql.Querier {
+	for _, o := range p.order {
+		switch o.Field.column {
+		case TermMembershipOrderFieldTermNumber.column, TermMembershipOrderFieldMunicipalityName.column, TermMembershipOrderFieldSourceKey.column:
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		default:
+			if len(query.ctx.Fields) > 0 {
+				query.ctx.AppendFieldOnce(o.Field.column)
+			}
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultTermMembershipOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TermMembership.
+func (_m *TermMembershipQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TermMembershipPaginateOption,
+) (*TermMembershipConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTermMembershipPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TermMembershipConnection{Edges: []*TermMembershipEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || (ignoredEdges && hasCollectedField(ctx, pageInfoField)) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TermMembershipOrderFieldStatus orders TermMembership by status.
+	TermMembershipOrderFieldStatus = &TermMembershipOrderField{
+		Value: func(_m *TermMembership) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: termmembership.FieldStatus,
+		toTerm: termmembership.ByStatus,
+		toCursor: func(_m *TermMembership) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// TermMembershipOrderFieldTermNumber orders by TERM_NUMBER.
+	TermMembershipOrderFieldTermNumber = &TermMembershipOrderField{
+		Value: func(_m *TermMembership) (ent.Value, error) {
+			return _m.Value("term_number")
+		},
+		column: "term_number",
+		toTerm: func(opts ...sql.OrderTermOption) termmembership.OrderOption {
+			return termmembership.ByTermField(
+				networkterm.FieldNumber,
+				append(opts, sql.OrderSelectAs("term_number"))...,
+			)
+		},
+		toCursor: func(_m *TermMembership) Cursor {
+			cv, _ := _m.Value("term_number")
+			return Cursor{
+				ID:    _m.ID,
+				Value: cv,
+			}
+		},
+	}
+	// TermMembershipOrderFieldMunicipalityName orders by MUNICIPALITY_NAME.
+	TermMembershipOrderFieldMunicipalityName = &TermMembershipOrderField{
+		Value: func(_m *TermMembership) (ent.Value, error) {
+			return _m.Value("municipality_name")
+		},
+		column: "municipality_name",
+		toTerm: func(opts ...sql.OrderTermOption) termmembership.OrderOption {
+			return termmembership.ByMunicipalityField(
+				municipality.FieldName,
+				append(opts, sql.OrderSelectAs("municipality_name"))...,
+			)
+		},
+		toCursor: func(_m *TermMembership) Cursor {
+			cv, _ := _m.Value("municipality_name")
+			return Cursor{
+				ID:    _m.ID,
+				Value: cv,
+			}
+		},
+	}
+	// TermMembershipOrderFieldSourceKey orders by SOURCE_KEY.
+	TermMembershipOrderFieldSourceKey = &TermMembershipOrderField{
+		Value: func(_m *TermMembership) (ent.Value, error) {
+			return _m.Value("source_key")
+		},
+		column: "source_key",
+		toTerm: func(opts ...sql.OrderTermOption) termmembership.OrderOption {
+			return termmembership.BySourceField(
+				document.FieldKey,
+				append(opts, sql.OrderSelectAs("source_key"))...,
+			)
+		},
+		toCursor: func(_m *TermMembership) Cursor {
+			cv, _ := _m.Value("source_key")
+			return Cursor{
+				ID:    _m.ID,
+				Value: cv,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TermMembershipOrderField) String() string {
+	var str string
+	switch f.column {
+	case TermMembershipOrderFieldStatus.column:
+		str = "STATUS"
+	case TermMembershipOrderFieldTermNumber.column:
+		str = "TERM_NUMBER"
+	case TermMembershipOrderFieldMunicipalityName.column:
+		str = "MUNICIPALITY_NAME"
+	case TermMembershipOrderFieldSourceKey.column:
+		str = "SOURCE_KEY"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TermMembershipOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TermMembershipOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TermMembershipOrderField %T must be a string", v)
+	}
+	switch str {
+	case "STATUS":
+		*f = *TermMembershipOrderFieldStatus
+	case "TERM_NUMBER":
+		*f = *TermMembershipOrderFieldTermNumber
+	case "MUNICIPALITY_NAME":
+		*f = *TermMembershipOrderFieldMunicipalityName
+	case "SOURCE_KEY":
+		*f = *TermMembershipOrderFieldSourceKey
+	default:
+		return fmt.Errorf("%s is not a valid TermMembershipOrderField", str)
+	}
+	return nil
+}
+
+// TermMembershipOrderField defines the ordering field of TermMembership.
+type TermMembershipOrderField struct {
+	// Value extracts the ordering value from the given TermMembership.
+	Value    func(*TermMembership) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) termmembership.OrderOption
+	toCursor func(*TermMembership) Cursor
+}
+
+// TermMembershipOrder defines the ordering of TermMembership.
+type TermMembershipOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *TermMembershipOrderField `json:"field"`
+}
+
+// DefaultTermMembershipOrder is the default ordering of TermMembership.
+var DefaultTermMembershipOrder = &TermMembershipOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TermMembershipOrderField{
+		Value: func(_m *TermMembership) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: termmembership.FieldID,
+		toTerm: termmembership.ByID,
+		toCursor: func(_m *TermMembership) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TermMembership into TermMembershipEdge.
+func (_m *TermMembership) ToEdge(order *TermMembershipOrder) *TermMembershipEdge {
+	if order == nil {
+		order = DefaultTermMembershipOrder
+	}
+	return &TermMembershipEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

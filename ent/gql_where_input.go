@@ -22,6 +22,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -81,6 +82,26 @@ type AppearanceWhereInput struct {
 	TitleEnNotNil       bool     `json:"titleEnNotNil,omitempty"`
 	TitleEnEqualFold    *string  `json:"titleEnEqualFold,omitempty"`
 	TitleEnContainsFold *string  `json:"titleEnContainsFold,omitempty"`
+
+	// "date" field predicates.
+	Date       *time.Time  `json:"date,omitempty"`
+	DateNEQ    *time.Time  `json:"dateNEQ,omitempty"`
+	DateIn     []time.Time `json:"dateIn,omitempty"`
+	DateNotIn  []time.Time `json:"dateNotIn,omitempty"`
+	DateGT     *time.Time  `json:"dateGT,omitempty"`
+	DateGTE    *time.Time  `json:"dateGTE,omitempty"`
+	DateLT     *time.Time  `json:"dateLT,omitempty"`
+	DateLTE    *time.Time  `json:"dateLTE,omitempty"`
+	DateIsNil  bool        `json:"dateIsNil,omitempty"`
+	DateNotNil bool        `json:"dateNotNil,omitempty"`
+
+	// "date_precision" field predicates.
+	DatePrecision       *calendar.Precision  `json:"datePrecision,omitempty"`
+	DatePrecisionNEQ    *calendar.Precision  `json:"datePrecisionNEQ,omitempty"`
+	DatePrecisionIn     []calendar.Precision `json:"datePrecisionIn,omitempty"`
+	DatePrecisionNotIn  []calendar.Precision `json:"datePrecisionNotIn,omitempty"`
+	DatePrecisionIsNil  bool                 `json:"datePrecisionIsNil,omitempty"`
+	DatePrecisionNotNil bool                 `json:"datePrecisionNotNil,omitempty"`
 
 	// "expert_id" field predicates.
 	ExpertID             *pulid.ID  `json:"expertID,omitempty"`
@@ -361,6 +382,54 @@ func (i *AppearanceWhereInput) P() (predicate.Appearance, error) {
 	}
 	if i.TitleEnContainsFold != nil {
 		predicates = append(predicates, appearance.TitleEnContainsFold(*i.TitleEnContainsFold))
+	}
+	if i.Date != nil {
+		predicates = append(predicates, appearance.DateEQ(*i.Date))
+	}
+	if i.DateNEQ != nil {
+		predicates = append(predicates, appearance.DateNEQ(*i.DateNEQ))
+	}
+	if len(i.DateIn) > 0 {
+		predicates = append(predicates, appearance.DateIn(i.DateIn...))
+	}
+	if len(i.DateNotIn) > 0 {
+		predicates = append(predicates, appearance.DateNotIn(i.DateNotIn...))
+	}
+	if i.DateGT != nil {
+		predicates = append(predicates, appearance.DateGT(*i.DateGT))
+	}
+	if i.DateGTE != nil {
+		predicates = append(predicates, appearance.DateGTE(*i.DateGTE))
+	}
+	if i.DateLT != nil {
+		predicates = append(predicates, appearance.DateLT(*i.DateLT))
+	}
+	if i.DateLTE != nil {
+		predicates = append(predicates, appearance.DateLTE(*i.DateLTE))
+	}
+	if i.DateIsNil {
+		predicates = append(predicates, appearance.DateIsNil())
+	}
+	if i.DateNotNil {
+		predicates = append(predicates, appearance.DateNotNil())
+	}
+	if i.DatePrecision != nil {
+		predicates = append(predicates, appearance.DatePrecisionEQ(*i.DatePrecision))
+	}
+	if i.DatePrecisionNEQ != nil {
+		predicates = append(predicates, appearance.DatePrecisionNEQ(*i.DatePrecisionNEQ))
+	}
+	if len(i.DatePrecisionIn) > 0 {
+		predicates = append(predicates, appearance.DatePrecisionIn(i.DatePrecisionIn...))
+	}
+	if len(i.DatePrecisionNotIn) > 0 {
+		predicates = append(predicates, appearance.DatePrecisionNotIn(i.DatePrecisionNotIn...))
+	}
+	if i.DatePrecisionIsNil {
+		predicates = append(predicates, appearance.DatePrecisionIsNil())
+	}
+	if i.DatePrecisionNotNil {
+		predicates = append(predicates, appearance.DatePrecisionNotNil())
 	}
 	if i.ExpertID != nil {
 		predicates = append(predicates, appearance.ExpertIDEQ(*i.ExpertID))
@@ -743,6 +812,23 @@ type DocumentWhereInput struct {
 	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
 	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
 
+	// "summary" field predicates.
+	Summary             *string  `json:"summary,omitempty"`
+	SummaryNEQ          *string  `json:"summaryNEQ,omitempty"`
+	SummaryIn           []string `json:"summaryIn,omitempty"`
+	SummaryNotIn        []string `json:"summaryNotIn,omitempty"`
+	SummaryGT           *string  `json:"summaryGT,omitempty"`
+	SummaryGTE          *string  `json:"summaryGTE,omitempty"`
+	SummaryLT           *string  `json:"summaryLT,omitempty"`
+	SummaryLTE          *string  `json:"summaryLTE,omitempty"`
+	SummaryContains     *string  `json:"summaryContains,omitempty"`
+	SummaryHasPrefix    *string  `json:"summaryHasPrefix,omitempty"`
+	SummaryHasSuffix    *string  `json:"summaryHasSuffix,omitempty"`
+	SummaryIsNil        bool     `json:"summaryIsNil,omitempty"`
+	SummaryNotNil       bool     `json:"summaryNotNil,omitempty"`
+	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
+	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
+
 	// "publisher_id" field predicates.
 	PublisherID             *pulid.ID  `json:"publisherID,omitempty"`
 	PublisherIDNEQ          *pulid.ID  `json:"publisherIDNEQ,omitempty"`
@@ -795,6 +881,10 @@ type DocumentWhereInput struct {
 	// "cited_by_networks" edge predicates.
 	HasCitedByNetworks     *bool                `json:"hasCitedByNetworks,omitempty"`
 	HasCitedByNetworksWith []*NetworkWhereInput `json:"hasCitedByNetworksWith,omitempty"`
+
+	// "stated_memberships" edge predicates.
+	HasStatedMemberships     *bool                       `json:"hasStatedMemberships,omitempty"`
+	HasStatedMembershipsWith []*TermMembershipWhereInput `json:"hasStatedMembershipsWith,omitempty"`
 
 	// "cited_by_terms" edge predicates.
 	HasCitedByTerms     *bool                    `json:"hasCitedByTerms,omitempty"`
@@ -1173,6 +1263,51 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 	if i.NoteContainsFold != nil {
 		predicates = append(predicates, document.NoteContainsFold(*i.NoteContainsFold))
 	}
+	if i.Summary != nil {
+		predicates = append(predicates, document.SummaryEQ(*i.Summary))
+	}
+	if i.SummaryNEQ != nil {
+		predicates = append(predicates, document.SummaryNEQ(*i.SummaryNEQ))
+	}
+	if len(i.SummaryIn) > 0 {
+		predicates = append(predicates, document.SummaryIn(i.SummaryIn...))
+	}
+	if len(i.SummaryNotIn) > 0 {
+		predicates = append(predicates, document.SummaryNotIn(i.SummaryNotIn...))
+	}
+	if i.SummaryGT != nil {
+		predicates = append(predicates, document.SummaryGT(*i.SummaryGT))
+	}
+	if i.SummaryGTE != nil {
+		predicates = append(predicates, document.SummaryGTE(*i.SummaryGTE))
+	}
+	if i.SummaryLT != nil {
+		predicates = append(predicates, document.SummaryLT(*i.SummaryLT))
+	}
+	if i.SummaryLTE != nil {
+		predicates = append(predicates, document.SummaryLTE(*i.SummaryLTE))
+	}
+	if i.SummaryContains != nil {
+		predicates = append(predicates, document.SummaryContains(*i.SummaryContains))
+	}
+	if i.SummaryHasPrefix != nil {
+		predicates = append(predicates, document.SummaryHasPrefix(*i.SummaryHasPrefix))
+	}
+	if i.SummaryHasSuffix != nil {
+		predicates = append(predicates, document.SummaryHasSuffix(*i.SummaryHasSuffix))
+	}
+	if i.SummaryIsNil {
+		predicates = append(predicates, document.SummaryIsNil())
+	}
+	if i.SummaryNotNil {
+		predicates = append(predicates, document.SummaryNotNil())
+	}
+	if i.SummaryEqualFold != nil {
+		predicates = append(predicates, document.SummaryEqualFold(*i.SummaryEqualFold))
+	}
+	if i.SummaryContainsFold != nil {
+		predicates = append(predicates, document.SummaryContainsFold(*i.SummaryContainsFold))
+	}
 	if i.PublisherID != nil {
 		predicates = append(predicates, document.PublisherIDEQ(*i.PublisherID))
 	}
@@ -1381,6 +1516,24 @@ func (i *DocumentWhereInput) P() (predicate.Document, error) {
 		}
 		predicates = append(predicates, document.HasCitedByNetworksWith(with...))
 	}
+	if i.HasStatedMemberships != nil {
+		p := document.HasStatedMemberships()
+		if !*i.HasStatedMemberships {
+			p = document.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasStatedMembershipsWith) > 0 {
+		with := make([]predicate.TermMembership, 0, len(i.HasStatedMembershipsWith))
+		for _, w := range i.HasStatedMembershipsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasStatedMembershipsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, document.HasStatedMembershipsWith(with...))
+	}
 	if i.HasCitedByTerms != nil {
 		p := document.HasCitedByTerms()
 		if !*i.HasCitedByTerms {
@@ -1504,6 +1657,14 @@ type ExpertWhereInput struct {
 	TitleAsOfLTE    *time.Time  `json:"titleAsOfLTE,omitempty"`
 	TitleAsOfIsNil  bool        `json:"titleAsOfIsNil,omitempty"`
 	TitleAsOfNotNil bool        `json:"titleAsOfNotNil,omitempty"`
+
+	// "title_as_of_precision" field predicates.
+	TitleAsOfPrecision       *calendar.Precision  `json:"titleAsOfPrecision,omitempty"`
+	TitleAsOfPrecisionNEQ    *calendar.Precision  `json:"titleAsOfPrecisionNEQ,omitempty"`
+	TitleAsOfPrecisionIn     []calendar.Precision `json:"titleAsOfPrecisionIn,omitempty"`
+	TitleAsOfPrecisionNotIn  []calendar.Precision `json:"titleAsOfPrecisionNotIn,omitempty"`
+	TitleAsOfPrecisionIsNil  bool                 `json:"titleAsOfPrecisionIsNil,omitempty"`
+	TitleAsOfPrecisionNotNil bool                 `json:"titleAsOfPrecisionNotNil,omitempty"`
 
 	// "note" field predicates.
 	Note             *string  `json:"note,omitempty"`
@@ -1846,6 +2007,24 @@ func (i *ExpertWhereInput) P() (predicate.Expert, error) {
 	}
 	if i.TitleAsOfNotNil {
 		predicates = append(predicates, expert.TitleAsOfNotNil())
+	}
+	if i.TitleAsOfPrecision != nil {
+		predicates = append(predicates, expert.TitleAsOfPrecisionEQ(*i.TitleAsOfPrecision))
+	}
+	if i.TitleAsOfPrecisionNEQ != nil {
+		predicates = append(predicates, expert.TitleAsOfPrecisionNEQ(*i.TitleAsOfPrecisionNEQ))
+	}
+	if len(i.TitleAsOfPrecisionIn) > 0 {
+		predicates = append(predicates, expert.TitleAsOfPrecisionIn(i.TitleAsOfPrecisionIn...))
+	}
+	if len(i.TitleAsOfPrecisionNotIn) > 0 {
+		predicates = append(predicates, expert.TitleAsOfPrecisionNotIn(i.TitleAsOfPrecisionNotIn...))
+	}
+	if i.TitleAsOfPrecisionIsNil {
+		predicates = append(predicates, expert.TitleAsOfPrecisionIsNil())
+	}
+	if i.TitleAsOfPrecisionNotNil {
+		predicates = append(predicates, expert.TitleAsOfPrecisionNotNil())
 	}
 	if i.Note != nil {
 		predicates = append(predicates, expert.NoteEQ(*i.Note))
@@ -2278,6 +2457,10 @@ type MunicipalityWhereInput struct {
 	HasTerms     *bool                    `json:"hasTerms,omitempty"`
 	HasTermsWith []*NetworkTermWhereInput `json:"hasTermsWith,omitempty"`
 
+	// "memberships" edge predicates.
+	HasMemberships     *bool                       `json:"hasMemberships,omitempty"`
+	HasMembershipsWith []*TermMembershipWhereInput `json:"hasMembershipsWith,omitempty"`
+
 	// "outcomes" edge predicates.
 	HasOutcomes     *bool                `json:"hasOutcomes,omitempty"`
 	HasOutcomesWith []*OutcomeWhereInput `json:"hasOutcomesWith,omitempty"`
@@ -2694,6 +2877,24 @@ func (i *MunicipalityWhereInput) P() (predicate.Municipality, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, municipality.HasTermsWith(with...))
+	}
+	if i.HasMemberships != nil {
+		p := municipality.HasMemberships()
+		if !*i.HasMemberships {
+			p = municipality.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMembershipsWith) > 0 {
+		with := make([]predicate.TermMembership, 0, len(i.HasMembershipsWith))
+		for _, w := range i.HasMembershipsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMembershipsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, municipality.HasMembershipsWith(with...))
 	}
 	if i.HasOutcomes != nil {
 		p := municipality.HasOutcomes()
@@ -3616,6 +3817,10 @@ type NetworkTermWhereInput struct {
 	HasMunicipalities     *bool                     `json:"hasMunicipalities,omitempty"`
 	HasMunicipalitiesWith []*MunicipalityWhereInput `json:"hasMunicipalitiesWith,omitempty"`
 
+	// "memberships" edge predicates.
+	HasMemberships     *bool                       `json:"hasMemberships,omitempty"`
+	HasMembershipsWith []*TermMembershipWhereInput `json:"hasMembershipsWith,omitempty"`
+
 	// "seminars" edge predicates.
 	HasSeminars     *bool                `json:"hasSeminars,omitempty"`
 	HasSeminarsWith []*SeminarWhereInput `json:"hasSeminarsWith,omitempty"`
@@ -3952,6 +4157,24 @@ func (i *NetworkTermWhereInput) P() (predicate.NetworkTerm, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, networkterm.HasMunicipalitiesWith(with...))
+	}
+	if i.HasMemberships != nil {
+		p := networkterm.HasMemberships()
+		if !*i.HasMemberships {
+			p = networkterm.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMembershipsWith) > 0 {
+		with := make([]predicate.TermMembership, 0, len(i.HasMembershipsWith))
+		for _, w := range i.HasMembershipsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMembershipsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, networkterm.HasMembershipsWith(with...))
 	}
 	if i.HasSeminars != nil {
 		p := networkterm.HasSeminars()
@@ -6568,6 +6791,376 @@ func (i *SessionWhereInput) P() (predicate.Session, error) {
 		return predicates[0], nil
 	default:
 		return session.And(predicates...), nil
+	}
+}
+
+// TermMembershipWhereInput represents a where input for filtering TermMembership queries.
+type TermMembershipWhereInput struct {
+	Predicates []predicate.TermMembership  `json:"-"`
+	Not        *TermMembershipWhereInput   `json:"not,omitempty"`
+	Or         []*TermMembershipWhereInput `json:"or,omitempty"`
+	And        []*TermMembershipWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *pulid.ID  `json:"id,omitempty"`
+	IDNEQ   *pulid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []pulid.ID `json:"idIn,omitempty"`
+	IDNotIn []pulid.ID `json:"idNotIn,omitempty"`
+	IDGT    *pulid.ID  `json:"idGT,omitempty"`
+	IDGTE   *pulid.ID  `json:"idGTE,omitempty"`
+	IDLT    *pulid.ID  `json:"idLT,omitempty"`
+	IDLTE   *pulid.ID  `json:"idLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *termmembership.Status  `json:"status,omitempty"`
+	StatusNEQ   *termmembership.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []termmembership.Status `json:"statusIn,omitempty"`
+	StatusNotIn []termmembership.Status `json:"statusNotIn,omitempty"`
+
+	// "term_id" field predicates.
+	TermID             *pulid.ID  `json:"termID,omitempty"`
+	TermIDNEQ          *pulid.ID  `json:"termIDNEQ,omitempty"`
+	TermIDIn           []pulid.ID `json:"termIDIn,omitempty"`
+	TermIDNotIn        []pulid.ID `json:"termIDNotIn,omitempty"`
+	TermIDGT           *pulid.ID  `json:"termIDGT,omitempty"`
+	TermIDGTE          *pulid.ID  `json:"termIDGTE,omitempty"`
+	TermIDLT           *pulid.ID  `json:"termIDLT,omitempty"`
+	TermIDLTE          *pulid.ID  `json:"termIDLTE,omitempty"`
+	TermIDContains     *pulid.ID  `json:"termIDContains,omitempty"`
+	TermIDHasPrefix    *pulid.ID  `json:"termIDHasPrefix,omitempty"`
+	TermIDHasSuffix    *pulid.ID  `json:"termIDHasSuffix,omitempty"`
+	TermIDEqualFold    *pulid.ID  `json:"termIDEqualFold,omitempty"`
+	TermIDContainsFold *pulid.ID  `json:"termIDContainsFold,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID             *pulid.ID  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ          *pulid.ID  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn           []pulid.ID `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn        []pulid.ID `json:"municipalityIDNotIn,omitempty"`
+	MunicipalityIDGT           *pulid.ID  `json:"municipalityIDGT,omitempty"`
+	MunicipalityIDGTE          *pulid.ID  `json:"municipalityIDGTE,omitempty"`
+	MunicipalityIDLT           *pulid.ID  `json:"municipalityIDLT,omitempty"`
+	MunicipalityIDLTE          *pulid.ID  `json:"municipalityIDLTE,omitempty"`
+	MunicipalityIDContains     *pulid.ID  `json:"municipalityIDContains,omitempty"`
+	MunicipalityIDHasPrefix    *pulid.ID  `json:"municipalityIDHasPrefix,omitempty"`
+	MunicipalityIDHasSuffix    *pulid.ID  `json:"municipalityIDHasSuffix,omitempty"`
+	MunicipalityIDEqualFold    *pulid.ID  `json:"municipalityIDEqualFold,omitempty"`
+	MunicipalityIDContainsFold *pulid.ID  `json:"municipalityIDContainsFold,omitempty"`
+
+	// "source_id" field predicates.
+	SourceID             *pulid.ID  `json:"sourceID,omitempty"`
+	SourceIDNEQ          *pulid.ID  `json:"sourceIDNEQ,omitempty"`
+	SourceIDIn           []pulid.ID `json:"sourceIDIn,omitempty"`
+	SourceIDNotIn        []pulid.ID `json:"sourceIDNotIn,omitempty"`
+	SourceIDGT           *pulid.ID  `json:"sourceIDGT,omitempty"`
+	SourceIDGTE          *pulid.ID  `json:"sourceIDGTE,omitempty"`
+	SourceIDLT           *pulid.ID  `json:"sourceIDLT,omitempty"`
+	SourceIDLTE          *pulid.ID  `json:"sourceIDLTE,omitempty"`
+	SourceIDContains     *pulid.ID  `json:"sourceIDContains,omitempty"`
+	SourceIDHasPrefix    *pulid.ID  `json:"sourceIDHasPrefix,omitempty"`
+	SourceIDHasSuffix    *pulid.ID  `json:"sourceIDHasSuffix,omitempty"`
+	SourceIDEqualFold    *pulid.ID  `json:"sourceIDEqualFold,omitempty"`
+	SourceIDContainsFold *pulid.ID  `json:"sourceIDContainsFold,omitempty"`
+
+	// "term" edge predicates.
+	HasTerm     *bool                    `json:"hasTerm,omitempty"`
+	HasTermWith []*NetworkTermWhereInput `json:"hasTermWith,omitempty"`
+
+	// "municipality" edge predicates.
+	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
+	HasMunicipalityWith []*MunicipalityWhereInput `json:"hasMunicipalityWith,omitempty"`
+
+	// "source" edge predicates.
+	HasSource     *bool                 `json:"hasSource,omitempty"`
+	HasSourceWith []*DocumentWhereInput `json:"hasSourceWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TermMembershipWhereInput) AddPredicates(predicates ...predicate.TermMembership) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TermMembershipWhereInput filter on the TermMembershipQuery builder.
+func (i *TermMembershipWhereInput) Filter(q *TermMembershipQuery) (*TermMembershipQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTermMembershipWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTermMembershipWhereInput is returned in case the TermMembershipWhereInput is empty.
+var ErrEmptyTermMembershipWhereInput = errors.New("ent: empty predicate TermMembershipWhereInput")
+
+// P returns a predicate for filtering termmemberships.
+// An error is returned if the input is empty or invalid.
+func (i *TermMembershipWhereInput) P() (predicate.TermMembership, error) {
+	var predicates []predicate.TermMembership
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, termmembership.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.TermMembership, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, termmembership.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.TermMembership, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, termmembership.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, termmembership.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, termmembership.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, termmembership.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, termmembership.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, termmembership.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, termmembership.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, termmembership.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, termmembership.IDLTE(*i.IDLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, termmembership.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, termmembership.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, termmembership.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, termmembership.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.TermID != nil {
+		predicates = append(predicates, termmembership.TermIDEQ(*i.TermID))
+	}
+	if i.TermIDNEQ != nil {
+		predicates = append(predicates, termmembership.TermIDNEQ(*i.TermIDNEQ))
+	}
+	if len(i.TermIDIn) > 0 {
+		predicates = append(predicates, termmembership.TermIDIn(i.TermIDIn...))
+	}
+	if len(i.TermIDNotIn) > 0 {
+		predicates = append(predicates, termmembership.TermIDNotIn(i.TermIDNotIn...))
+	}
+	if i.TermIDGT != nil {
+		predicates = append(predicates, termmembership.TermIDGT(*i.TermIDGT))
+	}
+	if i.TermIDGTE != nil {
+		predicates = append(predicates, termmembership.TermIDGTE(*i.TermIDGTE))
+	}
+	if i.TermIDLT != nil {
+		predicates = append(predicates, termmembership.TermIDLT(*i.TermIDLT))
+	}
+	if i.TermIDLTE != nil {
+		predicates = append(predicates, termmembership.TermIDLTE(*i.TermIDLTE))
+	}
+	if i.TermIDContains != nil {
+		predicates = append(predicates, termmembership.TermIDContains(*i.TermIDContains))
+	}
+	if i.TermIDHasPrefix != nil {
+		predicates = append(predicates, termmembership.TermIDHasPrefix(*i.TermIDHasPrefix))
+	}
+	if i.TermIDHasSuffix != nil {
+		predicates = append(predicates, termmembership.TermIDHasSuffix(*i.TermIDHasSuffix))
+	}
+	if i.TermIDEqualFold != nil {
+		predicates = append(predicates, termmembership.TermIDEqualFold(*i.TermIDEqualFold))
+	}
+	if i.TermIDContainsFold != nil {
+		predicates = append(predicates, termmembership.TermIDContainsFold(*i.TermIDContainsFold))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, termmembership.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, termmembership.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+	if i.MunicipalityIDGT != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDGT(*i.MunicipalityIDGT))
+	}
+	if i.MunicipalityIDGTE != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDGTE(*i.MunicipalityIDGTE))
+	}
+	if i.MunicipalityIDLT != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDLT(*i.MunicipalityIDLT))
+	}
+	if i.MunicipalityIDLTE != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDLTE(*i.MunicipalityIDLTE))
+	}
+	if i.MunicipalityIDContains != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDContains(*i.MunicipalityIDContains))
+	}
+	if i.MunicipalityIDHasPrefix != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDHasPrefix(*i.MunicipalityIDHasPrefix))
+	}
+	if i.MunicipalityIDHasSuffix != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDHasSuffix(*i.MunicipalityIDHasSuffix))
+	}
+	if i.MunicipalityIDEqualFold != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDEqualFold(*i.MunicipalityIDEqualFold))
+	}
+	if i.MunicipalityIDContainsFold != nil {
+		predicates = append(predicates, termmembership.MunicipalityIDContainsFold(*i.MunicipalityIDContainsFold))
+	}
+	if i.SourceID != nil {
+		predicates = append(predicates, termmembership.SourceIDEQ(*i.SourceID))
+	}
+	if i.SourceIDNEQ != nil {
+		predicates = append(predicates, termmembership.SourceIDNEQ(*i.SourceIDNEQ))
+	}
+	if len(i.SourceIDIn) > 0 {
+		predicates = append(predicates, termmembership.SourceIDIn(i.SourceIDIn...))
+	}
+	if len(i.SourceIDNotIn) > 0 {
+		predicates = append(predicates, termmembership.SourceIDNotIn(i.SourceIDNotIn...))
+	}
+	if i.SourceIDGT != nil {
+		predicates = append(predicates, termmembership.SourceIDGT(*i.SourceIDGT))
+	}
+	if i.SourceIDGTE != nil {
+		predicates = append(predicates, termmembership.SourceIDGTE(*i.SourceIDGTE))
+	}
+	if i.SourceIDLT != nil {
+		predicates = append(predicates, termmembership.SourceIDLT(*i.SourceIDLT))
+	}
+	if i.SourceIDLTE != nil {
+		predicates = append(predicates, termmembership.SourceIDLTE(*i.SourceIDLTE))
+	}
+	if i.SourceIDContains != nil {
+		predicates = append(predicates, termmembership.SourceIDContains(*i.SourceIDContains))
+	}
+	if i.SourceIDHasPrefix != nil {
+		predicates = append(predicates, termmembership.SourceIDHasPrefix(*i.SourceIDHasPrefix))
+	}
+	if i.SourceIDHasSuffix != nil {
+		predicates = append(predicates, termmembership.SourceIDHasSuffix(*i.SourceIDHasSuffix))
+	}
+	if i.SourceIDEqualFold != nil {
+		predicates = append(predicates, termmembership.SourceIDEqualFold(*i.SourceIDEqualFold))
+	}
+	if i.SourceIDContainsFold != nil {
+		predicates = append(predicates, termmembership.SourceIDContainsFold(*i.SourceIDContainsFold))
+	}
+
+	if i.HasTerm != nil {
+		p := termmembership.HasTerm()
+		if !*i.HasTerm {
+			p = termmembership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTermWith) > 0 {
+		with := make([]predicate.NetworkTerm, 0, len(i.HasTermWith))
+		for _, w := range i.HasTermWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTermWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, termmembership.HasTermWith(with...))
+	}
+	if i.HasMunicipality != nil {
+		p := termmembership.HasMunicipality()
+		if !*i.HasMunicipality {
+			p = termmembership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasMunicipalityWith))
+		for _, w := range i.HasMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, termmembership.HasMunicipalityWith(with...))
+	}
+	if i.HasSource != nil {
+		p := termmembership.HasSource()
+		if !*i.HasSource {
+			p = termmembership.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSourceWith) > 0 {
+		with := make([]predicate.Document, 0, len(i.HasSourceWith))
+		for _, w := range i.HasSourceWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSourceWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, termmembership.HasSourceWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTermMembershipWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return termmembership.And(predicates...), nil
 	}
 }
 

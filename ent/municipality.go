@@ -48,22 +48,25 @@ type MunicipalityEdges struct {
 	Experts []*Expert `json:"experts,omitempty"`
 	// Organisations of this municipality (for example the city itself).
 	Organizations []*Organization `json:"organizations,omitempty"`
-	// Network terms the municipality took part in.
+	// Network terms the municipality took part in (see memberships for which source says so, and in what status).
 	Terms []*NetworkTerm `json:"terms,omitempty"`
+	// The municipality's part in network terms, each as one document states it.
+	Memberships []*TermMembership `json:"memberships,omitempty"`
 	// Seminar outcomes that concern this municipality.
 	Outcomes []*Outcome `json:"outcomes,omitempty"`
 	// Seminars the municipality took part in or that named it.
 	Seminars []*Seminar `json:"seminars,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [8]map[string]int
 
 	namedPeriods       map[string][]*MunicipalityPeriod
 	namedExperts       map[string][]*Expert
 	namedOrganizations map[string][]*Organization
 	namedTerms         map[string][]*NetworkTerm
+	namedMemberships   map[string][]*TermMembership
 	namedOutcomes      map[string][]*Outcome
 	namedSeminars      map[string][]*Seminar
 }
@@ -115,10 +118,19 @@ func (e MunicipalityEdges) TermsOrErr() ([]*NetworkTerm, error) {
 	return nil, &NotLoadedError{edge: "terms"}
 }
 
+// MembershipsOrErr returns the Memberships value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) MembershipsOrErr() ([]*TermMembership, error) {
+	if e.loadedTypes[5] {
+		return e.Memberships, nil
+	}
+	return nil, &NotLoadedError{edge: "memberships"}
+}
+
 // OutcomesOrErr returns the Outcomes value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) OutcomesOrErr() ([]*Outcome, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Outcomes, nil
 	}
 	return nil, &NotLoadedError{edge: "outcomes"}
@@ -127,7 +139,7 @@ func (e MunicipalityEdges) OutcomesOrErr() ([]*Outcome, error) {
 // SeminarsOrErr returns the Seminars value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) SeminarsOrErr() ([]*Seminar, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.Seminars, nil
 	}
 	return nil, &NotLoadedError{edge: "seminars"}
@@ -242,6 +254,11 @@ func (_m *Municipality) QueryOrganizations() *OrganizationQuery {
 // QueryTerms queries the "terms" edge of the Municipality entity.
 func (_m *Municipality) QueryTerms() *NetworkTermQuery {
 	return NewMunicipalityClient(_m.config).QueryTerms(_m)
+}
+
+// QueryMemberships queries the "memberships" edge of the Municipality entity.
+func (_m *Municipality) QueryMemberships() *TermMembershipQuery {
+	return NewMunicipalityClient(_m.config).QueryMemberships(_m)
 }
 
 // QueryOutcomes queries the "outcomes" edge of the Municipality entity.
@@ -397,6 +414,30 @@ func (_m *Municipality) appendNamedTerms(name string, edges ...*NetworkTerm) {
 		_m.Edges.namedTerms[name] = []*NetworkTerm{}
 	} else {
 		_m.Edges.namedTerms[name] = append(_m.Edges.namedTerms[name], edges...)
+	}
+}
+
+// NamedMemberships returns the Memberships named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedMemberships(name string) ([]*TermMembership, error) {
+	if _m.Edges.namedMemberships == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMemberships[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedMemberships(name string, edges ...*TermMembership) {
+	if _m.Edges.namedMemberships == nil {
+		_m.Edges.namedMemberships = make(map[string][]*TermMembership)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMemberships[name] = []*TermMembership{}
+	} else {
+		_m.Edges.namedMemberships[name] = append(_m.Edges.namedMemberships[name], edges...)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/region"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 )
 
 // MunicipalityCreate is the builder for creating a Municipality entity.
@@ -168,6 +169,21 @@ func (_c *MunicipalityCreate) AddTerms(v ...*NetworkTerm) *MunicipalityCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddTermIDs(ids...)
+}
+
+// AddMembershipIDs adds the "memberships" edge to the TermMembership entity by IDs.
+func (_c *MunicipalityCreate) AddMembershipIDs(ids ...pulid.ID) *MunicipalityCreate {
+	_c.mutation.AddMembershipIDs(ids...)
+	return _c
+}
+
+// AddMemberships adds the "memberships" edges to the TermMembership entity.
+func (_c *MunicipalityCreate) AddMemberships(v ...*TermMembership) *MunicipalityCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMembershipIDs(ids...)
 }
 
 // AddOutcomeIDs adds the "outcomes" edge to the Outcome entity by IDs.
@@ -407,6 +423,22 @@ func (_c *MunicipalityCreate) createSpec() (*Municipality, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(networkterm.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.MembershipsTable,
+			Columns: []string{municipality.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/region"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 )
 
 // MunicipalityQuery is the builder for querying Municipality entities.
@@ -37,6 +38,7 @@ type MunicipalityQuery struct {
 	withExperts            *ExpertQuery
 	withOrganizations      *OrganizationQuery
 	withTerms              *NetworkTermQuery
+	withMemberships        *TermMembershipQuery
 	withOutcomes           *OutcomeQuery
 	withSeminars           *SeminarQuery
 	loadTotal              []func(context.Context, []*Municipality) error
@@ -45,6 +47,7 @@ type MunicipalityQuery struct {
 	withNamedExperts       map[string]*ExpertQuery
 	withNamedOrganizations map[string]*OrganizationQuery
 	withNamedTerms         map[string]*NetworkTermQuery
+	withNamedMemberships   map[string]*TermMembershipQuery
 	withNamedOutcomes      map[string]*OutcomeQuery
 	withNamedSeminars      map[string]*SeminarQuery
 	// intermediate query (i.e. traversal path).
@@ -186,6 +189,28 @@ func (_q *MunicipalityQuery) QueryTerms() *NetworkTermQuery {
 			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
 			sqlgraph.To(networkterm.Table, networkterm.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, municipality.TermsTable, municipality.TermsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMemberships chains the current query on the "memberships" edge.
+func (_q *MunicipalityQuery) QueryMemberships() *TermMembershipQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(termmembership.Table, termmembership.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, municipality.MembershipsTable, municipality.MembershipsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -434,6 +459,7 @@ func (_q *MunicipalityQuery) Clone() *MunicipalityQuery {
 		withExperts:       _q.withExperts.Clone(),
 		withOrganizations: _q.withOrganizations.Clone(),
 		withTerms:         _q.withTerms.Clone(),
+		withMemberships:   _q.withMemberships.Clone(),
 		withOutcomes:      _q.withOutcomes.Clone(),
 		withSeminars:      _q.withSeminars.Clone(),
 		// clone intermediate query.
@@ -495,6 +521,17 @@ func (_q *MunicipalityQuery) WithTerms(opts ...func(*NetworkTermQuery)) *Municip
 		opt(query)
 	}
 	_q.withTerms = query
+	return _q
+}
+
+// WithMemberships tells the query-builder to eager-load the nodes that are connected to
+// the "memberships" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithMemberships(opts ...func(*TermMembershipQuery)) *MunicipalityQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMemberships = query
 	return _q
 }
 
@@ -598,12 +635,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Municipality{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withRegion != nil,
 			_q.withPeriods != nil,
 			_q.withExperts != nil,
 			_q.withOrganizations != nil,
 			_q.withTerms != nil,
+			_q.withMemberships != nil,
 			_q.withOutcomes != nil,
 			_q.withSeminars != nil,
 		}
@@ -663,6 +701,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withMemberships; query != nil {
+		if err := _q.loadMemberships(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.Memberships = []*TermMembership{} },
+			func(n *Municipality, e *TermMembership) { n.Edges.Memberships = append(n.Edges.Memberships, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withOutcomes; query != nil {
 		if err := _q.loadOutcomes(ctx, query, nodes,
 			func(n *Municipality) { n.Edges.Outcomes = []*Outcome{} },
@@ -702,6 +747,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadTerms(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedTerms(name) },
 			func(n *Municipality, e *NetworkTerm) { n.appendNamedTerms(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMemberships {
+		if err := _q.loadMemberships(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedMemberships(name) },
+			func(n *Municipality, e *TermMembership) { n.appendNamedMemberships(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -913,6 +965,36 @@ func (_q *MunicipalityQuery) loadTerms(ctx context.Context, query *NetworkTermQu
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *MunicipalityQuery) loadMemberships(ctx context.Context, query *TermMembershipQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *TermMembership)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*Municipality)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(termmembership.FieldMunicipalityID)
+	}
+	query.Where(predicate.TermMembership(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(municipality.MembershipsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MunicipalityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "municipality_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -1214,6 +1296,20 @@ func (_q *MunicipalityQuery) WithNamedTerms(name string, opts ...func(*NetworkTe
 		_q.withNamedTerms = make(map[string]*NetworkTermQuery)
 	}
 	_q.withNamedTerms[name] = query
+	return _q
+}
+
+// WithNamedMemberships tells the query-builder to eager-load the nodes that are connected to the "memberships"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedMemberships(name string, opts ...func(*TermMembershipQuery)) *MunicipalityQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMemberships == nil {
+		_q.withNamedMemberships = make(map[string]*TermMembershipQuery)
+	}
+	_q.withNamedMemberships[name] = query
 	return _q
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/region"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 )
 
 // MunicipalityUpdate is the builder for updating Municipality entities.
@@ -204,6 +205,21 @@ func (_u *MunicipalityUpdate) AddTerms(v ...*NetworkTerm) *MunicipalityUpdate {
 	return _u.AddTermIDs(ids...)
 }
 
+// AddMembershipIDs adds the "memberships" edge to the TermMembership entity by IDs.
+func (_u *MunicipalityUpdate) AddMembershipIDs(ids ...pulid.ID) *MunicipalityUpdate {
+	_u.mutation.AddMembershipIDs(ids...)
+	return _u
+}
+
+// AddMemberships adds the "memberships" edges to the TermMembership entity.
+func (_u *MunicipalityUpdate) AddMemberships(v ...*TermMembership) *MunicipalityUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMembershipIDs(ids...)
+}
+
 // AddOutcomeIDs adds the "outcomes" edge to the Outcome entity by IDs.
 func (_u *MunicipalityUpdate) AddOutcomeIDs(ids ...pulid.ID) *MunicipalityUpdate {
 	_u.mutation.AddOutcomeIDs(ids...)
@@ -327,6 +343,27 @@ func (_u *MunicipalityUpdate) RemoveTerms(v ...*NetworkTerm) *MunicipalityUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTermIDs(ids...)
+}
+
+// ClearMemberships clears all "memberships" edges to the TermMembership entity.
+func (_u *MunicipalityUpdate) ClearMemberships() *MunicipalityUpdate {
+	_u.mutation.ClearMemberships()
+	return _u
+}
+
+// RemoveMembershipIDs removes the "memberships" edge to TermMembership entities by IDs.
+func (_u *MunicipalityUpdate) RemoveMembershipIDs(ids ...pulid.ID) *MunicipalityUpdate {
+	_u.mutation.RemoveMembershipIDs(ids...)
+	return _u
+}
+
+// RemoveMemberships removes "memberships" edges to TermMembership entities.
+func (_u *MunicipalityUpdate) RemoveMemberships(v ...*TermMembership) *MunicipalityUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMembershipIDs(ids...)
 }
 
 // ClearOutcomes clears all "outcomes" edges to the Outcome entity.
@@ -671,6 +708,51 @@ func (_u *MunicipalityUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.MembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.MembershipsTable,
+			Columns: []string{municipality.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMembershipsIDs(); len(nodes) > 0 && !_u.mutation.MembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.MembershipsTable,
+			Columns: []string{municipality.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.MembershipsTable,
+			Columns: []string{municipality.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.OutcomesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -950,6 +1032,21 @@ func (_u *MunicipalityUpdateOne) AddTerms(v ...*NetworkTerm) *MunicipalityUpdate
 	return _u.AddTermIDs(ids...)
 }
 
+// AddMembershipIDs adds the "memberships" edge to the TermMembership entity by IDs.
+func (_u *MunicipalityUpdateOne) AddMembershipIDs(ids ...pulid.ID) *MunicipalityUpdateOne {
+	_u.mutation.AddMembershipIDs(ids...)
+	return _u
+}
+
+// AddMemberships adds the "memberships" edges to the TermMembership entity.
+func (_u *MunicipalityUpdateOne) AddMemberships(v ...*TermMembership) *MunicipalityUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMembershipIDs(ids...)
+}
+
 // AddOutcomeIDs adds the "outcomes" edge to the Outcome entity by IDs.
 func (_u *MunicipalityUpdateOne) AddOutcomeIDs(ids ...pulid.ID) *MunicipalityUpdateOne {
 	_u.mutation.AddOutcomeIDs(ids...)
@@ -1073,6 +1170,27 @@ func (_u *MunicipalityUpdateOne) RemoveTerms(v ...*NetworkTerm) *MunicipalityUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTermIDs(ids...)
+}
+
+// ClearMemberships clears all "memberships" edges to the TermMembership entity.
+func (_u *MunicipalityUpdateOne) ClearMemberships() *MunicipalityUpdateOne {
+	_u.mutation.ClearMemberships()
+	return _u
+}
+
+// RemoveMembershipIDs removes the "memberships" edge to TermMembership entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveMembershipIDs(ids ...pulid.ID) *MunicipalityUpdateOne {
+	_u.mutation.RemoveMembershipIDs(ids...)
+	return _u
+}
+
+// RemoveMemberships removes "memberships" edges to TermMembership entities.
+func (_u *MunicipalityUpdateOne) RemoveMemberships(v ...*TermMembership) *MunicipalityUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMembershipIDs(ids...)
 }
 
 // ClearOutcomes clears all "outcomes" edges to the Outcome entity.
@@ -1440,6 +1558,51 @@ func (_u *MunicipalityUpdateOne) sqlSave(ctx context.Context) (_node *Municipali
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(networkterm.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.MembershipsTable,
+			Columns: []string{municipality.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMembershipsIDs(); len(nodes) > 0 && !_u.mutation.MembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.MembershipsTable,
+			Columns: []string{municipality.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.MembershipsTable,
+			Columns: []string{municipality.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -26,6 +26,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -50,6 +51,7 @@ const (
 	TypeRegion             = "Region"
 	TypeSeminar            = "Seminar"
 	TypeSession            = "Session"
+	TypeTermMembership     = "TermMembership"
 	TypeTheme              = "Theme"
 )
 
@@ -62,6 +64,8 @@ type AppearanceMutation struct {
 	role                *appearance.Role
 	title               *string
 	title_en            *string
+	date                *time.Time
+	date_precision      *calendar.Precision
 	clearedFields       map[string]struct{}
 	expert              *pulid.ID
 	clearedexpert       bool
@@ -312,6 +316,104 @@ func (m *AppearanceMutation) TitleEnCleared() bool {
 func (m *AppearanceMutation) ResetTitleEn() {
 	m.title_en = nil
 	delete(m.clearedFields, appearance.FieldTitleEn)
+}
+
+// SetDate sets the "date" field.
+func (m *AppearanceMutation) SetDate(t time.Time) {
+	m.date = &t
+}
+
+// Date returns the value of the "date" field in the mutation.
+func (m *AppearanceMutation) Date() (r time.Time, exists bool) {
+	v := m.date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDate returns the old "date" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDate: %w", err)
+	}
+	return oldValue.Date, nil
+}
+
+// ClearDate clears the value of the "date" field.
+func (m *AppearanceMutation) ClearDate() {
+	m.date = nil
+	m.clearedFields[appearance.FieldDate] = struct{}{}
+}
+
+// DateCleared returns if the "date" field was cleared in this mutation.
+func (m *AppearanceMutation) DateCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldDate]
+	return ok
+}
+
+// ResetDate resets all changes to the "date" field.
+func (m *AppearanceMutation) ResetDate() {
+	m.date = nil
+	delete(m.clearedFields, appearance.FieldDate)
+}
+
+// SetDatePrecision sets the "date_precision" field.
+func (m *AppearanceMutation) SetDatePrecision(c calendar.Precision) {
+	m.date_precision = &c
+}
+
+// DatePrecision returns the value of the "date_precision" field in the mutation.
+func (m *AppearanceMutation) DatePrecision() (r calendar.Precision, exists bool) {
+	v := m.date_precision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDatePrecision returns the old "date_precision" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldDatePrecision(ctx context.Context) (v *calendar.Precision, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDatePrecision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDatePrecision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDatePrecision: %w", err)
+	}
+	return oldValue.DatePrecision, nil
+}
+
+// ClearDatePrecision clears the value of the "date_precision" field.
+func (m *AppearanceMutation) ClearDatePrecision() {
+	m.date_precision = nil
+	m.clearedFields[appearance.FieldDatePrecision] = struct{}{}
+}
+
+// DatePrecisionCleared returns if the "date_precision" field was cleared in this mutation.
+func (m *AppearanceMutation) DatePrecisionCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldDatePrecision]
+	return ok
+}
+
+// ResetDatePrecision resets all changes to the "date_precision" field.
+func (m *AppearanceMutation) ResetDatePrecision() {
+	m.date_precision = nil
+	delete(m.clearedFields, appearance.FieldDatePrecision)
 }
 
 // SetExpertID sets the "expert_id" field.
@@ -639,7 +741,7 @@ func (m *AppearanceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppearanceMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.role != nil {
 		fields = append(fields, appearance.FieldRole)
 	}
@@ -648,6 +750,12 @@ func (m *AppearanceMutation) Fields() []string {
 	}
 	if m.title_en != nil {
 		fields = append(fields, appearance.FieldTitleEn)
+	}
+	if m.date != nil {
+		fields = append(fields, appearance.FieldDate)
+	}
+	if m.date_precision != nil {
+		fields = append(fields, appearance.FieldDatePrecision)
 	}
 	if m.expert != nil {
 		fields = append(fields, appearance.FieldExpertID)
@@ -675,6 +783,10 @@ func (m *AppearanceMutation) Field(name string) (ent.Value, bool) {
 		return m.Title()
 	case appearance.FieldTitleEn:
 		return m.TitleEn()
+	case appearance.FieldDate:
+		return m.Date()
+	case appearance.FieldDatePrecision:
+		return m.DatePrecision()
 	case appearance.FieldExpertID:
 		return m.ExpertID()
 	case appearance.FieldOrganizationID:
@@ -698,6 +810,10 @@ func (m *AppearanceMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldTitle(ctx)
 	case appearance.FieldTitleEn:
 		return m.OldTitleEn(ctx)
+	case appearance.FieldDate:
+		return m.OldDate(ctx)
+	case appearance.FieldDatePrecision:
+		return m.OldDatePrecision(ctx)
 	case appearance.FieldExpertID:
 		return m.OldExpertID(ctx)
 	case appearance.FieldOrganizationID:
@@ -735,6 +851,20 @@ func (m *AppearanceMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTitleEn(v)
+		return nil
+	case appearance.FieldDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDate(v)
+		return nil
+	case appearance.FieldDatePrecision:
+		v, ok := value.(calendar.Precision)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDatePrecision(v)
 		return nil
 	case appearance.FieldExpertID:
 		v, ok := value.(pulid.ID)
@@ -800,6 +930,12 @@ func (m *AppearanceMutation) ClearedFields() []string {
 	if m.FieldCleared(appearance.FieldTitleEn) {
 		fields = append(fields, appearance.FieldTitleEn)
 	}
+	if m.FieldCleared(appearance.FieldDate) {
+		fields = append(fields, appearance.FieldDate)
+	}
+	if m.FieldCleared(appearance.FieldDatePrecision) {
+		fields = append(fields, appearance.FieldDatePrecision)
+	}
 	if m.FieldCleared(appearance.FieldOrganizationID) {
 		fields = append(fields, appearance.FieldOrganizationID)
 	}
@@ -829,6 +965,12 @@ func (m *AppearanceMutation) ClearField(name string) error {
 	case appearance.FieldTitleEn:
 		m.ClearTitleEn()
 		return nil
+	case appearance.FieldDate:
+		m.ClearDate()
+		return nil
+	case appearance.FieldDatePrecision:
+		m.ClearDatePrecision()
+		return nil
 	case appearance.FieldOrganizationID:
 		m.ClearOrganizationID()
 		return nil
@@ -854,6 +996,12 @@ func (m *AppearanceMutation) ResetField(name string) error {
 		return nil
 	case appearance.FieldTitleEn:
 		m.ResetTitleEn()
+		return nil
+	case appearance.FieldDate:
+		m.ResetDate()
+		return nil
+	case appearance.FieldDatePrecision:
+		m.ResetDatePrecision()
 		return nil
 	case appearance.FieldExpertID:
 		m.ResetExpertID()
@@ -1013,6 +1161,7 @@ type DocumentMutation struct {
 	url                           *string
 	language                      *string
 	note                          *string
+	summary                       *string
 	clearedFields                 map[string]struct{}
 	authors                       map[pulid.ID]struct{}
 	removedauthors                map[pulid.ID]struct{}
@@ -1040,6 +1189,9 @@ type DocumentMutation struct {
 	cited_by_networks             map[pulid.ID]struct{}
 	removedcited_by_networks      map[pulid.ID]struct{}
 	clearedcited_by_networks      bool
+	stated_memberships            map[pulid.ID]struct{}
+	removedstated_memberships     map[pulid.ID]struct{}
+	clearedstated_memberships     bool
 	cited_by_terms                map[pulid.ID]struct{}
 	removedcited_by_terms         map[pulid.ID]struct{}
 	clearedcited_by_terms         bool
@@ -1506,6 +1658,55 @@ func (m *DocumentMutation) NoteCleared() bool {
 func (m *DocumentMutation) ResetNote() {
 	m.note = nil
 	delete(m.clearedFields, document.FieldNote)
+}
+
+// SetSummary sets the "summary" field.
+func (m *DocumentMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *DocumentMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldSummary(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (m *DocumentMutation) ClearSummary() {
+	m.summary = nil
+	m.clearedFields[document.FieldSummary] = struct{}{}
+}
+
+// SummaryCleared returns if the "summary" field was cleared in this mutation.
+func (m *DocumentMutation) SummaryCleared() bool {
+	_, ok := m.clearedFields[document.FieldSummary]
+	return ok
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *DocumentMutation) ResetSummary() {
+	m.summary = nil
+	delete(m.clearedFields, document.FieldSummary)
 }
 
 // SetPublisherID sets the "publisher_id" field.
@@ -2016,6 +2217,60 @@ func (m *DocumentMutation) ResetCitedByNetworks() {
 	m.removedcited_by_networks = nil
 }
 
+// AddStatedMembershipIDs adds the "stated_memberships" edge to the TermMembership entity by ids.
+func (m *DocumentMutation) AddStatedMembershipIDs(ids ...pulid.ID) {
+	if m.stated_memberships == nil {
+		m.stated_memberships = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.stated_memberships[ids[i]] = struct{}{}
+	}
+}
+
+// ClearStatedMemberships clears the "stated_memberships" edge to the TermMembership entity.
+func (m *DocumentMutation) ClearStatedMemberships() {
+	m.clearedstated_memberships = true
+}
+
+// StatedMembershipsCleared reports if the "stated_memberships" edge to the TermMembership entity was cleared.
+func (m *DocumentMutation) StatedMembershipsCleared() bool {
+	return m.clearedstated_memberships
+}
+
+// RemoveStatedMembershipIDs removes the "stated_memberships" edge to the TermMembership entity by IDs.
+func (m *DocumentMutation) RemoveStatedMembershipIDs(ids ...pulid.ID) {
+	if m.removedstated_memberships == nil {
+		m.removedstated_memberships = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.stated_memberships, ids[i])
+		m.removedstated_memberships[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedStatedMemberships returns the removed IDs of the "stated_memberships" edge to the TermMembership entity.
+func (m *DocumentMutation) RemovedStatedMembershipsIDs() (ids []pulid.ID) {
+	for id := range m.removedstated_memberships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// StatedMembershipsIDs returns the "stated_memberships" edge IDs in the mutation.
+func (m *DocumentMutation) StatedMembershipsIDs() (ids []pulid.ID) {
+	for id := range m.stated_memberships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetStatedMemberships resets all changes to the "stated_memberships" edge.
+func (m *DocumentMutation) ResetStatedMemberships() {
+	m.stated_memberships = nil
+	m.clearedstated_memberships = false
+	m.removedstated_memberships = nil
+}
+
 // AddCitedByTermIDs adds the "cited_by_terms" edge to the NetworkTerm entity by ids.
 func (m *DocumentMutation) AddCitedByTermIDs(ids ...pulid.ID) {
 	if m.cited_by_terms == nil {
@@ -2158,7 +2413,7 @@ func (m *DocumentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DocumentMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.key != nil {
 		fields = append(fields, document.FieldKey)
 	}
@@ -2182,6 +2437,9 @@ func (m *DocumentMutation) Fields() []string {
 	}
 	if m.note != nil {
 		fields = append(fields, document.FieldNote)
+	}
+	if m.summary != nil {
+		fields = append(fields, document.FieldSummary)
 	}
 	if m.publisher != nil {
 		fields = append(fields, document.FieldPublisherID)
@@ -2210,6 +2468,8 @@ func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
 		return m.Language()
 	case document.FieldNote:
 		return m.Note()
+	case document.FieldSummary:
+		return m.Summary()
 	case document.FieldPublisherID:
 		return m.PublisherID()
 	}
@@ -2237,6 +2497,8 @@ func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLanguage(ctx)
 	case document.FieldNote:
 		return m.OldNote(ctx)
+	case document.FieldSummary:
+		return m.OldSummary(ctx)
 	case document.FieldPublisherID:
 		return m.OldPublisherID(ctx)
 	}
@@ -2304,6 +2566,13 @@ func (m *DocumentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNote(v)
 		return nil
+	case document.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
 	case document.FieldPublisherID:
 		v, ok := value.(pulid.ID)
 		if !ok {
@@ -2356,6 +2625,9 @@ func (m *DocumentMutation) ClearedFields() []string {
 	if m.FieldCleared(document.FieldNote) {
 		fields = append(fields, document.FieldNote)
 	}
+	if m.FieldCleared(document.FieldSummary) {
+		fields = append(fields, document.FieldSummary)
+	}
 	if m.FieldCleared(document.FieldPublisherID) {
 		fields = append(fields, document.FieldPublisherID)
 	}
@@ -2387,6 +2659,9 @@ func (m *DocumentMutation) ClearField(name string) error {
 		return nil
 	case document.FieldNote:
 		m.ClearNote()
+		return nil
+	case document.FieldSummary:
+		m.ClearSummary()
 		return nil
 	case document.FieldPublisherID:
 		m.ClearPublisherID()
@@ -2423,6 +2698,9 @@ func (m *DocumentMutation) ResetField(name string) error {
 	case document.FieldNote:
 		m.ResetNote()
 		return nil
+	case document.FieldSummary:
+		m.ResetSummary()
+		return nil
 	case document.FieldPublisherID:
 		m.ResetPublisherID()
 		return nil
@@ -2432,7 +2710,7 @@ func (m *DocumentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DocumentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.authors != nil {
 		edges = append(edges, document.EdgeAuthors)
 	}
@@ -2459,6 +2737,9 @@ func (m *DocumentMutation) AddedEdges() []string {
 	}
 	if m.cited_by_networks != nil {
 		edges = append(edges, document.EdgeCitedByNetworks)
+	}
+	if m.stated_memberships != nil {
+		edges = append(edges, document.EdgeStatedMemberships)
 	}
 	if m.cited_by_terms != nil {
 		edges = append(edges, document.EdgeCitedByTerms)
@@ -2525,6 +2806,12 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case document.EdgeStatedMemberships:
+		ids := make([]ent.Value, 0, len(m.stated_memberships))
+		for id := range m.stated_memberships {
+			ids = append(ids, id)
+		}
+		return ids
 	case document.EdgeCitedByTerms:
 		ids := make([]ent.Value, 0, len(m.cited_by_terms))
 		for id := range m.cited_by_terms {
@@ -2543,7 +2830,7 @@ func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DocumentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.removedauthors != nil {
 		edges = append(edges, document.EdgeAuthors)
 	}
@@ -2567,6 +2854,9 @@ func (m *DocumentMutation) RemovedEdges() []string {
 	}
 	if m.removedcited_by_networks != nil {
 		edges = append(edges, document.EdgeCitedByNetworks)
+	}
+	if m.removedstated_memberships != nil {
+		edges = append(edges, document.EdgeStatedMemberships)
 	}
 	if m.removedcited_by_terms != nil {
 		edges = append(edges, document.EdgeCitedByTerms)
@@ -2629,6 +2919,12 @@ func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case document.EdgeStatedMemberships:
+		ids := make([]ent.Value, 0, len(m.removedstated_memberships))
+		for id := range m.removedstated_memberships {
+			ids = append(ids, id)
+		}
+		return ids
 	case document.EdgeCitedByTerms:
 		ids := make([]ent.Value, 0, len(m.removedcited_by_terms))
 		for id := range m.removedcited_by_terms {
@@ -2647,7 +2943,7 @@ func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DocumentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.clearedauthors {
 		edges = append(edges, document.EdgeAuthors)
 	}
@@ -2674,6 +2970,9 @@ func (m *DocumentMutation) ClearedEdges() []string {
 	}
 	if m.clearedcited_by_networks {
 		edges = append(edges, document.EdgeCitedByNetworks)
+	}
+	if m.clearedstated_memberships {
+		edges = append(edges, document.EdgeStatedMemberships)
 	}
 	if m.clearedcited_by_terms {
 		edges = append(edges, document.EdgeCitedByTerms)
@@ -2706,6 +3005,8 @@ func (m *DocumentMutation) EdgeCleared(name string) bool {
 		return m.clearedcited_by_experts
 	case document.EdgeCitedByNetworks:
 		return m.clearedcited_by_networks
+	case document.EdgeStatedMemberships:
+		return m.clearedstated_memberships
 	case document.EdgeCitedByTerms:
 		return m.clearedcited_by_terms
 	case document.EdgeCitedByOrganizations:
@@ -2756,6 +3057,9 @@ func (m *DocumentMutation) ResetEdge(name string) error {
 	case document.EdgeCitedByNetworks:
 		m.ResetCitedByNetworks()
 		return nil
+	case document.EdgeStatedMemberships:
+		m.ResetStatedMemberships()
+		return nil
 	case document.EdgeCitedByTerms:
 		m.ResetCitedByTerms()
 		return nil
@@ -2776,6 +3080,7 @@ type ExpertMutation struct {
 	title                     *string
 	title_en                  *string
 	title_as_of               *time.Time
+	title_as_of_precision     *calendar.Precision
 	note                      *string
 	clearedFields             map[string]struct{}
 	organization              *pulid.ID
@@ -3093,6 +3398,55 @@ func (m *ExpertMutation) TitleAsOfCleared() bool {
 func (m *ExpertMutation) ResetTitleAsOf() {
 	m.title_as_of = nil
 	delete(m.clearedFields, expert.FieldTitleAsOf)
+}
+
+// SetTitleAsOfPrecision sets the "title_as_of_precision" field.
+func (m *ExpertMutation) SetTitleAsOfPrecision(c calendar.Precision) {
+	m.title_as_of_precision = &c
+}
+
+// TitleAsOfPrecision returns the value of the "title_as_of_precision" field in the mutation.
+func (m *ExpertMutation) TitleAsOfPrecision() (r calendar.Precision, exists bool) {
+	v := m.title_as_of_precision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleAsOfPrecision returns the old "title_as_of_precision" field's value of the Expert entity.
+// If the Expert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExpertMutation) OldTitleAsOfPrecision(ctx context.Context) (v *calendar.Precision, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleAsOfPrecision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleAsOfPrecision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleAsOfPrecision: %w", err)
+	}
+	return oldValue.TitleAsOfPrecision, nil
+}
+
+// ClearTitleAsOfPrecision clears the value of the "title_as_of_precision" field.
+func (m *ExpertMutation) ClearTitleAsOfPrecision() {
+	m.title_as_of_precision = nil
+	m.clearedFields[expert.FieldTitleAsOfPrecision] = struct{}{}
+}
+
+// TitleAsOfPrecisionCleared returns if the "title_as_of_precision" field was cleared in this mutation.
+func (m *ExpertMutation) TitleAsOfPrecisionCleared() bool {
+	_, ok := m.clearedFields[expert.FieldTitleAsOfPrecision]
+	return ok
+}
+
+// ResetTitleAsOfPrecision resets all changes to the "title_as_of_precision" field.
+func (m *ExpertMutation) ResetTitleAsOfPrecision() {
+	m.title_as_of_precision = nil
+	delete(m.clearedFields, expert.FieldTitleAsOfPrecision)
 }
 
 // SetNote sets the "note" field.
@@ -3708,7 +4062,7 @@ func (m *ExpertMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExpertMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.name != nil {
 		fields = append(fields, expert.FieldName)
 	}
@@ -3720,6 +4074,9 @@ func (m *ExpertMutation) Fields() []string {
 	}
 	if m.title_as_of != nil {
 		fields = append(fields, expert.FieldTitleAsOf)
+	}
+	if m.title_as_of_precision != nil {
+		fields = append(fields, expert.FieldTitleAsOfPrecision)
 	}
 	if m.note != nil {
 		fields = append(fields, expert.FieldNote)
@@ -3746,6 +4103,8 @@ func (m *ExpertMutation) Field(name string) (ent.Value, bool) {
 		return m.TitleEn()
 	case expert.FieldTitleAsOf:
 		return m.TitleAsOf()
+	case expert.FieldTitleAsOfPrecision:
+		return m.TitleAsOfPrecision()
 	case expert.FieldNote:
 		return m.Note()
 	case expert.FieldOrganizationID:
@@ -3769,6 +4128,8 @@ func (m *ExpertMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldTitleEn(ctx)
 	case expert.FieldTitleAsOf:
 		return m.OldTitleAsOf(ctx)
+	case expert.FieldTitleAsOfPrecision:
+		return m.OldTitleAsOfPrecision(ctx)
 	case expert.FieldNote:
 		return m.OldNote(ctx)
 	case expert.FieldOrganizationID:
@@ -3811,6 +4172,13 @@ func (m *ExpertMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTitleAsOf(v)
+		return nil
+	case expert.FieldTitleAsOfPrecision:
+		v, ok := value.(calendar.Precision)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleAsOfPrecision(v)
 		return nil
 	case expert.FieldNote:
 		v, ok := value.(string)
@@ -3872,6 +4240,9 @@ func (m *ExpertMutation) ClearedFields() []string {
 	if m.FieldCleared(expert.FieldTitleAsOf) {
 		fields = append(fields, expert.FieldTitleAsOf)
 	}
+	if m.FieldCleared(expert.FieldTitleAsOfPrecision) {
+		fields = append(fields, expert.FieldTitleAsOfPrecision)
+	}
 	if m.FieldCleared(expert.FieldNote) {
 		fields = append(fields, expert.FieldNote)
 	}
@@ -3904,6 +4275,9 @@ func (m *ExpertMutation) ClearField(name string) error {
 	case expert.FieldTitleAsOf:
 		m.ClearTitleAsOf()
 		return nil
+	case expert.FieldTitleAsOfPrecision:
+		m.ClearTitleAsOfPrecision()
+		return nil
 	case expert.FieldNote:
 		m.ClearNote()
 		return nil
@@ -3932,6 +4306,9 @@ func (m *ExpertMutation) ResetField(name string) error {
 		return nil
 	case expert.FieldTitleAsOf:
 		m.ResetTitleAsOf()
+		return nil
+	case expert.FieldTitleAsOfPrecision:
+		m.ResetTitleAsOfPrecision()
 		return nil
 	case expert.FieldNote:
 		m.ResetNote()
@@ -4248,6 +4625,9 @@ type MunicipalityMutation struct {
 	terms                map[pulid.ID]struct{}
 	removedterms         map[pulid.ID]struct{}
 	clearedterms         bool
+	memberships          map[pulid.ID]struct{}
+	removedmemberships   map[pulid.ID]struct{}
+	clearedmemberships   bool
 	outcomes             map[pulid.ID]struct{}
 	removedoutcomes      map[pulid.ID]struct{}
 	clearedoutcomes      bool
@@ -4861,6 +5241,60 @@ func (m *MunicipalityMutation) ResetTerms() {
 	m.removedterms = nil
 }
 
+// AddMembershipIDs adds the "memberships" edge to the TermMembership entity by ids.
+func (m *MunicipalityMutation) AddMembershipIDs(ids ...pulid.ID) {
+	if m.memberships == nil {
+		m.memberships = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.memberships[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMemberships clears the "memberships" edge to the TermMembership entity.
+func (m *MunicipalityMutation) ClearMemberships() {
+	m.clearedmemberships = true
+}
+
+// MembershipsCleared reports if the "memberships" edge to the TermMembership entity was cleared.
+func (m *MunicipalityMutation) MembershipsCleared() bool {
+	return m.clearedmemberships
+}
+
+// RemoveMembershipIDs removes the "memberships" edge to the TermMembership entity by IDs.
+func (m *MunicipalityMutation) RemoveMembershipIDs(ids ...pulid.ID) {
+	if m.removedmemberships == nil {
+		m.removedmemberships = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.memberships, ids[i])
+		m.removedmemberships[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMemberships returns the removed IDs of the "memberships" edge to the TermMembership entity.
+func (m *MunicipalityMutation) RemovedMembershipsIDs() (ids []pulid.ID) {
+	for id := range m.removedmemberships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MembershipsIDs returns the "memberships" edge IDs in the mutation.
+func (m *MunicipalityMutation) MembershipsIDs() (ids []pulid.ID) {
+	for id := range m.memberships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMemberships resets all changes to the "memberships" edge.
+func (m *MunicipalityMutation) ResetMemberships() {
+	m.memberships = nil
+	m.clearedmemberships = false
+	m.removedmemberships = nil
+}
+
 // AddOutcomeIDs adds the "outcomes" edge to the Outcome entity by ids.
 func (m *MunicipalityMutation) AddOutcomeIDs(ids ...pulid.ID) {
 	if m.outcomes == nil {
@@ -5208,7 +5642,7 @@ func (m *MunicipalityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MunicipalityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.region != nil {
 		edges = append(edges, municipality.EdgeRegion)
 	}
@@ -5223,6 +5657,9 @@ func (m *MunicipalityMutation) AddedEdges() []string {
 	}
 	if m.terms != nil {
 		edges = append(edges, municipality.EdgeTerms)
+	}
+	if m.memberships != nil {
+		edges = append(edges, municipality.EdgeMemberships)
 	}
 	if m.outcomes != nil {
 		edges = append(edges, municipality.EdgeOutcomes)
@@ -5265,6 +5702,12 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeMemberships:
+		ids := make([]ent.Value, 0, len(m.memberships))
+		for id := range m.memberships {
+			ids = append(ids, id)
+		}
+		return ids
 	case municipality.EdgeOutcomes:
 		ids := make([]ent.Value, 0, len(m.outcomes))
 		for id := range m.outcomes {
@@ -5283,7 +5726,7 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MunicipalityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedperiods != nil {
 		edges = append(edges, municipality.EdgePeriods)
 	}
@@ -5295,6 +5738,9 @@ func (m *MunicipalityMutation) RemovedEdges() []string {
 	}
 	if m.removedterms != nil {
 		edges = append(edges, municipality.EdgeTerms)
+	}
+	if m.removedmemberships != nil {
+		edges = append(edges, municipality.EdgeMemberships)
 	}
 	if m.removedoutcomes != nil {
 		edges = append(edges, municipality.EdgeOutcomes)
@@ -5333,6 +5779,12 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeMemberships:
+		ids := make([]ent.Value, 0, len(m.removedmemberships))
+		for id := range m.removedmemberships {
+			ids = append(ids, id)
+		}
+		return ids
 	case municipality.EdgeOutcomes:
 		ids := make([]ent.Value, 0, len(m.removedoutcomes))
 		for id := range m.removedoutcomes {
@@ -5351,7 +5803,7 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MunicipalityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedregion {
 		edges = append(edges, municipality.EdgeRegion)
 	}
@@ -5366,6 +5818,9 @@ func (m *MunicipalityMutation) ClearedEdges() []string {
 	}
 	if m.clearedterms {
 		edges = append(edges, municipality.EdgeTerms)
+	}
+	if m.clearedmemberships {
+		edges = append(edges, municipality.EdgeMemberships)
 	}
 	if m.clearedoutcomes {
 		edges = append(edges, municipality.EdgeOutcomes)
@@ -5390,6 +5845,8 @@ func (m *MunicipalityMutation) EdgeCleared(name string) bool {
 		return m.clearedorganizations
 	case municipality.EdgeTerms:
 		return m.clearedterms
+	case municipality.EdgeMemberships:
+		return m.clearedmemberships
 	case municipality.EdgeOutcomes:
 		return m.clearedoutcomes
 	case municipality.EdgeSeminars:
@@ -5427,6 +5884,9 @@ func (m *MunicipalityMutation) ResetEdge(name string) error {
 		return nil
 	case municipality.EdgeTerms:
 		m.ResetTerms()
+		return nil
+	case municipality.EdgeMemberships:
+		m.ResetMemberships()
 		return nil
 	case municipality.EdgeOutcomes:
 		m.ResetOutcomes()
@@ -6869,6 +7329,9 @@ type NetworkTermMutation struct {
 	municipalities        map[pulid.ID]struct{}
 	removedmunicipalities map[pulid.ID]struct{}
 	clearedmunicipalities bool
+	memberships           map[pulid.ID]struct{}
+	removedmemberships    map[pulid.ID]struct{}
+	clearedmemberships    bool
 	seminars              map[pulid.ID]struct{}
 	removedseminars       map[pulid.ID]struct{}
 	clearedseminars       bool
@@ -7405,6 +7868,60 @@ func (m *NetworkTermMutation) ResetMunicipalities() {
 	m.removedmunicipalities = nil
 }
 
+// AddMembershipIDs adds the "memberships" edge to the TermMembership entity by ids.
+func (m *NetworkTermMutation) AddMembershipIDs(ids ...pulid.ID) {
+	if m.memberships == nil {
+		m.memberships = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		m.memberships[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMemberships clears the "memberships" edge to the TermMembership entity.
+func (m *NetworkTermMutation) ClearMemberships() {
+	m.clearedmemberships = true
+}
+
+// MembershipsCleared reports if the "memberships" edge to the TermMembership entity was cleared.
+func (m *NetworkTermMutation) MembershipsCleared() bool {
+	return m.clearedmemberships
+}
+
+// RemoveMembershipIDs removes the "memberships" edge to the TermMembership entity by IDs.
+func (m *NetworkTermMutation) RemoveMembershipIDs(ids ...pulid.ID) {
+	if m.removedmemberships == nil {
+		m.removedmemberships = make(map[pulid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.memberships, ids[i])
+		m.removedmemberships[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMemberships returns the removed IDs of the "memberships" edge to the TermMembership entity.
+func (m *NetworkTermMutation) RemovedMembershipsIDs() (ids []pulid.ID) {
+	for id := range m.removedmemberships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MembershipsIDs returns the "memberships" edge IDs in the mutation.
+func (m *NetworkTermMutation) MembershipsIDs() (ids []pulid.ID) {
+	for id := range m.memberships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMemberships resets all changes to the "memberships" edge.
+func (m *NetworkTermMutation) ResetMemberships() {
+	m.memberships = nil
+	m.clearedmemberships = false
+	m.removedmemberships = nil
+}
+
 // AddSeminarIDs adds the "seminars" edge to the Seminar entity by ids.
 func (m *NetworkTermMutation) AddSeminarIDs(ids ...pulid.ID) {
 	if m.seminars == nil {
@@ -7857,12 +8374,15 @@ func (m *NetworkTermMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *NetworkTermMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.network != nil {
 		edges = append(edges, networkterm.EdgeNetwork)
 	}
 	if m.municipalities != nil {
 		edges = append(edges, networkterm.EdgeMunicipalities)
+	}
+	if m.memberships != nil {
+		edges = append(edges, networkterm.EdgeMemberships)
 	}
 	if m.seminars != nil {
 		edges = append(edges, networkterm.EdgeSeminars)
@@ -7890,6 +8410,12 @@ func (m *NetworkTermMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case networkterm.EdgeMemberships:
+		ids := make([]ent.Value, 0, len(m.memberships))
+		for id := range m.memberships {
+			ids = append(ids, id)
+		}
+		return ids
 	case networkterm.EdgeSeminars:
 		ids := make([]ent.Value, 0, len(m.seminars))
 		for id := range m.seminars {
@@ -7914,9 +8440,12 @@ func (m *NetworkTermMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *NetworkTermMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedmunicipalities != nil {
 		edges = append(edges, networkterm.EdgeMunicipalities)
+	}
+	if m.removedmemberships != nil {
+		edges = append(edges, networkterm.EdgeMemberships)
 	}
 	if m.removedseminars != nil {
 		edges = append(edges, networkterm.EdgeSeminars)
@@ -7937,6 +8466,12 @@ func (m *NetworkTermMutation) RemovedIDs(name string) []ent.Value {
 	case networkterm.EdgeMunicipalities:
 		ids := make([]ent.Value, 0, len(m.removedmunicipalities))
 		for id := range m.removedmunicipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	case networkterm.EdgeMemberships:
+		ids := make([]ent.Value, 0, len(m.removedmemberships))
+		for id := range m.removedmemberships {
 			ids = append(ids, id)
 		}
 		return ids
@@ -7964,12 +8499,15 @@ func (m *NetworkTermMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *NetworkTermMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearednetwork {
 		edges = append(edges, networkterm.EdgeNetwork)
 	}
 	if m.clearedmunicipalities {
 		edges = append(edges, networkterm.EdgeMunicipalities)
+	}
+	if m.clearedmemberships {
+		edges = append(edges, networkterm.EdgeMemberships)
 	}
 	if m.clearedseminars {
 		edges = append(edges, networkterm.EdgeSeminars)
@@ -7991,6 +8529,8 @@ func (m *NetworkTermMutation) EdgeCleared(name string) bool {
 		return m.clearednetwork
 	case networkterm.EdgeMunicipalities:
 		return m.clearedmunicipalities
+	case networkterm.EdgeMemberships:
+		return m.clearedmemberships
 	case networkterm.EdgeSeminars:
 		return m.clearedseminars
 	case networkterm.EdgeThemes:
@@ -8021,6 +8561,9 @@ func (m *NetworkTermMutation) ResetEdge(name string) error {
 		return nil
 	case networkterm.EdgeMunicipalities:
 		m.ResetMunicipalities()
+		return nil
+	case networkterm.EdgeMemberships:
+		m.ResetMemberships()
 		return nil
 	case networkterm.EdgeSeminars:
 		m.ResetSeminars()
@@ -13644,6 +14187,646 @@ func (m *SessionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Session edge %s", name)
+}
+
+// TermMembershipMutation represents an operation that mutates the TermMembership nodes in the graph.
+type TermMembershipMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *pulid.ID
+	status              *termmembership.Status
+	clearedFields       map[string]struct{}
+	term                *pulid.ID
+	clearedterm         bool
+	municipality        *pulid.ID
+	clearedmunicipality bool
+	source              *pulid.ID
+	clearedsource       bool
+	done                bool
+	oldValue            func(context.Context) (*TermMembership, error)
+	predicates          []predicate.TermMembership
+}
+
+var _ ent.Mutation = (*TermMembershipMutation)(nil)
+
+// termmembershipOption allows management of the mutation configuration using functional options.
+type termmembershipOption func(*TermMembershipMutation)
+
+// newTermMembershipMutation creates new mutation for the TermMembership entity.
+func newTermMembershipMutation(c config, op Op, opts ...termmembershipOption) *TermMembershipMutation {
+	m := &TermMembershipMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTermMembership,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTermMembershipID sets the ID field of the mutation.
+func withTermMembershipID(id pulid.ID) termmembershipOption {
+	return func(m *TermMembershipMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TermMembership
+		)
+		m.oldValue = func(ctx context.Context) (*TermMembership, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TermMembership.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTermMembership sets the old TermMembership of the mutation.
+func withTermMembership(node *TermMembership) termmembershipOption {
+	return func(m *TermMembershipMutation) {
+		m.oldValue = func(context.Context) (*TermMembership, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TermMembershipMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TermMembershipMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of TermMembership entities.
+func (m *TermMembershipMutation) SetID(id pulid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TermMembershipMutation) ID() (id pulid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TermMembershipMutation) IDs(ctx context.Context) ([]pulid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []pulid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TermMembership.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetStatus sets the "status" field.
+func (m *TermMembershipMutation) SetStatus(t termmembership.Status) {
+	m.status = &t
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *TermMembershipMutation) Status() (r termmembership.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the TermMembership entity.
+// If the TermMembership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TermMembershipMutation) OldStatus(ctx context.Context) (v termmembership.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *TermMembershipMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetTermID sets the "term_id" field.
+func (m *TermMembershipMutation) SetTermID(pu pulid.ID) {
+	m.term = &pu
+}
+
+// TermID returns the value of the "term_id" field in the mutation.
+func (m *TermMembershipMutation) TermID() (r pulid.ID, exists bool) {
+	v := m.term
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTermID returns the old "term_id" field's value of the TermMembership entity.
+// If the TermMembership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TermMembershipMutation) OldTermID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTermID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTermID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTermID: %w", err)
+	}
+	return oldValue.TermID, nil
+}
+
+// ResetTermID resets all changes to the "term_id" field.
+func (m *TermMembershipMutation) ResetTermID() {
+	m.term = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *TermMembershipMutation) SetMunicipalityID(pu pulid.ID) {
+	m.municipality = &pu
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *TermMembershipMutation) MunicipalityID() (r pulid.ID, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the TermMembership entity.
+// If the TermMembership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TermMembershipMutation) OldMunicipalityID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *TermMembershipMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// SetSourceID sets the "source_id" field.
+func (m *TermMembershipMutation) SetSourceID(pu pulid.ID) {
+	m.source = &pu
+}
+
+// SourceID returns the value of the "source_id" field in the mutation.
+func (m *TermMembershipMutation) SourceID() (r pulid.ID, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceID returns the old "source_id" field's value of the TermMembership entity.
+// If the TermMembership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TermMembershipMutation) OldSourceID(ctx context.Context) (v pulid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceID: %w", err)
+	}
+	return oldValue.SourceID, nil
+}
+
+// ResetSourceID resets all changes to the "source_id" field.
+func (m *TermMembershipMutation) ResetSourceID() {
+	m.source = nil
+}
+
+// ClearTerm clears the "term" edge to the NetworkTerm entity.
+func (m *TermMembershipMutation) ClearTerm() {
+	m.clearedterm = true
+	m.clearedFields[termmembership.FieldTermID] = struct{}{}
+}
+
+// TermCleared reports if the "term" edge to the NetworkTerm entity was cleared.
+func (m *TermMembershipMutation) TermCleared() bool {
+	return m.clearedterm
+}
+
+// TermIDs returns the "term" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TermID instead. It exists only for internal usage by the builders.
+func (m *TermMembershipMutation) TermIDs() (ids []pulid.ID) {
+	if id := m.term; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTerm resets all changes to the "term" edge.
+func (m *TermMembershipMutation) ResetTerm() {
+	m.term = nil
+	m.clearedterm = false
+}
+
+// ClearMunicipality clears the "municipality" edge to the Municipality entity.
+func (m *TermMembershipMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[termmembership.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Municipality entity was cleared.
+func (m *TermMembershipMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *TermMembershipMutation) MunicipalityIDs() (ids []pulid.ID) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *TermMembershipMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// ClearSource clears the "source" edge to the Document entity.
+func (m *TermMembershipMutation) ClearSource() {
+	m.clearedsource = true
+	m.clearedFields[termmembership.FieldSourceID] = struct{}{}
+}
+
+// SourceCleared reports if the "source" edge to the Document entity was cleared.
+func (m *TermMembershipMutation) SourceCleared() bool {
+	return m.clearedsource
+}
+
+// SourceIDs returns the "source" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SourceID instead. It exists only for internal usage by the builders.
+func (m *TermMembershipMutation) SourceIDs() (ids []pulid.ID) {
+	if id := m.source; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSource resets all changes to the "source" edge.
+func (m *TermMembershipMutation) ResetSource() {
+	m.source = nil
+	m.clearedsource = false
+}
+
+// Where appends a list predicates to the TermMembershipMutation builder.
+func (m *TermMembershipMutation) Where(ps ...predicate.TermMembership) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TermMembershipMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TermMembershipMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TermMembership, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TermMembershipMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TermMembershipMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TermMembership).
+func (m *TermMembershipMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TermMembershipMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.status != nil {
+		fields = append(fields, termmembership.FieldStatus)
+	}
+	if m.term != nil {
+		fields = append(fields, termmembership.FieldTermID)
+	}
+	if m.municipality != nil {
+		fields = append(fields, termmembership.FieldMunicipalityID)
+	}
+	if m.source != nil {
+		fields = append(fields, termmembership.FieldSourceID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TermMembershipMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case termmembership.FieldStatus:
+		return m.Status()
+	case termmembership.FieldTermID:
+		return m.TermID()
+	case termmembership.FieldMunicipalityID:
+		return m.MunicipalityID()
+	case termmembership.FieldSourceID:
+		return m.SourceID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TermMembershipMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case termmembership.FieldStatus:
+		return m.OldStatus(ctx)
+	case termmembership.FieldTermID:
+		return m.OldTermID(ctx)
+	case termmembership.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	case termmembership.FieldSourceID:
+		return m.OldSourceID(ctx)
+	}
+	return nil, fmt.Errorf("unknown TermMembership field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TermMembershipMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case termmembership.FieldStatus:
+		v, ok := value.(termmembership.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case termmembership.FieldTermID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTermID(v)
+		return nil
+	case termmembership.FieldMunicipalityID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	case termmembership.FieldSourceID:
+		v, ok := value.(pulid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TermMembership field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TermMembershipMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TermMembershipMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TermMembershipMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown TermMembership numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TermMembershipMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TermMembershipMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TermMembershipMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown TermMembership nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TermMembershipMutation) ResetField(name string) error {
+	switch name {
+	case termmembership.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case termmembership.FieldTermID:
+		m.ResetTermID()
+		return nil
+	case termmembership.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	case termmembership.FieldSourceID:
+		m.ResetSourceID()
+		return nil
+	}
+	return fmt.Errorf("unknown TermMembership field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TermMembershipMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.term != nil {
+		edges = append(edges, termmembership.EdgeTerm)
+	}
+	if m.municipality != nil {
+		edges = append(edges, termmembership.EdgeMunicipality)
+	}
+	if m.source != nil {
+		edges = append(edges, termmembership.EdgeSource)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TermMembershipMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case termmembership.EdgeTerm:
+		if id := m.term; id != nil {
+			return []ent.Value{*id}
+		}
+	case termmembership.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	case termmembership.EdgeSource:
+		if id := m.source; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TermMembershipMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TermMembershipMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TermMembershipMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedterm {
+		edges = append(edges, termmembership.EdgeTerm)
+	}
+	if m.clearedmunicipality {
+		edges = append(edges, termmembership.EdgeMunicipality)
+	}
+	if m.clearedsource {
+		edges = append(edges, termmembership.EdgeSource)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TermMembershipMutation) EdgeCleared(name string) bool {
+	switch name {
+	case termmembership.EdgeTerm:
+		return m.clearedterm
+	case termmembership.EdgeMunicipality:
+		return m.clearedmunicipality
+	case termmembership.EdgeSource:
+		return m.clearedsource
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TermMembershipMutation) ClearEdge(name string) error {
+	switch name {
+	case termmembership.EdgeTerm:
+		m.ClearTerm()
+		return nil
+	case termmembership.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	case termmembership.EdgeSource:
+		m.ClearSource()
+		return nil
+	}
+	return fmt.Errorf("unknown TermMembership unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TermMembershipMutation) ResetEdge(name string) error {
+	switch name {
+	case termmembership.EdgeTerm:
+		m.ResetTerm()
+		return nil
+	case termmembership.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	case termmembership.EdgeSource:
+		m.ResetSource()
+		return nil
+	}
+	return fmt.Errorf("unknown TermMembership edge %s", name)
 }
 
 // ThemeMutation represents an operation that mutates the Theme nodes in the graph.

@@ -41,8 +41,10 @@ type NetworkTerm struct {
 type NetworkTermEdges struct {
 	// The network this is a term of.
 	Network *Network `json:"network,omitempty"`
-	// The member municipalities a source names.
+	// The member municipalities a source names (see memberships for which source, and in what status).
 	Municipalities []*Municipality `json:"municipalities,omitempty"`
+	// Which document states which municipality's part in the term, and in what status.
+	Memberships []*TermMembership `json:"memberships,omitempty"`
 	// The seminars held in this term.
 	Seminars []*Seminar `json:"seminars,omitempty"`
 	// The term's themes, as its sources state them.
@@ -51,11 +53,12 @@ type NetworkTermEdges struct {
 	Sources []*Document `json:"sources,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedMunicipalities map[string][]*Municipality
+	namedMemberships    map[string][]*TermMembership
 	namedSeminars       map[string][]*Seminar
 	namedThemes         map[string][]*Theme
 	namedSources        map[string][]*Document
@@ -81,10 +84,19 @@ func (e NetworkTermEdges) MunicipalitiesOrErr() ([]*Municipality, error) {
 	return nil, &NotLoadedError{edge: "municipalities"}
 }
 
+// MembershipsOrErr returns the Memberships value or an error if the edge
+// was not loaded in eager-loading.
+func (e NetworkTermEdges) MembershipsOrErr() ([]*TermMembership, error) {
+	if e.loadedTypes[2] {
+		return e.Memberships, nil
+	}
+	return nil, &NotLoadedError{edge: "memberships"}
+}
+
 // SeminarsOrErr returns the Seminars value or an error if the edge
 // was not loaded in eager-loading.
 func (e NetworkTermEdges) SeminarsOrErr() ([]*Seminar, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Seminars, nil
 	}
 	return nil, &NotLoadedError{edge: "seminars"}
@@ -93,7 +105,7 @@ func (e NetworkTermEdges) SeminarsOrErr() ([]*Seminar, error) {
 // ThemesOrErr returns the Themes value or an error if the edge
 // was not loaded in eager-loading.
 func (e NetworkTermEdges) ThemesOrErr() ([]*Theme, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Themes, nil
 	}
 	return nil, &NotLoadedError{edge: "themes"}
@@ -102,7 +114,7 @@ func (e NetworkTermEdges) ThemesOrErr() ([]*Theme, error) {
 // SourcesOrErr returns the Sources value or an error if the edge
 // was not loaded in eager-loading.
 func (e NetworkTermEdges) SourcesOrErr() ([]*Document, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Sources, nil
 	}
 	return nil, &NotLoadedError{edge: "sources"}
@@ -202,6 +214,11 @@ func (_m *NetworkTerm) QueryMunicipalities() *MunicipalityQuery {
 	return NewNetworkTermClient(_m.config).QueryMunicipalities(_m)
 }
 
+// QueryMemberships queries the "memberships" edge of the NetworkTerm entity.
+func (_m *NetworkTerm) QueryMemberships() *TermMembershipQuery {
+	return NewNetworkTermClient(_m.config).QueryMemberships(_m)
+}
+
 // QuerySeminars queries the "seminars" edge of the NetworkTerm entity.
 func (_m *NetworkTerm) QuerySeminars() *SeminarQuery {
 	return NewNetworkTermClient(_m.config).QuerySeminars(_m)
@@ -288,6 +305,30 @@ func (_m *NetworkTerm) appendNamedMunicipalities(name string, edges ...*Municipa
 		_m.Edges.namedMunicipalities[name] = []*Municipality{}
 	} else {
 		_m.Edges.namedMunicipalities[name] = append(_m.Edges.namedMunicipalities[name], edges...)
+	}
+}
+
+// NamedMemberships returns the Memberships named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *NetworkTerm) NamedMemberships(name string) ([]*TermMembership, error) {
+	if _m.Edges.namedMemberships == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMemberships[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *NetworkTerm) appendNamedMemberships(name string, edges ...*TermMembership) {
+	if _m.Edges.namedMemberships == nil {
+		_m.Edges.namedMemberships = make(map[string][]*TermMembership)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMemberships[name] = []*TermMembership{}
+	} else {
+		_m.Edges.namedMemberships[name] = append(_m.Edges.namedMemberships[name], edges...)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -120,6 +121,21 @@ func (_c *NetworkTermCreate) AddMunicipalities(v ...*Municipality) *NetworkTermC
 		ids[i] = v[i].ID
 	}
 	return _c.AddMunicipalityIDs(ids...)
+}
+
+// AddMembershipIDs adds the "memberships" edge to the TermMembership entity by IDs.
+func (_c *NetworkTermCreate) AddMembershipIDs(ids ...pulid.ID) *NetworkTermCreate {
+	_c.mutation.AddMembershipIDs(ids...)
+	return _c
+}
+
+// AddMemberships adds the "memberships" edges to the TermMembership entity.
+func (_c *NetworkTermCreate) AddMemberships(v ...*TermMembership) *NetworkTermCreate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMembershipIDs(ids...)
 }
 
 // AddSeminarIDs adds the "seminars" edge to the Seminar entity by IDs.
@@ -339,6 +355,22 @@ func (_c *NetworkTermCreate) createSpec() (*NetworkTerm, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(municipality.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   networkterm.MembershipsTable,
+			Columns: []string{networkterm.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

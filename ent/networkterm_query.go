@@ -20,6 +20,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -32,12 +33,14 @@ type NetworkTermQuery struct {
 	predicates              []predicate.NetworkTerm
 	withNetwork             *NetworkQuery
 	withMunicipalities      *MunicipalityQuery
+	withMemberships         *TermMembershipQuery
 	withSeminars            *SeminarQuery
 	withThemes              *ThemeQuery
 	withSources             *DocumentQuery
 	loadTotal               []func(context.Context, []*NetworkTerm) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
+	withNamedMemberships    map[string]*TermMembershipQuery
 	withNamedSeminars       map[string]*SeminarQuery
 	withNamedThemes         map[string]*ThemeQuery
 	withNamedSources        map[string]*DocumentQuery
@@ -114,6 +117,28 @@ func (_q *NetworkTermQuery) QueryMunicipalities() *MunicipalityQuery {
 			sqlgraph.From(networkterm.Table, networkterm.FieldID, selector),
 			sqlgraph.To(municipality.Table, municipality.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, networkterm.MunicipalitiesTable, networkterm.MunicipalitiesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMemberships chains the current query on the "memberships" edge.
+func (_q *NetworkTermQuery) QueryMemberships() *TermMembershipQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(networkterm.Table, networkterm.FieldID, selector),
+			sqlgraph.To(termmembership.Table, termmembership.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, networkterm.MembershipsTable, networkterm.MembershipsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -381,6 +406,7 @@ func (_q *NetworkTermQuery) Clone() *NetworkTermQuery {
 		predicates:         append([]predicate.NetworkTerm{}, _q.predicates...),
 		withNetwork:        _q.withNetwork.Clone(),
 		withMunicipalities: _q.withMunicipalities.Clone(),
+		withMemberships:    _q.withMemberships.Clone(),
 		withSeminars:       _q.withSeminars.Clone(),
 		withThemes:         _q.withThemes.Clone(),
 		withSources:        _q.withSources.Clone(),
@@ -410,6 +436,17 @@ func (_q *NetworkTermQuery) WithMunicipalities(opts ...func(*MunicipalityQuery))
 		opt(query)
 	}
 	_q.withMunicipalities = query
+	return _q
+}
+
+// WithMemberships tells the query-builder to eager-load the nodes that are connected to
+// the "memberships" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *NetworkTermQuery) WithMemberships(opts ...func(*TermMembershipQuery)) *NetworkTermQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMemberships = query
 	return _q
 }
 
@@ -524,9 +561,10 @@ func (_q *NetworkTermQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*NetworkTerm{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withNetwork != nil,
 			_q.withMunicipalities != nil,
+			_q.withMemberships != nil,
 			_q.withSeminars != nil,
 			_q.withThemes != nil,
 			_q.withSources != nil,
@@ -566,6 +604,13 @@ func (_q *NetworkTermQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withMemberships; query != nil {
+		if err := _q.loadMemberships(ctx, query, nodes,
+			func(n *NetworkTerm) { n.Edges.Memberships = []*TermMembership{} },
+			func(n *NetworkTerm, e *TermMembership) { n.Edges.Memberships = append(n.Edges.Memberships, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSeminars; query != nil {
 		if err := _q.loadSeminars(ctx, query, nodes,
 			func(n *NetworkTerm) { n.Edges.Seminars = []*Seminar{} },
@@ -591,6 +636,13 @@ func (_q *NetworkTermQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadMunicipalities(ctx, query, nodes,
 			func(n *NetworkTerm) { n.appendNamedMunicipalities(name) },
 			func(n *NetworkTerm, e *Municipality) { n.appendNamedMunicipalities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMemberships {
+		if err := _q.loadMemberships(ctx, query, nodes,
+			func(n *NetworkTerm) { n.appendNamedMemberships(name) },
+			func(n *NetworkTerm, e *TermMembership) { n.appendNamedMemberships(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -710,6 +762,36 @@ func (_q *NetworkTermQuery) loadMunicipalities(ctx context.Context, query *Munic
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *NetworkTermQuery) loadMemberships(ctx context.Context, query *TermMembershipQuery, nodes []*NetworkTerm, init func(*NetworkTerm), assign func(*NetworkTerm, *TermMembership)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[pulid.ID]*NetworkTerm)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(termmembership.FieldTermID)
+	}
+	query.Where(predicate.TermMembership(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(networkterm.MembershipsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.TermID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "term_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -1002,6 +1084,20 @@ func (_q *NetworkTermQuery) WithNamedMunicipalities(name string, opts ...func(*M
 		_q.withNamedMunicipalities = make(map[string]*MunicipalityQuery)
 	}
 	_q.withNamedMunicipalities[name] = query
+	return _q
+}
+
+// WithNamedMemberships tells the query-builder to eager-load the nodes that are connected to the "memberships"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *NetworkTermQuery) WithNamedMemberships(name string, opts ...func(*TermMembershipQuery)) *NetworkTermQuery {
+	query := (&TermMembershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMemberships == nil {
+		_q.withNamedMemberships = make(map[string]*TermMembershipQuery)
+	}
+	_q.withNamedMemberships[name] = query
 	return _q
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -184,6 +185,21 @@ func (_u *NetworkTermUpdate) AddMunicipalities(v ...*Municipality) *NetworkTermU
 	return _u.AddMunicipalityIDs(ids...)
 }
 
+// AddMembershipIDs adds the "memberships" edge to the TermMembership entity by IDs.
+func (_u *NetworkTermUpdate) AddMembershipIDs(ids ...pulid.ID) *NetworkTermUpdate {
+	_u.mutation.AddMembershipIDs(ids...)
+	return _u
+}
+
+// AddMemberships adds the "memberships" edges to the TermMembership entity.
+func (_u *NetworkTermUpdate) AddMemberships(v ...*TermMembership) *NetworkTermUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMembershipIDs(ids...)
+}
+
 // AddSeminarIDs adds the "seminars" edge to the Seminar entity by IDs.
 func (_u *NetworkTermUpdate) AddSeminarIDs(ids ...pulid.ID) *NetworkTermUpdate {
 	_u.mutation.AddSeminarIDs(ids...)
@@ -259,6 +275,27 @@ func (_u *NetworkTermUpdate) RemoveMunicipalities(v ...*Municipality) *NetworkTe
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMunicipalityIDs(ids...)
+}
+
+// ClearMemberships clears all "memberships" edges to the TermMembership entity.
+func (_u *NetworkTermUpdate) ClearMemberships() *NetworkTermUpdate {
+	_u.mutation.ClearMemberships()
+	return _u
+}
+
+// RemoveMembershipIDs removes the "memberships" edge to TermMembership entities by IDs.
+func (_u *NetworkTermUpdate) RemoveMembershipIDs(ids ...pulid.ID) *NetworkTermUpdate {
+	_u.mutation.RemoveMembershipIDs(ids...)
+	return _u
+}
+
+// RemoveMemberships removes "memberships" edges to TermMembership entities.
+func (_u *NetworkTermUpdate) RemoveMemberships(v ...*TermMembership) *NetworkTermUpdate {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMembershipIDs(ids...)
 }
 
 // ClearSeminars clears all "seminars" edges to the Seminar entity.
@@ -510,6 +547,51 @@ func (_u *NetworkTermUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(municipality.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   networkterm.MembershipsTable,
+			Columns: []string{networkterm.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMembershipsIDs(); len(nodes) > 0 && !_u.mutation.MembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   networkterm.MembershipsTable,
+			Columns: []string{networkterm.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   networkterm.MembershipsTable,
+			Columns: []string{networkterm.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -824,6 +906,21 @@ func (_u *NetworkTermUpdateOne) AddMunicipalities(v ...*Municipality) *NetworkTe
 	return _u.AddMunicipalityIDs(ids...)
 }
 
+// AddMembershipIDs adds the "memberships" edge to the TermMembership entity by IDs.
+func (_u *NetworkTermUpdateOne) AddMembershipIDs(ids ...pulid.ID) *NetworkTermUpdateOne {
+	_u.mutation.AddMembershipIDs(ids...)
+	return _u
+}
+
+// AddMemberships adds the "memberships" edges to the TermMembership entity.
+func (_u *NetworkTermUpdateOne) AddMemberships(v ...*TermMembership) *NetworkTermUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMembershipIDs(ids...)
+}
+
 // AddSeminarIDs adds the "seminars" edge to the Seminar entity by IDs.
 func (_u *NetworkTermUpdateOne) AddSeminarIDs(ids ...pulid.ID) *NetworkTermUpdateOne {
 	_u.mutation.AddSeminarIDs(ids...)
@@ -899,6 +996,27 @@ func (_u *NetworkTermUpdateOne) RemoveMunicipalities(v ...*Municipality) *Networ
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMunicipalityIDs(ids...)
+}
+
+// ClearMemberships clears all "memberships" edges to the TermMembership entity.
+func (_u *NetworkTermUpdateOne) ClearMemberships() *NetworkTermUpdateOne {
+	_u.mutation.ClearMemberships()
+	return _u
+}
+
+// RemoveMembershipIDs removes the "memberships" edge to TermMembership entities by IDs.
+func (_u *NetworkTermUpdateOne) RemoveMembershipIDs(ids ...pulid.ID) *NetworkTermUpdateOne {
+	_u.mutation.RemoveMembershipIDs(ids...)
+	return _u
+}
+
+// RemoveMemberships removes "memberships" edges to TermMembership entities.
+func (_u *NetworkTermUpdateOne) RemoveMemberships(v ...*TermMembership) *NetworkTermUpdateOne {
+	ids := make([]pulid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMembershipIDs(ids...)
 }
 
 // ClearSeminars clears all "seminars" edges to the Seminar entity.
@@ -1180,6 +1298,51 @@ func (_u *NetworkTermUpdateOne) sqlSave(ctx context.Context) (_node *NetworkTerm
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(municipality.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   networkterm.MembershipsTable,
+			Columns: []string{networkterm.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMembershipsIDs(); len(nodes) > 0 && !_u.mutation.MembershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   networkterm.MembershipsTable,
+			Columns: []string{networkterm.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MembershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   networkterm.MembershipsTable,
+			Columns: []string{networkterm.MembershipsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(termmembership.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -18,6 +18,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -35,6 +36,7 @@ var prefixMap = map[string]string{
 	"rg": region.Table,
 	"se": seminar.Table,
 	"ss": session.Table,
+	"tm": termmembership.Table,
 	"th": theme.Table,
 }
 

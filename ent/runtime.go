@@ -17,6 +17,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
@@ -38,19 +39,19 @@ func init() {
 	// appearance.TitleEnValidator is a validator for the "title_en" field. It is called by the builders before save.
 	appearance.TitleEnValidator = appearanceDescTitleEn.Validators[0].(func(string) error)
 	// appearanceDescExpertID is the schema descriptor for expert_id field.
-	appearanceDescExpertID := appearanceFields[3].Descriptor()
+	appearanceDescExpertID := appearanceFields[5].Descriptor()
 	// appearance.ExpertIDValidator is a validator for the "expert_id" field. It is called by the builders before save.
 	appearance.ExpertIDValidator = appearanceDescExpertID.Validators[0].(func(string) error)
 	// appearanceDescOrganizationID is the schema descriptor for organization_id field.
-	appearanceDescOrganizationID := appearanceFields[4].Descriptor()
+	appearanceDescOrganizationID := appearanceFields[6].Descriptor()
 	// appearance.OrganizationIDValidator is a validator for the "organization_id" field. It is called by the builders before save.
 	appearance.OrganizationIDValidator = appearanceDescOrganizationID.Validators[0].(func(string) error)
 	// appearanceDescSessionID is the schema descriptor for session_id field.
-	appearanceDescSessionID := appearanceFields[5].Descriptor()
+	appearanceDescSessionID := appearanceFields[7].Descriptor()
 	// appearance.SessionIDValidator is a validator for the "session_id" field. It is called by the builders before save.
 	appearance.SessionIDValidator = appearanceDescSessionID.Validators[0].(func(string) error)
 	// appearanceDescDocumentID is the schema descriptor for document_id field.
-	appearanceDescDocumentID := appearanceFields[6].Descriptor()
+	appearanceDescDocumentID := appearanceFields[8].Descriptor()
 	// appearance.DocumentIDValidator is a validator for the "document_id" field. It is called by the builders before save.
 	appearance.DocumentIDValidator = appearanceDescDocumentID.Validators[0].(func(string) error)
 	// appearanceDescID is the schema descriptor for id field.
@@ -91,6 +92,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -141,8 +143,12 @@ func init() {
 	documentDescNote := documentFields[7].Descriptor()
 	// document.NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	document.NoteValidator = documentDescNote.Validators[0].(func(string) error)
+	// documentDescSummary is the schema descriptor for summary field.
+	documentDescSummary := documentFields[8].Descriptor()
+	// document.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	document.SummaryValidator = documentDescSummary.Validators[0].(func(string) error)
 	// documentDescPublisherID is the schema descriptor for publisher_id field.
-	documentDescPublisherID := documentFields[8].Descriptor()
+	documentDescPublisherID := documentFields[9].Descriptor()
 	// document.PublisherIDValidator is a validator for the "publisher_id" field. It is called by the builders before save.
 	document.PublisherIDValidator = documentDescPublisherID.Validators[0].(func(string) error)
 	// documentDescID is the schema descriptor for id field.
@@ -164,6 +170,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -183,15 +190,15 @@ func init() {
 	// expert.TitleEnValidator is a validator for the "title_en" field. It is called by the builders before save.
 	expert.TitleEnValidator = expertDescTitleEn.Validators[0].(func(string) error)
 	// expertDescNote is the schema descriptor for note field.
-	expertDescNote := expertFields[4].Descriptor()
+	expertDescNote := expertFields[5].Descriptor()
 	// expert.NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	expert.NoteValidator = expertDescNote.Validators[0].(func(string) error)
 	// expertDescOrganizationID is the schema descriptor for organization_id field.
-	expertDescOrganizationID := expertFields[5].Descriptor()
+	expertDescOrganizationID := expertFields[6].Descriptor()
 	// expert.OrganizationIDValidator is a validator for the "organization_id" field. It is called by the builders before save.
 	expert.OrganizationIDValidator = expertDescOrganizationID.Validators[0].(func(string) error)
 	// expertDescMunicipalityID is the schema descriptor for municipality_id field.
-	expertDescMunicipalityID := expertFields[6].Descriptor()
+	expertDescMunicipalityID := expertFields[7].Descriptor()
 	// expert.MunicipalityIDValidator is a validator for the "municipality_id" field. It is called by the builders before save.
 	expert.MunicipalityIDValidator = expertDescMunicipalityID.Validators[0].(func(string) error)
 	// expertDescID is the schema descriptor for id field.
@@ -231,6 +238,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -249,6 +257,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name_sv string) error {
 			for _, fn := range fns {
@@ -282,6 +291,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -300,6 +310,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name_sv string) error {
 			for _, fn := range fns {
@@ -337,6 +348,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -405,6 +417,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -446,6 +459,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(text string) error {
 			for _, fn := range fns {
@@ -505,6 +519,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -523,6 +538,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name_sv string) error {
 			for _, fn := range fns {
@@ -552,6 +568,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -609,6 +626,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(title string) error {
 			for _, fn := range fns {
@@ -633,6 +651,29 @@ func init() {
 	session.DefaultID = sessionDescID.Default.(func() pulid.ID)
 	// session.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	session.IDValidator = sessionDescID.Validators[0].(func(string) error)
+	termmembershipMixin := schema.TermMembership{}.Mixin()
+	termmembershipMixinFields0 := termmembershipMixin[0].Fields()
+	_ = termmembershipMixinFields0
+	termmembershipFields := schema.TermMembership{}.Fields()
+	_ = termmembershipFields
+	// termmembershipDescTermID is the schema descriptor for term_id field.
+	termmembershipDescTermID := termmembershipFields[1].Descriptor()
+	// termmembership.TermIDValidator is a validator for the "term_id" field. It is called by the builders before save.
+	termmembership.TermIDValidator = termmembershipDescTermID.Validators[0].(func(string) error)
+	// termmembershipDescMunicipalityID is the schema descriptor for municipality_id field.
+	termmembershipDescMunicipalityID := termmembershipFields[2].Descriptor()
+	// termmembership.MunicipalityIDValidator is a validator for the "municipality_id" field. It is called by the builders before save.
+	termmembership.MunicipalityIDValidator = termmembershipDescMunicipalityID.Validators[0].(func(string) error)
+	// termmembershipDescSourceID is the schema descriptor for source_id field.
+	termmembershipDescSourceID := termmembershipFields[3].Descriptor()
+	// termmembership.SourceIDValidator is a validator for the "source_id" field. It is called by the builders before save.
+	termmembership.SourceIDValidator = termmembershipDescSourceID.Validators[0].(func(string) error)
+	// termmembershipDescID is the schema descriptor for id field.
+	termmembershipDescID := termmembershipMixinFields0[0].Descriptor()
+	// termmembership.DefaultID holds the default value on creation for the id field.
+	termmembership.DefaultID = termmembershipDescID.Default.(func() pulid.ID)
+	// termmembership.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	termmembership.IDValidator = termmembershipDescID.Validators[0].(func(string) error)
 	themeMixin := schema.Theme{}.Mixin()
 	themeMixinFields0 := themeMixin[0].Fields()
 	_ = themeMixinFields0
@@ -665,6 +706,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {

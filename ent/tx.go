@@ -38,6 +38,8 @@ type Tx struct {
 	Seminar *SeminarClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// TermMembership is the client for interacting with the TermMembership builders.
+	TermMembership *TermMembershipClient
 	// Theme is the client for interacting with the Theme builders.
 	Theme *ThemeClient
 
@@ -183,6 +185,7 @@ func (tx *Tx) init() {
 	tx.Region = NewRegionClient(tx.config)
 	tx.Seminar = NewSeminarClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.TermMembership = NewTermMembershipClient(tx.config)
 	tx.Theme = NewThemeClient(tx.config)
 }
 

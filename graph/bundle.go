@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -18,7 +19,9 @@ import (
 // BAD_USER_INPUT error on the argument, with where the problem is (extensions.line,
 // column and offset); every problem of an invalid bundle becomes an error of its own
 // (VALIDATION, or CONFLICT for a unique value another object has) with extensions.path,
-// the place in the bundle.
+// the place in the bundle. At most MaxValidationErrors problems are listed, and one more
+// error says how many were left out (extensions.omitted), so that a bundle of many bad
+// objects does not make an answer of as many errors.
 func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*model.ImportReport, error) {
 	b, err := bundle.Decode(strings.NewReader(text))
 	if err == nil {
@@ -44,7 +47,16 @@ func importBundle(ctx context.Context, r *Resolver, text string, dryRun bool) (*
 	case !errors.As(err, &ve):
 		return nil, err
 	}
-	for _, fe := range ve {
+	for i, fe := range ve {
+		if i == MaxValidationErrors {
+			more := len(ve) - i
+			graphql.AddError(ctx, &gqlerror.Error{
+				Message:    fmt.Sprintf("bundle: %d more problems not listed (the first %d are); fix these and import again", more, i),
+				Path:       graphql.GetPath(ctx),
+				Extensions: map[string]any{"code": CodeValidation, "field": "bundle", "omitted": more},
+			})
+			break
+		}
 		graphql.AddError(ctx, &gqlerror.Error{
 			Message:    fe.Error(),
 			Path:       graphql.GetPath(ctx),

@@ -90,10 +90,24 @@ func (r *queryResolver) Sessions(ctx context.Context, after *entgql.Cursor[pulid
 		ent.WithSessionOrder(orderBy), ent.WithSessionFilter(where.Filter))
 }
 
+// TermMemberships is the resolver for the termMemberships field.
+func (r *queryResolver) TermMemberships(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) (*ent.TermMembershipConnection, error) {
+	return r.client.TermMembership.Query().Paginate(ctx, after, first, before, last,
+		ent.WithTermMembershipOrder(orderBy), ent.WithTermMembershipFilter(where.Filter))
+}
+
 // Themes is the resolver for the themes field.
 func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error) {
 	return r.client.Theme.Query().Paginate(ctx, after, first, before, last,
 		ent.WithThemeOrder(orderBy), ent.WithThemeFilter(where.Filter))
+}
+
+// Municipality returns generated.MunicipalityResolver implementation.
+func (r *Resolver) Municipality() generated.MunicipalityResolver { return &municipalityResolver{r} }
+
+// MunicipalityPeriod returns generated.MunicipalityPeriodResolver implementation.
+func (r *Resolver) MunicipalityPeriod() generated.MunicipalityPeriodResolver {
+	return &municipalityPeriodResolver{r}
 }
 
 // Query returns generated.QueryResolver implementation.
@@ -103,6 +117,8 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Theme() generated.ThemeResolver { return &themeResolver{r} }
 
 type (
-	queryResolver struct{ *Resolver }
-	themeResolver struct{ *Resolver }
+	municipalityResolver       struct{ *Resolver }
+	municipalityPeriodResolver struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	themeResolver              struct{ *Resolver }
 )

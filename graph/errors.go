@@ -74,11 +74,29 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 		)
 		var bad interface{ BadInput() bool }
+		var cursorErr *cursorError
 		ae := apierr.FromConstraint(err)
 		switch {
+		case errors.As(err, &cursorErr):
+			gqlErr.Message = cursorErr.Error()
+			return set(CodeBadInput, "field", cursorErr.arg)
 		case isArgumentError(err):
 			// Before the database's state: a cursor that does not decode wraps io.EOF.
+			if isCursorError(err) {
+				arg := cursorArgument(ctx, gqlErr.Path)
+				gqlErr.Message = badCursor(arg).Error()
+				return set(CodeBadInput, "field", arg)
+			}
 			return set(CodeBadInput)
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			// Whatever failed, it failed because the request's time was up (a deadline
+			// also looks like a network error, which would read as UNAVAILABLE).
+			return &gqlerror.Error{
+				Message:    "the request took longer than the server's request timeout and was stopped; ask for less (smaller pages, fewer fields) or try again later",
+				Path:       gqlErr.Path,
+				Locations:  gqlErr.Locations,
+				Extensions: map[string]any{"code": errcode.Timeout, "requestId": httpmw.RequestIDFrom(ctx)},
+			}
 		case apierr.IsUnavailable(err):
 			logger.WarnContext(ctx, "database unavailable", "request_id", httpmw.RequestIDFrom(ctx), "error", err)
 			return &gqlerror.Error{
@@ -162,6 +180,7 @@ var emptyWhereInputs = []error{
 	ent.ErrEmptyRegionWhereInput,
 	ent.ErrEmptySeminarWhereInput,
 	ent.ErrEmptySessionWhereInput,
+	ent.ErrEmptyTermMembershipWhereInput,
 	ent.ErrEmptyThemeWhereInput,
 }
 

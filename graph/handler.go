@@ -30,6 +30,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
+	"github.com/teemaverkko/teemaverkko/internal/timeline"
 )
 
 // Config is what the GraphQL handler needs beyond the ent client.
@@ -81,6 +82,9 @@ type Config struct {
 	// Websocket bounds WebSocket connections and subscriptions (zero fields:
 	// DefaultWebsocketLimits).
 	Websocket WebsocketLimits
+	// RootFieldConcurrency bounds the root fields of one query that run at once, and so
+	// the database connections one request holds (0: DefaultRootFieldConcurrency).
+	RootFieldConcurrency int
 }
 
 // Defaults of Config.
@@ -94,13 +98,15 @@ const (
 // explicit transports (GET for queries, POST), bearer-token roles for writes, a query
 // cache that applies default page sizes, page-size limits, persisted queries, one
 // transaction per mutation, and an error presenter that keeps internal detail from
-// clients. It registers on client the checks of what mutations refer to (edit.Use):
-// build one handler per client.
+// clients. It registers on client the checks of what mutations refer to (edit.Use) and
+// the hooks that keep appearance dates in step (timeline.Use): build one handler per
+// client.
 func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	edit.Use(client)
+	timeline.Use(client)
 	srv := handler.New(newSchema(client, cfg.Dialect, cfg.Events, cfg.Networks))
 	wsLimits := cfg.Websocket.withDefaults()
 	if cfg.ClientKey == nil {
@@ -149,6 +155,8 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(websocketOperations{s: socks})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
+	srv.Use(cursorCheck{})
+	srv.Use(rootFieldLimit{n: cmp.Or(cfg.RootFieldConcurrency, DefaultRootFieldConcurrency)})
 	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
 	// The panic is logged; the client gets a code and the request ID, never the panic's
 	// text (the WebSocket transport sends this error as it is, without the presenter).

@@ -143,6 +143,8 @@ func TestHistory(t *testing.T) {
 				"2016-05-11 SPEAKER: USO-projektipäällikkö (<nil>)",
 				"2017-03-14 SPEAKER: projektipäällikkö (<nil>)",
 				"2019-02-22 AUTHOR: <nil> (Suomen Kuntaliitto)",
+				"2019-03-25 CONTACT: kehityspäällikkö (Suomen Kuntaliitto)",
+				"2021-01-01 MENTIONED: verkostohankkeen projektipäällikkö (Suomen Kuntaliitto)",
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("appearances =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
@@ -222,7 +224,7 @@ var sheetFacts = []sheetFact{
 		sheet: "2013-00-00-elavan-kuntastrategian-kulmakivet",
 		query: `{ documents(where: {key: "kuntaliitto-2013-elavan-kuntastrategian-kulmakivet"}) { edges { node {
 		  publishedOn publishedOnPrecision publisher { name }
-		  appearances { edges { node { role title expert { name } } } }
+		  appearances(where: {role: AUTHOR}) { edges { node { role title expert { name } } } }
 		  citedByExperts(first: 20) { totalCount } } } } }`,
 		check: func(t *testing.T, data map[string]any) {
 			d := only(t, data["documents"])
@@ -414,11 +416,21 @@ var sheetFacts = []sheetFact{
 	},
 	{
 		sheet: "2021-00-00-kuntaliitto-uso-verkkosivu",
-		query: `{ documents(where: {key: "kuntaliitto-uuden-sukupolven-organisaatiot"}) { edges { node { themes(first: 30) { edges { node { slug } } } } } }
+		query: `{ v2021: documents(where: {key: "kuntaliitto-uuden-sukupolven-organisaatiot"}) { edges { node { themes(first: 30) { edges { node { slug } } } } } }
+		  v2023: documents(where: {key: "kuntaliitto-uuden-sukupolven-organisaatiot-2023-2024"}) { edges { node { themes(first: 30) { edges { node { slug } } } } } }
 		  networkTerms(where: {hasNetworkWith: {name: "USO"}}) { totalCount edges { node { number } } } }`,
 		check: func(t *testing.T, data map[string]any) {
-			wantContains(t, "themes", names(only(t, data["documents"])["themes"], "slug"),
-				"toimiva-kaksoisjohtaminen", "poikkihallinnollinen-johtaminen", "yhdyspinnoilla-johtaminen", "te-2024-palvelu-uudistus")
+			v2021, v2023 := names(only(t, data["v2021"])["themes"], "slug"), names(only(t, data["v2023"])["themes"], "slug")
+			wantContains(t, "2021–2022 version's themes", v2021, "toimiva-kaksoisjohtaminen", "kestava-kuntajohtaminen")
+			wantContains(t, "2023–2024 version's themes", v2023, "poikkihallinnollinen-johtaminen", "yhdyspinnoilla-johtaminen", "te-2024-palvelu-uudistus")
+			for _, slug := range []string{"poikkihallinnollinen-johtaminen", "yhdyspinnoilla-johtaminen", "te-2024-palvelu-uudistus", "uudistuvien-kuntien-johtaminen"} {
+				if slices.Contains(v2021, slug) {
+					t.Errorf("the 2021–2022 version discusses %s, a theme of the 2023–2024 version only", slug)
+				}
+			}
+			if slices.Contains(v2023, "toimiva-kaksoisjohtaminen") {
+				t.Errorf("the 2023–2024 version discusses dual leadership, a theme of the 2021–2022 version only")
+			}
 			var numbers []float64
 			for _, n := range nodes(data["networkTerms"]) {
 				numbers = append(numbers, n["number"].(float64))

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 )
 
 // The media types of GraphQL over HTTP
@@ -127,11 +129,15 @@ func (HTTPTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if resp == nil {
-		// The request's context ended before execution: the client has gone, or the
-		// request timed out.
+		// The request's context ended before execution: the request timed out, or the
+		// client has gone (then no one reads the answer).
+		msg, code := "the request was cancelled before it could be executed; try again", apierr.Unavailable
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			msg, code = "the request took longer than the server's request timeout and was stopped before it could be executed; try again later", errcode.Timeout
+		}
 		writeResponse(w, http.StatusServiceUnavailable, mediaType, requestErrorResponse{Errors: gqlerror.List{{
-			Message:    "the request was cancelled or timed out before it could be executed; try again",
-			Extensions: map[string]any{"code": apierr.Unavailable},
+			Message:    msg,
+			Extensions: map[string]any{"code": code},
 		}}})
 		return
 	}

@@ -88,8 +88,10 @@ func TestHTTPCompliance(t *testing.T) {
 		{name: "subscription over HTTP, graphql-response", accept: grj, body: jsonBody(`subscription { __typename }`), status: 400, data: "absent"},
 
 		// Execution started: 200 with data, whatever the errors.
-		{name: "field error, graphql-response", accept: grj, body: jsonBody(`{ themes(first: 1, after: "not-a-cursor") { totalCount } }`), status: 200, mediaType: grj, data: "null", code: "BAD_USER_INPUT"},
-		{name: "field error, json", accept: appJSON, body: jsonBody(`{ themes(first: 1, after: "not-a-cursor") { totalCount } }`), status: 200, data: "null", code: "BAD_USER_INPUT"},
+		// (A cursor that does not decode is refused before execution: a request error.)
+		{name: "bad cursor, graphql-response", accept: grj, body: jsonBody(`{ themes(first: 1, after: "not-a-cursor") { totalCount } }`), status: 400, mediaType: grj, code: "BAD_USER_INPUT"},
+		{name: "field error, graphql-response", accept: grj, body: jsonBody(`{ themes(first: 1, where: {not: {}}) { totalCount } }`), status: 200, mediaType: grj, data: "null", code: "BAD_USER_INPUT"},
+		{name: "field error, json", accept: appJSON, body: jsonBody(`{ themes(first: 1, where: {not: {}}) { totalCount } }`), status: 200, data: "null", code: "BAD_USER_INPUT"},
 		{name: "partial data, graphql-response", accept: grj, body: jsonBody(`{ t: themes(first: 1) { totalCount } n: node(id: "' OR 1=1 --") { id } }`), status: 200, mediaType: grj, data: "present", code: "BAD_USER_INPUT",
 			check: func(t *testing.T, raw map[string]json.RawMessage) {
 				if !bytes.Contains(raw["data"], []byte(`"totalCount"`)) {

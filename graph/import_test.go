@@ -3,8 +3,10 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
@@ -98,6 +100,39 @@ func TestImportBundle(t *testing.T) {
 		}
 		if n := client.Seminar.Query().CountX(ctx); n != seminars {
 			t.Errorf("an invalid bundle wrote seminars: %d, want %d", n, seminars)
+		}
+	})
+}
+
+// TestImportBundleErrorsCapped: a bundle with more bad objects than graph.MaxValidationErrors
+// lists that many problems with their paths, then one error counting the rest, and
+// writes nothing.
+func TestImportBundleErrorsCapped(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		ctx := context.Background()
+		const bad = graph.MaxValidationErrors + 50
+		themes := make([]any, bad)
+		for i := range themes {
+			themes[i] = map[string]any{"slug": fmt.Sprintf("Ei Kelpaa %d", i), "name": fmt.Sprintf("Teema %d", i)}
+		}
+		before := db.Client().Theme.Query().CountX(ctx)
+		res := post(t, srv, importMutation, map[string]any{"b": bundleJSON(t, map[string]any{
+			"format": "teemaverkko-bundle", "version": 1, "themes": themes})}, nil)
+		if len(res.Errors) != graph.MaxValidationErrors+1 {
+			t.Fatalf("%d errors, want %d listed and one counting the rest", len(res.Errors), graph.MaxValidationErrors)
+		}
+		for _, e := range res.Errors[:graph.MaxValidationErrors] {
+			if e.Extensions["code"] != "VALIDATION" || e.Extensions["path"] == nil {
+				t.Fatalf("listed error %+v: want VALIDATION with a path", e)
+			}
+		}
+		last := res.Errors[graph.MaxValidationErrors]
+		if last.Extensions["code"] != "VALIDATION" || last.Extensions["omitted"] != float64(bad-graph.MaxValidationErrors) {
+			t.Errorf("last error %+v: want VALIDATION with omitted %d", last, bad-graph.MaxValidationErrors)
+		}
+		if n := db.Client().Theme.Query().CountX(ctx); n != before {
+			t.Errorf("a refused import wrote %d themes", n-before)
 		}
 	})
 }

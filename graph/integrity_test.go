@@ -43,12 +43,15 @@ type refs map[string]string
 
 func seedRefs(t *testing.T, srv *httptest.Server) refs {
 	t.Helper()
-	var r struct{ Regions, Municipalities, Seminars, Networks, Experts, Documents, Sessions, Themes, Outcomes, Organizations page }
+	var r struct {
+		Regions, Municipalities, Seminars, Networks, NetworkTerms, Experts, Documents, Sessions, Themes, Outcomes, Organizations page
+	}
 	mustPost(t, srv, `{
 	  regions(where: {code: "17"}) { edges { node { id } } }
 	  municipalities(where: {code: "535"}) { edges { node { id } } }
 	  seminars(where: {date: "2017-03-14"}) { edges { node { id } } }
 	  networks(where: {name: "USO"}) { edges { node { id } } }
+	  networkTerms(where: {number: 1}) { edges { node { id } } }
 	  experts(where: {name: "Esa Nieminen"}) { edges { node { id } } }
 	  documents(where: {key: "kuntaliitto-2017-uso-kickoff-seminar"}) { edges { node { id } } }
 	  sessions(where: {position: 1, hasSeminarWith: {date: "2017-03-14"}}) { edges { node { id } } }
@@ -59,8 +62,8 @@ func seedRefs(t *testing.T, srv *httptest.Server) refs {
 	id := func(p page) string { return p.Edges[0].Node["id"].(string) }
 	return refs{
 		"Region": id(r.Regions), "Municipality": id(r.Municipalities), "Seminar": id(r.Seminars), "Network": id(r.Networks),
-		"Expert": id(r.Experts), "Document": id(r.Documents), "Session": id(r.Sessions), "Theme": id(r.Themes),
-		"Outcome": id(r.Outcomes), "Organization": id(r.Organizations),
+		"NetworkTerm": id(r.NetworkTerms), "Expert": id(r.Experts), "Document": id(r.Documents), "Session": id(r.Sessions),
+		"Theme": id(r.Themes), "Outcome": id(r.Outcomes), "Organization": id(r.Organizations),
 	}
 }
 
@@ -80,6 +83,7 @@ func baseInputs(r refs) map[string]map[string]any {
 		"Outcome":            {"kind": "RECOMMENDATION", "text": "A test outcome.", "seminarID": r["Seminar"], "sourceIDs": []string{r["Document"]}},
 		"Document":           {"key": "raja-dokumentti", "title": "Raja", "kind": "MEMO"},
 		"Appearance":         {"role": "SPEAKER", "expertID": r["Expert"], "sessionID": r["Session"]},
+		"TermMembership":     {"status": "MEMBER", "termID": r["NetworkTerm"], "municipalityID": r["Municipality"], "sourceID": r["Document"]},
 	}
 }
 

@@ -209,6 +209,31 @@ func (r *mutationResolver) DeleteAppearance(ctx context.Context, id pulid.ID) (p
 	return edit.DeleteAppearance(ctx, ent.FromContext(ctx), id)
 }
 
+// CreateTermMembership is the resolver for the createTermMembership field.
+func (r *mutationResolver) CreateTermMembership(ctx context.Context, input ent.CreateTermMembershipInput) (*ent.TermMembership, error) {
+	c := ent.FromContext(ctx)
+	tm, err := c.TermMembership.Create().SetInput(input).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tm, edit.LinkMembership(ctx, c, tm)
+}
+
+// UpdateTermMembership is the resolver for the updateTermMembership field.
+func (r *mutationResolver) UpdateTermMembership(ctx context.Context, id pulid.ID, input ent.UpdateTermMembershipInput) (*ent.TermMembership, error) {
+	c := ent.FromContext(ctx)
+	tm, err := c.TermMembership.UpdateOneID(id).SetInput(input).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tm, edit.LinkMembership(ctx, c, tm)
+}
+
+// DeleteTermMembership is the resolver for the deleteTermMembership field.
+func (r *mutationResolver) DeleteTermMembership(ctx context.Context, id pulid.ID) (pulid.ID, error) {
+	return edit.DeleteTermMembership(ctx, ent.FromContext(ctx), id)
+}
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 

@@ -14,12 +14,13 @@ import (
 func TestEveryTypeCreateUpdateDelete(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		srv := seeded(t, db)
-		var refs struct{ Regions, Municipalities, Seminars, Networks, Experts, Documents, Sessions page }
+		var refs struct{ Regions, Municipalities, Seminars, Networks, NetworkTerms, Experts, Documents, Sessions page }
 		mustPost(t, srv, `{
 		  regions(where: {code: "17"}) { edges { node { id } } }
 		  municipalities(where: {code: "535"}) { edges { node { id } } }
 		  seminars(where: {date: "2017-03-14"}) { edges { node { id } } }
 		  networks(where: {name: "USO"}) { edges { node { id } } }
+		  networkTerms(where: {number: 1}) { edges { node { id } } }
 		  experts(where: {name: "Esa Nieminen"}) { edges { node { id } } }
 		  documents(where: {key: "kuntaliitto-2017-uso-kickoff-seminar"}) { edges { node { id } } }
 		  sessions(where: {position: 1, hasSeminarWith: {date: "2017-03-14"}}) { edges { node { id } } }
@@ -27,7 +28,7 @@ func TestEveryTypeCreateUpdateDelete(t *testing.T) {
 		id := func(p page) string { return p.Edges[0].Node["id"].(string) }
 		vars := map[string]any{
 			"region": id(refs.Regions), "municipality": id(refs.Municipalities), "seminar": id(refs.Seminars),
-			"network": id(refs.Networks), "expert": id(refs.Experts), "document": id(refs.Documents), "session": id(refs.Sessions),
+			"network": id(refs.Networks), "term": id(refs.NetworkTerms), "expert": id(refs.Experts), "document": id(refs.Documents), "session": id(refs.Sessions),
 		}
 		for _, tc := range []struct {
 			typ, create, update, check string
@@ -45,6 +46,7 @@ func TestEveryTypeCreateUpdateDelete(t *testing.T) {
 			{"Outcome", `{kind: RECOMMENDATION, text: "Test outcome.", seminarID: $seminar, sourceIDs: [$document]}`, `{text: "Toinen"}`, `... on Outcome { text }`},
 			{"Document", `{key: "testi-dokumentti", title: "Testi", kind: MEMO}`, `{title: "Toinen"}`, `... on Document { title }`},
 			{"Appearance", `{role: SPEAKER, title: "puhuja", expertID: $expert, sessionID: $session}`, `{title: "Toinen"}`, `... on Appearance { title }`},
+			{"TermMembership", `{status: MEMBER, termID: $term, municipalityID: $municipality, sourceID: $document}`, `{status: REGISTERED}`, `... on TermMembership { status }`},
 		} {
 			t.Run(tc.typ, func(t *testing.T) {
 				var decl []string
@@ -74,7 +76,7 @@ func TestEveryTypeCreateUpdateDelete(t *testing.T) {
 				}
 				changed := false
 				for k, v := range got.Node {
-					if k != "__typename" && (v == "Toinen" || v == float64(2028)) {
+					if k != "__typename" && (v == "Toinen" || v == float64(2028) || v == "REGISTERED") {
 						changed = true
 					}
 				}

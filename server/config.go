@@ -45,6 +45,7 @@ type config struct {
 	rate           ratelimit.Config
 	proxyHops      int
 	maxTokens      int
+	rootFields     int
 	websocket      graph.WebsocketLimits
 	// flags are the flags the configuration was read from, for documentation.
 	flags *envFlags
@@ -92,6 +93,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	f.intVar(&c.queryLimits.MaxDirectives, "max-directives", "MAX_DIRECTIVES", querylimit.Defaults.MaxDirectives, "directives per operation")
 	f.intVar(&c.queryLimits.MaxQueryBytes, "max-query-bytes", "MAX_QUERY_BYTES", querylimit.Defaults.MaxQueryBytes, "longest query text, checked before parsing")
 	f.intVar(&c.maxTokens, "max-tokens", "MAX_TOKENS", graph.DefaultMaxTokens, "tokens of a query document")
+	f.intVar(&c.rootFields, "root-field-concurrency", "ROOT_FIELD_CONCURRENCY", graph.DefaultRootFieldConcurrency, "root fields of one query running at once (and so database connections one request holds)")
 	f.intVar(&c.queryLimits.MaxInputDepth, "max-input-depth", "MAX_INPUT_DEPTH", querylimit.Defaults.MaxInputDepth, "deepest nesting of input objects and lists in an argument")
 	f.intVar(&c.queryLimits.MaxFilterString, "max-filter-string", "MAX_FILTER_STRING", querylimit.Defaults.MaxFilterString, "characters of a string in a where filter")
 	f.intVar(&c.queryLimits.MaxInputValues, "max-input-values", "MAX_INPUT_VALUES", querylimit.Defaults.MaxInputValues, "values in an operation's arguments (scalars, input fields, list items)")
@@ -138,6 +140,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if c.shutdownTimeout < 0 {
 		return c, fmt.Errorf("shutdown timeout must not be negative, got %v", c.shutdownTimeout)
+	}
+	if c.rootFields < 1 {
+		return c, fmt.Errorf("root field concurrency must be at least 1, got %d", c.rootFields)
 	}
 	c.maxBodyBytes = int64(maxBody)
 	if c.maxBodyBytes < 1024 {
@@ -243,7 +248,7 @@ func parseExportNetworkConfig(args []string, getenv func(string) string) (export
 	f := newEnvFlags("export-network", getenv)
 	databaseURLFlag(f, &c.databaseURL)
 	f.stringVar(&c.output, "o", "EXPORT_NETWORK_OUTPUT", "-", "the `file` to write, or - for standard output")
-	var format, from, to, minWeight string
+	var format, from, to, minWeight, by, matchThreshold string
 	f.stringVar(&format, "format", "EXPORT_NETWORK_FORMAT", "graphml", "the `format`: "+formatNames())
 	lists := map[string]*[]string{"seminar": nil, "term": nil, "municipality": nil, "region": nil, "signals": nil}
 	for _, l := range []struct{ name, env, usage string }{
@@ -259,13 +264,16 @@ func parseExportNetworkConfig(args []string, getenv func(string) string) (export
 	f.stringVar(&from, "from", "EXPORT_NETWORK_FROM", "", "only evidence from this `date` on (YYYY-MM-DD)")
 	f.stringVar(&to, "to", "EXPORT_NETWORK_TO", "", "only evidence up to this `date` (YYYY-MM-DD)")
 	f.stringVar(&minWeight, "minWeight", "EXPORT_NETWORK_MIN_WEIGHT", "1", "the smallest edge `weight` kept")
+	f.stringVar(&by, "by", "EXPORT_NETWORK_BY", "year", "what dynamic-gexf slices by: term or `year`")
+	f.stringVar(&matchThreshold, "matchThreshold", "EXPORT_NETWORK_MATCH_THRESHOLD", "0.3",
+		"the least Jaccard `overlap` at which dynamic-gexf matches communities across slices")
 	if err := f.parse(args); err != nil {
 		return c, err
 	}
 	if f.fs.NArg() > 0 {
 		return c, f.usageError(fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
 	}
-	q := url.Values{"format": {format}, "from": {from}, "to": {to}, "minWeight": {minWeight}}
+	q := url.Values{"format": {format}, "from": {from}, "to": {to}, "minWeight": {minWeight}, "by": {by}, "matchThreshold": {matchThreshold}}
 	for name, l := range lists {
 		q[name] = *l
 	}

@@ -107,7 +107,7 @@ func commands() []command {
 			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 				return exportCommand(ctx, args, getenv, stdout)
 			}},
-		{name: "export-network", args: "[flags]", summary: "write the theme network as GraphML, GEXF or CSV",
+		{name: "export-network", args: "[flags]", summary: "write the theme network as GraphML, GEXF (also dynamic) or CSV, or the mixed graph",
 			help: "Writes the theme network as GET /export/network serves it: the same formats and\n" +
 				"filters (see the README).",
 			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
@@ -355,7 +355,7 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		AllowedOrigins: cfg.corsOrigins, QueryLimits: &cfg.queryLimits, MaxBodyBytes: cfg.maxBodyBytes, Production: cfg.production,
 		ReadsNeedToken: cfg.readsNeedToken, Persisted: registry, AllowListOnly: cfg.allowListOnly,
 		RequestTimeout: cfg.requestTimeout, Metrics: metrics, RateLimit: cfg.limiter, ClientKey: cfg.clientKey,
-		MaxTokens: cfg.maxTokens, Websocket: cfg.websocket,
+		MaxTokens: cfg.maxTokens, Websocket: cfg.websocket, RootFieldConcurrency: cfg.rootFields,
 	})
 	return &backend{db: db, client: client, api: api, networks: networks,
 		close: func() { networks.Close(); closeBroker(); db.Close() }}, nil

@@ -31,7 +31,8 @@ var limitFlags = []struct{ flag, code string }{
 	{"max-query-bytes", errcode.QueryTooLarge},
 	{"max-tokens", errcode.ParseFailed},
 	{"max-body-bytes", errcode.RequestTooLarge},
-	{"request-timeout", errcode.Internal},
+	{"root-field-concurrency", ""},
+	{"request-timeout", errcode.Timeout},
 	{"rate-limit", errcode.RateLimited},
 	{"rate-burst", errcode.RateLimited},
 	{"ws-connections-per-client", errcode.TooManyConnections},
@@ -58,7 +59,8 @@ func limitsTable(t *testing.T) string {
 		if l.code != "" {
 			code = "`" + l.code + "`"
 		}
-		usage, _ := flag.UnquoteUsage(fl)
+		_, usage := flag.UnquoteUsage(fl)
+		usage = strings.TrimSuffix(usage, " (env "+f.envs[l.flag]+")")
 		fmt.Fprintf(&b, "| %s | %s | `-%s` | `%s` | %s |\n", usage, fl.DefValue, l.flag, f.envs[l.flag], code)
 	}
 	return b.String()

@@ -35,6 +35,8 @@ const (
 	FieldLanguage = "language"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
+	// FieldSummary holds the string denoting the summary field in the database.
+	FieldSummary = "summary"
 	// FieldPublisherID holds the string denoting the publisher_id field in the database.
 	FieldPublisherID = "publisher_id"
 	// EdgeAuthors holds the string denoting the authors edge name in mutations.
@@ -55,6 +57,8 @@ const (
 	EdgeCitedByExperts = "cited_by_experts"
 	// EdgeCitedByNetworks holds the string denoting the cited_by_networks edge name in mutations.
 	EdgeCitedByNetworks = "cited_by_networks"
+	// EdgeStatedMemberships holds the string denoting the stated_memberships edge name in mutations.
+	EdgeStatedMemberships = "stated_memberships"
 	// EdgeCitedByTerms holds the string denoting the cited_by_terms edge name in mutations.
 	EdgeCitedByTerms = "cited_by_terms"
 	// EdgeCitedByOrganizations holds the string denoting the cited_by_organizations edge name in mutations.
@@ -110,6 +114,13 @@ const (
 	// CitedByNetworksInverseTable is the table name for the Network entity.
 	// It exists in this package in order to avoid circular dependency with the "network" package.
 	CitedByNetworksInverseTable = "networks"
+	// StatedMembershipsTable is the table that holds the stated_memberships relation/edge.
+	StatedMembershipsTable = "term_memberships"
+	// StatedMembershipsInverseTable is the table name for the TermMembership entity.
+	// It exists in this package in order to avoid circular dependency with the "termmembership" package.
+	StatedMembershipsInverseTable = "term_memberships"
+	// StatedMembershipsColumn is the table column denoting the stated_memberships relation/edge.
+	StatedMembershipsColumn = "source_id"
 	// CitedByTermsTable is the table that holds the cited_by_terms relation/edge. The primary key declared below.
 	CitedByTermsTable = "network_term_sources"
 	// CitedByTermsInverseTable is the table name for the NetworkTerm entity.
@@ -133,6 +144,7 @@ var Columns = []string{
 	FieldURL,
 	FieldLanguage,
 	FieldNote,
+	FieldSummary,
 	FieldPublisherID,
 }
 
@@ -187,6 +199,8 @@ var (
 	LanguageValidator func(string) error
 	// NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	NoteValidator func(string) error
+	// SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	SummaryValidator func(string) error
 	// PublisherIDValidator is a validator for the "publisher_id" field. It is called by the builders before save.
 	PublisherIDValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
@@ -278,6 +292,11 @@ func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
 // ByNote orders the results by the note field.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
+// BySummary orders the results by the summary field.
+func BySummary(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSummary, opts...).ToFunc()
 }
 
 // ByPublisherID orders the results by the publisher_id field.
@@ -404,6 +423,20 @@ func ByCitedByNetworks(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByStatedMembershipsCount orders the results by stated_memberships count.
+func ByStatedMembershipsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newStatedMembershipsStep(), opts...)
+	}
+}
+
+// ByStatedMemberships orders the results by stated_memberships terms.
+func ByStatedMemberships(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newStatedMembershipsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByCitedByTermsCount orders the results by cited_by_terms count.
 func ByCitedByTermsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -492,6 +525,13 @@ func newCitedByNetworksStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CitedByNetworksInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, CitedByNetworksTable, CitedByNetworksPrimaryKey...),
+	)
+}
+func newStatedMembershipsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(StatedMembershipsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, StatedMembershipsTable, StatedMembershipsColumn),
 	)
 }
 func newCitedByTermsStep() *sqlgraph.Step {

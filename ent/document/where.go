@@ -87,6 +87,11 @@ func Note(v string) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldNote, v))
 }
 
+// Summary applies equality check predicate on the "summary" field. It's identical to SummaryEQ.
+func Summary(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldSummary, v))
+}
+
 // PublisherID applies equality check predicate on the "publisher_id" field. It's identical to PublisherIDEQ.
 func PublisherID(v pulid.ID) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldPublisherID, v))
@@ -557,6 +562,81 @@ func NoteContainsFold(v string) predicate.Document {
 	return predicate.Document(sql.FieldContainsFold(FieldNote, v))
 }
 
+// SummaryEQ applies the EQ predicate on the "summary" field.
+func SummaryEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldEQ(FieldSummary, v))
+}
+
+// SummaryNEQ applies the NEQ predicate on the "summary" field.
+func SummaryNEQ(v string) predicate.Document {
+	return predicate.Document(sql.FieldNEQ(FieldSummary, v))
+}
+
+// SummaryIn applies the In predicate on the "summary" field.
+func SummaryIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldIn(FieldSummary, vs...))
+}
+
+// SummaryNotIn applies the NotIn predicate on the "summary" field.
+func SummaryNotIn(vs ...string) predicate.Document {
+	return predicate.Document(sql.FieldNotIn(FieldSummary, vs...))
+}
+
+// SummaryGT applies the GT predicate on the "summary" field.
+func SummaryGT(v string) predicate.Document {
+	return predicate.Document(sql.FieldGT(FieldSummary, v))
+}
+
+// SummaryGTE applies the GTE predicate on the "summary" field.
+func SummaryGTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldGTE(FieldSummary, v))
+}
+
+// SummaryLT applies the LT predicate on the "summary" field.
+func SummaryLT(v string) predicate.Document {
+	return predicate.Document(sql.FieldLT(FieldSummary, v))
+}
+
+// SummaryLTE applies the LTE predicate on the "summary" field.
+func SummaryLTE(v string) predicate.Document {
+	return predicate.Document(sql.FieldLTE(FieldSummary, v))
+}
+
+// SummaryContains applies the Contains predicate on the "summary" field.
+func SummaryContains(v string) predicate.Document {
+	return predicate.Document(sql.FieldContains(FieldSummary, v))
+}
+
+// SummaryHasPrefix applies the HasPrefix predicate on the "summary" field.
+func SummaryHasPrefix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasPrefix(FieldSummary, v))
+}
+
+// SummaryHasSuffix applies the HasSuffix predicate on the "summary" field.
+func SummaryHasSuffix(v string) predicate.Document {
+	return predicate.Document(sql.FieldHasSuffix(FieldSummary, v))
+}
+
+// SummaryIsNil applies the IsNil predicate on the "summary" field.
+func SummaryIsNil() predicate.Document {
+	return predicate.Document(sql.FieldIsNull(FieldSummary))
+}
+
+// SummaryNotNil applies the NotNil predicate on the "summary" field.
+func SummaryNotNil() predicate.Document {
+	return predicate.Document(sql.FieldNotNull(FieldSummary))
+}
+
+// SummaryEqualFold applies the EqualFold predicate on the "summary" field.
+func SummaryEqualFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldEqualFold(FieldSummary, v))
+}
+
+// SummaryContainsFold applies the ContainsFold predicate on the "summary" field.
+func SummaryContainsFold(v string) predicate.Document {
+	return predicate.Document(sql.FieldContainsFold(FieldSummary, v))
+}
+
 // PublisherIDEQ applies the EQ predicate on the "publisher_id" field.
 func PublisherIDEQ(v pulid.ID) predicate.Document {
 	return predicate.Document(sql.FieldEQ(FieldPublisherID, v))
@@ -836,6 +916,29 @@ func HasCitedByNetworks() predicate.Document {
 func HasCitedByNetworksWith(preds ...predicate.Network) predicate.Document {
 	return predicate.Document(func(s *sql.Selector) {
 		step := newCitedByNetworksStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasStatedMemberships applies the HasEdge predicate on the "stated_memberships" edge.
+func HasStatedMemberships() predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, StatedMembershipsTable, StatedMembershipsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasStatedMembershipsWith applies the HasEdge predicate on the "stated_memberships" edge with a given conditions (other predicates).
+func HasStatedMembershipsWith(preds ...predicate.TermMembership) predicate.Document {
+	return predicate.Document(func(s *sql.Selector) {
+		step := newStatedMembershipsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -153,6 +153,18 @@ func (f SessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SessionMutation", m)
 }
 
+// The TermMembershipFunc type is an adapter to allow the use of ordinary
+// function as TermMembership mutator.
+type TermMembershipFunc func(context.Context, *ent.TermMembershipMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TermMembershipFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TermMembershipMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TermMembershipMutation", m)
+}
+
 // The ThemeFunc type is an adapter to allow the use of ordinary
 // function as Theme mutator.
 type ThemeFunc func(context.Context, *ent.ThemeMutation) (ent.Value, error)

@@ -11,9 +11,11 @@ var (
 	// AppearancesColumns holds the columns for the "appearances" table.
 	AppearancesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 28},
-		{Name: "role", Type: field.TypeEnum, Enums: []string{"SPEAKER", "MODERATOR", "AUTHOR"}},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"SPEAKER", "MODERATOR", "AUTHOR", "WORKING_GROUP", "ANALYSIS_LEAD", "CONTACT", "PREPARER", "PICTURED", "MENTIONED"}},
 		{Name: "title", Type: field.TypeString, Nullable: true},
 		{Name: "title_en", Type: field.TypeString, Nullable: true},
+		{Name: "date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "date_precision", Type: field.TypeEnum, Nullable: true, Enums: []string{"DAY", "MONTH", "YEAR"}},
 		{Name: "document_id", Type: field.TypeString, Nullable: true, Size: 28},
 		{Name: "expert_id", Type: field.TypeString, Size: 28},
 		{Name: "organization_id", Type: field.TypeString, Nullable: true, Size: 28},
@@ -27,44 +29,44 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "appearances_documents_appearances",
-				Columns:    []*schema.Column{AppearancesColumns[4]},
+				Columns:    []*schema.Column{AppearancesColumns[6]},
 				RefColumns: []*schema.Column{DocumentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appearances_experts_appearances",
-				Columns:    []*schema.Column{AppearancesColumns[5]},
+				Columns:    []*schema.Column{AppearancesColumns[7]},
 				RefColumns: []*schema.Column{ExpertsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appearances_organizations_appearances",
-				Columns:    []*schema.Column{AppearancesColumns[6]},
+				Columns:    []*schema.Column{AppearancesColumns[8]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appearances_sessions_appearances",
-				Columns:    []*schema.Column{AppearancesColumns[7]},
+				Columns:    []*schema.Column{AppearancesColumns[9]},
 				RefColumns: []*schema.Column{SessionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "appearance_expert_id",
+				Name:    "appearance_expert_id_date",
 				Unique:  false,
-				Columns: []*schema.Column{AppearancesColumns[5]},
+				Columns: []*schema.Column{AppearancesColumns[7], AppearancesColumns[4]},
 			},
 			{
 				Name:    "appearance_session_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppearancesColumns[7]},
+				Columns: []*schema.Column{AppearancesColumns[9]},
 			},
 			{
 				Name:    "appearance_document_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppearancesColumns[4]},
+				Columns: []*schema.Column{AppearancesColumns[6]},
 			},
 		},
 	}
@@ -79,6 +81,7 @@ var (
 		{Name: "url", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "language", Type: field.TypeString, Nullable: true},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "publisher_id", Type: field.TypeString, Nullable: true, Size: 28},
 	}
 	// DocumentsTable holds the schema information for the "documents" table.
@@ -89,7 +92,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "documents_organizations_publications",
-				Columns:    []*schema.Column{DocumentsColumns[9]},
+				Columns:    []*schema.Column{DocumentsColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -98,7 +101,7 @@ var (
 			{
 				Name:    "document_publisher_id",
 				Unique:  false,
-				Columns: []*schema.Column{DocumentsColumns[9]},
+				Columns: []*schema.Column{DocumentsColumns[10]},
 			},
 			{
 				Name:    "document_published_on",
@@ -114,6 +117,7 @@ var (
 		{Name: "title", Type: field.TypeString, Nullable: true},
 		{Name: "title_en", Type: field.TypeString, Nullable: true},
 		{Name: "title_as_of", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "title_as_of_precision", Type: field.TypeEnum, Nullable: true, Enums: []string{"DAY", "MONTH", "YEAR"}},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "municipality_id", Type: field.TypeString, Nullable: true, Size: 28},
 		{Name: "organization_id", Type: field.TypeString, Nullable: true, Size: 28},
@@ -126,13 +130,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "experts_municipalities_experts",
-				Columns:    []*schema.Column{ExpertsColumns[6]},
+				Columns:    []*schema.Column{ExpertsColumns[7]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "experts_organizations_experts",
-				Columns:    []*schema.Column{ExpertsColumns[7]},
+				Columns:    []*schema.Column{ExpertsColumns[8]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -141,17 +145,17 @@ var (
 			{
 				Name:    "expert_name_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[1], ExpertsColumns[7]},
+				Columns: []*schema.Column{ExpertsColumns[1], ExpertsColumns[8]},
 			},
 			{
 				Name:    "expert_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[7]},
+				Columns: []*schema.Column{ExpertsColumns[8]},
 			},
 			{
 				Name:    "expert_municipality_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[6]},
+				Columns: []*schema.Column{ExpertsColumns[7]},
 			},
 		},
 	}
@@ -431,6 +435,57 @@ var (
 				Name:    "session_seminar_id_position",
 				Unique:  true,
 				Columns: []*schema.Column{SessionsColumns[6], SessionsColumns[2]},
+			},
+		},
+	}
+	// TermMembershipsColumns holds the columns for the "term_memberships" table.
+	TermMembershipsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 28},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"MEMBER", "REGISTERED", "PILOT"}},
+		{Name: "source_id", Type: field.TypeString, Size: 28},
+		{Name: "municipality_id", Type: field.TypeString, Size: 28},
+		{Name: "term_id", Type: field.TypeString, Size: 28},
+	}
+	// TermMembershipsTable holds the schema information for the "term_memberships" table.
+	TermMembershipsTable = &schema.Table{
+		Name:       "term_memberships",
+		Columns:    TermMembershipsColumns,
+		PrimaryKey: []*schema.Column{TermMembershipsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "term_memberships_documents_stated_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[2]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "term_memberships_municipalities_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[3]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "term_memberships_network_terms_memberships",
+				Columns:    []*schema.Column{TermMembershipsColumns[4]},
+				RefColumns: []*schema.Column{NetworkTermsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "termmembership_term_id_municipality_id_source_id",
+				Unique:  true,
+				Columns: []*schema.Column{TermMembershipsColumns[4], TermMembershipsColumns[3], TermMembershipsColumns[2]},
+			},
+			{
+				Name:    "termmembership_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{TermMembershipsColumns[3]},
+			},
+			{
+				Name:    "termmembership_source_id",
+				Unique:  false,
+				Columns: []*schema.Column{TermMembershipsColumns[2]},
 			},
 		},
 	}
@@ -1033,6 +1088,7 @@ var (
 		RegionsTable,
 		SeminarsTable,
 		SessionsTable,
+		TermMembershipsTable,
 		ThemesTable,
 		DocumentAuthorsTable,
 		DocumentThemesTable,
@@ -1076,6 +1132,9 @@ func init() {
 	OutcomesTable.ForeignKeys[1].RefTable = SessionsTable
 	SeminarsTable.ForeignKeys[0].RefTable = NetworkTermsTable
 	SessionsTable.ForeignKeys[0].RefTable = SeminarsTable
+	TermMembershipsTable.ForeignKeys[0].RefTable = DocumentsTable
+	TermMembershipsTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	TermMembershipsTable.ForeignKeys[2].RefTable = NetworkTermsTable
 	ThemesTable.ForeignKeys[0].RefTable = ThemesTable
 	DocumentAuthorsTable.ForeignKeys[0].RefTable = DocumentsTable
 	DocumentAuthorsTable.ForeignKeys[1].RefTable = ExpertsTable

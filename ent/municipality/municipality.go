@@ -35,6 +35,8 @@ const (
 	EdgeOrganizations = "organizations"
 	// EdgeTerms holds the string denoting the terms edge name in mutations.
 	EdgeTerms = "terms"
+	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
+	EdgeMemberships = "memberships"
 	// EdgeOutcomes holds the string denoting the outcomes edge name in mutations.
 	EdgeOutcomes = "outcomes"
 	// EdgeSeminars holds the string denoting the seminars edge name in mutations.
@@ -74,6 +76,13 @@ const (
 	// TermsInverseTable is the table name for the NetworkTerm entity.
 	// It exists in this package in order to avoid circular dependency with the "networkterm" package.
 	TermsInverseTable = "network_terms"
+	// MembershipsTable is the table that holds the memberships relation/edge.
+	MembershipsTable = "term_memberships"
+	// MembershipsInverseTable is the table name for the TermMembership entity.
+	// It exists in this package in order to avoid circular dependency with the "termmembership" package.
+	MembershipsInverseTable = "term_memberships"
+	// MembershipsColumn is the table column denoting the memberships relation/edge.
+	MembershipsColumn = "municipality_id"
 	// OutcomesTable is the table that holds the outcomes relation/edge. The primary key declared below.
 	OutcomesTable = "outcome_municipalities"
 	// OutcomesInverseTable is the table name for the Outcome entity.
@@ -235,6 +244,20 @@ func ByTerms(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByMembershipsCount orders the results by memberships count.
+func ByMembershipsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMembershipsStep(), opts...)
+	}
+}
+
+// ByMemberships orders the results by memberships terms.
+func ByMemberships(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMembershipsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByOutcomesCount orders the results by outcomes count.
 func ByOutcomesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -295,6 +318,13 @@ func newTermsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TermsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, TermsTable, TermsPrimaryKey...),
+	)
+}
+func newMembershipsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MembershipsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MembershipsTable, MembershipsColumn),
 	)
 }
 func newOutcomesStep() *sqlgraph.Step {

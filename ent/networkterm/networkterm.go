@@ -29,6 +29,8 @@ const (
 	EdgeNetwork = "network"
 	// EdgeMunicipalities holds the string denoting the municipalities edge name in mutations.
 	EdgeMunicipalities = "municipalities"
+	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
+	EdgeMemberships = "memberships"
 	// EdgeSeminars holds the string denoting the seminars edge name in mutations.
 	EdgeSeminars = "seminars"
 	// EdgeThemes holds the string denoting the themes edge name in mutations.
@@ -49,6 +51,13 @@ const (
 	// MunicipalitiesInverseTable is the table name for the Municipality entity.
 	// It exists in this package in order to avoid circular dependency with the "municipality" package.
 	MunicipalitiesInverseTable = "municipalities"
+	// MembershipsTable is the table that holds the memberships relation/edge.
+	MembershipsTable = "term_memberships"
+	// MembershipsInverseTable is the table name for the TermMembership entity.
+	// It exists in this package in order to avoid circular dependency with the "termmembership" package.
+	MembershipsInverseTable = "term_memberships"
+	// MembershipsColumn is the table column denoting the memberships relation/edge.
+	MembershipsColumn = "term_id"
 	// SeminarsTable is the table that holds the seminars relation/edge.
 	SeminarsTable = "seminars"
 	// SeminarsInverseTable is the table name for the Seminar entity.
@@ -179,6 +188,20 @@ func ByMunicipalities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByMembershipsCount orders the results by memberships count.
+func ByMembershipsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMembershipsStep(), opts...)
+	}
+}
+
+// ByMemberships orders the results by memberships terms.
+func ByMemberships(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMembershipsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySeminarsCount orders the results by seminars count.
 func BySeminarsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -232,6 +255,13 @@ func newMunicipalitiesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MunicipalitiesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, MunicipalitiesTable, MunicipalitiesPrimaryKey...),
+	)
+}
+func newMembershipsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MembershipsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MembershipsTable, MembershipsColumn),
 	)
 }
 func newSeminarsStep() *sqlgraph.Step {

@@ -455,6 +455,29 @@ func HasMunicipalitiesWith(preds ...predicate.Municipality) predicate.NetworkTer
 	})
 }
 
+// HasMemberships applies the HasEdge predicate on the "memberships" edge.
+func HasMemberships() predicate.NetworkTerm {
+	return predicate.NetworkTerm(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, MembershipsTable, MembershipsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMembershipsWith applies the HasEdge predicate on the "memberships" edge with a given conditions (other predicates).
+func HasMembershipsWith(preds ...predicate.TermMembership) predicate.NetworkTerm {
+	return predicate.NetworkTerm(func(s *sql.Selector) {
+		step := newMembershipsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasSeminars applies the HasEdge predicate on the "seminars" edge.
 func HasSeminars() predicate.NetworkTerm {
 	return predicate.NetworkTerm(func(s *sql.Selector) {

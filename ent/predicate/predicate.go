@@ -42,5 +42,8 @@ type Seminar func(*sql.Selector)
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
+// TermMembership is the predicate function for termmembership builders.
+type TermMembership func(*sql.Selector)
+
 // Theme is the predicate function for theme builders.
 type Theme func(*sql.Selector)

@@ -4,6 +4,7 @@
 package schema
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -24,6 +25,20 @@ var (
 	slugFormat       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	languageCode     = regexp.MustCompile(`^[a-z]{2}$`)
 )
+
+// slugRule says what slugFormat accepts, in an error message.
+const slugRule = `lower-case letters a-z and digits, in words joined by single hyphens (no spaces, capitals or "ä"), such as "tulevaisuuden-kunta"`
+
+// matches is a validator that refuses a value re does not match, saying what it must be
+// (ent's own Match says only that the value does not match).
+func matches(re *regexp.Regexp, rule string) func(string) error {
+	return func(s string) error {
+		if !re.MatchString(s) {
+			return fmt.Errorf("must be %s", rule)
+		}
+		return nil
+	}
+}
 
 // nodeAnnotations are the entgql annotations every entity with a top-level connection shares.
 func nodeAnnotations(queryField, description string) []schema.Annotation {
@@ -59,6 +74,14 @@ func dateField(name, comment string, optional bool) ent.Field {
 	if optional {
 		f = f.Optional().Nillable()
 	}
+	return f
+}
+
+// derived marks a field that the knowledge base computes from other fields: readable,
+// filterable and orderable, but not in the API's create and update inputs.
+func derived(f ent.Field) ent.Field {
+	d := f.Descriptor()
+	d.Annotations = append(d.Annotations, entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput))
 	return f
 }
 

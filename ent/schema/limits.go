@@ -177,3 +177,13 @@ func MaxLength(typ, name string) int {
 	}
 	return 0
 }
+
+// notBlank refuses a required text made only of white space, which NotEmpty lets
+// through: a name of three spaces names nothing. The bundle validator applies the same
+// rule to bundles (it trims before it checks that a value is there).
+func notBlank(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("must not be blank (only white space)")
+	}
+	return nil
+}

@@ -22,13 +22,13 @@ func (Municipality) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPref
 // Fields of the Municipality.
 func (Municipality) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("code"), MaxCodeLength).Unique().Match(municipalityCode).
+		limit(field.String("code"), MaxCodeLength).Unique().Validate(matches(municipalityCode, "the three-digit municipality number, such as \"535\"")).
 			Annotations(entgql.OrderField("CODE")).
 			Comment("The official three-digit municipality number of Statistics Finland, for example \"535\"."),
-		limit(field.String("name"), MaxNameLength).NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The Finnish name (the latest one the reference data gives)."),
-		limit(field.String("name_sv"), MaxNameLength).NotEmpty().
+		limit(field.String("name_sv"), MaxNameLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME_SV")).
 			Comment("The Swedish name (the latest one the reference data gives)."),
 		dateField("valid_from", "The first day of the municipality's earliest period in the reference data; null when it existed before the data begins (2013).", true),
@@ -47,7 +47,8 @@ func (Municipality) Edges() []ent.Edge {
 			Comment("The municipality's history in the reference data: names and region over time, oldest first."),
 		connection("experts", Expert.Type, "People who represent this municipality."),
 		connection("organizations", Organization.Type, "Organisations of this municipality (for example the city itself)."),
-		backConnection("terms", NetworkTerm.Type, "municipalities", "Network terms the municipality took part in."),
+		backConnection("terms", NetworkTerm.Type, "municipalities", "Network terms the municipality took part in (see memberships for which source says so, and in what status)."),
+		connection("memberships", TermMembership.Type, "The municipality's part in network terms, each as one document states it."),
 		backConnection("outcomes", Outcome.Type, "municipalities", "Seminar outcomes that concern this municipality."),
 		backConnection("seminars", Seminar.Type, "municipalities", "Seminars the municipality took part in or that named it."),
 	}

@@ -23,8 +23,8 @@ func (MunicipalityPeriod) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWi
 // Fields of the MunicipalityPeriod.
 func (MunicipalityPeriod) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("name"), MaxNameLength).NotEmpty().Comment("The Finnish name in this period."),
-		limit(field.String("name_sv"), MaxNameLength).NotEmpty().Comment("The Swedish name in this period."),
+		limit(field.String("name"), MaxNameLength).NotEmpty().Validate(notBlank).Comment("The Finnish name in this period."),
+		limit(field.String("name_sv"), MaxNameLength).NotEmpty().Validate(notBlank).Comment("The Swedish name in this period."),
 		dateField("valid_from", "The first day of the period; null when it began before the reference data does (2013).", true),
 		dateField("valid_to", "The last day of the period; null while it lasts.", true),
 		idField("municipality_id", "The ID of the municipality.", false),

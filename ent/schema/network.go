@@ -20,7 +20,7 @@ func (Network) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("n
 // Fields of the Network.
 func (Network) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("name"), MaxNameLength).Unique().NotEmpty().
+		limit(field.String("name"), MaxNameLength).Unique().NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The network's name (for example \"USO\")."),
 		limit(field.Text("description"), MaxTextLength).Optional().Nillable().

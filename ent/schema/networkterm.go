@@ -40,7 +40,8 @@ func (NetworkTerm) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("network", Network.Type).Ref("terms").Unique().Required().Field("network_id").
 			Comment("The network this is a term of."),
-		connection("municipalities", Municipality.Type, "The member municipalities a source names."),
+		connection("municipalities", Municipality.Type, "The member municipalities a source names (see memberships for which source, and in what status)."),
+		connection("memberships", TermMembership.Type, "Which document states which municipality's part in the term, and in what status."),
 		connection("seminars", Seminar.Type, "The seminars held in this term."),
 		connection("themes", Theme.Type, "The term's themes, as its sources state them."),
 		sources(),

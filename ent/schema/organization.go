@@ -21,7 +21,7 @@ func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPref
 // Fields of the Organization.
 func (Organization) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("name"), MaxNameLength).Unique().NotEmpty().
+		limit(field.String("name"), MaxNameLength).Unique().NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The name, in the organisation's own language (for example \"Suomen Kuntaliitto\")."),
 		limit(field.String("name_en"), MaxNameLength).Optional().Nillable().

@@ -27,7 +27,7 @@ func (Outcome) Fields() []ent.Field {
 			Values("INSIGHT", "ONGOING_DEVELOPMENT", "SUPPORT_NEED", "NETWORK_ROLE", "RECOMMENDATION").
 			Annotations(entgql.OrderField("KIND")).
 			Comment("What kind of outcome this is: an insight, development already under way, a need for support, a role for the network, a recommendation."),
-		limit(field.Text("text"), MaxTextLength).NotEmpty().
+		limit(field.Text("text"), MaxTextLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("TEXT")).
 			Comment("An English summary of the statement."),
 		limit(field.Text("quote"), MaxTextLength).Optional().Nillable().

@@ -21,13 +21,13 @@ func (Region) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("rg
 // Fields of the Region.
 func (Region) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("code"), MaxCodeLength).Unique().Match(regionCode).
+		limit(field.String("code"), MaxCodeLength).Unique().Validate(matches(regionCode, "the two-digit region code, such as \"17\"")).
 			Annotations(entgql.OrderField("CODE")).
 			Comment("The official two-digit region code of Statistics Finland, for example \"17\"."),
-		limit(field.String("name"), MaxNameLength).NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The Finnish name, for example \"Pohjois-Pohjanmaa\"."),
-		limit(field.String("name_sv"), MaxNameLength).NotEmpty().
+		limit(field.String("name_sv"), MaxNameLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME_SV")).
 			Comment("The Swedish name, for example \"Norra Österbotten\"."),
 	}

@@ -22,7 +22,7 @@ func (Seminar) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("s
 // Fields of the Seminar.
 func (Seminar) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("title"), MaxTitleLength).NotEmpty().
+		limit(field.String("title"), MaxTitleLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("TITLE")).
 			Comment("The seminar's title, as its source gives it."),
 		dateField("date", "The day the seminar was held (or its first day of the month or year, see datePrecision).", false),

@@ -29,7 +29,7 @@ func (Session) Fields() []ent.Field {
 		field.Int("position").Positive().
 			Annotations(entgql.OrderField("POSITION")).
 			Comment("The item's place in the programme, from 1."),
-		limit(field.String("title"), MaxTitleLength).NotEmpty().
+		limit(field.String("title"), MaxTitleLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("TITLE")).
 			Comment("The item's title."),
 		limit(field.Text("summary"), MaxTextLength).Optional().Nillable().

@@ -22,10 +22,10 @@ func (Theme) Mixin() []ent.Mixin { return []ent.Mixin{pulid.MixinWithPrefix("th"
 // Fields of the Theme.
 func (Theme) Fields() []ent.Field {
 	return []ent.Field{
-		limit(field.String("slug"), MaxSlugLength).Unique().Match(slugFormat).MaxLen(MaxSlugLength).
+		limit(field.String("slug"), MaxSlugLength).Unique().Validate(matches(slugFormat, slugRule)).MaxLen(MaxSlugLength).
 			Annotations(entgql.OrderField("SLUG")).
 			Comment("The theme's stable natural key: lower-case ASCII words joined by hyphens."),
-		limit(field.String("name"), MaxNameLength).NotEmpty().
+		limit(field.String("name"), MaxNameLength).NotEmpty().Validate(notBlank).
 			Annotations(entgql.OrderField("NAME")).
 			Comment("The Finnish name."),
 		limit(field.String("name_en"), MaxNameLength).Optional().Nillable().

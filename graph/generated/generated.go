@@ -23,6 +23,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -39,6 +40,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Municipality() MunicipalityResolver
+	MunicipalityPeriod() MunicipalityPeriodResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -50,6 +53,8 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Appearance struct {
+		Date           func(childComplexity int) int
+		DatePrecision  func(childComplexity int) int
 		Document       func(childComplexity int) int
 		DocumentID     func(childComplexity int) int
 		Expert         func(childComplexity int) int
@@ -73,6 +78,12 @@ type ComplexityRoot struct {
 	AppearanceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CommunityMatch struct {
+		Community func(childComplexity int) int
+		Lineage   func(childComplexity int) int
+		Overlap   func(childComplexity int) int
 	}
 
 	ConnectionPath struct {
@@ -99,6 +110,8 @@ type ComplexityRoot struct {
 		PublishedOnPrecision func(childComplexity int) int
 		Publisher            func(childComplexity int) int
 		PublisherID          func(childComplexity int) int
+		StatedMemberships    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
+		Summary              func(childComplexity int) int
 		Themes               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
 		Title                func(childComplexity int) int
 		URL                  func(childComplexity int) int
@@ -123,23 +136,24 @@ type ComplexityRoot struct {
 	}
 
 	Expert struct {
-		Appearances       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
-		Documents         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		ID                func(childComplexity int) int
-		ModeratedSessions func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Municipality      func(childComplexity int) int
-		MunicipalityID    func(childComplexity int) int
-		Name              func(childComplexity int) int
-		Note              func(childComplexity int) int
-		Organization      func(childComplexity int) int
-		OrganizationID    func(childComplexity int) int
-		Outcomes          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Sessions          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Sources           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		Themes            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
-		Title             func(childComplexity int) int
-		TitleAsOf         func(childComplexity int) int
-		TitleEn           func(childComplexity int) int
+		Appearances        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
+		Documents          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		ID                 func(childComplexity int) int
+		ModeratedSessions  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Municipality       func(childComplexity int) int
+		MunicipalityID     func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Note               func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		OrganizationID     func(childComplexity int) int
+		Outcomes           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Sessions           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Sources            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		Themes             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
+		Title              func(childComplexity int) int
+		TitleAsOf          func(childComplexity int) int
+		TitleAsOfPrecision func(childComplexity int) int
+		TitleEn            func(childComplexity int) int
 	}
 
 	ExpertConnection struct {
@@ -176,20 +190,23 @@ type ComplexityRoot struct {
 	}
 
 	Municipality struct {
-		Code          func(childComplexity int) int
-		Experts       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
-		ID            func(childComplexity int) int
-		Name          func(childComplexity int) int
-		NameSv        func(childComplexity int) int
-		Organizations func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Outcomes      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Periods       func(childComplexity int) int
-		Region        func(childComplexity int) int
-		RegionID      func(childComplexity int) int
-		Seminars      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
-		Terms         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
-		ValidFrom     func(childComplexity int) int
-		ValidTo       func(childComplexity int) int
+		Code               func(childComplexity int) int
+		Experts            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
+		ID                 func(childComplexity int) int
+		Memberships        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
+		Name               func(childComplexity int) int
+		NameSv             func(childComplexity int) int
+		Organizations      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Outcomes           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Periods            func(childComplexity int) int
+		Region             func(childComplexity int) int
+		RegionID           func(childComplexity int) int
+		Seminars           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
+		Terms              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
+		ValidFrom          func(childComplexity int) int
+		ValidFromPrecision func(childComplexity int) int
+		ValidTo            func(childComplexity int) int
+		ValidToPrecision   func(childComplexity int) int
 	}
 
 	MunicipalityConnection struct {
@@ -204,15 +221,17 @@ type ComplexityRoot struct {
 	}
 
 	MunicipalityPeriod struct {
-		ID             func(childComplexity int) int
-		Municipality   func(childComplexity int) int
-		MunicipalityID func(childComplexity int) int
-		Name           func(childComplexity int) int
-		NameSv         func(childComplexity int) int
-		Region         func(childComplexity int) int
-		RegionID       func(childComplexity int) int
-		ValidFrom      func(childComplexity int) int
-		ValidTo        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Municipality       func(childComplexity int) int
+		MunicipalityID     func(childComplexity int) int
+		Name               func(childComplexity int) int
+		NameSv             func(childComplexity int) int
+		Region             func(childComplexity int) int
+		RegionID           func(childComplexity int) int
+		ValidFrom          func(childComplexity int) int
+		ValidFromPrecision func(childComplexity int) int
+		ValidTo            func(childComplexity int) int
+		ValidToPrecision   func(childComplexity int) int
 	}
 
 	MunicipalityScore struct {
@@ -237,6 +256,7 @@ type ComplexityRoot struct {
 		CreateRegion             func(childComplexity int, input ent.CreateRegionInput) int
 		CreateSeminar            func(childComplexity int, input ent.CreateSeminarInput) int
 		CreateSession            func(childComplexity int, input ent.CreateSessionInput) int
+		CreateTermMembership     func(childComplexity int, input ent.CreateTermMembershipInput) int
 		CreateTheme              func(childComplexity int, input ent.CreateThemeInput) int
 		DeleteAppearance         func(childComplexity int, id pulid.ID) int
 		DeleteDocument           func(childComplexity int, id pulid.ID) int
@@ -250,6 +270,7 @@ type ComplexityRoot struct {
 		DeleteRegion             func(childComplexity int, id pulid.ID) int
 		DeleteSeminar            func(childComplexity int, id pulid.ID) int
 		DeleteSession            func(childComplexity int, id pulid.ID) int
+		DeleteTermMembership     func(childComplexity int, id pulid.ID) int
 		DeleteTheme              func(childComplexity int, id pulid.ID) int
 		ImportBundle             func(childComplexity int, bundle string, dryRun *bool) int
 		UpdateAppearance         func(childComplexity int, id pulid.ID, input ent.UpdateAppearanceInput) int
@@ -264,6 +285,7 @@ type ComplexityRoot struct {
 		UpdateRegion             func(childComplexity int, id pulid.ID, input ent.UpdateRegionInput) int
 		UpdateSeminar            func(childComplexity int, id pulid.ID, input ent.UpdateSeminarInput) int
 		UpdateSession            func(childComplexity int, id pulid.ID, input ent.UpdateSessionInput) int
+		UpdateTermMembership     func(childComplexity int, id pulid.ID, input ent.UpdateTermMembershipInput) int
 		UpdateTheme              func(childComplexity int, id pulid.ID, input ent.UpdateThemeInput) int
 	}
 
@@ -287,10 +309,24 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NetworkSlice struct {
+		Communities func(childComplexity int) int
+		End         func(childComplexity int) int
+		Index       func(childComplexity int) int
+		Key         func(childComplexity int) int
+		Label       func(childComplexity int) int
+		Network     func(childComplexity int) int
+		Previous    func(childComplexity int) int
+		Start       func(childComplexity int) int
+		Term        func(childComplexity int) int
+		Vanished    func(childComplexity int) int
+	}
+
 	NetworkTerm struct {
 		Description       func(childComplexity int) int
 		EndYear           func(childComplexity int) int
 		ID                func(childComplexity int) int
+		Memberships       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
 		Municipalities    func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
 		MunicipalityCount func(childComplexity int) int
 		Network           func(childComplexity int) int
@@ -403,7 +439,9 @@ type ComplexityRoot struct {
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
+		TermMemberships       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
 		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) int
+		ThemeNetworkSeries    func(childComplexity int, by model.SeriesDimension, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) int
 		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter) int
 		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter) int
 		Themes                func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
@@ -513,19 +551,54 @@ type ComplexityRoot struct {
 		Signal func(childComplexity int) int
 	}
 
+	SliceCommunity struct {
+		Community    func(childComplexity int) int
+		Event        func(childComplexity int) int
+		Lineage      func(childComplexity int) int
+		Predecessors func(childComplexity int) int
+		Themes       func(childComplexity int) int
+	}
+
 	StatisticsBucket struct {
+		Documents      func(childComplexity int) int
+		EndYear        func(childComplexity int) int
+		GroupID        func(childComplexity int) int
 		Key            func(childComplexity int) int
+		Kind           func(childComplexity int) int
 		Label          func(childComplexity int) int
 		Municipalities func(childComplexity int) int
 		Outcomes       func(childComplexity int) int
 		Seminars       func(childComplexity int) int
 		Sessions       func(childComplexity int) int
+		StartYear      func(childComplexity int) int
 		Theme          func(childComplexity int) int
 	}
 
 	Subscription struct {
 		NodeChanged  func(childComplexity int, ids []pulid.ID, types []string) int
 		OutcomeAdded func(childComplexity int, filter *model.OutcomeAddedFilter) int
+	}
+
+	TermMembership struct {
+		ID             func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Source         func(childComplexity int) int
+		SourceID       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Term           func(childComplexity int) int
+		TermID         func(childComplexity int) int
+	}
+
+	TermMembershipConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TermMembershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Theme struct {
@@ -582,11 +655,30 @@ type ComplexityRoot struct {
 		WeightedDegree func(childComplexity int) int
 	}
 
+	ThemeNetworkSeries struct {
+		By             func(childComplexity int) int
+		MatchThreshold func(childComplexity int) int
+		Slices         func(childComplexity int) int
+		Themes         func(childComplexity int) int
+	}
+
 	ThemeRelation struct {
 		Evidence func(childComplexity int) int
 		Strength func(childComplexity int) int
 		Theme    func(childComplexity int) int
 		Weight   func(childComplexity int) int
+	}
+
+	ThemeSlicePoint struct {
+		Betweenness    func(childComplexity int) int
+		Community      func(childComplexity int) int
+		Degree         func(childComplexity int) int
+		Items          func(childComplexity int) int
+		Lineage        func(childComplexity int) int
+		Present        func(childComplexity int) int
+		SliceIndex     func(childComplexity int) int
+		SliceKey       func(childComplexity int) int
+		WeightedDegree func(childComplexity int) int
 	}
 
 	ThemeStatistic struct {
@@ -598,12 +690,31 @@ type ComplexityRoot struct {
 		Sessions       func(childComplexity int) int
 		Theme          func(childComplexity int) int
 	}
+
+	ThemeTimeline struct {
+		Points func(childComplexity int) int
+		Theme  func(childComplexity int) int
+	}
+
+	VanishedCommunity struct {
+		Community func(childComplexity int) int
+		Lineage   func(childComplexity int) int
+		Themes    func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type MunicipalityResolver interface {
+	ValidFromPrecision(ctx context.Context, obj *ent.Municipality) (*calendar.Precision, error)
+	ValidToPrecision(ctx context.Context, obj *ent.Municipality) (*calendar.Precision, error)
+}
+type MunicipalityPeriodResolver interface {
+	ValidFromPrecision(ctx context.Context, obj *ent.MunicipalityPeriod) (*calendar.Precision, error)
+	ValidToPrecision(ctx context.Context, obj *ent.MunicipalityPeriod) (*calendar.Precision, error)
+}
 type MutationResolver interface {
 	CreateRegion(ctx context.Context, input ent.CreateRegionInput) (*ent.Region, error)
 	UpdateRegion(ctx context.Context, id pulid.ID, input ent.UpdateRegionInput) (*ent.Region, error)
@@ -644,6 +755,9 @@ type MutationResolver interface {
 	CreateAppearance(ctx context.Context, input ent.CreateAppearanceInput) (*ent.Appearance, error)
 	UpdateAppearance(ctx context.Context, id pulid.ID, input ent.UpdateAppearanceInput) (*ent.Appearance, error)
 	DeleteAppearance(ctx context.Context, id pulid.ID) (pulid.ID, error)
+	CreateTermMembership(ctx context.Context, input ent.CreateTermMembershipInput) (*ent.TermMembership, error)
+	UpdateTermMembership(ctx context.Context, id pulid.ID, input ent.UpdateTermMembershipInput) (*ent.TermMembership, error)
+	DeleteTermMembership(ctx context.Context, id pulid.ID) (pulid.ID, error)
 	ImportBundle(ctx context.Context, bundle string, dryRun *bool) (*model.ImportReport, error)
 }
 type QueryResolver interface {
@@ -660,12 +774,14 @@ type QueryResolver interface {
 	Regions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) (*ent.RegionConnection, error)
 	Seminars(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) (*ent.SeminarConnection, error)
 	Sessions(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error)
+	TermMemberships(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) (*ent.TermMembershipConnection, error)
 	Themes(ctx context.Context, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) (*ent.ThemeConnection, error)
 	ThemeNetwork(ctx context.Context, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error)
 	ConnectionPath(ctx context.Context, from pulid.ID, to pulid.ID, maxHops *int, maxPaths *int) ([]*model.ConnectionPath, error)
 	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error)
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
 	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
+	ThemeNetworkSeries(ctx context.Context, by model.SeriesDimension, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) (*model.ThemeNetworkSeries, error)
 	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, from *time.Time, to *time.Time, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
 }
 type SubscriptionResolver interface {
@@ -695,6 +811,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Appearance.date":
+		if e.ComplexityRoot.Appearance.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Date(childComplexity), true
+	case "Appearance.datePrecision":
+		if e.ComplexityRoot.Appearance.DatePrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.DatePrecision(childComplexity), true
 	case "Appearance.document":
 		if e.ComplexityRoot.Appearance.Document == nil {
 			break
@@ -799,6 +927,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppearanceEdge.Node(childComplexity), true
+
+	case "CommunityMatch.community":
+		if e.ComplexityRoot.CommunityMatch.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Community(childComplexity), true
+	case "CommunityMatch.lineage":
+		if e.ComplexityRoot.CommunityMatch.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Lineage(childComplexity), true
+	case "CommunityMatch.overlap":
+		if e.ComplexityRoot.CommunityMatch.Overlap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Overlap(childComplexity), true
 
 	case "ConnectionPath.length":
 		if e.ComplexityRoot.ConnectionPath.Length == nil {
@@ -966,6 +1113,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.PublisherID(childComplexity), true
+	case "Document.statedMemberships":
+		if e.ComplexityRoot.Document.StatedMemberships == nil {
+			break
+		}
+
+		args, err := ec.field_Document_statedMemberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Document.StatedMemberships(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.TermMembershipOrder), args["where"].(*ent.TermMembershipWhereInput)), true
+	case "Document.summary":
+		if e.ComplexityRoot.Document.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Summary(childComplexity), true
 	case "Document.themes":
 		if e.ComplexityRoot.Document.Themes == nil {
 			break
@@ -1178,6 +1342,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.TitleAsOf(childComplexity), true
+	case "Expert.titleAsOfPrecision":
+		if e.ComplexityRoot.Expert.TitleAsOfPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Expert.TitleAsOfPrecision(childComplexity), true
 	case "Expert.titleEn":
 		if e.ComplexityRoot.Expert.TitleEn == nil {
 			break
@@ -1321,6 +1491,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.ID(childComplexity), true
+	case "Municipality.memberships":
+		if e.ComplexityRoot.Municipality.Memberships == nil {
+			break
+		}
+
+		args, err := ec.field_Municipality_memberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Municipality.Memberships(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.TermMembershipOrder), args["where"].(*ent.TermMembershipWhereInput)), true
 	case "Municipality.name":
 		if e.ComplexityRoot.Municipality.Name == nil {
 			break
@@ -1401,12 +1582,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.ValidFrom(childComplexity), true
+	case "Municipality.validFromPrecision":
+		if e.ComplexityRoot.Municipality.ValidFromPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.ValidFromPrecision(childComplexity), true
 	case "Municipality.validTo":
 		if e.ComplexityRoot.Municipality.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Municipality.ValidTo(childComplexity), true
+	case "Municipality.validToPrecision":
+		if e.ComplexityRoot.Municipality.ValidToPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.ValidToPrecision(childComplexity), true
 
 	case "MunicipalityConnection.edges":
 		if e.ComplexityRoot.MunicipalityConnection.Edges == nil {
@@ -1488,12 +1681,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityPeriod.ValidFrom(childComplexity), true
+	case "MunicipalityPeriod.validFromPrecision":
+		if e.ComplexityRoot.MunicipalityPeriod.ValidFromPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityPeriod.ValidFromPrecision(childComplexity), true
 	case "MunicipalityPeriod.validTo":
 		if e.ComplexityRoot.MunicipalityPeriod.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MunicipalityPeriod.ValidTo(childComplexity), true
+	case "MunicipalityPeriod.validToPrecision":
+		if e.ComplexityRoot.MunicipalityPeriod.ValidToPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityPeriod.ValidToPrecision(childComplexity), true
 
 	case "MunicipalityScore.municipality":
 		if e.ComplexityRoot.MunicipalityScore.Municipality == nil {
@@ -1664,6 +1869,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSession(childComplexity, args["input"].(ent.CreateSessionInput)), true
+	case "Mutation.createTermMembership":
+		if e.ComplexityRoot.Mutation.CreateTermMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTermMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTermMembership(childComplexity, args["input"].(ent.CreateTermMembershipInput)), true
 	case "Mutation.createTheme":
 		if e.ComplexityRoot.Mutation.CreateTheme == nil {
 			break
@@ -1807,6 +2023,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSession(childComplexity, args["id"].(pulid.ID)), true
+	case "Mutation.deleteTermMembership":
+		if e.ComplexityRoot.Mutation.DeleteTermMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTermMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTermMembership(childComplexity, args["id"].(pulid.ID)), true
 	case "Mutation.deleteTheme":
 		if e.ComplexityRoot.Mutation.DeleteTheme == nil {
 			break
@@ -1961,6 +2188,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSession(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateSessionInput)), true
+	case "Mutation.updateTermMembership":
+		if e.ComplexityRoot.Mutation.UpdateTermMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTermMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTermMembership(childComplexity, args["id"].(pulid.ID), args["input"].(ent.UpdateTermMembershipInput)), true
 	case "Mutation.updateTheme":
 		if e.ComplexityRoot.Mutation.UpdateTheme == nil {
 			break
@@ -2057,6 +2295,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NetworkEdge.Node(childComplexity), true
 
+	case "NetworkSlice.communities":
+		if e.ComplexityRoot.NetworkSlice.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Communities(childComplexity), true
+	case "NetworkSlice.end":
+		if e.ComplexityRoot.NetworkSlice.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.End(childComplexity), true
+	case "NetworkSlice.index":
+		if e.ComplexityRoot.NetworkSlice.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Index(childComplexity), true
+	case "NetworkSlice.key":
+		if e.ComplexityRoot.NetworkSlice.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Key(childComplexity), true
+	case "NetworkSlice.label":
+		if e.ComplexityRoot.NetworkSlice.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Label(childComplexity), true
+	case "NetworkSlice.network":
+		if e.ComplexityRoot.NetworkSlice.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Network(childComplexity), true
+	case "NetworkSlice.previous":
+		if e.ComplexityRoot.NetworkSlice.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Previous(childComplexity), true
+	case "NetworkSlice.start":
+		if e.ComplexityRoot.NetworkSlice.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Start(childComplexity), true
+	case "NetworkSlice.term":
+		if e.ComplexityRoot.NetworkSlice.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Term(childComplexity), true
+	case "NetworkSlice.vanished":
+		if e.ComplexityRoot.NetworkSlice.Vanished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Vanished(childComplexity), true
+
 	case "NetworkTerm.description":
 		if e.ComplexityRoot.NetworkTerm.Description == nil {
 			break
@@ -2075,6 +2374,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkTerm.ID(childComplexity), true
+	case "NetworkTerm.memberships":
+		if e.ComplexityRoot.NetworkTerm.Memberships == nil {
+			break
+		}
+
+		args, err := ec.field_NetworkTerm_memberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NetworkTerm.Memberships(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.TermMembershipOrder), args["where"].(*ent.TermMembershipWhereInput)), true
 	case "NetworkTerm.municipalities":
 		if e.ComplexityRoot.NetworkTerm.Municipalities == nil {
 			break
@@ -2694,6 +3004,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SimilarMunicipalities(childComplexity, args["municipalityID"].(pulid.ID), args["first"].(*int)), true
+	case "Query.termMemberships":
+		if e.ComplexityRoot.Query.TermMemberships == nil {
+			break
+		}
+
+		args, err := ec.field_Query_termMemberships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TermMemberships(childComplexity, args["after"].(*entgql.Cursor[pulid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[pulid.ID]), args["last"].(*int), args["orderBy"].([]*ent.TermMembershipOrder), args["where"].(*ent.TermMembershipWhereInput)), true
 	case "Query.themeNetwork":
 		if e.ComplexityRoot.Query.ThemeNetwork == nil {
 			break
@@ -2705,6 +3026,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ThemeNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int)), true
+	case "Query.themeNetworkSeries":
+		if e.ComplexityRoot.Query.ThemeNetworkSeries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_themeNetworkSeries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThemeNetworkSeries(childComplexity, args["by"].(model.SeriesDimension), args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int), args["matchThreshold"].(*float64)), true
 	case "Query.themeStatistics":
 		if e.ComplexityRoot.Query.ThemeStatistics == nil {
 			break
@@ -3207,12 +3539,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignalCount.Signal(childComplexity), true
 
+	case "SliceCommunity.community":
+		if e.ComplexityRoot.SliceCommunity.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Community(childComplexity), true
+	case "SliceCommunity.event":
+		if e.ComplexityRoot.SliceCommunity.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Event(childComplexity), true
+	case "SliceCommunity.lineage":
+		if e.ComplexityRoot.SliceCommunity.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Lineage(childComplexity), true
+	case "SliceCommunity.predecessors":
+		if e.ComplexityRoot.SliceCommunity.Predecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Predecessors(childComplexity), true
+	case "SliceCommunity.themes":
+		if e.ComplexityRoot.SliceCommunity.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Themes(childComplexity), true
+
+	case "StatisticsBucket.documents":
+		if e.ComplexityRoot.StatisticsBucket.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Documents(childComplexity), true
+	case "StatisticsBucket.endYear":
+		if e.ComplexityRoot.StatisticsBucket.EndYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.EndYear(childComplexity), true
+	case "StatisticsBucket.groupID":
+		if e.ComplexityRoot.StatisticsBucket.GroupID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.GroupID(childComplexity), true
 	case "StatisticsBucket.key":
 		if e.ComplexityRoot.StatisticsBucket.Key == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StatisticsBucket.Key(childComplexity), true
+	case "StatisticsBucket.kind":
+		if e.ComplexityRoot.StatisticsBucket.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Kind(childComplexity), true
 	case "StatisticsBucket.label":
 		if e.ComplexityRoot.StatisticsBucket.Label == nil {
 			break
@@ -3243,6 +3630,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatisticsBucket.Sessions(childComplexity), true
+	case "StatisticsBucket.startYear":
+		if e.ComplexityRoot.StatisticsBucket.StartYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.StartYear(childComplexity), true
 	case "StatisticsBucket.theme":
 		if e.ComplexityRoot.StatisticsBucket.Theme == nil {
 			break
@@ -3272,6 +3665,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.OutcomeAdded(childComplexity, args["filter"].(*model.OutcomeAddedFilter)), true
+
+	case "TermMembership.id":
+		if e.ComplexityRoot.TermMembership.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.ID(childComplexity), true
+	case "TermMembership.municipality":
+		if e.ComplexityRoot.TermMembership.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.Municipality(childComplexity), true
+	case "TermMembership.municipalityID":
+		if e.ComplexityRoot.TermMembership.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.MunicipalityID(childComplexity), true
+	case "TermMembership.source":
+		if e.ComplexityRoot.TermMembership.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.Source(childComplexity), true
+	case "TermMembership.sourceID":
+		if e.ComplexityRoot.TermMembership.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.SourceID(childComplexity), true
+	case "TermMembership.status":
+		if e.ComplexityRoot.TermMembership.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.Status(childComplexity), true
+	case "TermMembership.term":
+		if e.ComplexityRoot.TermMembership.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.Term(childComplexity), true
+	case "TermMembership.termID":
+		if e.ComplexityRoot.TermMembership.TermID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembership.TermID(childComplexity), true
+
+	case "TermMembershipConnection.edges":
+		if e.ComplexityRoot.TermMembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipConnection.Edges(childComplexity), true
+	case "TermMembershipConnection.pageInfo":
+		if e.ComplexityRoot.TermMembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipConnection.PageInfo(childComplexity), true
+	case "TermMembershipConnection.totalCount":
+		if e.ComplexityRoot.TermMembershipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipConnection.TotalCount(childComplexity), true
+
+	case "TermMembershipEdge.cursor":
+		if e.ComplexityRoot.TermMembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipEdge.Cursor(childComplexity), true
+	case "TermMembershipEdge.node":
+		if e.ComplexityRoot.TermMembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermMembershipEdge.Node(childComplexity), true
 
 	case "Theme.children":
 		if e.ComplexityRoot.Theme.Children == nil {
@@ -3540,6 +4014,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeNetworkNode.WeightedDegree(childComplexity), true
 
+	case "ThemeNetworkSeries.by":
+		if e.ComplexityRoot.ThemeNetworkSeries.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.By(childComplexity), true
+	case "ThemeNetworkSeries.matchThreshold":
+		if e.ComplexityRoot.ThemeNetworkSeries.MatchThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.MatchThreshold(childComplexity), true
+	case "ThemeNetworkSeries.slices":
+		if e.ComplexityRoot.ThemeNetworkSeries.Slices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.Slices(childComplexity), true
+	case "ThemeNetworkSeries.themes":
+		if e.ComplexityRoot.ThemeNetworkSeries.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.Themes(childComplexity), true
+
 	case "ThemeRelation.evidence":
 		if e.ComplexityRoot.ThemeRelation.Evidence == nil {
 			break
@@ -3564,6 +4063,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeRelation.Weight(childComplexity), true
+
+	case "ThemeSlicePoint.betweenness":
+		if e.ComplexityRoot.ThemeSlicePoint.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Betweenness(childComplexity), true
+	case "ThemeSlicePoint.community":
+		if e.ComplexityRoot.ThemeSlicePoint.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Community(childComplexity), true
+	case "ThemeSlicePoint.degree":
+		if e.ComplexityRoot.ThemeSlicePoint.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Degree(childComplexity), true
+	case "ThemeSlicePoint.items":
+		if e.ComplexityRoot.ThemeSlicePoint.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Items(childComplexity), true
+	case "ThemeSlicePoint.lineage":
+		if e.ComplexityRoot.ThemeSlicePoint.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Lineage(childComplexity), true
+	case "ThemeSlicePoint.present":
+		if e.ComplexityRoot.ThemeSlicePoint.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Present(childComplexity), true
+	case "ThemeSlicePoint.sliceIndex":
+		if e.ComplexityRoot.ThemeSlicePoint.SliceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.SliceIndex(childComplexity), true
+	case "ThemeSlicePoint.sliceKey":
+		if e.ComplexityRoot.ThemeSlicePoint.SliceKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.SliceKey(childComplexity), true
+	case "ThemeSlicePoint.weightedDegree":
+		if e.ComplexityRoot.ThemeSlicePoint.WeightedDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.WeightedDegree(childComplexity), true
 
 	case "ThemeStatistic.documents":
 		if e.ComplexityRoot.ThemeStatistic.Documents == nil {
@@ -3608,6 +4162,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeStatistic.Theme(childComplexity), true
 
+	case "ThemeTimeline.points":
+		if e.ComplexityRoot.ThemeTimeline.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeTimeline.Points(childComplexity), true
+	case "ThemeTimeline.theme":
+		if e.ComplexityRoot.ThemeTimeline.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeTimeline.Theme(childComplexity), true
+
+	case "VanishedCommunity.community":
+		if e.ComplexityRoot.VanishedCommunity.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Community(childComplexity), true
+	case "VanishedCommunity.lineage":
+		if e.ComplexityRoot.VanishedCommunity.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Lineage(childComplexity), true
+	case "VanishedCommunity.themes":
+		if e.ComplexityRoot.VanishedCommunity.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Themes(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3631,6 +4217,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateRegionInput", ec.unmarshalInputCreateRegionInput),
 			graphql.NewInputUnmarshaler("CreateSeminarInput", ec.unmarshalInputCreateSeminarInput),
 			graphql.NewInputUnmarshaler("CreateSessionInput", ec.unmarshalInputCreateSessionInput),
+			graphql.NewInputUnmarshaler("CreateTermMembershipInput", ec.unmarshalInputCreateTermMembershipInput),
 			graphql.NewInputUnmarshaler("CreateThemeInput", ec.unmarshalInputCreateThemeInput),
 			graphql.NewInputUnmarshaler("DocumentOrder", ec.unmarshalInputDocumentOrder),
 			graphql.NewInputUnmarshaler("DocumentWhereInput", ec.unmarshalInputDocumentWhereInput),
@@ -3656,6 +4243,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SeminarWhereInput", ec.unmarshalInputSeminarWhereInput),
 			graphql.NewInputUnmarshaler("SessionOrder", ec.unmarshalInputSessionOrder),
 			graphql.NewInputUnmarshaler("SessionWhereInput", ec.unmarshalInputSessionWhereInput),
+			graphql.NewInputUnmarshaler("TermMembershipOrder", ec.unmarshalInputTermMembershipOrder),
+			graphql.NewInputUnmarshaler("TermMembershipWhereInput", ec.unmarshalInputTermMembershipWhereInput),
 			graphql.NewInputUnmarshaler("ThemeOrder", ec.unmarshalInputThemeOrder),
 			graphql.NewInputUnmarshaler("ThemeWhereInput", ec.unmarshalInputThemeWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAppearanceInput", ec.unmarshalInputUpdateAppearanceInput),
@@ -3670,6 +4259,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateRegionInput", ec.unmarshalInputUpdateRegionInput),
 			graphql.NewInputUnmarshaler("UpdateSeminarInput", ec.unmarshalInputUpdateSeminarInput),
 			graphql.NewInputUnmarshaler("UpdateSessionInput", ec.unmarshalInputUpdateSessionInput),
+			graphql.NewInputUnmarshaler("UpdateTermMembershipInput", ec.unmarshalInputUpdateTermMembershipInput),
 			graphql.NewInputUnmarshaler("UpdateThemeInput", ec.unmarshalInputUpdateThemeInput),
 		)
 	}
@@ -3767,7 +4357,7 @@ var sources = []*ast.Source{
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 """
-One time a person spoke in a session, moderated one, or authored a document, with the title and organisation the source gives them at that time.
+One time a person spoke in a session, moderated one, authored a document or had another role a document states (working group, analysis lead, contact person, preparer, named in a caption or in the text), with the title and organisation the source gives them at that time.
 """
 type Appearance implements Node {
   """
@@ -3775,7 +4365,7 @@ type Appearance implements Node {
   """
   id: ID!
   """
-  What the person did: spoke, moderated or led, or authored.
+  What the person did: spoke, moderated or led, or authored; or, in a document, was a member of its working group, led its analysis, was named as a contact person, prepared and presented it (a decision item), was named in a photo caption, or was named or quoted in its text.
   """
   role: AppearanceRole!
   """
@@ -3786,6 +4376,14 @@ type Appearance implements Node {
   An English rendering of that title (a translation).
   """
   titleEn: String
+  """
+  When the appearance took place: the date of its session's seminar, or the publication date of its document, as precisely as the source gives it (see datePrecision); null for an author of an undated document. Derived, and kept in step when the seminar's or document's date changes.
+  """
+  date: Date
+  """
+  How precisely date is known: DAY, MONTH or YEAR (that of the seminar's date or the document's publishedOn); null when date is.
+  """
+  datePrecision: DatePrecision
   """
   The ID of the person.
   """
@@ -3799,7 +4397,7 @@ type Appearance implements Node {
   """
   sessionID: ID
   """
-  The ID of the document, for an author.
+  The ID of the document, for an author or another role a document states.
   """
   documentID: ID
   """
@@ -3815,7 +4413,7 @@ type Appearance implements Node {
   """
   session: Session
   """
-  The document the person authored.
+  The document the person authored, or that states the person's role.
   """
   document: Document
 }
@@ -3871,6 +4469,10 @@ enum AppearanceOrderField {
   """
   ROLE
   """
+  Order by date.
+  """
+  DATE
+  """
   Order by expert name.
   """
   EXPERT_NAME
@@ -3891,6 +4493,30 @@ enum AppearanceRole @goModel(model: "github.com/teemaverkko/teemaverkko/ent/appe
   The person authored the document.
   """
   AUTHOR
+  """
+  The document names the person as a member of its working group.
+  """
+  WORKING_GROUP
+  """
+  The document names the person as having led its analysis.
+  """
+  ANALYSIS_LEAD
+  """
+  The document names the person as a contact person.
+  """
+  CONTACT
+  """
+  The person prepared and presented the document (a decision item).
+  """
+  PREPARER
+  """
+  The document names the person in a photo caption.
+  """
+  PICTURED
+  """
+  The document names or quotes the person in its text.
+  """
+  MENTIONED
 }
 """
 AppearanceWhereInput is used for filtering Appearance objects.
@@ -4077,6 +4703,70 @@ input AppearanceWhereInput {
   Title en contains the value, ignoring case.
   """
   titleEnContainsFold: String
+  """
+  date field predicates
+  """
+  date: Date
+  """
+  Date is not the value.
+  """
+  dateNEQ: Date
+  """
+  Date is one of the values.
+  """
+  dateIn: [Date!]
+  """
+  Date is none of the values.
+  """
+  dateNotIn: [Date!]
+  """
+  Date is greater than the value.
+  """
+  dateGT: Date
+  """
+  Date is greater than or equal to the value.
+  """
+  dateGTE: Date
+  """
+  Date is less than the value.
+  """
+  dateLT: Date
+  """
+  Date is less than or equal to the value.
+  """
+  dateLTE: Date
+  """
+  Date is not set (null).
+  """
+  dateIsNil: Boolean
+  """
+  Date is set.
+  """
+  dateNotNil: Boolean
+  """
+  date_precision field predicates
+  """
+  datePrecision: DatePrecision
+  """
+  Date precision is not the value.
+  """
+  datePrecisionNEQ: DatePrecision
+  """
+  Date precision is one of the values.
+  """
+  datePrecisionIn: [DatePrecision!]
+  """
+  Date precision is none of the values.
+  """
+  datePrecisionNotIn: [DatePrecision!]
+  """
+  Date precision is not set (null).
+  """
+  datePrecisionIsNil: Boolean
+  """
+  Date precision is set.
+  """
+  datePrecisionNotNil: Boolean
   """
   expert_id field predicates
   """
@@ -4348,7 +5038,7 @@ Input was generated by ent.
 """
 input CreateAppearanceInput {
   """
-  What the person did: spoke, moderated or led, or authored.
+  What the person did: spoke, moderated or led, or authored; or, in a document, was a member of its working group, led its analysis, was named as a contact person, prepared and presented it (a decision item), was named in a photo caption, or was named or quoted in its text.
   """
   role: AppearanceRole!
   """
@@ -4372,7 +5062,7 @@ input CreateAppearanceInput {
   """
   sessionID: ID
   """
-  The document the person authored.
+  The document the person authored, or that states the person's role.
   """
   documentID: ID
 }
@@ -4414,6 +5104,10 @@ input CreateDocumentInput {
   """
   note: String
   """
+  An English summary of what the document states that has no other place in the knowledge base (working formats, counts, findings), with the original Finnish wording quoted.
+  """
+  summary: String
+  """
   Sets author ids.
   """
   authorIDs: [ID!]
@@ -4450,6 +5144,10 @@ input CreateDocumentInput {
   """
   citedByNetworkIDs: [ID!]
   """
+  Sets stated membership ids.
+  """
+  statedMembershipIDs: [ID!]
+  """
   Sets cited by term ids.
   """
   citedByTermIDs: [ID!]
@@ -4476,9 +5174,13 @@ input CreateExpertInput {
   """
   titleEn: String
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -4565,6 +5267,10 @@ input CreateMunicipalityInput {
   Sets term ids.
   """
   termIDs: [ID!]
+  """
+  Sets membership ids.
+  """
+  membershipIDs: [ID!]
   """
   Sets outcome ids.
   """
@@ -4663,6 +5369,10 @@ input CreateNetworkTermInput {
   Sets municipality ids.
   """
   municipalityIDs: [ID!]
+  """
+  Sets membership ids.
+  """
+  membershipIDs: [ID!]
   """
   Sets seminar ids.
   """
@@ -4919,6 +5629,28 @@ input CreateSessionInput {
   sourceIDs: [ID!]
 }
 """
+CreateTermMembershipInput is used for create TermMembership object.
+Input was generated by ent.
+"""
+input CreateTermMembershipInput {
+  """
+  What the document says of the municipality: a member of the term, registered for it, or a pilot municipality.
+  """
+  status: TermMembershipStatus!
+  """
+  The network term.
+  """
+  termID: ID!
+  """
+  The municipality.
+  """
+  municipalityID: ID!
+  """
+  The document that states the membership.
+  """
+  sourceID: ID!
+}
+"""
 CreateThemeInput is used for create Theme object.
 Input was generated by ent.
 """
@@ -4978,7 +5710,7 @@ https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
 """
-DatePrecision is enum for the field published_on_precision
+DatePrecision is enum for the field date_precision
 """
 enum DatePrecision @goModel(model: "github.com/teemaverkko/teemaverkko/ent/schema/calendar.Precision") {
   """
@@ -5034,6 +5766,10 @@ type Document implements Node {
   What the knowledge base must not overstate about this document.
   """
   note: String
+  """
+  An English summary of what the document states that has no other place in the knowledge base (working formats, counts, findings), with the original Finnish wording quoted.
+  """
+  summary: String
   """
   The ID of the publishing organisation.
   """
@@ -5111,7 +5847,7 @@ type Document implements Node {
     where: ThemeWhereInput
   ): ThemeConnection!
   """
-  The authors' appearances, with the titles the document gives them.
+  The appearances the document states (its authors and the other roles it names), with the titles it gives them.
   """
   appearances(
     """
@@ -5314,6 +6050,40 @@ type Document implements Node {
     """
     where: NetworkWhereInput
   ): NetworkConnection!
+  """
+  The municipalities' parts in network terms this document states.
+  """
+  statedMemberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TermMemberships returned from the connection.
+    """
+    orderBy: [TermMembershipOrder!]
+
+    """
+    Filtering options for TermMemberships returned from the connection.
+    """
+    where: TermMembershipWhereInput
+  ): TermMembershipConnection!
   """
   Network terms whose facts this document is a source of.
   """
@@ -5894,6 +6664,66 @@ input DocumentWhereInput {
   """
   noteContainsFold: String
   """
+  summary field predicates
+  """
+  summary: String
+  """
+  Summary is not the value.
+  """
+  summaryNEQ: String
+  """
+  Summary is one of the values.
+  """
+  summaryIn: [String!]
+  """
+  Summary is none of the values.
+  """
+  summaryNotIn: [String!]
+  """
+  Summary is greater than the value.
+  """
+  summaryGT: String
+  """
+  Summary is greater than or equal to the value.
+  """
+  summaryGTE: String
+  """
+  Summary is less than the value.
+  """
+  summaryLT: String
+  """
+  Summary is less than or equal to the value.
+  """
+  summaryLTE: String
+  """
+  Summary contains the value.
+  """
+  summaryContains: String
+  """
+  Summary starts with the value.
+  """
+  summaryHasPrefix: String
+  """
+  Summary ends with the value.
+  """
+  summaryHasSuffix: String
+  """
+  Summary is not set (null).
+  """
+  summaryIsNil: Boolean
+  """
+  Summary is set.
+  """
+  summaryNotNil: Boolean
+  """
+  Summary equals the value, ignoring case.
+  """
+  summaryEqualFold: String
+  """
+  Summary contains the value, ignoring case.
+  """
+  summaryContainsFold: String
+  """
   publisher_id field predicates
   """
   publisherID: ID
@@ -6026,6 +6856,14 @@ input DocumentWhereInput {
   """
   hasCitedByNetworksWith: [NetworkWhereInput!]
   """
+  stated_memberships edge predicates
+  """
+  hasStatedMemberships: Boolean
+  """
+  Has stated memberships matching the given conditions.
+  """
+  hasStatedMembershipsWith: [TermMembershipWhereInput!]
+  """
   cited_by_terms edge predicates
   """
   hasCitedByTerms: Boolean
@@ -6063,9 +6901,13 @@ type Expert implements Node {
   """
   titleEn: String
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -6257,7 +7099,7 @@ type Expert implements Node {
     where: ThemeWhereInput
   ): ThemeConnection!
   """
-  Every time the person spoke, moderated or authored, with the title the source gave them then.
+  Every time the person spoke, moderated or authored, with the title the source gave them then and its date: orderBy DATE lists them in time order.
   """
   appearances(
     """
@@ -6651,6 +7493,30 @@ input ExpertWhereInput {
   """
   titleAsOfNotNil: Boolean
   """
+  title_as_of_precision field predicates
+  """
+  titleAsOfPrecision: DatePrecision
+  """
+  Title as of precision is not the value.
+  """
+  titleAsOfPrecisionNEQ: DatePrecision
+  """
+  Title as of precision is one of the values.
+  """
+  titleAsOfPrecisionIn: [DatePrecision!]
+  """
+  Title as of precision is none of the values.
+  """
+  titleAsOfPrecisionNotIn: [DatePrecision!]
+  """
+  Title as of precision is not set (null).
+  """
+  titleAsOfPrecisionIsNil: Boolean
+  """
+  Title as of precision is set.
+  """
+  titleAsOfPrecisionNotNil: Boolean
+  """
   note field predicates
   """
   note: String
@@ -7012,7 +7878,7 @@ type Municipality implements Node {
     where: OrganizationWhereInput
   ): OrganizationConnection!
   """
-  Network terms the municipality took part in.
+  Network terms the municipality took part in (see memberships for which source says so, and in what status).
   """
   terms(
     """
@@ -7045,6 +7911,40 @@ type Municipality implements Node {
     """
     where: NetworkTermWhereInput
   ): NetworkTermConnection!
+  """
+  The municipality's part in network terms, each as one document states it.
+  """
+  memberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TermMemberships returned from the connection.
+    """
+    orderBy: [TermMembershipOrder!]
+
+    """
+    Filtering options for TermMemberships returned from the connection.
+    """
+    where: TermMembershipWhereInput
+  ): TermMembershipConnection!
   """
   Seminar outcomes that concern this municipality.
   """
@@ -7993,6 +8893,14 @@ input MunicipalityWhereInput {
   """
   hasTermsWith: [NetworkTermWhereInput!]
   """
+  memberships edge predicates
+  """
+  hasMemberships: Boolean
+  """
+  Has memberships matching the given conditions.
+  """
+  hasMembershipsWith: [TermMembershipWhereInput!]
+  """
   outcomes edge predicates
   """
   hasOutcomes: Boolean
@@ -8217,7 +9125,7 @@ type NetworkTerm implements Node {
   """
   network: Network!
   """
-  The member municipalities a source names.
+  The member municipalities a source names (see memberships for which source, and in what status).
   """
   municipalities(
     """
@@ -8250,6 +9158,40 @@ type NetworkTerm implements Node {
     """
     where: MunicipalityWhereInput
   ): MunicipalityConnection!
+  """
+  Which document states which municipality's part in the term, and in what status.
+  """
+  memberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TermMemberships returned from the connection.
+    """
+    orderBy: [TermMembershipOrder!]
+
+    """
+    Filtering options for TermMemberships returned from the connection.
+    """
+    where: TermMembershipWhereInput
+  ): TermMembershipConnection!
   """
   The seminars held in this term.
   """
@@ -8734,6 +9676,14 @@ input NetworkTermWhereInput {
   Has municipalities matching the given conditions.
   """
   hasMunicipalitiesWith: [MunicipalityWhereInput!]
+  """
+  memberships edge predicates
+  """
+  hasMemberships: Boolean
+  """
+  Has memberships matching the given conditions.
+  """
+  hasMembershipsWith: [TermMembershipWhereInput!]
   """
   seminars edge predicates
   """
@@ -10293,7 +11243,7 @@ type Query {
     ids: [ID!]!
   ): [Node]!
   """
-  Every time a person spoke, moderated or authored, with the title the source gave them then.
+  Every time a person spoke, moderated, authored or had another role a source states, with the title the source gave them then.
   """
   appearances(
     """
@@ -10666,6 +11616,40 @@ type Query {
     """
     where: SessionWhereInput
   ): SessionConnection!
+  """
+  Which document states which municipality's part in which network term, and in what status.
+  """
+  termMemberships(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for TermMemberships returned from the connection.
+    """
+    orderBy: [TermMembershipOrder!]
+
+    """
+    Filtering options for TermMemberships returned from the connection.
+    """
+    where: TermMembershipWhereInput
+  ): TermMembershipConnection!
   """
   Development themes and concepts.
   """
@@ -12514,6 +13498,370 @@ input SessionWhereInput {
   hasSourcesWith: [DocumentWhereInput!]
 }
 """
+That one document states a municipality's part in a network term, and in what status (member, registered, pilot): the provenance of NetworkTerm.municipalities.
+"""
+type TermMembership implements Node {
+  """
+  The global, opaque identifier of this object.
+  """
+  id: ID!
+  """
+  What the document says of the municipality: a member of the term, registered for it, or a pilot municipality.
+  """
+  status: TermMembershipStatus!
+  """
+  The ID of the network term.
+  """
+  termID: ID!
+  """
+  The ID of the municipality.
+  """
+  municipalityID: ID!
+  """
+  The ID of the document that states the membership.
+  """
+  sourceID: ID!
+  """
+  The network term.
+  """
+  term: NetworkTerm!
+  """
+  The municipality.
+  """
+  municipality: Municipality!
+  """
+  The document that states the membership.
+  """
+  source: Document!
+}
+"""
+A connection to a list of items.
+"""
+type TermMembershipConnection {
+  """
+  A list of edges.
+  """
+  edges: [TermMembershipEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type TermMembershipEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: TermMembership
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for TermMembership connections
+"""
+input TermMembershipOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order TermMemberships.
+  """
+  field: TermMembershipOrderField!
+}
+"""
+Properties by which TermMembership connections can be ordered.
+"""
+enum TermMembershipOrderField {
+  """
+  Order by status.
+  """
+  STATUS
+  """
+  Order by term number.
+  """
+  TERM_NUMBER
+  """
+  Order by municipality name.
+  """
+  MUNICIPALITY_NAME
+  """
+  Order by source key.
+  """
+  SOURCE_KEY
+}
+"""
+TermMembershipStatus is enum for the field status
+"""
+enum TermMembershipStatus @goModel(model: "github.com/teemaverkko/teemaverkko/ent/termmembership.Status") {
+  """
+  The document names the municipality as a member of (participant in) the term.
+  """
+  MEMBER
+  """
+  The document says the municipality had registered for the term; that it joined is not stated.
+  """
+  REGISTERED
+  """
+  The document names the municipality as a pilot municipality of the term.
+  """
+  PILOT
+}
+"""
+TermMembershipWhereInput is used for filtering TermMembership objects.
+Input was generated by ent.
+"""
+input TermMembershipWhereInput {
+  """
+  Matches when the given conditions do not.
+  """
+  not: TermMembershipWhereInput
+  """
+  Matches when every one of the given conditions does.
+  """
+  and: [TermMembershipWhereInput!]
+  """
+  Matches when at least one of the given conditions does.
+  """
+  or: [TermMembershipWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  """
+  Id is not the value.
+  """
+  idNEQ: ID
+  """
+  Id is one of the values.
+  """
+  idIn: [ID!]
+  """
+  Id is none of the values.
+  """
+  idNotIn: [ID!]
+  """
+  Id is greater than the value.
+  """
+  idGT: ID
+  """
+  Id is greater than or equal to the value.
+  """
+  idGTE: ID
+  """
+  Id is less than the value.
+  """
+  idLT: ID
+  """
+  Id is less than or equal to the value.
+  """
+  idLTE: ID
+  """
+  status field predicates
+  """
+  status: TermMembershipStatus
+  """
+  Status is not the value.
+  """
+  statusNEQ: TermMembershipStatus
+  """
+  Status is one of the values.
+  """
+  statusIn: [TermMembershipStatus!]
+  """
+  Status is none of the values.
+  """
+  statusNotIn: [TermMembershipStatus!]
+  """
+  term_id field predicates
+  """
+  termID: ID
+  """
+  Term id is not the value.
+  """
+  termIDNEQ: ID
+  """
+  Term id is one of the values.
+  """
+  termIDIn: [ID!]
+  """
+  Term id is none of the values.
+  """
+  termIDNotIn: [ID!]
+  """
+  Term id is greater than the value.
+  """
+  termIDGT: ID
+  """
+  Term id is greater than or equal to the value.
+  """
+  termIDGTE: ID
+  """
+  Term id is less than the value.
+  """
+  termIDLT: ID
+  """
+  Term id is less than or equal to the value.
+  """
+  termIDLTE: ID
+  """
+  Term id contains the value.
+  """
+  termIDContains: ID
+  """
+  Term id starts with the value.
+  """
+  termIDHasPrefix: ID
+  """
+  Term id ends with the value.
+  """
+  termIDHasSuffix: ID
+  """
+  Term id equals the value, ignoring case.
+  """
+  termIDEqualFold: ID
+  """
+  Term id contains the value, ignoring case.
+  """
+  termIDContainsFold: ID
+  """
+  municipality_id field predicates
+  """
+  municipalityID: ID
+  """
+  Municipality id is not the value.
+  """
+  municipalityIDNEQ: ID
+  """
+  Municipality id is one of the values.
+  """
+  municipalityIDIn: [ID!]
+  """
+  Municipality id is none of the values.
+  """
+  municipalityIDNotIn: [ID!]
+  """
+  Municipality id is greater than the value.
+  """
+  municipalityIDGT: ID
+  """
+  Municipality id is greater than or equal to the value.
+  """
+  municipalityIDGTE: ID
+  """
+  Municipality id is less than the value.
+  """
+  municipalityIDLT: ID
+  """
+  Municipality id is less than or equal to the value.
+  """
+  municipalityIDLTE: ID
+  """
+  Municipality id contains the value.
+  """
+  municipalityIDContains: ID
+  """
+  Municipality id starts with the value.
+  """
+  municipalityIDHasPrefix: ID
+  """
+  Municipality id ends with the value.
+  """
+  municipalityIDHasSuffix: ID
+  """
+  Municipality id equals the value, ignoring case.
+  """
+  municipalityIDEqualFold: ID
+  """
+  Municipality id contains the value, ignoring case.
+  """
+  municipalityIDContainsFold: ID
+  """
+  source_id field predicates
+  """
+  sourceID: ID
+  """
+  Source id is not the value.
+  """
+  sourceIDNEQ: ID
+  """
+  Source id is one of the values.
+  """
+  sourceIDIn: [ID!]
+  """
+  Source id is none of the values.
+  """
+  sourceIDNotIn: [ID!]
+  """
+  Source id is greater than the value.
+  """
+  sourceIDGT: ID
+  """
+  Source id is greater than or equal to the value.
+  """
+  sourceIDGTE: ID
+  """
+  Source id is less than the value.
+  """
+  sourceIDLT: ID
+  """
+  Source id is less than or equal to the value.
+  """
+  sourceIDLTE: ID
+  """
+  Source id contains the value.
+  """
+  sourceIDContains: ID
+  """
+  Source id starts with the value.
+  """
+  sourceIDHasPrefix: ID
+  """
+  Source id ends with the value.
+  """
+  sourceIDHasSuffix: ID
+  """
+  Source id equals the value, ignoring case.
+  """
+  sourceIDEqualFold: ID
+  """
+  Source id contains the value, ignoring case.
+  """
+  sourceIDContainsFold: ID
+  """
+  term edge predicates
+  """
+  hasTerm: Boolean
+  """
+  Has term matching the given conditions.
+  """
+  hasTermWith: [NetworkTermWhereInput!]
+  """
+  municipality edge predicates
+  """
+  hasMunicipality: Boolean
+  """
+  Has municipality matching the given conditions.
+  """
+  hasMunicipalityWith: [MunicipalityWhereInput!]
+  """
+  source edge predicates
+  """
+  hasSource: Boolean
+  """
+  Has source matching the given conditions.
+  """
+  hasSourceWith: [DocumentWhereInput!]
+}
+"""
 A development theme or concept, in a hierarchy of broader and narrower themes.
 """
 type Theme implements Node {
@@ -13248,7 +14596,7 @@ Input was generated by ent.
 """
 input UpdateAppearanceInput {
   """
-  What the person did: spoke, moderated or led, or authored.
+  What the person did: spoke, moderated or led, or authored; or, in a document, was a member of its working group, led its analysis, was named as a contact person, prepared and presented it (a decision item), was named in a photo caption, or was named or quoted in its text.
   """
   role: AppearanceRole
   """
@@ -13288,7 +14636,7 @@ input UpdateAppearanceInput {
   """
   clearSession: Boolean
   """
-  The document the person authored.
+  The document the person authored, or that states the person's role.
   """
   documentID: ID
   """
@@ -13353,6 +14701,14 @@ input UpdateDocumentInput {
   Clears note.
   """
   clearNote: Boolean
+  """
+  An English summary of what the document states that has no other place in the knowledge base (working formats, counts, findings), with the original Finnish wording quoted.
+  """
+  summary: String
+  """
+  Clears summary.
+  """
+  clearSummary: Boolean
   """
   Adds the objects with these IDs to author.
   """
@@ -13458,6 +14814,18 @@ input UpdateDocumentInput {
   """
   clearCitedByNetworks: Boolean
   """
+  Adds the objects with these IDs to stated membership.
+  """
+  addStatedMembershipIDs: [ID!]
+  """
+  Removes the objects with these IDs from stated membership.
+  """
+  removeStatedMembershipIDs: [ID!]
+  """
+  Clears stated memberships.
+  """
+  clearStatedMemberships: Boolean
+  """
   Adds the objects with these IDs to cited by term.
   """
   addCitedByTermIDs: [ID!]
@@ -13508,13 +14876,21 @@ input UpdateExpertInput {
   """
   clearTitleEn: Boolean
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
   """
   Clears title as of.
   """
   clearTitleAsOf: Boolean
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
+  """
+  Clears title as of precision.
+  """
+  clearTitleAsOfPrecision: Boolean
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -13714,6 +15090,18 @@ input UpdateMunicipalityInput {
   """
   clearTerms: Boolean
   """
+  Adds the objects with these IDs to membership.
+  """
+  addMembershipIDs: [ID!]
+  """
+  Removes the objects with these IDs from membership.
+  """
+  removeMembershipIDs: [ID!]
+  """
+  Clears memberships.
+  """
+  clearMemberships: Boolean
+  """
   Adds the objects with these IDs to outcome.
   """
   addOutcomeIDs: [ID!]
@@ -13883,6 +15271,18 @@ input UpdateNetworkTermInput {
   Clears municipalities.
   """
   clearMunicipalities: Boolean
+  """
+  Adds the objects with these IDs to membership.
+  """
+  addMembershipIDs: [ID!]
+  """
+  Removes the objects with these IDs from membership.
+  """
+  removeMembershipIDs: [ID!]
+  """
+  Clears memberships.
+  """
+  clearMemberships: Boolean
   """
   Adds the objects with these IDs to seminar.
   """
@@ -14411,6 +15811,28 @@ input UpdateSessionInput {
   clearSources: Boolean
 }
 """
+UpdateTermMembershipInput is used for update TermMembership object.
+Input was generated by ent.
+"""
+input UpdateTermMembershipInput {
+  """
+  What the document says of the municipality: a member of the term, registered for it, or a pilot municipality.
+  """
+  status: TermMembershipStatus
+  """
+  The network term.
+  """
+  termID: ID
+  """
+  The municipality.
+  """
+  municipalityID: ID
+  """
+  The document that states the membership.
+  """
+  sourceID: ID
+}
+"""
 UpdateThemeInput is used for update Theme object.
 Input was generated by ent.
 """
@@ -14576,6 +15998,36 @@ enum Role {
 # Every query reads: anyone may call it, or any valid token when the server requires a token
 # for reads.
 extend type Query @auth(requires: READER)
+
+# Every date the API returns has its precision beside it, named after it with the suffix
+# Precision (publishedOn and publishedOnPrecision, date and datePrecision, titleAsOf and
+# titleAsOfPrecision). The municipality reference data gives its dates to the day.
+
+extend type Municipality {
+  """
+  How precisely validFrom is known: DAY (the reference data gives days); null when
+  validFrom is.
+  """
+  validFromPrecision: DatePrecision
+  """
+  How precisely validTo is known: DAY (the reference data gives days); null when validTo
+  is.
+  """
+  validToPrecision: DatePrecision
+}
+
+extend type MunicipalityPeriod {
+  """
+  How precisely validFrom is known: DAY (the reference data gives days); null when
+  validFrom is.
+  """
+  validFromPrecision: DatePrecision
+  """
+  How precisely validTo is known: DAY (the reference data gives days); null when validTo
+  is.
+  """
+  validToPrecision: DatePrecision
+}
 `, BuiltIn: false},
 	{Name: "../mutation.graphqls", Input: `# Writes. Every mutation runs in one transaction: it either happens whole or not at all.
 # Failures carry extensions.code (VALIDATION with extensions.field, NOT_FOUND, CONFLICT).
@@ -15001,6 +16453,38 @@ type Mutation {
     """
     id: ID!
   ): ID! @auth(requires: ADMIN)
+  """
+  Creates a term membership: that a document states a municipality's part in a network term. Unique keys already taken are refused with CONFLICT naming the field.
+  """
+  createTermMembership(
+    """
+    The new object's fields.
+    """
+    input: CreateTermMembershipInput!
+  ): TermMembership! @auth(requires: EDITOR)
+  """
+  Updates a term membership: fields left out stay as they are; edges are added and removed as listed.
+  """
+  updateTermMembership(
+    """
+    The ID of the object to update.
+    """
+    id: ID!
+    """
+    The changes.
+    """
+    input: UpdateTermMembershipInput!
+  ): TermMembership! @auth(requires: EDITOR)
+  """
+  Deletes a term membership and returns its ID. What happens to what depends on it is documented in
+  the README (refused with CONFLICT, or cascaded).
+  """
+  deleteTermMembership(
+    """
+    The ID of the object to delete.
+    """
+    id: ID!
+  ): ID! @auth(requires: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../bundle.graphqls", Input: `extend type Mutation {
@@ -15259,8 +16743,9 @@ enum ChangeKind {
     filter: NetworkFilter
   ): [ThemeStatistic!]!
   """
-  Per theme, counts broken down by network term, year or region (the region a
-  municipality belonged to on the date of the seminar).
+  Per theme, counts broken down by network term (and the periods between terms), year
+  or region (the region a municipality belonged to on the date of the seminar), with
+  the documents that discuss the theme placed by their publication date.
   """
   themeStatisticsBy(
     """
@@ -15579,35 +17064,96 @@ type ThemeStatistic {
 }
 
 """
-What statistics can be broken down by.
+What statistics can be broken down by. Seminars, sessions and outcomes are placed by
+their seminar, documents by their publishedOn; a date counts by its year whatever its
+precision (a date known only to the month or the year still has a year).
 """
 enum StatisticsDimension {
   """
-  The network term.
+  The network term, or the period between or after terms. A seminar counts in the term
+  it belongs to; a seminar without a term, and a document, count in every term whose
+  years (startYear to endYear; a term without an endYear lasts until the next term of
+  its network starts) contain the year of their date, or else in the period between
+  terms that contains it (kind PERIOD). Undated documents fall in the bucket with kind
+  NONE, empty key and label "(undated)".
   """
   TERM
   """
-  The year of the seminar.
+  The year of the seminar, or of the document's publication date. Undated documents fall
+  in the bucket with kind NONE, empty key and label "(undated)".
   """
   YEAR
   """
-  The region of the municipality on the date of the seminar.
+  The region of the municipality on the date of the seminar. Documents name no
+  municipalities and are not counted (documents is 0). Items naming no municipality fall
+  in the bucket with kind NONE, empty key and label "(no region)".
   """
   REGION
 }
 
 """
-The counts of one theme in one term, year or region.
+What a statistics bucket's key stands for.
+"""
+enum StatisticsGroupKind {
+  """
+  A network term: the key is its number ("4"), groupID its ID.
+  """
+  TERM
+  """
+  A period that no term of any network covers, between two terms or after the last one:
+  the key is its years ("2019-2020"; open-ended after the last term: "2023-", before the
+  first: "-2010"), the label names it ("2023– (after USO 6)"). Without any terms at all,
+  every dated item falls in the one period "-", labelled "(no term)".
+  """
+  PERIOD
+  """
+  A calendar year: the key is the year ("2017").
+  """
+  YEAR
+  """
+  A region: the key is its two-digit code ("17"), groupID its ID.
+  """
+  REGION
+  """
+  Items the dimension cannot place: undated documents (TERM, YEAR) or items naming no
+  municipality (REGION). The key is empty.
+  """
+  NONE
+}
+
+"""
+The counts of one theme in one term, period, year or region.
 """
 type StatisticsBucket {
   """
-  The term number, year or region code.
+  The term number, the period's years, the year or the region code (see kind); empty for
+  the bucket of items the dimension cannot place (kind NONE), which comes last. Term
+  numbers repeat across networks: groupID tells them apart.
   """
   key: String!
   """
-  A readable label of the key.
+  What the key stands for.
+  """
+  kind: StatisticsGroupKind!
+  """
+  The ID of the term (kind TERM) or region (kind REGION); null for the other kinds.
+  """
+  groupID: ID
+  """
+  A readable label of the key: "USO 4 (2017–2018)", "2023– (after USO 6)", "2017",
+  "Pohjois-Pohjanmaa", "(undated)", "(no region)".
   """
   label: String!
+  """
+  The first year of the term, period or year; null for regions, for the NONE bucket and
+  for a period before the first term.
+  """
+  startYear: Int
+  """
+  The last year of the term, period or year; null for regions, for the NONE bucket, for
+  a term without an endYear and for the open-ended period after the last term.
+  """
+  endYear: Int
   """
   The theme.
   """
@@ -15628,6 +17174,10 @@ type StatisticsBucket {
   Municipalities.
   """
   municipalities: Int!
+  """
+  Documents that discuss the theme, placed by their publication date (0 by REGION).
+  """
+  documents: Int!
 }
 
 """
@@ -15658,6 +17208,273 @@ type MunicipalityScore {
   Themes counted.
   """
   themes: Int!
+}
+`, BuiltIn: false},
+	{Name: "../series.graphqls", Input: `extend type Query {
+  """
+  The theme network of every network term or every year, in one request: each slice is
+  the network themeNetwork returns with the term (termIDs) or the year (from, to) added
+  to the filter. Communities are matched with the previous slice's (the year before, or
+  the previous term of the same network), which tells which persist, split, merge,
+  appear and vanish, and every theme's measures are given per slice.
+  Computed from one read of the data, and kept until the next write.
+  """
+  themeNetworkSeries(
+    """
+    What to slice by: network terms or calendar years.
+    """
+    by: SeriesDimension!
+    """
+    Restricts the evidence of every slice (combined with the slice).
+    """
+    filter: NetworkFilter
+    """
+    The signals that count (all when not given).
+    """
+    signals: [NetworkSignal!]
+    """
+    Leaves out edges lighter than this.
+    """
+    minWeight: Float = 1
+    """
+    The most edges returned per slice (1 to 20000), the heaviest, as in themeNetwork.
+    """
+    maxEdges: Int = 2000
+    """
+    The least overlap (Jaccard index of their themes, above 0 and at most 1) at which a
+    community matches one of the previous slice.
+    """
+    matchThreshold: Float = 0.3
+  ): ThemeNetworkSeries!
+}
+
+"""
+What the theme network can be sliced by.
+"""
+enum SeriesDimension {
+  """
+  The network term of the seminar (documents, which have no term, do not count).
+  """
+  TERM
+  """
+  The calendar year of the seminar (and of a document's publication).
+  """
+  YEAR
+}
+
+"""
+What happened to a community since the previous slice. After Greene, Doyle & Cunningham
+(2010), "Tracking the evolution of communities in dynamic social networks", comparing
+each slice with the one before it.
+"""
+enum CommunityEvent {
+  """
+  It matches no community of the previous slice (every community of the first slice).
+  """
+  APPEAR
+  """
+  It matches exactly one community of the previous slice, which matches no other.
+  """
+  PERSIST
+  """
+  It matches exactly one community of the previous slice, which also matches others.
+  """
+  SPLIT
+  """
+  It matches two or more communities of the previous slice.
+  """
+  MERGE
+}
+
+"""
+The theme network over time.
+"""
+type ThemeNetworkSeries {
+  """
+  What the network is sliced by.
+  """
+  by: SeriesDimension!
+  """
+  The overlap at which communities matched.
+  """
+  matchThreshold: Float!
+  """
+  The terms (by start year) or years with evidence under the filter, in order.
+  """
+  slices: [NetworkSlice!]!
+  """
+  Every theme that is a node of some slice, with its measures in each slice.
+  """
+  themes: [ThemeTimeline!]!
+}
+
+"""
+The theme network of one term or year.
+"""
+type NetworkSlice {
+  """
+  The slice's position in slices, from 0.
+  """
+  index: Int!
+  """
+  The year ("2017") or the term's number ("4"; terms of different networks can share a
+  number: term tells them apart).
+  """
+  key: String!
+  """
+  A readable name: "2017", "USO 4 (2017–2018)".
+  """
+  label: String!
+  """
+  The network term (TERM only).
+  """
+  term: NetworkTerm
+  """
+  The slice's first day: 1 January of the year or of the term's first year.
+  """
+  start: Date!
+  """
+  The slice's last day: 31 December of the year or of the term's last year (an open term
+  ends with the year of its last seminar).
+  """
+  end: Date!
+  """
+  The slice's network, as themeNetwork gives it.
+  """
+  network: ThemeNetwork!
+  """
+  The index of the slice its communities are matched with: the year before, or the
+  previous term of the same network (null for the first).
+  """
+  previous: Int
+  """
+  The slice's communities, by number, matched with the previous slice's.
+  """
+  communities: [SliceCommunity!]!
+  """
+  The communities of the previous slice that match none of this one.
+  """
+  vanished: [VanishedCommunity!]!
+}
+
+"""
+A community of one slice.
+"""
+type SliceCommunity {
+  """
+  Its number in the slice (ThemeNetworkNode.community).
+  """
+  community: Int!
+  """
+  The dynamic community it belongs to: the same number across slices along the
+  strongest one-to-one matches. In a split, the part that overlaps the old community
+  most keeps the lineage; the other parts begin new ones.
+  """
+  lineage: Int!
+  """
+  Its themes.
+  """
+  themes: [Theme!]!
+  """
+  What happened to it since the previous slice.
+  """
+  event: CommunityEvent!
+  """
+  The communities of the previous slice it matches, by overlap, highest first.
+  """
+  predecessors: [CommunityMatch!]!
+}
+
+"""
+A community of the previous slice that a community matches.
+"""
+type CommunityMatch {
+  """
+  Its number in the previous slice.
+  """
+  community: Int!
+  """
+  Its lineage.
+  """
+  lineage: Int!
+  """
+  The Jaccard index of the two communities' themes.
+  """
+  overlap: Float!
+}
+
+"""
+A community of the previous slice with no match in this one.
+"""
+type VanishedCommunity {
+  """
+  Its number in the previous slice.
+  """
+  community: Int!
+  """
+  Its lineage, which ends here unless a later match continues it.
+  """
+  lineage: Int!
+  """
+  Its themes.
+  """
+  themes: [Theme!]!
+}
+
+"""
+A theme's measures in every slice.
+"""
+type ThemeTimeline {
+  """
+  The theme.
+  """
+  theme: Theme!
+  """
+  One point per slice, in the order of the slices.
+  """
+  points: [ThemeSlicePoint!]!
+}
+
+"""
+A theme's measures in one slice.
+"""
+type ThemeSlicePoint {
+  """
+  The slice's index.
+  """
+  sliceIndex: Int!
+  """
+  The slice's key.
+  """
+  sliceKey: String!
+  """
+  Whether the theme is a node of the slice; the measures are 0 when not.
+  """
+  present: Boolean!
+  """
+  The number of items of the chosen signals tied to the theme.
+  """
+  items: Int!
+  """
+  The number of its edges.
+  """
+  degree: Int!
+  """
+  The sum of the weights of its edges.
+  """
+  weightedDegree: Float!
+  """
+  Its betweenness centrality in the slice.
+  """
+  betweenness: Float!
+  """
+  Its community in the slice (null when absent).
+  """
+  community: Int
+  """
+  Its community's lineage (null when absent).
+  """
+  lineage: Int
 }
 `, BuiltIn: false},
 	{Name: "../search.graphqls", Input: `extend type Query {
@@ -15826,6 +17643,10 @@ func (ec *executionContext) childFields_Appearance(ctx context.Context, field gr
 		return ec.fieldContext_Appearance_title(ctx, field)
 	case "titleEn":
 		return ec.fieldContext_Appearance_titleEn(ctx, field)
+	case "date":
+		return ec.fieldContext_Appearance_date(ctx, field)
+	case "datePrecision":
+		return ec.fieldContext_Appearance_datePrecision(ctx, field)
 	case "expertID":
 		return ec.fieldContext_Appearance_expertID(ctx, field)
 	case "organizationID":
@@ -15868,6 +17689,18 @@ func (ec *executionContext) childFields_AppearanceEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AppearanceEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CommunityMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_CommunityMatch_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_CommunityMatch_lineage(ctx, field)
+	case "overlap":
+		return ec.fieldContext_CommunityMatch_overlap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityMatch", field.Name)
+}
+
 func (ec *executionContext) childFields_ConnectionPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "length":
@@ -15898,6 +17731,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_language(ctx, field)
 	case "note":
 		return ec.fieldContext_Document_note(ctx, field)
+	case "summary":
+		return ec.fieldContext_Document_summary(ctx, field)
 	case "publisherID":
 		return ec.fieldContext_Document_publisherID(ctx, field)
 	case "authors":
@@ -15918,6 +17753,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_citedByExperts(ctx, field)
 	case "citedByNetworks":
 		return ec.fieldContext_Document_citedByNetworks(ctx, field)
+	case "statedMemberships":
+		return ec.fieldContext_Document_statedMemberships(ctx, field)
 	case "citedByTerms":
 		return ec.fieldContext_Document_citedByTerms(ctx, field)
 	case "citedByOrganizations":
@@ -15974,6 +17811,8 @@ func (ec *executionContext) childFields_Expert(ctx context.Context, field graphq
 		return ec.fieldContext_Expert_titleEn(ctx, field)
 	case "titleAsOf":
 		return ec.fieldContext_Expert_titleAsOf(ctx, field)
+	case "titleAsOfPrecision":
+		return ec.fieldContext_Expert_titleAsOfPrecision(ctx, field)
 	case "note":
 		return ec.fieldContext_Expert_note(ctx, field)
 	case "organizationID":
@@ -16094,10 +17933,16 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_organizations(ctx, field)
 	case "terms":
 		return ec.fieldContext_Municipality_terms(ctx, field)
+	case "memberships":
+		return ec.fieldContext_Municipality_memberships(ctx, field)
 	case "outcomes":
 		return ec.fieldContext_Municipality_outcomes(ctx, field)
 	case "seminars":
 		return ec.fieldContext_Municipality_seminars(ctx, field)
+	case "validFromPrecision":
+		return ec.fieldContext_Municipality_validFromPrecision(ctx, field)
+	case "validToPrecision":
+		return ec.fieldContext_Municipality_validToPrecision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Municipality", field.Name)
 }
@@ -16144,6 +17989,10 @@ func (ec *executionContext) childFields_MunicipalityPeriod(ctx context.Context, 
 		return ec.fieldContext_MunicipalityPeriod_municipality(ctx, field)
 	case "region":
 		return ec.fieldContext_MunicipalityPeriod_region(ctx, field)
+	case "validFromPrecision":
+		return ec.fieldContext_MunicipalityPeriod_validFromPrecision(ctx, field)
+	case "validToPrecision":
+		return ec.fieldContext_MunicipalityPeriod_validToPrecision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityPeriod", field.Name)
 }
@@ -16206,6 +18055,32 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkSlice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_NetworkSlice_index(ctx, field)
+	case "key":
+		return ec.fieldContext_NetworkSlice_key(ctx, field)
+	case "label":
+		return ec.fieldContext_NetworkSlice_label(ctx, field)
+	case "term":
+		return ec.fieldContext_NetworkSlice_term(ctx, field)
+	case "start":
+		return ec.fieldContext_NetworkSlice_start(ctx, field)
+	case "end":
+		return ec.fieldContext_NetworkSlice_end(ctx, field)
+	case "network":
+		return ec.fieldContext_NetworkSlice_network(ctx, field)
+	case "previous":
+		return ec.fieldContext_NetworkSlice_previous(ctx, field)
+	case "communities":
+		return ec.fieldContext_NetworkSlice_communities(ctx, field)
+	case "vanished":
+		return ec.fieldContext_NetworkSlice_vanished(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkSlice", field.Name)
+}
+
 func (ec *executionContext) childFields_NetworkTerm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -16226,6 +18101,8 @@ func (ec *executionContext) childFields_NetworkTerm(ctx context.Context, field g
 		return ec.fieldContext_NetworkTerm_network(ctx, field)
 	case "municipalities":
 		return ec.fieldContext_NetworkTerm_municipalities(ctx, field)
+	case "memberships":
+		return ec.fieldContext_NetworkTerm_memberships(ctx, field)
 	case "seminars":
 		return ec.fieldContext_NetworkTerm_seminars(ctx, field)
 	case "themes":
@@ -16612,12 +18489,36 @@ func (ec *executionContext) childFields_SignalCount(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SignalCount", field.Name)
 }
 
+func (ec *executionContext) childFields_SliceCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_SliceCommunity_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_SliceCommunity_lineage(ctx, field)
+	case "themes":
+		return ec.fieldContext_SliceCommunity_themes(ctx, field)
+	case "event":
+		return ec.fieldContext_SliceCommunity_event(ctx, field)
+	case "predecessors":
+		return ec.fieldContext_SliceCommunity_predecessors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SliceCommunity", field.Name)
+}
+
 func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
 		return ec.fieldContext_StatisticsBucket_key(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatisticsBucket_kind(ctx, field)
+	case "groupID":
+		return ec.fieldContext_StatisticsBucket_groupID(ctx, field)
 	case "label":
 		return ec.fieldContext_StatisticsBucket_label(ctx, field)
+	case "startYear":
+		return ec.fieldContext_StatisticsBucket_startYear(ctx, field)
+	case "endYear":
+		return ec.fieldContext_StatisticsBucket_endYear(ctx, field)
 	case "theme":
 		return ec.fieldContext_StatisticsBucket_theme(ctx, field)
 	case "outcomes":
@@ -16628,8 +18529,54 @@ func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, fi
 		return ec.fieldContext_StatisticsBucket_seminars(ctx, field)
 	case "municipalities":
 		return ec.fieldContext_StatisticsBucket_municipalities(ctx, field)
+	case "documents":
+		return ec.fieldContext_StatisticsBucket_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatisticsBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_TermMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TermMembership_id(ctx, field)
+	case "status":
+		return ec.fieldContext_TermMembership_status(ctx, field)
+	case "termID":
+		return ec.fieldContext_TermMembership_termID(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_TermMembership_municipalityID(ctx, field)
+	case "sourceID":
+		return ec.fieldContext_TermMembership_sourceID(ctx, field)
+	case "term":
+		return ec.fieldContext_TermMembership_term(ctx, field)
+	case "municipality":
+		return ec.fieldContext_TermMembership_municipality(ctx, field)
+	case "source":
+		return ec.fieldContext_TermMembership_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_TermMembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TermMembershipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TermMembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TermMembershipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermMembershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TermMembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TermMembershipEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TermMembershipEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermMembershipEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Theme(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16740,6 +18687,20 @@ func (ec *executionContext) childFields_ThemeNetworkNode(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ThemeNetworkNode", field.Name)
 }
 
+func (ec *executionContext) childFields_ThemeNetworkSeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "by":
+		return ec.fieldContext_ThemeNetworkSeries_by(ctx, field)
+	case "matchThreshold":
+		return ec.fieldContext_ThemeNetworkSeries_matchThreshold(ctx, field)
+	case "slices":
+		return ec.fieldContext_ThemeNetworkSeries_slices(ctx, field)
+	case "themes":
+		return ec.fieldContext_ThemeNetworkSeries_themes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeNetworkSeries", field.Name)
+}
+
 func (ec *executionContext) childFields_ThemeRelation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "theme":
@@ -16752,6 +18713,30 @@ func (ec *executionContext) childFields_ThemeRelation(ctx context.Context, field
 		return ec.fieldContext_ThemeRelation_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeRelation", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeSlicePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sliceIndex":
+		return ec.fieldContext_ThemeSlicePoint_sliceIndex(ctx, field)
+	case "sliceKey":
+		return ec.fieldContext_ThemeSlicePoint_sliceKey(ctx, field)
+	case "present":
+		return ec.fieldContext_ThemeSlicePoint_present(ctx, field)
+	case "items":
+		return ec.fieldContext_ThemeSlicePoint_items(ctx, field)
+	case "degree":
+		return ec.fieldContext_ThemeSlicePoint_degree(ctx, field)
+	case "weightedDegree":
+		return ec.fieldContext_ThemeSlicePoint_weightedDegree(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_ThemeSlicePoint_betweenness(ctx, field)
+	case "community":
+		return ec.fieldContext_ThemeSlicePoint_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_ThemeSlicePoint_lineage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeSlicePoint", field.Name)
 }
 
 func (ec *executionContext) childFields_ThemeStatistic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16772,6 +18757,28 @@ func (ec *executionContext) childFields_ThemeStatistic(ctx context.Context, fiel
 		return ec.fieldContext_ThemeStatistic_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeStatistic", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeTimeline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "theme":
+		return ec.fieldContext_ThemeTimeline_theme(ctx, field)
+	case "points":
+		return ec.fieldContext_ThemeTimeline_points(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeTimeline", field.Name)
+}
+
+func (ec *executionContext) childFields_VanishedCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_VanishedCommunity_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_VanishedCommunity_lineage(ctx, field)
+	case "themes":
+		return ec.fieldContext_VanishedCommunity_themes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VanishedCommunity", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17376,6 +19383,60 @@ func (ec *executionContext) field_Document_citedByTerms_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Document_statedMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+			return ec.unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+			return ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Document_themes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17862,6 +19923,60 @@ func (ec *executionContext) field_Municipality_experts_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Municipality_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+			return ec.unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+			return ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Municipality_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18246,6 +20361,20 @@ func (ec *executionContext) field_Mutation_createSession_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createTermMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateTermMembershipInput, error) {
+			return ec.unmarshalNCreateTermMembershipInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐCreateTermMembershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTheme_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18415,6 +20544,20 @@ func (ec *executionContext) field_Mutation_deleteSeminar_args(ctx context.Contex
 }
 
 func (ec *executionContext) field_Mutation_deleteSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteTermMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -18728,6 +20871,28 @@ func (ec *executionContext) field_Mutation_updateSession_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateTermMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (pulid.ID, error) {
+			return ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateTermMembershipInput, error) {
+			return ec.unmarshalNUpdateTermMembershipInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐUpdateTermMembershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateTheme_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18747,6 +20912,60 @@ func (ec *executionContext) field_Mutation_updateTheme_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_NetworkTerm_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+			return ec.unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+			return ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -20442,6 +22661,114 @@ func (ec *executionContext) field_Query_similarMunicipalities_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_termMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+			return ec.unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+			return ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_themeNetworkSeries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (model.SeriesDimension, error) {
+			return ec.unmarshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "signals",
+		func(ctx context.Context, v any) ([]model.NetworkSignal, error) {
+			return ec.unmarshalONetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signals"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minWeight",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minWeight"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxEdges",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxEdges"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "matchThreshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["matchThreshold"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_themeNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -21874,6 +24201,52 @@ func (ec *executionContext) fieldContext_Appearance_titleEn(_ context.Context, f
 	return graphql.NewScalarFieldContext("Appearance", field, false, false, "String")
 }
 
+func (ec *executionContext) _Appearance_date(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Appearance_datePrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_datePrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatePrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_datePrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "DatePrecision")
+}
+
 func (ec *executionContext) _Appearance_expertID(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22236,6 +24609,75 @@ func (ec *executionContext) fieldContext_AppearanceEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("AppearanceEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _CommunityMatch_community(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityMatch_lineage(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityMatch_overlap(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_overlap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overlap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_overlap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ConnectionPath_length(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionPath) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22495,6 +24937,29 @@ func (ec *executionContext) _Document_note(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Document_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
+}
+
+func (ec *executionContext) _Document_summary(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
@@ -22899,6 +25364,50 @@ func (ec *executionContext) fieldContext_Document_citedByNetworks(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Document_citedByNetworks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_statedMemberships(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_statedMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.StatedMemberships(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TermMembershipOrder), fc.Args["where"].(*ent.TermMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_statedMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Document_statedMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23349,6 +25858,29 @@ func (ec *executionContext) _Expert_titleAsOf(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Expert_titleAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Expert", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Expert_titleAsOfPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_titleAsOfPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleAsOfPrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_titleAsOfPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Expert", field, false, false, "DatePrecision")
 }
 
 func (ec *executionContext) _Expert_note(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
@@ -24608,6 +27140,50 @@ func (ec *executionContext) fieldContext_Municipality_terms(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Municipality_memberships(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TermMembershipOrder), fc.Args["where"].(*ent.TermMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_memberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Municipality_memberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Municipality_outcomes(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24694,6 +27270,52 @@ func (ec *executionContext) fieldContext_Municipality_seminars(ctx context.Conte
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Municipality_validFromPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_validFromPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Municipality().ValidFromPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_validFromPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Municipality", field, true, true, "DatePrecision")
+}
+
+func (ec *executionContext) _Municipality_validToPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_validToPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Municipality().ValidToPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_validToPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Municipality", field, true, true, "DatePrecision")
 }
 
 func (ec *executionContext) _MunicipalityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityConnection) (ret graphql.Marshaler) {
@@ -25061,6 +27683,52 @@ func (ec *executionContext) fieldContext_MunicipalityPeriod_region(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityPeriod_validFromPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPeriod_validFromPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MunicipalityPeriod().ValidFromPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPeriod_validFromPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityPeriod", field, true, true, "DatePrecision")
+}
+
+func (ec *executionContext) _MunicipalityPeriod_validToPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPeriod_validToPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MunicipalityPeriod().ValidToPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPeriod_validToPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityPeriod", field, true, true, "DatePrecision")
 }
 
 func (ec *executionContext) _MunicipalityScore_municipality(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityScore) (ret graphql.Marshaler) {
@@ -26926,6 +29594,138 @@ func (ec *executionContext) fieldContext_Mutation_deleteAppearance(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createTermMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTermMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTermMembership(ctx, fc.Args["input"].(ent.CreateTermMembershipInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+			return ec.marshalNTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTermMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTermMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTermMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTermMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTermMembership(ctx, fc.Args["id"].(pulid.ID), fc.Args["input"].(ent.UpdateTermMembershipInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+			return ec.marshalNTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTermMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTermMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTermMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTermMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTermMembership(ctx, fc.Args["id"].(pulid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTermMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTermMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_importBundle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27313,6 +30113,272 @@ func (ec *executionContext) fieldContext_NetworkEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _NetworkSlice_index(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSlice_key(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkSlice_label(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkSlice_term(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {
+			return ec.marshalONetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkTerm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_start(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkSlice_end(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkSlice_network(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Network, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetwork) graphql.Marshaler {
+			return ec.marshalNThemeNetwork2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetwork(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_previous(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSlice_communities(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SliceCommunity) graphql.Marshaler {
+			return ec.marshalNSliceCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SliceCommunity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_vanished(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_vanished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vanished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.VanishedCommunity) graphql.Marshaler {
+			return ec.marshalNVanishedCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_vanished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VanishedCommunity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NetworkTerm_id(ctx context.Context, field graphql.CollectedField, obj *ent.NetworkTerm) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27544,6 +30610,50 @@ func (ec *executionContext) fieldContext_NetworkTerm_municipalities(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_NetworkTerm_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkTerm_memberships(ctx context.Context, field graphql.CollectedField, obj *ent.NetworkTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkTerm_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TermMembershipOrder), fc.Args["where"].(*ent.TermMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkTerm_memberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NetworkTerm_memberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29772,6 +32882,50 @@ func (ec *executionContext) fieldContext_Query_sessions(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_termMemberships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_termMemberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TermMemberships(ctx, fc.Args["after"].(*entgql.Cursor[pulid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[pulid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TermMembershipOrder), fc.Args["where"].(*ent.TermMembershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+			return ec.marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_termMemberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_termMemberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_themes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30030,6 +33184,50 @@ func (ec *executionContext) fieldContext_Query_similarMunicipalities(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_similarMunicipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_themeNetworkSeries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_themeNetworkSeries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThemeNetworkSeries(ctx, fc.Args["by"].(model.SeriesDimension), fc.Args["filter"].(*model.NetworkFilter), fc.Args["signals"].([]model.NetworkSignal), fc.Args["minWeight"].(*float64), fc.Args["maxEdges"].(*int), fc.Args["matchThreshold"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetworkSeries) graphql.Marshaler {
+			return ec.marshalNThemeNetworkSeries2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkSeries(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_themeNetworkSeries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetworkSeries(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_themeNetworkSeries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32068,6 +35266,139 @@ func (ec *executionContext) fieldContext_SignalCount_count(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SignalCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SliceCommunity_community(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SliceCommunity_lineage(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SliceCommunity_themes(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SliceCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SliceCommunity_event(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CommunityEvent) graphql.Marshaler {
+			return ec.marshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "CommunityEvent")
+}
+
+func (ec *executionContext) _SliceCommunity_predecessors(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_predecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predecessors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityMatch) graphql.Marshaler {
+			return ec.marshalNCommunityMatch2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_predecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SliceCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityMatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StatisticsBucket_key(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32091,6 +35422,52 @@ func (ec *executionContext) fieldContext_StatisticsBucket_key(_ context.Context,
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
 }
 
+func (ec *executionContext) _StatisticsBucket_kind(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StatisticsGroupKind) graphql.Marshaler {
+			return ec.marshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "StatisticsGroupKind")
+}
+
+func (ec *executionContext) _StatisticsBucket_groupID(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_groupID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_groupID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "ID")
+}
+
 func (ec *executionContext) _StatisticsBucket_label(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32112,6 +35489,52 @@ func (ec *executionContext) _StatisticsBucket_label(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_StatisticsBucket_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatisticsBucket_startYear(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_startYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_startYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_endYear(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_endYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_endYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatisticsBucket_theme(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
@@ -32238,6 +35661,29 @@ func (ec *executionContext) fieldContext_StatisticsBucket_municipalities(_ conte
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
 }
 
+func (ec *executionContext) _StatisticsBucket_documents(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Subscription_outcomeAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -32324,6 +35770,359 @@ func (ec *executionContext) fieldContext_Subscription_nodeChanged(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TermMembership_id(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TermMembership_status(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v termmembership.Status) graphql.Marshaler {
+			return ec.marshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "TermMembershipStatus")
+}
+
+func (ec *executionContext) _TermMembership_termID(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_termID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_termID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TermMembership_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TermMembership_sourceID(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_sourceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pulid.ID) graphql.Marshaler {
+			return ec.marshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_sourceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TermMembership_term(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {
+			return ec.marshalNNetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkTerm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembership_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembership_source(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembership_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembership_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TermMembershipEdge) graphql.Marshaler {
+			return ec.marshalOTermMembershipEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembershipConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TermMembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+			return ec.marshalOTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TermMembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TermMembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TermMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermMembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[pulid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermMembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermMembershipEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Theme_id(ctx context.Context, field graphql.CollectedField, obj *ent.Theme) (ret graphql.Marshaler) {
@@ -33442,6 +37241,116 @@ func (ec *executionContext) fieldContext_ThemeNetworkNode_community(_ context.Co
 	return graphql.NewScalarFieldContext("ThemeNetworkNode", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ThemeNetworkSeries_by(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SeriesDimension) graphql.Marshaler {
+			return ec.marshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkSeries", field, false, false, "SeriesDimension")
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_matchThreshold(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_matchThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_matchThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkSeries", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_slices(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_slices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkSlice) graphql.Marshaler {
+			return ec.marshalNNetworkSlice2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSliceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_slices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkSeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkSlice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_themes(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeTimeline) graphql.Marshaler {
+			return ec.marshalNThemeTimeline2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimelineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkSeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeTimeline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ThemeRelation_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeRelation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33550,6 +37459,213 @@ func (ec *executionContext) fieldContext_ThemeRelation_evidence(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ThemeSlicePoint_sliceIndex(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_sliceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_sliceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_sliceKey(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_sliceKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_sliceKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_present(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_items(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_degree(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_weightedDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_community(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_lineage(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ThemeStatistic_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
@@ -33720,6 +37836,148 @@ func (ec *executionContext) _ThemeStatistic_documents(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ThemeStatistic_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeTimeline_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeTimeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeTimeline_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeTimeline_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeTimeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeTimeline_points(ctx context.Context, field graphql.CollectedField, obj *model.ThemeTimeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeTimeline_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeSlicePoint) graphql.Marshaler {
+			return ec.marshalNThemeSlicePoint2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeTimeline_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeTimeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeSlicePoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VanishedCommunity_community(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VanishedCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VanishedCommunity_lineage(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VanishedCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VanishedCommunity_themes(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VanishedCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -34845,7 +39103,7 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "expertID", "expertIDNEQ", "expertIDIn", "expertIDNotIn", "expertIDGT", "expertIDGTE", "expertIDLT", "expertIDLTE", "expertIDContains", "expertIDHasPrefix", "expertIDHasSuffix", "expertIDEqualFold", "expertIDContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "sessionID", "sessionIDNEQ", "sessionIDIn", "sessionIDNotIn", "sessionIDGT", "sessionIDGTE", "sessionIDLT", "sessionIDLTE", "sessionIDContains", "sessionIDHasPrefix", "sessionIDHasSuffix", "sessionIDIsNil", "sessionIDNotNil", "sessionIDEqualFold", "sessionIDContainsFold", "documentID", "documentIDNEQ", "documentIDIn", "documentIDNotIn", "documentIDGT", "documentIDGTE", "documentIDLT", "documentIDLTE", "documentIDContains", "documentIDHasPrefix", "documentIDHasSuffix", "documentIDIsNil", "documentIDNotNil", "documentIDEqualFold", "documentIDContainsFold", "hasExpert", "hasExpertWith", "hasOrganization", "hasOrganizationWith", "hasSession", "hasSessionWith", "hasDocument", "hasDocumentWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateIsNil", "dateNotNil", "datePrecision", "datePrecisionNEQ", "datePrecisionIn", "datePrecisionNotIn", "datePrecisionIsNil", "datePrecisionNotNil", "expertID", "expertIDNEQ", "expertIDIn", "expertIDNotIn", "expertIDGT", "expertIDGTE", "expertIDLT", "expertIDLTE", "expertIDContains", "expertIDHasPrefix", "expertIDHasSuffix", "expertIDEqualFold", "expertIDContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "sessionID", "sessionIDNEQ", "sessionIDIn", "sessionIDNotIn", "sessionIDGT", "sessionIDGTE", "sessionIDLT", "sessionIDLTE", "sessionIDContains", "sessionIDHasPrefix", "sessionIDHasSuffix", "sessionIDIsNil", "sessionIDNotNil", "sessionIDEqualFold", "sessionIDContainsFold", "documentID", "documentIDNEQ", "documentIDIn", "documentIDNotIn", "documentIDGT", "documentIDGTE", "documentIDLT", "documentIDLTE", "documentIDContains", "documentIDHasPrefix", "documentIDHasSuffix", "documentIDIsNil", "documentIDNotNil", "documentIDEqualFold", "documentIDContainsFold", "hasExpert", "hasExpertWith", "hasOrganization", "hasOrganizationWith", "hasSession", "hasSessionWith", "hasDocument", "hasDocumentWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35167,6 +39425,118 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.TitleEnContainsFold = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "dateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNEQ = data
+		case "dateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIn = data
+		case "dateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotIn = data
+		case "dateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGT = data
+		case "dateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGTE = data
+		case "dateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLT = data
+		case "dateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLTE = data
+		case "dateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIsNil = data
+		case "dateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotNil = data
+		case "datePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecision = data
+		case "datePrecisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNEQ"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNEQ = data
+		case "datePrecisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionIn = data
+		case "datePrecisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNotIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNotIn = data
+		case "datePrecisionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionIsNil = data
+		case "datePrecisionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNotNil = data
 		case "expertID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
 			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
@@ -35741,7 +40111,7 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "publishedOnPrecision", "url", "language", "note", "authorIDs", "publisherID", "themeIDs", "appearanceIDs", "citedBySeminarIDs", "citedBySessionIDs", "citedByOutcomeIDs", "citedByExpertIDs", "citedByNetworkIDs", "citedByTermIDs", "citedByOrganizationIDs"}
+	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "publishedOnPrecision", "url", "language", "note", "summary", "authorIDs", "publisherID", "themeIDs", "appearanceIDs", "citedBySeminarIDs", "citedBySessionIDs", "citedByOutcomeIDs", "citedByExpertIDs", "citedByNetworkIDs", "statedMembershipIDs", "citedByTermIDs", "citedByOrganizationIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35804,6 +40174,13 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 				return it, err
 			}
 			it.Note = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
 		case "authorIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -35867,6 +40244,13 @@ func (ec *executionContext) unmarshalInputCreateDocumentInput(ctx context.Contex
 				return it, err
 			}
 			it.CitedByNetworkIDs = data
+		case "statedMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statedMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatedMembershipIDs = data
 		case "citedByTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedByTermIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -35909,7 +40293,7 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "titleEn", "titleAsOf", "note", "organizationID", "municipalityID", "sessionIDs", "moderatedSessionIDs", "outcomeIDs", "documentIDs", "themeIDs", "appearanceIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"name", "title", "titleEn", "titleAsOf", "titleAsOfPrecision", "note", "organizationID", "municipalityID", "sessionIDs", "moderatedSessionIDs", "outcomeIDs", "documentIDs", "themeIDs", "appearanceIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35944,6 +40328,13 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.TitleAsOf = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -36042,7 +40433,7 @@ func (ec *executionContext) unmarshalInputCreateMunicipalityInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "nameSv", "validFrom", "validTo", "regionID", "periodIDs", "expertIDs", "organizationIDs", "termIDs", "outcomeIDs", "seminarIDs"}
+	fieldsInOrder := [...]string{"code", "name", "nameSv", "validFrom", "validTo", "regionID", "periodIDs", "expertIDs", "organizationIDs", "termIDs", "membershipIDs", "outcomeIDs", "seminarIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36119,6 +40510,13 @@ func (ec *executionContext) unmarshalInputCreateMunicipalityInput(ctx context.Co
 				return it, err
 			}
 			it.TermIDs = data
+		case "membershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("membershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MembershipIDs = data
 		case "outcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomeIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -36308,7 +40706,7 @@ func (ec *executionContext) unmarshalInputCreateNetworkTermInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"number", "startYear", "endYear", "municipalityCount", "description", "networkID", "municipalityIDs", "seminarIDs", "themeIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"number", "startYear", "endYear", "municipalityCount", "description", "networkID", "municipalityIDs", "membershipIDs", "seminarIDs", "themeIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36364,6 +40762,13 @@ func (ec *executionContext) unmarshalInputCreateNetworkTermInput(ctx context.Con
 				return it, err
 			}
 			it.MunicipalityIDs = data
+		case "membershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("membershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MembershipIDs = data
 		case "seminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seminarIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -36948,6 +41353,69 @@ func UnmarshalCreateSessionInput(ctx context.Context, raw any) (ent.CreateSessio
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateTermMembershipInput(ctx context.Context, obj any) (ent.CreateTermMembershipInput, error) {
+	var it ent.CreateTermMembershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "termID", "municipalityID", "sourceID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "termID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermID = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "sourceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceID"))
+			data, err := ec.unmarshalNID2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTermMembershipInput unmarshals raw into the CreateTermMembershipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTermMembershipInput(ctx context.Context, raw any) (ent.CreateTermMembershipInput, error) {
+	var out ent.CreateTermMembershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTermMembershipInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateThemeInput(ctx context.Context, obj any) (ent.CreateThemeInput, error) {
 	var it ent.CreateThemeInput
 	if obj == nil {
@@ -37131,7 +41599,7 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnIsNil", "publishedOnNotNil", "publishedOnPrecision", "publishedOnPrecisionNEQ", "publishedOnPrecisionIn", "publishedOnPrecisionNotIn", "publishedOnPrecisionIsNil", "publishedOnPrecisionNotNil", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlIsNil", "urlNotNil", "urlEqualFold", "urlContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "publisherID", "publisherIDNEQ", "publisherIDIn", "publisherIDNotIn", "publisherIDGT", "publisherIDGTE", "publisherIDLT", "publisherIDLTE", "publisherIDContains", "publisherIDHasPrefix", "publisherIDHasSuffix", "publisherIDIsNil", "publisherIDNotNil", "publisherIDEqualFold", "publisherIDContainsFold", "hasAuthors", "hasAuthorsWith", "hasPublisher", "hasPublisherWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasCitedBySeminars", "hasCitedBySeminarsWith", "hasCitedBySessions", "hasCitedBySessionsWith", "hasCitedByOutcomes", "hasCitedByOutcomesWith", "hasCitedByExperts", "hasCitedByExpertsWith", "hasCitedByNetworks", "hasCitedByNetworksWith", "hasCitedByTerms", "hasCitedByTermsWith", "hasCitedByOrganizations", "hasCitedByOrganizationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "key", "keyNEQ", "keyIn", "keyNotIn", "keyGT", "keyGTE", "keyLT", "keyLTE", "keyContains", "keyHasPrefix", "keyHasSuffix", "keyEqualFold", "keyContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnIsNil", "publishedOnNotNil", "publishedOnPrecision", "publishedOnPrecisionNEQ", "publishedOnPrecisionIn", "publishedOnPrecisionNotIn", "publishedOnPrecisionIsNil", "publishedOnPrecisionNotNil", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlIsNil", "urlNotNil", "urlEqualFold", "urlContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "publisherID", "publisherIDNEQ", "publisherIDIn", "publisherIDNotIn", "publisherIDGT", "publisherIDGTE", "publisherIDLT", "publisherIDLTE", "publisherIDContains", "publisherIDHasPrefix", "publisherIDHasSuffix", "publisherIDIsNil", "publisherIDNotNil", "publisherIDEqualFold", "publisherIDContainsFold", "hasAuthors", "hasAuthorsWith", "hasPublisher", "hasPublisherWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasCitedBySeminars", "hasCitedBySeminarsWith", "hasCitedBySessions", "hasCitedBySessionsWith", "hasCitedByOutcomes", "hasCitedByOutcomesWith", "hasCitedByExperts", "hasCitedByExpertsWith", "hasCitedByNetworks", "hasCitedByNetworksWith", "hasStatedMemberships", "hasStatedMembershipsWith", "hasCitedByTerms", "hasCitedByTermsWith", "hasCitedByOrganizations", "hasCitedByOrganizationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37852,6 +42320,111 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.NoteContainsFold = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "summaryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNEQ = data
+		case "summaryIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryIn = data
+		case "summaryNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNotIn = data
+		case "summaryGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryGT = data
+		case "summaryGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryGTE = data
+		case "summaryLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryLT = data
+		case "summaryLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryLTE = data
+		case "summaryContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryContains = data
+		case "summaryHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryHasPrefix = data
+		case "summaryHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryHasSuffix = data
+		case "summaryIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryIsNil = data
+		case "summaryNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryNotNil = data
+		case "summaryEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryEqualFold = data
+		case "summaryContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryContainsFold = data
 		case "publisherID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisherID"))
 			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
@@ -38083,6 +42656,20 @@ func (ec *executionContext) unmarshalInputDocumentWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasCitedByNetworksWith = data
+		case "hasStatedMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatedMemberships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStatedMemberships = data
+		case "hasStatedMembershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasStatedMembershipsWith"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasStatedMembershipsWith = data
 		case "hasCitedByTerms":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCitedByTerms"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -38192,7 +42779,7 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "titleAsOf", "titleAsOfNEQ", "titleAsOfIn", "titleAsOfNotIn", "titleAsOfGT", "titleAsOfGTE", "titleAsOfLT", "titleAsOfLTE", "titleAsOfIsNil", "titleAsOfNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasMunicipality", "hasMunicipalityWith", "hasSessions", "hasSessionsWith", "hasModeratedSessions", "hasModeratedSessionsWith", "hasOutcomes", "hasOutcomesWith", "hasDocuments", "hasDocumentsWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "titleAsOf", "titleAsOfNEQ", "titleAsOfIn", "titleAsOfNotIn", "titleAsOfGT", "titleAsOfGTE", "titleAsOfLT", "titleAsOfLTE", "titleAsOfIsNil", "titleAsOfNotNil", "titleAsOfPrecision", "titleAsOfPrecisionNEQ", "titleAsOfPrecisionIn", "titleAsOfPrecisionNotIn", "titleAsOfPrecisionIsNil", "titleAsOfPrecisionNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasMunicipality", "hasMunicipalityWith", "hasSessions", "hasSessionsWith", "hasModeratedSessions", "hasModeratedSessionsWith", "hasOutcomes", "hasOutcomesWith", "hasDocuments", "hasDocumentsWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38647,6 +43234,48 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.TitleAsOfNotNil = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
+		case "titleAsOfPrecisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNEQ"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNEQ = data
+		case "titleAsOfPrecisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionIn = data
+		case "titleAsOfPrecisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNotIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNotIn = data
+		case "titleAsOfPrecisionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionIsNil = data
+		case "titleAsOfPrecisionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNotNil = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -39866,7 +44495,7 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "nameSv", "nameSvNEQ", "nameSvIn", "nameSvNotIn", "nameSvGT", "nameSvGTE", "nameSvLT", "nameSvLTE", "nameSvContains", "nameSvHasPrefix", "nameSvHasSuffix", "nameSvEqualFold", "nameSvContainsFold", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validFromIsNil", "validFromNotNil", "validTo", "validToNEQ", "validToIn", "validToNotIn", "validToGT", "validToGTE", "validToLT", "validToLTE", "validToIsNil", "validToNotNil", "regionID", "regionIDNEQ", "regionIDIn", "regionIDNotIn", "regionIDGT", "regionIDGTE", "regionIDLT", "regionIDLTE", "regionIDContains", "regionIDHasPrefix", "regionIDHasSuffix", "regionIDIsNil", "regionIDNotNil", "regionIDEqualFold", "regionIDContainsFold", "hasRegion", "hasRegionWith", "hasPeriods", "hasPeriodsWith", "hasExperts", "hasExpertsWith", "hasOrganizations", "hasOrganizationsWith", "hasTerms", "hasTermsWith", "hasOutcomes", "hasOutcomesWith", "hasSeminars", "hasSeminarsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "nameSv", "nameSvNEQ", "nameSvIn", "nameSvNotIn", "nameSvGT", "nameSvGTE", "nameSvLT", "nameSvLTE", "nameSvContains", "nameSvHasPrefix", "nameSvHasSuffix", "nameSvEqualFold", "nameSvContainsFold", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validFromIsNil", "validFromNotNil", "validTo", "validToNEQ", "validToIn", "validToNotIn", "validToGT", "validToGTE", "validToLT", "validToLTE", "validToIsNil", "validToNotNil", "regionID", "regionIDNEQ", "regionIDIn", "regionIDNotIn", "regionIDGT", "regionIDGTE", "regionIDLT", "regionIDLTE", "regionIDContains", "regionIDHasPrefix", "regionIDHasSuffix", "regionIDIsNil", "regionIDNotNil", "regionIDEqualFold", "regionIDContainsFold", "hasRegion", "hasRegionWith", "hasPeriods", "hasPeriodsWith", "hasExperts", "hasExpertsWith", "hasOrganizations", "hasOrganizationsWith", "hasTerms", "hasTermsWith", "hasMemberships", "hasMembershipsWith", "hasOutcomes", "hasOutcomesWith", "hasSeminars", "hasSeminarsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40538,6 +45167,20 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasTermsWith = data
+		case "hasMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberships = data
+		case "hasMembershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembershipsWith"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMembershipsWith = data
 		case "hasOutcomes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOutcomes"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -40777,7 +45420,7 @@ func (ec *executionContext) unmarshalInputNetworkTermWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "startYear", "startYearNEQ", "startYearIn", "startYearNotIn", "startYearGT", "startYearGTE", "startYearLT", "startYearLTE", "endYear", "endYearNEQ", "endYearIn", "endYearNotIn", "endYearGT", "endYearGTE", "endYearLT", "endYearLTE", "endYearIsNil", "endYearNotNil", "municipalityCount", "municipalityCountNEQ", "municipalityCountIn", "municipalityCountNotIn", "municipalityCountGT", "municipalityCountGTE", "municipalityCountLT", "municipalityCountLTE", "municipalityCountIsNil", "municipalityCountNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "networkID", "networkIDNEQ", "networkIDIn", "networkIDNotIn", "networkIDGT", "networkIDGTE", "networkIDLT", "networkIDLTE", "networkIDContains", "networkIDHasPrefix", "networkIDHasSuffix", "networkIDEqualFold", "networkIDContainsFold", "hasNetwork", "hasNetworkWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasSeminars", "hasSeminarsWith", "hasThemes", "hasThemesWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "startYear", "startYearNEQ", "startYearIn", "startYearNotIn", "startYearGT", "startYearGTE", "startYearLT", "startYearLTE", "endYear", "endYearNEQ", "endYearIn", "endYearNotIn", "endYearGT", "endYearGTE", "endYearLT", "endYearLTE", "endYearIsNil", "endYearNotNil", "municipalityCount", "municipalityCountNEQ", "municipalityCountIn", "municipalityCountNotIn", "municipalityCountGT", "municipalityCountGTE", "municipalityCountLT", "municipalityCountLTE", "municipalityCountIsNil", "municipalityCountNotNil", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "networkID", "networkIDNEQ", "networkIDIn", "networkIDNotIn", "networkIDGT", "networkIDGTE", "networkIDLT", "networkIDLTE", "networkIDContains", "networkIDHasPrefix", "networkIDHasSuffix", "networkIDEqualFold", "networkIDContainsFold", "hasNetwork", "hasNetworkWith", "hasMunicipalities", "hasMunicipalitiesWith", "hasMemberships", "hasMembershipsWith", "hasSeminars", "hasSeminarsWith", "hasThemes", "hasThemesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41337,6 +45980,20 @@ func (ec *executionContext) unmarshalInputNetworkTermWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasMunicipalitiesWith = data
+		case "hasMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberships = data
+		case "hasMembershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembershipsWith"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMembershipsWith = data
 		case "hasSeminars":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSeminars"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -45203,6 +49860,514 @@ func UnmarshalSessionWhereInput(ctx context.Context, raw any) (ent.SessionWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTermMembershipOrder(ctx context.Context, obj any) (ent.TermMembershipOrder, error) {
+	var it ent.TermMembershipOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTermMembershipOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTermMembershipOrder unmarshals raw into the TermMembershipOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTermMembershipOrder(ctx context.Context, raw any) (ent.TermMembershipOrder, error) {
+	var out ent.TermMembershipOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TermMembershipOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTermMembershipWhereInput(ctx context.Context, obj any) (ent.TermMembershipWhereInput, error) {
+	var it ent.TermMembershipWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "termID", "termIDNEQ", "termIDIn", "termIDNotIn", "termIDGT", "termIDGTE", "termIDLT", "termIDLTE", "termIDContains", "termIDHasPrefix", "termIDHasSuffix", "termIDEqualFold", "termIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDEqualFold", "municipalityIDContainsFold", "sourceID", "sourceIDNEQ", "sourceIDIn", "sourceIDNotIn", "sourceIDGT", "sourceIDGTE", "sourceIDLT", "sourceIDLTE", "sourceIDContains", "sourceIDHasPrefix", "sourceIDHasSuffix", "sourceIDEqualFold", "sourceIDContainsFold", "hasTerm", "hasTermWith", "hasMunicipality", "hasMunicipalityWith", "hasSource", "hasSourceWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "termID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermID = data
+		case "termIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDNEQ = data
+		case "termIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDIn = data
+		case "termIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDNotIn = data
+		case "termIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDGT = data
+		case "termIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDGTE = data
+		case "termIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDLT = data
+		case "termIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDLTE = data
+		case "termIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDContains = data
+		case "termIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDHasPrefix = data
+		case "termIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDHasSuffix = data
+		case "termIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDEqualFold = data
+		case "termIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermIDContainsFold = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		case "municipalityIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDGT = data
+		case "municipalityIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDGTE = data
+		case "municipalityIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDLT = data
+		case "municipalityIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDLTE = data
+		case "municipalityIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDContains = data
+		case "municipalityIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDHasPrefix = data
+		case "municipalityIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDHasSuffix = data
+		case "municipalityIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDEqualFold = data
+		case "municipalityIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDContainsFold = data
+		case "sourceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		case "sourceIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDNEQ = data
+		case "sourceIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDIn = data
+		case "sourceIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDNotIn = data
+		case "sourceIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDGT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDGT = data
+		case "sourceIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDGTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDGTE = data
+		case "sourceIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDLT"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDLT = data
+		case "sourceIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDLTE"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDLTE = data
+		case "sourceIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDContains"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDContains = data
+		case "sourceIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDHasPrefix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDHasPrefix = data
+		case "sourceIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDHasSuffix"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDHasSuffix = data
+		case "sourceIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDEqualFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDEqualFold = data
+		case "sourceIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDContainsFold"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIDContainsFold = data
+		case "hasTerm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTerm"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTerm = data
+		case "hasTermWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTermWith"))
+			data, err := ec.unmarshalONetworkTermWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTermWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTermWith = data
+		case "hasMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipality = data
+		case "hasMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalityWith = data
+		case "hasSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSource"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSource = data
+		case "hasSourceWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSourceWith"))
+			data, err := ec.unmarshalODocumentWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocumentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSourceWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTermMembershipWhereInput unmarshals raw into the TermMembershipWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTermMembershipWhereInput(ctx context.Context, raw any) (ent.TermMembershipWhereInput, error) {
+	var out ent.TermMembershipWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TermMembershipWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputThemeOrder(ctx context.Context, obj any) (ent.ThemeOrder, error) {
 	var it ent.ThemeOrder
 	if obj == nil {
@@ -46107,7 +51272,7 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "clearPublishedOn", "publishedOnPrecision", "clearPublishedOnPrecision", "url", "clearURL", "language", "clearLanguage", "note", "clearNote", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "publisherID", "clearPublisher", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addCitedBySeminarIDs", "removeCitedBySeminarIDs", "clearCitedBySeminars", "addCitedBySessionIDs", "removeCitedBySessionIDs", "clearCitedBySessions", "addCitedByOutcomeIDs", "removeCitedByOutcomeIDs", "clearCitedByOutcomes", "addCitedByExpertIDs", "removeCitedByExpertIDs", "clearCitedByExperts", "addCitedByNetworkIDs", "removeCitedByNetworkIDs", "clearCitedByNetworks", "addCitedByTermIDs", "removeCitedByTermIDs", "clearCitedByTerms", "addCitedByOrganizationIDs", "removeCitedByOrganizationIDs", "clearCitedByOrganizations"}
+	fieldsInOrder := [...]string{"key", "title", "kind", "publishedOn", "clearPublishedOn", "publishedOnPrecision", "clearPublishedOnPrecision", "url", "clearURL", "language", "clearLanguage", "note", "clearNote", "summary", "clearSummary", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "publisherID", "clearPublisher", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addCitedBySeminarIDs", "removeCitedBySeminarIDs", "clearCitedBySeminars", "addCitedBySessionIDs", "removeCitedBySessionIDs", "clearCitedBySessions", "addCitedByOutcomeIDs", "removeCitedByOutcomeIDs", "clearCitedByOutcomes", "addCitedByExpertIDs", "removeCitedByExpertIDs", "clearCitedByExperts", "addCitedByNetworkIDs", "removeCitedByNetworkIDs", "clearCitedByNetworks", "addStatedMembershipIDs", "removeStatedMembershipIDs", "clearStatedMemberships", "addCitedByTermIDs", "removeCitedByTermIDs", "clearCitedByTerms", "addCitedByOrganizationIDs", "removeCitedByOrganizationIDs", "clearCitedByOrganizations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46205,6 +51370,20 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearNote = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "clearSummary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSummary"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSummary = data
 		case "addAuthorIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAuthorIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -46387,6 +51566,27 @@ func (ec *executionContext) unmarshalInputUpdateDocumentInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearCitedByNetworks = data
+		case "addStatedMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addStatedMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddStatedMembershipIDs = data
+		case "removeStatedMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeStatedMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveStatedMembershipIDs = data
+		case "clearStatedMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearStatedMemberships"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearStatedMemberships = data
 		case "addCitedByTermIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCitedByTermIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -46457,7 +51657,7 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "clearTitle", "titleEn", "clearTitleEn", "titleAsOf", "clearTitleAsOf", "note", "clearNote", "organizationID", "clearOrganization", "municipalityID", "clearMunicipality", "addSessionIDs", "removeSessionIDs", "clearSessions", "addModeratedSessionIDs", "removeModeratedSessionIDs", "clearModeratedSessions", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addDocumentIDs", "removeDocumentIDs", "clearDocuments", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"name", "title", "clearTitle", "titleEn", "clearTitleEn", "titleAsOf", "clearTitleAsOf", "titleAsOfPrecision", "clearTitleAsOfPrecision", "note", "clearNote", "organizationID", "clearOrganization", "municipalityID", "clearMunicipality", "addSessionIDs", "removeSessionIDs", "clearSessions", "addModeratedSessionIDs", "removeModeratedSessionIDs", "clearModeratedSessions", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addDocumentIDs", "removeDocumentIDs", "clearDocuments", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46513,6 +51713,20 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearTitleAsOf = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
+		case "clearTitleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTitleAsOfPrecision"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTitleAsOfPrecision = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -46730,7 +51944,7 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "name", "nameSv", "validFrom", "clearValidFrom", "validTo", "clearValidTo", "regionID", "clearRegion", "addPeriodIDs", "removePeriodIDs", "clearPeriods", "addExpertIDs", "removeExpertIDs", "clearExperts", "addOrganizationIDs", "removeOrganizationIDs", "clearOrganizations", "addTermIDs", "removeTermIDs", "clearTerms", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addSeminarIDs", "removeSeminarIDs", "clearSeminars"}
+	fieldsInOrder := [...]string{"code", "name", "nameSv", "validFrom", "clearValidFrom", "validTo", "clearValidTo", "regionID", "clearRegion", "addPeriodIDs", "removePeriodIDs", "clearPeriods", "addExpertIDs", "removeExpertIDs", "clearExperts", "addOrganizationIDs", "removeOrganizationIDs", "clearOrganizations", "addTermIDs", "removeTermIDs", "clearTerms", "addMembershipIDs", "removeMembershipIDs", "clearMemberships", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addSeminarIDs", "removeSeminarIDs", "clearSeminars"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46884,6 +52098,27 @@ func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Co
 				return it, err
 			}
 			it.ClearTerms = data
+		case "addMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMembershipIDs = data
+		case "removeMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMembershipIDs = data
+		case "clearMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMemberships"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMemberships = data
 		case "addOutcomeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOutcomeIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -47164,7 +52399,7 @@ func (ec *executionContext) unmarshalInputUpdateNetworkTermInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"number", "startYear", "endYear", "clearEndYear", "municipalityCount", "clearMunicipalityCount", "description", "clearDescription", "networkID", "addMunicipalityIDs", "removeMunicipalityIDs", "clearMunicipalities", "addSeminarIDs", "removeSeminarIDs", "clearSeminars", "addThemeIDs", "removeThemeIDs", "clearThemes", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"number", "startYear", "endYear", "clearEndYear", "municipalityCount", "clearMunicipalityCount", "description", "clearDescription", "networkID", "addMunicipalityIDs", "removeMunicipalityIDs", "clearMunicipalities", "addMembershipIDs", "removeMembershipIDs", "clearMemberships", "addSeminarIDs", "removeSeminarIDs", "clearSeminars", "addThemeIDs", "removeThemeIDs", "clearThemes", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47255,6 +52490,27 @@ func (ec *executionContext) unmarshalInputUpdateNetworkTermInput(ctx context.Con
 				return it, err
 			}
 			it.ClearMunicipalities = data
+		case "addMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMembershipIDs = data
+		case "removeMembershipIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMembershipIDs"))
+			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMembershipIDs = data
+		case "clearMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMemberships"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMemberships = data
 		case "addSeminarIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSeminarIDs"))
 			data, err := ec.unmarshalOID2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐIDᚄ(ctx, v)
@@ -48315,6 +53571,69 @@ func UnmarshalUpdateSessionInput(ctx context.Context, raw any) (ent.UpdateSessio
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateTermMembershipInput(ctx context.Context, obj any) (ent.UpdateTermMembershipInput, error) {
+	var it ent.UpdateTermMembershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "termID", "municipalityID", "sourceID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "termID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermID = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "sourceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceID"))
+			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTermMembershipInput unmarshals raw into the UpdateTermMembershipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTermMembershipInput(ctx context.Context, raw any) (ent.UpdateTermMembershipInput, error) {
+	var out ent.UpdateTermMembershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTermMembershipInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateThemeInput(ctx context.Context, obj any) (ent.UpdateThemeInput, error) {
 	var it ent.UpdateThemeInput
 	if obj == nil {
@@ -48566,6 +53885,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Theme(ctx, sel, obj)
+	case *ent.TermMembership:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TermMembership(ctx, sel, obj)
 	case *ent.Session:
 		if obj == nil {
 			return graphql.Null
@@ -48667,6 +53991,16 @@ func (ec *executionContext) _Appearance(ctx context.Context, sel ast.SelectionSe
 			}
 		case "titleEn":
 			out.Values[i] = ec._Appearance_titleEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._Appearance_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "datePrecision":
+			out.Values[i] = ec._Appearance_datePrecision(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -48812,6 +54146,49 @@ func (ec *executionContext) _AppearanceEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var communityMatchImplementors = []string{"CommunityMatch"}
+
+func (ec *executionContext) _CommunityMatch(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityMatch")
+		case "community":
+			out.Values[i] = ec._CommunityMatch_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._CommunityMatch_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overlap":
+			out.Values[i] = ec._CommunityMatch_overlap(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var connectionPathImplementors = []string{"ConnectionPath"}
 
 func (ec *executionContext) _ConnectionPath(ctx context.Context, sel ast.SelectionSet, obj *model.ConnectionPath) graphql.Marshaler {
@@ -48906,6 +54283,11 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "summary":
+			out.Values[i] = ec._Document_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "publisherID":
 			out.Values[i] = ec._Document_publisherID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -48964,6 +54346,12 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_citedByNetworks(ctx, field, obj)
+				})
+		case "statedMemberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_statedMemberships(ctx, field, obj)
 				})
 		case "citedByTerms":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -49156,6 +54544,11 @@ func (ec *executionContext) _Expert(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "titleAsOf":
 			out.Values[i] = ec._Expert_titleAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "titleAsOfPrecision":
+			out.Values[i] = ec._Expert_titleAsOfPrecision(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -49551,6 +54944,12 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_terms(ctx, field, obj)
 				})
+		case "memberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_memberships(ctx, field, obj)
+				})
 		case "outcomes":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -49562,6 +54961,18 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_seminars(ctx, field, obj)
+				})
+		case "validFromPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_validFromPrecision(ctx, field, obj)
+				})
+		case "validToPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_validToPrecision(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -49718,6 +55129,18 @@ func (ec *executionContext) _MunicipalityPeriod(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MunicipalityPeriod_region(ctx, field, obj)
+				})
+		case "validFromPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MunicipalityPeriod_validFromPrecision(ctx, field, obj)
+				})
+		case "validToPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MunicipalityPeriod_validToPrecision(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -50086,6 +55509,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createTermMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTermMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTermMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTermMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTermMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTermMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "importBundle":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importBundle(ctx, field)
@@ -50252,6 +55696,84 @@ func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var networkSliceImplementors = []string{"NetworkSlice"}
+
+func (ec *executionContext) _NetworkSlice(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkSlice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkSliceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkSlice")
+		case "index":
+			out.Values[i] = ec._NetworkSlice_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._NetworkSlice_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._NetworkSlice_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "term":
+			out.Values[i] = ec._NetworkSlice_term(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._NetworkSlice_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._NetworkSlice_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "network":
+			out.Values[i] = ec._NetworkSlice_network(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._NetworkSlice_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._NetworkSlice_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vanished":
+			out.Values[i] = ec._NetworkSlice_vanished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var networkTermImplementors = []string{"NetworkTerm", "Node"}
 
 func (ec *executionContext) _NetworkTerm(ctx context.Context, sel ast.SelectionSet, obj *ent.NetworkTerm) graphql.Marshaler {
@@ -50309,6 +55831,12 @@ func (ec *executionContext) _NetworkTerm(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NetworkTerm_municipalities(ctx, field, obj)
+				})
+		case "memberships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkTerm_memberships(ctx, field, obj)
 				})
 		case "seminars":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -51018,6 +56546,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sessions(ctx, field)
 				})
+		case "termMemberships":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_termMemberships(ctx, field)
+				})
 		case "themes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -51053,6 +56587,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_similarMunicipalities(ctx, field)
+				})
+		case "themeNetworkSeries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_themeNetworkSeries(ctx, field)
 				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -51796,6 +57336,59 @@ func (ec *executionContext) _SignalCount(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var sliceCommunityImplementors = []string{"SliceCommunity"}
+
+func (ec *executionContext) _SliceCommunity(ctx context.Context, sel ast.SelectionSet, obj *model.SliceCommunity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sliceCommunityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SliceCommunity")
+		case "community":
+			out.Values[i] = ec._SliceCommunity_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._SliceCommunity_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._SliceCommunity_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._SliceCommunity_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predecessors":
+			out.Values[i] = ec._SliceCommunity_predecessors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statisticsBucketImplementors = []string{"StatisticsBucket"}
 
 func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.StatisticsBucket) graphql.Marshaler {
@@ -51812,9 +57405,29 @@ func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "kind":
+			out.Values[i] = ec._StatisticsBucket_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupID":
+			out.Values[i] = ec._StatisticsBucket_groupID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "label":
 			out.Values[i] = ec._StatisticsBucket_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startYear":
+			out.Values[i] = ec._StatisticsBucket_startYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endYear":
+			out.Values[i] = ec._StatisticsBucket_endYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "theme":
@@ -51839,6 +57452,11 @@ func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.Selec
 			}
 		case "municipalities":
 			out.Values[i] = ec._StatisticsBucket_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documents":
+			out.Values[i] = ec._StatisticsBucket_documents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51879,6 +57497,158 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var termMembershipImplementors = []string{"TermMembership", "Node"}
+
+func (ec *executionContext) _TermMembership(ctx context.Context, sel ast.SelectionSet, obj *ent.TermMembership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermMembership")
+		case "id":
+			out.Values[i] = ec._TermMembership_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._TermMembership_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "termID":
+			out.Values[i] = ec._TermMembership_termID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._TermMembership_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceID":
+			out.Values[i] = ec._TermMembership_sourceID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "term":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TermMembership_term(ctx, field, obj)
+				})
+		case "municipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TermMembership_municipality(ctx, field, obj)
+				})
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TermMembership_source(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var termMembershipConnectionImplementors = []string{"TermMembershipConnection"}
+
+func (ec *executionContext) _TermMembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TermMembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termMembershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermMembershipConnection")
+		case "edges":
+			out.Values[i] = ec._TermMembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TermMembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TermMembershipConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var termMembershipEdgeImplementors = []string{"TermMembershipEdge"}
+
+func (ec *executionContext) _TermMembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TermMembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termMembershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermMembershipEdge")
+		case "node":
+			out.Values[i] = ec._TermMembershipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TermMembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var themeImplementors = []string{"Theme", "Node"}
@@ -52239,6 +58009,54 @@ func (ec *executionContext) _ThemeNetworkNode(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var themeNetworkSeriesImplementors = []string{"ThemeNetworkSeries"}
+
+func (ec *executionContext) _ThemeNetworkSeries(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeNetworkSeries) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeNetworkSeriesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeNetworkSeries")
+		case "by":
+			out.Values[i] = ec._ThemeNetworkSeries_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchThreshold":
+			out.Values[i] = ec._ThemeNetworkSeries_matchThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slices":
+			out.Values[i] = ec._ThemeNetworkSeries_slices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._ThemeNetworkSeries_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var themeRelationImplementors = []string{"ThemeRelation"}
 
 func (ec *executionContext) _ThemeRelation(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeRelation) graphql.Marshaler {
@@ -52268,6 +58086,79 @@ func (ec *executionContext) _ThemeRelation(ctx context.Context, sel ast.Selectio
 		case "evidence":
 			out.Values[i] = ec._ThemeRelation_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeSlicePointImplementors = []string{"ThemeSlicePoint"}
+
+func (ec *executionContext) _ThemeSlicePoint(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeSlicePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeSlicePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeSlicePoint")
+		case "sliceIndex":
+			out.Values[i] = ec._ThemeSlicePoint_sliceIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sliceKey":
+			out.Values[i] = ec._ThemeSlicePoint_sliceKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._ThemeSlicePoint_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._ThemeSlicePoint_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._ThemeSlicePoint_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightedDegree":
+			out.Values[i] = ec._ThemeSlicePoint_weightedDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweenness":
+			out.Values[i] = ec._ThemeSlicePoint_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "community":
+			out.Values[i] = ec._ThemeSlicePoint_community(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._ThemeSlicePoint_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -52330,6 +58221,87 @@ func (ec *executionContext) _ThemeStatistic(ctx context.Context, sel ast.Selecti
 			}
 		case "documents":
 			out.Values[i] = ec._ThemeStatistic_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeTimelineImplementors = []string{"ThemeTimeline"}
+
+func (ec *executionContext) _ThemeTimeline(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeTimeline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeTimelineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeTimeline")
+		case "theme":
+			out.Values[i] = ec._ThemeTimeline_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._ThemeTimeline_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var vanishedCommunityImplementors = []string{"VanishedCommunity"}
+
+func (ec *executionContext) _VanishedCommunity(ctx context.Context, sel ast.SelectionSet, obj *model.VanishedCommunity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, vanishedCommunityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VanishedCommunity")
+		case "community":
+			out.Values[i] = ec._VanishedCommunity_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._VanishedCommunity_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._VanishedCommunity_themes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52786,6 +58758,40 @@ func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋteemaverkkoᚋteem
 	return v
 }
 
+func (ec *executionContext) unmarshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx context.Context, v any) (model.CommunityEvent, error) {
+	var res model.CommunityEvent
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx context.Context, sel ast.SelectionSet, v model.CommunityEvent) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCommunityMatch2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityMatch) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunityMatch2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunityMatch2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatch(ctx context.Context, sel ast.SelectionSet, v *model.CommunityMatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityMatch!")
+		return graphql.Null
+	}
+	return ec._CommunityMatch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConnectionPath2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐConnectionPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConnectionPath) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -52867,6 +58873,11 @@ func (ec *executionContext) unmarshalNCreateSeminarInput2githubᚗcomᚋteemaver
 
 func (ec *executionContext) unmarshalNCreateSessionInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐCreateSessionInput(ctx context.Context, v any) (ent.CreateSessionInput, error) {
 	res, err := ec.unmarshalInputCreateSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTermMembershipInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐCreateTermMembershipInput(ctx context.Context, v any) (ent.CreateTermMembershipInput, error) {
+	res, err := ec.unmarshalInputCreateTermMembershipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -53284,6 +59295,30 @@ func (ec *executionContext) marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋt
 	return v
 }
 
+func (ec *executionContext) marshalNNetworkSlice2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkSlice) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkSlice2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSlice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkSlice2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSlice(ctx context.Context, sel ast.SelectionSet, v *model.NetworkSlice) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkSlice!")
+		return graphql.Null
+	}
+	return ec._NetworkSlice(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx context.Context, sel ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkTerm!")
@@ -53657,6 +59692,16 @@ func (ec *executionContext) unmarshalNSeminarWhereInput2ᚖgithubᚗcomᚋteemav
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx context.Context, v any) (model.SeriesDimension, error) {
+	var res model.SeriesDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx context.Context, sel ast.SelectionSet, v model.SeriesDimension) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSession(ctx context.Context, sel ast.SelectionSet, v *ent.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Session!")
@@ -53731,6 +59776,30 @@ func (ec *executionContext) marshalNSignalCount2ᚖgithubᚗcomᚋteemaverkkoᚋ
 	return ec._SignalCount(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSliceCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SliceCommunity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSliceCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSliceCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunity(ctx context.Context, sel ast.SelectionSet, v *model.SliceCommunity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SliceCommunity!")
+		return graphql.Null
+	}
+	return ec._SliceCommunity(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -53765,6 +59834,16 @@ func (ec *executionContext) marshalNStatisticsDimension2githubᚗcomᚋteemaverk
 	return v
 }
 
+func (ec *executionContext) unmarshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx context.Context, v any) (model.StatisticsGroupKind, error) {
+	var res model.StatisticsGroupKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx context.Context, sel ast.SelectionSet, v model.StatisticsGroupKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53777,6 +59856,72 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TermMembership!")
+		return graphql.Null
+	}
+	return ec._TermMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTermMembershipConnection2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TermMembershipConnection!")
+		return graphql.Null
+	}
+	return ec._TermMembershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTermMembershipOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrder(ctx context.Context, v any) (*ent.TermMembershipOrder, error) {
+	res, err := ec.unmarshalInputTermMembershipOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTermMembershipOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderField(ctx context.Context, v any) (*ent.TermMembershipOrderField, error) {
+	var res = new(ent.TermMembershipOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTermMembershipOrderField2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembershipOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TermMembershipOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx context.Context, v any) (termmembership.Status, error) {
+	var res termmembership.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx context.Context, sel ast.SelectionSet, v termmembership.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+	res, err := ec.unmarshalInputTermMembershipWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx context.Context, sel ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
@@ -53851,6 +59996,14 @@ func (ec *executionContext) marshalNThemeNetworkNode2ᚖgithubᚗcomᚋteemaverk
 	return ec._ThemeNetworkNode(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThemeNetworkSeries2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkSeries(ctx context.Context, sel ast.SelectionSet, v *model.ThemeNetworkSeries) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeNetworkSeries!")
+		return graphql.Null
+	}
+	return ec._ThemeNetworkSeries(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNThemeOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeOrder(ctx context.Context, v any) (*ent.ThemeOrder, error) {
 	res, err := ec.unmarshalInputThemeOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -53894,6 +60047,30 @@ func (ec *executionContext) marshalNThemeRelation2ᚖgithubᚗcomᚋteemaverkko�
 	return ec._ThemeRelation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThemeSlicePoint2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeSlicePoint) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeSlicePoint2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeSlicePoint2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePoint(ctx context.Context, sel ast.SelectionSet, v *model.ThemeSlicePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeSlicePoint!")
+		return graphql.Null
+	}
+	return ec._ThemeSlicePoint(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNThemeStatistic2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeStatisticᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeStatistic) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -53916,6 +60093,30 @@ func (ec *executionContext) marshalNThemeStatistic2ᚖgithubᚗcomᚋteemaverkko
 		return graphql.Null
 	}
 	return ec._ThemeStatistic(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThemeTimeline2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimelineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeTimeline) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeTimeline2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimeline(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeTimeline2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimeline(ctx context.Context, sel ast.SelectionSet, v *model.ThemeTimeline) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeTimeline!")
+		return graphql.Null
+	}
+	return ec._ThemeTimeline(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNThemeWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeWhereInput(ctx context.Context, v any) (*ent.ThemeWhereInput, error) {
@@ -53983,9 +60184,38 @@ func (ec *executionContext) unmarshalNUpdateSessionInput2githubᚗcomᚋteemaver
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateTermMembershipInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐUpdateTermMembershipInput(ctx context.Context, v any) (ent.UpdateTermMembershipInput, error) {
+	res, err := ec.unmarshalInputUpdateTermMembershipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateThemeInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐUpdateThemeInput(ctx context.Context, v any) (ent.UpdateThemeInput, error) {
 	res, err := ec.unmarshalInputUpdateThemeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVanishedCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.VanishedCommunity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVanishedCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVanishedCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunity(ctx context.Context, sel ast.SelectionSet, v *model.VanishedCommunity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VanishedCommunity!")
+		return graphql.Null
+	}
+	return ec._VanishedCommunity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -54731,7 +60961,7 @@ func (ec *executionContext) marshalOMunicipalityEdge2ᚕᚖgithubᚗcomᚋteemav
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMunicipalityEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityEdge(ctx, sel, v[i])
@@ -54768,7 +60998,7 @@ func (ec *executionContext) marshalOMunicipalityPeriod2ᚕᚖgithubᚗcomᚋteem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMunicipalityPeriod2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityPeriod(ctx, sel, v[i])
@@ -55618,6 +61848,127 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTermMembership2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembership(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembership) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TermMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTermMembershipEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TermMembershipEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTermMembershipEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTermMembershipEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TermMembershipEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TermMembershipEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTermMembershipOrder2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrderᚄ(ctx context.Context, v any) ([]*ent.TermMembershipOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TermMembershipOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTermMembershipOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTermMembershipStatus2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatusᚄ(ctx context.Context, v any) ([]termmembership.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]termmembership.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTermMembershipStatus2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []termmembership.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTermMembershipStatus2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx context.Context, v any) (*termmembership.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(termmembership.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTermMembershipStatus2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋtermmembershipᚐStatus(ctx context.Context, sel ast.SelectionSet, v *termmembership.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTermMembershipWhereInput2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInputᚄ(ctx context.Context, v any) ([]*ent.TermMembershipWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TermMembershipWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTermMembershipWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx context.Context, sel ast.SelectionSet, v *ent.Theme) graphql.Marshaler {

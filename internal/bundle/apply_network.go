@@ -3,8 +3,11 @@ package bundle
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 )
 
 // applyNetworks upserts the bundle's networks by name, with their organisers and sources.
@@ -45,7 +48,7 @@ func (a *applier) applyNetworks(ctx context.Context) error {
 }
 
 // applyTerms upserts the terms of the bundle's networks by (network, number), with their
-// municipalities, themes and sources.
+// municipalities (those its memberships name included), themes and sources.
 func (a *applier) applyTerms(ctx context.Context) error {
 	var (
 		creates []*ent.NetworkTermCreate
@@ -66,7 +69,7 @@ func (a *applier) applyTerms(ctx context.Context) error {
 					SetNillableEndYear(opt(t.EndYear)).
 					SetNillableMunicipalityCount(opt(t.MunicipalityCount)).
 					SetNillableDescription(opt(t.Description)).
-					AddMunicipalityIDs(dedupe(a.municipalityIDs(t.Municipalities))...).
+					AddMunicipalityIDs(dedupe(a.municipalityIDs(termMunicipalities(t)))...).
 					AddThemeIDs(dedupe(a.themeIDs(t.Themes))...).
 					AddSourceIDs(dedupe(a.documentIDs(t.Sources))...))
 				keys = append(keys, key)
@@ -79,7 +82,7 @@ func (a *applier) applyTerms(ctx context.Context) error {
 			setOptional(&changed, t.EndYear, old.EndYear, u.SetEndYear)
 			setOptional(&changed, t.MunicipalityCount, old.MunicipalityCount, u.SetMunicipalityCount)
 			setOptional(&changed, t.Description, old.Description, u.SetDescription)
-			addMissing(&changed, ids(old.Edges.Municipalities, municipalityID), a.municipalityIDs(t.Municipalities), u.AddMunicipalityIDs)
+			addMissing(&changed, ids(old.Edges.Municipalities, municipalityID), a.municipalityIDs(termMunicipalities(t)), u.AddMunicipalityIDs)
 			addMissing(&changed, ids(old.Edges.Themes, themeID), a.themeIDs(t.Themes), u.AddThemeIDs)
 			addMissing(&changed, ids(old.Edges.Sources, documentID), a.documentIDs(t.Sources), u.AddSourceIDs)
 			if err := a.save(ctx, EntityNetworkTerm, name, changed, u.Exec); err != nil {
@@ -103,4 +106,84 @@ func (a *applier) applyTerms(ctx context.Context) error {
 // termName names a term in a report: "USO term 4".
 func termName(k termKey) string {
 	return fmt.Sprintf("%s term %d", k.network, k.number)
+}
+
+// termMunicipalities returns the codes of a term's municipalities: those it lists and
+// those its memberships name.
+func termMunicipalities(t *Term) []string {
+	out := slices.Clone(t.Municipalities)
+	for _, m := range t.Memberships {
+		out = append(out, m.Municipalities...)
+	}
+	return out
+}
+
+// membershipKey is the natural key of a term membership.
+type membershipKey struct{ term, municipality, source pulid.ID }
+
+// applyMemberships upserts one TermMembership per (term, municipality, document) the
+// bundle's terms state, with its status.
+func (a *applier) applyMemberships(ctx context.Context) error {
+	type wanted struct {
+		key    membershipKey
+		status termmembership.Status
+		name   string
+	}
+	var want []wanted
+	var terms []pulid.ID
+	for i := range a.b.Networks {
+		n := &a.b.Networks[i]
+		for j := range n.Terms {
+			t := &n.Terms[j]
+			if len(t.Memberships) == 0 {
+				continue
+			}
+			k := termKey{n.Name, t.Number}
+			term := a.terms[k].ID
+			terms = append(terms, term)
+			for _, m := range t.Memberships {
+				for _, code := range m.Municipalities {
+					want = append(want, wanted{
+						key:    membershipKey{term, a.municipalities[code], a.documents[m.Source].ID},
+						status: termmembership.Status(m.Status),
+						name:   fmt.Sprintf("%s: %s per %s", termName(k), code, m.Source),
+					})
+				}
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	rows, err := a.c.TermMembership.Query().Where(termmembership.TermIDIn(terms...)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("read term memberships: %w", err)
+	}
+	have := make(map[membershipKey]*ent.TermMembership, len(rows))
+	for _, r := range rows {
+		have[membershipKey{r.TermID, r.MunicipalityID, r.SourceID}] = r
+	}
+	var creates []*ent.TermMembershipCreate
+	for _, w := range want {
+		old := have[w.key]
+		if old == nil {
+			creates = append(creates, a.c.TermMembership.Create().
+				SetTermID(w.key.term).SetMunicipalityID(w.key.municipality).SetSourceID(w.key.source).SetStatus(w.status))
+			a.track.record(EntityMembership, w.name, Create)
+			continue
+		}
+		u := a.c.TermMembership.UpdateOneID(old.ID)
+		changed := false
+		setRequired(&changed, w.status, old.Status, u.SetStatus)
+		if err := a.save(ctx, EntityMembership, w.name, changed, u.Exec); err != nil {
+			return err
+		}
+	}
+	if len(creates) == 0 {
+		return nil
+	}
+	if err := a.c.TermMembership.CreateBulk(creates...).Exec(ctx); err != nil {
+		return fmt.Errorf("create %d term memberships: %w", len(creates), err)
+	}
+	return nil
 }

@@ -101,7 +101,8 @@ func TestApplySeeds(t *testing.T) {
 			bundle.EntityExpert:       {1, 0, 0},
 			bundle.EntityNetwork:      {1, 0, 0},
 			bundle.EntityNetworkTerm:  {6, 0, 0},
-			bundle.EntityAppearance:   {1, 0, 0}, // Majava, the author of the 2019 blog post
+			bundle.EntityMembership:   {29, 0, 0}, // the 4th term's members, per Kommunförbundet's page
+			bundle.EntityAppearance:   {1, 0, 0},  // Majava, the author of the 2019 blog post
 		})
 		t.Logf("01 first apply: %d statements, %d writes", e.counter.Total(), e.counter.Writes())
 
@@ -355,7 +356,7 @@ func TestApplyDryRun(t *testing.T) {
 		if after := e.rowCounts(t); !maps.Equal(before, after) {
 			t.Errorf("dry run changed row counts:\n before %v\n after  %v", before, after)
 		}
-		if got, want := dry.Total().Created, 36; got != want { // 35 entities and 1 appearance
+		if got, want := dry.Total().Created, 65; got != want { // 35 entities, 1 appearance and 29 memberships
 			t.Errorf("dry run would create %d entities, want %d", got, want)
 		}
 		for _, c := range []bundle.Change{
@@ -408,6 +409,7 @@ func TestApplyUpdates(t *testing.T) {
 			bundle.EntityExpert:       {0, 0, 1},
 			bundle.EntityNetwork:      {0, 0, 1},
 			bundle.EntityNetworkTerm:  {0, 1, 5},
+			bundle.EntityMembership:   {0, 0, 29},
 			bundle.EntityAppearance:   {0, 0, 1},
 		})
 		t.Logf("3 updates: %d statements, writes %q", e.counter.Total(), e.counter.WriteStatements())

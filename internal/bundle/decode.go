@@ -65,7 +65,69 @@ func parseJSON(data []byte) (any, error) {
 		end += int64(len(rest) - len(bytes.TrimLeft(rest, " \t\r\n")))
 		return nil, newSyntaxError(data, end, "data after the bundle's object")
 	}
+	if err := duplicateKeys(data); err != nil {
+		return nil, err
+	}
 	return raw, nil
+}
+
+// duplicateKeys returns a SyntaxError at the first key that an object repeats.
+// encoding/json keeps the last value of a repeated key without a word, so a bundle whose
+// author wrote a field twice would import what they did not read last.
+func duplicateKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		isKey  bool // the next string token is a key
+	}
+	var stack []*frame
+	for {
+		before := dec.InputOffset()
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return syntaxError(data, err) // not expected: the data parsed once already
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				if top != nil && top.object {
+					top.isKey = true
+				}
+				stack = append(stack, &frame{object: true, keys: map[string]bool{}, isKey: true})
+			case '[':
+				if top != nil && top.object {
+					top.isKey = true
+				}
+				stack = append(stack, &frame{})
+			default:
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		case string:
+			if top != nil && top.object && top.isKey {
+				if top.keys[t] {
+					rest := data[before:]
+					at := before + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n,")))
+					return newSyntaxError(data, at, fmt.Sprintf("the key %q appears twice in one object", t))
+				}
+				top.keys[t] = true
+				top.isKey = false
+				continue
+			}
+		}
+		if top != nil && top.object {
+			top.isKey = true
+		}
+	}
 }
 
 // SyntaxError is a bundle that is not one well-formed JSON value, with where the problem

@@ -288,6 +288,7 @@ func TestDecodeSyntaxErrors(t *testing.T) {
 		{"not JSON", "{\n  \"format\": teemaverkko\n}", "line 2, column"},
 		{"truncated", `{"format": "teemaverkko-bundle"`, "unexpected end of input"},
 		{"trailing data", minimal + ` {}`, "data after the bundle's object"},
+		{"same key in sibling objects is fine", `{"format": "teemaverkko-bundle", "version": 1, "themes": [{"slug": "ok", "name": "A"}, {"slug": "a", "name": "B", "nameEn": "b"}], "x": 1}`, "x: unknown field"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -325,6 +326,9 @@ func TestDecodeMalformedJSON(t *testing.T) {
 		{"bad escape", `{"format": "\x"}`, 1, 14, "invalid character 'x' in string escape code"},
 		{"two objects", minimal + "\n\n  {}", 20, 3, "data after the bundle's object"},
 		{"too deep", deep, 1, 10001, "exceeded max depth"},
+		{"a key twice", "{\"format\": \"teemaverkko-bundle\",\n  \"version\": 1, \"format\": \"x\"}", 2, 17, `the key "format" appears twice in one object`},
+		{"a key twice, nested", `{"format": "teemaverkko-bundle", "version": 1, "themes": [{"slug": "a", "name": "A"}, {"slug": "b", "name": "B", "slug": "c"}]}`, 1, 114, `the key "slug" appears twice`},
+		{"a key twice after an object value", `{"a": {"b": 1}, "c": [], "a": 2}`, 1, 26, `the key "a" appears twice`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
@@ -63,7 +64,7 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 	for _, d := range docs {
 		doc := Document{
 			Key: d.Key, Title: d.Title, Kind: string(d.Kind), URL: deref(d.URL), Language: deref(d.Language),
-			Note: deref(d.Note), Authors: expertNames(d.Edges.Authors), Themes: themeSlugs(d.Edges.Themes),
+			Note: deref(d.Note), Summary: deref(d.Summary), Authors: expertNames(d.Edges.Authors), Themes: themeSlugs(d.Edges.Themes),
 		}
 		if d.PublishedOn != nil {
 			p := calendar.Day
@@ -97,7 +98,11 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 			ex.Organization = e.Edges.Organization.Name
 		}
 		if e.TitleAsOf != nil {
-			ex.AsOf = calendar.Format(*e.TitleAsOf, calendar.Day)
+			p := calendar.Day
+			if e.TitleAsOfPrecision != nil {
+				p = *e.TitleAsOfPrecision
+			}
+			ex.AsOf = calendar.Format(*e.TitleAsOf, p)
 		}
 		x.b.Experts = append(x.b.Experts, ex)
 	}
@@ -106,7 +111,9 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 		entries[e.Name] = e
 	}
 	for i := range x.b.Documents {
-		x.b.Documents[i].Roles = roles(docAppearances[x.b.Documents[i].Key], entries)
+		apps := docAppearances[x.b.Documents[i].Key]
+		x.b.Documents[i].Roles = roles(authorsOnly(apps), entries)
+		x.b.Documents[i].People = people(apps)
 	}
 	themes, err := c.Theme.Query().WithParent().All(ctx)
 	if err != nil {
@@ -120,16 +127,26 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 		x.b.Themes = append(x.b.Themes, th)
 	}
 	networks, err := c.Network.Query().WithOrganizers().WithSources().
-		WithTerms(func(q *ent.NetworkTermQuery) { q.WithMunicipalities().WithThemes().WithSources() }).All(ctx)
+		WithTerms(func(q *ent.NetworkTermQuery) {
+			q.WithMunicipalities().WithThemes().WithSources().
+				WithMemberships(func(q *ent.TermMembershipQuery) { q.WithMunicipality().WithSource() })
+		}).All(ctx)
 	if err != nil {
 		return fmt.Errorf("read networks: %w", err)
 	}
 	for _, n := range networks {
 		nw := Network{Name: n.Name, Description: deref(n.Description), Organizers: organizationNames(n.Edges.Organizers), Sources: documentKeys(n.Edges.Sources)}
 		for _, t := range n.Edges.Terms {
+			ms, stated := memberships(t.Edges.Memberships)
+			var unstated []*ent.Municipality
+			for _, m := range t.Edges.Municipalities {
+				if !stated[m.Code] {
+					unstated = append(unstated, m)
+				}
+			}
 			nw.Terms = append(nw.Terms, Term{
 				Number: t.Number, StartYear: t.StartYear, EndYear: derefInt(t.EndYear), MunicipalityCount: derefInt(t.MunicipalityCount),
-				Description: deref(t.Description), Municipalities: municipalityCodes(t.Edges.Municipalities),
+				Description: deref(t.Description), Municipalities: municipalityCodes(unstated), Memberships: ms,
 				Themes: themeSlugs(t.Edges.Themes), Sources: documentKeys(t.Edges.Sources),
 			})
 		}
@@ -224,6 +241,66 @@ func roles(apps []*ent.Appearance, entries map[string]Expert) []Role {
 	return out
 }
 
+// memberships groups a term's memberships by (source, status), sorted by source key and
+// status, each with its municipality codes sorted; stated holds the codes they name.
+func memberships(rows []*ent.TermMembership) (out []Membership, stated map[string]bool) {
+	stated = map[string]bool{}
+	groups := map[[2]string]int{}
+	for _, r := range rows {
+		if r.Edges.Municipality == nil || r.Edges.Source == nil {
+			continue
+		}
+		code := r.Edges.Municipality.Code
+		stated[code] = true
+		k := [2]string{r.Edges.Source.Key, string(r.Status)}
+		i, ok := groups[k]
+		if !ok {
+			i = len(out)
+			groups[k] = i
+			out = append(out, Membership{Status: string(r.Status), Source: r.Edges.Source.Key})
+		}
+		out[i].Municipalities = append(out[i].Municipalities, code)
+	}
+	for i := range out {
+		slices.Sort(out[i].Municipalities)
+	}
+	slices.SortFunc(out, func(a, b Membership) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(slices.Index(membershipStatuses, a.Status), slices.Index(membershipStatuses, b.Status)))
+	})
+	return out, stated
+}
+
+// authorsOnly returns the authors' appearances among a document's appearances.
+func authorsOnly(apps []*ent.Appearance) []*ent.Appearance {
+	var out []*ent.Appearance
+	for _, a := range apps {
+		if a.Role == appearance.RoleAUTHOR {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// people returns a document's appearances in roles other than author, as the document
+// names them, sorted by role (in the order the roles are declared) and name.
+func people(apps []*ent.Appearance) []Person {
+	var out []Person
+	for _, a := range apps {
+		if a.Role == appearance.RoleAUTHOR || a.Edges.Expert == nil {
+			continue
+		}
+		p := Person{Expert: a.Edges.Expert.Name, Role: string(a.Role), Title: deref(a.Title), TitleEn: deref(a.TitleEn)}
+		if a.Edges.Organization != nil {
+			p.Organization = a.Edges.Organization.Name
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b Person) int {
+		return cmp.Or(cmp.Compare(slices.Index(personRoles, a.Role), slices.Index(personRoles, b.Role)), cmp.Compare(a.Expert, b.Expert))
+	})
+	return out
+}
+
 // keepReferenced drops the entries the exported seminars do not need.
 func (x *exporter) keepReferenced() {
 	docs, experts, orgs, themes := keySet{}, keySet{}, keySet{}, keySet{}
@@ -267,6 +344,9 @@ func (x *exporter) keepReferenced() {
 				kept = append(kept, t)
 				docs.add(t.Sources...)
 				themes.add(t.Themes...)
+				for _, m := range t.Memberships {
+					docs.add(m.Source)
+				}
 			}
 		}
 		n.Terms = kept
@@ -281,6 +361,13 @@ func (x *exporter) keepReferenced() {
 		for _, d := range x.b.Documents {
 			if docs[d.Key] {
 				experts.add(d.Authors...)
+				for _, p := range d.People {
+					experts.add(p.Expert)
+					orgs.add(p.Organization)
+				}
+				for _, r := range d.Roles {
+					orgs.add(r.Organization)
+				}
 				orgs.add(d.Publisher)
 				themes.add(d.Themes...)
 			}

@@ -84,6 +84,8 @@ func TestExportRoundTrip(t *testing.T) {
 			{"themes", src.Theme.Query().CountX(ctx), dst.Theme.Query().CountX(ctx)},
 			{"documents", src.Document.Query().CountX(ctx), dst.Document.Query().CountX(ctx)},
 			{"term members", src.NetworkTerm.Query().QueryMunicipalities().CountX(ctx), dst.NetworkTerm.Query().QueryMunicipalities().CountX(ctx)},
+			{"term memberships", src.TermMembership.Query().CountX(ctx), dst.TermMembership.Query().CountX(ctx)},
+			{"appearances", src.Appearance.Query().CountX(ctx), dst.Appearance.Query().CountX(ctx)},
 		} {
 			if tc.a != tc.b {
 				t.Errorf("%s: %d exported, %d after import", tc.name, tc.a, tc.b)

@@ -63,8 +63,9 @@
 //
 //   - An entry with AsOf that is not older than the person's stored titleAsOf (or any
 //     entry, while the person has no titleAsOf) sets the title fields it gives, like any
-//     field; an entry with a Title and an AsOf also sets titleAsOf. An imprecise date
-//     counts as its first day: "2017" is older than "2017-03-14".
+//     field; an entry with a Title and an AsOf also sets titleAsOf, with the precision
+//     AsOf is written in (titleAsOfPrecision: "2017" is YEAR, and exports as "2017"). An
+//     imprecise date counts as its first day: "2017" is older than "2017-03-14".
 //   - An entry older than titleAsOf, or without AsOf once the person has a titleAsOf,
 //     leaves the title fields alone. So bundles can be applied in any order, and the
 //     newest title stays on the person.
@@ -72,13 +73,19 @@
 // # Appearances
 //
 // Every speaker and moderator of a session and every author of a document gets one
-// Appearance per (role, person, session or document): SPEAKER, MODERATOR or AUTHOR. It
-// records the title, English title and organisation that this bundle gives the person:
-// those of the bundle's Role for the person in that session or document when there is
+// Appearance per (role, person, session or document): SPEAKER, MODERATOR or AUTHOR; so
+// does every person a document names in another role (its People: WORKING_GROUP,
+// ANALYSIS_LEAD, CONTACT, PREPARER, PICTURED, MENTIONED), recording exactly what the
+// Person entry gives. A speaker's, moderator's or author's appearance records the
+// title, English title and organisation that this bundle gives the person: those of the
+// bundle's Role for the person in that session or document when there is
 // one, else those of the bundle's entry for the person, else none (a person the bundle
 // only names, defined by another bundle, appears without a title). Like other fields, a
 // recorded value the bundle gives differently is updated, and one it leaves empty is
-// kept. The speakers, moderators and authors edges stay as they are, plain lists of
+// kept. An appearance also records its date and precision: its seminar's date, or its
+// document's publishedOn (none while the document is undated). A bundle that changes a
+// document's publishedOn or a seminar's date precision moves the dates of every
+// appearance there, also those other bundles wrote. The speakers, moderators and authors edges stay as they are, plain lists of
 // people; appearances are the detailed record.
 //
 // The sources of an organisation become its sources; the sources of a theme become the
@@ -121,6 +128,9 @@ type Document struct {
 	// Note says what the knowledge base must not overstate about this document
 	// (for example that its title is descriptive because the source gives none).
 	Note string `json:"note,omitempty" ent:"Document.note"`
+	// Summary says, in English, what the document states that has no other place in the
+	// knowledge base (working formats, counts, findings), quoting the original wording.
+	Summary string `json:"summary,omitempty" ent:"Document.summary"`
 	// Authors are expert names.
 	Authors []string `json:"authors,omitempty" ent:"Expert.name"`
 	// Publisher is an organisation name.
@@ -130,6 +140,27 @@ type Document struct {
 	// Roles override, for some of the authors, the title and organisation their
 	// appearance as an author records (see Role).
 	Roles []Role `json:"roles,omitempty"`
+	// People are the people the document names in a role other than author, each with
+	// the title and organisation it gives them there (see Person).
+	People []Person `json:"people,omitempty"`
+}
+
+// Person is one person a document names in a role other than author: a member of its
+// working group, the lead of its analysis, a contact person, the preparer of a decision
+// item, a person named in a photo caption, or a person named or quoted in its text. It
+// becomes an Appearance of the document with that role, recording exactly the title,
+// English title and organisation given here (a field left empty means the document gives
+// none there); the person's own title fields follow the bundle's entry for them.
+type Person struct {
+	// Expert is the person's name.
+	Expert string `json:"expert" ent:"Expert.name"`
+	// Role is WORKING_GROUP, ANALYSIS_LEAD, CONTACT, PREPARER, PICTURED or MENTIONED.
+	Role string `json:"role" jsonschema:"enum=WORKING_GROUP,enum=ANALYSIS_LEAD,enum=CONTACT,enum=PREPARER,enum=PICTURED,enum=MENTIONED" ent:"-"`
+	// Title is the person's title in Finnish as the document gives it there.
+	Title   string `json:"title,omitempty" ent:"Appearance.title"`
+	TitleEn string `json:"titleEn,omitempty" ent:"Appearance.title_en"`
+	// Organization is the name of the organisation the document gives for the person.
+	Organization string `json:"organization,omitempty" ent:"Organization.name"`
 }
 
 // Organization is an association, company, university, municipality or authority.
@@ -204,10 +235,28 @@ type Term struct {
 	// MunicipalityCount is the number of participating municipalities a source states.
 	MunicipalityCount int    `json:"municipalityCount,omitempty"`
 	Description       string `json:"description,omitempty" ent:"NetworkTerm.description"`
-	// Municipalities are three-digit codes of the member municipalities a source names.
+	// Municipalities are three-digit codes of member municipalities, for a membership
+	// no source of the bundle states; Memberships say which document states which.
 	Municipalities []string `json:"municipalities,omitempty" ent:"Municipality.code"`
-	Themes         []string `json:"themes,omitempty" ent:"Theme.slug"`
-	Sources        []string `json:"sources,omitempty" ent:"Document.key"`
+	// Memberships are what documents state of municipalities' part in the term: each
+	// entry one document and one status, with the municipalities it names so.
+	Memberships []Membership `json:"memberships,omitempty"`
+	Themes      []string     `json:"themes,omitempty" ent:"Theme.slug"`
+	Sources     []string     `json:"sources,omitempty" ent:"Document.key"`
+}
+
+// Membership is what one document states of some municipalities' part in a term. Each
+// municipality becomes one of the term's municipalities, and one TermMembership records
+// (term, municipality, document) with the status; a status the bundle gives differently
+// is updated.
+type Membership struct {
+	// Status is MEMBER (the document names it a member or participant), REGISTERED (it
+	// says the municipality had registered) or PILOT (it names a pilot municipality).
+	Status string `json:"status" jsonschema:"enum=MEMBER,enum=REGISTERED,enum=PILOT" ent:"-"`
+	// Source is the key of the document that states it.
+	Source string `json:"source" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$" ent:"Document.key"`
+	// Municipalities are three-digit municipality codes.
+	Municipalities []string `json:"municipalities" ent:"Municipality.code"`
 }
 
 // Seminar is one event. Its natural key is (Title, Date).

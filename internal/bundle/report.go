@@ -13,6 +13,7 @@ const (
 	EntityExpert       = "Expert"
 	EntityNetwork      = "Network"
 	EntityNetworkTerm  = "NetworkTerm"
+	EntityMembership   = "TermMembership"
 	EntitySeminar      = "Seminar"
 	EntitySession      = "Session"
 	EntityOutcome      = "Outcome"
@@ -22,7 +23,7 @@ const (
 // Entities lists the entity types in the order Apply writes them.
 var Entities = []string{
 	EntityOrganization, EntityDocument, EntityTheme, EntityExpert,
-	EntityNetwork, EntityNetworkTerm, EntitySeminar, EntitySession, EntityOutcome,
+	EntityNetwork, EntityNetworkTerm, EntityMembership, EntitySeminar, EntitySession, EntityOutcome,
 	EntityAppearance,
 }
 

@@ -7,12 +7,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	entschema "github.com/teemaverkko/teemaverkko/ent/schema"
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/internal/edit"
 )
 
@@ -42,6 +44,13 @@ var (
 	sessionKinds = []string{
 		string(session.KindOPENING), string(session.KindPRESENTATION), string(session.KindKEYNOTE), string(session.KindPANEL),
 		string(session.KindWORKSHOP), string(session.KindREVIEW), string(session.KindCLOSING),
+	}
+	personRoles = []string{
+		string(appearance.RoleWORKING_GROUP), string(appearance.RoleANALYSIS_LEAD), string(appearance.RoleCONTACT),
+		string(appearance.RolePREPARER), string(appearance.RolePICTURED), string(appearance.RoleMENTIONED),
+	}
+	membershipStatuses = []string{
+		string(termmembership.StatusMEMBER), string(termmembership.StatusREGISTERED), string(termmembership.StatusPILOT),
 	}
 	outcomeKinds = []string{
 		string(outcome.KindINSIGHT), string(outcome.KindONGOING_DEVELOPMENT), string(outcome.KindSUPPORT_NEED),
@@ -151,6 +160,29 @@ func (c *checker) document(path string, d *Document) {
 	c.organizationRef(path+".publisher", d.Publisher)
 	c.themes(path+".themes", d.Themes)
 	c.roles(path+".roles", d.Roles, "authors", d.Authors)
+	c.people(path+".people", d.People)
+}
+
+// people checks the people a document names in roles other than author: each once per
+// role.
+func (c *checker) people(path string, people []Person) {
+	type key struct{ expert, role string }
+	seen := make(map[key]int, len(people))
+	for i := range people {
+		pp := fmt.Sprintf("%s[%d]", path, i)
+		p := &people[i]
+		c.enum(pp+".role", p.Role, personRoles)
+		if c.required(pp+".expert", p.Expert) && !c.long[pp+".expert"] {
+			k := key{p.Expert, p.Role}
+			if j, dup := seen[k]; dup {
+				c.errs.add(pp+".expert", "%q is named twice as %s (also %s[%d])", p.Expert, p.Role, path, j)
+			} else {
+				seen[k] = i
+				c.refs.experts = append(c.refs.experts, ref{pp + ".expert", p.Expert})
+			}
+		}
+		c.organizationRef(pp+".organization", p.Organization)
+	}
 }
 
 func (c *checker) organization(path string, o *Organization) {
@@ -225,6 +257,7 @@ func (c *checker) network(path string, n *Network) {
 		}
 		c.nonNegative(tp+".municipalityCount", t.MunicipalityCount)
 		c.municipalities(tp+".municipalities", t.Municipalities)
+		c.memberships(tp+".memberships", t.Memberships)
 		c.themes(tp+".themes", t.Themes)
 		c.documents(tp+".sources", t.Sources)
 	}
@@ -464,6 +497,32 @@ func (c *checker) themes(path string, slugs []string) {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		if c.slug(p, s, true) {
 			c.refs.themes = append(c.refs.themes, ref{p, s})
+		}
+	}
+}
+
+// memberships checks a term's memberships: a status, a source and at least one
+// municipality each, and each (source, municipality) once.
+func (c *checker) memberships(path string, ms []Membership) {
+	seen := map[[2]string]string{}
+	for i := range ms {
+		mp := fmt.Sprintf("%s[%d]", path, i)
+		m := &ms[i]
+		c.enum(mp+".status", m.Status, membershipStatuses)
+		if c.slug(mp+".source", m.Source, true) {
+			c.refs.documents = append(c.refs.documents, ref{mp + ".source", m.Source})
+		}
+		if len(m.Municipalities) == 0 {
+			c.errs.add(mp+".municipalities", "is required (at least one municipality code)")
+		}
+		c.municipalities(mp+".municipalities", m.Municipalities)
+		for j, code := range m.Municipalities {
+			k := [2]string{m.Source, code}
+			if other, dup := seen[k]; dup {
+				c.errs.add(fmt.Sprintf("%s.municipalities[%d]", mp, j), "%q is already stated by %q (%s)", code, m.Source, other)
+			} else {
+				seen[k] = fmt.Sprintf("%s.municipalities[%d]", mp, j)
+			}
 		}
 	}
 }

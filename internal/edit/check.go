@@ -21,8 +21,12 @@ import (
 //     checks below), and every string of a list field (a session's questions) within
 //     its length limit;
 //   - an outcome cites at least one source (see OutcomeSources);
+//   - the ID an update or delete names is of the mutation's type (VALIDATION on "id",
+//     not NOT_FOUND: the client sent the wrong kind of ID, not a stale one);
 //   - every ID a mutation links to is the ID of an object of the edge's type
-//     (VALIDATION) that exists (NOT_FOUND), checked with one query per edge.
+//     (VALIDATION) that exists (NOT_FOUND), checked with one query per edge;
+//   - the rules between fields and objects (see rules.go): an end not before its
+//     start, no cycle in the theme hierarchy, an outcome's session in its seminar.
 //
 // The checks are driven by the schemas: the limits by ent/schema's declarations, the
 // edges by ent.EdgeRefs (generated from the schemas' edges). Register them once per
@@ -30,7 +34,9 @@ import (
 func Use(c *ent.Client) {
 	c.Use(checkFields)
 	c.Outcome.Use(checkOutcomeSources)
+	c.Use(checkTarget)
 	c.Use(checkReferences)
+	c.Use(checkRules)
 }
 
 // MinOutcomeSources is the number of sources an outcome cites at least: the knowledge
@@ -224,4 +230,33 @@ func checkOutcomeSources(next ent.Mutator) ent.Mutator {
 		}
 		return next.Mutate(ctx, m)
 	})
+}
+
+// checkTarget refuses an update or delete of one object whose ID is of another type.
+func checkTarget(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne) {
+			if withID, ok := m.(interface{ ID() (pulid.ID, bool) }); ok {
+				if id, ok := withID.ID(); ok {
+					if err := targetOfType(id, m.Type()); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// targetOfType returns a VALIDATION error on "id" when id is not the ID of a typ.
+func targetOfType(id pulid.ID, typ string) error {
+	got, ok := ent.TypeOfPrefix[id.Prefix()]
+	if ok && got == typ {
+		return nil
+	}
+	what := "an ID of no known type"
+	if ok {
+		what = article(got) + " " + got + " ID"
+	}
+	return apierr.Validationf("id", "id: must be the ID of %s %s, got %s", article(typ), typ, what)
 }

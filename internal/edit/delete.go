@@ -5,18 +5,19 @@
 //
 //	type               on delete
 //	Region             refused while municipalities or history periods refer to it
-//	Municipality       takes its history periods; its links to terms, outcomes and seminars go; experts and organisations keep existing without it
+//	Municipality       takes its history periods and term memberships; its links to terms, outcomes and seminars go; experts and organisations keep existing without it
 //	MunicipalityPeriod deleted alone
 //	Organization       its people, documents and appearances keep existing without it
 //	Expert             takes its appearances; its links go
 //	Network            refused while it has terms
-//	NetworkTerm        its seminars keep existing without a term
+//	NetworkTerm        takes its memberships; its seminars keep existing without a term
 //	Seminar            takes its sessions (with their appearances) and its outcomes
 //	Session            takes its appearances; its outcomes stay with the seminar
 //	Theme              its narrower themes lose their parent; its links go
 //	Outcome            its links go
-//	Document           refused while it is the only source of an outcome; takes its authors' appearances
+//	Document           refused while it is the only source of an outcome; takes its appearances and the term memberships it states
 //	Appearance         deleted alone
+//	TermMembership     deleted alone (the term's link to the municipality stays)
 package edit
 
 import (
@@ -32,6 +33,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 )
 
@@ -67,6 +69,9 @@ func DeleteMunicipality(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.
 	if _, err := c.MunicipalityPeriod.Delete().Where(municipalityperiod.MunicipalityID(id)).Exec(ctx); err != nil {
 		return "", fmt.Errorf("delete periods of municipality: %w", err)
 	}
+	if _, err := c.TermMembership.Delete().Where(termmembership.MunicipalityID(id)).Exec(ctx); err != nil {
+		return "", fmt.Errorf("delete term memberships of municipality: %w", err)
+	}
 	return deleteOne(ctx, c.Municipality.DeleteOneID(id).Exec, "municipality", id)
 }
 
@@ -100,8 +105,12 @@ func DeleteNetwork(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, e
 	return deleteOne(ctx, c.Network.DeleteOneID(id).Exec, "network", id)
 }
 
-// DeleteNetworkTerm deletes a term; its seminars keep existing without one.
+// DeleteNetworkTerm deletes a term with its memberships; its seminars keep existing
+// without one.
 func DeleteNetworkTerm(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, error) {
+	if _, err := c.TermMembership.Delete().Where(termmembership.TermID(id)).Exec(ctx); err != nil {
+		return "", fmt.Errorf("delete memberships of term: %w", err)
+	}
 	return deleteOne(ctx, c.NetworkTerm.DeleteOneID(id).Exec, "network term", id)
 }
 
@@ -138,7 +147,7 @@ func DeleteOutcome(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, e
 }
 
 // DeleteDocument deletes a document that is not the only source of an outcome, with its
-// authors' appearances.
+// appearances and the term memberships it states.
 func DeleteDocument(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, error) {
 	cited, err := c.Outcome.Query().Where(outcome.HasSourcesWith(document.ID(id))).WithSources().All(ctx)
 	if err != nil {
@@ -156,7 +165,34 @@ func DeleteDocument(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, 
 	if _, err := c.Appearance.Delete().Where(appearance.DocumentID(id)).Exec(ctx); err != nil {
 		return "", fmt.Errorf("delete appearances of document: %w", err)
 	}
+	if _, err := c.TermMembership.Delete().Where(termmembership.SourceID(id)).Exec(ctx); err != nil {
+		return "", fmt.Errorf("delete term memberships stated by document: %w", err)
+	}
 	return deleteOne(ctx, c.Document.DeleteOneID(id).Exec, "document", id)
+}
+
+// LinkMembership adds the membership's municipality to its term's municipalities when
+// it is not there yet: every municipality a document states to be part of a term is one
+// of the term's municipalities (bundles keep the same rule).
+func LinkMembership(ctx context.Context, c *ent.Client, tm *ent.TermMembership) error {
+	linked, err := c.NetworkTerm.Query().
+		Where(networkterm.ID(tm.TermID), networkterm.HasMunicipalitiesWith(municipality.ID(tm.MunicipalityID))).Exist(ctx)
+	if err != nil {
+		return fmt.Errorf("check term municipality: %w", err)
+	}
+	if linked {
+		return nil
+	}
+	if err := c.NetworkTerm.UpdateOneID(tm.TermID).AddMunicipalityIDs(tm.MunicipalityID).Exec(ctx); err != nil {
+		return fmt.Errorf("link term municipality: %w", err)
+	}
+	return nil
+}
+
+// DeleteTermMembership deletes one document's statement of a term membership; the term's
+// link to the municipality stays.
+func DeleteTermMembership(ctx context.Context, c *ent.Client, id pulid.ID) (pulid.ID, error) {
+	return deleteOne(ctx, c.TermMembership.DeleteOneID(id).Exec, "term membership", id)
 }
 
 // DeleteAppearance deletes an appearance.

@@ -37,6 +37,7 @@ const (
 	TooManyConnections   = "TOO_MANY_CONNECTIONS"
 	TooManySubscriptions = "TOO_MANY_SUBSCRIPTIONS"
 	// The server's side.
+	Timeout     = "TIMEOUT"
 	Unavailable = "UNAVAILABLE"
 	Internal    = "INTERNAL"
 )
@@ -73,6 +74,7 @@ var All = []Info{
 	{RateLimited, "the client sent more than its rate; `extensions.retryAfter` (and the Retry-After header) say when to try again"},
 	{TooManyConnections, "at the WebSocket upgrade: the client (HTTP 429) or the server (HTTP 503) holds as many WebSocket connections as allowed"},
 	{TooManySubscriptions, "the connection, or the server, holds as many subscriptions as allowed"},
+	{Timeout, "the request ran longer than the server's request timeout and was stopped (nothing of a mutation is written): ask for less (smaller pages, fewer fields, shallower nesting) or try again later"},
 	{Unavailable, "the database is out of reach (or the server is starting); try again shortly"},
 	{Internal, "anything else: the details are logged with `extensions.requestId`, never shown"},
 }

@@ -56,9 +56,20 @@ var EnumValues = map[string]map[string]string{
 		"OTHER":           "Any other document, such as a blog post.",
 	},
 	"AppearanceRole": {
-		"SPEAKER":   "The person spoke in the session.",
-		"MODERATOR": "The person moderated or led the session.",
-		"AUTHOR":    "The person authored the document.",
+		"SPEAKER":       "The person spoke in the session.",
+		"MODERATOR":     "The person moderated or led the session.",
+		"AUTHOR":        "The person authored the document.",
+		"WORKING_GROUP": "The document names the person as a member of its working group.",
+		"ANALYSIS_LEAD": "The document names the person as having led its analysis.",
+		"CONTACT":       "The document names the person as a contact person.",
+		"PREPARER":      "The person prepared and presented the document (a decision item).",
+		"PICTURED":      "The document names the person in a photo caption.",
+		"MENTIONED":     "The document names or quotes the person in its text.",
+	},
+	"TermMembershipStatus": {
+		"MEMBER":     "The document names the municipality as a member of (participant in) the term.",
+		"REGISTERED": "The document says the municipality had registered for the term; that it joined is not stated.",
+		"PILOT":      "The document names the municipality as a pilot municipality of the term.",
 	},
 	"OrderDirection": {
 		"ASC":  "Ascending order.",

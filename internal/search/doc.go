@@ -1,6 +1,6 @@
 // Package search is Teemaverkko's Finnish-aware full-text search over themes (name,
 // English name, description, slug), outcomes (quote, text), sessions (title, summary,
-// questions), seminars (title, summary, venue), documents (title, note), experts (name,
+// questions), seminars (title, summary, venue), documents (title, summary, note), experts (name,
 // title, English title, note) and municipalities (Finnish and Swedish name, code).
 //
 // # The index

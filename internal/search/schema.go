@@ -45,8 +45,8 @@ var sources = []source{
 		a: cols("title"), b: cols("summary"), c: cols("venue"),
 	},
 	{
-		typ: Document, table: "documents", cols: []string{"title", "note"},
-		a: cols("title"), b: cols("note"), c: none,
+		typ: Document, table: "documents", cols: []string{"title", "summary", "note"},
+		a: cols("title"), b: cols("summary", "note"), c: none,
 	},
 	{
 		typ: Expert, table: "experts", cols: []string{"name", "title", "title_en", "note"},

@@ -69,8 +69,12 @@ func TestBundlesAgree(t *testing.T) {
 	for i, b := range bs {
 		for _, d := range b.Documents {
 			scalar := d
-			scalar.Authors, scalar.Themes, scalar.Roles = nil, nil, nil
+			scalar.Authors, scalar.Themes, scalar.Roles, scalar.People = nil, nil, nil, nil
 			if old, ok := docs[d.Key]; ok {
+				// A summary is what one sheet's bundle adds; where two bundles give one, they agree.
+				if old.Summary == "" || scalar.Summary == "" {
+					old.Summary, scalar.Summary = "", ""
+				}
 				same("document "+d.Key, names[i], equalJSON(t, old, scalar))
 			} else {
 				docs[d.Key], first["document "+d.Key] = scalar, names[i]
