@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# The playground in a real browser. Installs what is missing (Debian's chromium, the npm
-# packages of test/browser), then runs test/browser/browser.test.mjs against a freshly
+# The playground and the network explorer in a real browser. Installs what is missing
+# (Debian's chromium, the npm packages of test/browser), then runs test/browser/browser.test.mjs against a freshly
 # built and seeded server (test/with-server.sh), with an editor token so that the
-# subscription check can write. The server embeds the committed playground build
-# (internal/playground/dist), which is what this tests: after changing web/playground,
-# rebuild it first (npm --prefix web/playground ci && npm --prefix web/playground run build).
+# subscription check can write, and test/browser/explorer.test.mjs against the same
+# server. The server embeds the committed builds (internal/playground/dist,
+# internal/explorer/dist), which is what this tests: after changing web/playground or
+# web/explorer, rebuild it first (npm --prefix web/X ci && npm --prefix web/X run build).
 #
 # Usage (from anywhere; CI runs it as root, with CI=true and no TTY):
 #   bash test/browser/run.sh
-# The screenshot lands in test/browser/screenshots/playground.png.
+# The screenshots land in test/browser/screenshots/ (playground.png, explorer*.png).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -47,4 +48,4 @@ export TEEMAVERKKO_TEST_TOKEN="$token"
 export SERVER_ARGS="${SERVER_ARGS:-} -tokens editor:$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
 
 step "testing"
-test/with-server.sh node --test --test-reporter=spec test/browser/browser.test.mjs
+test/with-server.sh node --test --test-reporter=spec --test-concurrency=1 test/browser/browser.test.mjs test/browser/explorer.test.mjs
