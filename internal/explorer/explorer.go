@@ -218,7 +218,6 @@ var page = template.Must(template.New("explorer").Parse(`<!DOCTYPE html>
         </fieldset>
         <button type="button" id="reset">Reset the view</button>
       </form>
-      <section id="shares-box"><h2>What each signal makes</h2><div id="shares"></div></section>
       <form id="search"><fieldset><legend>Search</legend>
         <input type="search" id="search-q" placeholder="e.g. digitalisaatio" aria-label="Search">
         <button type="submit">Search</button></fieldset></form>
@@ -237,7 +236,8 @@ var page = template.Must(template.New("explorer").Parse(`<!DOCTYPE html>
     <section id="graph-col">
       <div id="slider"><label for="f-year">Year</label><input type="range" id="f-year" min="0" max="0" step="1" value="0"><span id="year-label">all years</span></div>
       <div id="graph"></div>
-      <div><div id="drawn" data-edges="0" data-nodes="0"></div>
+      <div><section id="shares-box"><h2>What each signal makes of this network</h2><div id="shares"></div></section>
+        <div id="drawn" data-edges="0" data-nodes="0"></div>
         <div id="exports">This view as: <a data-format="gexf" href="#">GEXF</a><a data-format="graphml" href="#">GraphML</a><a data-format="edges-csv" href="#">edges CSV</a><a data-format="nodes-csv" href="#">nodes CSV</a>
           (the drawing shows at most the heaviest edges; the files have them all)</div></div>
     </section>

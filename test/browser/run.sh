@@ -47,5 +47,21 @@ token="browser-test-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export TEEMAVERKKO_TEST_TOKEN="$token"
 export SERVER_ARGS="${SERVER_ARGS:-} -tokens editor:$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
 
-step "testing"
+# One server build for both runs (CI passes its own in TEEMAVERKKO_SERVER_BIN).
+gen="$(mktemp -d)"
+trap 'rm -rf "$gen"' EXIT
+if [ -z "${TEEMAVERKKO_SERVER_BIN:-}" ]; then
+  step "building the server"
+  go build -o "$gen/server" ./server
+  export TEEMAVERKKO_SERVER_BIN="$gen/server"
+fi
+
+step "testing on the seed knowledge"
 test/with-server.sh node --test --test-reporter=spec --test-concurrency=1 test/browser/browser.test.mjs test/browser/explorer.test.mjs
+
+# The explorer again on synthetic data (server gen -scale 1: 40 themes, 748 edges by
+# default, of which it draws the heaviest 300), generated into a database of its own.
+step "the explorer on synthetic data (server gen -scale 1)"
+"$TEEMAVERKKO_SERVER_BIN" gen -scale 1 -database-url "$gen/kb.db" >"$gen/gen.log" 2>&1 || { cat "$gen/gen.log" >&2; exit 1; }
+DATABASE_URL="$gen/kb.db" SERVER_ARGS="${SERVER_ARGS:-} -seed=false" TEEMAVERKKO_SHOTS=synthetic \
+  test/with-server.sh node --test --test-reporter=spec test/browser/explorer.test.mjs

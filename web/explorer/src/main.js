@@ -16,6 +16,7 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
   '#bcbd22', '#17becf', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd'];
 const DEFAULT_MAX_EDGES = 300;
 const NODES_PER_REQUEST = 100; // the API's largest page, which bounds nodes(ids:)
+const OPEN_TIES = 5; // the ties whose evidence loads with the theme
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -278,8 +279,8 @@ function draw(net) {
   const nodes = net.nodes.filter((n) => drawnIDs.has(n.theme.id));
   const maxDegree = Math.max(1, ...nodes.map((n) => n.weightedDegree));
   const maxWeight = Math.max(1, ...edges.map((e) => e.weight));
-  // Start from the communities on a circle, each on a small circle of its own, so that
-  // the layout is the same for the same answer.
+  // Start the layout from the communities on a circle, each on a small circle of its
+  // own, so that communities start apart.
   const byCommunity = new Map();
   for (const n of nodes) {
     if (!byCommunity.has(n.community)) byCommunity.set(n.community, []);
@@ -340,10 +341,20 @@ function draw(net) {
   });
   state.cy = cy;
   if (nodes.length > 1) {
+    // Denser networks get longer edges, so that their labels have room.
+    const density = edges.length / nodes.length;
     cy.layout({
       name: 'cose', animate: false, randomize: false, fit: true, padding: 30,
-      nodeRepulsion: () => 9000, idealEdgeLength: () => 90, numIter: nodes.length > 200 ? 400 : 1000,
+      nodeRepulsion: () => 20000, idealEdgeLength: () => Math.min(400, 80 + 12 * density),
+      nodeOverlap: 40, gravity: 0.3, initialTemp: 500, coolingFactor: 0.98, numIter: nodes.length > 200 ? 600 : 1500,
     }).run();
+    // A dense network comes out of the layout small, and fitting it would blow the nodes
+    // and labels up: spread the positions instead, so that it fits at life size.
+    const z = cy.zoom();
+    if (z > 1) {
+      cy.nodes().positions((n) => ({ x: n.position('x') * z, y: n.position('y') * z }));
+      cy.fit(undefined, 30);
+    }
   } else {
     cy.fit(undefined, 30);
   }
@@ -354,6 +365,7 @@ function draw(net) {
   const drawn = $('drawn');
   drawn.dataset.nodes = String(nodes.length);
   drawn.dataset.edges = String(edges.length);
+  drawn.dataset.year = state.view.year; // the slice drawn (for the browser test)
   drawn.textContent = `Drawn: ${edges.length} of ${net.edgeCount} edges${net.truncated ? ' (the heaviest)' : ''}, ` +
     `${nodes.length} of ${net.nodes.length} themes (those with a drawn edge).`;
 }
@@ -389,8 +401,8 @@ async function loadNetwork() {
     const net = data.themeNetwork;
     state.network = net;
     for (const n of net.nodes) state.themes.set(n.theme.id, n.theme);
+    showShares(net); // first: it takes room from the drawing, which then fits what is left
     draw(net);
-    showShares(net);
     fillThemeList(net);
     const { from, to } = dateRange(v);
     setStatus(`${net.nodes.length} themes, ${net.edgeCount} edges${from || to ? ` (${from || '…'} – ${to || '…'})` : ''}.`);
@@ -432,19 +444,15 @@ async function selectTheme(id, push) {
     const signals = v.signals.length ? v.signals : null;
     const ties = (state.network?.edges ?? []).filter((e) => e.source.id === id || e.target.id === id)
       .sort((a, b) => b.weight - a.weight || b.strength - a.strength);
-    const ids = [...new Set(ties.flatMap((e) => e.evidence.flatMap((ev) => ev.itemIDs)))];
-    const [themeData, ...evidenceData] = await Promise.all([
-      gql(THEME, { id, signals }),
-      ...chunks(ids, NODES_PER_REQUEST).slice(0, 5).map((part) => gql(EVIDENCE, { ids: part })),
-    ]);
+    // The evidence of the heaviest ties comes with the theme; a tie further down loads
+    // its own when opened (a theme of a large knowledge base has thousands of items).
+    const [themeData, items] = await Promise.all([gql(THEME, { id, signals }), loadItems(ties.slice(0, OPEN_TIES))]);
     if (state.view.theme !== id) return;
     const t = themeData.node;
     if (!t || t.name === undefined) {
       panel.replaceChildren(el('p', {}, 'No such theme.'));
       return;
     }
-    const items = new Map();
-    for (const d of evidenceData) for (const n of d.nodes) if (n) items.set(n.id, n);
     const node = state.network?.nodes.find((n) => n.theme.id === id);
     panel.replaceChildren(
       el('h2', {}, t.name, t.nameEn ? el('span', { class: 'muted' }, ` — ${t.nameEn}`) : ''),
@@ -452,7 +460,7 @@ async function selectTheme(id, push) {
       node ? el('p', { class: 'measures' }, `Weighted degree ${fmt(node.weightedDegree)}, betweenness ${fmt(node.betweenness)}, community ${node.community}; `,
         node.counts.map((c) => `${c.count} ${c.signal.toLowerCase()}`).join(', '), '.') : el('p', { class: 'muted' }, 'Not in this view\'s network.'),
       el('h3', {}, `Ties in this view (${ties.length})`),
-      ties.length === 0 ? el('p', { class: 'muted' }, 'None drawn.') : el('ol', { class: 'ties' }, ties.map((e) => tieView(id, e, items))),
+      ties.length === 0 ? el('p', { class: 'muted' }, 'None drawn.') : el('ol', { class: 'ties' }, ties.map((e, i) => tieView(id, e, i < OPEN_TIES ? items : null))),
       el('h3', {}, 'Related themes (all evidence)'),
       t.related.length === 0 ? el('p', { class: 'muted' }, 'None.') : el('ul', {}, t.related.map((r) => el('li', {},
         el('a', { href: '#', onclick: (ev) => { ev.preventDefault(); selectTheme(r.theme.id, true); } }, r.theme.name),
@@ -471,13 +479,40 @@ async function selectTheme(id, push) {
 
 function tieView(id, e, items) {
   const other = e.source.id === id ? e.target.id : e.source.id;
-  return el('li', { class: 'tie', dataset: { other } },
-    el('details', { open: true },
-      el('summary', {}, el('strong', {}, themeName(other)), ` — weight ${fmt(e.weight)}, Jaccard ${fmt(e.strength)}`),
-      e.evidence.map((ev) => el('div', { class: 'evidence', dataset: { signal: ev.signal } },
-        el('h4', {}, `${ev.signal.toLowerCase()}: ${ev.count}${ev.count > ev.itemIDs.length ? ` (the first ${ev.itemIDs.length} shown)` : ''}`),
-        el('ul', { class: 'items' }, ev.itemIDs.map((iid) => (items.has(iid) ? itemView(items.get(iid)) :
-          el('li', { class: 'muted' }, `${iid} (not loaded: open this theme's ties one at a time in the API)`))))))));
+  const body = el('div', { class: 'tie-evidence' });
+  const box = el('details', { open: Boolean(items) },
+    el('summary', {}, el('strong', {}, themeName(other)), ` — weight ${fmt(e.weight)}, Jaccard ${fmt(e.strength)}`), body);
+  const li = el('li', { class: 'tie', dataset: { other } }, box);
+  const fill = (loaded) => {
+    body.replaceChildren(...e.evidence.map((ev) => el('div', { class: 'evidence', dataset: { signal: ev.signal } },
+      el('h4', {}, `${ev.signal.toLowerCase()}: ${ev.count}${ev.count > ev.itemIDs.length ? ` (the first ${ev.itemIDs.length} shown)` : ''}`),
+      el('ul', { class: 'items' }, ev.itemIDs.map((iid) => itemView(loaded.get(iid)))))));
+    li.dataset.loaded = '1';
+  };
+  if (items) fill(items);
+  else {
+    body.append(el('p', { class: 'muted' }, 'Open to load the evidence.'));
+    box.addEventListener('toggle', async () => {
+      if (!box.open || li.dataset.loaded) return;
+      body.replaceChildren(el('p', { class: 'muted' }, 'Loading the evidence…'));
+      try {
+        fill(await loadItems([e]));
+      } catch (err) {
+        body.replaceChildren(el('p', { class: 'error' }, `Error: ${err.message}`));
+      }
+    });
+  }
+  return li;
+}
+
+// loadItems loads the evidence items of some edges, with their sources, through
+// nodes(ids:), at most the API's largest page of IDs a request.
+async function loadItems(edges) {
+  const ids = [...new Set(edges.flatMap((e) => e.evidence.flatMap((ev) => ev.itemIDs)))];
+  const answers = await Promise.all(chunks(ids, NODES_PER_REQUEST).map((part) => gql(EVIDENCE, { ids: part })));
+  const items = new Map();
+  for (const d of answers) for (const n of d.nodes) if (n) items.set(n.id, n);
+  return items;
 }
 
 function chunks(list, n) {
@@ -491,12 +526,12 @@ function chunks(list, n) {
 async function loadOptions() {
   const [seminars, terms, regions, municipalities] = await Promise.all([
     allPages('seminars', 'orderBy: [{ field: DATE }]', 'id title date datePrecision'),
-    allPages('networkTerms', 'orderBy: [{ field: NUMBER }]', 'id number startYear endYear'),
+    allPages('networkTerms', 'orderBy: [{ field: NUMBER }]', 'id number startYear endYear network { name }'),
     allPages('regions', 'orderBy: [{ field: NAME }]', 'id code name'),
     allPages('municipalities', 'orderBy: [{ field: NAME }], where: { or: [{ hasOutcomes: true }, { hasSeminars: true }] }', 'id code name'),
   ]);
   fillSelect($('f-seminar'), seminars.map((s) => [s.id, `${dated(s.date, s.datePrecision).split(' ')[0]} ${s.title}`]), state.view.seminar);
-  fillSelect($('f-term'), terms.map((t) => [t.id, `term ${t.number} (${t.startYear}–${t.endYear ?? ''})`]), state.view.term);
+  fillSelect($('f-term'), terms.map((t) => [t.id, `${t.network.name}: term ${t.number} (${t.startYear}–${t.endYear ?? ''})`]), state.view.term);
   fillSelect($('f-region'), regions.map((r) => [r.id, `${r.name} (${r.code})`]), state.view.region);
   fillSelect($('f-municipality'), municipalities.map((m) => [m.id, `${m.name} (${m.code})`]), state.view.municipality);
   state.years = [...new Set(seminars.map((s) => s.date.slice(0, 4)))].sort();
