@@ -234,3 +234,29 @@ test('search and the path finder answer from the API', { timeout: 60_000 }, asyn
   assert.match(await page.locator('#path-result').textContent(), /\d+ steps:|No chain/);
   assertClean('after search and path');
 });
+
+test('when reads need a token, the page says so and takes one', { timeout: 30_000 }, async () => {
+  // A server with -reads-need-token answers 401 UNAUTHENTICATED to every read; here the
+  // browser plays that server's /graphql, in a page of its own.
+  const other = await context.newPage();
+  try {
+    await other.route(`${origin}/graphql`, (route) => route.fulfill({
+      status: 401,
+      contentType: 'application/json',
+      headers: { 'WWW-Authenticate': 'Bearer' },
+      body: JSON.stringify({ errors: [{ message: 'a token is required', extensions: { code: 'UNAUTHENTICATED' } }] }),
+    }));
+    await other.goto(`${base}/explore`, { waitUntil: 'load' });
+    await other.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 15_000 });
+    assert.match(await other.locator('#status').textContent(), /needs a token/);
+    assert.ok(await other.locator('#token-box').evaluate((d) => d.open), 'the token box is not open');
+    // A token typed in goes with the next requests, and never into the URL.
+    const sent = other.waitForRequest((r) => r.url() === `${origin}/graphql` && r.headers().authorization === 'Bearer typed-token');
+    await other.locator('#token').fill('typed-token');
+    await other.locator('#token-form button[type="submit"]').click();
+    await sent;
+    assert.ok(!other.url().includes('typed-token'));
+  } finally {
+    await other.close();
+  }
+});

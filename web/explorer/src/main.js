@@ -238,12 +238,16 @@ function themeName(id) {
 function sourceList(sources) {
   if (!sources || sources.edges.length === 0) return el('span', { class: 'muted' }, 'no source recorded');
   const items = sources.edges.map(({ node: d }) => el('li', { class: 'source', dataset: { id: d.id } },
-    d.url ? el('a', { href: d.url, rel: 'noopener noreferrer', target: '_blank' }, d.title) : d.title,
+    webURL(d.url) ? el('a', { href: d.url, rel: 'noopener noreferrer', target: '_blank' }, d.title) : d.title,
     ` — ${dated(d.publishedOn, d.publishedOnPrecision)}`,
     d.url ? el('span', { class: 'url' }, ` ${d.url}`) : null));
   if (sources.totalCount > sources.edges.length) items.push(el('li', { class: 'muted' }, `and ${sources.totalCount - sources.edges.length} more`));
   return el('ul', { class: 'sources' }, items);
 }
+
+// webURL reports whether a document's URL is one to link (the API stores only http and
+// https URLs; the page does not rely on it).
+const webURL = (u) => typeof u === 'string' && /^https?:\/\//i.test(u);
 
 function itemLabel(n) {
   switch (n.__typename) {
