@@ -49,8 +49,8 @@ func TestThemeNetworkSignalShares(t *testing.T) {
 	}{
 		{"default", nil, []string{"OUTCOME", "SESSION", "SEMINAR"}, 73,
 			map[string][2]float64{"SESSION": {47, 82}, "OUTCOME": {1, 18}, "SEMINAR": {10, 16}}},
-		{"all", all, all, 379, map[string][2]float64{"DOCUMENT": {302, 475}, "EXPERT": {4, 91}}},
-		{"documents", []string{"DOCUMENT"}, []string{"DOCUMENT"}, 375, map[string][2]float64{"DOCUMENT": {375, 475}}},
+		{"all", all, all, 356, map[string][2]float64{"DOCUMENT": {279, 453}, "EXPERT": {4, 91}}},
+		{"documents", []string{"DOCUMENT"}, []string{"DOCUMENT"}, 352, map[string][2]float64{"DOCUMENT": {352, 453}}},
 	}
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		srv := seeded(t, db)

@@ -35,9 +35,9 @@ var AllSignals = []Signal{SignalOutcome, SignalSession, SignalSeminar, SignalExp
 // DefaultSignals are the signals that count when none are chosen: what the seminars
 // discussed (statements, agenda items, the seminars' own themes). The other three
 // measure something else: DOCUMENT how documents were tagged (in the seed knowledge one
-// article tagged with 19 themes makes a 171-edge clique, and documents alone make 302 of
-// the 379 edges over all signals), EXPERT people's stated profiles as much as their
-// talks, MUNICIPALITY where things happened. They count when asked for.
+// article tagged with 19 themes makes a 171-edge clique, and documents alone make most of
+// the edges over all signals: see the README), EXPERT people's stated profiles as much as
+// their talks, MUNICIPALITY where things happened. They count when asked for.
 var DefaultSignals = []Signal{SignalOutcome, SignalSession, SignalSeminar}
 
 // index returns the signal's position in AllSignals, or -1.
