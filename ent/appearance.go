@@ -5,6 +5,7 @@ package ent
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -12,6 +13,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 )
@@ -28,6 +30,10 @@ type Appearance struct {
 	Title *string `json:"title,omitempty"`
 	// An English rendering of that title (a translation).
 	TitleEn *string `json:"title_en,omitempty"`
+	// When the appearance took place: the date of its session's seminar, or the publication date of its document, as precisely as the source gives it (see datePrecision); null for an author of an undated document. Derived, and kept in step when the seminar's or document's date changes.
+	Date *time.Time `json:"date,omitempty"`
+	// How precisely date is known: DAY, MONTH or YEAR (that of the seminar's date or the document's publishedOn); null when date is.
+	DatePrecision *calendar.Precision `json:"date_precision,omitempty"`
 	// The ID of the person.
 	ExpertID pulid.ID `json:"expert_id,omitempty"`
 	// The ID of the organisation the source gives for the person at that time.
@@ -112,8 +118,10 @@ func (*Appearance) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(pulid.ID)}
 		case appearance.FieldID, appearance.FieldExpertID:
 			values[i] = new(pulid.ID)
-		case appearance.FieldRole, appearance.FieldTitle, appearance.FieldTitleEn:
+		case appearance.FieldRole, appearance.FieldTitle, appearance.FieldTitleEn, appearance.FieldDatePrecision:
 			values[i] = new(sql.NullString)
+		case appearance.FieldDate:
+			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -154,6 +162,20 @@ func (_m *Appearance) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TitleEn = new(string)
 				*_m.TitleEn = value.String
+			}
+		case appearance.FieldDate:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field date", values[i])
+			} else if value.Valid {
+				_m.Date = new(time.Time)
+				*_m.Date = value.Time
+			}
+		case appearance.FieldDatePrecision:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field date_precision", values[i])
+			} else if value.Valid {
+				_m.DatePrecision = new(calendar.Precision)
+				*_m.DatePrecision = calendar.Precision(value.String)
 			}
 		case appearance.FieldExpertID:
 			if value, ok := values[i].(*pulid.ID); !ok {
@@ -249,6 +271,16 @@ func (_m *Appearance) String() string {
 	if v := _m.TitleEn; v != nil {
 		builder.WriteString("title_en=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.Date; v != nil {
+		builder.WriteString("date=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DatePrecision; v != nil {
+		builder.WriteString("date_precision=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("expert_id=")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -15,6 +16,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 )
@@ -57,6 +59,34 @@ func (_c *AppearanceCreate) SetTitleEn(v string) *AppearanceCreate {
 func (_c *AppearanceCreate) SetNillableTitleEn(v *string) *AppearanceCreate {
 	if v != nil {
 		_c.SetTitleEn(*v)
+	}
+	return _c
+}
+
+// SetDate sets the "date" field.
+func (_c *AppearanceCreate) SetDate(v time.Time) *AppearanceCreate {
+	_c.mutation.SetDate(v)
+	return _c
+}
+
+// SetNillableDate sets the "date" field if the given value is not nil.
+func (_c *AppearanceCreate) SetNillableDate(v *time.Time) *AppearanceCreate {
+	if v != nil {
+		_c.SetDate(*v)
+	}
+	return _c
+}
+
+// SetDatePrecision sets the "date_precision" field.
+func (_c *AppearanceCreate) SetDatePrecision(v calendar.Precision) *AppearanceCreate {
+	_c.mutation.SetDatePrecision(v)
+	return _c
+}
+
+// SetNillableDatePrecision sets the "date_precision" field if the given value is not nil.
+func (_c *AppearanceCreate) SetNillableDatePrecision(v *calendar.Precision) *AppearanceCreate {
+	if v != nil {
+		_c.SetDatePrecision(*v)
 	}
 	return _c
 }
@@ -204,6 +234,11 @@ func (_c *AppearanceCreate) check() error {
 			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.DatePrecision(); ok {
+		if err := appearance.DatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "date_precision", err: fmt.Errorf(`ent: validator failed for field "Appearance.date_precision": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ExpertID(); !ok {
 		return &ValidationError{Name: "expert_id", err: errors.New(`ent: missing required field "Appearance.expert_id"`)}
 	}
@@ -282,6 +317,14 @@ func (_c *AppearanceCreate) createSpec() (*Appearance, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TitleEn(); ok {
 		_spec.SetField(appearance.FieldTitleEn, field.TypeString, value)
 		_node.TitleEn = &value
+	}
+	if value, ok := _c.mutation.Date(); ok {
+		_spec.SetField(appearance.FieldDate, field.TypeTime, value)
+		_node.Date = &value
+	}
+	if value, ok := _c.mutation.DatePrecision(); ok {
+		_spec.SetField(appearance.FieldDatePrecision, field.TypeEnum, value)
+		_node.DatePrecision = &value
 	}
 	if nodes := _c.mutation.ExpertIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -448,6 +491,42 @@ func (u *AppearanceUpsert) UpdateTitleEn() *AppearanceUpsert {
 // ClearTitleEn clears the value of the "title_en" field.
 func (u *AppearanceUpsert) ClearTitleEn() *AppearanceUpsert {
 	u.SetNull(appearance.FieldTitleEn)
+	return u
+}
+
+// SetDate sets the "date" field.
+func (u *AppearanceUpsert) SetDate(v time.Time) *AppearanceUpsert {
+	u.Set(appearance.FieldDate, v)
+	return u
+}
+
+// UpdateDate sets the "date" field to the value that was provided on create.
+func (u *AppearanceUpsert) UpdateDate() *AppearanceUpsert {
+	u.SetExcluded(appearance.FieldDate)
+	return u
+}
+
+// ClearDate clears the value of the "date" field.
+func (u *AppearanceUpsert) ClearDate() *AppearanceUpsert {
+	u.SetNull(appearance.FieldDate)
+	return u
+}
+
+// SetDatePrecision sets the "date_precision" field.
+func (u *AppearanceUpsert) SetDatePrecision(v calendar.Precision) *AppearanceUpsert {
+	u.Set(appearance.FieldDatePrecision, v)
+	return u
+}
+
+// UpdateDatePrecision sets the "date_precision" field to the value that was provided on create.
+func (u *AppearanceUpsert) UpdateDatePrecision() *AppearanceUpsert {
+	u.SetExcluded(appearance.FieldDatePrecision)
+	return u
+}
+
+// ClearDatePrecision clears the value of the "date_precision" field.
+func (u *AppearanceUpsert) ClearDatePrecision() *AppearanceUpsert {
+	u.SetNull(appearance.FieldDatePrecision)
 	return u
 }
 
@@ -618,6 +697,48 @@ func (u *AppearanceUpsertOne) UpdateTitleEn() *AppearanceUpsertOne {
 func (u *AppearanceUpsertOne) ClearTitleEn() *AppearanceUpsertOne {
 	return u.Update(func(s *AppearanceUpsert) {
 		s.ClearTitleEn()
+	})
+}
+
+// SetDate sets the "date" field.
+func (u *AppearanceUpsertOne) SetDate(v time.Time) *AppearanceUpsertOne {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.SetDate(v)
+	})
+}
+
+// UpdateDate sets the "date" field to the value that was provided on create.
+func (u *AppearanceUpsertOne) UpdateDate() *AppearanceUpsertOne {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.UpdateDate()
+	})
+}
+
+// ClearDate clears the value of the "date" field.
+func (u *AppearanceUpsertOne) ClearDate() *AppearanceUpsertOne {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.ClearDate()
+	})
+}
+
+// SetDatePrecision sets the "date_precision" field.
+func (u *AppearanceUpsertOne) SetDatePrecision(v calendar.Precision) *AppearanceUpsertOne {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.SetDatePrecision(v)
+	})
+}
+
+// UpdateDatePrecision sets the "date_precision" field to the value that was provided on create.
+func (u *AppearanceUpsertOne) UpdateDatePrecision() *AppearanceUpsertOne {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.UpdateDatePrecision()
+	})
+}
+
+// ClearDatePrecision clears the value of the "date_precision" field.
+func (u *AppearanceUpsertOne) ClearDatePrecision() *AppearanceUpsertOne {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.ClearDatePrecision()
 	})
 }
 
@@ -966,6 +1087,48 @@ func (u *AppearanceUpsertBulk) UpdateTitleEn() *AppearanceUpsertBulk {
 func (u *AppearanceUpsertBulk) ClearTitleEn() *AppearanceUpsertBulk {
 	return u.Update(func(s *AppearanceUpsert) {
 		s.ClearTitleEn()
+	})
+}
+
+// SetDate sets the "date" field.
+func (u *AppearanceUpsertBulk) SetDate(v time.Time) *AppearanceUpsertBulk {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.SetDate(v)
+	})
+}
+
+// UpdateDate sets the "date" field to the value that was provided on create.
+func (u *AppearanceUpsertBulk) UpdateDate() *AppearanceUpsertBulk {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.UpdateDate()
+	})
+}
+
+// ClearDate clears the value of the "date" field.
+func (u *AppearanceUpsertBulk) ClearDate() *AppearanceUpsertBulk {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.ClearDate()
+	})
+}
+
+// SetDatePrecision sets the "date_precision" field.
+func (u *AppearanceUpsertBulk) SetDatePrecision(v calendar.Precision) *AppearanceUpsertBulk {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.SetDatePrecision(v)
+	})
+}
+
+// UpdateDatePrecision sets the "date_precision" field to the value that was provided on create.
+func (u *AppearanceUpsertBulk) UpdateDatePrecision() *AppearanceUpsertBulk {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.UpdateDatePrecision()
+	})
+}
+
+// ClearDatePrecision clears the value of the "date_precision" field.
+func (u *AppearanceUpsertBulk) ClearDatePrecision() *AppearanceUpsertBulk {
+	return u.Update(func(s *AppearanceUpsert) {
+		s.ClearDatePrecision()
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -15,6 +16,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 )
@@ -84,6 +86,46 @@ func (_u *AppearanceUpdate) SetNillableTitleEn(v *string) *AppearanceUpdate {
 // ClearTitleEn clears the value of the "title_en" field.
 func (_u *AppearanceUpdate) ClearTitleEn() *AppearanceUpdate {
 	_u.mutation.ClearTitleEn()
+	return _u
+}
+
+// SetDate sets the "date" field.
+func (_u *AppearanceUpdate) SetDate(v time.Time) *AppearanceUpdate {
+	_u.mutation.SetDate(v)
+	return _u
+}
+
+// SetNillableDate sets the "date" field if the given value is not nil.
+func (_u *AppearanceUpdate) SetNillableDate(v *time.Time) *AppearanceUpdate {
+	if v != nil {
+		_u.SetDate(*v)
+	}
+	return _u
+}
+
+// ClearDate clears the value of the "date" field.
+func (_u *AppearanceUpdate) ClearDate() *AppearanceUpdate {
+	_u.mutation.ClearDate()
+	return _u
+}
+
+// SetDatePrecision sets the "date_precision" field.
+func (_u *AppearanceUpdate) SetDatePrecision(v calendar.Precision) *AppearanceUpdate {
+	_u.mutation.SetDatePrecision(v)
+	return _u
+}
+
+// SetNillableDatePrecision sets the "date_precision" field if the given value is not nil.
+func (_u *AppearanceUpdate) SetNillableDatePrecision(v *calendar.Precision) *AppearanceUpdate {
+	if v != nil {
+		_u.SetDatePrecision(*v)
+	}
+	return _u
+}
+
+// ClearDatePrecision clears the value of the "date_precision" field.
+func (_u *AppearanceUpdate) ClearDatePrecision() *AppearanceUpdate {
+	_u.mutation.ClearDatePrecision()
 	return _u
 }
 
@@ -254,6 +296,11 @@ func (_u *AppearanceUpdate) check() error {
 			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DatePrecision(); ok {
+		if err := appearance.DatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "date_precision", err: fmt.Errorf(`ent: validator failed for field "Appearance.date_precision": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ExpertID(); ok {
 		if err := appearance.ExpertIDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "expert_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.expert_id": %w`, err)}
@@ -312,6 +359,18 @@ func (_u *AppearanceUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.TitleEnCleared() {
 		_spec.ClearField(appearance.FieldTitleEn, field.TypeString)
+	}
+	if value, ok := _u.mutation.Date(); ok {
+		_spec.SetField(appearance.FieldDate, field.TypeTime, value)
+	}
+	if _u.mutation.DateCleared() {
+		_spec.ClearField(appearance.FieldDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DatePrecision(); ok {
+		_spec.SetField(appearance.FieldDatePrecision, field.TypeEnum, value)
+	}
+	if _u.mutation.DatePrecisionCleared() {
+		_spec.ClearField(appearance.FieldDatePrecision, field.TypeEnum)
 	}
 	if _u.mutation.ExpertCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -505,6 +564,46 @@ func (_u *AppearanceUpdateOne) ClearTitleEn() *AppearanceUpdateOne {
 	return _u
 }
 
+// SetDate sets the "date" field.
+func (_u *AppearanceUpdateOne) SetDate(v time.Time) *AppearanceUpdateOne {
+	_u.mutation.SetDate(v)
+	return _u
+}
+
+// SetNillableDate sets the "date" field if the given value is not nil.
+func (_u *AppearanceUpdateOne) SetNillableDate(v *time.Time) *AppearanceUpdateOne {
+	if v != nil {
+		_u.SetDate(*v)
+	}
+	return _u
+}
+
+// ClearDate clears the value of the "date" field.
+func (_u *AppearanceUpdateOne) ClearDate() *AppearanceUpdateOne {
+	_u.mutation.ClearDate()
+	return _u
+}
+
+// SetDatePrecision sets the "date_precision" field.
+func (_u *AppearanceUpdateOne) SetDatePrecision(v calendar.Precision) *AppearanceUpdateOne {
+	_u.mutation.SetDatePrecision(v)
+	return _u
+}
+
+// SetNillableDatePrecision sets the "date_precision" field if the given value is not nil.
+func (_u *AppearanceUpdateOne) SetNillableDatePrecision(v *calendar.Precision) *AppearanceUpdateOne {
+	if v != nil {
+		_u.SetDatePrecision(*v)
+	}
+	return _u
+}
+
+// ClearDatePrecision clears the value of the "date_precision" field.
+func (_u *AppearanceUpdateOne) ClearDatePrecision() *AppearanceUpdateOne {
+	_u.mutation.ClearDatePrecision()
+	return _u
+}
+
 // SetExpertID sets the "expert_id" field.
 func (_u *AppearanceUpdateOne) SetExpertID(v pulid.ID) *AppearanceUpdateOne {
 	_u.mutation.SetExpertID(v)
@@ -685,6 +784,11 @@ func (_u *AppearanceUpdateOne) check() error {
 			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DatePrecision(); ok {
+		if err := appearance.DatePrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "date_precision", err: fmt.Errorf(`ent: validator failed for field "Appearance.date_precision": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ExpertID(); ok {
 		if err := appearance.ExpertIDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "expert_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.expert_id": %w`, err)}
@@ -760,6 +864,18 @@ func (_u *AppearanceUpdateOne) sqlSave(ctx context.Context) (_node *Appearance, 
 	}
 	if _u.mutation.TitleEnCleared() {
 		_spec.ClearField(appearance.FieldTitleEn, field.TypeString)
+	}
+	if value, ok := _u.mutation.Date(); ok {
+		_spec.SetField(appearance.FieldDate, field.TypeTime, value)
+	}
+	if _u.mutation.DateCleared() {
+		_spec.ClearField(appearance.FieldDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DatePrecision(); ok {
+		_spec.SetField(appearance.FieldDatePrecision, field.TypeEnum, value)
+	}
+	if _u.mutation.DatePrecisionCleared() {
+		_spec.ClearField(appearance.FieldDatePrecision, field.TypeEnum)
 	}
 	if _u.mutation.ExpertCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -229,6 +229,11 @@ func ValidateFields(m Mutation) error {
 				return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Appearance.title_en": %w`, err)}
 			}
 		}
+		if v, ok := m.DatePrecision(); ok {
+			if err := appearance.DatePrecisionValidator(v); err != nil {
+				return &ValidationError{Name: "date_precision", err: fmt.Errorf(`ent: validator failed for field "Appearance.date_precision": %w`, err)}
+			}
+		}
 		if v, ok := m.ExpertID(); ok {
 			if err := appearance.ExpertIDValidator(string(v)); err != nil {
 				return &ValidationError{Name: "expert_id", err: fmt.Errorf(`ent: validator failed for field "Appearance.expert_id": %w`, err)}
@@ -309,6 +314,11 @@ func ValidateFields(m Mutation) error {
 		if v, ok := m.TitleEn(); ok {
 			if err := expert.TitleEnValidator(v); err != nil {
 				return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
+			}
+		}
+		if v, ok := m.TitleAsOfPrecision(); ok {
+			if err := expert.TitleAsOfPrecisionValidator(v); err != nil {
+				return &ValidationError{Name: "title_as_of_precision", err: fmt.Errorf(`ent: validator failed for field "Expert.title_as_of_precision": %w`, err)}
 			}
 		}
 		if v, ok := m.Note(); ok {

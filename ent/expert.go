@@ -12,6 +12,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
@@ -27,8 +28,10 @@ type Expert struct {
 	Title *string `json:"title,omitempty"`
 	// An English rendering of the title (a translation, not an official title).
 	TitleEn *string `json:"title_en,omitempty"`
-	// The date of the latest source the title is from; a title from an older source does not replace it.
+	// The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
 	TitleAsOf *time.Time `json:"title_as_of,omitempty"`
+	// How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+	TitleAsOfPrecision *calendar.Precision `json:"title_as_of_precision,omitempty"`
 	// What the sources leave uncertain about this person (for example a corrected spelling).
 	Note *string `json:"note,omitempty"`
 	// The ID of the organisation the person represents.
@@ -57,7 +60,7 @@ type ExpertEdges struct {
 	Documents []*Document `json:"documents,omitempty"`
 	// Themes the person has expertise in, as sources state it.
 	Themes []*Theme `json:"themes,omitempty"`
-	// Every time the person spoke, moderated or authored, with the title the source gave them then.
+	// Every time the person spoke, moderated or authored, with the title the source gave them then and its date: orderBy DATE lists them in time order.
 	Appearances []*Appearance `json:"appearances,omitempty"`
 	// The documents this is taken from.
 	Sources []*Document `json:"sources,omitempty"`
@@ -170,7 +173,7 @@ func (*Expert) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(pulid.ID)}
 		case expert.FieldID:
 			values[i] = new(pulid.ID)
-		case expert.FieldName, expert.FieldTitle, expert.FieldTitleEn, expert.FieldNote:
+		case expert.FieldName, expert.FieldTitle, expert.FieldTitleEn, expert.FieldTitleAsOfPrecision, expert.FieldNote:
 			values[i] = new(sql.NullString)
 		case expert.FieldTitleAsOf:
 			values[i] = new(sql.NullTime)
@@ -221,6 +224,13 @@ func (_m *Expert) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TitleAsOf = new(time.Time)
 				*_m.TitleAsOf = value.Time
+			}
+		case expert.FieldTitleAsOfPrecision:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field title_as_of_precision", values[i])
+			} else if value.Valid {
+				_m.TitleAsOfPrecision = new(calendar.Precision)
+				*_m.TitleAsOfPrecision = calendar.Precision(value.String)
 			}
 		case expert.FieldNote:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -340,6 +350,11 @@ func (_m *Expert) String() string {
 	if v := _m.TitleAsOf; v != nil {
 		builder.WriteString("title_as_of=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.TitleAsOfPrecision; v != nil {
+		builder.WriteString("title_as_of_precision=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
 	if v := _m.Note; v != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
@@ -75,6 +76,20 @@ func (_c *ExpertCreate) SetTitleAsOf(v time.Time) *ExpertCreate {
 func (_c *ExpertCreate) SetNillableTitleAsOf(v *time.Time) *ExpertCreate {
 	if v != nil {
 		_c.SetTitleAsOf(*v)
+	}
+	return _c
+}
+
+// SetTitleAsOfPrecision sets the "title_as_of_precision" field.
+func (_c *ExpertCreate) SetTitleAsOfPrecision(v calendar.Precision) *ExpertCreate {
+	_c.mutation.SetTitleAsOfPrecision(v)
+	return _c
+}
+
+// SetNillableTitleAsOfPrecision sets the "title_as_of_precision" field if the given value is not nil.
+func (_c *ExpertCreate) SetNillableTitleAsOfPrecision(v *calendar.Precision) *ExpertCreate {
+	if v != nil {
+		_c.SetTitleAsOfPrecision(*v)
 	}
 	return _c
 }
@@ -311,6 +326,11 @@ func (_c *ExpertCreate) check() error {
 			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.TitleAsOfPrecision(); ok {
+		if err := expert.TitleAsOfPrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "title_as_of_precision", err: fmt.Errorf(`ent: validator failed for field "Expert.title_as_of_precision": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.Note(); ok {
 		if err := expert.NoteValidator(v); err != nil {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Expert.note": %w`, err)}
@@ -382,6 +402,10 @@ func (_c *ExpertCreate) createSpec() (*Expert, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TitleAsOf(); ok {
 		_spec.SetField(expert.FieldTitleAsOf, field.TypeTime, value)
 		_node.TitleAsOf = &value
+	}
+	if value, ok := _c.mutation.TitleAsOfPrecision(); ok {
+		_spec.SetField(expert.FieldTitleAsOfPrecision, field.TypeEnum, value)
+		_node.TitleAsOfPrecision = &value
 	}
 	if value, ok := _c.mutation.Note(); ok {
 		_spec.SetField(expert.FieldNote, field.TypeString, value)
@@ -651,6 +675,24 @@ func (u *ExpertUpsert) ClearTitleAsOf() *ExpertUpsert {
 	return u
 }
 
+// SetTitleAsOfPrecision sets the "title_as_of_precision" field.
+func (u *ExpertUpsert) SetTitleAsOfPrecision(v calendar.Precision) *ExpertUpsert {
+	u.Set(expert.FieldTitleAsOfPrecision, v)
+	return u
+}
+
+// UpdateTitleAsOfPrecision sets the "title_as_of_precision" field to the value that was provided on create.
+func (u *ExpertUpsert) UpdateTitleAsOfPrecision() *ExpertUpsert {
+	u.SetExcluded(expert.FieldTitleAsOfPrecision)
+	return u
+}
+
+// ClearTitleAsOfPrecision clears the value of the "title_as_of_precision" field.
+func (u *ExpertUpsert) ClearTitleAsOfPrecision() *ExpertUpsert {
+	u.SetNull(expert.FieldTitleAsOfPrecision)
+	return u
+}
+
 // SetNote sets the "note" field.
 func (u *ExpertUpsert) SetNote(v string) *ExpertUpsert {
 	u.Set(expert.FieldNote, v)
@@ -827,6 +869,27 @@ func (u *ExpertUpsertOne) UpdateTitleAsOf() *ExpertUpsertOne {
 func (u *ExpertUpsertOne) ClearTitleAsOf() *ExpertUpsertOne {
 	return u.Update(func(s *ExpertUpsert) {
 		s.ClearTitleAsOf()
+	})
+}
+
+// SetTitleAsOfPrecision sets the "title_as_of_precision" field.
+func (u *ExpertUpsertOne) SetTitleAsOfPrecision(v calendar.Precision) *ExpertUpsertOne {
+	return u.Update(func(s *ExpertUpsert) {
+		s.SetTitleAsOfPrecision(v)
+	})
+}
+
+// UpdateTitleAsOfPrecision sets the "title_as_of_precision" field to the value that was provided on create.
+func (u *ExpertUpsertOne) UpdateTitleAsOfPrecision() *ExpertUpsertOne {
+	return u.Update(func(s *ExpertUpsert) {
+		s.UpdateTitleAsOfPrecision()
+	})
+}
+
+// ClearTitleAsOfPrecision clears the value of the "title_as_of_precision" field.
+func (u *ExpertUpsertOne) ClearTitleAsOfPrecision() *ExpertUpsertOne {
+	return u.Update(func(s *ExpertUpsert) {
+		s.ClearTitleAsOfPrecision()
 	})
 }
 
@@ -1182,6 +1245,27 @@ func (u *ExpertUpsertBulk) UpdateTitleAsOf() *ExpertUpsertBulk {
 func (u *ExpertUpsertBulk) ClearTitleAsOf() *ExpertUpsertBulk {
 	return u.Update(func(s *ExpertUpsert) {
 		s.ClearTitleAsOf()
+	})
+}
+
+// SetTitleAsOfPrecision sets the "title_as_of_precision" field.
+func (u *ExpertUpsertBulk) SetTitleAsOfPrecision(v calendar.Precision) *ExpertUpsertBulk {
+	return u.Update(func(s *ExpertUpsert) {
+		s.SetTitleAsOfPrecision(v)
+	})
+}
+
+// UpdateTitleAsOfPrecision sets the "title_as_of_precision" field to the value that was provided on create.
+func (u *ExpertUpsertBulk) UpdateTitleAsOfPrecision() *ExpertUpsertBulk {
+	return u.Update(func(s *ExpertUpsert) {
+		s.UpdateTitleAsOfPrecision()
+	})
+}
+
+// ClearTitleAsOfPrecision clears the value of the "title_as_of_precision" field.
+func (u *ExpertUpsertBulk) ClearTitleAsOfPrecision() *ExpertUpsertBulk {
+	return u.Update(func(s *ExpertUpsert) {
+		s.ClearTitleAsOfPrecision()
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/organization"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
@@ -108,6 +109,26 @@ func (_u *ExpertUpdate) SetNillableTitleAsOf(v *time.Time) *ExpertUpdate {
 // ClearTitleAsOf clears the value of the "title_as_of" field.
 func (_u *ExpertUpdate) ClearTitleAsOf() *ExpertUpdate {
 	_u.mutation.ClearTitleAsOf()
+	return _u
+}
+
+// SetTitleAsOfPrecision sets the "title_as_of_precision" field.
+func (_u *ExpertUpdate) SetTitleAsOfPrecision(v calendar.Precision) *ExpertUpdate {
+	_u.mutation.SetTitleAsOfPrecision(v)
+	return _u
+}
+
+// SetNillableTitleAsOfPrecision sets the "title_as_of_precision" field if the given value is not nil.
+func (_u *ExpertUpdate) SetNillableTitleAsOfPrecision(v *calendar.Precision) *ExpertUpdate {
+	if v != nil {
+		_u.SetTitleAsOfPrecision(*v)
+	}
+	return _u
+}
+
+// ClearTitleAsOfPrecision clears the value of the "title_as_of_precision" field.
+func (_u *ExpertUpdate) ClearTitleAsOfPrecision() *ExpertUpdate {
+	_u.mutation.ClearTitleAsOfPrecision()
 	return _u
 }
 
@@ -494,6 +515,11 @@ func (_u *ExpertUpdate) check() error {
 			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TitleAsOfPrecision(); ok {
+		if err := expert.TitleAsOfPrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "title_as_of_precision", err: fmt.Errorf(`ent: validator failed for field "Expert.title_as_of_precision": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Note(); ok {
 		if err := expert.NoteValidator(v); err != nil {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Expert.note": %w`, err)}
@@ -550,6 +576,12 @@ func (_u *ExpertUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.TitleAsOfCleared() {
 		_spec.ClearField(expert.FieldTitleAsOf, field.TypeTime)
+	}
+	if value, ok := _u.mutation.TitleAsOfPrecision(); ok {
+		_spec.SetField(expert.FieldTitleAsOfPrecision, field.TypeEnum, value)
+	}
+	if _u.mutation.TitleAsOfPrecisionCleared() {
+		_spec.ClearField(expert.FieldTitleAsOfPrecision, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.Note(); ok {
 		_spec.SetField(expert.FieldNote, field.TypeString, value)
@@ -1026,6 +1058,26 @@ func (_u *ExpertUpdateOne) ClearTitleAsOf() *ExpertUpdateOne {
 	return _u
 }
 
+// SetTitleAsOfPrecision sets the "title_as_of_precision" field.
+func (_u *ExpertUpdateOne) SetTitleAsOfPrecision(v calendar.Precision) *ExpertUpdateOne {
+	_u.mutation.SetTitleAsOfPrecision(v)
+	return _u
+}
+
+// SetNillableTitleAsOfPrecision sets the "title_as_of_precision" field if the given value is not nil.
+func (_u *ExpertUpdateOne) SetNillableTitleAsOfPrecision(v *calendar.Precision) *ExpertUpdateOne {
+	if v != nil {
+		_u.SetTitleAsOfPrecision(*v)
+	}
+	return _u
+}
+
+// ClearTitleAsOfPrecision clears the value of the "title_as_of_precision" field.
+func (_u *ExpertUpdateOne) ClearTitleAsOfPrecision() *ExpertUpdateOne {
+	_u.mutation.ClearTitleAsOfPrecision()
+	return _u
+}
+
 // SetNote sets the "note" field.
 func (_u *ExpertUpdateOne) SetNote(v string) *ExpertUpdateOne {
 	_u.mutation.SetNote(v)
@@ -1422,6 +1474,11 @@ func (_u *ExpertUpdateOne) check() error {
 			return &ValidationError{Name: "title_en", err: fmt.Errorf(`ent: validator failed for field "Expert.title_en": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TitleAsOfPrecision(); ok {
+		if err := expert.TitleAsOfPrecisionValidator(v); err != nil {
+			return &ValidationError{Name: "title_as_of_precision", err: fmt.Errorf(`ent: validator failed for field "Expert.title_as_of_precision": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Note(); ok {
 		if err := expert.NoteValidator(v); err != nil {
 			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Expert.note": %w`, err)}
@@ -1495,6 +1552,12 @@ func (_u *ExpertUpdateOne) sqlSave(ctx context.Context) (_node *Expert, err erro
 	}
 	if _u.mutation.TitleAsOfCleared() {
 		_spec.ClearField(expert.FieldTitleAsOf, field.TypeTime)
+	}
+	if value, ok := _u.mutation.TitleAsOfPrecision(); ok {
+		_spec.SetField(expert.FieldTitleAsOfPrecision, field.TypeEnum, value)
+	}
+	if _u.mutation.TitleAsOfPrecisionCleared() {
+		_spec.ClearField(expert.FieldTitleAsOfPrecision, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.Note(); ok {
 		_spec.SetField(expert.FieldNote, field.TypeString, value)

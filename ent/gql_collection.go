@@ -124,6 +124,16 @@ func (_q *AppearanceQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, appearance.FieldTitleEn)
 				fieldSeen[appearance.FieldTitleEn] = struct{}{}
 			}
+		case "date":
+			if _, ok := fieldSeen[appearance.FieldDate]; !ok {
+				selectedFields = append(selectedFields, appearance.FieldDate)
+				fieldSeen[appearance.FieldDate] = struct{}{}
+			}
+		case "datePrecision":
+			if _, ok := fieldSeen[appearance.FieldDatePrecision]; !ok {
+				selectedFields = append(selectedFields, appearance.FieldDatePrecision)
+				fieldSeen[appearance.FieldDatePrecision] = struct{}{}
+			}
 		case "expertID":
 			if _, ok := fieldSeen[appearance.FieldExpertID]; !ok {
 				selectedFields = append(selectedFields, appearance.FieldExpertID)
@@ -2193,6 +2203,11 @@ func (_q *ExpertQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[expert.FieldTitleAsOf]; !ok {
 				selectedFields = append(selectedFields, expert.FieldTitleAsOf)
 				fieldSeen[expert.FieldTitleAsOf] = struct{}{}
+			}
+		case "titleAsOfPrecision":
+			if _, ok := fieldSeen[expert.FieldTitleAsOfPrecision]; !ok {
+				selectedFields = append(selectedFields, expert.FieldTitleAsOfPrecision)
+				fieldSeen[expert.FieldTitleAsOfPrecision] = struct{}{}
 			}
 		case "note":
 			if _, ok := fieldSeen[expert.FieldNote]; !ok {

@@ -439,6 +439,7 @@ type CreateExpertInput struct {
 	Title               *string
 	TitleEn             *string
 	TitleAsOf           *time.Time
+	TitleAsOfPrecision  *calendar.Precision
 	Note                *string
 	OrganizationID      *pulid.ID
 	MunicipalityID      *pulid.ID
@@ -462,6 +463,9 @@ func (i *CreateExpertInput) Mutate(m *ExpertMutation) {
 	}
 	if v := i.TitleAsOf; v != nil {
 		m.SetTitleAsOf(*v)
+	}
+	if v := i.TitleAsOfPrecision; v != nil {
+		m.SetTitleAsOfPrecision(*v)
 	}
 	if v := i.Note; v != nil {
 		m.SetNote(*v)
@@ -510,6 +514,8 @@ type UpdateExpertInput struct {
 	TitleEn                   *string
 	ClearTitleAsOf            bool
 	TitleAsOf                 *time.Time
+	ClearTitleAsOfPrecision   bool
+	TitleAsOfPrecision        *calendar.Precision
 	ClearNote                 bool
 	Note                      *string
 	ClearOrganization         bool
@@ -561,6 +567,12 @@ func (i *UpdateExpertInput) Mutate(m *ExpertMutation) {
 	}
 	if v := i.TitleAsOf; v != nil {
 		m.SetTitleAsOf(*v)
+	}
+	if i.ClearTitleAsOfPrecision {
+		m.ClearTitleAsOfPrecision()
+	}
+	if v := i.TitleAsOfPrecision; v != nil {
+		m.SetTitleAsOfPrecision(*v)
 	}
 	if i.ClearNote {
 		m.ClearNote()

@@ -384,6 +384,20 @@ var (
 			}
 		},
 	}
+	// AppearanceOrderFieldDate orders Appearance by date.
+	AppearanceOrderFieldDate = &AppearanceOrderField{
+		Value: func(_m *Appearance) (ent.Value, error) {
+			return _m.Date, nil
+		},
+		column: appearance.FieldDate,
+		toTerm: appearance.ByDate,
+		toCursor: func(_m *Appearance) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Date,
+			}
+		},
+	}
 	// AppearanceOrderFieldExpertName orders by EXPERT_NAME.
 	AppearanceOrderFieldExpertName = &AppearanceOrderField{
 		Value: func(_m *Appearance) (ent.Value, error) {
@@ -412,6 +426,8 @@ func (f AppearanceOrderField) String() string {
 	switch f.column {
 	case AppearanceOrderFieldRole.column:
 		str = "ROLE"
+	case AppearanceOrderFieldDate.column:
+		str = "DATE"
 	case AppearanceOrderFieldExpertName.column:
 		str = "EXPERT_NAME"
 	}
@@ -432,6 +448,8 @@ func (f *AppearanceOrderField) UnmarshalGQL(v interface{}) error {
 	switch str {
 	case "ROLE":
 		*f = *AppearanceOrderFieldRole
+	case "DATE":
+		*f = *AppearanceOrderFieldDate
 	case "EXPERT_NAME":
 		*f = *AppearanceOrderFieldExpertName
 	default:

@@ -83,6 +83,26 @@ type AppearanceWhereInput struct {
 	TitleEnEqualFold    *string  `json:"titleEnEqualFold,omitempty"`
 	TitleEnContainsFold *string  `json:"titleEnContainsFold,omitempty"`
 
+	// "date" field predicates.
+	Date       *time.Time  `json:"date,omitempty"`
+	DateNEQ    *time.Time  `json:"dateNEQ,omitempty"`
+	DateIn     []time.Time `json:"dateIn,omitempty"`
+	DateNotIn  []time.Time `json:"dateNotIn,omitempty"`
+	DateGT     *time.Time  `json:"dateGT,omitempty"`
+	DateGTE    *time.Time  `json:"dateGTE,omitempty"`
+	DateLT     *time.Time  `json:"dateLT,omitempty"`
+	DateLTE    *time.Time  `json:"dateLTE,omitempty"`
+	DateIsNil  bool        `json:"dateIsNil,omitempty"`
+	DateNotNil bool        `json:"dateNotNil,omitempty"`
+
+	// "date_precision" field predicates.
+	DatePrecision       *calendar.Precision  `json:"datePrecision,omitempty"`
+	DatePrecisionNEQ    *calendar.Precision  `json:"datePrecisionNEQ,omitempty"`
+	DatePrecisionIn     []calendar.Precision `json:"datePrecisionIn,omitempty"`
+	DatePrecisionNotIn  []calendar.Precision `json:"datePrecisionNotIn,omitempty"`
+	DatePrecisionIsNil  bool                 `json:"datePrecisionIsNil,omitempty"`
+	DatePrecisionNotNil bool                 `json:"datePrecisionNotNil,omitempty"`
+
 	// "expert_id" field predicates.
 	ExpertID             *pulid.ID  `json:"expertID,omitempty"`
 	ExpertIDNEQ          *pulid.ID  `json:"expertIDNEQ,omitempty"`
@@ -362,6 +382,54 @@ func (i *AppearanceWhereInput) P() (predicate.Appearance, error) {
 	}
 	if i.TitleEnContainsFold != nil {
 		predicates = append(predicates, appearance.TitleEnContainsFold(*i.TitleEnContainsFold))
+	}
+	if i.Date != nil {
+		predicates = append(predicates, appearance.DateEQ(*i.Date))
+	}
+	if i.DateNEQ != nil {
+		predicates = append(predicates, appearance.DateNEQ(*i.DateNEQ))
+	}
+	if len(i.DateIn) > 0 {
+		predicates = append(predicates, appearance.DateIn(i.DateIn...))
+	}
+	if len(i.DateNotIn) > 0 {
+		predicates = append(predicates, appearance.DateNotIn(i.DateNotIn...))
+	}
+	if i.DateGT != nil {
+		predicates = append(predicates, appearance.DateGT(*i.DateGT))
+	}
+	if i.DateGTE != nil {
+		predicates = append(predicates, appearance.DateGTE(*i.DateGTE))
+	}
+	if i.DateLT != nil {
+		predicates = append(predicates, appearance.DateLT(*i.DateLT))
+	}
+	if i.DateLTE != nil {
+		predicates = append(predicates, appearance.DateLTE(*i.DateLTE))
+	}
+	if i.DateIsNil {
+		predicates = append(predicates, appearance.DateIsNil())
+	}
+	if i.DateNotNil {
+		predicates = append(predicates, appearance.DateNotNil())
+	}
+	if i.DatePrecision != nil {
+		predicates = append(predicates, appearance.DatePrecisionEQ(*i.DatePrecision))
+	}
+	if i.DatePrecisionNEQ != nil {
+		predicates = append(predicates, appearance.DatePrecisionNEQ(*i.DatePrecisionNEQ))
+	}
+	if len(i.DatePrecisionIn) > 0 {
+		predicates = append(predicates, appearance.DatePrecisionIn(i.DatePrecisionIn...))
+	}
+	if len(i.DatePrecisionNotIn) > 0 {
+		predicates = append(predicates, appearance.DatePrecisionNotIn(i.DatePrecisionNotIn...))
+	}
+	if i.DatePrecisionIsNil {
+		predicates = append(predicates, appearance.DatePrecisionIsNil())
+	}
+	if i.DatePrecisionNotNil {
+		predicates = append(predicates, appearance.DatePrecisionNotNil())
 	}
 	if i.ExpertID != nil {
 		predicates = append(predicates, appearance.ExpertIDEQ(*i.ExpertID))
@@ -1590,6 +1658,14 @@ type ExpertWhereInput struct {
 	TitleAsOfIsNil  bool        `json:"titleAsOfIsNil,omitempty"`
 	TitleAsOfNotNil bool        `json:"titleAsOfNotNil,omitempty"`
 
+	// "title_as_of_precision" field predicates.
+	TitleAsOfPrecision       *calendar.Precision  `json:"titleAsOfPrecision,omitempty"`
+	TitleAsOfPrecisionNEQ    *calendar.Precision  `json:"titleAsOfPrecisionNEQ,omitempty"`
+	TitleAsOfPrecisionIn     []calendar.Precision `json:"titleAsOfPrecisionIn,omitempty"`
+	TitleAsOfPrecisionNotIn  []calendar.Precision `json:"titleAsOfPrecisionNotIn,omitempty"`
+	TitleAsOfPrecisionIsNil  bool                 `json:"titleAsOfPrecisionIsNil,omitempty"`
+	TitleAsOfPrecisionNotNil bool                 `json:"titleAsOfPrecisionNotNil,omitempty"`
+
 	// "note" field predicates.
 	Note             *string  `json:"note,omitempty"`
 	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
@@ -1931,6 +2007,24 @@ func (i *ExpertWhereInput) P() (predicate.Expert, error) {
 	}
 	if i.TitleAsOfNotNil {
 		predicates = append(predicates, expert.TitleAsOfNotNil())
+	}
+	if i.TitleAsOfPrecision != nil {
+		predicates = append(predicates, expert.TitleAsOfPrecisionEQ(*i.TitleAsOfPrecision))
+	}
+	if i.TitleAsOfPrecisionNEQ != nil {
+		predicates = append(predicates, expert.TitleAsOfPrecisionNEQ(*i.TitleAsOfPrecisionNEQ))
+	}
+	if len(i.TitleAsOfPrecisionIn) > 0 {
+		predicates = append(predicates, expert.TitleAsOfPrecisionIn(i.TitleAsOfPrecisionIn...))
+	}
+	if len(i.TitleAsOfPrecisionNotIn) > 0 {
+		predicates = append(predicates, expert.TitleAsOfPrecisionNotIn(i.TitleAsOfPrecisionNotIn...))
+	}
+	if i.TitleAsOfPrecisionIsNil {
+		predicates = append(predicates, expert.TitleAsOfPrecisionIsNil())
+	}
+	if i.TitleAsOfPrecisionNotNil {
+		predicates = append(predicates, expert.TitleAsOfPrecisionNotNil())
 	}
 	if i.Note != nil {
 		predicates = append(predicates, expert.NoteEQ(*i.Note))

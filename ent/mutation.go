@@ -64,6 +64,8 @@ type AppearanceMutation struct {
 	role                *appearance.Role
 	title               *string
 	title_en            *string
+	date                *time.Time
+	date_precision      *calendar.Precision
 	clearedFields       map[string]struct{}
 	expert              *pulid.ID
 	clearedexpert       bool
@@ -314,6 +316,104 @@ func (m *AppearanceMutation) TitleEnCleared() bool {
 func (m *AppearanceMutation) ResetTitleEn() {
 	m.title_en = nil
 	delete(m.clearedFields, appearance.FieldTitleEn)
+}
+
+// SetDate sets the "date" field.
+func (m *AppearanceMutation) SetDate(t time.Time) {
+	m.date = &t
+}
+
+// Date returns the value of the "date" field in the mutation.
+func (m *AppearanceMutation) Date() (r time.Time, exists bool) {
+	v := m.date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDate returns the old "date" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDate: %w", err)
+	}
+	return oldValue.Date, nil
+}
+
+// ClearDate clears the value of the "date" field.
+func (m *AppearanceMutation) ClearDate() {
+	m.date = nil
+	m.clearedFields[appearance.FieldDate] = struct{}{}
+}
+
+// DateCleared returns if the "date" field was cleared in this mutation.
+func (m *AppearanceMutation) DateCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldDate]
+	return ok
+}
+
+// ResetDate resets all changes to the "date" field.
+func (m *AppearanceMutation) ResetDate() {
+	m.date = nil
+	delete(m.clearedFields, appearance.FieldDate)
+}
+
+// SetDatePrecision sets the "date_precision" field.
+func (m *AppearanceMutation) SetDatePrecision(c calendar.Precision) {
+	m.date_precision = &c
+}
+
+// DatePrecision returns the value of the "date_precision" field in the mutation.
+func (m *AppearanceMutation) DatePrecision() (r calendar.Precision, exists bool) {
+	v := m.date_precision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDatePrecision returns the old "date_precision" field's value of the Appearance entity.
+// If the Appearance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AppearanceMutation) OldDatePrecision(ctx context.Context) (v *calendar.Precision, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDatePrecision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDatePrecision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDatePrecision: %w", err)
+	}
+	return oldValue.DatePrecision, nil
+}
+
+// ClearDatePrecision clears the value of the "date_precision" field.
+func (m *AppearanceMutation) ClearDatePrecision() {
+	m.date_precision = nil
+	m.clearedFields[appearance.FieldDatePrecision] = struct{}{}
+}
+
+// DatePrecisionCleared returns if the "date_precision" field was cleared in this mutation.
+func (m *AppearanceMutation) DatePrecisionCleared() bool {
+	_, ok := m.clearedFields[appearance.FieldDatePrecision]
+	return ok
+}
+
+// ResetDatePrecision resets all changes to the "date_precision" field.
+func (m *AppearanceMutation) ResetDatePrecision() {
+	m.date_precision = nil
+	delete(m.clearedFields, appearance.FieldDatePrecision)
 }
 
 // SetExpertID sets the "expert_id" field.
@@ -641,7 +741,7 @@ func (m *AppearanceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AppearanceMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.role != nil {
 		fields = append(fields, appearance.FieldRole)
 	}
@@ -650,6 +750,12 @@ func (m *AppearanceMutation) Fields() []string {
 	}
 	if m.title_en != nil {
 		fields = append(fields, appearance.FieldTitleEn)
+	}
+	if m.date != nil {
+		fields = append(fields, appearance.FieldDate)
+	}
+	if m.date_precision != nil {
+		fields = append(fields, appearance.FieldDatePrecision)
 	}
 	if m.expert != nil {
 		fields = append(fields, appearance.FieldExpertID)
@@ -677,6 +783,10 @@ func (m *AppearanceMutation) Field(name string) (ent.Value, bool) {
 		return m.Title()
 	case appearance.FieldTitleEn:
 		return m.TitleEn()
+	case appearance.FieldDate:
+		return m.Date()
+	case appearance.FieldDatePrecision:
+		return m.DatePrecision()
 	case appearance.FieldExpertID:
 		return m.ExpertID()
 	case appearance.FieldOrganizationID:
@@ -700,6 +810,10 @@ func (m *AppearanceMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldTitle(ctx)
 	case appearance.FieldTitleEn:
 		return m.OldTitleEn(ctx)
+	case appearance.FieldDate:
+		return m.OldDate(ctx)
+	case appearance.FieldDatePrecision:
+		return m.OldDatePrecision(ctx)
 	case appearance.FieldExpertID:
 		return m.OldExpertID(ctx)
 	case appearance.FieldOrganizationID:
@@ -737,6 +851,20 @@ func (m *AppearanceMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTitleEn(v)
+		return nil
+	case appearance.FieldDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDate(v)
+		return nil
+	case appearance.FieldDatePrecision:
+		v, ok := value.(calendar.Precision)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDatePrecision(v)
 		return nil
 	case appearance.FieldExpertID:
 		v, ok := value.(pulid.ID)
@@ -802,6 +930,12 @@ func (m *AppearanceMutation) ClearedFields() []string {
 	if m.FieldCleared(appearance.FieldTitleEn) {
 		fields = append(fields, appearance.FieldTitleEn)
 	}
+	if m.FieldCleared(appearance.FieldDate) {
+		fields = append(fields, appearance.FieldDate)
+	}
+	if m.FieldCleared(appearance.FieldDatePrecision) {
+		fields = append(fields, appearance.FieldDatePrecision)
+	}
 	if m.FieldCleared(appearance.FieldOrganizationID) {
 		fields = append(fields, appearance.FieldOrganizationID)
 	}
@@ -831,6 +965,12 @@ func (m *AppearanceMutation) ClearField(name string) error {
 	case appearance.FieldTitleEn:
 		m.ClearTitleEn()
 		return nil
+	case appearance.FieldDate:
+		m.ClearDate()
+		return nil
+	case appearance.FieldDatePrecision:
+		m.ClearDatePrecision()
+		return nil
 	case appearance.FieldOrganizationID:
 		m.ClearOrganizationID()
 		return nil
@@ -856,6 +996,12 @@ func (m *AppearanceMutation) ResetField(name string) error {
 		return nil
 	case appearance.FieldTitleEn:
 		m.ResetTitleEn()
+		return nil
+	case appearance.FieldDate:
+		m.ResetDate()
+		return nil
+	case appearance.FieldDatePrecision:
+		m.ResetDatePrecision()
 		return nil
 	case appearance.FieldExpertID:
 		m.ResetExpertID()
@@ -2934,6 +3080,7 @@ type ExpertMutation struct {
 	title                     *string
 	title_en                  *string
 	title_as_of               *time.Time
+	title_as_of_precision     *calendar.Precision
 	note                      *string
 	clearedFields             map[string]struct{}
 	organization              *pulid.ID
@@ -3251,6 +3398,55 @@ func (m *ExpertMutation) TitleAsOfCleared() bool {
 func (m *ExpertMutation) ResetTitleAsOf() {
 	m.title_as_of = nil
 	delete(m.clearedFields, expert.FieldTitleAsOf)
+}
+
+// SetTitleAsOfPrecision sets the "title_as_of_precision" field.
+func (m *ExpertMutation) SetTitleAsOfPrecision(c calendar.Precision) {
+	m.title_as_of_precision = &c
+}
+
+// TitleAsOfPrecision returns the value of the "title_as_of_precision" field in the mutation.
+func (m *ExpertMutation) TitleAsOfPrecision() (r calendar.Precision, exists bool) {
+	v := m.title_as_of_precision
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleAsOfPrecision returns the old "title_as_of_precision" field's value of the Expert entity.
+// If the Expert object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExpertMutation) OldTitleAsOfPrecision(ctx context.Context) (v *calendar.Precision, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleAsOfPrecision is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleAsOfPrecision requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleAsOfPrecision: %w", err)
+	}
+	return oldValue.TitleAsOfPrecision, nil
+}
+
+// ClearTitleAsOfPrecision clears the value of the "title_as_of_precision" field.
+func (m *ExpertMutation) ClearTitleAsOfPrecision() {
+	m.title_as_of_precision = nil
+	m.clearedFields[expert.FieldTitleAsOfPrecision] = struct{}{}
+}
+
+// TitleAsOfPrecisionCleared returns if the "title_as_of_precision" field was cleared in this mutation.
+func (m *ExpertMutation) TitleAsOfPrecisionCleared() bool {
+	_, ok := m.clearedFields[expert.FieldTitleAsOfPrecision]
+	return ok
+}
+
+// ResetTitleAsOfPrecision resets all changes to the "title_as_of_precision" field.
+func (m *ExpertMutation) ResetTitleAsOfPrecision() {
+	m.title_as_of_precision = nil
+	delete(m.clearedFields, expert.FieldTitleAsOfPrecision)
 }
 
 // SetNote sets the "note" field.
@@ -3866,7 +4062,7 @@ func (m *ExpertMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExpertMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.name != nil {
 		fields = append(fields, expert.FieldName)
 	}
@@ -3878,6 +4074,9 @@ func (m *ExpertMutation) Fields() []string {
 	}
 	if m.title_as_of != nil {
 		fields = append(fields, expert.FieldTitleAsOf)
+	}
+	if m.title_as_of_precision != nil {
+		fields = append(fields, expert.FieldTitleAsOfPrecision)
 	}
 	if m.note != nil {
 		fields = append(fields, expert.FieldNote)
@@ -3904,6 +4103,8 @@ func (m *ExpertMutation) Field(name string) (ent.Value, bool) {
 		return m.TitleEn()
 	case expert.FieldTitleAsOf:
 		return m.TitleAsOf()
+	case expert.FieldTitleAsOfPrecision:
+		return m.TitleAsOfPrecision()
 	case expert.FieldNote:
 		return m.Note()
 	case expert.FieldOrganizationID:
@@ -3927,6 +4128,8 @@ func (m *ExpertMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldTitleEn(ctx)
 	case expert.FieldTitleAsOf:
 		return m.OldTitleAsOf(ctx)
+	case expert.FieldTitleAsOfPrecision:
+		return m.OldTitleAsOfPrecision(ctx)
 	case expert.FieldNote:
 		return m.OldNote(ctx)
 	case expert.FieldOrganizationID:
@@ -3969,6 +4172,13 @@ func (m *ExpertMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTitleAsOf(v)
+		return nil
+	case expert.FieldTitleAsOfPrecision:
+		v, ok := value.(calendar.Precision)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleAsOfPrecision(v)
 		return nil
 	case expert.FieldNote:
 		v, ok := value.(string)
@@ -4030,6 +4240,9 @@ func (m *ExpertMutation) ClearedFields() []string {
 	if m.FieldCleared(expert.FieldTitleAsOf) {
 		fields = append(fields, expert.FieldTitleAsOf)
 	}
+	if m.FieldCleared(expert.FieldTitleAsOfPrecision) {
+		fields = append(fields, expert.FieldTitleAsOfPrecision)
+	}
 	if m.FieldCleared(expert.FieldNote) {
 		fields = append(fields, expert.FieldNote)
 	}
@@ -4062,6 +4275,9 @@ func (m *ExpertMutation) ClearField(name string) error {
 	case expert.FieldTitleAsOf:
 		m.ClearTitleAsOf()
 		return nil
+	case expert.FieldTitleAsOfPrecision:
+		m.ClearTitleAsOfPrecision()
+		return nil
 	case expert.FieldNote:
 		m.ClearNote()
 		return nil
@@ -4090,6 +4306,9 @@ func (m *ExpertMutation) ResetField(name string) error {
 		return nil
 	case expert.FieldTitleAsOf:
 		m.ResetTitleAsOf()
+		return nil
+	case expert.FieldTitleAsOfPrecision:
+		m.ResetTitleAsOfPrecision()
 		return nil
 	case expert.FieldNote:
 		m.ResetNote()

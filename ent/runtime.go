@@ -39,19 +39,19 @@ func init() {
 	// appearance.TitleEnValidator is a validator for the "title_en" field. It is called by the builders before save.
 	appearance.TitleEnValidator = appearanceDescTitleEn.Validators[0].(func(string) error)
 	// appearanceDescExpertID is the schema descriptor for expert_id field.
-	appearanceDescExpertID := appearanceFields[3].Descriptor()
+	appearanceDescExpertID := appearanceFields[5].Descriptor()
 	// appearance.ExpertIDValidator is a validator for the "expert_id" field. It is called by the builders before save.
 	appearance.ExpertIDValidator = appearanceDescExpertID.Validators[0].(func(string) error)
 	// appearanceDescOrganizationID is the schema descriptor for organization_id field.
-	appearanceDescOrganizationID := appearanceFields[4].Descriptor()
+	appearanceDescOrganizationID := appearanceFields[6].Descriptor()
 	// appearance.OrganizationIDValidator is a validator for the "organization_id" field. It is called by the builders before save.
 	appearance.OrganizationIDValidator = appearanceDescOrganizationID.Validators[0].(func(string) error)
 	// appearanceDescSessionID is the schema descriptor for session_id field.
-	appearanceDescSessionID := appearanceFields[5].Descriptor()
+	appearanceDescSessionID := appearanceFields[7].Descriptor()
 	// appearance.SessionIDValidator is a validator for the "session_id" field. It is called by the builders before save.
 	appearance.SessionIDValidator = appearanceDescSessionID.Validators[0].(func(string) error)
 	// appearanceDescDocumentID is the schema descriptor for document_id field.
-	appearanceDescDocumentID := appearanceFields[6].Descriptor()
+	appearanceDescDocumentID := appearanceFields[8].Descriptor()
 	// appearance.DocumentIDValidator is a validator for the "document_id" field. It is called by the builders before save.
 	appearance.DocumentIDValidator = appearanceDescDocumentID.Validators[0].(func(string) error)
 	// appearanceDescID is the schema descriptor for id field.
@@ -190,15 +190,15 @@ func init() {
 	// expert.TitleEnValidator is a validator for the "title_en" field. It is called by the builders before save.
 	expert.TitleEnValidator = expertDescTitleEn.Validators[0].(func(string) error)
 	// expertDescNote is the schema descriptor for note field.
-	expertDescNote := expertFields[4].Descriptor()
+	expertDescNote := expertFields[5].Descriptor()
 	// expert.NoteValidator is a validator for the "note" field. It is called by the builders before save.
 	expert.NoteValidator = expertDescNote.Validators[0].(func(string) error)
 	// expertDescOrganizationID is the schema descriptor for organization_id field.
-	expertDescOrganizationID := expertFields[5].Descriptor()
+	expertDescOrganizationID := expertFields[6].Descriptor()
 	// expert.OrganizationIDValidator is a validator for the "organization_id" field. It is called by the builders before save.
 	expert.OrganizationIDValidator = expertDescOrganizationID.Validators[0].(func(string) error)
 	// expertDescMunicipalityID is the schema descriptor for municipality_id field.
-	expertDescMunicipalityID := expertFields[6].Descriptor()
+	expertDescMunicipalityID := expertFields[7].Descriptor()
 	// expert.MunicipalityIDValidator is a validator for the "municipality_id" field. It is called by the builders before save.
 	expert.MunicipalityIDValidator = expertDescMunicipalityID.Validators[0].(func(string) error)
 	// expertDescID is the schema descriptor for id field.

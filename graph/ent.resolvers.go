@@ -102,6 +102,14 @@ func (r *queryResolver) Themes(ctx context.Context, after *entgql.Cursor[pulid.I
 		ent.WithThemeOrder(orderBy), ent.WithThemeFilter(where.Filter))
 }
 
+// Municipality returns generated.MunicipalityResolver implementation.
+func (r *Resolver) Municipality() generated.MunicipalityResolver { return &municipalityResolver{r} }
+
+// MunicipalityPeriod returns generated.MunicipalityPeriodResolver implementation.
+func (r *Resolver) MunicipalityPeriod() generated.MunicipalityPeriodResolver {
+	return &municipalityPeriodResolver{r}
+}
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -109,6 +117,8 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Theme() generated.ThemeResolver { return &themeResolver{r} }
 
 type (
-	queryResolver struct{ *Resolver }
-	themeResolver struct{ *Resolver }
+	municipalityResolver       struct{ *Resolver }
+	municipalityPeriodResolver struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	themeResolver              struct{ *Resolver }
 )

@@ -30,6 +30,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
+	"github.com/teemaverkko/teemaverkko/internal/timeline"
 )
 
 // Config is what the GraphQL handler needs beyond the ent client.
@@ -97,13 +98,15 @@ const (
 // explicit transports (GET for queries, POST), bearer-token roles for writes, a query
 // cache that applies default page sizes, page-size limits, persisted queries, one
 // transaction per mutation, and an error presenter that keeps internal detail from
-// clients. It registers on client the checks of what mutations refer to (edit.Use):
-// build one handler per client.
+// clients. It registers on client the checks of what mutations refer to (edit.Use) and
+// the hooks that keep appearance dates in step (timeline.Use): build one handler per
+// client.
 func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	edit.Use(client)
+	timeline.Use(client)
 	srv := handler.New(newSchema(client, cfg.Dialect, cfg.Events, cfg.Networks))
 	wsLimits := cfg.Websocket.withDefaults()
 	if cfg.ClientKey == nil {

@@ -318,8 +318,13 @@ func themeStatisticsBy(ctx context.Context, c *ent.Client, by model.StatisticsDi
 	}
 	out := make([]*model.StatisticsBucket, len(buckets))
 	for i, b := range buckets {
-		out[i] = &model.StatisticsBucket{Key: b.Key, Label: b.Label, Theme: themes[b.ThemeID], Outcomes: b.Outcomes,
-			Sessions: b.Sessions, Seminars: b.Seminars, Municipalities: b.Municipalities}
+		out[i] = &model.StatisticsBucket{Key: b.Key, Kind: model.StatisticsGroupKind(b.Kind), Label: b.Label,
+			StartYear: b.StartYear, EndYear: b.EndYear, Theme: themes[b.ThemeID], Outcomes: b.Outcomes,
+			Sessions: b.Sessions, Seminars: b.Seminars, Municipalities: b.Municipalities, Documents: b.Documents}
+		if b.GroupID != "" {
+			id := b.GroupID
+			out[i].GroupID = &id
+		}
 	}
 	return out, nil
 }

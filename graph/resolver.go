@@ -3,9 +3,12 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/graph/generated"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/network"
@@ -40,4 +43,14 @@ func newSchema(client *ent.Client, dialect string, broker events.Broker, network
 	return generated.NewExecutableSchema(generated.Config{
 		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: networks, loads: newEventLoads()},
 	})
+}
+
+// referenceDatePrecision is the precision of a date of the municipality reference data,
+// which gives days: DAY, or nil when there is no date.
+func referenceDatePrecision(d *time.Time) *calendar.Precision {
+	if d == nil {
+		return nil
+	}
+	p := calendar.Day
+	return &p
 }

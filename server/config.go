@@ -246,7 +246,7 @@ func parseExportNetworkConfig(args []string, getenv func(string) string) (export
 	f := newEnvFlags("export-network", getenv)
 	databaseURLFlag(f, &c.databaseURL)
 	f.stringVar(&c.output, "o", "EXPORT_NETWORK_OUTPUT", "-", "the `file` to write, or - for standard output")
-	var format, from, to, minWeight string
+	var format, from, to, minWeight, by, matchThreshold string
 	f.stringVar(&format, "format", "EXPORT_NETWORK_FORMAT", "graphml", "the `format`: "+formatNames())
 	lists := map[string]*[]string{"seminar": nil, "term": nil, "municipality": nil, "region": nil, "signals": nil}
 	for _, l := range []struct{ name, env, usage string }{
@@ -262,13 +262,16 @@ func parseExportNetworkConfig(args []string, getenv func(string) string) (export
 	f.stringVar(&from, "from", "EXPORT_NETWORK_FROM", "", "only evidence from this `date` on (YYYY-MM-DD)")
 	f.stringVar(&to, "to", "EXPORT_NETWORK_TO", "", "only evidence up to this `date` (YYYY-MM-DD)")
 	f.stringVar(&minWeight, "minWeight", "EXPORT_NETWORK_MIN_WEIGHT", "1", "the smallest edge `weight` kept")
+	f.stringVar(&by, "by", "EXPORT_NETWORK_BY", "year", "what dynamic-gexf slices by: term or `year`")
+	f.stringVar(&matchThreshold, "matchThreshold", "EXPORT_NETWORK_MATCH_THRESHOLD", "0.3",
+		"the least Jaccard `overlap` at which dynamic-gexf matches communities across slices")
 	if err := f.parse(args); err != nil {
 		return c, err
 	}
 	if f.fs.NArg() > 0 {
 		return c, f.usageError(fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
 	}
-	q := url.Values{"format": {format}, "from": {from}, "to": {to}, "minWeight": {minWeight}}
+	q := url.Values{"format": {format}, "from": {from}, "to": {to}, "minWeight": {minWeight}, "by": {by}, "matchThreshold": {matchThreshold}}
 	for name, l := range lists {
 		q[name] = *l
 	}

@@ -135,7 +135,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"token", "reader", "admin"}, nil, []string{"usage: server token ROLE"}},
 		{[]string{"token", "-role", "admin"}, nil, []string{"flag provided but not defined: -role", "server token -help"}},
 		{[]string{"import"}, nil, []string{"no bundle file given", "usage: server import [flags] FILE…"}},
-		{[]string{"export-network", "-format", "xlsx"}, nil, []string{`"xlsx" is not one of graphml, gexf, nodes-csv or edges-csv`}},
+		{[]string{"export-network", "-format", "xlsx"}, nil, []string{`"xlsx" is not one of graphml, gexf, nodes-csv, edges-csv, evidence-csv, dynamic-gexf, mixed-graphml or mixed-gexf`}},
 		{[]string{"export-network"}, []string{"EXPORT_NETWORK_SIGNALS=OUTCOME,GOSSIP"}, []string{`"GOSSIP" is not one of OUTCOME, SESSION, SEMINAR, EXPERT, MUNICIPALITY or DOCUMENT`}},
 		{[]string{"export", "-seminar", "nope"}, nil, []string{`seminar: "nope" is not a valid ID`}},
 		{[]string{"export", "kb.json"}, nil, []string{`unexpected argument "kb.json"`, "usage: server export [flags]"}},

@@ -55,6 +55,7 @@ func routeTable(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger,
 	table := []route{
 		{path: "/graphql", ownAuth: true, handler: api},
 		{method: http.MethodGet, path: "/export/network", handler: networkExportHandler(ready)},
+		{method: http.MethodGet, path: "/export/search", handler: searchExportHandler(ready, cfg.limits)},
 		{method: http.MethodGet, path: "/metrics", handler: observe.Handler(reg)},
 		{method: http.MethodGet, path: "/{$}", open: true, handler: pg},
 		{method: http.MethodGet, path: playground.AssetPrefix, open: true, handler: pg},

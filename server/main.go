@@ -108,7 +108,7 @@ func commands() []command {
 			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
 				return exportCommand(ctx, args, getenv, stdout)
 			}},
-		{name: "export-network", args: "[flags]", summary: "write the theme network as GraphML, GEXF or CSV",
+		{name: "export-network", args: "[flags]", summary: "write the theme network as GraphML, GEXF (also dynamic) or CSV, or the mixed graph",
 			help: "Writes the theme network as GET /export/network serves it: the same formats and\n" +
 				"filters (see the README).",
 			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -280,5 +283,78 @@ func TestGenCommand(t *testing.T) {
 	}
 	if err := genCommand(context.Background(), []string{"-database-url", dbPath, "-scale", "0.01"}, func(string) string { return "" }, io.Discard); err == nil {
 		t.Errorf("a second run into the same database succeeded")
+	}
+}
+
+// TestSearchExport downloads search hits with their sources from a running server, as
+// JSON and CSV: the same hits in the same order as the API's search, each labelled, and
+// documents (titles, URLs) behind the outcomes.
+func TestSearchExport(t *testing.T) {
+	base, _ := startServer(t)
+	get := func(query string) (*http.Response, []byte) {
+		t.Helper()
+		res, err := http.Get(base + "/export/search?" + query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res, body
+	}
+	res, body := get("q=strategia&format=json&first=50")
+	var out struct {
+		Query      string
+		TotalCount int
+		Hits       []struct {
+			ID, Type, Label, SnippetText string
+			Sources                      []struct{ ID, Title, URL, Date, DatePrecision string }
+		}
+	}
+	if res.StatusCode != http.StatusOK || json.Unmarshal(body, &out) != nil || len(out.Hits) == 0 || out.Query != "strategia" {
+		t.Fatalf("json: %d %.300s", res.StatusCode, body)
+	}
+	gres, err := http.Get(base + "/graphql?query=" + url.QueryEscape(`{ search(query: "strategia", first: 50) { totalCount edges { node { node { id } } } } }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gql struct {
+		Data struct {
+			Search struct {
+				TotalCount int
+				Edges      []struct {
+					Node struct{ Node struct{ ID string } }
+				}
+			}
+		}
+	}
+	if err := json.NewDecoder(gres.Body).Decode(&gql); err != nil {
+		t.Fatal(err)
+	}
+	gres.Body.Close()
+	if gql.Data.Search.TotalCount != out.TotalCount || len(gql.Data.Search.Edges) != len(out.Hits) {
+		t.Fatalf("export: %d of %d hits, API: %d of %d", len(out.Hits), out.TotalCount, len(gql.Data.Search.Edges), gql.Data.Search.TotalCount)
+	}
+	cited := 0
+	for i, h := range out.Hits {
+		if h.ID != gql.Data.Search.Edges[i].Node.Node.ID || h.Label == "" || h.Type == "" || strings.Contains(h.SnippetText, "<mark>") {
+			t.Errorf("hit %d: %+v, API %s", i, h, gql.Data.Search.Edges[i].Node.Node.ID)
+		}
+		if len(h.Sources) > 0 && h.Sources[0].Title != "" {
+			cited++
+		}
+	}
+	if cited == 0 {
+		t.Error("no hit has a source")
+	}
+	res, body = get("q=strategia&format=csv&type=theme,seminar")
+	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+	if res.StatusCode != http.StatusOK || err != nil || len(rows) < 2 || rows[0][7] != "document_id" || (rows[1][2] != "Theme" && rows[1][2] != "Seminar") {
+		t.Fatalf("csv: %d %v %.300s", res.StatusCode, err, body)
+	}
+	for _, bad := range []string{"q=", "q=strategia&format=xml", "q=strategia&type=PLANET", "q=strategia&first=0", "q=strategia&seminar=nope"} {
+		res, body := get(bad)
+		if res.StatusCode != http.StatusBadRequest || errorCode(string(body)) != "BAD_USER_INPUT" {
+			t.Errorf("%s: %d %s, want 400 BAD_USER_INPUT", bad, res.StatusCode, body)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
@@ -26,6 +28,55 @@ type networkRequest struct {
 	filter    network.Filter
 	signals   []network.Signal
 	minWeight float64
+	// by and matchThreshold are the slicing of a dynamic export (dynamic-gexf).
+	by             network.Dimension
+	matchThreshold float64
+}
+
+// series is what the network service is asked for by a dynamic export.
+func (r networkRequest) series() network.SeriesRequest {
+	return network.SeriesRequest{By: r.by, Request: r.network(), MatchThreshold: r.matchThreshold}
+}
+
+// errOverlapping refuses a dynamic export whose slices share days.
+var errOverlapping = errors.New("by: the terms of different networks overlap in time, which a dynamic GEXF cannot show; " +
+	"ask by=year, or by=term with the term parameter naming the terms of one network")
+
+// exportInput loads what the request's format needs: the network (from the service) and
+// the citations of its evidence, the series (from the service), or the mixed graph.
+func exportInput(ctx context.Context, client *ent.Client, networks *network.Service, r networkRequest) (export.Input, error) {
+	var in export.Input
+	needs := r.format.Needs()
+	var err error
+	if needs.Graph {
+		if in.Graph, err = networks.Network(ctx, r.network()); err != nil {
+			return in, err
+		}
+	}
+	if needs.Citations {
+		if in.Citations, err = export.LoadCitations(ctx, client); err != nil {
+			return in, err
+		}
+		full, err := networks.FullEvidence(ctx, r.network())
+		if err != nil {
+			return in, err
+		}
+		in.Citations.WithFullEvidence(full)
+	}
+	if needs.Series {
+		if in.Series, err = networks.Series(ctx, r.series()); err != nil {
+			return in, err
+		}
+		if in.Series.Overlapping() {
+			return in, errOverlapping
+		}
+	}
+	if needs.Mixed {
+		if in.Mixed, err = export.LoadMixed(ctx, client); err != nil {
+			return in, err
+		}
+	}
+	return in, nil
 }
 
 // network is what the network service is asked for.
@@ -36,9 +87,10 @@ func (r networkRequest) network() network.Request {
 // parseNetworkRequest reads the parameters shared by GET /export/network and the
 // export-network command: format, seminar, term, municipality, region (IDs, repeatable or
 // comma-separated), from, to (YYYY-MM-DD), minWeight, signals (repeatable or
-// comma-separated, case-insensitive). Format names are case-insensitive too.
+// comma-separated, case-insensitive), and for dynamic-gexf by (term or year, default
+// year) and matchThreshold. Format names are case-insensitive too.
 func parseNetworkRequest(q url.Values) (networkRequest, error) {
-	r := networkRequest{minWeight: 1}
+	r := networkRequest{minWeight: 1, by: network.DimensionYear, matchThreshold: network.DefaultMatchThreshold}
 	var err error
 	if r.format, err = export.ParseFormat(cmp.Or(q.Get("format"), "graphml")); err != nil {
 		return r, fmt.Errorf("format: %q is not one of %s", q.Get("format"), formatNames())
@@ -85,6 +137,19 @@ func parseNetworkRequest(q url.Values) (networkRequest, error) {
 			return r, fmt.Errorf("minWeight: %q is not a non-negative number", v)
 		}
 	}
+	if v := q.Get("by"); v != "" {
+		switch by := network.Dimension(strings.ToUpper(strings.TrimSpace(v))); by {
+		case network.DimensionTerm, network.DimensionYear:
+			r.by = by
+		default:
+			return r, fmt.Errorf("by: %q is not term or year", v)
+		}
+	}
+	if v := q.Get("matchThreshold"); v != "" {
+		if r.matchThreshold, err = strconv.ParseFloat(v, 64); err != nil || r.matchThreshold <= 0 || r.matchThreshold > 1 {
+			return r, fmt.Errorf("matchThreshold: %q is not a number above 0 and at most 1", v)
+		}
+	}
 	for _, v := range q["signals"] {
 		for _, s := range strings.Split(v, ",") {
 			if s = strings.ToUpper(strings.TrimSpace(s)); s == "" {
@@ -116,19 +181,23 @@ func networkExportHandler(ready *atomic.Pointer[backend]) http.Handler {
 			errcode.WriteHTTP(w, http.StatusBadRequest, errcode.BadInput, err.Error())
 			return
 		}
-		g, err := b.networks.Network(r.Context(), req.network())
+		in, err := exportInput(r.Context(), b.client, b.networks, req)
+		if errors.Is(err, errOverlapping) {
+			errcode.WriteHTTP(w, http.StatusBadRequest, errcode.BadInput, err.Error())
+			return
+		}
 		if err != nil {
 			unavailable(w, "the network could not be computed; try again shortly")
 			return
 		}
 		w.Header().Set("Content-Type", export.ContentType(string(req.format)))
 		w.Header().Set("Content-Disposition", `attachment; filename="`+export.FileName(string(req.format))+`"`)
-		_ = export.Write(w, req.format, g)
+		_ = export.Write(w, req.format, in)
 	})
 }
 
 // exportNetworkCommand writes the theme network to a file:
-// server export-network [-format graphml|gexf|nodes-csv|edges-csv] [-o FILE] [filters]
+// server export-network [-format graphml|gexf|…] [-by term|year] [-o FILE] [filters]
 func exportNetworkCommand(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
 	cfg, err := parseExportNetworkConfig(args, getenv)
 	if err != nil {
@@ -142,11 +211,11 @@ func exportNetworkCommand(ctx context.Context, args []string, getenv func(string
 	// Built as the server builds it, through a service; one network, so nothing to cache.
 	networks := network.NewService(client, network.Options{})
 	defer networks.Close()
-	g, err := networks.Network(ctx, cfg.request.network())
+	in, err := exportInput(ctx, client, networks, cfg.request)
 	if err != nil {
 		return err
 	}
-	return writeOutput(cfg.output, out, func(w io.Writer) error { return export.Write(w, cfg.request.format, g) })
+	return writeOutput(cfg.output, out, func(w io.Writer) error { return export.Write(w, cfg.request.format, in) })
 }
 
 // formatNames lists the export formats as the README and the HTTP parameter spell them.

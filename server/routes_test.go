@@ -71,6 +71,8 @@ func readRoutes(t *testing.T, base string, args ...string) (reads, open []string
 			u += "?query=%7B__typename%7D"
 		case "/export/network":
 			u += "?format=edges-csv"
+		case "/export/search":
+			u += "?q=strategia"
 		case playground.AssetPrefix, explorer.AssetPrefix:
 			u += "index.js"
 		}
@@ -83,7 +85,7 @@ func readRoutes(t *testing.T, base string, args ...string) (reads, open []string
 	has := func(list []string, path string) bool {
 		return slices.ContainsFunc(list, func(u string) bool { return strings.HasPrefix(u, base+path) })
 	}
-	for _, p := range []string{"/graphql", "/export/network", "/metrics"} {
+	for _, p := range []string{"/graphql", "/export/network", "/export/search", "/metrics"} {
 		if !has(reads, p) {
 			t.Errorf("%s is not a read route", p)
 		}

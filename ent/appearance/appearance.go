@@ -9,6 +9,8 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
@@ -23,6 +25,10 @@ const (
 	FieldTitle = "title"
 	// FieldTitleEn holds the string denoting the title_en field in the database.
 	FieldTitleEn = "title_en"
+	// FieldDate holds the string denoting the date field in the database.
+	FieldDate = "date"
+	// FieldDatePrecision holds the string denoting the date_precision field in the database.
+	FieldDatePrecision = "date_precision"
 	// FieldExpertID holds the string denoting the expert_id field in the database.
 	FieldExpertID = "expert_id"
 	// FieldOrganizationID holds the string denoting the organization_id field in the database.
@@ -77,6 +83,8 @@ var Columns = []string{
 	FieldRole,
 	FieldTitle,
 	FieldTitleEn,
+	FieldDate,
+	FieldDatePrecision,
 	FieldExpertID,
 	FieldOrganizationID,
 	FieldSessionID,
@@ -142,6 +150,16 @@ func RoleValidator(r Role) error {
 	}
 }
 
+// DatePrecisionValidator is a validator for the "date_precision" field enum values. It is called by the builders before save.
+func DatePrecisionValidator(dp calendar.Precision) error {
+	switch dp.String() {
+	case "DAY", "MONTH", "YEAR":
+		return nil
+	default:
+		return fmt.Errorf("appearance: invalid enum value for date_precision field: %q", dp)
+	}
+}
+
 // OrderOption defines the ordering options for the Appearance queries.
 type OrderOption func(*sql.Selector)
 
@@ -163,6 +181,16 @@ func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 // ByTitleEn orders the results by the title_en field.
 func ByTitleEn(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTitleEn, opts...).ToFunc()
+}
+
+// ByDate orders the results by the date field.
+func ByDate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDate, opts...).ToFunc()
+}
+
+// ByDatePrecision orders the results by the date_precision field.
+func ByDatePrecision(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDatePrecision, opts...).ToFunc()
 }
 
 // ByExpertID orders the results by the expert_id field.
@@ -258,3 +286,10 @@ func (e *Role) UnmarshalGQL(val interface{}) error {
 	}
 	return nil
 }
+
+var (
+	// calendar.Precision must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*calendar.Precision)(nil)
+	// calendar.Precision must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*calendar.Precision)(nil)
+)

@@ -3,9 +3,12 @@
 package appearance
 
 import (
+	"time"
+
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
@@ -62,6 +65,11 @@ func Title(v string) predicate.Appearance {
 // TitleEn applies equality check predicate on the "title_en" field. It's identical to TitleEnEQ.
 func TitleEn(v string) predicate.Appearance {
 	return predicate.Appearance(sql.FieldEQ(FieldTitleEn, v))
+}
+
+// Date applies equality check predicate on the "date" field. It's identical to DateEQ.
+func Date(v time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldEQ(FieldDate, v))
 }
 
 // ExpertID applies equality check predicate on the "expert_id" field. It's identical to ExpertIDEQ.
@@ -252,6 +260,96 @@ func TitleEnEqualFold(v string) predicate.Appearance {
 // TitleEnContainsFold applies the ContainsFold predicate on the "title_en" field.
 func TitleEnContainsFold(v string) predicate.Appearance {
 	return predicate.Appearance(sql.FieldContainsFold(FieldTitleEn, v))
+}
+
+// DateEQ applies the EQ predicate on the "date" field.
+func DateEQ(v time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldEQ(FieldDate, v))
+}
+
+// DateNEQ applies the NEQ predicate on the "date" field.
+func DateNEQ(v time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldNEQ(FieldDate, v))
+}
+
+// DateIn applies the In predicate on the "date" field.
+func DateIn(vs ...time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldIn(FieldDate, vs...))
+}
+
+// DateNotIn applies the NotIn predicate on the "date" field.
+func DateNotIn(vs ...time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldNotIn(FieldDate, vs...))
+}
+
+// DateGT applies the GT predicate on the "date" field.
+func DateGT(v time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldGT(FieldDate, v))
+}
+
+// DateGTE applies the GTE predicate on the "date" field.
+func DateGTE(v time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldGTE(FieldDate, v))
+}
+
+// DateLT applies the LT predicate on the "date" field.
+func DateLT(v time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldLT(FieldDate, v))
+}
+
+// DateLTE applies the LTE predicate on the "date" field.
+func DateLTE(v time.Time) predicate.Appearance {
+	return predicate.Appearance(sql.FieldLTE(FieldDate, v))
+}
+
+// DateIsNil applies the IsNil predicate on the "date" field.
+func DateIsNil() predicate.Appearance {
+	return predicate.Appearance(sql.FieldIsNull(FieldDate))
+}
+
+// DateNotNil applies the NotNil predicate on the "date" field.
+func DateNotNil() predicate.Appearance {
+	return predicate.Appearance(sql.FieldNotNull(FieldDate))
+}
+
+// DatePrecisionEQ applies the EQ predicate on the "date_precision" field.
+func DatePrecisionEQ(v calendar.Precision) predicate.Appearance {
+	vc := v
+	return predicate.Appearance(sql.FieldEQ(FieldDatePrecision, vc))
+}
+
+// DatePrecisionNEQ applies the NEQ predicate on the "date_precision" field.
+func DatePrecisionNEQ(v calendar.Precision) predicate.Appearance {
+	vc := v
+	return predicate.Appearance(sql.FieldNEQ(FieldDatePrecision, vc))
+}
+
+// DatePrecisionIn applies the In predicate on the "date_precision" field.
+func DatePrecisionIn(vs ...calendar.Precision) predicate.Appearance {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Appearance(sql.FieldIn(FieldDatePrecision, v...))
+}
+
+// DatePrecisionNotIn applies the NotIn predicate on the "date_precision" field.
+func DatePrecisionNotIn(vs ...calendar.Precision) predicate.Appearance {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Appearance(sql.FieldNotIn(FieldDatePrecision, v...))
+}
+
+// DatePrecisionIsNil applies the IsNil predicate on the "date_precision" field.
+func DatePrecisionIsNil() predicate.Appearance {
+	return predicate.Appearance(sql.FieldIsNull(FieldDatePrecision))
+}
+
+// DatePrecisionNotNil applies the NotNil predicate on the "date_precision" field.
+func DatePrecisionNotNil() predicate.Appearance {
+	return predicate.Appearance(sql.FieldNotNull(FieldDatePrecision))
 }
 
 // ExpertIDEQ applies the EQ predicate on the "expert_id" field.

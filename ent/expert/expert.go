@@ -3,8 +3,12 @@
 package expert
 
 import (
+	"fmt"
+
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
@@ -21,6 +25,8 @@ const (
 	FieldTitleEn = "title_en"
 	// FieldTitleAsOf holds the string denoting the title_as_of field in the database.
 	FieldTitleAsOf = "title_as_of"
+	// FieldTitleAsOfPrecision holds the string denoting the title_as_of_precision field in the database.
+	FieldTitleAsOfPrecision = "title_as_of_precision"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
 	// FieldOrganizationID holds the string denoting the organization_id field in the database.
@@ -107,6 +113,7 @@ var Columns = []string{
 	FieldTitle,
 	FieldTitleEn,
 	FieldTitleAsOf,
+	FieldTitleAsOfPrecision,
 	FieldNote,
 	FieldOrganizationID,
 	FieldMunicipalityID,
@@ -162,6 +169,16 @@ var (
 	IDValidator func(string) error
 )
 
+// TitleAsOfPrecisionValidator is a validator for the "title_as_of_precision" field enum values. It is called by the builders before save.
+func TitleAsOfPrecisionValidator(taop calendar.Precision) error {
+	switch taop.String() {
+	case "DAY", "MONTH", "YEAR":
+		return nil
+	default:
+		return fmt.Errorf("expert: invalid enum value for title_as_of_precision field: %q", taop)
+	}
+}
+
 // OrderOption defines the ordering options for the Expert queries.
 type OrderOption func(*sql.Selector)
 
@@ -188,6 +205,11 @@ func ByTitleEn(opts ...sql.OrderTermOption) OrderOption {
 // ByTitleAsOf orders the results by the title_as_of field.
 func ByTitleAsOf(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTitleAsOf, opts...).ToFunc()
+}
+
+// ByTitleAsOfPrecision orders the results by the title_as_of_precision field.
+func ByTitleAsOfPrecision(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTitleAsOfPrecision, opts...).ToFunc()
 }
 
 // ByNote orders the results by the note field.
@@ -379,3 +401,10 @@ func newSourcesStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 	)
 }
+
+var (
+	// calendar.Precision must implement graphql.Marshaler.
+	_ graphql.Marshaler = (*calendar.Precision)(nil)
+	// calendar.Precision must implement graphql.Unmarshaler.
+	_ graphql.Unmarshaler = (*calendar.Precision)(nil)
+)

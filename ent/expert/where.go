@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/teemaverkko/teemaverkko/ent/predicate"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 )
 
@@ -354,6 +355,46 @@ func TitleAsOfIsNil() predicate.Expert {
 // TitleAsOfNotNil applies the NotNil predicate on the "title_as_of" field.
 func TitleAsOfNotNil() predicate.Expert {
 	return predicate.Expert(sql.FieldNotNull(FieldTitleAsOf))
+}
+
+// TitleAsOfPrecisionEQ applies the EQ predicate on the "title_as_of_precision" field.
+func TitleAsOfPrecisionEQ(v calendar.Precision) predicate.Expert {
+	vc := v
+	return predicate.Expert(sql.FieldEQ(FieldTitleAsOfPrecision, vc))
+}
+
+// TitleAsOfPrecisionNEQ applies the NEQ predicate on the "title_as_of_precision" field.
+func TitleAsOfPrecisionNEQ(v calendar.Precision) predicate.Expert {
+	vc := v
+	return predicate.Expert(sql.FieldNEQ(FieldTitleAsOfPrecision, vc))
+}
+
+// TitleAsOfPrecisionIn applies the In predicate on the "title_as_of_precision" field.
+func TitleAsOfPrecisionIn(vs ...calendar.Precision) predicate.Expert {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Expert(sql.FieldIn(FieldTitleAsOfPrecision, v...))
+}
+
+// TitleAsOfPrecisionNotIn applies the NotIn predicate on the "title_as_of_precision" field.
+func TitleAsOfPrecisionNotIn(vs ...calendar.Precision) predicate.Expert {
+	v := make([]any, len(vs))
+	for i := range v {
+		v[i] = vs[i]
+	}
+	return predicate.Expert(sql.FieldNotIn(FieldTitleAsOfPrecision, v...))
+}
+
+// TitleAsOfPrecisionIsNil applies the IsNil predicate on the "title_as_of_precision" field.
+func TitleAsOfPrecisionIsNil() predicate.Expert {
+	return predicate.Expert(sql.FieldIsNull(FieldTitleAsOfPrecision))
+}
+
+// TitleAsOfPrecisionNotNil applies the NotNil predicate on the "title_as_of_precision" field.
+func TitleAsOfPrecisionNotNil() predicate.Expert {
+	return predicate.Expert(sql.FieldNotNull(FieldTitleAsOfPrecision))
 }
 
 // NoteEQ applies the EQ predicate on the "note" field.

@@ -14,6 +14,8 @@ var (
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"SPEAKER", "MODERATOR", "AUTHOR", "WORKING_GROUP", "ANALYSIS_LEAD", "CONTACT", "PREPARER", "PICTURED", "MENTIONED"}},
 		{Name: "title", Type: field.TypeString, Nullable: true},
 		{Name: "title_en", Type: field.TypeString, Nullable: true},
+		{Name: "date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "date_precision", Type: field.TypeEnum, Nullable: true, Enums: []string{"DAY", "MONTH", "YEAR"}},
 		{Name: "document_id", Type: field.TypeString, Nullable: true, Size: 28},
 		{Name: "expert_id", Type: field.TypeString, Size: 28},
 		{Name: "organization_id", Type: field.TypeString, Nullable: true, Size: 28},
@@ -27,44 +29,44 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "appearances_documents_appearances",
-				Columns:    []*schema.Column{AppearancesColumns[4]},
+				Columns:    []*schema.Column{AppearancesColumns[6]},
 				RefColumns: []*schema.Column{DocumentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appearances_experts_appearances",
-				Columns:    []*schema.Column{AppearancesColumns[5]},
+				Columns:    []*schema.Column{AppearancesColumns[7]},
 				RefColumns: []*schema.Column{ExpertsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "appearances_organizations_appearances",
-				Columns:    []*schema.Column{AppearancesColumns[6]},
+				Columns:    []*schema.Column{AppearancesColumns[8]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "appearances_sessions_appearances",
-				Columns:    []*schema.Column{AppearancesColumns[7]},
+				Columns:    []*schema.Column{AppearancesColumns[9]},
 				RefColumns: []*schema.Column{SessionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "appearance_expert_id",
+				Name:    "appearance_expert_id_date",
 				Unique:  false,
-				Columns: []*schema.Column{AppearancesColumns[5]},
+				Columns: []*schema.Column{AppearancesColumns[7], AppearancesColumns[4]},
 			},
 			{
 				Name:    "appearance_session_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppearancesColumns[7]},
+				Columns: []*schema.Column{AppearancesColumns[9]},
 			},
 			{
 				Name:    "appearance_document_id",
 				Unique:  false,
-				Columns: []*schema.Column{AppearancesColumns[4]},
+				Columns: []*schema.Column{AppearancesColumns[6]},
 			},
 		},
 	}
@@ -115,6 +117,7 @@ var (
 		{Name: "title", Type: field.TypeString, Nullable: true},
 		{Name: "title_en", Type: field.TypeString, Nullable: true},
 		{Name: "title_as_of", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"postgres": "date", "sqlite3": "date"}},
+		{Name: "title_as_of_precision", Type: field.TypeEnum, Nullable: true, Enums: []string{"DAY", "MONTH", "YEAR"}},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "municipality_id", Type: field.TypeString, Nullable: true, Size: 28},
 		{Name: "organization_id", Type: field.TypeString, Nullable: true, Size: 28},
@@ -127,13 +130,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "experts_municipalities_experts",
-				Columns:    []*schema.Column{ExpertsColumns[6]},
+				Columns:    []*schema.Column{ExpertsColumns[7]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "experts_organizations_experts",
-				Columns:    []*schema.Column{ExpertsColumns[7]},
+				Columns:    []*schema.Column{ExpertsColumns[8]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -142,17 +145,17 @@ var (
 			{
 				Name:    "expert_name_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[1], ExpertsColumns[7]},
+				Columns: []*schema.Column{ExpertsColumns[1], ExpertsColumns[8]},
 			},
 			{
 				Name:    "expert_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[7]},
+				Columns: []*schema.Column{ExpertsColumns[8]},
 			},
 			{
 				Name:    "expert_municipality_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExpertsColumns[6]},
+				Columns: []*schema.Column{ExpertsColumns[7]},
 			},
 		},
 	}

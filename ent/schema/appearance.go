@@ -33,6 +33,8 @@ func (Appearance) Fields() []ent.Field {
 			Comment("The person's title in Finnish as this source gives it at that time; null when it gives none."),
 		limit(field.String("title_en"), MaxTitleLength).Optional().Nillable().
 			Comment("An English rendering of that title (a translation)."),
+		derived(dateField("date", "When the appearance took place: the date of its session's seminar, or the publication date of its document, as precisely as the source gives it (see datePrecision); null for an author of an undated document. Derived, and kept in step when the seminar's or document's date changes.", true)),
+		derived(precisionField("date_precision", "How precisely date is known: DAY, MONTH or YEAR (that of the seminar's date or the document's publishedOn); null when date is.", true)),
 		idField("expert_id", "The ID of the person.", false),
 		idField("organization_id", "The ID of the organisation the source gives for the person at that time.", true),
 		idField("session_id", "The ID of the session, for a speaker or moderator.", true),
@@ -57,7 +59,7 @@ func (Appearance) Edges() []ent.Edge {
 
 // Indexes of the Appearance.
 func (Appearance) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("expert_id"), index.Fields("session_id"), index.Fields("document_id")}
+	return []ent.Index{index.Fields("expert_id", "date"), index.Fields("session_id"), index.Fields("document_id")}
 }
 
 // Annotations of the Appearance.

@@ -30,7 +30,8 @@ func (Expert) Fields() []ent.Field {
 			Comment("The person's title in Finnish, as the latest source gives it; null when no source gives one."),
 		limit(field.String("title_en"), MaxTitleLength).Optional().Nillable().
 			Comment("An English rendering of the title (a translation, not an official title)."),
-		dateField("title_as_of", "The date of the latest source the title is from; a title from an older source does not replace it.", true),
+		dateField("title_as_of", "The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.", true),
+		precisionField("title_as_of_precision", "How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.", true),
 		limit(field.Text("note"), MaxTextLength).Optional().Nillable().
 			Comment("What the sources leave uncertain about this person (for example a corrected spelling)."),
 		idField("organization_id", "The ID of the organisation the person represents.", true),
@@ -51,7 +52,7 @@ func (Expert) Edges() []ent.Edge {
 		backConnection("outcomes", Outcome.Type, "experts", "Outcomes attributed to the person."),
 		backConnection("documents", Document.Type, "authors", "Documents the person authored."),
 		connection("themes", Theme.Type, "Themes the person has expertise in, as sources state it."),
-		connection("appearances", Appearance.Type, "Every time the person spoke, moderated or authored, with the title the source gave them then."),
+		connection("appearances", Appearance.Type, "Every time the person spoke, moderated or authored, with the title the source gave them then and its date: orderBy DATE lists them in time order."),
 		sources(),
 	}
 }

@@ -77,6 +77,14 @@ func dateField(name, comment string, optional bool) ent.Field {
 	return f
 }
 
+// derived marks a field that the knowledge base computes from other fields: readable,
+// filterable and orderable, but not in the API's create and update inputs.
+func derived(f ent.Field) ent.Field {
+	d := f.Descriptor()
+	d.Annotations = append(d.Annotations, entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput))
+	return f
+}
+
 // precisionField says how precisely the date field next to it is known.
 func precisionField(name, comment string, optional bool) ent.Field {
 	f := field.Enum(name).

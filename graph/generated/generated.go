@@ -40,6 +40,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Municipality() MunicipalityResolver
+	MunicipalityPeriod() MunicipalityPeriodResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -51,6 +53,8 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Appearance struct {
+		Date           func(childComplexity int) int
+		DatePrecision  func(childComplexity int) int
 		Document       func(childComplexity int) int
 		DocumentID     func(childComplexity int) int
 		Expert         func(childComplexity int) int
@@ -74,6 +78,12 @@ type ComplexityRoot struct {
 	AppearanceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CommunityMatch struct {
+		Community func(childComplexity int) int
+		Lineage   func(childComplexity int) int
+		Overlap   func(childComplexity int) int
 	}
 
 	ConnectionPath struct {
@@ -126,23 +136,24 @@ type ComplexityRoot struct {
 	}
 
 	Expert struct {
-		Appearances       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
-		Documents         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		ID                func(childComplexity int) int
-		ModeratedSessions func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Municipality      func(childComplexity int) int
-		MunicipalityID    func(childComplexity int) int
-		Name              func(childComplexity int) int
-		Note              func(childComplexity int) int
-		Organization      func(childComplexity int) int
-		OrganizationID    func(childComplexity int) int
-		Outcomes          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Sessions          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Sources           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		Themes            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
-		Title             func(childComplexity int) int
-		TitleAsOf         func(childComplexity int) int
-		TitleEn           func(childComplexity int) int
+		Appearances        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.AppearanceOrder, where *ent.AppearanceWhereInput) int
+		Documents          func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		ID                 func(childComplexity int) int
+		ModeratedSessions  func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Municipality       func(childComplexity int) int
+		MunicipalityID     func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Note               func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		OrganizationID     func(childComplexity int) int
+		Outcomes           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Sessions           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Sources            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		Themes             func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
+		Title              func(childComplexity int) int
+		TitleAsOf          func(childComplexity int) int
+		TitleAsOfPrecision func(childComplexity int) int
+		TitleEn            func(childComplexity int) int
 	}
 
 	ExpertConnection struct {
@@ -179,21 +190,23 @@ type ComplexityRoot struct {
 	}
 
 	Municipality struct {
-		Code          func(childComplexity int) int
-		Experts       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
-		ID            func(childComplexity int) int
-		Memberships   func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
-		Name          func(childComplexity int) int
-		NameSv        func(childComplexity int) int
-		Organizations func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Outcomes      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Periods       func(childComplexity int) int
-		Region        func(childComplexity int) int
-		RegionID      func(childComplexity int) int
-		Seminars      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
-		Terms         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
-		ValidFrom     func(childComplexity int) int
-		ValidTo       func(childComplexity int) int
+		Code               func(childComplexity int) int
+		Experts            func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ExpertOrder, where *ent.ExpertWhereInput) int
+		ID                 func(childComplexity int) int
+		Memberships        func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
+		Name               func(childComplexity int) int
+		NameSv             func(childComplexity int) int
+		Organizations      func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Outcomes           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Periods            func(childComplexity int) int
+		Region             func(childComplexity int) int
+		RegionID           func(childComplexity int) int
+		Seminars           func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
+		Terms              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.NetworkTermOrder, where *ent.NetworkTermWhereInput) int
+		ValidFrom          func(childComplexity int) int
+		ValidFromPrecision func(childComplexity int) int
+		ValidTo            func(childComplexity int) int
+		ValidToPrecision   func(childComplexity int) int
 	}
 
 	MunicipalityConnection struct {
@@ -208,15 +221,17 @@ type ComplexityRoot struct {
 	}
 
 	MunicipalityPeriod struct {
-		ID             func(childComplexity int) int
-		Municipality   func(childComplexity int) int
-		MunicipalityID func(childComplexity int) int
-		Name           func(childComplexity int) int
-		NameSv         func(childComplexity int) int
-		Region         func(childComplexity int) int
-		RegionID       func(childComplexity int) int
-		ValidFrom      func(childComplexity int) int
-		ValidTo        func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Municipality       func(childComplexity int) int
+		MunicipalityID     func(childComplexity int) int
+		Name               func(childComplexity int) int
+		NameSv             func(childComplexity int) int
+		Region             func(childComplexity int) int
+		RegionID           func(childComplexity int) int
+		ValidFrom          func(childComplexity int) int
+		ValidFromPrecision func(childComplexity int) int
+		ValidTo            func(childComplexity int) int
+		ValidToPrecision   func(childComplexity int) int
 	}
 
 	MunicipalityScore struct {
@@ -292,6 +307,19 @@ type ComplexityRoot struct {
 	NetworkEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	NetworkSlice struct {
+		Communities func(childComplexity int) int
+		End         func(childComplexity int) int
+		Index       func(childComplexity int) int
+		Key         func(childComplexity int) int
+		Label       func(childComplexity int) int
+		Network     func(childComplexity int) int
+		Previous    func(childComplexity int) int
+		Start       func(childComplexity int) int
+		Term        func(childComplexity int) int
+		Vanished    func(childComplexity int) int
 	}
 
 	NetworkTerm struct {
@@ -413,6 +441,7 @@ type ComplexityRoot struct {
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int) int
 		TermMemberships       func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.TermMembershipOrder, where *ent.TermMembershipWhereInput) int
 		ThemeNetwork          func(childComplexity int, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) int
+		ThemeNetworkSeries    func(childComplexity int, by model.SeriesDimension, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) int
 		ThemeStatistics       func(childComplexity int, filter *model.NetworkFilter) int
 		ThemeStatisticsBy     func(childComplexity int, by model.StatisticsDimension, filter *model.NetworkFilter) int
 		Themes                func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.ThemeOrder, where *ent.ThemeWhereInput) int
@@ -529,13 +558,26 @@ type ComplexityRoot struct {
 		WeightShare func(childComplexity int) int
 	}
 
+	SliceCommunity struct {
+		Community    func(childComplexity int) int
+		Event        func(childComplexity int) int
+		Lineage      func(childComplexity int) int
+		Predecessors func(childComplexity int) int
+		Themes       func(childComplexity int) int
+	}
+
 	StatisticsBucket struct {
+		Documents      func(childComplexity int) int
+		EndYear        func(childComplexity int) int
+		GroupID        func(childComplexity int) int
 		Key            func(childComplexity int) int
+		Kind           func(childComplexity int) int
 		Label          func(childComplexity int) int
 		Municipalities func(childComplexity int) int
 		Outcomes       func(childComplexity int) int
 		Seminars       func(childComplexity int) int
 		Sessions       func(childComplexity int) int
+		StartYear      func(childComplexity int) int
 		Theme          func(childComplexity int) int
 	}
 
@@ -622,11 +664,30 @@ type ComplexityRoot struct {
 		WeightedDegree func(childComplexity int) int
 	}
 
+	ThemeNetworkSeries struct {
+		By             func(childComplexity int) int
+		MatchThreshold func(childComplexity int) int
+		Slices         func(childComplexity int) int
+		Themes         func(childComplexity int) int
+	}
+
 	ThemeRelation struct {
 		Evidence func(childComplexity int) int
 		Strength func(childComplexity int) int
 		Theme    func(childComplexity int) int
 		Weight   func(childComplexity int) int
+	}
+
+	ThemeSlicePoint struct {
+		Betweenness    func(childComplexity int) int
+		Community      func(childComplexity int) int
+		Degree         func(childComplexity int) int
+		Items          func(childComplexity int) int
+		Lineage        func(childComplexity int) int
+		Present        func(childComplexity int) int
+		SliceIndex     func(childComplexity int) int
+		SliceKey       func(childComplexity int) int
+		WeightedDegree func(childComplexity int) int
 	}
 
 	ThemeStatistic struct {
@@ -638,12 +699,31 @@ type ComplexityRoot struct {
 		Sessions       func(childComplexity int) int
 		Theme          func(childComplexity int) int
 	}
+
+	ThemeTimeline struct {
+		Points func(childComplexity int) int
+		Theme  func(childComplexity int) int
+	}
+
+	VanishedCommunity struct {
+		Community func(childComplexity int) int
+		Lineage   func(childComplexity int) int
+		Themes    func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type MunicipalityResolver interface {
+	ValidFromPrecision(ctx context.Context, obj *ent.Municipality) (*calendar.Precision, error)
+	ValidToPrecision(ctx context.Context, obj *ent.Municipality) (*calendar.Precision, error)
+}
+type MunicipalityPeriodResolver interface {
+	ValidFromPrecision(ctx context.Context, obj *ent.MunicipalityPeriod) (*calendar.Precision, error)
+	ValidToPrecision(ctx context.Context, obj *ent.MunicipalityPeriod) (*calendar.Precision, error)
+}
 type MutationResolver interface {
 	CreateRegion(ctx context.Context, input ent.CreateRegionInput) (*ent.Region, error)
 	UpdateRegion(ctx context.Context, id pulid.ID, input ent.UpdateRegionInput) (*ent.Region, error)
@@ -710,6 +790,7 @@ type QueryResolver interface {
 	ThemeStatistics(ctx context.Context, filter *model.NetworkFilter) ([]*model.ThemeStatistic, error)
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter) ([]*model.StatisticsBucket, error)
 	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int) ([]*model.MunicipalityScore, error)
+	ThemeNetworkSeries(ctx context.Context, by model.SeriesDimension, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) (*model.ThemeNetworkSeries, error)
 	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
 }
 type SubscriptionResolver interface {
@@ -739,6 +820,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Appearance.date":
+		if e.ComplexityRoot.Appearance.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.Date(childComplexity), true
+	case "Appearance.datePrecision":
+		if e.ComplexityRoot.Appearance.DatePrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appearance.DatePrecision(childComplexity), true
 	case "Appearance.document":
 		if e.ComplexityRoot.Appearance.Document == nil {
 			break
@@ -843,6 +936,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppearanceEdge.Node(childComplexity), true
+
+	case "CommunityMatch.community":
+		if e.ComplexityRoot.CommunityMatch.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Community(childComplexity), true
+	case "CommunityMatch.lineage":
+		if e.ComplexityRoot.CommunityMatch.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Lineage(childComplexity), true
+	case "CommunityMatch.overlap":
+		if e.ComplexityRoot.CommunityMatch.Overlap == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityMatch.Overlap(childComplexity), true
 
 	case "ConnectionPath.length":
 		if e.ComplexityRoot.ConnectionPath.Length == nil {
@@ -1239,6 +1351,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Expert.TitleAsOf(childComplexity), true
+	case "Expert.titleAsOfPrecision":
+		if e.ComplexityRoot.Expert.TitleAsOfPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Expert.TitleAsOfPrecision(childComplexity), true
 	case "Expert.titleEn":
 		if e.ComplexityRoot.Expert.TitleEn == nil {
 			break
@@ -1473,12 +1591,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.ValidFrom(childComplexity), true
+	case "Municipality.validFromPrecision":
+		if e.ComplexityRoot.Municipality.ValidFromPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.ValidFromPrecision(childComplexity), true
 	case "Municipality.validTo":
 		if e.ComplexityRoot.Municipality.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Municipality.ValidTo(childComplexity), true
+	case "Municipality.validToPrecision":
+		if e.ComplexityRoot.Municipality.ValidToPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.ValidToPrecision(childComplexity), true
 
 	case "MunicipalityConnection.edges":
 		if e.ComplexityRoot.MunicipalityConnection.Edges == nil {
@@ -1560,12 +1690,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityPeriod.ValidFrom(childComplexity), true
+	case "MunicipalityPeriod.validFromPrecision":
+		if e.ComplexityRoot.MunicipalityPeriod.ValidFromPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityPeriod.ValidFromPrecision(childComplexity), true
 	case "MunicipalityPeriod.validTo":
 		if e.ComplexityRoot.MunicipalityPeriod.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MunicipalityPeriod.ValidTo(childComplexity), true
+	case "MunicipalityPeriod.validToPrecision":
+		if e.ComplexityRoot.MunicipalityPeriod.ValidToPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityPeriod.ValidToPrecision(childComplexity), true
 
 	case "MunicipalityScore.municipality":
 		if e.ComplexityRoot.MunicipalityScore.Municipality == nil {
@@ -2161,6 +2303,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkEdge.Node(childComplexity), true
+
+	case "NetworkSlice.communities":
+		if e.ComplexityRoot.NetworkSlice.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Communities(childComplexity), true
+	case "NetworkSlice.end":
+		if e.ComplexityRoot.NetworkSlice.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.End(childComplexity), true
+	case "NetworkSlice.index":
+		if e.ComplexityRoot.NetworkSlice.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Index(childComplexity), true
+	case "NetworkSlice.key":
+		if e.ComplexityRoot.NetworkSlice.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Key(childComplexity), true
+	case "NetworkSlice.label":
+		if e.ComplexityRoot.NetworkSlice.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Label(childComplexity), true
+	case "NetworkSlice.network":
+		if e.ComplexityRoot.NetworkSlice.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Network(childComplexity), true
+	case "NetworkSlice.previous":
+		if e.ComplexityRoot.NetworkSlice.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Previous(childComplexity), true
+	case "NetworkSlice.start":
+		if e.ComplexityRoot.NetworkSlice.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Start(childComplexity), true
+	case "NetworkSlice.term":
+		if e.ComplexityRoot.NetworkSlice.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Term(childComplexity), true
+	case "NetworkSlice.vanished":
+		if e.ComplexityRoot.NetworkSlice.Vanished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSlice.Vanished(childComplexity), true
 
 	case "NetworkTerm.description":
 		if e.ComplexityRoot.NetworkTerm.Description == nil {
@@ -2832,6 +3035,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ThemeNetwork(childComplexity, args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int)), true
+	case "Query.themeNetworkSeries":
+		if e.ComplexityRoot.Query.ThemeNetworkSeries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_themeNetworkSeries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThemeNetworkSeries(childComplexity, args["by"].(model.SeriesDimension), args["filter"].(*model.NetworkFilter), args["signals"].([]model.NetworkSignal), args["minWeight"].(*float64), args["maxEdges"].(*int), args["matchThreshold"].(*float64)), true
 	case "Query.themeStatistics":
 		if e.ComplexityRoot.Query.ThemeStatistics == nil {
 			break
@@ -3359,12 +3573,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignalShare.WeightShare(childComplexity), true
 
+	case "SliceCommunity.community":
+		if e.ComplexityRoot.SliceCommunity.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Community(childComplexity), true
+	case "SliceCommunity.event":
+		if e.ComplexityRoot.SliceCommunity.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Event(childComplexity), true
+	case "SliceCommunity.lineage":
+		if e.ComplexityRoot.SliceCommunity.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Lineage(childComplexity), true
+	case "SliceCommunity.predecessors":
+		if e.ComplexityRoot.SliceCommunity.Predecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Predecessors(childComplexity), true
+	case "SliceCommunity.themes":
+		if e.ComplexityRoot.SliceCommunity.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SliceCommunity.Themes(childComplexity), true
+
+	case "StatisticsBucket.documents":
+		if e.ComplexityRoot.StatisticsBucket.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Documents(childComplexity), true
+	case "StatisticsBucket.endYear":
+		if e.ComplexityRoot.StatisticsBucket.EndYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.EndYear(childComplexity), true
+	case "StatisticsBucket.groupID":
+		if e.ComplexityRoot.StatisticsBucket.GroupID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.GroupID(childComplexity), true
 	case "StatisticsBucket.key":
 		if e.ComplexityRoot.StatisticsBucket.Key == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StatisticsBucket.Key(childComplexity), true
+	case "StatisticsBucket.kind":
+		if e.ComplexityRoot.StatisticsBucket.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.Kind(childComplexity), true
 	case "StatisticsBucket.label":
 		if e.ComplexityRoot.StatisticsBucket.Label == nil {
 			break
@@ -3395,6 +3664,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatisticsBucket.Sessions(childComplexity), true
+	case "StatisticsBucket.startYear":
+		if e.ComplexityRoot.StatisticsBucket.StartYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatisticsBucket.StartYear(childComplexity), true
 	case "StatisticsBucket.theme":
 		if e.ComplexityRoot.StatisticsBucket.Theme == nil {
 			break
@@ -3785,6 +4060,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ThemeNetworkNode.WeightedDegree(childComplexity), true
 
+	case "ThemeNetworkSeries.by":
+		if e.ComplexityRoot.ThemeNetworkSeries.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.By(childComplexity), true
+	case "ThemeNetworkSeries.matchThreshold":
+		if e.ComplexityRoot.ThemeNetworkSeries.MatchThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.MatchThreshold(childComplexity), true
+	case "ThemeNetworkSeries.slices":
+		if e.ComplexityRoot.ThemeNetworkSeries.Slices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.Slices(childComplexity), true
+	case "ThemeNetworkSeries.themes":
+		if e.ComplexityRoot.ThemeNetworkSeries.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetworkSeries.Themes(childComplexity), true
+
 	case "ThemeRelation.evidence":
 		if e.ComplexityRoot.ThemeRelation.Evidence == nil {
 			break
@@ -3809,6 +4109,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeRelation.Weight(childComplexity), true
+
+	case "ThemeSlicePoint.betweenness":
+		if e.ComplexityRoot.ThemeSlicePoint.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Betweenness(childComplexity), true
+	case "ThemeSlicePoint.community":
+		if e.ComplexityRoot.ThemeSlicePoint.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Community(childComplexity), true
+	case "ThemeSlicePoint.degree":
+		if e.ComplexityRoot.ThemeSlicePoint.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Degree(childComplexity), true
+	case "ThemeSlicePoint.items":
+		if e.ComplexityRoot.ThemeSlicePoint.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Items(childComplexity), true
+	case "ThemeSlicePoint.lineage":
+		if e.ComplexityRoot.ThemeSlicePoint.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Lineage(childComplexity), true
+	case "ThemeSlicePoint.present":
+		if e.ComplexityRoot.ThemeSlicePoint.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.Present(childComplexity), true
+	case "ThemeSlicePoint.sliceIndex":
+		if e.ComplexityRoot.ThemeSlicePoint.SliceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.SliceIndex(childComplexity), true
+	case "ThemeSlicePoint.sliceKey":
+		if e.ComplexityRoot.ThemeSlicePoint.SliceKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.SliceKey(childComplexity), true
+	case "ThemeSlicePoint.weightedDegree":
+		if e.ComplexityRoot.ThemeSlicePoint.WeightedDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeSlicePoint.WeightedDegree(childComplexity), true
 
 	case "ThemeStatistic.documents":
 		if e.ComplexityRoot.ThemeStatistic.Documents == nil {
@@ -3852,6 +4207,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeStatistic.Theme(childComplexity), true
+
+	case "ThemeTimeline.points":
+		if e.ComplexityRoot.ThemeTimeline.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeTimeline.Points(childComplexity), true
+	case "ThemeTimeline.theme":
+		if e.ComplexityRoot.ThemeTimeline.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeTimeline.Theme(childComplexity), true
+
+	case "VanishedCommunity.community":
+		if e.ComplexityRoot.VanishedCommunity.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Community(childComplexity), true
+	case "VanishedCommunity.lineage":
+		if e.ComplexityRoot.VanishedCommunity.Lineage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Lineage(childComplexity), true
+	case "VanishedCommunity.themes":
+		if e.ComplexityRoot.VanishedCommunity.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VanishedCommunity.Themes(childComplexity), true
 
 	}
 	return 0, false
@@ -4036,6 +4423,14 @@ type Appearance implements Node {
   """
   titleEn: String
   """
+  When the appearance took place: the date of its session's seminar, or the publication date of its document, as precisely as the source gives it (see datePrecision); null for an author of an undated document. Derived, and kept in step when the seminar's or document's date changes.
+  """
+  date: Date
+  """
+  How precisely date is known: DAY, MONTH or YEAR (that of the seminar's date or the document's publishedOn); null when date is.
+  """
+  datePrecision: DatePrecision
+  """
   The ID of the person.
   """
   expertID: ID!
@@ -4119,6 +4514,10 @@ enum AppearanceOrderField {
   Order by role.
   """
   ROLE
+  """
+  Order by date.
+  """
+  DATE
   """
   Order by expert name.
   """
@@ -4350,6 +4749,70 @@ input AppearanceWhereInput {
   Title en contains the value, ignoring case.
   """
   titleEnContainsFold: String
+  """
+  date field predicates
+  """
+  date: Date
+  """
+  Date is not the value.
+  """
+  dateNEQ: Date
+  """
+  Date is one of the values.
+  """
+  dateIn: [Date!]
+  """
+  Date is none of the values.
+  """
+  dateNotIn: [Date!]
+  """
+  Date is greater than the value.
+  """
+  dateGT: Date
+  """
+  Date is greater than or equal to the value.
+  """
+  dateGTE: Date
+  """
+  Date is less than the value.
+  """
+  dateLT: Date
+  """
+  Date is less than or equal to the value.
+  """
+  dateLTE: Date
+  """
+  Date is not set (null).
+  """
+  dateIsNil: Boolean
+  """
+  Date is set.
+  """
+  dateNotNil: Boolean
+  """
+  date_precision field predicates
+  """
+  datePrecision: DatePrecision
+  """
+  Date precision is not the value.
+  """
+  datePrecisionNEQ: DatePrecision
+  """
+  Date precision is one of the values.
+  """
+  datePrecisionIn: [DatePrecision!]
+  """
+  Date precision is none of the values.
+  """
+  datePrecisionNotIn: [DatePrecision!]
+  """
+  Date precision is not set (null).
+  """
+  datePrecisionIsNil: Boolean
+  """
+  Date precision is set.
+  """
+  datePrecisionNotNil: Boolean
   """
   expert_id field predicates
   """
@@ -4757,9 +5220,13 @@ input CreateExpertInput {
   """
   titleEn: String
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -5289,7 +5756,7 @@ https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
 """
-DatePrecision is enum for the field published_on_precision
+DatePrecision is enum for the field date_precision
 """
 enum DatePrecision @goModel(model: "github.com/teemaverkko/teemaverkko/ent/schema/calendar.Precision") {
   """
@@ -6480,9 +6947,13 @@ type Expert implements Node {
   """
   titleEn: String
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -6674,7 +7145,7 @@ type Expert implements Node {
     where: ThemeWhereInput
   ): ThemeConnection!
   """
-  Every time the person spoke, moderated or authored, with the title the source gave them then.
+  Every time the person spoke, moderated or authored, with the title the source gave them then and its date: orderBy DATE lists them in time order.
   """
   appearances(
     """
@@ -7067,6 +7538,30 @@ input ExpertWhereInput {
   Title as of is set.
   """
   titleAsOfNotNil: Boolean
+  """
+  title_as_of_precision field predicates
+  """
+  titleAsOfPrecision: DatePrecision
+  """
+  Title as of precision is not the value.
+  """
+  titleAsOfPrecisionNEQ: DatePrecision
+  """
+  Title as of precision is one of the values.
+  """
+  titleAsOfPrecisionIn: [DatePrecision!]
+  """
+  Title as of precision is none of the values.
+  """
+  titleAsOfPrecisionNotIn: [DatePrecision!]
+  """
+  Title as of precision is not set (null).
+  """
+  titleAsOfPrecisionIsNil: Boolean
+  """
+  Title as of precision is set.
+  """
+  titleAsOfPrecisionNotNil: Boolean
   """
   note field predicates
   """
@@ -14427,13 +14922,21 @@ input UpdateExpertInput {
   """
   clearTitleEn: Boolean
   """
-  The date of the latest source the title is from; a title from an older source does not replace it.
+  The date of the latest source the title is from, as precisely as that source is dated (see titleAsOfPrecision); a title from an older source does not replace it.
   """
   titleAsOf: Date
   """
   Clears title as of.
   """
   clearTitleAsOf: Boolean
+  """
+  How precisely titleAsOf is known: DAY, MONTH or YEAR (a year-only source gives YEAR, and titleAsOf is then 1 January of that year); null when titleAsOf is.
+  """
+  titleAsOfPrecision: DatePrecision
+  """
+  Clears title as of precision.
+  """
+  clearTitleAsOfPrecision: Boolean
   """
   What the sources leave uncertain about this person (for example a corrected spelling).
   """
@@ -15541,6 +16044,36 @@ enum Role {
 # Every query reads: anyone may call it, or any valid token when the server requires a token
 # for reads.
 extend type Query @auth(requires: READER)
+
+# Every date the API returns has its precision beside it, named after it with the suffix
+# Precision (publishedOn and publishedOnPrecision, date and datePrecision, titleAsOf and
+# titleAsOfPrecision). The municipality reference data gives its dates to the day.
+
+extend type Municipality {
+  """
+  How precisely validFrom is known: DAY (the reference data gives days); null when
+  validFrom is.
+  """
+  validFromPrecision: DatePrecision
+  """
+  How precisely validTo is known: DAY (the reference data gives days); null when validTo
+  is.
+  """
+  validToPrecision: DatePrecision
+}
+
+extend type MunicipalityPeriod {
+  """
+  How precisely validFrom is known: DAY (the reference data gives days); null when
+  validFrom is.
+  """
+  validFromPrecision: DatePrecision
+  """
+  How precisely validTo is known: DAY (the reference data gives days); null when validTo
+  is.
+  """
+  validToPrecision: DatePrecision
+}
 `, BuiltIn: false},
 	{Name: "../mutation.graphqls", Input: `# Writes. Every mutation runs in one transaction: it either happens whole or not at all.
 # Failures carry extensions.code (VALIDATION with extensions.field, NOT_FOUND, CONFLICT).
@@ -16259,8 +16792,9 @@ enum ChangeKind {
     filter: NetworkFilter
   ): [ThemeStatistic!]!
   """
-  Per theme, counts broken down by network term, year or region (the region a
-  municipality belonged to on the date of the seminar).
+  Per theme, counts broken down by network term (and the periods between terms), year
+  or region (the region a municipality belonged to on the date of the seminar), with
+  the documents that discuss the theme placed by their publication date.
   """
   themeStatisticsBy(
     """
@@ -16618,35 +17152,96 @@ type ThemeStatistic {
 }
 
 """
-What statistics can be broken down by.
+What statistics can be broken down by. Seminars, sessions and outcomes are placed by
+their seminar, documents by their publishedOn; a date counts by its year whatever its
+precision (a date known only to the month or the year still has a year).
 """
 enum StatisticsDimension {
   """
-  The network term.
+  The network term, or the period between or after terms. A seminar counts in the term
+  it belongs to; a seminar without a term, and a document, count in every term whose
+  years (startYear to endYear; a term without an endYear lasts until the next term of
+  its network starts) contain the year of their date, or else in the period between
+  terms that contains it (kind PERIOD). Undated documents fall in the bucket with kind
+  NONE, empty key and label "(undated)".
   """
   TERM
   """
-  The year of the seminar.
+  The year of the seminar, or of the document's publication date. Undated documents fall
+  in the bucket with kind NONE, empty key and label "(undated)".
   """
   YEAR
   """
-  The region of the municipality on the date of the seminar.
+  The region of the municipality on the date of the seminar. Documents name no
+  municipalities and are not counted (documents is 0). Items naming no municipality fall
+  in the bucket with kind NONE, empty key and label "(no region)".
   """
   REGION
 }
 
 """
-The counts of one theme in one term, year or region.
+What a statistics bucket's key stands for.
+"""
+enum StatisticsGroupKind {
+  """
+  A network term: the key is its number ("4"), groupID its ID.
+  """
+  TERM
+  """
+  A period that no term of any network covers, between two terms or after the last one:
+  the key is its years ("2019-2020"; open-ended after the last term: "2023-", before the
+  first: "-2010"), the label names it ("2023– (after USO 6)"). Without any terms at all,
+  every dated item falls in the one period "-", labelled "(no term)".
+  """
+  PERIOD
+  """
+  A calendar year: the key is the year ("2017").
+  """
+  YEAR
+  """
+  A region: the key is its two-digit code ("17"), groupID its ID.
+  """
+  REGION
+  """
+  Items the dimension cannot place: undated documents (TERM, YEAR) or items naming no
+  municipality (REGION). The key is empty.
+  """
+  NONE
+}
+
+"""
+The counts of one theme in one term, period, year or region.
 """
 type StatisticsBucket {
   """
-  The term number, year or region code.
+  The term number, the period's years, the year or the region code (see kind); empty for
+  the bucket of items the dimension cannot place (kind NONE), which comes last. Term
+  numbers repeat across networks: groupID tells them apart.
   """
   key: String!
   """
-  A readable label of the key.
+  What the key stands for.
+  """
+  kind: StatisticsGroupKind!
+  """
+  The ID of the term (kind TERM) or region (kind REGION); null for the other kinds.
+  """
+  groupID: ID
+  """
+  A readable label of the key: "USO 4 (2017–2018)", "2023– (after USO 6)", "2017",
+  "Pohjois-Pohjanmaa", "(undated)", "(no region)".
   """
   label: String!
+  """
+  The first year of the term, period or year; null for regions, for the NONE bucket and
+  for a period before the first term.
+  """
+  startYear: Int
+  """
+  The last year of the term, period or year; null for regions, for the NONE bucket, for
+  a term without an endYear and for the open-ended period after the last term.
+  """
+  endYear: Int
   """
   The theme.
   """
@@ -16667,6 +17262,10 @@ type StatisticsBucket {
   Municipalities.
   """
   municipalities: Int!
+  """
+  Documents that discuss the theme, placed by their publication date (0 by REGION).
+  """
+  documents: Int!
 }
 
 """
@@ -16697,6 +17296,274 @@ type MunicipalityScore {
   Themes counted.
   """
   themes: Int!
+}
+`, BuiltIn: false},
+	{Name: "../series.graphqls", Input: `extend type Query {
+  """
+  The theme network of every network term or every year, in one request: each slice is
+  the network themeNetwork returns with the term (termIDs) or the year (from, to) added
+  to the filter. Communities are matched with the previous slice's (the year before, or
+  the previous term of the same network), which tells which persist, split, merge,
+  appear and vanish, and every theme's measures are given per slice.
+  Computed from one read of the data, and kept until the next write.
+  """
+  themeNetworkSeries(
+    """
+    What to slice by: network terms or calendar years.
+    """
+    by: SeriesDimension!
+    """
+    Restricts the evidence of every slice (combined with the slice).
+    """
+    filter: NetworkFilter
+    """
+    The signals that count (OUTCOME, SESSION and SEMINAR when not given, as for
+    themeNetwork).
+    """
+    signals: [NetworkSignal!]
+    """
+    Leaves out edges lighter than this.
+    """
+    minWeight: Float = 1
+    """
+    The most edges returned per slice (1 to 20000), the heaviest, as in themeNetwork.
+    """
+    maxEdges: Int = 2000
+    """
+    The least overlap (Jaccard index of their themes, above 0 and at most 1) at which a
+    community matches one of the previous slice.
+    """
+    matchThreshold: Float = 0.3
+  ): ThemeNetworkSeries!
+}
+
+"""
+What the theme network can be sliced by.
+"""
+enum SeriesDimension {
+  """
+  The network term of the seminar (documents, which have no term, do not count).
+  """
+  TERM
+  """
+  The calendar year of the seminar (and of a document's publication).
+  """
+  YEAR
+}
+
+"""
+What happened to a community since the previous slice. After Greene, Doyle & Cunningham
+(2010), "Tracking the evolution of communities in dynamic social networks", comparing
+each slice with the one before it.
+"""
+enum CommunityEvent {
+  """
+  It matches no community of the previous slice (every community of the first slice).
+  """
+  APPEAR
+  """
+  It matches exactly one community of the previous slice, which matches no other.
+  """
+  PERSIST
+  """
+  It matches exactly one community of the previous slice, which also matches others.
+  """
+  SPLIT
+  """
+  It matches two or more communities of the previous slice.
+  """
+  MERGE
+}
+
+"""
+The theme network over time.
+"""
+type ThemeNetworkSeries {
+  """
+  What the network is sliced by.
+  """
+  by: SeriesDimension!
+  """
+  The overlap at which communities matched.
+  """
+  matchThreshold: Float!
+  """
+  The terms (by start year) or years with evidence under the filter, in order.
+  """
+  slices: [NetworkSlice!]!
+  """
+  Every theme that is a node of some slice, with its measures in each slice.
+  """
+  themes: [ThemeTimeline!]!
+}
+
+"""
+The theme network of one term or year.
+"""
+type NetworkSlice {
+  """
+  The slice's position in slices, from 0.
+  """
+  index: Int!
+  """
+  The year ("2017") or the term's number ("4"; terms of different networks can share a
+  number: term tells them apart).
+  """
+  key: String!
+  """
+  A readable name: "2017", "USO 4 (2017–2018)".
+  """
+  label: String!
+  """
+  The network term (TERM only).
+  """
+  term: NetworkTerm
+  """
+  The slice's first day: 1 January of the year or of the term's first year.
+  """
+  start: Date!
+  """
+  The slice's last day: 31 December of the year or of the term's last year (an open term
+  ends with the year of its last seminar).
+  """
+  end: Date!
+  """
+  The slice's network, as themeNetwork gives it.
+  """
+  network: ThemeNetwork!
+  """
+  The index of the slice its communities are matched with: the year before, or the
+  previous term of the same network (null for the first).
+  """
+  previous: Int
+  """
+  The slice's communities, by number, matched with the previous slice's.
+  """
+  communities: [SliceCommunity!]!
+  """
+  The communities of the previous slice that match none of this one.
+  """
+  vanished: [VanishedCommunity!]!
+}
+
+"""
+A community of one slice.
+"""
+type SliceCommunity {
+  """
+  Its number in the slice (ThemeNetworkNode.community).
+  """
+  community: Int!
+  """
+  The dynamic community it belongs to: the same number across slices along the
+  strongest one-to-one matches. In a split, the part that overlaps the old community
+  most keeps the lineage; the other parts begin new ones.
+  """
+  lineage: Int!
+  """
+  Its themes.
+  """
+  themes: [Theme!]!
+  """
+  What happened to it since the previous slice.
+  """
+  event: CommunityEvent!
+  """
+  The communities of the previous slice it matches, by overlap, highest first.
+  """
+  predecessors: [CommunityMatch!]!
+}
+
+"""
+A community of the previous slice that a community matches.
+"""
+type CommunityMatch {
+  """
+  Its number in the previous slice.
+  """
+  community: Int!
+  """
+  Its lineage.
+  """
+  lineage: Int!
+  """
+  The Jaccard index of the two communities' themes.
+  """
+  overlap: Float!
+}
+
+"""
+A community of the previous slice with no match in this one.
+"""
+type VanishedCommunity {
+  """
+  Its number in the previous slice.
+  """
+  community: Int!
+  """
+  Its lineage, which ends here unless a later match continues it.
+  """
+  lineage: Int!
+  """
+  Its themes.
+  """
+  themes: [Theme!]!
+}
+
+"""
+A theme's measures in every slice.
+"""
+type ThemeTimeline {
+  """
+  The theme.
+  """
+  theme: Theme!
+  """
+  One point per slice, in the order of the slices.
+  """
+  points: [ThemeSlicePoint!]!
+}
+
+"""
+A theme's measures in one slice.
+"""
+type ThemeSlicePoint {
+  """
+  The slice's index.
+  """
+  sliceIndex: Int!
+  """
+  The slice's key.
+  """
+  sliceKey: String!
+  """
+  Whether the theme is a node of the slice; the measures are 0 when not.
+  """
+  present: Boolean!
+  """
+  The number of items of the chosen signals tied to the theme.
+  """
+  items: Int!
+  """
+  The number of its edges.
+  """
+  degree: Int!
+  """
+  The sum of the weights of its edges.
+  """
+  weightedDegree: Float!
+  """
+  Its betweenness centrality in the slice.
+  """
+  betweenness: Float!
+  """
+  Its community in the slice (null when absent).
+  """
+  community: Int
+  """
+  Its community's lineage (null when absent).
+  """
+  lineage: Int
 }
 `, BuiltIn: false},
 	{Name: "../search.graphqls", Input: `extend type Query {
@@ -16846,6 +17713,10 @@ func (ec *executionContext) childFields_Appearance(ctx context.Context, field gr
 		return ec.fieldContext_Appearance_title(ctx, field)
 	case "titleEn":
 		return ec.fieldContext_Appearance_titleEn(ctx, field)
+	case "date":
+		return ec.fieldContext_Appearance_date(ctx, field)
+	case "datePrecision":
+		return ec.fieldContext_Appearance_datePrecision(ctx, field)
 	case "expertID":
 		return ec.fieldContext_Appearance_expertID(ctx, field)
 	case "organizationID":
@@ -16886,6 +17757,18 @@ func (ec *executionContext) childFields_AppearanceEdge(ctx context.Context, fiel
 		return ec.fieldContext_AppearanceEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AppearanceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunityMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_CommunityMatch_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_CommunityMatch_lineage(ctx, field)
+	case "overlap":
+		return ec.fieldContext_CommunityMatch_overlap(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityMatch", field.Name)
 }
 
 func (ec *executionContext) childFields_ConnectionPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16998,6 +17881,8 @@ func (ec *executionContext) childFields_Expert(ctx context.Context, field graphq
 		return ec.fieldContext_Expert_titleEn(ctx, field)
 	case "titleAsOf":
 		return ec.fieldContext_Expert_titleAsOf(ctx, field)
+	case "titleAsOfPrecision":
+		return ec.fieldContext_Expert_titleAsOfPrecision(ctx, field)
 	case "note":
 		return ec.fieldContext_Expert_note(ctx, field)
 	case "organizationID":
@@ -17124,6 +18009,10 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_outcomes(ctx, field)
 	case "seminars":
 		return ec.fieldContext_Municipality_seminars(ctx, field)
+	case "validFromPrecision":
+		return ec.fieldContext_Municipality_validFromPrecision(ctx, field)
+	case "validToPrecision":
+		return ec.fieldContext_Municipality_validToPrecision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Municipality", field.Name)
 }
@@ -17170,6 +18059,10 @@ func (ec *executionContext) childFields_MunicipalityPeriod(ctx context.Context, 
 		return ec.fieldContext_MunicipalityPeriod_municipality(ctx, field)
 	case "region":
 		return ec.fieldContext_MunicipalityPeriod_region(ctx, field)
+	case "validFromPrecision":
+		return ec.fieldContext_MunicipalityPeriod_validFromPrecision(ctx, field)
+	case "validToPrecision":
+		return ec.fieldContext_MunicipalityPeriod_validToPrecision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityPeriod", field.Name)
 }
@@ -17230,6 +18123,32 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 		return ec.fieldContext_NetworkEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkSlice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_NetworkSlice_index(ctx, field)
+	case "key":
+		return ec.fieldContext_NetworkSlice_key(ctx, field)
+	case "label":
+		return ec.fieldContext_NetworkSlice_label(ctx, field)
+	case "term":
+		return ec.fieldContext_NetworkSlice_term(ctx, field)
+	case "start":
+		return ec.fieldContext_NetworkSlice_start(ctx, field)
+	case "end":
+		return ec.fieldContext_NetworkSlice_end(ctx, field)
+	case "network":
+		return ec.fieldContext_NetworkSlice_network(ctx, field)
+	case "previous":
+		return ec.fieldContext_NetworkSlice_previous(ctx, field)
+	case "communities":
+		return ec.fieldContext_NetworkSlice_communities(ctx, field)
+	case "vanished":
+		return ec.fieldContext_NetworkSlice_vanished(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkSlice", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkTerm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17654,12 +18573,36 @@ func (ec *executionContext) childFields_SignalShare(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SignalShare", field.Name)
 }
 
+func (ec *executionContext) childFields_SliceCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_SliceCommunity_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_SliceCommunity_lineage(ctx, field)
+	case "themes":
+		return ec.fieldContext_SliceCommunity_themes(ctx, field)
+	case "event":
+		return ec.fieldContext_SliceCommunity_event(ctx, field)
+	case "predecessors":
+		return ec.fieldContext_SliceCommunity_predecessors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SliceCommunity", field.Name)
+}
+
 func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
 		return ec.fieldContext_StatisticsBucket_key(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatisticsBucket_kind(ctx, field)
+	case "groupID":
+		return ec.fieldContext_StatisticsBucket_groupID(ctx, field)
 	case "label":
 		return ec.fieldContext_StatisticsBucket_label(ctx, field)
+	case "startYear":
+		return ec.fieldContext_StatisticsBucket_startYear(ctx, field)
+	case "endYear":
+		return ec.fieldContext_StatisticsBucket_endYear(ctx, field)
 	case "theme":
 		return ec.fieldContext_StatisticsBucket_theme(ctx, field)
 	case "outcomes":
@@ -17670,6 +18613,8 @@ func (ec *executionContext) childFields_StatisticsBucket(ctx context.Context, fi
 		return ec.fieldContext_StatisticsBucket_seminars(ctx, field)
 	case "municipalities":
 		return ec.fieldContext_StatisticsBucket_municipalities(ctx, field)
+	case "documents":
+		return ec.fieldContext_StatisticsBucket_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatisticsBucket", field.Name)
 }
@@ -17830,6 +18775,20 @@ func (ec *executionContext) childFields_ThemeNetworkNode(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ThemeNetworkNode", field.Name)
 }
 
+func (ec *executionContext) childFields_ThemeNetworkSeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "by":
+		return ec.fieldContext_ThemeNetworkSeries_by(ctx, field)
+	case "matchThreshold":
+		return ec.fieldContext_ThemeNetworkSeries_matchThreshold(ctx, field)
+	case "slices":
+		return ec.fieldContext_ThemeNetworkSeries_slices(ctx, field)
+	case "themes":
+		return ec.fieldContext_ThemeNetworkSeries_themes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeNetworkSeries", field.Name)
+}
+
 func (ec *executionContext) childFields_ThemeRelation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "theme":
@@ -17842,6 +18801,30 @@ func (ec *executionContext) childFields_ThemeRelation(ctx context.Context, field
 		return ec.fieldContext_ThemeRelation_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeRelation", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeSlicePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sliceIndex":
+		return ec.fieldContext_ThemeSlicePoint_sliceIndex(ctx, field)
+	case "sliceKey":
+		return ec.fieldContext_ThemeSlicePoint_sliceKey(ctx, field)
+	case "present":
+		return ec.fieldContext_ThemeSlicePoint_present(ctx, field)
+	case "items":
+		return ec.fieldContext_ThemeSlicePoint_items(ctx, field)
+	case "degree":
+		return ec.fieldContext_ThemeSlicePoint_degree(ctx, field)
+	case "weightedDegree":
+		return ec.fieldContext_ThemeSlicePoint_weightedDegree(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_ThemeSlicePoint_betweenness(ctx, field)
+	case "community":
+		return ec.fieldContext_ThemeSlicePoint_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_ThemeSlicePoint_lineage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeSlicePoint", field.Name)
 }
 
 func (ec *executionContext) childFields_ThemeStatistic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17862,6 +18845,28 @@ func (ec *executionContext) childFields_ThemeStatistic(ctx context.Context, fiel
 		return ec.fieldContext_ThemeStatistic_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeStatistic", field.Name)
+}
+
+func (ec *executionContext) childFields_ThemeTimeline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "theme":
+		return ec.fieldContext_ThemeTimeline_theme(ctx, field)
+	case "points":
+		return ec.fieldContext_ThemeTimeline_points(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThemeTimeline", field.Name)
+}
+
+func (ec *executionContext) childFields_VanishedCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_VanishedCommunity_community(ctx, field)
+	case "lineage":
+		return ec.fieldContext_VanishedCommunity_lineage(ctx, field)
+	case "themes":
+		return ec.fieldContext_VanishedCommunity_themes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VanishedCommunity", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21782,6 +22787,60 @@ func (ec *executionContext) field_Query_termMemberships_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_themeNetworkSeries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (model.SeriesDimension, error) {
+			return ec.unmarshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.NetworkFilter, error) {
+			return ec.unmarshalONetworkFilter2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "signals",
+		func(ctx context.Context, v any) ([]model.NetworkSignal, error) {
+			return ec.unmarshalONetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["signals"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minWeight",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minWeight"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxEdges",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxEdges"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "matchThreshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["matchThreshold"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_themeNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -23214,6 +24273,52 @@ func (ec *executionContext) fieldContext_Appearance_titleEn(_ context.Context, f
 	return graphql.NewScalarFieldContext("Appearance", field, false, false, "String")
 }
 
+func (ec *executionContext) _Appearance_date(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Appearance_datePrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appearance_datePrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatePrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appearance_datePrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Appearance", field, false, false, "DatePrecision")
+}
+
 func (ec *executionContext) _Appearance_expertID(ctx context.Context, field graphql.CollectedField, obj *ent.Appearance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23574,6 +24679,75 @@ func (ec *executionContext) _AppearanceEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AppearanceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AppearanceEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CommunityMatch_community(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityMatch_lineage(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityMatch_overlap(ctx context.Context, field graphql.CollectedField, obj *model.CommunityMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityMatch_overlap(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overlap, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityMatch_overlap(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityMatch", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ConnectionPath_length(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionPath) (ret graphql.Marshaler) {
@@ -24756,6 +25930,29 @@ func (ec *executionContext) _Expert_titleAsOf(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Expert_titleAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Expert", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Expert_titleAsOfPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Expert_titleAsOfPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleAsOfPrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Expert_titleAsOfPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Expert", field, false, false, "DatePrecision")
 }
 
 func (ec *executionContext) _Expert_note(ctx context.Context, field graphql.CollectedField, obj *ent.Expert) (ret graphql.Marshaler) {
@@ -26147,6 +27344,52 @@ func (ec *executionContext) fieldContext_Municipality_seminars(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Municipality_validFromPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_validFromPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Municipality().ValidFromPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_validFromPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Municipality", field, true, true, "DatePrecision")
+}
+
+func (ec *executionContext) _Municipality_validToPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_validToPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Municipality().ValidToPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_validToPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Municipality", field, true, true, "DatePrecision")
+}
+
 func (ec *executionContext) _MunicipalityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26512,6 +27755,52 @@ func (ec *executionContext) fieldContext_MunicipalityPeriod_region(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityPeriod_validFromPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPeriod_validFromPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MunicipalityPeriod().ValidFromPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPeriod_validFromPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityPeriod", field, true, true, "DatePrecision")
+}
+
+func (ec *executionContext) _MunicipalityPeriod_validToPrecision(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPeriod_validToPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MunicipalityPeriod().ValidToPrecision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *calendar.Precision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPeriod_validToPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityPeriod", field, true, true, "DatePrecision")
 }
 
 func (ec *executionContext) _MunicipalityScore_municipality(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityScore) (ret graphql.Marshaler) {
@@ -28894,6 +30183,272 @@ func (ec *executionContext) _NetworkEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_NetworkEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _NetworkSlice_index(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSlice_key(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkSlice_label(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkSlice_term(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {
+			return ec.marshalONetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkTerm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_start(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkSlice_end(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkSlice_network(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Network, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetwork) graphql.Marshaler {
+			return ec.marshalNThemeNetwork2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetwork(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_previous(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSlice", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSlice_communities(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SliceCommunity) graphql.Marshaler {
+			return ec.marshalNSliceCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SliceCommunity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSlice_vanished(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSlice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSlice_vanished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vanished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.VanishedCommunity) graphql.Marshaler {
+			return ec.marshalNVanishedCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSlice_vanished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSlice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VanishedCommunity(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _NetworkTerm_id(ctx context.Context, field graphql.CollectedField, obj *ent.NetworkTerm) (ret graphql.Marshaler) {
@@ -31707,6 +33262,50 @@ func (ec *executionContext) fieldContext_Query_similarMunicipalities(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_themeNetworkSeries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_themeNetworkSeries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThemeNetworkSeries(ctx, fc.Args["by"].(model.SeriesDimension), fc.Args["filter"].(*model.NetworkFilter), fc.Args["signals"].([]model.NetworkSignal), fc.Args["minWeight"].(*float64), fc.Args["maxEdges"].(*int), fc.Args["matchThreshold"].(*float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThemeNetworkSeries) graphql.Marshaler {
+			return ec.marshalNThemeNetworkSeries2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkSeries(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_themeNetworkSeries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeNetworkSeries(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_themeNetworkSeries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_search(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33831,6 +35430,139 @@ func (ec *executionContext) fieldContext_SignalShare_weightShare(_ context.Conte
 	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Float")
 }
 
+func (ec *executionContext) _SliceCommunity_community(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SliceCommunity_lineage(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SliceCommunity_themes(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SliceCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SliceCommunity_event(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Event, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CommunityEvent) graphql.Marshaler {
+			return ec.marshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SliceCommunity", field, false, false, "CommunityEvent")
+}
+
+func (ec *executionContext) _SliceCommunity_predecessors(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SliceCommunity_predecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predecessors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityMatch) graphql.Marshaler {
+			return ec.marshalNCommunityMatch2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SliceCommunity_predecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SliceCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityMatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StatisticsBucket_key(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33854,6 +35586,52 @@ func (ec *executionContext) fieldContext_StatisticsBucket_key(_ context.Context,
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
 }
 
+func (ec *executionContext) _StatisticsBucket_kind(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StatisticsGroupKind) graphql.Marshaler {
+			return ec.marshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "StatisticsGroupKind")
+}
+
+func (ec *executionContext) _StatisticsBucket_groupID(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_groupID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pulid.ID) graphql.Marshaler {
+			return ec.marshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_groupID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "ID")
+}
+
 func (ec *executionContext) _StatisticsBucket_label(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33875,6 +35653,52 @@ func (ec *executionContext) _StatisticsBucket_label(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_StatisticsBucket_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatisticsBucket_startYear(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_startYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_startYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_endYear(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_endYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_endYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatisticsBucket_theme(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
@@ -33998,6 +35822,29 @@ func (ec *executionContext) _StatisticsBucket_municipalities(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_StatisticsBucket_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatisticsBucket_documents(ctx context.Context, field graphql.CollectedField, obj *model.StatisticsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatisticsBucket_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatisticsBucket_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatisticsBucket", field, false, false, "Int")
 }
 
@@ -35613,6 +37460,116 @@ func (ec *executionContext) fieldContext_ThemeNetworkNode_community(_ context.Co
 	return graphql.NewScalarFieldContext("ThemeNetworkNode", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ThemeNetworkSeries_by(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SeriesDimension) graphql.Marshaler {
+			return ec.marshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkSeries", field, false, false, "SeriesDimension")
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_matchThreshold(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_matchThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_matchThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetworkSeries", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_slices(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_slices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NetworkSlice) graphql.Marshaler {
+			return ec.marshalNNetworkSlice2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSliceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_slices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkSeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkSlice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeNetworkSeries_themes(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkSeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetworkSeries_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeTimeline) graphql.Marshaler {
+			return ec.marshalNThemeTimeline2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimelineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetworkSeries_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetworkSeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeTimeline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ThemeRelation_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeRelation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35721,6 +37678,213 @@ func (ec *executionContext) fieldContext_ThemeRelation_evidence(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ThemeSlicePoint_sliceIndex(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_sliceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_sliceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_sliceKey(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_sliceKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_sliceKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_present(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_items(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_degree(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_weightedDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_community(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeSlicePoint_lineage(ctx context.Context, field graphql.CollectedField, obj *model.ThemeSlicePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeSlicePoint_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeSlicePoint_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeSlicePoint", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ThemeStatistic_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeStatistic) (ret graphql.Marshaler) {
@@ -35891,6 +38055,148 @@ func (ec *executionContext) _ThemeStatistic_documents(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ThemeStatistic_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeStatistic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ThemeTimeline_theme(ctx context.Context, field graphql.CollectedField, obj *model.ThemeTimeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeTimeline_theme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeTimeline_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeTimeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ThemeTimeline_points(ctx context.Context, field graphql.CollectedField, obj *model.ThemeTimeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeTimeline_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThemeSlicePoint) graphql.Marshaler {
+			return ec.marshalNThemeSlicePoint2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeTimeline_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeTimeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThemeSlicePoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VanishedCommunity_community(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VanishedCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VanishedCommunity_lineage(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_lineage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lineage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_lineage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VanishedCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VanishedCommunity_themes(ctx context.Context, field graphql.CollectedField, obj *model.VanishedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VanishedCommunity_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VanishedCommunity_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VanishedCommunity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Theme(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -37016,7 +39322,7 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "expertID", "expertIDNEQ", "expertIDIn", "expertIDNotIn", "expertIDGT", "expertIDGTE", "expertIDLT", "expertIDLTE", "expertIDContains", "expertIDHasPrefix", "expertIDHasSuffix", "expertIDEqualFold", "expertIDContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "sessionID", "sessionIDNEQ", "sessionIDIn", "sessionIDNotIn", "sessionIDGT", "sessionIDGTE", "sessionIDLT", "sessionIDLTE", "sessionIDContains", "sessionIDHasPrefix", "sessionIDHasSuffix", "sessionIDIsNil", "sessionIDNotNil", "sessionIDEqualFold", "sessionIDContainsFold", "documentID", "documentIDNEQ", "documentIDIn", "documentIDNotIn", "documentIDGT", "documentIDGTE", "documentIDLT", "documentIDLTE", "documentIDContains", "documentIDHasPrefix", "documentIDHasSuffix", "documentIDIsNil", "documentIDNotNil", "documentIDEqualFold", "documentIDContainsFold", "hasExpert", "hasExpertWith", "hasOrganization", "hasOrganizationWith", "hasSession", "hasSessionWith", "hasDocument", "hasDocumentWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateIsNil", "dateNotNil", "datePrecision", "datePrecisionNEQ", "datePrecisionIn", "datePrecisionNotIn", "datePrecisionIsNil", "datePrecisionNotNil", "expertID", "expertIDNEQ", "expertIDIn", "expertIDNotIn", "expertIDGT", "expertIDGTE", "expertIDLT", "expertIDLTE", "expertIDContains", "expertIDHasPrefix", "expertIDHasSuffix", "expertIDEqualFold", "expertIDContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "sessionID", "sessionIDNEQ", "sessionIDIn", "sessionIDNotIn", "sessionIDGT", "sessionIDGTE", "sessionIDLT", "sessionIDLTE", "sessionIDContains", "sessionIDHasPrefix", "sessionIDHasSuffix", "sessionIDIsNil", "sessionIDNotNil", "sessionIDEqualFold", "sessionIDContainsFold", "documentID", "documentIDNEQ", "documentIDIn", "documentIDNotIn", "documentIDGT", "documentIDGTE", "documentIDLT", "documentIDLTE", "documentIDContains", "documentIDHasPrefix", "documentIDHasSuffix", "documentIDIsNil", "documentIDNotNil", "documentIDEqualFold", "documentIDContainsFold", "hasExpert", "hasExpertWith", "hasOrganization", "hasOrganizationWith", "hasSession", "hasSessionWith", "hasDocument", "hasDocumentWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37338,6 +39644,118 @@ func (ec *executionContext) unmarshalInputAppearanceWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.TitleEnContainsFold = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "dateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNEQ = data
+		case "dateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIn = data
+		case "dateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotIn = data
+		case "dateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGT = data
+		case "dateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGTE = data
+		case "dateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLT = data
+		case "dateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLTE = data
+		case "dateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIsNil = data
+		case "dateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotNil = data
+		case "datePrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecision = data
+		case "datePrecisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNEQ"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNEQ = data
+		case "datePrecisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionIn = data
+		case "datePrecisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNotIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNotIn = data
+		case "datePrecisionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionIsNil = data
+		case "datePrecisionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datePrecisionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatePrecisionNotNil = data
 		case "expertID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertID"))
 			data, err := ec.unmarshalOID2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋpulidᚐID(ctx, v)
@@ -38094,7 +40512,7 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "titleEn", "titleAsOf", "note", "organizationID", "municipalityID", "sessionIDs", "moderatedSessionIDs", "outcomeIDs", "documentIDs", "themeIDs", "appearanceIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"name", "title", "titleEn", "titleAsOf", "titleAsOfPrecision", "note", "organizationID", "municipalityID", "sessionIDs", "moderatedSessionIDs", "outcomeIDs", "documentIDs", "themeIDs", "appearanceIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38129,6 +40547,13 @@ func (ec *executionContext) unmarshalInputCreateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.TitleAsOf = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -40573,7 +42998,7 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "titleAsOf", "titleAsOfNEQ", "titleAsOfIn", "titleAsOfNotIn", "titleAsOfGT", "titleAsOfGTE", "titleAsOfLT", "titleAsOfLTE", "titleAsOfIsNil", "titleAsOfNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasMunicipality", "hasMunicipalityWith", "hasSessions", "hasSessionsWith", "hasModeratedSessions", "hasModeratedSessionsWith", "hasOutcomes", "hasOutcomesWith", "hasDocuments", "hasDocumentsWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleIsNil", "titleNotNil", "titleEqualFold", "titleContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "titleAsOf", "titleAsOfNEQ", "titleAsOfIn", "titleAsOfNotIn", "titleAsOfGT", "titleAsOfGTE", "titleAsOfLT", "titleAsOfLTE", "titleAsOfIsNil", "titleAsOfNotNil", "titleAsOfPrecision", "titleAsOfPrecisionNEQ", "titleAsOfPrecisionIn", "titleAsOfPrecisionNotIn", "titleAsOfPrecisionIsNil", "titleAsOfPrecisionNotNil", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "organizationID", "organizationIDNEQ", "organizationIDIn", "organizationIDNotIn", "organizationIDGT", "organizationIDGTE", "organizationIDLT", "organizationIDLTE", "organizationIDContains", "organizationIDHasPrefix", "organizationIDHasSuffix", "organizationIDIsNil", "organizationIDNotNil", "organizationIDEqualFold", "organizationIDContainsFold", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDGT", "municipalityIDGTE", "municipalityIDLT", "municipalityIDLTE", "municipalityIDContains", "municipalityIDHasPrefix", "municipalityIDHasSuffix", "municipalityIDIsNil", "municipalityIDNotNil", "municipalityIDEqualFold", "municipalityIDContainsFold", "hasOrganization", "hasOrganizationWith", "hasMunicipality", "hasMunicipalityWith", "hasSessions", "hasSessionsWith", "hasModeratedSessions", "hasModeratedSessionsWith", "hasOutcomes", "hasOutcomesWith", "hasDocuments", "hasDocumentsWith", "hasThemes", "hasThemesWith", "hasAppearances", "hasAppearancesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41028,6 +43453,48 @@ func (ec *executionContext) unmarshalInputExpertWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.TitleAsOfNotNil = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
+		case "titleAsOfPrecisionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNEQ"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNEQ = data
+		case "titleAsOfPrecisionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionIn = data
+		case "titleAsOfPrecisionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNotIn"))
+			data, err := ec.unmarshalODatePrecision2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecisionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNotIn = data
+		case "titleAsOfPrecisionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionIsNil = data
+		case "titleAsOfPrecisionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecisionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecisionNotNil = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -49409,7 +51876,7 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "title", "clearTitle", "titleEn", "clearTitleEn", "titleAsOf", "clearTitleAsOf", "note", "clearNote", "organizationID", "clearOrganization", "municipalityID", "clearMunicipality", "addSessionIDs", "removeSessionIDs", "clearSessions", "addModeratedSessionIDs", "removeModeratedSessionIDs", "clearModeratedSessions", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addDocumentIDs", "removeDocumentIDs", "clearDocuments", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"name", "title", "clearTitle", "titleEn", "clearTitleEn", "titleAsOf", "clearTitleAsOf", "titleAsOfPrecision", "clearTitleAsOfPrecision", "note", "clearNote", "organizationID", "clearOrganization", "municipalityID", "clearMunicipality", "addSessionIDs", "removeSessionIDs", "clearSessions", "addModeratedSessionIDs", "removeModeratedSessionIDs", "clearModeratedSessions", "addOutcomeIDs", "removeOutcomeIDs", "clearOutcomes", "addDocumentIDs", "removeDocumentIDs", "clearDocuments", "addThemeIDs", "removeThemeIDs", "clearThemes", "addAppearanceIDs", "removeAppearanceIDs", "clearAppearances", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -49465,6 +51932,20 @@ func (ec *executionContext) unmarshalInputUpdateExpertInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearTitleAsOf = data
+		case "titleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleAsOfPrecision"))
+			data, err := ec.unmarshalODatePrecision2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚋschemaᚋcalendarᚐPrecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleAsOfPrecision = data
+		case "clearTitleAsOfPrecision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTitleAsOfPrecision"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTitleAsOfPrecision = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -51732,6 +54213,16 @@ func (ec *executionContext) _Appearance(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "date":
+			out.Values[i] = ec._Appearance_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "datePrecision":
+			out.Values[i] = ec._Appearance_datePrecision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "expertID":
 			out.Values[i] = ec._Appearance_expertID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51854,6 +54345,49 @@ func (ec *executionContext) _AppearanceEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._AppearanceEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityMatchImplementors = []string{"CommunityMatch"}
+
+func (ec *executionContext) _CommunityMatch(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityMatch")
+		case "community":
+			out.Values[i] = ec._CommunityMatch_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._CommunityMatch_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overlap":
+			out.Values[i] = ec._CommunityMatch_overlap(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52229,6 +54763,11 @@ func (ec *executionContext) _Expert(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "titleAsOf":
 			out.Values[i] = ec._Expert_titleAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "titleAsOfPrecision":
+			out.Values[i] = ec._Expert_titleAsOfPrecision(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -52642,6 +55181,18 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_seminars(ctx, field, obj)
 				})
+		case "validFromPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_validFromPrecision(ctx, field, obj)
+				})
+		case "validToPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_validToPrecision(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -52797,6 +55348,18 @@ func (ec *executionContext) _MunicipalityPeriod(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MunicipalityPeriod_region(ctx, field, obj)
+				})
+		case "validFromPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MunicipalityPeriod_validFromPrecision(ctx, field, obj)
+				})
+		case "validToPrecision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MunicipalityPeriod_validToPrecision(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -53332,6 +55895,84 @@ func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._NetworkEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkSliceImplementors = []string{"NetworkSlice"}
+
+func (ec *executionContext) _NetworkSlice(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkSlice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkSliceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkSlice")
+		case "index":
+			out.Values[i] = ec._NetworkSlice_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._NetworkSlice_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._NetworkSlice_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "term":
+			out.Values[i] = ec._NetworkSlice_term(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._NetworkSlice_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._NetworkSlice_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "network":
+			out.Values[i] = ec._NetworkSlice_network(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._NetworkSlice_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._NetworkSlice_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vanished":
+			out.Values[i] = ec._NetworkSlice_vanished(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -54166,6 +56807,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_similarMunicipalities(ctx, field)
 				})
+		case "themeNetworkSeries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_themeNetworkSeries(ctx, field)
+				})
 		case "search":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -54956,6 +57603,59 @@ func (ec *executionContext) _SignalShare(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var sliceCommunityImplementors = []string{"SliceCommunity"}
+
+func (ec *executionContext) _SliceCommunity(ctx context.Context, sel ast.SelectionSet, obj *model.SliceCommunity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sliceCommunityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SliceCommunity")
+		case "community":
+			out.Values[i] = ec._SliceCommunity_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._SliceCommunity_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._SliceCommunity_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "event":
+			out.Values[i] = ec._SliceCommunity_event(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predecessors":
+			out.Values[i] = ec._SliceCommunity_predecessors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statisticsBucketImplementors = []string{"StatisticsBucket"}
 
 func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.StatisticsBucket) graphql.Marshaler {
@@ -54972,9 +57672,29 @@ func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "kind":
+			out.Values[i] = ec._StatisticsBucket_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupID":
+			out.Values[i] = ec._StatisticsBucket_groupID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "label":
 			out.Values[i] = ec._StatisticsBucket_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startYear":
+			out.Values[i] = ec._StatisticsBucket_startYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endYear":
+			out.Values[i] = ec._StatisticsBucket_endYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "theme":
@@ -54999,6 +57719,11 @@ func (ec *executionContext) _StatisticsBucket(ctx context.Context, sel ast.Selec
 			}
 		case "municipalities":
 			out.Values[i] = ec._StatisticsBucket_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documents":
+			out.Values[i] = ec._StatisticsBucket_documents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55561,6 +58286,54 @@ func (ec *executionContext) _ThemeNetworkNode(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var themeNetworkSeriesImplementors = []string{"ThemeNetworkSeries"}
+
+func (ec *executionContext) _ThemeNetworkSeries(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeNetworkSeries) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeNetworkSeriesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeNetworkSeries")
+		case "by":
+			out.Values[i] = ec._ThemeNetworkSeries_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchThreshold":
+			out.Values[i] = ec._ThemeNetworkSeries_matchThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slices":
+			out.Values[i] = ec._ThemeNetworkSeries_slices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._ThemeNetworkSeries_themes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var themeRelationImplementors = []string{"ThemeRelation"}
 
 func (ec *executionContext) _ThemeRelation(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeRelation) graphql.Marshaler {
@@ -55590,6 +58363,79 @@ func (ec *executionContext) _ThemeRelation(ctx context.Context, sel ast.Selectio
 		case "evidence":
 			out.Values[i] = ec._ThemeRelation_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeSlicePointImplementors = []string{"ThemeSlicePoint"}
+
+func (ec *executionContext) _ThemeSlicePoint(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeSlicePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeSlicePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeSlicePoint")
+		case "sliceIndex":
+			out.Values[i] = ec._ThemeSlicePoint_sliceIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sliceKey":
+			out.Values[i] = ec._ThemeSlicePoint_sliceKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._ThemeSlicePoint_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._ThemeSlicePoint_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._ThemeSlicePoint_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightedDegree":
+			out.Values[i] = ec._ThemeSlicePoint_weightedDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "betweenness":
+			out.Values[i] = ec._ThemeSlicePoint_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "community":
+			out.Values[i] = ec._ThemeSlicePoint_community(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._ThemeSlicePoint_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -55652,6 +58498,87 @@ func (ec *executionContext) _ThemeStatistic(ctx context.Context, sel ast.Selecti
 			}
 		case "documents":
 			out.Values[i] = ec._ThemeStatistic_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var themeTimelineImplementors = []string{"ThemeTimeline"}
+
+func (ec *executionContext) _ThemeTimeline(ctx context.Context, sel ast.SelectionSet, obj *model.ThemeTimeline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, themeTimelineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThemeTimeline")
+		case "theme":
+			out.Values[i] = ec._ThemeTimeline_theme(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._ThemeTimeline_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var vanishedCommunityImplementors = []string{"VanishedCommunity"}
+
+func (ec *executionContext) _VanishedCommunity(ctx context.Context, sel ast.SelectionSet, obj *model.VanishedCommunity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, vanishedCommunityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VanishedCommunity")
+		case "community":
+			out.Values[i] = ec._VanishedCommunity_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lineage":
+			out.Values[i] = ec._VanishedCommunity_lineage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "themes":
+			out.Values[i] = ec._VanishedCommunity_themes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -56106,6 +59033,40 @@ func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋteemaverkkoᚋte
 
 func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋinternalᚋeventsᚐChange(ctx context.Context, sel ast.SelectionSet, v events.Change) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx context.Context, v any) (model.CommunityEvent, error) {
+	var res model.CommunityEvent
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunityEvent2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityEvent(ctx context.Context, sel ast.SelectionSet, v model.CommunityEvent) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCommunityMatch2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityMatch) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunityMatch2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunityMatch2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐCommunityMatch(ctx context.Context, sel ast.SelectionSet, v *model.CommunityMatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityMatch!")
+		return graphql.Null
+	}
+	return ec._CommunityMatch(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNConnectionPath2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐConnectionPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConnectionPath) graphql.Marshaler {
@@ -56641,6 +59602,30 @@ func (ec *executionContext) marshalNNetworkSignal2ᚕgithubᚗcomᚋteemaverkko�
 	return ret
 }
 
+func (ec *executionContext) marshalNNetworkSlice2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkSlice) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkSlice2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSlice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkSlice2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSlice(ctx context.Context, sel ast.SelectionSet, v *model.NetworkSlice) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkSlice!")
+		return graphql.Null
+	}
+	return ec._NetworkSlice(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNetworkTerm2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTerm(ctx context.Context, sel ast.SelectionSet, v *ent.NetworkTerm) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkTerm!")
@@ -57014,6 +59999,16 @@ func (ec *executionContext) unmarshalNSeminarWhereInput2ᚖgithubᚗcomᚋteemav
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx context.Context, v any) (model.SeriesDimension, error) {
+	var res model.SeriesDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeriesDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSeriesDimension(ctx context.Context, sel ast.SelectionSet, v model.SeriesDimension) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSession(ctx context.Context, sel ast.SelectionSet, v *ent.Session) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Session!")
@@ -57112,6 +60107,30 @@ func (ec *executionContext) marshalNSignalShare2ᚖgithubᚗcomᚋteemaverkkoᚋ
 	return ec._SignalShare(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSliceCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SliceCommunity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSliceCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSliceCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunity(ctx context.Context, sel ast.SelectionSet, v *model.SliceCommunity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SliceCommunity!")
+		return graphql.Null
+	}
+	return ec._SliceCommunity(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNStatisticsBucket2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatisticsBucket) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -57143,6 +60162,16 @@ func (ec *executionContext) unmarshalNStatisticsDimension2githubᚗcomᚋteemave
 }
 
 func (ec *executionContext) marshalNStatisticsDimension2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsDimension(ctx context.Context, sel ast.SelectionSet, v model.StatisticsDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx context.Context, v any) (model.StatisticsGroupKind, error) {
+	var res model.StatisticsGroupKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatisticsGroupKind2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐStatisticsGroupKind(ctx context.Context, sel ast.SelectionSet, v model.StatisticsGroupKind) graphql.Marshaler {
 	return v
 }
 
@@ -57208,6 +60237,22 @@ func (ec *executionContext) marshalNTermMembershipStatus2githubᚗcomᚋteemaver
 func (ec *executionContext) unmarshalNTermMembershipWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipWhereInput(ctx context.Context, v any) (*ent.TermMembershipWhereInput, error) {
 	res, err := ec.unmarshalInputTermMembershipWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTheme2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Theme) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTheme2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTheme(ctx context.Context, sel ast.SelectionSet, v *ent.Theme) graphql.Marshaler {
@@ -57282,6 +60327,14 @@ func (ec *executionContext) marshalNThemeNetworkNode2ᚖgithubᚗcomᚋteemaverk
 	return ec._ThemeNetworkNode(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThemeNetworkSeries2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeNetworkSeries(ctx context.Context, sel ast.SelectionSet, v *model.ThemeNetworkSeries) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeNetworkSeries!")
+		return graphql.Null
+	}
+	return ec._ThemeNetworkSeries(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNThemeOrder2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeOrder(ctx context.Context, v any) (*ent.ThemeOrder, error) {
 	res, err := ec.unmarshalInputThemeOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -57325,6 +60378,30 @@ func (ec *executionContext) marshalNThemeRelation2ᚖgithubᚗcomᚋteemaverkko�
 	return ec._ThemeRelation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThemeSlicePoint2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeSlicePoint) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeSlicePoint2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeSlicePoint2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeSlicePoint(ctx context.Context, sel ast.SelectionSet, v *model.ThemeSlicePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeSlicePoint!")
+		return graphql.Null
+	}
+	return ec._ThemeSlicePoint(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNThemeStatistic2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeStatisticᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeStatistic) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -57347,6 +60424,30 @@ func (ec *executionContext) marshalNThemeStatistic2ᚖgithubᚗcomᚋteemaverkko
 		return graphql.Null
 	}
 	return ec._ThemeStatistic(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNThemeTimeline2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimelineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThemeTimeline) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThemeTimeline2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimeline(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThemeTimeline2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐThemeTimeline(ctx context.Context, sel ast.SelectionSet, v *model.ThemeTimeline) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ThemeTimeline!")
+		return graphql.Null
+	}
+	return ec._ThemeTimeline(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNThemeWhereInput2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐThemeWhereInput(ctx context.Context, v any) (*ent.ThemeWhereInput, error) {
@@ -57422,6 +60523,30 @@ func (ec *executionContext) unmarshalNUpdateTermMembershipInput2githubᚗcomᚋt
 func (ec *executionContext) unmarshalNUpdateThemeInput2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐUpdateThemeInput(ctx context.Context, v any) (ent.UpdateThemeInput, error) {
 	res, err := ec.unmarshalInputUpdateThemeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVanishedCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.VanishedCommunity) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVanishedCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVanishedCommunity2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐVanishedCommunity(ctx context.Context, sel ast.SelectionSet, v *model.VanishedCommunity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VanishedCommunity!")
+		return graphql.Null
+	}
+	return ec._VanishedCommunity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -58167,7 +61292,7 @@ func (ec *executionContext) marshalOMunicipalityEdge2ᚕᚖgithubᚗcomᚋteemav
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMunicipalityEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityEdge(ctx, sel, v[i])
@@ -58204,7 +61329,7 @@ func (ec *executionContext) marshalOMunicipalityPeriod2ᚕᚖgithubᚗcomᚋteem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMunicipalityPeriod2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityPeriod(ctx, sel, v[i])

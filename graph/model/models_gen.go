@@ -15,6 +15,16 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/events"
 )
 
+// A community of the previous slice that a community matches.
+type CommunityMatch struct {
+	// Its number in the previous slice.
+	Community int `json:"community"`
+	// Its lineage.
+	Lineage int `json:"lineage"`
+	// The Jaccard index of the two communities' themes.
+	Overlap float64 `json:"overlap"`
+}
+
 // A chain of edges linking two objects.
 type ConnectionPath struct {
 	// The number of steps.
@@ -105,6 +115,33 @@ type NetworkFilter struct {
 	To *time.Time `json:"to,omitempty"`
 }
 
+// The theme network of one term or year.
+type NetworkSlice struct {
+	// The slice's position in slices, from 0.
+	Index int `json:"index"`
+	// The year ("2017") or the term's number ("4"; terms of different networks can share a
+	// number: term tells them apart).
+	Key string `json:"key"`
+	// A readable name: "2017", "USO 4 (2017–2018)".
+	Label string `json:"label"`
+	// The network term (TERM only).
+	Term *ent.NetworkTerm `json:"term,omitempty"`
+	// The slice's first day: 1 January of the year or of the term's first year.
+	Start time.Time `json:"start"`
+	// The slice's last day: 31 December of the year or of the term's last year (an open term
+	// ends with the year of its last seminar).
+	End time.Time `json:"end"`
+	// The slice's network, as themeNetwork gives it.
+	Network *ThemeNetwork `json:"network"`
+	// The index of the slice its communities are matched with: the year before, or the
+	// previous term of the same network (null for the first).
+	Previous *int `json:"previous,omitempty"`
+	// The slice's communities, by number, matched with the previous slice's.
+	Communities []*SliceCommunity `json:"communities"`
+	// The communities of the previous slice that match none of this one.
+	Vanished []*VanishedCommunity `json:"vanished"`
+}
+
 // A change to one object.
 type NodeChange struct {
 	// The changed object's ID.
@@ -191,12 +228,41 @@ type SignalShare struct {
 	WeightShare float64 `json:"weightShare"`
 }
 
-// The counts of one theme in one term, year or region.
+// A community of one slice.
+type SliceCommunity struct {
+	// Its number in the slice (ThemeNetworkNode.community).
+	Community int `json:"community"`
+	// The dynamic community it belongs to: the same number across slices along the
+	// strongest one-to-one matches. In a split, the part that overlaps the old community
+	// most keeps the lineage; the other parts begin new ones.
+	Lineage int `json:"lineage"`
+	// Its themes.
+	Themes []*ent.Theme `json:"themes"`
+	// What happened to it since the previous slice.
+	Event CommunityEvent `json:"event"`
+	// The communities of the previous slice it matches, by overlap, highest first.
+	Predecessors []*CommunityMatch `json:"predecessors"`
+}
+
+// The counts of one theme in one term, period, year or region.
 type StatisticsBucket struct {
-	// The term number, year or region code.
+	// The term number, the period's years, the year or the region code (see kind); empty for
+	// the bucket of items the dimension cannot place (kind NONE), which comes last. Term
+	// numbers repeat across networks: groupID tells them apart.
 	Key string `json:"key"`
-	// A readable label of the key.
+	// What the key stands for.
+	Kind StatisticsGroupKind `json:"kind"`
+	// The ID of the term (kind TERM) or region (kind REGION); null for the other kinds.
+	GroupID *pulid.ID `json:"groupID,omitempty"`
+	// A readable label of the key: "USO 4 (2017–2018)", "2023– (after USO 6)", "2017",
+	// "Pohjois-Pohjanmaa", "(undated)", "(no region)".
 	Label string `json:"label"`
+	// The first year of the term, period or year; null for regions, for the NONE bucket and
+	// for a period before the first term.
+	StartYear *int `json:"startYear,omitempty"`
+	// The last year of the term, period or year; null for regions, for the NONE bucket, for
+	// a term without an endYear and for the open-ended period after the last term.
+	EndYear *int `json:"endYear,omitempty"`
 	// The theme.
 	Theme *ent.Theme `json:"theme"`
 	// Outcomes.
@@ -207,6 +273,8 @@ type StatisticsBucket struct {
 	Seminars int `json:"seminars"`
 	// Municipalities.
 	Municipalities int `json:"municipalities"`
+	// Documents that discuss the theme, placed by their publication date (0 by REGION).
+	Documents int `json:"documents"`
 }
 
 // Live changes, over WebSocket (the graphql-transport-ws protocol, and the legacy
@@ -266,6 +334,18 @@ type ThemeNetworkNode struct {
 	Community int `json:"community"`
 }
 
+// The theme network over time.
+type ThemeNetworkSeries struct {
+	// What the network is sliced by.
+	By SeriesDimension `json:"by"`
+	// The overlap at which communities matched.
+	MatchThreshold float64 `json:"matchThreshold"`
+	// The terms (by start year) or years with evidence under the filter, in order.
+	Slices []*NetworkSlice `json:"slices"`
+	// Every theme that is a node of some slice, with its measures in each slice.
+	Themes []*ThemeTimeline `json:"themes"`
+}
+
 // A theme related to another, with the evidence.
 type ThemeRelation struct {
 	// The related theme.
@@ -276,6 +356,28 @@ type ThemeRelation struct {
 	Strength float64 `json:"strength"`
 	// The shared items, per signal.
 	Evidence []*Evidence `json:"evidence"`
+}
+
+// A theme's measures in one slice.
+type ThemeSlicePoint struct {
+	// The slice's index.
+	SliceIndex int `json:"sliceIndex"`
+	// The slice's key.
+	SliceKey string `json:"sliceKey"`
+	// Whether the theme is a node of the slice; the measures are 0 when not.
+	Present bool `json:"present"`
+	// The number of items of the chosen signals tied to the theme.
+	Items int `json:"items"`
+	// The number of its edges.
+	Degree int `json:"degree"`
+	// The sum of the weights of its edges.
+	WeightedDegree float64 `json:"weightedDegree"`
+	// Its betweenness centrality in the slice.
+	Betweenness float64 `json:"betweenness"`
+	// Its community in the slice (null when absent).
+	Community *int `json:"community,omitempty"`
+	// Its community's lineage (null when absent).
+	Lineage *int `json:"lineage,omitempty"`
 }
 
 // The counts of one theme.
@@ -294,6 +396,90 @@ type ThemeStatistic struct {
 	Municipalities int `json:"municipalities"`
 	// Documents that discuss the theme.
 	Documents int `json:"documents"`
+}
+
+// A theme's measures in every slice.
+type ThemeTimeline struct {
+	// The theme.
+	Theme *ent.Theme `json:"theme"`
+	// One point per slice, in the order of the slices.
+	Points []*ThemeSlicePoint `json:"points"`
+}
+
+// A community of the previous slice with no match in this one.
+type VanishedCommunity struct {
+	// Its number in the previous slice.
+	Community int `json:"community"`
+	// Its lineage, which ends here unless a later match continues it.
+	Lineage int `json:"lineage"`
+	// Its themes.
+	Themes []*ent.Theme `json:"themes"`
+}
+
+// What happened to a community since the previous slice. After Greene, Doyle & Cunningham
+// (2010), "Tracking the evolution of communities in dynamic social networks", comparing
+// each slice with the one before it.
+type CommunityEvent string
+
+const (
+	// It matches no community of the previous slice (every community of the first slice).
+	CommunityEventAppear CommunityEvent = "APPEAR"
+	// It matches exactly one community of the previous slice, which matches no other.
+	CommunityEventPersist CommunityEvent = "PERSIST"
+	// It matches exactly one community of the previous slice, which also matches others.
+	CommunityEventSplit CommunityEvent = "SPLIT"
+	// It matches two or more communities of the previous slice.
+	CommunityEventMerge CommunityEvent = "MERGE"
+)
+
+var AllCommunityEvent = []CommunityEvent{
+	CommunityEventAppear,
+	CommunityEventPersist,
+	CommunityEventSplit,
+	CommunityEventMerge,
+}
+
+func (e CommunityEvent) IsValid() bool {
+	switch e {
+	case CommunityEventAppear, CommunityEventPersist, CommunityEventSplit, CommunityEventMerge:
+		return true
+	}
+	return false
+}
+
+func (e CommunityEvent) String() string {
+	return string(e)
+}
+
+func (e *CommunityEvent) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CommunityEvent(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CommunityEvent", str)
+	}
+	return nil
+}
+
+func (e CommunityEvent) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CommunityEvent) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CommunityEvent) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What an import did to an object.
@@ -497,15 +683,83 @@ func (e SearchType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// What statistics can be broken down by.
+// What the theme network can be sliced by.
+type SeriesDimension string
+
+const (
+	// The network term of the seminar (documents, which have no term, do not count).
+	SeriesDimensionTerm SeriesDimension = "TERM"
+	// The calendar year of the seminar (and of a document's publication).
+	SeriesDimensionYear SeriesDimension = "YEAR"
+)
+
+var AllSeriesDimension = []SeriesDimension{
+	SeriesDimensionTerm,
+	SeriesDimensionYear,
+}
+
+func (e SeriesDimension) IsValid() bool {
+	switch e {
+	case SeriesDimensionTerm, SeriesDimensionYear:
+		return true
+	}
+	return false
+}
+
+func (e SeriesDimension) String() string {
+	return string(e)
+}
+
+func (e *SeriesDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SeriesDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SeriesDimension", str)
+	}
+	return nil
+}
+
+func (e SeriesDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SeriesDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SeriesDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What statistics can be broken down by. Seminars, sessions and outcomes are placed by
+// their seminar, documents by their publishedOn; a date counts by its year whatever its
+// precision (a date known only to the month or the year still has a year).
 type StatisticsDimension string
 
 const (
-	// The network term.
+	// The network term, or the period between or after terms. A seminar counts in the term
+	// it belongs to; a seminar without a term, and a document, count in every term whose
+	// years (startYear to endYear; a term without an endYear lasts until the next term of
+	// its network starts) contain the year of their date, or else in the period between
+	// terms that contains it (kind PERIOD). Undated documents fall in the bucket with kind
+	// NONE, empty key and label "(undated)".
 	StatisticsDimensionTerm StatisticsDimension = "TERM"
-	// The year of the seminar.
+	// The year of the seminar, or of the document's publication date. Undated documents fall
+	// in the bucket with kind NONE, empty key and label "(undated)".
 	StatisticsDimensionYear StatisticsDimension = "YEAR"
-	// The region of the municipality on the date of the seminar.
+	// The region of the municipality on the date of the seminar. Documents name no
+	// municipalities and are not counted (documents is 0). Items naming no municipality fall
+	// in the bucket with kind NONE, empty key and label "(no region)".
 	StatisticsDimensionRegion StatisticsDimension = "REGION"
 )
 
@@ -553,6 +807,77 @@ func (e *StatisticsDimension) UnmarshalJSON(b []byte) error {
 }
 
 func (e StatisticsDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a statistics bucket's key stands for.
+type StatisticsGroupKind string
+
+const (
+	// A network term: the key is its number ("4"), groupID its ID.
+	StatisticsGroupKindTerm StatisticsGroupKind = "TERM"
+	// A period that no term of any network covers, between two terms or after the last one:
+	// the key is its years ("2019-2020"; open-ended after the last term: "2023-", before the
+	// first: "-2010"), the label names it ("2023– (after USO 6)"). Without any terms at all,
+	// every dated item falls in the one period "-", labelled "(no term)".
+	StatisticsGroupKindPeriod StatisticsGroupKind = "PERIOD"
+	// A calendar year: the key is the year ("2017").
+	StatisticsGroupKindYear StatisticsGroupKind = "YEAR"
+	// A region: the key is its two-digit code ("17"), groupID its ID.
+	StatisticsGroupKindRegion StatisticsGroupKind = "REGION"
+	// Items the dimension cannot place: undated documents (TERM, YEAR) or items naming no
+	// municipality (REGION). The key is empty.
+	StatisticsGroupKindNone StatisticsGroupKind = "NONE"
+)
+
+var AllStatisticsGroupKind = []StatisticsGroupKind{
+	StatisticsGroupKindTerm,
+	StatisticsGroupKindPeriod,
+	StatisticsGroupKindYear,
+	StatisticsGroupKindRegion,
+	StatisticsGroupKindNone,
+}
+
+func (e StatisticsGroupKind) IsValid() bool {
+	switch e {
+	case StatisticsGroupKindTerm, StatisticsGroupKindPeriod, StatisticsGroupKindYear, StatisticsGroupKindRegion, StatisticsGroupKindNone:
+		return true
+	}
+	return false
+}
+
+func (e StatisticsGroupKind) String() string {
+	return string(e)
+}
+
+func (e *StatisticsGroupKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatisticsGroupKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatisticsGroupKind", str)
+	}
+	return nil
+}
+
+func (e StatisticsGroupKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatisticsGroupKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatisticsGroupKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/predicate"
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/timeline"
 )
 
 // Options control Apply.
@@ -69,6 +71,9 @@ type applier struct {
 	refs     *references
 	track    *tracker
 	progress func(step string, done, total int)
+	// redate selects the appearances whose seminar's or document's date this bundle
+	// changed, for the last step to bring their dates in step.
+	redate []predicate.Appearance
 
 	municipalities map[string]pulid.ID          // by code
 	organizations  map[string]*ent.Organization // by name
@@ -103,6 +108,8 @@ type outcomeKey struct {
 
 // run applies the bundle, in dependency order.
 func (a *applier) run(ctx context.Context) error {
+	// The steps date the appearances they write (see applyAppearances).
+	ctx = timeline.Handled(ctx)
 	if err := a.resolve(ctx); err != nil {
 		return err
 	}
@@ -129,6 +136,7 @@ func (a *applier) run(ctx context.Context) error {
 		{"sessions", "seminars", a.applySessions},
 		{"outcomes", "seminars", a.applyOutcomes},
 		{"appearances", "", a.applyAppearances},
+		{"appearance dates", "", a.applyAppearanceDates},
 	}
 	progress("references resolved", 0, len(steps))
 	for i, s := range steps {

@@ -7,6 +7,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/internal/timeline"
 )
 
 // appearanceKey is the natural key of an appearance: the role, the person, and the
@@ -25,6 +26,7 @@ type wantedAppearance struct {
 	title   string
 	titleEn string
 	org     *pulid.ID
+	date    timeline.Dated
 }
 
 // applyAppearances upserts an appearance for every speaker and moderator of the bundle's
@@ -51,7 +53,9 @@ func (a *applier) applyAppearances(ctx context.Context) error {
 				SetNillableDocumentID(opt(w.key.document)).
 				SetNillableTitle(opt(w.title)).
 				SetNillableTitleEn(opt(w.titleEn)).
-				SetNillableOrganizationID(w.org))
+				SetNillableOrganizationID(w.org).
+				SetNillableDate(w.date.Date).
+				SetNillableDatePrecision(w.date.Precision))
 			a.track.record(EntityAppearance, w.name, Create)
 			continue
 		}
@@ -61,6 +65,10 @@ func (a *applier) applyAppearances(ctx context.Context) error {
 		setOptional(&changed, w.titleEn, old.TitleEn, u.SetTitleEn)
 		if w.org != nil {
 			setOptional(&changed, *w.org, old.OrganizationID, u.SetOrganizationID)
+		}
+		if !w.date.Equal(timeline.Of(old.Date, old.DatePrecision)) && w.date.Date != nil {
+			u.SetDate(*w.date.Date).SetDatePrecision(*w.date.Precision)
+			changed = true
 		}
 		if err := a.save(ctx, EntityAppearance, w.name, changed, u.Exec); err != nil {
 			return err
@@ -85,13 +93,13 @@ func (a *applier) wantedAppearances() []wantedAppearance {
 	}
 	var out []wantedAppearance
 	seen := map[appearanceKey]bool{}
-	add := func(role appearance.Role, name string, session, doc pulid.ID, where string, roles []Role) {
+	add := func(role appearance.Role, name string, session, doc pulid.ID, date timeline.Dated, where string, roles []Role) {
 		key := appearanceKey{role: role, expert: a.expertIDs([]string{name})[0], session: session, document: doc}
 		if seen[key] {
 			return
 		}
 		seen[key] = true
-		w := wantedAppearance{key: key, name: fmt.Sprintf("%s %s: %s", role, name, where)}
+		w := wantedAppearance{key: key, name: fmt.Sprintf("%s %s: %s", role, name, where), date: date}
 		if r := roleOf(roles, name); r != nil {
 			w.title, w.titleEn, w.org = r.Title, r.TitleEn, a.organizationRef(r.Organization)
 		} else if e := entries[name]; e != nil {
@@ -102,22 +110,29 @@ func (a *applier) wantedAppearances() []wantedAppearance {
 	for i := range a.b.Seminars {
 		s := &a.b.Seminars[i]
 		semKey := keyOf(s)
+		day, precision := parseDate(s.Date)
+		date := timeline.Of(day, &precision)
 		for j := range s.Sessions {
 			ss := &s.Sessions[j]
 			id := a.sessions[sessionKey{semKey, ss.Position}].ID
 			where := fmt.Sprintf("%s #%d", semKey, ss.Position)
 			for _, n := range ss.Speakers {
-				add(appearance.RoleSPEAKER, n, id, "", where, ss.Roles)
+				add(appearance.RoleSPEAKER, n, id, "", date, where, ss.Roles)
 			}
 			for _, n := range ss.Moderators {
-				add(appearance.RoleMODERATOR, n, id, "", where, ss.Roles)
+				add(appearance.RoleMODERATOR, n, id, "", date, where, ss.Roles)
 			}
 		}
 	}
 	for i := range a.b.Documents {
 		d := &a.b.Documents[i]
+		// The bundle's date, else the database's (a bundle never clears one).
+		date := timeline.Of(a.documents[d.Key].PublishedOn, a.documents[d.Key].PublishedOnPrecision)
+		if day, precision := parseDate(d.PublishedOn); day != nil {
+			date = timeline.Of(day, &precision)
+		}
 		for _, n := range d.Authors {
-			add(appearance.RoleAUTHOR, n, "", a.documents[d.Key].ID, d.Key, d.Roles)
+			add(appearance.RoleAUTHOR, n, "", a.documents[d.Key].ID, date, d.Key, d.Roles)
 		}
 		for _, p := range d.People {
 			key := appearanceKey{role: appearance.Role(p.Role), expert: a.expertIDs([]string{p.Expert})[0], document: a.documents[d.Key].ID}
@@ -187,4 +202,17 @@ func (a *applier) loadAppearances(ctx context.Context) (map[appearanceKey]*ent.A
 		}
 	}
 	return have, nil
+}
+
+// applyAppearanceDates brings in step the dates of the appearances whose seminar's or
+// document's date the bundle changed, wherever they were written (applyAppearances
+// dates the bundle's own). It issues nothing when the bundle changed no date.
+func (a *applier) applyAppearanceDates(ctx context.Context) error {
+	if len(a.redate) == 0 {
+		return nil
+	}
+	if _, err := timeline.Refresh(ctx, a.c, appearance.Or(a.redate...)); err != nil {
+		return fmt.Errorf("date appearances: %w", err)
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 )
 
@@ -35,8 +36,13 @@ func (a *applier) applyDocuments(ctx context.Context) error {
 		changed := false
 		setRequired(&changed, d.Title, old.Title, u.SetTitle)
 		setRequired(&changed, document.Kind(d.Kind), old.Kind, u.SetKind)
-		setDate(&changed, published, old.PublishedOn, u.SetPublishedOn)
-		setOptional(&changed, precision, old.PublishedOnPrecision, u.SetPublishedOnPrecision)
+		redate := false
+		setDate(&redate, published, old.PublishedOn, u.SetPublishedOn)
+		setOptional(&redate, precision, old.PublishedOnPrecision, u.SetPublishedOnPrecision)
+		if redate {
+			changed = true
+			a.redate = append(a.redate, appearance.DocumentID(old.ID))
+		}
 		setOptional(&changed, d.URL, old.URL, u.SetURL)
 		setOptional(&changed, d.Language, old.Language, u.SetLanguage)
 		setOptional(&changed, d.Note, old.Note, u.SetNote)

@@ -18,7 +18,7 @@ func (a *applier) applyExperts(ctx context.Context) error {
 		e := &a.b.Experts[i]
 		org := a.organizationRef(e.Organization)
 		muni := a.municipalityRef(e.Municipality)
-		asOf, _ := parseDate(e.AsOf)
+		asOf, asOfPrecision := parseDate(e.AsOf)
 		old := a.experts[e.Name]
 		if old == nil {
 			creates = append(creates, a.c.Expert.Create().
@@ -26,6 +26,7 @@ func (a *applier) applyExperts(ctx context.Context) error {
 				SetNillableTitle(opt(e.Title)).
 				SetNillableTitleEn(opt(e.TitleEn)).
 				SetNillableTitleAsOf(titleAsOf(e, asOf)).
+				SetNillableTitleAsOfPrecision(titleAsOfPrecision(e, asOf, asOfPrecision)).
 				SetNillableNote(opt(e.Note)).
 				SetNillableOrganizationID(org).
 				SetNillableMunicipalityID(muni).
@@ -40,6 +41,9 @@ func (a *applier) applyExperts(ctx context.Context) error {
 			setOptional(&changed, e.Title, old.Title, u.SetTitle)
 			setOptional(&changed, e.TitleEn, old.TitleEn, u.SetTitleEn)
 			setDate(&changed, titleAsOf(e, asOf), old.TitleAsOf, u.SetTitleAsOf)
+			if p := titleAsOfPrecision(e, asOf, asOfPrecision); p != nil {
+				setOptional(&changed, *p, old.TitleAsOfPrecision, u.SetTitleAsOfPrecision)
+			}
 			if org != nil {
 				setOptional(&changed, *org, old.OrganizationID, u.SetOrganizationID)
 			}
@@ -79,6 +83,14 @@ func titleFieldsApply(asOf, stored *time.Time) bool {
 		return false
 	}
 	return !calendar.Normalize(*asOf).Before(calendar.Normalize(*stored))
+}
+
+// titleAsOfPrecision is the precision of the titleAsOf an entry gives a person.
+func titleAsOfPrecision(e *Expert, asOf *time.Time, p calendar.Precision) *calendar.Precision {
+	if titleAsOf(e, asOf) == nil {
+		return nil
+	}
+	return &p
 }
 
 // titleAsOf is the titleAsOf an entry gives a person: its AsOf, when it gives a title.

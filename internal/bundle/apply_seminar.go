@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/session"
@@ -46,7 +47,11 @@ func (a *applier) applySeminars(ctx context.Context) error {
 		}
 		u := a.c.Seminar.UpdateOneID(old.ID)
 		changed := false
-		setRequired(&changed, precision, old.DatePrecision, u.SetDatePrecision)
+		if precision != old.DatePrecision {
+			u.SetDatePrecision(precision)
+			changed = true
+			a.redate = append(a.redate, appearance.HasSessionWith(session.SeminarID(old.ID)))
+		}
 		setOptional(&changed, s.Venue, old.Venue, u.SetVenue)
 		setOptional(&changed, s.AttendeeCount, old.AttendeeCount, u.SetAttendeeCount)
 		if s.AttendeeCountApproximate && !old.AttendeeCountApproximate {

@@ -98,7 +98,11 @@ func (x *exporter) load(ctx context.Context, c *ent.Client, opts ExportOptions) 
 			ex.Organization = e.Edges.Organization.Name
 		}
 		if e.TitleAsOf != nil {
-			ex.AsOf = calendar.Format(*e.TitleAsOf, calendar.Day)
+			p := calendar.Day
+			if e.TitleAsOfPrecision != nil {
+				p = *e.TitleAsOfPrecision
+			}
+			ex.AsOf = calendar.Format(*e.TitleAsOf, p)
 		}
 		x.b.Experts = append(x.b.Experts, ex)
 	}

@@ -63,8 +63,9 @@
 //
 //   - An entry with AsOf that is not older than the person's stored titleAsOf (or any
 //     entry, while the person has no titleAsOf) sets the title fields it gives, like any
-//     field; an entry with a Title and an AsOf also sets titleAsOf. An imprecise date
-//     counts as its first day: "2017" is older than "2017-03-14".
+//     field; an entry with a Title and an AsOf also sets titleAsOf, with the precision
+//     AsOf is written in (titleAsOfPrecision: "2017" is YEAR, and exports as "2017"). An
+//     imprecise date counts as its first day: "2017" is older than "2017-03-14".
 //   - An entry older than titleAsOf, or without AsOf once the person has a titleAsOf,
 //     leaves the title fields alone. So bundles can be applied in any order, and the
 //     newest title stays on the person.
@@ -81,7 +82,10 @@
 // one, else those of the bundle's entry for the person, else none (a person the bundle
 // only names, defined by another bundle, appears without a title). Like other fields, a
 // recorded value the bundle gives differently is updated, and one it leaves empty is
-// kept. The speakers, moderators and authors edges stay as they are, plain lists of
+// kept. An appearance also records its date and precision: its seminar's date, or its
+// document's publishedOn (none while the document is undated). A bundle that changes a
+// document's publishedOn or a seminar's date precision moves the dates of every
+// appearance there, also those other bundles wrote. The speakers, moderators and authors edges stay as they are, plain lists of
 // people; appearances are the detailed record.
 //
 // The sources of an organisation become its sources; the sources of a theme become the

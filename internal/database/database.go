@@ -24,6 +24,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/migrate"
+	"github.com/teemaverkko/teemaverkko/internal/timeline"
 )
 
 // DB is an open database with the ent driver that talks to it.
@@ -160,6 +161,10 @@ func Migrate(ctx context.Context, client *ent.Client) error {
 	joinIndexes()
 	if err := client.Schema.Create(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	// Appearances written before they carried a date get theirs.
+	if err := timeline.Backfill(ctx, client); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }

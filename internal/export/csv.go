@@ -17,14 +17,14 @@ func NodesCSV(w io.Writer, g *network.Graph) error {
 		return err
 	}
 	signals := signalsOf(g)
-	header := []string{"id", "label", "slug"}
+	header := []string{"id", "label", "label_en", "slug"}
 	for _, s := range signals {
 		header = append(header, column(s))
 	}
 	header = append(header, "weighted_degree", "betweenness", "community")
 	rows := [][]string{header}
 	for _, n := range g.Nodes {
-		row := []string{string(n.ThemeID), label(n), n.Slug}
+		row := []string{string(n.ThemeID), label(n), labelEn(n), n.Slug}
 		for _, s := range signals {
 			row = append(row, strconv.Itoa(n.Counts[s]))
 		}
@@ -38,25 +38,33 @@ func NodesCSV(w io.Writer, g *network.Graph) error {
 // source, target (theme IDs), weight, strength, source_label, target_label, and the
 // number of shared items per signal (shared_outcomes, shared_sessions, …). The first three columns are
 // what networkx (from_pandas_edgelist) and R (igraph::graph_from_data_frame) expect.
-func EdgesCSV(w io.Writer, g *network.Graph) error {
+func EdgesCSV(w io.Writer, g *network.Graph, c *Citations) error {
 	if err := checkGraph(g); err != nil {
 		return err
 	}
 	signals := signalsOf(g)
-	names := labels(g)
-	header := []string{"source", "target", "weight", "strength", "source_label", "target_label"}
+	names, namesEn := labels(g), labelsEn(g)
+	header := []string{"source", "target", "weight", "strength", "source_label", "target_label", "source_label_en", "target_label_en"}
 	for _, s := range signals {
 		header = append(header, sharedColumn(s))
 	}
+	for _, s := range signals {
+		header = append(header, idsColumn(s))
+	}
+	header = append(header, sourceColumns...)
 	rows := [][]string{header}
 	for _, e := range g.Edges {
 		row := []string{
 			string(e.Source), string(e.Target), num(e.Weight), num(e.Strength),
-			names[string(e.Source)], names[string(e.Target)],
+			names[string(e.Source)], names[string(e.Target)], namesEn[string(e.Source)], namesEn[string(e.Target)],
 		}
 		for _, s := range signals {
 			row = append(row, strconv.Itoa(shared(e, s)))
 		}
+		for _, s := range signals {
+			row = append(row, c.evidenceIDs(e, s))
+		}
+		row = append(row, c.sourceValues(e)...)
 		rows = append(rows, row)
 	}
 	return writeCSV(w, rows, "edges CSV")

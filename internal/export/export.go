@@ -11,6 +11,19 @@
 // canonical order. Numbers are written in Go's shortest round-tripping form, so that
 // parsing them back gives exactly the values of the graph.
 //
+// Labels are given in Finnish (label) and English (label_en: the theme's English name,
+// or the Finnish one when it has none). Exports cite: every edge carries the IDs of its
+// evidence items per signal (outcome_ids, …: all of them with
+// Citations.WithFullEvidence, otherwise the first network.EvidenceCap of each) and the
+// documents behind them
+// (source_document_ids, _titles, _urls; see Citations), and the evidence table
+// (EvidenceCSV) lists every item with each of its documents: title, URL and date at its
+// precision.
+//
+// Beside the theme network there are a dynamic GEXF of a network.Series (DynamicGEXF),
+// which Gephi's timeline plays, and the mixed graph (Mixed): themes with
+// municipalities, experts, seminars, sessions, outcomes and documents as typed nodes.
+//
 // The XML formats are written with encoding/xml from structs, so every name and label is
 // escaped; nothing is assembled from strings.
 package export
@@ -37,10 +50,52 @@ const (
 	FormatNodesCSV Format = "NODES_CSV"
 	// FormatEdgesCSV is the edge table as CSV.
 	FormatEdgesCSV Format = "EDGES_CSV"
+	// FormatEvidenceCSV is the edge table's companion: every edge's evidence items and
+	// the documents behind them, as CSV.
+	FormatEvidenceCSV Format = "EVIDENCE_CSV"
+	// FormatDynamicGEXF is the network per term or year as one dynamic GEXF 1.3 graph,
+	// which Gephi's timeline plays.
+	FormatDynamicGEXF Format = "DYNAMIC_GEXF"
+	// FormatMixedGraphML and FormatMixedGEXF are the mixed graph: themes,
+	// municipalities, experts, seminars and documents as typed nodes.
+	FormatMixedGraphML Format = "MIXED_GRAPHML"
+	FormatMixedGEXF    Format = "MIXED_GEXF"
 )
 
 // Formats lists every format.
-var Formats = []Format{FormatGraphML, FormatGEXF, FormatNodesCSV, FormatEdgesCSV}
+var Formats = []Format{FormatGraphML, FormatGEXF, FormatNodesCSV, FormatEdgesCSV, FormatEvidenceCSV,
+	FormatDynamicGEXF, FormatMixedGraphML, FormatMixedGEXF}
+
+// Input is what the formats write: the network (with the citations of its evidence), the
+// series of a dynamic export, or the mixed graph. Each format reads what Needs says.
+type Input struct {
+	Graph     *network.Graph
+	Citations *Citations
+	Series    *network.Series
+	Mixed     *Mixed
+}
+
+// Needs says what a format reads.
+type Needs struct {
+	// Graph and Citations: the network and its citations (GraphML, GEXF, CSV tables).
+	Graph, Citations bool
+	// Series: the network per term or year (dynamic GEXF).
+	Series bool
+	// Mixed: the mixed graph.
+	Mixed bool
+}
+
+// Needs returns what the format reads.
+func (f Format) Needs() Needs {
+	switch f {
+	case FormatDynamicGEXF:
+		return Needs{Series: true}
+	case FormatMixedGraphML, FormatMixedGEXF:
+		return Needs{Mixed: true}
+	default:
+		return Needs{Graph: true, Citations: f != FormatNodesCSV}
+	}
+}
 
 // ParseFormat reads a format name, case-insensitively, with "-" or "." for "_"
 // ("graphml", "gexf", "nodes-csv", "edges.csv").
@@ -72,9 +127,9 @@ func ContentType(format string) string {
 		return "application/octet-stream"
 	}
 	switch f {
-	case FormatGraphML:
+	case FormatGraphML, FormatMixedGraphML:
 		return "application/graphml+xml; charset=utf-8"
-	case FormatGEXF:
+	case FormatGEXF, FormatDynamicGEXF, FormatMixedGEXF:
 		return "application/gexf+xml; charset=utf-8"
 	default:
 		return "text/csv; charset=utf-8"
@@ -95,22 +150,38 @@ func FileName(format string) string {
 		return "teemaverkko-themes.gexf"
 	case FormatNodesCSV:
 		return "teemaverkko-themes-nodes.csv"
+	case FormatEvidenceCSV:
+		return "teemaverkko-themes-evidence.csv"
+	case FormatDynamicGEXF:
+		return "teemaverkko-themes-dynamic.gexf"
+	case FormatMixedGraphML:
+		return "teemaverkko-mixed.graphml"
+	case FormatMixedGEXF:
+		return "teemaverkko-mixed.gexf"
 	default:
 		return "teemaverkko-themes-edges.csv"
 	}
 }
 
-// Write writes g to w in the format.
-func Write(w io.Writer, format Format, g *network.Graph) error {
+// Write writes in to w in the format.
+func Write(w io.Writer, format Format, in Input) error {
 	switch format {
 	case FormatGraphML:
-		return GraphML(w, g)
+		return GraphML(w, in.Graph, in.Citations)
 	case FormatGEXF:
-		return GEXF(w, g)
+		return GEXF(w, in.Graph, in.Citations)
 	case FormatNodesCSV:
-		return NodesCSV(w, g)
+		return NodesCSV(w, in.Graph)
 	case FormatEdgesCSV:
-		return EdgesCSV(w, g)
+		return EdgesCSV(w, in.Graph, in.Citations)
+	case FormatEvidenceCSV:
+		return EvidenceCSV(w, in.Graph, in.Citations)
+	case FormatDynamicGEXF:
+		return DynamicGEXF(w, in.Series)
+	case FormatMixedGraphML:
+		return MixedGraphML(w, in.Mixed)
+	case FormatMixedGEXF:
+		return MixedGEXF(w, in.Mixed)
 	default:
 		return fmt.Errorf("export: unknown format %q", string(format))
 	}
@@ -168,6 +239,23 @@ func label(n network.Node) string {
 		return n.Name
 	}
 	return n.Slug
+}
+
+// labelEn returns a node's English label: its English name, or its Finnish label.
+func labelEn(n network.Node) string {
+	if n.NameEn != "" {
+		return n.NameEn
+	}
+	return label(n)
+}
+
+// labelsEn maps theme IDs to English labels.
+func labelsEn(g *network.Graph) map[string]string {
+	m := make(map[string]string, len(g.Nodes))
+	for _, n := range g.Nodes {
+		m[string(n.ThemeID)] = labelEn(n)
+	}
+	return m
 }
 
 // labels maps theme IDs to labels.

@@ -23,7 +23,7 @@ func sample() *network.Graph {
 		Nodes: []network.Node{
 			{ThemeID: a, Slug: "strategia", Name: "Strategia & <johtaminen>", Counts: counts(2, 1, 2), WeightedDegree: 8, Betweenness: 1.0 / 3, Community: 0},
 			{ThemeID: b, Slug: "hyvinvointi", Name: `Hyvinvointi ja "yhteisöllisyys", ääni`, Counts: counts(3, 1, 2), WeightedDegree: 7.5, Betweenness: 0, Community: 0},
-			{ThemeID: c, Slug: "osallisuus", Name: "Osallisuus\nrivinvaihto; ÄÖÅ", Counts: counts(1, 0, 1), WeightedDegree: 0.1, Betweenness: 2, Community: 1},
+			{ThemeID: c, Slug: "osallisuus", Name: "Osallisuus\nrivinvaihto; ÄÖÅ", NameEn: "Participation", Counts: counts(1, 0, 1), WeightedDegree: 0.1, Betweenness: 2, Community: 1},
 		},
 		Edges: []network.Edge{
 			{Source: a, Target: b, Weight: 7, Strength: 7.0 / 9, Evidence: []network.Evidence{
@@ -82,7 +82,7 @@ func parseFloat(t *testing.T, s string) float64 {
 func TestGraphML(t *testing.T) {
 	g := sample()
 	var buf bytes.Buffer
-	if err := export.GraphML(&buf, g); err != nil {
+	if err := export.GraphML(&buf, g, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -212,7 +212,7 @@ func attMap(vs []gexfAttValue) map[string]string {
 func TestGEXF(t *testing.T) {
 	g := sample()
 	var buf bytes.Buffer
-	if err := export.GEXF(&buf, g); err != nil {
+	if err := export.GEXF(&buf, g, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -303,7 +303,7 @@ func TestNodesCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, buf.Bytes())
-	want := []string{"id", "label", "slug", "outcomes", "sessions", "municipalities", "weighted_degree", "betweenness", "community"}
+	want := []string{"id", "label", "label_en", "slug", "outcomes", "sessions", "municipalities", "weighted_degree", "betweenness", "community"}
 	if strings.Join(rows[0], ",") != strings.Join(want, ",") {
 		t.Fatalf("header = %v, want %v", rows[0], want)
 	}
@@ -312,9 +312,14 @@ func TestNodesCSV(t *testing.T) {
 	}
 	for i, n := range g.Nodes {
 		r := rows[i+1]
-		if r[0] != string(n.ThemeID) || r[1] != n.Name || r[2] != n.Slug {
+		en := n.NameEn
+		if en == "" {
+			en = n.Name
+		}
+		if r[0] != string(n.ThemeID) || r[1] != n.Name || r[2] != en || r[3] != n.Slug {
 			t.Errorf("row %d = %q", i, r)
 		}
+		r = append(r[:2:2], r[3:]...)
 		if r[3] != strconv.Itoa(n.Counts[network.SignalOutcome]) || r[5] != strconv.Itoa(n.Counts[network.SignalMunicipality]) {
 			t.Errorf("row %d counts = %q", i, r[3:6])
 		}
@@ -327,11 +332,13 @@ func TestNodesCSV(t *testing.T) {
 func TestEdgesCSV(t *testing.T) {
 	g := sample()
 	var buf bytes.Buffer
-	if err := export.EdgesCSV(&buf, g); err != nil {
+	if err := export.EdgesCSV(&buf, g, nil); err != nil {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, buf.Bytes())
-	want := []string{"source", "target", "weight", "strength", "source_label", "target_label", "shared_outcomes", "shared_sessions", "shared_municipalities"}
+	want := []string{"source", "target", "weight", "strength", "source_label", "target_label", "source_label_en", "target_label_en",
+		"shared_outcomes", "shared_sessions", "shared_municipalities", "outcome_ids", "session_ids", "municipality_ids",
+		"source_document_ids", "source_document_titles", "source_document_urls"}
 	if strings.Join(rows[0], ",") != strings.Join(want, ",") {
 		t.Fatalf("header = %v, want %v", rows[0], want)
 	}
@@ -347,7 +354,7 @@ func TestEdgesCSV(t *testing.T) {
 			t.Errorf("row %d weight, strength = %q, %q; want %v, %v", i, r[2], r[3], e.Weight, e.Strength)
 		}
 	}
-	if r := rows[2]; r[4] != g.Nodes[0].Name || r[5] != g.Nodes[2].Name || r[6] != "0" || r[8] != "1" {
+	if r := rows[2]; r[4] != g.Nodes[0].Name || r[5] != g.Nodes[2].Name || r[7] != "Participation" || r[8] != "0" || r[10] != "1" {
 		t.Errorf("row 2 = %q", r)
 	}
 	if r := rows[1]; r[5] != `Hyvinvointi ja "yhteisöllisyys", ääni` {
@@ -359,7 +366,7 @@ func TestWriteAndNames(t *testing.T) {
 	g := sample()
 	for _, f := range export.Formats {
 		var buf bytes.Buffer
-		if err := export.Write(&buf, f, g); err != nil {
+		if err := export.Write(&buf, f, sampleInput(g)); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		if buf.Len() == 0 {
@@ -370,10 +377,11 @@ func TestWriteAndNames(t *testing.T) {
 		}
 		// An empty graph is still a valid document.
 		buf.Reset()
-		if err := export.Write(&buf, f, &network.Graph{}); err != nil {
+		if err := export.Write(&buf, f, export.Input{Graph: &network.Graph{}, Citations: &export.Citations{},
+			Series: &network.Series{}, Mixed: &export.Mixed{}}); err != nil {
 			t.Fatalf("%s, empty: %v", f, err)
 		}
-		if f == export.FormatGraphML || f == export.FormatGEXF {
+		if strings.Contains(export.ContentType(string(f)), "xml") {
 			var v struct{ XMLName xml.Name }
 			if err := xml.Unmarshal(buf.Bytes(), &v); err != nil {
 				t.Errorf("%s, empty: %v", f, err)
@@ -397,10 +405,10 @@ func TestWriteAndNames(t *testing.T) {
 	if _, err := export.ParseFormat("pdf"); err == nil {
 		t.Error("ParseFormat accepted pdf")
 	}
-	if err := export.Write(&bytes.Buffer{}, "PDF", g); err == nil {
+	if err := export.Write(&bytes.Buffer{}, "PDF", sampleInput(g)); err == nil {
 		t.Error("Write accepted PDF")
 	}
-	if err := export.GraphML(&bytes.Buffer{}, nil); err == nil {
+	if err := export.GraphML(&bytes.Buffer{}, nil, nil); err == nil {
 		t.Error("GraphML accepted a nil graph")
 	}
 }

@@ -49,7 +49,7 @@ type (
 // per signal, weighted_degree, betweenness, community; edge data: weight, strength and
 // the shared items per signal (shared_outcomes, …). Key IDs are the attribute names prefixed with "n_" or
 // "e_"; attr.name is the plain name.
-func GraphML(w io.Writer, g *network.Graph) error {
+func GraphML(w io.Writer, g *network.Graph, c *Citations) error {
 	if err := checkGraph(g); err != nil {
 		return err
 	}
@@ -59,6 +59,7 @@ func GraphML(w io.Writer, g *network.Graph) error {
 		doc.Keys = append(doc.Keys, gmlKey{ID: domain[:1] + "_" + name, For: domain, Name: name, Type: typ})
 	}
 	key("node", "label", "string")
+	key("node", "label_en", "string")
 	key("node", "slug", "string")
 	for _, s := range signals {
 		key("node", column(s), "int")
@@ -71,10 +72,16 @@ func GraphML(w io.Writer, g *network.Graph) error {
 	for _, s := range signals {
 		key("edge", sharedColumn(s), "int")
 	}
+	for _, s := range signals {
+		key("edge", idsColumn(s), "string")
+	}
+	for _, col := range sourceColumns {
+		key("edge", col, "string")
+	}
 
 	doc.Graph = gmlGraph{ID: "themes", EdgeDefault: "undirected", Nodes: []gmlNode{}, Edges: []gmlEdge{}}
 	for _, n := range g.Nodes {
-		data := []gmlData{{"n_label", label(n)}, {"n_slug", n.Slug}}
+		data := []gmlData{{"n_label", label(n)}, {"n_label_en", labelEn(n)}, {"n_slug", n.Slug}}
 		for _, s := range signals {
 			data = append(data, gmlData{"n_" + column(s), strconv.Itoa(n.Counts[s])})
 		}
@@ -88,6 +95,12 @@ func GraphML(w io.Writer, g *network.Graph) error {
 		data := []gmlData{{"e_weight", num(e.Weight)}, {"e_strength", num(e.Strength)}}
 		for _, s := range signals {
 			data = append(data, gmlData{"e_" + sharedColumn(s), strconv.Itoa(shared(e, s))})
+		}
+		for _, s := range signals {
+			data = append(data, gmlData{"e_" + idsColumn(s), c.evidenceIDs(e, s)})
+		}
+		for i, v := range c.sourceValues(e) {
+			data = append(data, gmlData{"e_" + sourceColumns[i], v})
 		}
 		doc.Graph.Edges = append(doc.Graph.Edges, gmlEdge{
 			ID: "e" + strconv.Itoa(i), Source: string(e.Source), Target: string(e.Target), Data: data,
@@ -114,12 +127,15 @@ type (
 	gexfGraph struct {
 		DefaultEdgeType string           `xml:"defaultedgetype,attr"`
 		Mode            string           `xml:"mode,attr"`
+		TimeFormat      string           `xml:"timeformat,attr,omitempty"`
+		TimeRepr        string           `xml:"timerepresentation,attr,omitempty"`
 		Attributes      []gexfAttributes `xml:"attributes"`
 		Nodes           gexfNodes        `xml:"nodes"`
 		Edges           gexfEdges        `xml:"edges"`
 	}
 	gexfAttributes struct {
 		Class      string          `xml:"class,attr"`
+		Mode       string          `xml:"mode,attr,omitempty"`
 		Attributes []gexfAttribute `xml:"attribute"`
 	}
 	gexfAttribute struct {
@@ -135,6 +151,14 @@ type (
 		ID        string        `xml:"id,attr"`
 		Label     string        `xml:"label,attr"`
 		AttValues gexfAttValues `xml:"attvalues"`
+		Spells    *gexfSpells   `xml:"spells,omitempty"`
+	}
+	gexfSpells struct {
+		Spells []gexfSpell `xml:"spell"`
+	}
+	gexfSpell struct {
+		Start string `xml:"start,attr"`
+		End   string `xml:"end,attr"`
 	}
 	gexfEdges struct {
 		Count int        `xml:"count,attr"`
@@ -144,8 +168,9 @@ type (
 		ID        string        `xml:"id,attr"`
 		Source    string        `xml:"source,attr"`
 		Target    string        `xml:"target,attr"`
-		Weight    string        `xml:"weight,attr"`
+		Weight    string        `xml:"weight,attr,omitempty"`
 		AttValues gexfAttValues `xml:"attvalues"`
+		Spells    *gexfSpells   `xml:"spells,omitempty"`
 	}
 	gexfAttValues struct {
 		Values []gexfAttValue `xml:"attvalue"`
@@ -153,6 +178,9 @@ type (
 	gexfAttValue struct {
 		For   string `xml:"for,attr"`
 		Value string `xml:"value,attr"`
+		// Start and End bound a dynamic value (dynamic GEXF only).
+		Start string `xml:"start,attr,omitempty"`
+		End   string `xml:"end,attr,omitempty"`
 	}
 )
 
@@ -160,7 +188,7 @@ type (
 // ID as id and the name as label, and the attributes slug, one count per signal,
 // weighted_degree, betweenness and community; edges have the weight as Gephi's weight
 // and the attributes strength and shared items per signal (shared_outcomes, …).
-func GEXF(w io.Writer, g *network.Graph) error {
+func GEXF(w io.Writer, g *network.Graph, c *Citations) error {
 	if err := checkGraph(g); err != nil {
 		return err
 	}
@@ -170,6 +198,7 @@ func GEXF(w io.Writer, g *network.Graph) error {
 	attr := func(a *gexfAttributes, id, typ string) {
 		a.Attributes = append(a.Attributes, gexfAttribute{ID: id, Title: id, Type: typ})
 	}
+	attr(&nodeAttrs, "label_en", "string")
 	attr(&nodeAttrs, "slug", "string")
 	for _, s := range signals {
 		attr(&nodeAttrs, column(s), "integer")
@@ -181,41 +210,40 @@ func GEXF(w io.Writer, g *network.Graph) error {
 	for _, s := range signals {
 		attr(&edgeAttrs, sharedColumn(s), "integer")
 	}
-
-	doc := gexfDoc{
-		XMLNS:          "http://gexf.net/1.3",
-		XSI:            "http://www.w3.org/2001/XMLSchema-instance",
-		SchemaLocation: "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd",
-		Version:        "1.3",
-		Meta: gexfMeta{
-			Creator:     "Teemaverkko",
-			Description: "Co-occurrence network of development themes",
-		},
-		Graph: gexfGraph{
-			DefaultEdgeType: "undirected",
-			Mode:            "static",
-			Attributes:      []gexfAttributes{nodeAttrs, edgeAttrs},
-			Nodes:           gexfNodes{Count: len(g.Nodes), Nodes: []gexfNode{}},
-			Edges:           gexfEdges{Count: len(g.Edges), Edges: []gexfEdge{}},
-		},
+	for _, s := range signals {
+		attr(&edgeAttrs, idsColumn(s), "string")
 	}
+	for _, col := range sourceColumns {
+		attr(&edgeAttrs, col, "string")
+	}
+
+	doc := newGEXF("Co-occurrence network of development themes")
+	doc.Graph.Attributes = []gexfAttributes{nodeAttrs, edgeAttrs}
+	doc.Graph.Nodes = gexfNodes{Count: len(g.Nodes), Nodes: []gexfNode{}}
+	doc.Graph.Edges = gexfEdges{Count: len(g.Edges), Edges: []gexfEdge{}}
 	for _, n := range g.Nodes {
-		vals := []gexfAttValue{{"slug", n.Slug}}
+		vals := []gexfAttValue{{For: "label_en", Value: labelEn(n)}, {For: "slug", Value: n.Slug}}
 		for _, s := range signals {
-			vals = append(vals, gexfAttValue{column(s), strconv.Itoa(n.Counts[s])})
+			vals = append(vals, gexfAttValue{For: column(s), Value: strconv.Itoa(n.Counts[s])})
 		}
 		vals = append(vals,
-			gexfAttValue{"weighted_degree", num(n.WeightedDegree)},
-			gexfAttValue{"betweenness", num(n.Betweenness)},
-			gexfAttValue{"community", strconv.Itoa(n.Community)})
+			gexfAttValue{For: "weighted_degree", Value: num(n.WeightedDegree)},
+			gexfAttValue{For: "betweenness", Value: num(n.Betweenness)},
+			gexfAttValue{For: "community", Value: strconv.Itoa(n.Community)})
 		doc.Graph.Nodes.Nodes = append(doc.Graph.Nodes.Nodes, gexfNode{
 			ID: string(n.ThemeID), Label: label(n), AttValues: gexfAttValues{vals},
 		})
 	}
 	for i, e := range g.Edges {
-		vals := []gexfAttValue{{"strength", num(e.Strength)}}
+		vals := []gexfAttValue{{For: "strength", Value: num(e.Strength)}}
 		for _, s := range signals {
-			vals = append(vals, gexfAttValue{sharedColumn(s), strconv.Itoa(shared(e, s))})
+			vals = append(vals, gexfAttValue{For: sharedColumn(s), Value: strconv.Itoa(shared(e, s))})
+		}
+		for _, s := range signals {
+			vals = append(vals, gexfAttValue{For: idsColumn(s), Value: c.evidenceIDs(e, s)})
+		}
+		for i, v := range c.sourceValues(e) {
+			vals = append(vals, gexfAttValue{For: sourceColumns[i], Value: v})
 		}
 		doc.Graph.Edges.Edges = append(doc.Graph.Edges.Edges, gexfEdge{
 			ID: strconv.Itoa(i), Source: string(e.Source), Target: string(e.Target),
@@ -223,6 +251,18 @@ func GEXF(w io.Writer, g *network.Graph) error {
 		})
 	}
 	return writeXML(w, doc, "GEXF")
+}
+
+// newGEXF returns a static, undirected GEXF 1.3 document with its metadata.
+func newGEXF(description string) gexfDoc {
+	return gexfDoc{
+		XMLNS:          "http://gexf.net/1.3",
+		XSI:            "http://www.w3.org/2001/XMLSchema-instance",
+		SchemaLocation: "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd",
+		Version:        "1.3",
+		Meta:           gexfMeta{Creator: "Teemaverkko", Description: description},
+		Graph:          gexfGraph{DefaultEdgeType: "undirected", Mode: "static"},
+	}
 }
 
 // writeXML writes the XML declaration and the document, indented.

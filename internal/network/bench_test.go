@@ -135,3 +135,25 @@ func BenchmarkServiceCached(b *testing.B) {
 		b.Fatalf("%d builds, want 1", st.Builds)
 	}
 }
+
+// BenchmarkStatsBy breaks the synthetic knowledge base's statistics down by term, year
+// and region on SQLite.
+func BenchmarkStatsBy(b *testing.B) {
+	client := testdb.Client(b, "sqlite")
+	synthetic(b, client)
+	ctx := context.Background()
+	for _, by := range []network.Dimension{network.DimensionTerm, network.DimensionYear, network.DimensionRegion} {
+		b.Run(string(by), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				bs, err := network.StatsBy(ctx, client, network.Filter{}, by)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(bs) == 0 {
+					b.Fatal("no buckets")
+				}
+			}
+		})
+	}
+}

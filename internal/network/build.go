@@ -69,8 +69,9 @@ func (g *Graph) Heaviest(n int) []Edge {
 type Node struct {
 	// ThemeID is the theme's ID.
 	ThemeID pulid.ID
-	// Slug and Name are the theme's slug and Finnish name.
-	Slug, Name string
+	// Slug and Name are the theme's slug and Finnish name; NameEn its English name
+	// ("" when it has none).
+	Slug, Name, NameEn string
 	// Counts is the number of items of each chosen signal tied to the theme.
 	Counts map[Signal]int
 	// WeightedDegree is the sum of the weights of the theme's edges.
@@ -118,9 +119,25 @@ func Build(ctx context.Context, client *ent.Client, f Filter, signals []Signal, 
 	if err != nil {
 		return nil, fmt.Errorf("build network: %w", err)
 	}
-	g := cooccurrence(ds, newScope(ds, f).evidence(signals), signals, minWeight)
+	g := cooccurrence(ds, newScope(ds, f).evidence(signals), signals, minWeight, EvidenceCap)
 	g.measure()
 	return g, nil
+}
+
+// BuildFullEvidence computes the edges of the network Build computes, with every shared
+// item listed in their Evidence (no EvidenceCap), for exports that cite all of them. Its
+// nodes carry counts but no measures (WeightedDegree, Betweenness and Community are
+// zero): the network's measures come from Build. It issues the statements Build does.
+func BuildFullEvidence(ctx context.Context, client *ent.Client, f Filter, signals []Signal, minWeight float64) (*Graph, error) {
+	signals, err := normalizeSignals(signals)
+	if err != nil {
+		return nil, err
+	}
+	ds, err := load(ctx, client, needFor(f, signals))
+	if err != nil {
+		return nil, fmt.Errorf("build full evidence: %w", err)
+	}
+	return cooccurrence(ds, newScope(ds, f).evidence(signals), signals, minWeight, 0), nil
 }
 
 // pairKey is an unordered pair of theme indexes, a < b.
@@ -132,8 +149,9 @@ type pairAcc struct {
 	ids    [numSignals][]pulid.ID
 }
 
-// cooccurrence builds the nodes and edges (without measures) from the evidence.
-func cooccurrence(ds *dataset, ev *evidence, signals []Signal, minWeight float64) *Graph {
+// cooccurrence builds the nodes and edges (without measures) from the evidence, listing
+// at most idCap IDs per signal on an edge (0: all).
+func cooccurrence(ds *dataset, ev *evidence, signals []Signal, minWeight float64, idCap int) *Graph {
 	g := &Graph{Nodes: []Node{}, Edges: []Edge{}}
 	totals := make([]int, len(ds.themes))
 	for t, th := range ds.themes {
@@ -144,7 +162,7 @@ func cooccurrence(ds *dataset, ev *evidence, signals []Signal, minWeight float64
 			totals[t] += n
 		}
 		if totals[t] > 0 {
-			g.Nodes = append(g.Nodes, Node{ThemeID: th.id, Slug: th.slug, Name: th.name, Counts: counts})
+			g.Nodes = append(g.Nodes, Node{ThemeID: th.id, Slug: th.slug, Name: th.name, NameEn: th.nameEn, Counts: counts})
 		}
 	}
 
@@ -171,7 +189,7 @@ func cooccurrence(ds *dataset, ev *evidence, signals []Signal, minWeight float64
 						pairs[k] = acc
 					}
 					acc.counts[si]++
-					if len(acc.ids[si]) < EvidenceCap {
+					if idCap == 0 || len(acc.ids[si]) < idCap {
 						acc.ids[si] = append(acc.ids[si], item)
 					}
 				}

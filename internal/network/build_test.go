@@ -3,6 +3,7 @@ package network_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -439,6 +440,25 @@ func TestEvidenceCap(t *testing.T) {
 		}
 		if !found {
 			t.Fatal("no edge with 25 shared outcomes")
+		}
+		// BuildFullEvidence lists every shared item, on the same edges.
+		full, err := network.BuildFullEvidence(ctx, client, network.Filter{}, []network.Signal{network.SignalOutcome}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full.Edges) != len(g.Edges) {
+			t.Fatalf("%d edges with full evidence, %d without", len(full.Edges), len(g.Edges))
+		}
+		for i, e := range full.Edges {
+			c := g.Edges[i]
+			if e.Source != c.Source || e.Target != c.Target || e.Weight != c.Weight || e.Strength != c.Strength {
+				t.Fatalf("edge %d: %+v, capped %+v", i, e, c)
+			}
+			for j, ev := range e.Evidence {
+				if len(ev.IDs) != ev.Count || !slices.Equal(ev.IDs[:len(c.Evidence[j].IDs)], c.Evidence[j].IDs) {
+					t.Errorf("edge %d: %d IDs of %d, capped %v", i, len(ev.IDs), ev.Count, c.Evidence[j].IDs)
+				}
+			}
 		}
 	})
 }

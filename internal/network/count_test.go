@@ -41,6 +41,10 @@ func TestStatementCounts(t *testing.T) {
 			_, err := network.Build(ctx, c, network.Filter{From: ptr(day("2000-01-01"))}, network.AllSignals, 0)
 			return err
 		}},
+		{"BuildFullEvidence, no filter", 2, func(ctx context.Context, c *ent.Client, f *fixture) error {
+			_, err := network.BuildFullEvidence(ctx, c, network.Filter{}, nil, 0)
+			return err
+		}},
 		{"Related", 2, func(ctx context.Context, c *ent.Client, f *fixture) error {
 			_, err := network.Related(ctx, c, f.A.ID, network.AllSignals, 5)
 			return err
@@ -59,6 +63,16 @@ func TestStatementCounts(t *testing.T) {
 		}},
 		{"StatsBy REGION", 0, func(ctx context.Context, c *ent.Client, f *fixture) error {
 			_, err := network.StatsBy(ctx, c, network.Filter{}, network.DimensionRegion)
+			return err
+		}},
+		{"BuildSeries TERM", 5, func(ctx context.Context, c *ent.Client, f *fixture) error {
+			_, err := network.BuildSeries(ctx, c, network.SeriesRequest{By: network.DimensionTerm})
+			return err
+		}},
+		{"BuildSeries YEAR, every filter", 5, func(ctx context.Context, c *ent.Client, f *fixture) error {
+			_, err := network.BuildSeries(ctx, c, network.SeriesRequest{By: network.DimensionYear, Request: network.Request{Filter: network.Filter{
+				From: ptr(day("2000-01-01")), RegionIDs: []pulid.ID{f.R1.ID, f.R2.ID}, MunicipalityIDs: []pulid.ID{f.M1.ID},
+			}}})
 			return err
 		}},
 		{"EngagedMunicipalities", 3, func(ctx context.Context, c *ent.Client, f *fixture) error {

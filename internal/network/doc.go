@@ -92,13 +92,27 @@
 // From and To by their publication date (an undated document is left out) and are left
 // out by the seminar, term, municipality and region filters.
 //
+// # Time slices
+//
+// BuildSeries computes the network of every network term or every year at once: each
+// slice is the network Build computes with the term or the year added to the filter.
+// Communities are matched between a slice and the previous one (the year before, or
+// the previous term of the same network: terms of different networks run side by side)
+// by the Jaccard overlap of their themes (at least MatchThreshold, 0.3 by default) and
+// classified as persisting, splitting, merging or appearing, and those of the previous
+// slice that match nothing as vanished, after Greene, Doyle & Cunningham (2010),
+// "Tracking the evolution of communities in dynamic social networks", ASONAM 2010,
+// simplified to compare each slice with the one before it. A lineage (dynamic community) follows the strongest one-to-one
+// matches across slices.
+//
 // # Queries
 //
 // Every function fetches what it needs in a fixed number of SELECTs, whatever the amount
 // of data, and computes in Go: the join tables' (x_id, y_id) pairs come in one UNION ALL
 // statement, and themes, seminars, municipality periods and document dates in one
-// statement each when needed. Build issues at most 5 statements, Related 2, Paths 1,
-// ThemeStats at most 5, StatsBy at most 6, EngagedMunicipalities and
+// statement each when needed. Build issues at most 5 statements, BuildSeries at most 6 (it
+// loads once and builds every slice in Go), Related 2, Paths 1,
+// ThemeStats at most 5, StatsBy at most 7, EngagedMunicipalities and
 // SimilarMunicipalities at most 3. The work in Go is linear in the number of links, plus
 // the pairs of themes per item for the network and O(V·E + V² log V) for betweenness.
 package network

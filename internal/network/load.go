@@ -165,6 +165,7 @@ func loadLinks(ctx context.Context, client *ent.Client, kinds []linkKind) (*link
 type themeRow struct {
 	id         pulid.ID
 	slug, name string
+	nameEn     string
 	parent     pulid.ID
 }
 
@@ -214,7 +215,7 @@ func load(ctx context.Context, client *ent.Client, n need) (*dataset, error) {
 	ds := &dataset{themeIdx: map[pulid.ID]int{}}
 	if n.themes {
 		ts, err := client.Theme.Query().
-			Select(theme.FieldID, theme.FieldSlug, theme.FieldName, theme.FieldParentID).
+			Select(theme.FieldID, theme.FieldSlug, theme.FieldName, theme.FieldNameEn, theme.FieldParentID).
 			All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("network: query themes: %w", err)
@@ -222,6 +223,9 @@ func load(ctx context.Context, client *ent.Client, n need) (*dataset, error) {
 		ds.themes = make([]themeRow, len(ts))
 		for i, t := range ts {
 			r := themeRow{id: t.ID, slug: t.Slug, name: t.Name}
+			if t.NameEn != nil {
+				r.nameEn = *t.NameEn
+			}
 			if t.ParentID != nil {
 				r.parent = *t.ParentID
 			}

@@ -31,7 +31,7 @@ func Related(ctx context.Context, client *ent.Client, themeID pulid.ID, signals 
 	if err != nil {
 		return nil, fmt.Errorf("related themes: %w", err)
 	}
-	g := cooccurrence(ds, newScope(ds, Filter{}).evidence(signals), signals, 0)
+	g := cooccurrence(ds, newScope(ds, Filter{}).evidence(signals), signals, 0, EvidenceCap)
 	slug := func(id pulid.ID) string {
 		if i, ok := ds.themeIdx[id]; ok {
 			return ds.themes[i].slug

@@ -102,9 +102,10 @@ const (
 // ErrClosed is returned by Service.Network after Close.
 var ErrClosed = errors.New("network: the service is closed")
 
-// Service builds theme networks for a server, keeps the recent ones until the knowledge
-// base changes, and bounds the memory both take. The API's themeNetwork and the network
-// exports both ask it, so that a network is built once for all of them.
+// Service builds theme networks (and their series over time and their full evidence)
+// for a server, keeps the recent ones until the knowledge base changes, and bounds the
+// memory both take. The API's themeNetwork and themeNetworkSeries and the network
+// exports all ask it, so that a network is built once for all of them.
 //
 //   - Concurrent requests for the same network share one build; a request that ends
 //     (its context) stops waiting, and a build that no request waits for any more is
@@ -145,10 +146,13 @@ type Service struct {
 	builds, hits atomic.Int64
 }
 
-// entry is a kept network.
+// cached is what the service keeps: a network or a series.
+type cached interface{ sizeEstimate() int64 }
+
+// entry is a kept network or series.
 type entry struct {
 	key   string
-	graph *Graph
+	value cached
 	built time.Time
 	size  int64
 }
@@ -156,7 +160,7 @@ type entry struct {
 // flight is a build and the requests waiting for it.
 type flight struct {
 	done    chan struct{}
-	graph   *Graph
+	value   cached
 	err     error
 	waiters int
 	started bool
@@ -215,15 +219,56 @@ func (s *Service) Network(ctx context.Context, r Request) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
+	v, err := s.get(ctx, key, func(ctx context.Context) (cached, error) { return s.build(ctx, r) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Graph), nil
+}
+
+// Series returns the series r names: kept, being built, or built now (BuildSeries),
+// shared, bounded and kept like networks. The series is shared: callers must not
+// change it.
+func (s *Service) Series(ctx context.Context, r SeriesRequest) (*Series, error) {
+	key, err := r.key()
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.get(ctx, key, func(ctx context.Context) (cached, error) { return BuildSeries(ctx, s.client, r) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Series), nil
+}
+
+// FullEvidence returns the edges of the network r names with every shared item listed
+// (BuildFullEvidence), shared, bounded and kept like networks, for the exports that
+// cite. The graph is shared: callers must not change it.
+func (s *Service) FullEvidence(ctx context.Context, r Request) (*Graph, error) {
+	key, err := r.key()
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.get(ctx, "full|"+key, func(ctx context.Context) (cached, error) {
+		return BuildFullEvidence(ctx, s.client, r.Filter, r.Signals, r.MinWeight)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Graph), nil
+}
+
+// get returns the value kept under key, or shares or starts its build.
+func (s *Service) get(ctx context.Context, key string, build func(context.Context) (cached, error)) (cached, error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return nil, ErrClosed
 	}
-	if g := s.lookup(key); g != nil {
+	if v := s.lookup(key); v != nil {
 		s.mu.Unlock()
 		s.hits.Add(1)
-		return g, nil
+		return v, nil
 	}
 	f := s.flights[key]
 	if f == nil {
@@ -231,14 +276,14 @@ func (s *Service) Network(ctx context.Context, r Request) (*Graph, error) {
 		f = &flight{done: make(chan struct{}), cancel: cancel}
 		s.flights[key] = f
 		s.wg.Add(1)
-		go s.run(bctx, key, s.version, r, f)
+		go s.run(bctx, key, s.version, build, f)
 	}
 	f.waiters++
 	s.mu.Unlock()
 
 	select {
 	case <-f.done:
-		return f.graph, f.err
+		return f.value, f.err
 	case <-ctx.Done():
 		s.mu.Lock()
 		f.waiters--
@@ -256,23 +301,23 @@ func (s *Service) Network(ctx context.Context, r Request) (*Graph, error) {
 
 // run builds the network of a flight once a build slot is free, answers its waiters and
 // keeps the network if nothing changed meanwhile.
-func (s *Service) run(ctx context.Context, key string, version uint64, r Request, f *flight) {
+func (s *Service) run(ctx context.Context, key string, version uint64, build func(context.Context) (cached, error), f *flight) {
 	defer s.wg.Done()
 	defer f.cancel()
-	g, err := s.buildInSlot(ctx, r, f)
+	v, err := s.buildInSlot(ctx, build, f)
 	s.mu.Lock()
-	f.graph, f.err = g, err
+	f.value, f.err = v, err
 	if s.flights[key] == f {
 		delete(s.flights, key)
 	}
 	if err == nil && s.subscribed && !s.closed && s.events != nil && s.version == version {
-		s.store(key, g)
+		s.store(key, v)
 	}
 	s.mu.Unlock()
 	close(f.done)
 }
 
-func (s *Service) buildInSlot(ctx context.Context, r Request, f *flight) (g *Graph, err error) {
+func (s *Service) buildInSlot(ctx context.Context, build func(context.Context) (cached, error), f *flight) (v cached, err error) {
 	select {
 	case s.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -292,14 +337,18 @@ func (s *Service) buildInSlot(ctx context.Context, r Request, f *flight) (g *Gra
 	defer func() {
 		if p := recover(); p != nil {
 			s.opts.Logger.Error("theme network build panicked", "panic", p, "stack", string(debug.Stack()))
-			g, err = nil, fmt.Errorf("network: build panicked: %v", p)
+			v, err = nil, fmt.Errorf("network: build panicked: %v", p)
 		}
 	}()
-	return s.build(ctx, r)
+	v, err = build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
-// lookup returns the kept network of key, if it is fresh. s.mu is held.
-func (s *Service) lookup(key string) *Graph {
+// lookup returns the kept value of key, if it is fresh. s.mu is held.
+func (s *Service) lookup(key string) cached {
 	el := s.entries[key]
 	if el == nil {
 		return nil
@@ -310,16 +359,16 @@ func (s *Service) lookup(key string) *Graph {
 		return nil
 	}
 	s.lru.MoveToFront(el)
-	return e.graph
+	return e.value
 }
 
-// store keeps g under key and drops the least recently used networks beyond the bounds,
+// store keeps v under key and drops the least recently used values beyond the bounds,
 // but never the one just kept. s.mu is held.
-func (s *Service) store(key string, g *Graph) {
+func (s *Service) store(key string, v cached) {
 	if el := s.entries[key]; el != nil {
 		s.remove(el)
 	}
-	e := &entry{key: key, graph: g, built: time.Now(), size: g.sizeEstimate()}
+	e := &entry{key: key, value: v, built: time.Now(), size: v.sizeEstimate()}
 	s.entries[key] = s.lru.PushFront(e)
 	s.bytes += e.size
 	for s.lru.Len() > 1 && (s.lru.Len() > s.opts.MaxEntries || s.bytes > s.opts.MaxBytes) {
@@ -420,7 +469,7 @@ func (g *Graph) sizeEstimate() int64 {
 	n := int64(unsafe.Sizeof(*g))
 	n += int64(cap(g.Nodes)) * int64(unsafe.Sizeof(Node{}))
 	for _, nd := range g.Nodes {
-		n += int64(len(nd.ThemeID)+len(nd.Slug)+len(nd.Name)) + mapHeader + int64(len(nd.Counts))*mapSlot
+		n += int64(len(nd.ThemeID)+len(nd.Slug)+len(nd.Name)+len(nd.NameEn)) + mapHeader + int64(len(nd.Counts))*mapSlot
 	}
 	n += int64(cap(g.Edges)) * (int64(unsafe.Sizeof(Edge{})) + int64(unsafe.Sizeof(int(0))))
 	for _, e := range g.Edges {

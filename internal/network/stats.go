@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
@@ -57,23 +58,50 @@ type Dimension string
 
 // The dimensions.
 const (
-	// DimensionTerm groups by the network term of the seminar.
+	// DimensionTerm groups by network term: a seminar's own term; a seminar without one,
+	// and a document, by the year of its date (see StatsBy).
 	DimensionTerm Dimension = "TERM"
-	// DimensionYear groups by the year of the seminar.
+	// DimensionYear groups by the year of the seminar or of the document.
 	DimensionYear Dimension = "YEAR"
 	// DimensionRegion groups by the region of the municipalities named, on the date of
 	// the seminar.
 	DimensionRegion Dimension = "REGION"
 )
 
+// GroupKind says what a bucket's key stands for.
+type GroupKind string
+
+// The kinds of groups.
+const (
+	// GroupTerm is a network term: the key is its number.
+	GroupTerm GroupKind = "TERM"
+	// GroupPeriod is a stretch of years no term covers: the key is its years ("2019-2020",
+	// "2023-" after the last term, "-2010" before the first).
+	GroupPeriod GroupKind = "PERIOD"
+	// GroupYear is a calendar year: the key is the year.
+	GroupYear GroupKind = "YEAR"
+	// GroupRegion is a region: the key is its two-digit code.
+	GroupRegion GroupKind = "REGION"
+	// GroupNone holds what the dimension cannot place: undated documents (TERM, YEAR),
+	// items naming no municipality (REGION). The key is empty.
+	GroupNone GroupKind = "NONE"
+)
+
 // Bucket is what one group ties to one theme.
 type Bucket struct {
-	// Key identifies the group: the term's or region's ID, or the year ("2017"); ""
-	// for the items with no term or no municipality.
+	// Key is what the schema promises: the term's number, the period's years, the year
+	// ("2017") or the region's code; "" for the GroupNone bucket.
 	Key string
-	// Label names the group: "USO 4 (2017–2018)", "2017", "Pohjois-Pohjanmaa";
-	// "(no term)" or "(no region)" for the empty key.
+	// Kind says what Key stands for.
+	Kind GroupKind
+	// GroupID is the term's or region's ID; "" for the other kinds.
+	GroupID pulid.ID
+	// Label names the group: "USO 4 (2017–2018)", "2023– (after USO 6)", "2017",
+	// "Pohjois-Pohjanmaa"; "(undated)" or "(no region)" for GroupNone.
 	Label string
+	// StartYear and EndYear bound a term, period or year; nil when open or not a span of
+	// years (regions, GroupNone).
+	StartYear, EndYear *int
 	// ThemeID is the theme.
 	ThemeID pulid.ID
 	// Outcomes, Sessions and Seminars on the theme in the group.
@@ -81,22 +109,193 @@ type Bucket struct {
 	// Municipalities named by the group's outcomes and seminars on the theme (in the
 	// group's region, for REGION).
 	Municipalities int
+	// Documents that discuss the theme, placed by their publication date (never by REGION).
+	Documents int
 }
 
-// groupInfo orders and labels a group.
-type groupInfo struct {
-	label string
-	// rank orders groups: by network name and term number, year, or region code.
+// group is one bucket's group, before the themes.
+type group struct {
+	key                string
+	kind               GroupKind
+	id                 pulid.ID
+	label              string
+	startYear, endYear *int
+	// rank orders groups: chronologically (then by network name and term number) for
+	// terms and periods, by year, or by region code; GroupNone last.
 	rank []string
 }
 
-// StatsBy counts, per group of the dimension and theme, the outcomes, sessions, seminars
-// and municipalities the filter keeps. Items are grouped by their seminar's term or
-// year; by REGION, an outcome, session or seminar counts in the region of every
-// municipality its place names (see the package documentation) as it was on the
-// seminar's date, and a municipality in the region it belonged to then. Only non-empty
-// (group, theme) rows are returned, ordered by group (term number, year, region code;
-// the empty key last) then theme slug. It issues at most six SELECTs.
+// termSpan is a network term with the years it covers.
+type termSpan struct {
+	id        pulid.ID
+	network   string
+	number    int
+	start     int
+	end       *int // nil: open-ended (the last term of its network, without endYear)
+	label     string
+	short     string // "USO 6"
+	statedEnd *int
+}
+
+// timeline places years in terms and in the periods between them.
+type timeline struct {
+	terms   []termSpan // by start year, network name, number
+	periods map[string]*group
+}
+
+// newTimeline reads the terms' years. A term without an endYear lasts until the year
+// before the next term of its network starts, or without end when it is the last.
+func newTimeline(terms []*ent.NetworkTerm) *timeline {
+	byNetwork := map[string][]termSpan{}
+	for _, t := range terms {
+		name := ""
+		if t.Edges.Network != nil {
+			name = t.Edges.Network.Name
+		}
+		years := strconv.Itoa(t.StartYear) + "–"
+		if t.EndYear != nil {
+			years += strconv.Itoa(*t.EndYear)
+		}
+		short := strings.TrimSpace(fmt.Sprintf("%s %d", name, t.Number))
+		byNetwork[name] = append(byNetwork[name], termSpan{
+			id: t.ID, network: name, number: t.Number, start: t.StartYear, end: t.EndYear,
+			statedEnd: t.EndYear, label: fmt.Sprintf("%s (%s)", short, years), short: short,
+		})
+	}
+	tl := &timeline{periods: map[string]*group{}}
+	for _, ts := range byNetwork {
+		sort.Slice(ts, func(i, j int) bool {
+			if ts[i].start != ts[j].start {
+				return ts[i].start < ts[j].start
+			}
+			return ts[i].number < ts[j].number
+		})
+		for i := range ts {
+			if ts[i].end == nil && i+1 < len(ts) && ts[i+1].start > ts[i].start {
+				e := ts[i+1].start - 1
+				ts[i].end = &e
+			}
+		}
+		tl.terms = append(tl.terms, ts...)
+	}
+	sort.Slice(tl.terms, func(i, j int) bool {
+		a, b := tl.terms[i], tl.terms[j]
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		if a.network != b.network {
+			return a.network < b.network
+		}
+		return a.number < b.number
+	})
+	return tl
+}
+
+// termGroup is the group of a term.
+func (tl *timeline) termGroup(t termSpan) group {
+	start := t.start
+	return group{
+		key: strconv.Itoa(t.number), kind: GroupTerm, id: t.id, label: t.label,
+		startYear: &start, endYear: t.statedEnd,
+		rank: []string{fmt.Sprintf("%09d", t.start), t.network, fmt.Sprintf("%09d", t.number)},
+	}
+}
+
+// groupsOfYear returns the groups year y falls in: every term whose years contain it,
+// or else the one period between terms that does.
+func (tl *timeline) groupsOfYear(y int) []group {
+	var out []group
+	for _, t := range tl.terms {
+		if y >= t.start && (t.end == nil || y <= *t.end) {
+			out = append(out, tl.termGroup(t))
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	var before, after *termSpan // the term ending last before y, starting first after y
+	for i := range tl.terms {
+		t := &tl.terms[i]
+		if t.end != nil && *t.end < y && (before == nil || *t.end > *before.end ||
+			*t.end == *before.end && t.start > before.start) {
+			before = t
+		}
+		if t.start > y && (after == nil || t.start < after.start) {
+			after = t
+		}
+	}
+	var start, end *int
+	var note string
+	switch {
+	case before != nil && after != nil:
+		s, e := *before.end+1, after.start-1
+		start, end = &s, &e
+		note = fmt.Sprintf("between %s and %s", before.short, after.short)
+	case before != nil:
+		s := *before.end + 1
+		start = &s
+		note = "after " + before.short
+	case after != nil:
+		e := after.start - 1
+		end = &e
+		note = "before " + after.short
+	}
+	key, years := yearSpan(start, end)
+	label := "(no term)"
+	if note != "" {
+		label = years + " (" + note + ")"
+	}
+	rankStart := 0
+	if start != nil {
+		rankStart = *start
+	}
+	return []group{{key: key, kind: GroupPeriod, label: label, startYear: start, endYear: end,
+		rank: []string{fmt.Sprintf("%09d", rankStart)}}}
+}
+
+// yearSpan writes a span of years as a key ("2019-2020", "2023-", "-2010", "2019" for
+// one year) and as text ("2019–2020", "2023–", "–2010", "2019").
+func yearSpan(start, end *int) (key, text string) {
+	s, e := "", ""
+	if start != nil {
+		s = strconv.Itoa(*start)
+	}
+	if end != nil {
+		e = strconv.Itoa(*end)
+	}
+	if start != nil && end != nil && *start == *end {
+		return s, s
+	}
+	return s + "-" + e, s + "–" + e
+}
+
+// yearGroup is the group of a calendar year.
+func yearGroup(y int) group {
+	k := strconv.Itoa(y)
+	return group{key: k, kind: GroupYear, label: k, startYear: &y, endYear: &y,
+		rank: []string{fmt.Sprintf("%09d", y)}}
+}
+
+// StatsBy counts, per group of the dimension and theme, the outcomes, sessions, seminars,
+// municipalities and documents the filter keeps.
+//
+// By TERM, an outcome, session or seminar counts in its seminar's term; one of a seminar
+// without a term, and a document, counts in every term whose years contain the year of
+// its date (a term without an endYear lasting until the next term of its network
+// starts), or else in the period between terms that contains it (GroupPeriod). By YEAR,
+// everything counts in the year of its seminar's or its own date. A date counts by its
+// year whatever its precision: a date known to the month or the year still names its
+// year, and terms are known only by their years. Undated documents count in the
+// GroupNone bucket ("(undated)").
+//
+// By REGION, an outcome, session or seminar counts in the region of every municipality
+// its place names (see the package documentation) as it was on the seminar's date, and
+// a municipality in the region it belonged to then; documents, which name no place, do
+// not count.
+//
+// Only non-empty (group, theme) rows are returned, ordered by group (terms and periods
+// chronologically, years, region codes; GroupNone last) then theme slug. It issues at
+// most seven SELECTs.
 func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([]Bucket, error) {
 	switch by {
 	case DimensionTerm, DimensionYear, DimensionRegion:
@@ -104,33 +303,28 @@ func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([
 		return nil, fmt.Errorf("network: unknown dimension %q", string(by))
 	}
 	signals := []Signal{SignalOutcome, SignalSession, SignalSeminar, SignalMunicipality}
+	if by != DimensionRegion {
+		signals = append(signals, SignalDocument)
+	}
 	n := needFor(f, signals)
 	n.seminars = true
 	n.periods = n.periods || by == DimensionRegion
+	n.documentDates = n.documentDates || by != DimensionRegion
 	ds, err := load(ctx, client, n)
 	if err != nil {
 		return nil, fmt.Errorf("statistics by %s: %w", by, err)
 	}
-	groups := map[string]groupInfo{}
+	groups := map[string]group{}
+	var tl *timeline
 	switch by {
 	case DimensionTerm:
 		terms, err := client.NetworkTerm.Query().WithNetwork().All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("statistics by %s: query terms: %w", by, err)
 		}
-		for _, t := range terms {
-			name := ""
-			if t.Edges.Network != nil {
-				name = t.Edges.Network.Name
-			}
-			years := strconv.Itoa(t.StartYear) + "–"
-			if t.EndYear != nil {
-				years += strconv.Itoa(*t.EndYear)
-			}
-			groups[string(t.ID)] = groupInfo{
-				label: fmt.Sprintf("%s %d (%s)", name, t.Number, years),
-				rank:  []string{name, fmt.Sprintf("%09d", t.Number)},
-			}
+		tl = newTimeline(terms)
+		for _, t := range tl.terms {
+			groups[string(t.id)] = tl.termGroup(t)
 		}
 	case DimensionRegion:
 		regions, err := client.Region.Query().Select(region.FieldID, region.FieldCode, region.FieldName).All(ctx)
@@ -138,20 +332,63 @@ func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([
 			return nil, fmt.Errorf("statistics by %s: query regions: %w", by, err)
 		}
 		for _, r := range regions {
-			groups[string(r.ID)] = groupInfo{label: r.Name, rank: []string{r.Code}}
+			groups[string(r.ID)] = group{key: r.Code, kind: GroupRegion, id: r.ID, label: r.Name, rank: []string{r.Code}}
 		}
+	}
+	none := group{kind: GroupNone, label: "(undated)"}
+	if by == DimensionRegion {
+		none.label = "(no region)"
+	}
+	// byYear returns the groups of a year, remembering the groups it makes.
+	yearKeys := map[int][]string{}
+	byYear := func(y int) []string {
+		if keys, ok := yearKeys[y]; ok {
+			return keys
+		}
+		var gs []group
+		if by == DimensionYear {
+			gs = []group{yearGroup(y)}
+		} else {
+			gs = tl.groupsOfYear(y)
+		}
+		keys := make([]string, len(gs))
+		for i, g := range gs {
+			k := g.key
+			if g.kind == GroupTerm {
+				k = string(g.id)
+			} else {
+				k = string(g.kind) + ":" + g.key
+			}
+			if _, ok := groups[k]; !ok {
+				groups[k] = g
+			}
+			keys[i] = k
+		}
+		yearKeys[y] = keys
+		return keys
 	}
 
 	sc := newScope(ds, f)
 	ev := sc.evidence(signals)
-	// keysOf returns the groups an item tied through seminar s falls in.
+	// keysOf returns the groups an item tied through seminar sem ("" for a document)
+	// falls in.
 	keysOf := func(s Signal, item, sem pulid.ID) []string {
+		if s == SignalDocument {
+			d := ds.docDates[item]
+			if d == nil {
+				return []string{""}
+			}
+			return byYear(d.Year())
+		}
 		row := ds.seminars[sem]
 		switch by {
 		case DimensionTerm:
-			return []string{string(row.term)}
+			if row.term != "" {
+				return []string{string(row.term)}
+			}
+			return byYear(row.date.Year())
 		case DimensionYear:
-			return []string{strconv.Itoa(row.date.Year())}
+			return byYear(row.date.Year())
 		}
 		var place []pulid.ID
 		switch s {
@@ -187,22 +424,31 @@ func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([
 		theme int
 	}
 	cells := map[cellKey]*[numSignals]map[pulid.ID]bool{}
+	add := func(k string, t, si int, item pulid.ID) {
+		ck := cellKey{k, t}
+		c := cells[ck]
+		if c == nil {
+			c = &[numSignals]map[pulid.ID]bool{}
+			cells[ck] = c
+		}
+		if c[si] == nil {
+			c[si] = map[pulid.ID]bool{}
+		}
+		c[si][item] = true
+	}
 	for _, s := range signals {
 		si := s.index()
 		for t, items := range ev.items[si] {
 			for item, sems := range items {
+				if s == SignalDocument {
+					for _, k := range keysOf(s, item, "") {
+						add(k, t, si, item)
+					}
+					continue
+				}
 				for _, sem := range sems {
 					for _, k := range keysOf(s, item, sem) {
-						ck := cellKey{k, t}
-						c := cells[ck]
-						if c == nil {
-							c = &[numSignals]map[pulid.ID]bool{}
-							cells[ck] = c
-						}
-						if c[si] == nil {
-							c[si] = map[pulid.ID]bool{}
-						}
-						c[si][item] = true
+						add(k, t, si, item)
 					}
 				}
 			}
@@ -210,44 +456,39 @@ func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([
 	}
 
 	out := make([]Bucket, 0, len(cells))
+	ranks := make(map[string][]string, len(groups))
 	for ck, c := range cells {
-		b := Bucket{
-			Key:            ck.key,
+		g, ok := groups[ck.key]
+		if ck.key == "" || !ok {
+			g = none
+		}
+		ranks[g.key+"\x00"+string(g.kind)+"\x00"+string(g.id)] = g.rank
+		out = append(out, Bucket{
+			Key: g.key, Kind: g.kind, GroupID: g.id, Label: g.label,
+			StartYear: g.startYear, EndYear: g.endYear,
 			ThemeID:        ds.themes[ck.theme].id,
 			Outcomes:       len(c[SignalOutcome.index()]),
 			Sessions:       len(c[SignalSession.index()]),
 			Seminars:       len(c[SignalSeminar.index()]),
 			Municipalities: len(c[SignalMunicipality.index()]),
-		}
-		switch {
-		case ck.key == "" && by == DimensionTerm:
-			b.Label = "(no term)"
-		case ck.key == "" && by == DimensionRegion:
-			b.Label = "(no region)"
-		case by == DimensionYear:
-			b.Label = ck.key
-		default:
-			b.Label = groups[ck.key].label
-		}
-		out = append(out, b)
+			Documents:      len(c[SignalDocument.index()]),
+		})
 	}
-	rank := func(b Bucket) []string {
-		if by == DimensionYear {
-			return []string{fmt.Sprintf("%09s", b.Key)}
-		}
-		return groups[b.Key].rank
-	}
+	rank := func(b Bucket) []string { return ranks[b.Key+"\x00"+string(b.Kind)+"\x00"+string(b.GroupID)] }
 	slug := func(id pulid.ID) string { return ds.themes[ds.themeIdx[id]].slug }
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if (a.Key == "") != (b.Key == "") {
-			return b.Key == ""
+		if (a.Kind == GroupNone) != (b.Kind == GroupNone) {
+			return b.Kind == GroupNone
 		}
 		if ra, rb := rank(a), rank(b); !equalStrings(ra, rb) {
 			return lessStrings(ra, rb)
 		}
 		if a.Key != b.Key {
 			return a.Key < b.Key
+		}
+		if a.GroupID != b.GroupID {
+			return a.GroupID < b.GroupID
 		}
 		return slug(a.ThemeID) < slug(b.ThemeID)
 	})

@@ -5,8 +5,13 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/document"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/network"
@@ -77,12 +82,8 @@ func TestStatsBy(t *testing.T) {
 		render := func(bs []network.Bucket) []string {
 			var out []string
 			for _, b := range bs {
-				key := b.Key
-				if l, ok := f.labels[pulid.ID(b.Key)]; ok {
-					key = l
-				}
-				out = append(out, fmt.Sprintf("%s|%s|%s o%d ss%d se%d mu%d", key, b.Label, f.labels[b.ThemeID],
-					b.Outcomes, b.Sessions, b.Seminars, b.Municipalities))
+				out = append(out, fmt.Sprintf("%s %s=%s|%s|%s o%d ss%d se%d mu%d do%d", b.Kind, b.Key, f.labels[b.GroupID], b.Label, f.labels[b.ThemeID],
+					b.Outcomes, b.Sessions, b.Seminars, b.Municipalities, b.Documents))
 			}
 			return out
 		}
@@ -92,39 +93,51 @@ func TestStatsBy(t *testing.T) {
 			filter network.Filter
 			want   []string
 		}{
+			// The document (2016) is older than every term: it counts in the period before
+			// the first, named by its years.
 			{"term", network.DimensionTerm, network.Filter{}, []string{
-				"T1|USO 4 (2017–2018)|A o2 ss1 se1 mu2",
-				"T1|USO 4 (2017–2018)|B o3 ss1 se1 mu2",
-				"T1|USO 4 (2017–2018)|C o1 ss0 se0 mu0",
-				"T2|USO 5 (2019–2020)|C o2 ss1 se1 mu2",
-				"T2|USO 5 (2019–2020)|D o2 ss1 se1 mu2",
-				"T2|USO 5 (2019–2020)|E o1 ss0 se0 mu1",
+				"PERIOD -2016=|–2016 (before USO 4)|A o0 ss0 se0 mu0 do1",
+				"PERIOD -2016=|–2016 (before USO 4)|D o0 ss0 se0 mu0 do1",
+				"TERM 4=T1|USO 4 (2017–2018)|A o2 ss1 se1 mu2 do0",
+				"TERM 4=T1|USO 4 (2017–2018)|B o3 ss1 se1 mu2 do0",
+				"TERM 4=T1|USO 4 (2017–2018)|C o1 ss0 se0 mu0 do0",
+				"TERM 5=T2|USO 5 (2019–2020)|C o2 ss1 se1 mu2 do0",
+				"TERM 5=T2|USO 5 (2019–2020)|D o2 ss1 se1 mu2 do0",
+				"TERM 5=T2|USO 5 (2019–2020)|E o1 ss0 se0 mu1 do0",
 			}},
 			{"year", network.DimensionYear, network.Filter{}, []string{
-				"2017|2017|A o2 ss1 se1 mu2",
-				"2017|2017|B o3 ss1 se1 mu2",
-				"2017|2017|C o1 ss0 se0 mu0",
-				"2019|2019|C o2 ss1 se1 mu2",
-				"2019|2019|D o2 ss1 se1 mu2",
-				"2019|2019|E o1 ss0 se0 mu1",
+				"YEAR 2016=|2016|A o0 ss0 se0 mu0 do1",
+				"YEAR 2016=|2016|D o0 ss0 se0 mu0 do1",
+				"YEAR 2017=|2017|A o2 ss1 se1 mu2 do0",
+				"YEAR 2017=|2017|B o3 ss1 se1 mu2 do0",
+				"YEAR 2017=|2017|C o1 ss0 se0 mu0 do0",
+				"YEAR 2019=|2019|C o2 ss1 se1 mu2 do0",
+				"YEAR 2019=|2019|D o2 ss1 se1 mu2 do0",
+				"YEAR 2019=|2019|E o1 ss0 se0 mu1 do0",
 			}},
+			// The key is the region's code, with its ID beside it; documents name no place.
 			{"region", network.DimensionRegion, network.Filter{}, []string{
-				"R1|Pohjois-Pohjanmaa|A o2 ss1 se1 mu2",
-				"R1|Pohjois-Pohjanmaa|B o2 ss1 se1 mu2",
-				"R2|Lappi|C o2 ss1 se1 mu2",
-				"R2|Lappi|D o2 ss1 se1 mu2",
-				"R2|Lappi|E o1 ss0 se0 mu1",
-				"|(no region)|B o1 ss0 se0 mu0",
-				"|(no region)|C o1 ss0 se0 mu0",
+				"REGION 17=R1|Pohjois-Pohjanmaa|A o2 ss1 se1 mu2 do0",
+				"REGION 17=R1|Pohjois-Pohjanmaa|B o2 ss1 se1 mu2 do0",
+				"REGION 19=R2|Lappi|C o2 ss1 se1 mu2 do0",
+				"REGION 19=R2|Lappi|D o2 ss1 se1 mu2 do0",
+				"REGION 19=R2|Lappi|E o1 ss0 se0 mu1 do0",
+				"NONE =|(no region)|B o1 ss0 se0 mu0 do0",
+				"NONE =|(no region)|C o1 ss0 se0 mu0 do0",
 			}},
 			{"region, filtered to 2019", network.DimensionRegion, network.Filter{From: ptr(day("2019-01-01"))}, []string{
-				"R2|Lappi|C o2 ss1 se1 mu2",
-				"R2|Lappi|D o2 ss1 se1 mu2",
-				"R2|Lappi|E o1 ss0 se0 mu1",
+				"REGION 19=R2|Lappi|C o2 ss1 se1 mu2 do0",
+				"REGION 19=R2|Lappi|D o2 ss1 se1 mu2 do0",
+				"REGION 19=R2|Lappi|E o1 ss0 se0 mu1 do0",
 			}},
+			// A place filter leaves documents out, as it does in the theme network.
 			{"term, filtered to region R1", network.DimensionTerm, network.Filter{RegionIDs: []pulid.ID{f.R1.ID}}, []string{
-				"T1|USO 4 (2017–2018)|A o2 ss1 se1 mu2",
-				"T1|USO 4 (2017–2018)|B o2 ss1 se1 mu2",
+				"TERM 4=T1|USO 4 (2017–2018)|A o2 ss1 se1 mu2 do0",
+				"TERM 4=T1|USO 4 (2017–2018)|B o2 ss1 se1 mu2 do0",
+			}},
+			{"year, filtered to 2016", network.DimensionYear, network.Filter{To: ptr(day("2016-12-31"))}, []string{
+				"YEAR 2016=|2016|A o0 ss0 se0 mu0 do1",
+				"YEAR 2016=|2016|D o0 ss0 se0 mu0 do1",
 			}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -231,6 +244,88 @@ func TestMunicipalities(t *testing.T) {
 		}
 		if math.Abs(got[1].Score-8.0/13) > 1e-12 {
 			t.Errorf("cos(M2, M1) = %v, want 8/13", got[1].Score)
+		}
+	})
+}
+
+// TestStatsByTimeline places seminars and documents in time: by TERM, a seminar with a
+// term counts in it, one without a term and a document in the term whose years contain
+// the year of their date (a term without an endYear lasting until the next one starts),
+// or else in the named period between terms or after the last one; undated documents
+// last. By YEAR, a date counts by its year whatever its precision.
+func TestStatsByTimeline(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		client := db.Client()
+		th := client.Theme.Create().SetSlug("johtaminen").SetName("Johtaminen").SaveX(ctx)
+		uso := client.Network.Create().SetName("USO").SaveX(ctx)
+		term := func(n, start int, end *int) *ent.NetworkTerm {
+			return client.NetworkTerm.Create().SetNetwork(uso).SetNumber(n).SetStartYear(start).SetNillableEndYear(end).SaveX(ctx)
+		}
+		t1, t3, t6 := term(1, 2011, nil), term(3, 2015, ptr(2016)), term(6, 2021, ptr(2022))
+		term(2, 2013, nil)
+		// A seminar without a term, known to the year: by its year, term 6.
+		client.Seminar.Create().SetTitle("Ennakointiprosessi").SetDate(day("2021-01-01")).
+			SetDatePrecision(calendar.Year).AddThemes(th).SaveX(ctx)
+		// A seminar of term 3 dated in term 6's years still counts in term 3.
+		client.Seminar.Create().SetTitle("Myöhäinen").SetDate(day("2021-06-01")).SetTerm(t3).AddThemes(th).SaveX(ctx)
+		doc := func(key string, on *time.Time, p calendar.Precision) {
+			c := client.Document.Create().SetKey(key).SetTitle(key).SetKind(document.KindWEB_PAGE).AddThemes(th)
+			if on != nil {
+				c.SetPublishedOn(*on).SetPublishedOnPrecision(p)
+			}
+			c.SaveX(ctx)
+		}
+		doc("vuosi-2012", ptr(day("2012-01-01")), calendar.Year)     // term 1, which lasts until term 2 starts
+		doc("paiva-2018", ptr(day("2018-03-04")), calendar.Day)      // between terms 3 and 6
+		doc("kuukausi-2023", ptr(day("2023-05-01")), calendar.Month) // after the last term
+		doc("vuosi-2024", ptr(day("2024-01-01")), calendar.Year)     // after the last term
+		doc("paivaamaton", nil, "")                                  // undated
+		years := func(a, b *int) string {
+			s := func(p *int) string {
+				if p == nil {
+					return "·"
+				}
+				return fmt.Sprint(*p)
+			}
+			return s(a) + ".." + s(b)
+		}
+		ids := map[pulid.ID]string{t1.ID: "t1", t3.ID: "t3", t6.ID: "t6"}
+		for _, tc := range []struct {
+			by   network.Dimension
+			want []string
+		}{
+			{network.DimensionTerm, []string{
+				"TERM 1 t1 2011..· USO 1 (2011–) se0 do1",
+				"TERM 3 t3 2015..2016 USO 3 (2015–2016) se1 do0",
+				"PERIOD 2017-2020  2017..2020 2017–2020 (between USO 3 and USO 6) se0 do1",
+				"TERM 6 t6 2021..2022 USO 6 (2021–2022) se1 do0",
+				"PERIOD 2023-  2023..· 2023– (after USO 6) se0 do2",
+				"NONE   ·..· (undated) se0 do1",
+			}},
+			{network.DimensionYear, []string{
+				"YEAR 2012  2012..2012 2012 se0 do1",
+				"YEAR 2018  2018..2018 2018 se0 do1",
+				"YEAR 2021  2021..2021 2021 se2 do0",
+				"YEAR 2023  2023..2023 2023 se0 do1",
+				"YEAR 2024  2024..2024 2024 se0 do1",
+				"NONE   ·..· (undated) se0 do1",
+			}},
+		} {
+			t.Run(string(tc.by), func(t *testing.T) {
+				bs, err := network.StatsBy(ctx, client, network.Filter{}, tc.by)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, b := range bs {
+					got = append(got, fmt.Sprintf("%s %s %s %s %s se%d do%d", b.Kind, b.Key, ids[b.GroupID],
+						years(b.StartYear, b.EndYear), b.Label, b.Seminars, b.Documents))
+				}
+				if !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("buckets =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+				}
+			})
 		}
 	})
 }

@@ -933,11 +933,11 @@ func (g *generator) documents(c *ent.Client, ch *chunk, s *sem) {
 		key := g.docKeys.take(slugify(date.Format(calendar.Layout)+"-"+keyPart+"-"+title, 150), dashSuffix)
 		d := c.Document.Create().SetID(id).SetKey(key).SetTitle(titleFi).SetKind(kind).SetLanguage(lang).
 			SetPublisherID(g.orgs[s.organizers[0]].id).AddThemeIDs(g.themeIDs(s.themes[:min(2, len(s.themes))])...)
-		if yearOnly {
-			d.SetPublishedOn(time.Date(date.Year(), 1, 1, 0, 0, 0, 0, time.UTC)).SetPublishedOnPrecision(calendar.Year)
-		} else {
-			d.SetPublishedOn(date.AddDate(0, 0, r.IntN(30))).SetPublishedOnPrecision(calendar.Day)
+		published, precision := time.Date(date.Year(), 1, 1, 0, 0, 0, 0, time.UTC), calendar.Year
+		if !yearOnly {
+			published, precision = date.AddDate(0, 0, r.IntN(30)), calendar.Day
 		}
+		d.SetPublishedOn(published).SetPublishedOnPrecision(precision)
 		if kind == document.KindNEWS_ARTICLE || kind == document.KindRESEARCH_REPORT {
 			d.SetURL("https://kuntaverkko.example/aineistot/" + key)
 		}
@@ -948,7 +948,7 @@ func (g *generator) documents(c *ent.Client, ch *chunk, s *sem) {
 			e := g.experts[a]
 			d.AddAuthorIDs(e.id)
 			ch.appearances = append(ch.appearances, c.Appearance.Create().SetID(pulid.MustNew("ap")).
-				SetRole(appearance.RoleAUTHOR).SetExpertID(e.id).SetDocumentID(id).
+				SetRole(appearance.RoleAUTHOR).SetExpertID(e.id).SetDocumentID(id).SetDate(published).SetDatePrecision(precision).
 				SetNillableOrganizationID(e.org).SetNillableTitle(e.title).SetNillableTitleEn(e.titleEn))
 		}
 		ch.documents = append(ch.documents, d)
@@ -1055,7 +1055,7 @@ func (g *generator) sessions(c *ent.Client, ch *chunk, sm *sem, n int) {
 				role = appearance.RoleMODERATOR
 			}
 			ch.appearances = append(ch.appearances, c.Appearance.Create().SetID(pulid.MustNew("ap")).
-				SetRole(role).SetExpertID(ex.id).SetSessionID(s.id).
+				SetRole(role).SetExpertID(ex.id).SetSessionID(s.id).SetDate(sm.date).SetDatePrecision(sm.prec).
 				SetNillableOrganizationID(ex.org).SetNillableTitle(ex.title).SetNillableTitleEn(ex.titleEn))
 		}
 		ch.sessions = append(ch.sessions, sb)
