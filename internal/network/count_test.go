@@ -66,13 +66,13 @@ func TestStatementCounts(t *testing.T) {
 			return err
 		}},
 		{"BuildSeries TERM", 5, func(ctx context.Context, c *ent.Client, f *fixture) error {
-			_, err := network.BuildSeries(ctx, c, network.SeriesRequest{By: network.DimensionTerm})
+			_, err := network.BuildSeries(ctx, c, network.SeriesRequest{By: network.DimensionTerm, Request: network.Request{Signals: network.AllSignals}})
 			return err
 		}},
 		{"BuildSeries YEAR, every filter", 5, func(ctx context.Context, c *ent.Client, f *fixture) error {
 			_, err := network.BuildSeries(ctx, c, network.SeriesRequest{By: network.DimensionYear, Request: network.Request{Filter: network.Filter{
 				From: ptr(day("2000-01-01")), RegionIDs: []pulid.ID{f.R1.ID, f.R2.ID}, MunicipalityIDs: []pulid.ID{f.M1.ID},
-			}}})
+			}, Signals: network.AllSignals}})
 			return err
 		}},
 		{"EngagedMunicipalities", 3, func(ctx context.Context, c *ent.Client, f *fixture) error {
