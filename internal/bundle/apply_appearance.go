@@ -142,7 +142,7 @@ func (a *applier) wantedAppearances() []wantedAppearance {
 			seen[key] = true
 			out = append(out, wantedAppearance{
 				key: key, name: fmt.Sprintf("%s %s: %s", p.Role, p.Expert, d.Key),
-				title: p.Title, titleEn: p.TitleEn, org: a.organizationRef(p.Organization),
+				title: p.Title, titleEn: p.TitleEn, org: a.organizationRef(p.Organization), date: date,
 			})
 		}
 	}
