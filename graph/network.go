@@ -157,8 +157,12 @@ func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service,
 	if err != nil {
 		return nil, err
 	}
+	chosen, err := network.Chosen(networkSignals(signals))
+	if err != nil {
+		return nil, err
+	}
 	// Built once for concurrent requests, and kept until the data changes (network.Service).
-	g, err := networks.Network(ctx, network.Request{Filter: networkFilter(f), Signals: networkSignals(signals), MinWeight: mw})
+	g, err := networks.Network(ctx, network.Request{Filter: networkFilter(f), Signals: chosen, MinWeight: mw})
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +185,14 @@ func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service,
 		Nodes: make([]*model.ThemeNetworkNode, 0, len(g.Nodes)), Edges: make([]*model.ThemeNetworkEdge, 0, len(edges)),
 		EdgeCount: len(g.Edges), Truncated: len(edges) < len(g.Edges),
 		StrengthMeasure: "JACCARD",
+		Signals:         make([]model.NetworkSignal, len(chosen)),
+	}
+	for i, s := range chosen {
+		out.Signals[i] = model.NetworkSignal(s)
+	}
+	for _, sh := range network.Shares(g, chosen) {
+		out.SignalShares = append(out.SignalShares, &model.SignalShare{Signal: model.NetworkSignal(sh.Signal),
+			Edges: sh.Edges, OnlyEdges: sh.OnlyEdges, Weight: sh.Weight, WeightShare: sh.WeightShare})
 	}
 	for _, n := range g.Nodes {
 		mn := &model.ThemeNetworkNode{Theme: themes[n.ThemeID], WeightedDegree: n.WeightedDegree, Betweenness: n.Betweenness, Community: n.Community}

@@ -256,7 +256,7 @@ func parseExportNetworkConfig(args []string, getenv func(string) string) (export
 		{"term", "EXPORT_NETWORK_TERMS", "only the evidence of this network term (its `ID`)"},
 		{"municipality", "EXPORT_NETWORK_MUNICIPALITIES", "only the evidence concerning this municipality (its `ID`)"},
 		{"region", "EXPORT_NETWORK_REGIONS", "only the evidence concerning this region (its `ID`)"},
-		{"signals", "EXPORT_NETWORK_SIGNALS", "the `signals` that make edges: " + signalNames() + " (default all)"},
+		{"signals", "EXPORT_NETWORK_SIGNALS", "the `signals` that make edges: " + signalNames() + " (default " + defaultSignalNames() + ": what the seminars discussed)"},
 	} {
 		lists[l.name] = new([]string)
 		f.listVar(lists[l.name], l.name, l.env, l.usage+"; repeatable or comma-separated")

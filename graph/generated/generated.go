@@ -551,6 +551,14 @@ type ComplexityRoot struct {
 		Signal func(childComplexity int) int
 	}
 
+	SignalShare struct {
+		Edges       func(childComplexity int) int
+		OnlyEdges   func(childComplexity int) int
+		Signal      func(childComplexity int) int
+		Weight      func(childComplexity int) int
+		WeightShare func(childComplexity int) int
+	}
+
 	SliceCommunity struct {
 		Community    func(childComplexity int) int
 		Event        func(childComplexity int) int
@@ -635,6 +643,8 @@ type ComplexityRoot struct {
 		EdgeCount       func(childComplexity int) int
 		Edges           func(childComplexity int) int
 		Nodes           func(childComplexity int) int
+		SignalShares    func(childComplexity int) int
+		Signals         func(childComplexity int) int
 		StrengthMeasure func(childComplexity int) int
 		Truncated       func(childComplexity int) int
 	}
@@ -3539,6 +3549,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignalCount.Signal(childComplexity), true
 
+	case "SignalShare.edges":
+		if e.ComplexityRoot.SignalShare.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.Edges(childComplexity), true
+	case "SignalShare.onlyEdges":
+		if e.ComplexityRoot.SignalShare.OnlyEdges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.OnlyEdges(childComplexity), true
+	case "SignalShare.signal":
+		if e.ComplexityRoot.SignalShare.Signal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.Signal(childComplexity), true
+	case "SignalShare.weight":
+		if e.ComplexityRoot.SignalShare.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.Weight(childComplexity), true
+	case "SignalShare.weightShare":
+		if e.ComplexityRoot.SignalShare.WeightShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.WeightShare(childComplexity), true
+
 	case "SliceCommunity.community":
 		if e.ComplexityRoot.SliceCommunity.Community == nil {
 			break
@@ -3939,6 +3980,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeNetwork.Nodes(childComplexity), true
+	case "ThemeNetwork.signalShares":
+		if e.ComplexityRoot.ThemeNetwork.SignalShares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.SignalShares(childComplexity), true
+	case "ThemeNetwork.signals":
+		if e.ComplexityRoot.ThemeNetwork.Signals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.Signals(childComplexity), true
 	case "ThemeNetwork.strengthMeasure":
 		if e.ComplexityRoot.ThemeNetwork.StrengthMeasure == nil {
 			break
@@ -16694,7 +16747,10 @@ enum ChangeKind {
     """
     filter: NetworkFilter
     """
-    The signals that count (all when not given).
+    The signals that count; when not given, OUTCOME, SESSION and SEMINAR: what the
+    seminars discussed (over all six, documents alone would make most edges, so the
+    network would measure how documents were tagged). signalShares says what each
+    signal contributes.
     """
     signals: [NetworkSignal!]
     """
@@ -16783,7 +16839,8 @@ extend type Theme {
     """
     first: Int = 10
     """
-    The signals that count (all when not given).
+    The signals that count (OUTCOME, SESSION and SEMINAR when not given, as for
+    themeNetwork).
     """
     signals: [NetworkSignal!]
   ): [ThemeRelation!]!
@@ -16884,6 +16941,44 @@ type ThemeNetwork {
   How strength is normalised: the Jaccard index, shared items over all items of the two themes.
   """
   strengthMeasure: String!
+  """
+  The signals that counted, in canonical order: the ones asked for, or the defaults.
+  """
+  signals: [NetworkSignal!]!
+  """
+  What each counted signal contributes to the network: over all its edges at minWeight
+  (maxEdges does not change it), the edges it appears on, the edges it alone makes and
+  its share of the total weight.
+  """
+  signalShares: [SignalShare!]!
+}
+
+"""
+How much of a theme network one signal makes.
+"""
+type SignalShare {
+  """
+  The signal.
+  """
+  signal: NetworkSignal!
+  """
+  The edges with at least one shared item of this signal.
+  """
+  edges: Int!
+  """
+  The edges whose every shared item is of this signal: the edges the network would lose
+  without it.
+  """
+  onlyEdges: Int!
+  """
+  The items of this signal shared over all edges: its part of the summed edge weights.
+  """
+  weight: Float!
+  """
+  weight over the summed weights of all edges, from 0 to 1 (0 when there is no edge); the
+  shares of the counted signals add up to 1.
+  """
+  weightShare: Float!
 }
 
 """
@@ -17229,7 +17324,8 @@ type MunicipalityScore {
     """
     filter: NetworkFilter
     """
-    The signals that count (all when not given).
+    The signals that count (OUTCOME, SESSION and SEMINAR when not given, as for
+    themeNetwork).
     """
     signals: [NetworkSignal!]
     """
@@ -18489,6 +18585,22 @@ func (ec *executionContext) childFields_SignalCount(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SignalCount", field.Name)
 }
 
+func (ec *executionContext) childFields_SignalShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signal":
+		return ec.fieldContext_SignalShare_signal(ctx, field)
+	case "edges":
+		return ec.fieldContext_SignalShare_edges(ctx, field)
+	case "onlyEdges":
+		return ec.fieldContext_SignalShare_onlyEdges(ctx, field)
+	case "weight":
+		return ec.fieldContext_SignalShare_weight(ctx, field)
+	case "weightShare":
+		return ec.fieldContext_SignalShare_weightShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignalShare", field.Name)
+}
+
 func (ec *executionContext) childFields_SliceCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "community":
@@ -18651,6 +18763,10 @@ func (ec *executionContext) childFields_ThemeNetwork(ctx context.Context, field 
 		return ec.fieldContext_ThemeNetwork_truncated(ctx, field)
 	case "strengthMeasure":
 		return ec.fieldContext_ThemeNetwork_strengthMeasure(ctx, field)
+	case "signals":
+		return ec.fieldContext_ThemeNetwork_signals(ctx, field)
+	case "signalShares":
+		return ec.fieldContext_ThemeNetwork_signalShares(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeNetwork", field.Name)
 }
@@ -35266,6 +35382,121 @@ func (ec *executionContext) fieldContext_SignalCount_count(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SignalCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SignalShare_signal(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_signal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkSignal) graphql.Marshaler {
+			return ec.marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_signal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "NetworkSignal")
+}
+
+func (ec *executionContext) _SignalShare_edges(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SignalShare_onlyEdges(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_onlyEdges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlyEdges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_onlyEdges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SignalShare_weight(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SignalShare_weightShare(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_weightShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_weightShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Float")
+}
+
 func (ec *executionContext) _SliceCommunity_community(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36964,6 +37195,61 @@ func (ec *executionContext) _ThemeNetwork_strengthMeasure(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ThemeNetwork_strengthMeasure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeNetwork", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThemeNetwork_signals(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_signals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NetworkSignal) graphql.Marshaler {
+			return ec.marshalNNetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_signals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetwork", field, false, false, "NetworkSignal")
+}
+
+func (ec *executionContext) _ThemeNetwork_signalShares(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_signalShares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignalShares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SignalShare) graphql.Marshaler {
+			return ec.marshalNSignalShare2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_signalShares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignalShare(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ThemeNetworkEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkEdge) (ret graphql.Marshaler) {
@@ -57336,6 +57622,59 @@ func (ec *executionContext) _SignalCount(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var signalShareImplementors = []string{"SignalShare"}
+
+func (ec *executionContext) _SignalShare(ctx context.Context, sel ast.SelectionSet, obj *model.SignalShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signalShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignalShare")
+		case "signal":
+			out.Values[i] = ec._SignalShare_signal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SignalShare_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onlyEdges":
+			out.Values[i] = ec._SignalShare_onlyEdges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._SignalShare_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightShare":
+			out.Values[i] = ec._SignalShare_weightShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sliceCommunityImplementors = []string{"SliceCommunity"}
 
 func (ec *executionContext) _SliceCommunity(ctx context.Context, sel ast.SelectionSet, obj *model.SliceCommunity) graphql.Marshaler {
@@ -57883,6 +58222,16 @@ func (ec *executionContext) _ThemeNetwork(ctx context.Context, sel ast.Selection
 			}
 		case "strengthMeasure":
 			out.Values[i] = ec._ThemeNetwork_strengthMeasure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signals":
+			out.Values[i] = ec._ThemeNetwork_signals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signalShares":
+			out.Values[i] = ec._ThemeNetwork_signalShares(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -59295,6 +59644,36 @@ func (ec *executionContext) marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋt
 	return v
 }
 
+func (ec *executionContext) unmarshalNNetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx context.Context, v any) ([]model.NetworkSignal, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NetworkSignal, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkSignal) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNNetworkSlice2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkSlice) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -59774,6 +60153,30 @@ func (ec *executionContext) marshalNSignalCount2ᚖgithubᚗcomᚋteemaverkkoᚋ
 		return graphql.Null
 	}
 	return ec._SignalCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignalShare2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SignalShare) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignalShare2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSignalShare2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalShare(ctx context.Context, sel ast.SelectionSet, v *model.SignalShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignalShare!")
+		return graphql.Null
+	}
+	return ec._SignalShare(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSliceCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SliceCommunity) graphql.Marshaler {

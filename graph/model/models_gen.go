@@ -216,6 +216,22 @@ type SignalCount struct {
 	Count int `json:"count"`
 }
 
+// How much of a theme network one signal makes.
+type SignalShare struct {
+	// The signal.
+	Signal NetworkSignal `json:"signal"`
+	// The edges with at least one shared item of this signal.
+	Edges int `json:"edges"`
+	// The edges whose every shared item is of this signal: the edges the network would lose
+	// without it.
+	OnlyEdges int `json:"onlyEdges"`
+	// The items of this signal shared over all edges: its part of the summed edge weights.
+	Weight float64 `json:"weight"`
+	// weight over the summed weights of all edges, from 0 to 1 (0 when there is no edge); the
+	// shares of the counted signals add up to 1.
+	WeightShare float64 `json:"weightShare"`
+}
+
 // A community of one slice.
 type SliceCommunity struct {
 	// Its number in the slice (ThemeNetworkNode.community).
@@ -285,6 +301,12 @@ type ThemeNetwork struct {
 	Truncated bool `json:"truncated"`
 	// How strength is normalised: the Jaccard index, shared items over all items of the two themes.
 	StrengthMeasure string `json:"strengthMeasure"`
+	// The signals that counted, in canonical order: the ones asked for, or the defaults.
+	Signals []NetworkSignal `json:"signals"`
+	// What each counted signal contributes to the network: over all its edges at minWeight
+	// (maxEdges does not change it), the edges it appears on, the edges it alone makes and
+	// its share of the total weight.
+	SignalShares []*SignalShare `json:"signalShares"`
 }
 
 // An edge between two themes that share items.
