@@ -185,15 +185,8 @@ func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service,
 		Nodes: make([]*model.ThemeNetworkNode, 0, len(g.Nodes)), Edges: make([]*model.ThemeNetworkEdge, 0, len(edges)),
 		EdgeCount: len(g.Edges), Truncated: len(edges) < len(g.Edges),
 		StrengthMeasure: "JACCARD",
-		Signals:         make([]model.NetworkSignal, len(chosen)),
 	}
-	for i, s := range chosen {
-		out.Signals[i] = model.NetworkSignal(s)
-	}
-	for _, sh := range network.Shares(g, chosen) {
-		out.SignalShares = append(out.SignalShares, &model.SignalShare{Signal: model.NetworkSignal(sh.Signal),
-			Edges: sh.Edges, OnlyEdges: sh.OnlyEdges, Weight: sh.Weight, WeightShare: sh.WeightShare})
-	}
+	setSignals(out, g, chosen)
 	for _, n := range g.Nodes {
 		mn := &model.ThemeNetworkNode{Theme: themes[n.ThemeID], WeightedDegree: n.WeightedDegree, Betweenness: n.Betweenness, Community: n.Community}
 		for _, s := range network.AllSignals {
@@ -372,4 +365,16 @@ func engagedMunicipalities(ctx context.Context, c *ent.Client, t *ent.Theme, fir
 		return nil, err
 	}
 	return municipalityScores(ctx, c, scores)
+}
+
+// setSignals fills a network's signals and each one's share of its edges and weight.
+func setSignals(out *model.ThemeNetwork, g *network.Graph, chosen []network.Signal) {
+	out.Signals = make([]model.NetworkSignal, len(chosen))
+	for i, s := range chosen {
+		out.Signals[i] = model.NetworkSignal(s)
+	}
+	for _, sh := range network.Shares(g, chosen) {
+		out.SignalShares = append(out.SignalShares, &model.SignalShare{Signal: model.NetworkSignal(sh.Signal),
+			Edges: sh.Edges, OnlyEdges: sh.OnlyEdges, Weight: sh.Weight, WeightShare: sh.WeightShare})
+	}
 }
