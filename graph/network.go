@@ -157,8 +157,12 @@ func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service,
 	if err != nil {
 		return nil, err
 	}
+	chosen, err := network.Chosen(networkSignals(signals))
+	if err != nil {
+		return nil, err
+	}
 	// Built once for concurrent requests, and kept until the data changes (network.Service).
-	g, err := networks.Network(ctx, network.Request{Filter: networkFilter(f), Signals: networkSignals(signals), MinWeight: mw})
+	g, err := networks.Network(ctx, network.Request{Filter: networkFilter(f), Signals: chosen, MinWeight: mw})
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +186,7 @@ func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service,
 		EdgeCount: len(g.Edges), Truncated: len(edges) < len(g.Edges),
 		StrengthMeasure: "JACCARD",
 	}
+	setSignals(out, g, chosen)
 	for _, n := range g.Nodes {
 		mn := &model.ThemeNetworkNode{Theme: themes[n.ThemeID], WeightedDegree: n.WeightedDegree, Betweenness: n.Betweenness, Community: n.Community}
 		for _, s := range network.AllSignals {
@@ -360,4 +365,16 @@ func engagedMunicipalities(ctx context.Context, c *ent.Client, t *ent.Theme, fir
 		return nil, err
 	}
 	return municipalityScores(ctx, c, scores)
+}
+
+// setSignals fills a network's signals and each one's share of its edges and weight.
+func setSignals(out *model.ThemeNetwork, g *network.Graph, chosen []network.Signal) {
+	out.Signals = make([]model.NetworkSignal, len(chosen))
+	for i, s := range chosen {
+		out.Signals[i] = model.NetworkSignal(s)
+	}
+	for _, sh := range network.Shares(g, chosen) {
+		out.SignalShares = append(out.SignalShares, &model.SignalShare{Signal: model.NetworkSignal(sh.Signal),
+			Edges: sh.Edges, OnlyEdges: sh.OnlyEdges, Weight: sh.Weight, WeightShare: sh.WeightShare})
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/bench/queryset"
@@ -75,8 +76,14 @@ func TestQuerySetStatementCount(t *testing.T) {
 			}
 			for _, q := range queries {
 				small, large := counts[0][q.Name].perPage, counts[1][q.Name].perPage
+				// A search over every type loads the nodes of its page with one
+				// statement per type there: up to len(search.Types())-1 more or fewer.
+				slack := int64(0)
+				if strings.Contains(q.Text, "search(") && !strings.Contains(q.Text, "types:") {
+					slack = int64(len(search.Types()) - 1)
+				}
 				for _, n := range append(small[1:], large...) {
-					if n != small[0] {
+					if n > small[0]+slack || n < small[0]-slack {
 						t.Errorf("%s: statements per page %v at scale %v, %v at scale %v; want all equal",
 							q.Name, small, scales[0], large, scales[1])
 						break

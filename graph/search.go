@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
@@ -20,8 +21,14 @@ func idStrings(ids []pulid.ID) []string {
 }
 
 // searchHits runs a search and loads the matched objects, one query per type.
-func searchHits(ctx context.Context, r *Resolver, text string, types []model.SearchType, seminarIDs, termIDs, themeIDs []pulid.ID, first *int, after *ent.Cursor) (*model.SearchConnection, error) {
+func searchHits(ctx context.Context, r *Resolver, text string, types []model.SearchType, seminarIDs, termIDs, themeIDs []pulid.ID, from, to *time.Time, first *int, after *ent.Cursor) (*model.SearchConnection, error) {
 	q := search.Query{Text: text, SeminarIDs: idStrings(seminarIDs), TermIDs: idStrings(termIDs), ThemeIDs: idStrings(themeIDs)}
+	if from != nil {
+		q.From = from.Format(time.DateOnly)
+	}
+	if to != nil {
+		q.To = to.Format(time.DateOnly)
+	}
 	for _, t := range types {
 		q.Types = append(q.Types, search.Type(t))
 	}
@@ -54,9 +61,10 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 		return nil, err
 	}
 	out := &model.SearchConnection{
-		TotalCount: res.TotalCount,
-		PageInfo:   &ent.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: q.After != ""},
-		Edges:      make([]*model.SearchEdge, 0, len(res.Hits)),
+		TotalCount:             res.TotalCount,
+		TotalCountIsLowerBound: res.TotalCountIsLowerBound,
+		PageInfo:               &ent.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: q.After != ""},
+		Edges:                  make([]*model.SearchEdge, 0, len(res.Hits)),
 	}
 	if res.EndCursor != "" {
 		out.PageInfo.EndCursor = searchCursor(res.EndCursor)

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
@@ -14,6 +15,6 @@ import (
 )
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error) {
-	return searchHits(ctx, r.Resolver, query, types, seminarIDs, termIDs, themeIDs, first, after)
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, from *time.Time, to *time.Time, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error) {
+	return searchHits(ctx, r.Resolver, query, types, seminarIDs, termIDs, themeIDs, from, to, first, after)
 }

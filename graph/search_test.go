@@ -111,5 +111,37 @@ func TestSearchAPI(t *testing.T) {
 		if res := post(t, srv, searchQuery, map[string]any{"q": "kunta", "after": "garbage"}, nil); res.code() != "BAD_USER_INPUT" {
 			t.Errorf("a bad cursor: %+v", res.Errors)
 		}
+
+		// Dates: seminars held in the range (and their sessions and outcomes) only.
+		const dated = `query($q: String!, $from: Date, $to: Date) { search(query: $q, from: $from, to: $to, types: [SEMINAR], first: 50) {
+			totalCount totalCountIsLowerBound edges { node { node { ... on Seminar { title date } } } } } }`
+		var d struct {
+			Search struct {
+				TotalCount             int
+				TotalCountIsLowerBound bool
+				Edges                  []struct {
+					Node struct{ Node struct{ Title, Date string } }
+				}
+			}
+		}
+		mustPost(t, srv, dated, map[string]any{"q": "seminaari", "from": "2017-01-01", "to": "2017-12-31"}, &d)
+		if len(d.Search.Edges) == 0 || d.Search.TotalCountIsLowerBound {
+			t.Errorf("no seminar of 2017: %+v", d.Search)
+		}
+		for _, e := range d.Search.Edges {
+			if !strings.HasPrefix(e.Node.Node.Date, "2017") {
+				t.Errorf("a seminar of %s in 2017's search", e.Node.Node.Date)
+			}
+		}
+		if res := post(t, srv, dated, map[string]any{"q": "seminaari", "from": "2017-13-01"}, nil); res.code() != "BAD_USER_INPUT" {
+			t.Errorf("a bad date: %+v", res.Errors)
+		}
+
+		// The syntax: a phrase puts the theme of that name first and leaves out the
+		// theme whose name only starts the same way.
+		mustPost(t, srv, searchQuery, map[string]any{"q": `"tulevaisuuden kunta"`, "types": []string{"THEME"}}, &r)
+		if len(r.Search.Edges) == 0 || r.Search.Edges[0].Node.Node["slug"] != "tulevaisuuden-kunta" {
+			t.Errorf("the phrase does not put Tulevaisuuden kunta first: %+v", r.Search.Edges)
+		}
 	})
 }

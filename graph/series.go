@@ -32,9 +32,13 @@ func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Se
 		}
 		threshold = *matchThreshold
 	}
+	chosen, err := network.Chosen(networkSignals(signals))
+	if err != nil {
+		return nil, err
+	}
 	s, err := networks.Series(ctx, network.SeriesRequest{
 		By:             network.Dimension(by),
-		Request:        network.Request{Filter: networkFilter(f), Signals: networkSignals(signals), MinWeight: mw},
+		Request:        network.Request{Filter: networkFilter(f), Signals: chosen, MinWeight: mw},
 		MatchThreshold: threshold,
 	})
 	if err != nil {
@@ -86,7 +90,7 @@ func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Se
 		Slices: make([]*model.NetworkSlice, len(s.Slices)), Themes: make([]*model.ThemeTimeline, len(s.Themes))}
 	for i, sl := range s.Slices {
 		ms := &model.NetworkSlice{Index: i, Key: sl.Key, Label: sl.Label, Term: terms[sl.TermID], Start: sl.Start, End: sl.End,
-			Network:     sliceNetwork(sl.Graph, edges[i], themes, items),
+			Network:     sliceNetwork(sl.Graph, chosen, edges[i], themes, items),
 			Communities: make([]*model.SliceCommunity, len(sl.Communities)), Vanished: []*model.VanishedCommunity{}}
 		if sl.Previous >= 0 {
 			ms.Previous = &s.Slices[i].Previous
@@ -121,11 +125,12 @@ func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Se
 }
 
 // sliceNetwork converts one slice's network (with the edges kept under maxEdges).
-func sliceNetwork(g *network.Graph, edges []network.Edge, themes map[pulid.ID]*ent.Theme, items map[pulid.ID]ent.Noder) *model.ThemeNetwork {
+func sliceNetwork(g *network.Graph, chosen []network.Signal, edges []network.Edge, themes map[pulid.ID]*ent.Theme, items map[pulid.ID]ent.Noder) *model.ThemeNetwork {
 	out := &model.ThemeNetwork{
 		Nodes: make([]*model.ThemeNetworkNode, 0, len(g.Nodes)), Edges: make([]*model.ThemeNetworkEdge, 0, len(edges)),
 		EdgeCount: len(g.Edges), Truncated: len(edges) < len(g.Edges), StrengthMeasure: "JACCARD",
 	}
+	setSignals(out, g, chosen)
 	for _, n := range g.Nodes {
 		mn := &model.ThemeNetworkNode{Theme: themes[n.ThemeID], WeightedDegree: n.WeightedDegree, Betweenness: n.Betweenness,
 			Community: n.Community, Counts: []*model.SignalCount{}}

@@ -16,7 +16,8 @@ const seriesQuery = `query($by: SeriesDimension!, $t: Float) {
     by matchThreshold
     slices {
       index previous key label start end term { id number }
-      network { edgeCount nodes { theme { slug } weightedDegree betweenness community }
+      network { edgeCount signals signalShares { signal edges onlyEdges weight weightShare }
+        nodes { theme { slug } weightedDegree betweenness community }
         edges { source { slug } target { slug } weight strength evidence { signal count itemIDs items { id } } } }
       communities { community lineage event themes { slug } predecessors { community lineage overlap } }
       vanished { community lineage themes { slug } }
@@ -26,8 +27,14 @@ const seriesQuery = `query($by: SeriesDimension!, $t: Float) {
 }`
 
 type seriesNetwork struct {
-	EdgeCount int
-	Nodes     []struct {
+	EdgeCount    int
+	Signals      []string
+	SignalShares []struct {
+		Signal              string
+		Edges, OnlyEdges    int
+		Weight, WeightShare float64
+	}
+	Nodes []struct {
 		Theme                       struct{ Slug string }
 		WeightedDegree, Betweenness float64
 		Community                   int
@@ -110,7 +117,7 @@ func TestThemeNetworkSeriesAPI(t *testing.T) {
 						filter = map[string]any{"termIDs": []string{sl.Term.ID}}
 					}
 					var one struct{ ThemeNetwork seriesNetwork }
-					mustPost(t, srv, `query($f: NetworkFilter) { themeNetwork(filter: $f) { edgeCount
+					mustPost(t, srv, `query($f: NetworkFilter) { themeNetwork(filter: $f) { edgeCount signals signalShares { signal edges onlyEdges weight weightShare }
 						nodes { theme { slug } weightedDegree betweenness community }
 						edges { source { slug } target { slug } weight strength evidence { signal count itemIDs items { id } } } } }`,
 						map[string]any{"f": filter}, &one)

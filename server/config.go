@@ -30,6 +30,7 @@ type config struct {
 	limits          pagelimit.Limits
 	corsOrigins     []string
 	logFormat       string
+	searchAnalyzer  string
 	shutdownTimeout time.Duration
 	tokens          *auth.Tokens
 	queryLimits     querylimit.Limits
@@ -75,6 +76,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var origins string
 	f.stringVar(&origins, "cors-origins", "CORS_ORIGINS", "*", "comma-separated `origins` allowed to call the API from a browser, or *")
 	f.stringVar(&c.logFormat, "log-format", "LOG_FORMAT", "text", "text or json")
+	f.stringVar(&c.searchAnalyzer, "search-analyzer", "SEARCH_ANALYZER", "auto", "the Finnish analyser of search: auto (Voikko when installed, else Snowball stems), voikko or snowball")
 	var tokens, tokensFile, jwtSecretFile, jwtIssuer, jwtAudience string
 	f.stringVar(&tokens, "tokens", "API_TOKENS", "",
 		"`tokens` as role:sha256hex entries, comma-separated; make one with 'server token editor'")
@@ -290,7 +292,7 @@ func parseExportNetworkConfig(args []string, getenv func(string) string) (export
 		{"term", "EXPORT_NETWORK_TERMS", "only the evidence of this network term (its `ID`)"},
 		{"municipality", "EXPORT_NETWORK_MUNICIPALITIES", "only the evidence concerning this municipality (its `ID`)"},
 		{"region", "EXPORT_NETWORK_REGIONS", "only the evidence concerning this region (its `ID`)"},
-		{"signals", "EXPORT_NETWORK_SIGNALS", "the `signals` that make edges: " + signalNames() + " (default all)"},
+		{"signals", "EXPORT_NETWORK_SIGNALS", "the `signals` that make edges: " + signalNames() + " (default " + defaultSignalNames() + ": what the seminars discussed)"},
 	} {
 		lists[l.name] = new([]string)
 		f.listVar(lists[l.name], l.name, l.env, l.usage+"; repeatable or comma-separated")

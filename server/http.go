@@ -13,6 +13,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/observe"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
+	"github.com/teemaverkko/teemaverkko/internal/explorer"
 	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
 )
@@ -23,9 +24,10 @@ type route struct {
 	// preflights), or "" when the handler takes any.
 	method string
 	path   string
-	// open routes answer everyone, without limit: the playground and its assets (a
-	// browser must load the page to type a token into it), liveness and readiness. Every
-	// other route is a read route (see routes).
+	// open routes answer everyone, without limit: the playground, the explorer and their
+	// assets (a browser must load the page to type a token into it; neither page holds
+	// data, which they read from /graphql), liveness and readiness. Every other route is a
+	// read route (see routes).
 	open bool
 	// ownAuth marks the read route that applies the read rule itself: /graphql, per
 	// operation (mutations need more than reads, and WebSocket clients send their token
@@ -34,7 +36,8 @@ type route struct {
 	handler http.Handler
 }
 
-// routeTable lists the endpoints: the playground at /, the API at /graphql, the SDL at
+// routeTable lists the endpoints: the playground at /, the network explorer at
+// /explore, the API at /graphql, the SDL at
 // /schema.graphql (when configured), the network export, metrics, liveness at /healthz
 // and readiness (connected, and the database answers) at /readyz. Until the backend is
 // ready, the API answers 503 with the code UNAVAILABLE.
@@ -48,6 +51,7 @@ func routeTable(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger,
 		b.api.ServeHTTP(w, r)
 	})
 	pg := playground.Handler("Teemaverkko", "/graphql")
+	ex := explorer.Handler("Teemaverkko", "/graphql", "/export/network")
 	table := []route{
 		{path: "/graphql", ownAuth: true, handler: api},
 		{method: http.MethodGet, path: "/export/network", handler: networkExportHandler(ready)},
@@ -55,6 +59,8 @@ func routeTable(ready *atomic.Pointer[backend], cfg config, logger *slog.Logger,
 		{method: http.MethodGet, path: "/metrics", handler: observe.Handler(reg)},
 		{method: http.MethodGet, path: "/{$}", open: true, handler: pg},
 		{method: http.MethodGet, path: playground.AssetPrefix, open: true, handler: pg},
+		{method: http.MethodGet, path: explorer.Path, open: true, handler: ex},
+		{method: http.MethodGet, path: explorer.AssetPrefix, open: true, handler: ex},
 		{method: http.MethodGet, path: "/healthz", open: true, handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			_, _ = w.Write([]byte("ok\n"))

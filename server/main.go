@@ -32,6 +32,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/explorer"
 	"github.com/teemaverkko/teemaverkko/internal/gctune"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/network"
@@ -233,7 +234,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, logOut 
 	if !playground.Embedded() {
 		logger.Warn(playground.NotBuiltMessage)
 	}
+	if !explorer.Embedded() {
+		logger.Warn(explorer.NotBuiltMessage)
+	}
 	logger.Info("listening", "playground", fmt.Sprintf("http://localhost:%d/", cfg.port),
+		"explorer", fmt.Sprintf("http://localhost:%d%s", cfg.port, explorer.Path),
 		"graphql", fmt.Sprintf("http://localhost:%d/graphql", cfg.port))
 
 	connectCtx, stopConnecting := context.WithCancel(ctx)
@@ -314,6 +319,11 @@ func setUp(ctx context.Context, db *database.DB, cfg config, logger *slog.Logger
 		db.Close()
 		return nil, err
 	}
+	if err := search.UseAnalyzer(cfg.searchAnalyzer); err != nil {
+		db.Close()
+		return nil, err
+	}
+	logger.Info("search analyser", "analyzer", search.Analyzer())
 	if err := search.Migrate(ctx, db); err != nil {
 		db.Close()
 		return nil, err

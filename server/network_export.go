@@ -236,6 +236,16 @@ func signalNames() string {
 	return orList(names)
 }
 
+// defaultSignalNames lists the signals that count when none are given, comma-separated
+// as the flag takes them.
+func defaultSignalNames() string {
+	names := make([]string, len(network.DefaultSignals))
+	for i, s := range network.DefaultSignals {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ",")
+}
+
 // orList writes "a, b or c".
 func orList(names []string) string {
 	if len(names) < 2 {

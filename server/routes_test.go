@@ -14,6 +14,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/graph/observe"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/explorer"
 	"github.com/teemaverkko/teemaverkko/internal/playground"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
 )
@@ -72,7 +73,7 @@ func readRoutes(t *testing.T, base string, args ...string) (reads, open []string
 			u += "?format=edges-csv"
 		case "/export/search":
 			u += "?q=strategia"
-		case playground.AssetPrefix:
+		case playground.AssetPrefix, explorer.AssetPrefix:
 			u += "index.js"
 		}
 		if rt.open {
@@ -92,7 +93,7 @@ func readRoutes(t *testing.T, base string, args ...string) (reads, open []string
 	if has(open, "/schema.graphql") || (cfg.schemaEndpoint && !has(reads, "/schema.graphql")) {
 		t.Errorf("/schema.graphql is not a read route")
 	}
-	for _, p := range []string{"/healthz", "/readyz", playground.AssetPrefix} {
+	for _, p := range []string{"/healthz", "/readyz", playground.AssetPrefix, explorer.Path, explorer.AssetPrefix} {
 		if !has(open, p) {
 			t.Errorf("%s is not open", p)
 		}
@@ -130,7 +131,8 @@ func TestReadRoutesNeedToken(t *testing.T) {
 	}
 	for _, u := range open {
 		code, _, _ := request(t, http.MethodGet, u)
-		if code == http.StatusUnauthorized || (code != http.StatusOK && !strings.Contains(u, playground.AssetPrefix)) {
+		isAsset := strings.Contains(u, playground.AssetPrefix) || strings.Contains(u, explorer.AssetPrefix)
+		if code == http.StatusUnauthorized || (code != http.StatusOK && !isAsset) {
 			t.Errorf("open route %s: %d without a token", u, code)
 		}
 	}

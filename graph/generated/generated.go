@@ -465,7 +465,7 @@ type ComplexityRoot struct {
 		Organizations         func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Outcomes              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
 		Regions               func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
-		Search                func(childComplexity int, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) int
+		Search                func(childComplexity int, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, from *time.Time, to *time.Time, first *int, after *entgql.Cursor[pulid.ID]) int
 		Seminars              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SeminarOrder, where *ent.SeminarWhereInput) int
 		Sessions              func(childComplexity int, after *entgql.Cursor[pulid.ID], first *int, before *entgql.Cursor[pulid.ID], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		SimilarMunicipalities func(childComplexity int, municipalityID pulid.ID, first *int, asOf *int) int
@@ -531,9 +531,10 @@ type ComplexityRoot struct {
 	}
 
 	SearchConnection struct {
-		Edges      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges                  func(childComplexity int) int
+		PageInfo               func(childComplexity int) int
+		TotalCount             func(childComplexity int) int
+		TotalCountIsLowerBound func(childComplexity int) int
 	}
 
 	SearchEdge struct {
@@ -613,6 +614,14 @@ type ComplexityRoot struct {
 	SignalCount struct {
 		Count  func(childComplexity int) int
 		Signal func(childComplexity int) int
+	}
+
+	SignalShare struct {
+		Edges       func(childComplexity int) int
+		OnlyEdges   func(childComplexity int) int
+		Signal      func(childComplexity int) int
+		Weight      func(childComplexity int) int
+		WeightShare func(childComplexity int) int
 	}
 
 	SliceCommunity struct {
@@ -701,6 +710,8 @@ type ComplexityRoot struct {
 		EdgeCount       func(childComplexity int) int
 		Edges           func(childComplexity int) int
 		Nodes           func(childComplexity int) int
+		SignalShares    func(childComplexity int) int
+		Signals         func(childComplexity int) int
 		StrengthMeasure func(childComplexity int) int
 		Truncated       func(childComplexity int) int
 	}
@@ -872,7 +883,7 @@ type QueryResolver interface {
 	ThemeStatisticsBy(ctx context.Context, by model.StatisticsDimension, filter *model.NetworkFilter, asOf *int) ([]*model.StatisticsBucket, error)
 	SimilarMunicipalities(ctx context.Context, municipalityID pulid.ID, first *int, asOf *int) ([]*model.MunicipalityScore, error)
 	ThemeNetworkSeries(ctx context.Context, by model.SeriesDimension, filter *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) (*model.ThemeNetworkSeries, error)
-	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
+	Search(ctx context.Context, query string, types []model.SearchType, seminarIDs []pulid.ID, termIDs []pulid.ID, themeIDs []pulid.ID, from *time.Time, to *time.Time, first *int, after *entgql.Cursor[pulid.ID]) (*model.SearchConnection, error)
 	KnowledgeBase(ctx context.Context) (*history.KnowledgeBase, error)
 	Changes(ctx context.Context, after *int, cursor *string, first *int, filter *model.ChangeFilter) (*model.RevisionConnection, error)
 }
@@ -3222,7 +3233,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["seminarIDs"].([]pulid.ID), args["termIDs"].([]pulid.ID), args["themeIDs"].([]pulid.ID), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID])), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["seminarIDs"].([]pulid.ID), args["termIDs"].([]pulid.ID), args["themeIDs"].([]pulid.ID), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*entgql.Cursor[pulid.ID])), true
 	case "Query.seminars":
 		if e.ComplexityRoot.Query.Seminars == nil {
 			break
@@ -3533,6 +3544,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+	case "SearchConnection.totalCountIsLowerBound":
+		if e.ComplexityRoot.SearchConnection.TotalCountIsLowerBound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCountIsLowerBound(childComplexity), true
 
 	case "SearchEdge.cursor":
 		if e.ComplexityRoot.SearchEdge.Cursor == nil {
@@ -3924,6 +3941,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SignalCount.Signal(childComplexity), true
+
+	case "SignalShare.edges":
+		if e.ComplexityRoot.SignalShare.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.Edges(childComplexity), true
+	case "SignalShare.onlyEdges":
+		if e.ComplexityRoot.SignalShare.OnlyEdges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.OnlyEdges(childComplexity), true
+	case "SignalShare.signal":
+		if e.ComplexityRoot.SignalShare.Signal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.Signal(childComplexity), true
+	case "SignalShare.weight":
+		if e.ComplexityRoot.SignalShare.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.Weight(childComplexity), true
+	case "SignalShare.weightShare":
+		if e.ComplexityRoot.SignalShare.WeightShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignalShare.WeightShare(childComplexity), true
 
 	case "SliceCommunity.community":
 		if e.ComplexityRoot.SliceCommunity.Community == nil {
@@ -4347,6 +4395,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ThemeNetwork.Nodes(childComplexity), true
+	case "ThemeNetwork.signalShares":
+		if e.ComplexityRoot.ThemeNetwork.SignalShares == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.SignalShares(childComplexity), true
+	case "ThemeNetwork.signals":
+		if e.ComplexityRoot.ThemeNetwork.Signals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThemeNetwork.Signals(childComplexity), true
 	case "ThemeNetwork.strengthMeasure":
 		if e.ComplexityRoot.ThemeNetwork.StrengthMeasure == nil {
 			break
@@ -17103,7 +17163,10 @@ enum ChangeKind {
     """
     filter: NetworkFilter
     """
-    The signals that count (all when not given).
+    The signals that count; when not given, OUTCOME, SESSION and SEMINAR: what the
+    seminars discussed (over all six, documents alone would make most edges, so the
+    network would measure how documents were tagged). signalShares says what each
+    signal contributes.
     """
     signals: [NetworkSignal!]
     """
@@ -17222,7 +17285,8 @@ extend type Theme {
     """
     first: Int = 10
     """
-    The signals that count (all when not given).
+    The signals that count (OUTCOME, SESSION and SEMINAR when not given, as for
+    themeNetwork).
     """
     signals: [NetworkSignal!]
   ): [ThemeRelation!]!
@@ -17323,6 +17387,44 @@ type ThemeNetwork {
   How strength is normalised: the Jaccard index, shared items over all items of the two themes.
   """
   strengthMeasure: String!
+  """
+  The signals that counted, in canonical order: the ones asked for, or the defaults.
+  """
+  signals: [NetworkSignal!]!
+  """
+  What each counted signal contributes to the network: over all its edges at minWeight
+  (maxEdges does not change it), the edges it appears on, the edges it alone makes and
+  its share of the total weight.
+  """
+  signalShares: [SignalShare!]!
+}
+
+"""
+How much of a theme network one signal makes.
+"""
+type SignalShare {
+  """
+  The signal.
+  """
+  signal: NetworkSignal!
+  """
+  The edges with at least one shared item of this signal.
+  """
+  edges: Int!
+  """
+  The edges whose every shared item is of this signal: the edges the network would lose
+  without it.
+  """
+  onlyEdges: Int!
+  """
+  The items of this signal shared over all edges: its part of the summed edge weights.
+  """
+  weight: Float!
+  """
+  weight over the summed weights of all edges, from 0 to 1 (0 when there is no edge); the
+  shares of the counted signals add up to 1.
+  """
+  weightShare: Float!
 }
 
 """
@@ -17668,7 +17770,8 @@ type MunicipalityScore {
     """
     filter: NetworkFilter
     """
-    The signals that count (all when not given).
+    The signals that count (OUTCOME, SESSION and SEMINAR when not given, as for
+    themeNetwork).
     """
     signals: [NetworkSignal!]
     """
@@ -17920,10 +18023,13 @@ type ThemeSlicePoint {
   """
   Full-text search over themes, outcomes (text and quote), sessions, seminars, documents,
   people and municipalities (Finnish and Swedish names), ranked by relevance, with
-  highlighted snippets. Every word must match: by its Finnish stem (PostgreSQL), as the
-  start of a word, or (four letters or more) inside a compound word, ignoring case and
-  diacritics ("aanestys" finds "äänestys", "Uleåborg" finds Oulu). Empty or overlong text
-  is refused with BAD_USER_INPUT; text without words (only punctuation) finds nothing.
+  highlighted snippets. Every word must match, in any of its forms: "kuntien" finds
+  "kunta" and "kunnan", "strategian" finds "Kuntastrategia", "Stenwall" finds
+  "Stenvall", ignoring case and diacritics ("valitila" finds "Välitila", "Uleåborg" finds
+  Oulu). Syntax: "…" for a phrase, OR between words, -word to exclude. A name that is
+  exactly the query comes first; a name beats a description; the exact form beats
+  another form, which beats a compound part, which beats a prefix or typo. Empty or
+  overlong text is refused with BAD_USER_INPUT; text without words finds nothing.
   """
   search(
     """
@@ -17946,6 +18052,16 @@ type ThemeSlicePoint {
     Only what is tagged with these themes (and the themes themselves).
     """
     themeIDs: [ID!]
+    """
+    Only seminars held and documents published on or after this day, and the sessions
+    and outcomes of those seminars (other types have no date and are left out).
+    """
+    from: Date
+    """
+    Only seminars held and documents published on or before this day, and the sessions
+    and outcomes of those seminars (other types have no date and are left out).
+    """
+    to: Date
     """
     Returns the first _n_ hits: the server's default page size when left out, and at
     most its maximum page size, as for every connection (the README's table of limits).
@@ -17997,9 +18113,15 @@ A page of search hits, best first.
 """
 type SearchConnection {
   """
-  The number of hits in all.
+  The number of hits in all, counted up to 1,000: when there are more, it is 1,000 and
+  totalCountIsLowerBound is true.
   """
   totalCount: Int!
+  """
+  True when there are more hits than totalCount says (more than 1,000). A search with
+  that many hits returns only the best of its strongest candidates: narrow it down.
+  """
+  totalCountIsLowerBound: Boolean!
   """
   Where the page stands (hasPreviousPage is true when after was given).
   """
@@ -19270,6 +19392,8 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 	switch field.Name {
 	case "totalCount":
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "totalCountIsLowerBound":
+		return ec.fieldContext_SearchConnection_totalCountIsLowerBound(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	case "edges":
@@ -19434,6 +19558,22 @@ func (ec *executionContext) childFields_SignalCount(ctx context.Context, field g
 		return ec.fieldContext_SignalCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SignalCount", field.Name)
+}
+
+func (ec *executionContext) childFields_SignalShare(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signal":
+		return ec.fieldContext_SignalShare_signal(ctx, field)
+	case "edges":
+		return ec.fieldContext_SignalShare_edges(ctx, field)
+	case "onlyEdges":
+		return ec.fieldContext_SignalShare_onlyEdges(ctx, field)
+	case "weight":
+		return ec.fieldContext_SignalShare_weight(ctx, field)
+	case "weightShare":
+		return ec.fieldContext_SignalShare_weightShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignalShare", field.Name)
 }
 
 func (ec *executionContext) childFields_SliceCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19602,6 +19742,10 @@ func (ec *executionContext) childFields_ThemeNetwork(ctx context.Context, field 
 		return ec.fieldContext_ThemeNetwork_truncated(ctx, field)
 	case "strengthMeasure":
 		return ec.fieldContext_ThemeNetwork_strengthMeasure(ctx, field)
+	case "signals":
+		return ec.fieldContext_ThemeNetwork_signals(ctx, field)
+	case "signalShares":
+		return ec.fieldContext_ThemeNetwork_signalShares(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ThemeNetwork", field.Name)
 }
@@ -23713,22 +23857,38 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["themeIDs"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*entgql.Cursor[pulid.ID], error) {
 			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg6
+	args["after"] = arg8
 	return args, nil
 }
 
@@ -35073,7 +35233,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["seminarIDs"].([]pulid.ID), fc.Args["termIDs"].([]pulid.ID), fc.Args["themeIDs"].([]pulid.ID), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["seminarIDs"].([]pulid.ID), fc.Args["termIDs"].([]pulid.ID), fc.Args["themeIDs"].([]pulid.ID), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[pulid.ID]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -36061,6 +36221,29 @@ func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SearchConnection_totalCountIsLowerBound(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCountIsLowerBound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsLowerBound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCountIsLowerBound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
@@ -37705,6 +37888,121 @@ func (ec *executionContext) _SignalCount_count(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_SignalCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SignalCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SignalShare_signal(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_signal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkSignal) graphql.Marshaler {
+			return ec.marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_signal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "NetworkSignal")
+}
+
+func (ec *executionContext) _SignalShare_edges(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SignalShare_onlyEdges(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_onlyEdges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlyEdges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_onlyEdges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SignalShare_weight(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SignalShare_weightShare(ctx context.Context, field graphql.CollectedField, obj *model.SignalShare) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignalShare_weightShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignalShare_weightShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SignalShare", field, false, false, "Float")
 }
 
 func (ec *executionContext) _SliceCommunity_community(ctx context.Context, field graphql.CollectedField, obj *model.SliceCommunity) (ret graphql.Marshaler) {
@@ -39493,6 +39791,61 @@ func (ec *executionContext) _ThemeNetwork_strengthMeasure(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ThemeNetwork_strengthMeasure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ThemeNetwork", field, false, false, "String")
+}
+
+func (ec *executionContext) _ThemeNetwork_signals(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_signals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NetworkSignal) graphql.Marshaler {
+			return ec.marshalNNetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_signals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThemeNetwork", field, false, false, "NetworkSignal")
+}
+
+func (ec *executionContext) _ThemeNetwork_signalShares(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThemeNetwork_signalShares(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignalShares, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SignalShare) graphql.Marshaler {
+			return ec.marshalNSignalShare2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalShareᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThemeNetwork_signalShares(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ThemeNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SignalShare(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ThemeNetworkEdge_source(ctx context.Context, field graphql.CollectedField, obj *model.ThemeNetworkEdge) (ret graphql.Marshaler) {
@@ -59726,6 +60079,11 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "totalCountIsLowerBound":
+			out.Values[i] = ec._SearchConnection_totalCountIsLowerBound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pageInfo":
 			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60261,6 +60619,59 @@ func (ec *executionContext) _SignalCount(ctx context.Context, sel ast.SelectionS
 			}
 		case "count":
 			out.Values[i] = ec._SignalCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var signalShareImplementors = []string{"SignalShare"}
+
+func (ec *executionContext) _SignalShare(ctx context.Context, sel ast.SelectionSet, obj *model.SignalShare) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signalShareImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignalShare")
+		case "signal":
+			out.Values[i] = ec._SignalShare_signal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._SignalShare_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onlyEdges":
+			out.Values[i] = ec._SignalShare_onlyEdges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._SignalShare_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightShare":
+			out.Values[i] = ec._SignalShare_weightShare(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -60840,6 +61251,16 @@ func (ec *executionContext) _ThemeNetwork(ctx context.Context, sel ast.Selection
 			}
 		case "strengthMeasure":
 			out.Values[i] = ec._ThemeNetwork_strengthMeasure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signals":
+			out.Values[i] = ec._ThemeNetwork_signals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signalShares":
+			out.Values[i] = ec._ThemeNetwork_signalShares(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -62274,6 +62695,36 @@ func (ec *executionContext) marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋt
 	return v
 }
 
+func (ec *executionContext) unmarshalNNetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx context.Context, v any) ([]model.NetworkSignal, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NetworkSignal, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNetworkSignal2ᚕgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignalᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NetworkSignal) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkSignal2githubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSignal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNNetworkSlice2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐNetworkSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NetworkSlice) graphql.Marshaler {
 	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -62811,6 +63262,30 @@ func (ec *executionContext) marshalNSignalCount2ᚖgithubᚗcomᚋteemaverkkoᚋ
 		return graphql.Null
 	}
 	return ec._SignalCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSignalShare2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalShareᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SignalShare) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSignalShare2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalShare(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSignalShare2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSignalShare(ctx context.Context, sel ast.SelectionSet, v *model.SignalShare) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignalShare!")
+		return graphql.Null
+	}
+	return ec._SignalShare(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSliceCommunity2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐSliceCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SliceCommunity) graphql.Marshaler {

@@ -213,8 +213,12 @@ type RevisionPageInfo struct {
 
 // A page of search hits, best first.
 type SearchConnection struct {
-	// The number of hits in all.
+	// The number of hits in all, counted up to 1,000: when there are more, it is 1,000 and
+	// totalCountIsLowerBound is true.
 	TotalCount int `json:"totalCount"`
+	// True when there are more hits than totalCount says (more than 1,000). A search with
+	// that many hits returns only the best of its strongest candidates: narrow it down.
+	TotalCountIsLowerBound bool `json:"totalCountIsLowerBound"`
 	// Where the page stands (hasPreviousPage is true when after was given).
 	PageInfo *entgql.PageInfo[pulid.ID] `json:"pageInfo"`
 	// The hits of this page.
@@ -247,6 +251,22 @@ type SignalCount struct {
 	Signal NetworkSignal `json:"signal"`
 	// How many items.
 	Count int `json:"count"`
+}
+
+// How much of a theme network one signal makes.
+type SignalShare struct {
+	// The signal.
+	Signal NetworkSignal `json:"signal"`
+	// The edges with at least one shared item of this signal.
+	Edges int `json:"edges"`
+	// The edges whose every shared item is of this signal: the edges the network would lose
+	// without it.
+	OnlyEdges int `json:"onlyEdges"`
+	// The items of this signal shared over all edges: its part of the summed edge weights.
+	Weight float64 `json:"weight"`
+	// weight over the summed weights of all edges, from 0 to 1 (0 when there is no edge); the
+	// shares of the counted signals add up to 1.
+	WeightShare float64 `json:"weightShare"`
 }
 
 // A community of one slice.
@@ -318,6 +338,12 @@ type ThemeNetwork struct {
 	Truncated bool `json:"truncated"`
 	// How strength is normalised: the Jaccard index, shared items over all items of the two themes.
 	StrengthMeasure string `json:"strengthMeasure"`
+	// The signals that counted, in canonical order: the ones asked for, or the defaults.
+	Signals []NetworkSignal `json:"signals"`
+	// What each counted signal contributes to the network: over all its edges at minWeight
+	// (maxEdges does not change it), the edges it appears on, the edges it alone makes and
+	// its share of the total weight.
+	SignalShares []*SignalShare `json:"signalShares"`
 }
 
 // An edge between two themes that share items.

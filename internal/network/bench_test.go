@@ -100,7 +100,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				g, err := network.Build(ctx, client, bc.filter, nil, 0)
+				g, err := network.Build(ctx, client, bc.filter, network.AllSignals, 0)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -106,7 +106,7 @@ type Evidence struct {
 }
 
 // Build computes the theme network from the evidence the filter keeps, over the chosen
-// signals (nil or empty: all), keeping the edges whose weight is at least minWeight.
+// signals (nil or empty: DefaultSignals), keeping the edges whose weight is at least minWeight.
 // It issues at most five SELECT statements, whatever the size of the data. It holds every
 // link row it reads while it runs and touches no process-wide state; a server asks a
 // Service, which shares, bounds and caches builds.

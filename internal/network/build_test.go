@@ -85,7 +85,7 @@ func TestBuildWeightsStrengthsEvidence(t *testing.T) {
 		ctx := context.Background()
 		client := db.Client()
 		f := newFixture(t, client)
-		g, err := network.Build(ctx, client, network.Filter{}, nil, 0)
+		g, err := network.Build(ctx, client, network.Filter{}, network.AllSignals, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +240,7 @@ func TestBuildMeasures(t *testing.T) {
 		f := newFixture(t, client)
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				g, err := network.Build(ctx, client, network.Filter{}, tc.signals, tc.minWeight)
+				g, err := network.Build(ctx, client, network.Filter{}, signalsOr(tc.signals), tc.minWeight)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -265,7 +265,7 @@ func TestBuildMeasures(t *testing.T) {
 				}
 				// The same data gives the same graph.
 				for i := 0; i < 5; i++ {
-					again, err := network.Build(ctx, client, network.Filter{}, tc.signals, tc.minWeight)
+					again, err := network.Build(ctx, client, network.Filter{}, signalsOr(tc.signals), tc.minWeight)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -278,6 +278,8 @@ func TestBuildMeasures(t *testing.T) {
 	})
 }
 
+// signalsOr returns s, or all signals for nil: the cases of these tables were worked out
+// by hand over every signal (the default, DefaultSignals, has its own test).
 func signalsOr(s []network.Signal) []network.Signal {
 	if len(s) == 0 {
 		return network.AllSignals
@@ -345,7 +347,7 @@ func TestBuildFilters(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				g, err := network.Build(ctx, client, tc.filter, nil, 0)
+				g, err := network.Build(ctx, client, tc.filter, network.AllSignals, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -384,7 +386,7 @@ func TestRelated(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				edges, err := network.Related(ctx, client, tc.theme, tc.signals, tc.first)
+				edges, err := network.Related(ctx, client, tc.theme, signalsOr(tc.signals), tc.first)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -400,7 +402,7 @@ func TestRelated(t *testing.T) {
 				}
 			})
 		}
-		edges, err := network.Related(ctx, client, f.A.ID, nil, 1)
+		edges, err := network.Related(ctx, client, f.A.ID, network.AllSignals, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

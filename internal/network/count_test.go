@@ -27,18 +27,18 @@ func TestStatementCounts(t *testing.T) {
 	}
 	calls := []call{
 		{"Build, no filter", 2, func(ctx context.Context, c *ent.Client, f *fixture) error {
-			_, err := network.Build(ctx, c, network.Filter{}, nil, 0)
+			_, err := network.Build(ctx, c, network.Filter{}, network.AllSignals, 0)
 			return err
 		}},
 		{"Build, every filter", 5, func(ctx context.Context, c *ent.Client, f *fixture) error {
 			_, err := network.Build(ctx, c, network.Filter{
 				From: ptr(day("2000-01-01")), To: ptr(day("2100-01-01")), TermIDs: []pulid.ID{f.T1.ID, f.T2.ID},
 				RegionIDs: []pulid.ID{f.R1.ID, f.R2.ID}, MunicipalityIDs: []pulid.ID{f.M1.ID, f.M2.ID, f.M3.ID},
-			}, nil, 0)
+			}, network.AllSignals, 0)
 			return err
 		}},
 		{"Build, dates and documents", 4, func(ctx context.Context, c *ent.Client, f *fixture) error {
-			_, err := network.Build(ctx, c, network.Filter{From: ptr(day("2000-01-01"))}, nil, 0)
+			_, err := network.Build(ctx, c, network.Filter{From: ptr(day("2000-01-01"))}, network.AllSignals, 0)
 			return err
 		}},
 		{"BuildFullEvidence, no filter", 2, func(ctx context.Context, c *ent.Client, f *fixture) error {
@@ -46,7 +46,7 @@ func TestStatementCounts(t *testing.T) {
 			return err
 		}},
 		{"Related", 2, func(ctx context.Context, c *ent.Client, f *fixture) error {
-			_, err := network.Related(ctx, c, f.A.ID, nil, 5)
+			_, err := network.Related(ctx, c, f.A.ID, network.AllSignals, 5)
 			return err
 		}},
 		{"Paths", 1, func(ctx context.Context, c *ent.Client, f *fixture) error {
@@ -66,13 +66,13 @@ func TestStatementCounts(t *testing.T) {
 			return err
 		}},
 		{"BuildSeries TERM", 5, func(ctx context.Context, c *ent.Client, f *fixture) error {
-			_, err := network.BuildSeries(ctx, c, network.SeriesRequest{By: network.DimensionTerm})
+			_, err := network.BuildSeries(ctx, c, network.SeriesRequest{By: network.DimensionTerm, Request: network.Request{Signals: network.AllSignals}})
 			return err
 		}},
 		{"BuildSeries YEAR, every filter", 5, func(ctx context.Context, c *ent.Client, f *fixture) error {
 			_, err := network.BuildSeries(ctx, c, network.SeriesRequest{By: network.DimensionYear, Request: network.Request{Filter: network.Filter{
 				From: ptr(day("2000-01-01")), RegionIDs: []pulid.ID{f.R1.ID, f.R2.ID}, MunicipalityIDs: []pulid.ID{f.M1.ID},
-			}}})
+			}, Signals: network.AllSignals}})
 			return err
 		}},
 		{"EngagedMunicipalities", 3, func(ctx context.Context, c *ent.Client, f *fixture) error {
@@ -124,7 +124,7 @@ func TestBuildOnSeed(t *testing.T) {
 		if err := seed.Run(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 			t.Fatal(err)
 		}
-		g, err := network.Build(ctx, client, network.Filter{}, nil, 0)
+		g, err := network.Build(ctx, client, network.Filter{}, network.AllSignals, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

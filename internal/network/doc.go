@@ -22,6 +22,11 @@
 //     as sources of facts do not count: nearly every fact cites the same article, which
 //     would tie every theme to every other.
 //
+// When no signals are chosen, DefaultSignals count: OUTCOME, SESSION and SEMINAR, what
+// the seminars discussed. Over all six, the network mostly measures how documents were
+// tagged (one article tagged with many themes is a clique of all of them); Shares tells
+// how much of a network each signal makes.
+//
 // A theme is a node when at least one item of the chosen signals is tied to it under the
 // Filter; a theme nothing is tied to is left out rather than shown as an isolated dot.
 //

@@ -14,7 +14,7 @@ import (
 const DefaultRelated = 10
 
 // Related returns the themes most strongly connected to a theme over the chosen signals
-// (nil or empty: all), over all the evidence: the theme's edges with Source set to
+// (nil or empty: DefaultSignals), over all the evidence: the theme's edges with Source set to
 // themeID, ranked by Strength, then Weight (both descending), then the other theme's
 // slug. At most first edges are returned (DefaultRelated when first is not positive).
 // A theme with no evidence, or an ID that names no theme, has no related themes. It

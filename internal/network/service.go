@@ -22,7 +22,7 @@ import (
 )
 
 // Request names one theme network: the evidence the filter keeps, the signals (nil or
-// empty: all) and the minimum weight of an edge, as Build takes them.
+// empty: DefaultSignals) and the minimum weight of an edge, as Build takes them.
 type Request struct {
 	Filter    Filter
 	Signals   []Signal

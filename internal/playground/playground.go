@@ -15,12 +15,10 @@ package playground
 
 import (
 	"bytes"
-	"compress/gzip"
 	"embed"
 	"encoding/json"
 	"html/template"
 	"io/fs"
-	"mime"
 	"net/http"
 	"path"
 	"strings"
@@ -28,6 +26,7 @@ import (
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/docs"
+	"github.com/teemaverkko/teemaverkko/internal/webasset"
 )
 
 // dist is the output of web/playground's build (committed), and .keep (hence all:, which
@@ -70,8 +69,7 @@ var embeddedBuild = sync.OnceValues(func() (*build, bool) { return loadBuild(dis
 type build struct {
 	Script string `json:"script"` // the page's ES module, relative to dist ("assets/main-HASH.js")
 	Style  string `json:"style"`  // its stylesheet, relative to dist
-	assets fs.FS
-	gz     sync.Map // asset name -> func() []byte: its gzip encoding, made on first demand
+	assets *webasset.Files
 }
 
 // loadBuild reads a build from fsys (rooted above dist/); ok is false when there is
@@ -92,13 +90,10 @@ func loadBuild(fsys fs.FS) (*build, bool) {
 	if err != nil {
 		return nil, false
 	}
-	b.assets = assets
+	b.assets = webasset.New(assets)
 	for _, f := range []string{b.Script, b.Style} {
 		name, ok := strings.CutPrefix(f, "assets/")
-		if !ok || !fs.ValidPath(name) {
-			return nil, false
-		}
-		if _, err := fs.Stat(assets, name); err != nil {
+		if !ok || !b.assets.Has(name) {
 			return nil, false
 		}
 	}
@@ -166,7 +161,7 @@ func newHandler(title, endpoint string, b *build) http.Handler {
 				http.NotFound(w, r)
 				return
 			}
-			b.serveAsset(w, r, name)
+			b.assets.Serve(w, r, name)
 			return
 		}
 		h := w.Header()
@@ -179,93 +174,8 @@ func newHandler(title, endpoint string, b *build) http.Handler {
 			return
 		}
 		h.Set("Cache-Control", "no-cache")
-		http.ServeContent(w, r, "", zeroTime, bytes.NewReader(page))
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(page))
 	})
-}
-
-var zeroTime time.Time // embedded files carry no modification time
-
-// contentTypes are the types of the built assets, independent of the host's mime.types.
-var contentTypes = map[string]string{
-	".js":    "text/javascript; charset=utf-8",
-	".css":   "text/css; charset=utf-8",
-	".json":  "application/json",
-	".map":   "application/json",
-	".ttf":   "font/ttf",
-	".woff":  "font/woff",
-	".woff2": "font/woff2",
-	".svg":   "image/svg+xml",
-	".png":   "image/png",
-}
-
-// serveAsset serves one built asset, gzipped to clients that accept it, cached for a
-// year: every name carries a content hash.
-func (b *build) serveAsset(w http.ResponseWriter, r *http.Request, name string) {
-	if name == "" || !fs.ValidPath(name) {
-		http.NotFound(w, r)
-		return
-	}
-	data, err := fs.ReadFile(b.assets, name)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	h := w.Header()
-	ext := path.Ext(name)
-	ctype, ok := contentTypes[ext]
-	if !ok {
-		ctype = mime.TypeByExtension(ext)
-	}
-	if ctype == "" {
-		ctype = "application/octet-stream"
-	}
-	h.Set("Content-Type", ctype)
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("Vary", "Accept-Encoding")
-	if acceptsGzip(r) {
-		if gz := b.gzipped(name, data); gz != nil {
-			h.Set("Content-Encoding", "gzip")
-			data = gz
-		}
-	}
-	http.ServeContent(w, r, "", zeroTime, bytes.NewReader(data))
-}
-
-// gzipped returns the gzip encoding of the asset name (whose content is data), or nil
-// when it is not worth it: small files, fonts and images that are compressed already,
-// or less than a tenth saved. Each asset is compressed once, on first demand, and kept:
-// about 2 MB for the 7 MB of a build, and a quarter of a second of CPU the first time a
-// browser loads them all. (The build does not ship .gz twins: the committed bundle
-// stays a third smaller, and free of zlib's differences between Node versions.)
-func (b *build) gzipped(name string, data []byte) []byte {
-	switch path.Ext(name) {
-	case ".js", ".css", ".json", ".map", ".svg", ".ttf":
-	default:
-		return nil
-	}
-	if len(data) < 1024 {
-		return nil
-	}
-	f, _ := b.gz.LoadOrStore(name, sync.OnceValue(func() []byte {
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		_, _ = zw.Write(data)
-		if err := zw.Close(); err != nil || buf.Len() > len(data)*9/10 {
-			return nil
-		}
-		return buf.Bytes()
-	}))
-	return f.(func() []byte)()
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			return strings.ReplaceAll(strings.TrimSpace(params), " ", "") != "q=0"
-		}
-	}
-	return false
 }
 
 // embeddedPage is the page of the embedded build: same-origin assets only, and the
@@ -286,6 +196,8 @@ var embeddedPage = template.Must(template.New("embedded").Parse(`<!DOCTYPE html>
     .teemaverkko-boot { font: 16px/1.5 system-ui, sans-serif; max-width: 44em; margin: 2em auto; padding: 0 1em; }
     .teemaverkko-stuck { visibility: hidden; animation: teemaverkko-show 0s 8s forwards; }
     @keyframes teemaverkko-show { to { visibility: visible; } }
+    .teemaverkko-explore { position: fixed; right: 12px; bottom: 8px; z-index: 10; font: 13px system-ui, sans-serif;
+      padding: 3px 8px; border-radius: 4px; background: rgba(255,255,255,0.9); border: 1px solid #ccc; }
   </style>
   <link rel="stylesheet" href="{{.Style}}">
   <script type="module" src="{{.Script}}"></script>
@@ -303,6 +215,7 @@ var embeddedPage = template.Must(template.New("embedded").Parse(`<!DOCTYPE html>
         <a href="/schema.graphql">/schema.graphql</a>.</p>
     </div>
   </div>
+  <a class="teemaverkko-explore" href="/explore">The theme network, drawn: /explore</a>
   <script type="application/json" id="teemaverkko-config">{{.Config}}</script>
 </body>
 </html>

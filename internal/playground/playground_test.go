@@ -305,3 +305,11 @@ func TestCompiledIn(t *testing.T) {
 		t.Errorf("the page script is not served gzipped")
 	}
 }
+
+// TestLinksExplorer checks that the playground links the network explorer.
+func TestLinksExplorer(t *testing.T) {
+	rec := get(t, newHandler("Teemaverkko", "/graphql", fakeBuild(t)), "/")
+	if !strings.Contains(rec.Body.String(), `<a class="teemaverkko-explore" href="/explore">`) {
+		t.Errorf("the playground does not link /explore:\n%s", rec.Body)
+	}
+}

@@ -80,6 +80,22 @@ func TestHostileInput(t *testing.T) {
 		{"decomposed ä", "va\u0308litila", anything, ""},
 		{"right-to-left", "\u202ekunta", found, ""},
 		{"other scripts", "муниципалитет 自治体", empty, ""},
+		// The query syntax: phrases, OR, exclusion, in every broken shape.
+		{"OR alone", "OR", anything, ""},
+		{"OR at the ends", "OR kunta OR", found, ""},
+		{"OR OR", "kunta OR OR erilainen", anything, ""},
+		{"OR of a phrase", `kunta OR "kunta erilainen"`, found, ""},
+		{"lower-case or is a word", "kunta or", anything, ""},
+		{"minus alone", "kunta -", found, ""},
+		{"double minus", "--kunta", found, ""},
+		{"minus quote", `kunta -"`, found, ""},
+		{"excluded phrase", `kunta -"kunta erilainen"`, anything, ""},
+		{"only excluded", "-kunta -erilainen", empty, ""},
+		{"excluded OR", "-kunta OR erilainen", anything, ""},
+		{"empty phrase", `"" kunta`, found, ""},
+		{"phrase of punctuation", `"!!!" kunta`, found, ""},
+		{"phrase of 32 words", `"` + manyWords(32) + `"`, empty, ""},
+		{"minus inside a word", "kunta-erilainen", anything, ""},
 	}
 	eachFixture(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()

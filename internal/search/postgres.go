@@ -2,40 +2,17 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"entgo.io/ent/dialect"
 )
 
-// pgFieldWeights are what a match in the fields a, b and c is worth, after
-// saturation: each field's ts_rank_cd is normalised to rank/(rank+1) (normalisation
-// 32), so that many matches in a long description never outweigh one in the name.
-var pgFieldWeights = [3]struct{ field, weight string }{{"a", "1.0"}, {"b", "0.4"}, {"c", "0.2"}}
-
-// Scores a PostgreSQL hit earns for each word found only inside a longer word, by the
-// field it is in: a tenth of the most a whole-word match there can give.
-var pgInfixScores = [3]string{"0.1", "0.04", "0.02"}
-
-// pgRank is the saturated, field-weighted rank of a tsvector column for a tsquery.
-func pgRank(col, query string) string {
-	parts := make([]string, len(pgFieldWeights))
-	for i, f := range pgFieldWeights {
-		parts[i] = fmt.Sprintf("%s * ts_rank_cd('{1, 1, 1, 1}'::float4[], ts_filter(%s, '{%s}'), %s, 32)",
-			f.weight, col, f.field, query)
-	}
-	return "(" + strings.Join(parts, " + ") + ")::float8"
-}
-
-// searchPostgres searches search_index: each token must match the Finnish tsvector
-// (same stem), the simple folded tsvector (prefix), or, when long enough, the folded
-// text of a field (infix). The score adds up the saturated, field-weighted ts_rank_cd
-// of both tsvectors (see pgFieldWeights) and the infix scores.
-func searchPostgres(ctx context.Context, qr Querier, p *plan) (*Result, error) {
-	stmt, args := postgresStatement(p)
+// searchPostgres matches the expanded words against the weighted tsvector of
+// search_index (GIN index) and scores each hit (see rank.go).
+func searchPostgres(ctx context.Context, qr Querier, p *plan, c *compiled) (*Result, error) {
+	stmt, args := postgresStatement(p, c)
 	rows, err := qr.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
@@ -44,126 +21,152 @@ func searchPostgres(ctx context.Context, qr Querier, p *plan) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &highlighter{tokens: p.tokens}
-	if h.stems, err = stemMatches(ctx, qr, p, hits); err != nil {
-		return nil, err
+	return p.page(hits, total, &highlighter{marks: c.marks}), nil
+}
+
+// tsWords is a tsquery of any of the words, restricted to a weight when w is not "".
+func tsWords(ws []string, w string) string {
+	parts := make([]string, len(ws))
+	for i, x := range ws {
+		parts[i] = tsLexeme(x)
+		if w != "" {
+			parts[i] += ":" + w
+		}
 	}
-	return p.page(hits, total, h), nil
+	return "(" + strings.Join(parts, " | ") + ")"
+}
+
+// tsTerm is a tsquery of a term's words of the classes up to last (a phrase: its exact
+// forms in order), restricted to a weight when w is not "".
+func tsTerm(t cterm, last int, w string) string {
+	if t.isPhrase {
+		parts := make([]string, len(t.phrase))
+		for i, ws := range t.phrase {
+			parts[i] = tsWords(ws, w)
+		}
+		return "(" + strings.Join(parts, " <-> ") + ")"
+	}
+	ws := t.classes.upTo(last)
+	if len(ws) == 0 {
+		return ""
+	}
+	return tsWords(ws, w)
+}
+
+// tsClassOf is a tsquery of the clause's matches of exactly one class in one field.
+func tsClassOf(cl cclause, class int, w string) string {
+	var parts []string
+	for _, t := range cl.alts {
+		switch {
+		case t.isPhrase && class == classExact:
+			parts = append(parts, tsTerm(t, 0, w))
+		case !t.isPhrase && len(t.classes[class]) > 0:
+			parts = append(parts, tsWords(t.classes[class], w))
+		}
+	}
+	return strings.Join(parts, " | ")
+}
+
+// tsMatch is the tsquery every hit matches, with each clause's words of the classes up
+// to last (false when a clause has none).
+func tsMatch(c *compiled, last int) (string, bool) {
+	var match []string
+	for _, cl := range c.clauses {
+		var alts []string
+		for _, t := range cl.alts {
+			if q := tsTerm(t, last, ""); q != "" {
+				alts = append(alts, q)
+			}
+		}
+		if len(alts) == 0 {
+			return "", false
+		}
+		match = append(match, "("+strings.Join(alts, " | ")+")")
+	}
+	q := strings.Join(match, " & ")
+	for _, t := range c.excludes {
+		q += " & !" + tsTerm(t, nClasses-1, "")
+	}
+	return q, true
 }
 
 // postgresStatement returns the page query of the plan and its arguments.
-func postgresStatement(p *plan) (string, []any) {
+func postgresStatement(p *plan, c *compiled) (string, []any) {
 	b := &builder{dia: dialect.Postgres}
-	var (
-		conds   []string
-		fiOr    []string
-		prefix  []string
-		infixes []string
-	)
-	for _, t := range p.tokens {
-		fi := "plainto_tsquery('finnish', " + b.arg(t.lower) + ")"
-		pre := b.arg(tsLexeme(t.folded)+":*") + "::tsquery"
-		alts := []string{"s.tsv_fi @@ " + fi, "s.tsv_simple @@ " + pre}
-		if t.infix() {
-			like := b.arg(likePattern(t.folded))
-			alts = append(alts, "s.fa LIKE "+like, "s.fb LIKE "+like, "s.fc LIKE "+like)
-			infixes = append(infixes, fmt.Sprintf("(CASE WHEN s.fa LIKE %[1]s THEN %[2]s WHEN s.fb LIKE %[1]s THEN %[3]s WHEN s.fc LIKE %[1]s THEN %[4]s ELSE 0 END)",
-				like, pgInfixScores[0], pgInfixScores[1], pgInfixScores[2]))
-		}
-		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
-		fiOr = append(fiOr, fi)
-		prefix = append(prefix, pre)
-	}
-	score := pgRank("s.tsv_fi", "("+strings.Join(fiOr, " || ")+")") + " + " +
-		pgRank("s.tsv_simple", "("+strings.Join(prefix, " || ")+")")
-	if len(infixes) > 0 {
-		score += " + (" + strings.Join(infixes, " + ") + ")::float8"
-	}
+	q, _ := tsMatch(c, nClasses-1)
 	ctes, filters := b.filters(p, "s.node_id", "s.type")
-	conds = append(conds, filters...)
-	n := strconv.Itoa(snippetChars)
-	ctes = append(ctes, "hits AS (SELECT s.node_id, s.type, ("+score+") AS score, "+
-		"substr(s.a, 1, "+n+") AS a, substr(s.b, 1, "+n+") AS b, substr(s.c, 1, "+n+") AS c "+
-		"FROM search_index AS s WHERE "+strings.Join(conds, " AND ")+")")
-	return b.pageSQL(ctes, p, ` COLLATE "C"`), b.args
-}
-
-// stemMatches asks PostgreSQL which words of the hits' text have the Finnish stem of a
-// token, so that snippets mark them ("kunnat" for "kunta"). It asks only about words
-// that begin with the part of a token before its R1 region: the Snowball stemmer only
-// ever removes letters inside R1, so no other word can share the token's stem.
-func stemMatches(ctx context.Context, qr Querier, p *plan, hits []row) (map[string]bool, error) {
-	stems := make([]string, len(p.tokens))
-	for i, t := range p.tokens {
-		stems[i] = t.lower[:r1(t.lower)]
+	where := func(tq string) string {
+		return strings.Join(append([]string{"s.tsv @@ " + b.arg(tq) + "::tsquery"}, filters...), " AND ")
 	}
-	seen := map[string]bool{}
-	var list []string
-	for i, r := range hits {
-		if i == p.first {
-			break
+	var score []string
+	for _, cl := range c.clauses {
+		var whens []string
+		for class := 0; class < nClasses; class++ {
+			if tq := tsClassOf(cl, class, ""); tq != "" {
+				whens = append(whens, "WHEN s.tsv_a @@ "+b.arg(tq)+"::tsquery THEN "+num(matchScores[0][class]))
+			}
 		}
-		for _, f := range []string{r.a, r.b, r.c} {
-			for _, w := range words(f) {
-				lw := strings.ToLower(compose(f[w.start:w.end]))
-				if seen[lw] {
-					continue
-				}
-				seen[lw] = true
-				for _, s := range stems {
-					if strings.HasPrefix(lw, s) {
-						list = append(list, lw)
-						break
-					}
+		for f, fw := range []string{"B", "C"} {
+			for class := 0; class < nClasses; class++ {
+				if tq := tsClassOf(cl, class, fw); tq != "" {
+					whens = append(whens, "WHEN s.tsv @@ "+b.arg(tq)+"::tsquery THEN "+num(matchScores[f+1][class]))
 				}
 			}
 		}
+		score = append(score, "(CASE "+strings.Join(whens, " ")+" ELSE 0 END)")
 	}
-	if len(list) == 0 {
-		return nil, nil
-	}
-	b := &builder{dia: dialect.Postgres}
-	raw, err := json.Marshal(list)
-	if err != nil {
-		return nil, fmt.Errorf("encode words: %w", err)
-	}
-	words := b.arg(string(raw))
-	fi := make([]string, len(p.tokens))
-	for i, t := range p.tokens {
-		fi[i] = "plainto_tsquery('finnish', " + b.arg(t.lower) + ")"
-	}
-	rows, err := qr.QueryContext(ctx, "SELECT w FROM jsonb_array_elements_text("+words+"::jsonb) AS t (w) "+
-		"WHERE to_tsvector('finnish', w) @@ ("+strings.Join(fi, " || ")+")", b.args...)
-	if err != nil {
-		return nil, fmt.Errorf("match stems: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var w string
-		if err := rows.Scan(&w); err != nil {
-			return nil, fmt.Errorf("match stems: %w", err)
+	if len(c.order) > 1 {
+		parts, partsA := make([]string, len(c.order)), make([]string, len(c.order))
+		for i, ws := range c.order {
+			parts[i], partsA[i] = tsWords(ws, ""), tsWords(ws, "A")
 		}
-		out[w] = true
+		score = append(score, "(CASE WHEN s.tsv @@ "+b.arg(strings.Join(partsA, " <-> "))+"::tsquery THEN "+num(phraseNameScore)+
+			" WHEN s.tsv @@ "+b.arg(strings.Join(parts, " <-> "))+"::tsquery THEN "+num(phraseScore)+" ELSE 0 END)")
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("match stems: %w", err)
+	if c.nameKey != "" {
+		score = append(score, "(CASE WHEN strpos(s.nk, "+b.arg(c.nameKey)+") > 0 THEN "+num(wholeNameScore)+" ELSE 0 END)")
 	}
-	return out, nil
+	sc := "(" + strings.Join(score, " + ") + ")::float8"
+	all := where(q)
+	limit := func(n int) string { return " LIMIT " + strconv.Itoa(n) }
+	scored := func(from string) string {
+		return "(SELECT s.node_id, s.type, " + sc + " AS score FROM " + from + ")"
+	}
+	// The name tier reads the rows with every clause in a name through the small index
+	// of names and checks the whole query on those rows only (the fence, OFFSET 0, keeps
+	// the planner from AND-ing in the big index of every field).
+	var every []string
+	for _, cl := range c.clauses {
+		var alts []string
+		for _, t := range cl.alts {
+			alts = append(alts, tsTerm(t, nClasses-1, ""))
+		}
+		every = append(every, "("+strings.Join(alts, " | ")+")")
+	}
+	tiers := []string{
+		scored("(SELECT s.* FROM search_index AS s WHERE " +
+			strings.Join(append([]string{"s.tsv_a @@ " + b.arg(strings.Join(every, " & ")) + "::tsquery"}, filters...), " AND ") +
+			limit(4*TierCap) + " OFFSET 0) AS s WHERE s.tsv @@ " + b.arg(q) + "::tsquery" + limit(TierCap)),
+		scored("(SELECT * FROM matched" + limit(TierCap) + ") AS s"),
+	}
+	cols := "SELECT s.node_id, s.type, s.tsv, s.tsv_a, s.nk FROM search_index AS s WHERE "
+	matched := cols + all + limit(CountCap+1)
+	if strong, ok := tsMatch(c, classLemma); ok && strong != q {
+		// The strong matches (exact forms and other forms, without compound parts and
+		// typos) are fewer words to look up; when there are more than CountCap of them,
+		// they are the count's lower bound, and the statement never evaluates the whole
+		// query over the table (PostgreSQL skips a branch whose one-time filter is false).
+		ctes = append(ctes, "strong AS MATERIALIZED ("+cols+where(strong)+limit(CountCap+1)+")")
+		tiers = append(tiers, scored("(SELECT * FROM strong"+limit(TierCap)+") AS s"))
+		many := "(SELECT count(*) FROM strong) > " + strconv.Itoa(CountCap)
+		matched = "SELECT * FROM strong WHERE " + many +
+			" UNION ALL (" + cols + all + " AND NOT " + many + limit(CountCap+1) + ")"
+	}
+	ctes = append(ctes,
+		"matched AS MATERIALIZED ("+matched+")",
+		"hits AS (SELECT node_id, type, max(score) AS score FROM ("+strings.Join(tiers, " UNION ALL ")+") AS t GROUP BY node_id, type)")
+	count := "SELECT count(*) AS total FROM matched"
+	return b.pageSQL(ctes, p, ` COLLATE "C"`, count), b.args
 }
 
-// r1 returns the byte offset of the Finnish Snowball stemmer's region R1 in a
-// lower-case word: after the first non-vowel that follows a vowel, or the word's end.
-func r1(w string) int {
-	vowel := false
-	for i, r := range w {
-		if strings.ContainsRune("aeiouyäö", r) {
-			vowel = true
-			continue
-		}
-		if vowel {
-			return i + utf8.RuneLen(r)
-		}
-	}
-	return len(w)
-}
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

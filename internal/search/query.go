@@ -65,6 +65,27 @@ func (b *builder) filters(p *plan, nodeID, typ string) (ctes []string, conds []s
 			" UNION SELECT document_id FROM document_themes WHERE theme_id"+in+
 			" UNION SELECT expert_id FROM expert_themes WHERE theme_id"+in+")")
 	}
+	if p.from != "" || p.to != "" {
+		dated := func(col string) string {
+			var cs []string
+			for _, e := range []struct{ v, op string }{{p.from, ">="}, {p.to, "<="}} {
+				if e.v == "" {
+					continue
+				}
+				if b.dia == dialect.Postgres {
+					cs = append(cs, col+" "+e.op+" "+b.arg(e.v)+"::date")
+				} else {
+					cs = append(cs, "substr("+col+", 1, 10) "+e.op+" "+b.arg(e.v))
+				}
+			}
+			return strings.Join(cs, " AND ")
+		}
+		ctes = append(ctes, "f_dated (id) AS (SELECT id FROM seminars WHERE "+dated("date")+")")
+		conds = append(conds, nodeID+" IN (SELECT id FROM f_dated"+
+			" UNION SELECT id FROM sessions WHERE seminar_id IN (SELECT id FROM f_dated)"+
+			" UNION SELECT id FROM outcomes WHERE seminar_id IN (SELECT id FROM f_dated)"+
+			" UNION SELECT id FROM documents WHERE "+dated("published_on")+")")
+	}
 	return ctes, conds
 }
 
@@ -95,10 +116,11 @@ func linkedToSeminars(set string) string {
 		viaOutcome("municipality_id", "outcome_municipalities")
 }
 
-// pageSQL wraps the CTEs (the last of which, hits, has node_id, type, score, a, b, c)
+// pageSQL wraps the CTEs (the last of which, hits, has node_id, type and score)
 // into the statement that returns the total and one page: the total comes in every row,
-// and in one row of NULLs when the page is empty.
-func (b *builder) pageSQL(ctes []string, p *plan, collate string) string {
+// and in one row of NULLs when the page is empty. Only the page's rows are read for
+// their text (snippets).
+func (b *builder) pageSQL(ctes []string, p *plan, collate, count string) string {
 	var where string
 	if p.after != nil {
 		s, id := b.arg(p.after.score), b.arg(p.after.id)
@@ -106,10 +128,12 @@ func (b *builder) pageSQL(ctes []string, p *plan, collate string) string {
 	}
 	limit := b.arg(p.first + 1)
 	order := " ORDER BY score DESC, node_id" + collate
+	n := strconv.Itoa(snippetChars)
 	return "WITH " + strings.Join(ctes, ",\n") + `
-SELECT t.total, p.node_id, p.type, p.score, p.a, p.b, p.c
-FROM (SELECT count(*) AS total FROM hits) AS t
-LEFT JOIN (SELECT node_id, type, score, a, b, c FROM hits` + where + order + " LIMIT " + limit + `) AS p ON true
+SELECT t.total, p.node_id, p.type, p.score, substr(s.a, 1, ` + n + `), substr(s.b, 1, ` + n + `), substr(s.c, 1, ` + n + `)
+FROM (` + count + `) AS t
+LEFT JOIN (SELECT node_id, type, score FROM hits` + where + order + " LIMIT " + limit + `) AS p ON true
+LEFT JOIN search_index AS s ON s.node_id = p.node_id
 ORDER BY p.score DESC, p.node_id` + collate
 }
 

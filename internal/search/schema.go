@@ -166,7 +166,7 @@ func (d *ddl) version() string {
 }
 
 // indexVersion names the index layout; the hash of the DDL follows it in the version.
-const indexVersion = "1"
+const indexVersion = "2"
 
 // countCheck returns the number of types whose row count in the index differs from
 // their source table's: a sign of writes made while the triggers were missing.
@@ -178,6 +178,11 @@ func countCheck() string {
 	return "SELECT count(*) FROM (" + strings.Join(parts, " UNION ALL ") +
 		") AS s WHERE s.n <> (SELECT count(*) FROM search_index AS i WHERE i.type = s.type)"
 }
+
+// bumpVocab gives the SQLite vocabulary a new generation (a random token in search_meta)
+// on every write to the index, so that the vocabulary Go keeps in memory (vocabCache)
+// is read again after a write; a transaction sees its own token.
+const bumpVocab = `UPDATE search_meta SET value = lower(hex(randomblob(8))) WHERE key = 'vocab';`
 
 // sqliteDDL is the SQLite index: the content table search_index, two external-content
 // FTS5 tables over it (words, and trigrams for matching inside compound words), the
@@ -192,32 +197,30 @@ func sqliteDDL() *ddl {
 				type TEXT NOT NULL,
 				a TEXT NOT NULL,
 				b TEXT NOT NULL,
-				c TEXT NOT NULL
+				c TEXT NOT NULL,
+				nk TEXT GENERATED ALWAYS AS (` + nameKeySQL(dialect.SQLite, "a") + `) STORED
 			)`,
 			`CREATE INDEX search_index_type ON search_index (type)`,
 			`CREATE VIRTUAL TABLE search_index_fts USING fts5 (a, b, c,
 				content = 'search_index', content_rowid = 'id',
-				tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')`,
-			`CREATE VIRTUAL TABLE search_index_tri USING fts5 (a, b, c,
-				content = 'search_index', content_rowid = 'id',
-				tokenize = 'trigram remove_diacritics 1')`,
+				tokenize = 'unicode61 remove_diacritics 0')`,
+			`CREATE VIRTUAL TABLE search_index_vocab USING fts5vocab (search_index_fts, 'row')`,
 		},
 		existing: `SELECT tbl_name || '.' || name FROM sqlite_master
 			WHERE type = 'trigger' AND name LIKE 'search\_index%' ESCAPE '\'`,
 		dropQueries: []string{`SELECT 'DROP TRIGGER "' || name || '"' FROM sqlite_master
 			WHERE type = 'trigger' AND name LIKE 'search\_index%' ESCAPE '\'`},
 		drop: []string{
+			`DROP TABLE IF EXISTS search_index_vocab`,
 			`DROP TABLE IF EXISTS search_index_fts`,
 			`DROP TABLE IF EXISTS search_index_tri`,
 			`DROP TABLE IF EXISTS search_index`,
 		},
 	}
 	ftsRow := func(prefix string) string {
-		return fmt.Sprintf(`INSERT INTO search_index_fts (rowid, a, b, c) VALUES (%[1]s.id, %[1]s.a, %[1]s.b, %[1]s.c);
-			INSERT INTO search_index_tri (rowid, a, b, c) VALUES (%[1]s.id, %[1]s.a, %[1]s.b, %[1]s.c);`, prefix)
+		return fmt.Sprintf(`INSERT INTO search_index_fts (rowid, a, b, c) VALUES (%[1]s.id, %[1]s.a, %[1]s.b, %[1]s.c); `, prefix) + bumpVocab
 	}
-	ftsDelete := `INSERT INTO search_index_fts (search_index_fts, rowid, a, b, c) VALUES ('delete', old.id, old.a, old.b, old.c);
-			INSERT INTO search_index_tri (search_index_tri, rowid, a, b, c) VALUES ('delete', old.id, old.a, old.b, old.c);`
+	ftsDelete := `INSERT INTO search_index_fts (search_index_fts, rowid, a, b, c) VALUES ('delete', old.id, old.a, old.b, old.c); ` + bumpVocab
 	d.triggers = append(d.triggers,
 		trigger{"search_index.search_index_fts_ins", []string{
 			"CREATE TRIGGER search_index_fts_ins AFTER INSERT ON search_index BEGIN " + ftsRow("new") + " END"}},
@@ -247,7 +250,8 @@ func sqliteDDL() *ddl {
 	// they were in.
 	d.rebuild = append(d.rebuild,
 		`INSERT INTO search_index_fts (search_index_fts) VALUES ('rebuild')`,
-		`INSERT INTO search_index_tri (search_index_tri) VALUES ('rebuild')`,
+		`DELETE FROM search_meta WHERE key = 'vocab'`,
+		`INSERT INTO search_meta (key, value) VALUES ('vocab', lower(hex(randomblob(8))))`,
 	)
 	return d
 }
@@ -257,15 +261,27 @@ func sqliteDDL() *ddl {
 // folded text of each field for infix matching), GIN indexes on the tsvectors, and one
 // PL/pgSQL trigger function per source table.
 func postgresDDL() *ddl {
-	folded := func(col string) string {
-		return fmt.Sprintf("translate(lower(%s), '%s', '%s')", col, foldFrom, foldTo)
+	// translate: the parser would drop <script> as an HTML tag; SQLite's tokenizer
+	// keeps the word.
+	tsv := "setweight(to_tsvector('simple'::regconfig, translate(a, '<>', '  ')), 'A') || " +
+		"setweight(to_tsvector('simple'::regconfig, translate(b, '<>', '  ')), 'B') || " +
+		"setweight(to_tsvector('simple'::regconfig, translate(c, '<>', '  ')), 'C')"
+	vocab := func(op string) trigger {
+		name := "search_index_vocab_" + strings.ToLower(op)
+		return trigger{"search_index." + name, []string{
+			`CREATE OR REPLACE FUNCTION search_index_vocab_fill() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+	INSERT INTO search_vocab (word, folded)
+	SELECT w, translate(w, '` + foldFrom + `', '` + foldTo + `')
+	FROM (SELECT DISTINCT unnest(tsvector_to_array(n.tsv)) AS w FROM new_rows AS n) AS v
+	ORDER BY w
+	ON CONFLICT DO NOTHING;
+	RETURN NULL;
+END
+$fn$`,
+			"CREATE TRIGGER " + name + " AFTER " + op + " ON search_index REFERENCING NEW TABLE AS new_rows " +
+				"FOR EACH STATEMENT EXECUTE FUNCTION search_index_vocab_fill()"}}
 	}
-	tsv := func(config string, f func(string) string) string {
-		return fmt.Sprintf("setweight(to_tsvector('%[1]s'::regconfig, %[2]s), 'A') || "+
-			"setweight(to_tsvector('%[1]s'::regconfig, %[3]s), 'B') || "+
-			"setweight(to_tsvector('%[1]s'::regconfig, %[4]s), 'C')", config, f("a"), f("b"), f("c"))
-	}
-	same := func(col string) string { return col }
 	d := &ddl{
 		lock: []string{`SELECT pg_advisory_xact_lock(7391864120417655)`},
 		create: []string{
@@ -275,25 +291,26 @@ func postgresDDL() *ddl {
 				a text NOT NULL,
 				b text NOT NULL,
 				c text NOT NULL,
-				fa text GENERATED ALWAYS AS (` + folded("a") + `) STORED,
-				fb text GENERATED ALWAYS AS (` + folded("b") + `) STORED,
-				fc text GENERATED ALWAYS AS (` + folded("c") + `) STORED,
-				tsv_fi tsvector GENERATED ALWAYS AS (` + tsv("finnish", same) + `) STORED,
-				tsv_simple tsvector GENERATED ALWAYS AS (` + tsv("simple", folded) + `) STORED
+				nk text GENERATED ALWAYS AS (` + nameKeySQL(dialect.Postgres, "a") + `) STORED,
+				tsv tsvector GENERATED ALWAYS AS (` + tsv + `) STORED,
+				tsv_a tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, translate(a, '<>', '  '))) STORED
 			)`,
-			`CREATE INDEX search_index_type ON search_index (type)`,
-			`CREATE INDEX search_index_tsv_fi ON search_index USING gin (tsv_fi)`,
-			`CREATE INDEX search_index_tsv_simple ON search_index USING gin (tsv_simple)`,
+			// fastupdate off: every search would otherwise scan the pending list.
+			`CREATE INDEX search_index_tsv ON search_index USING gin (tsv) WITH (fastupdate = off)`,
+			`CREATE INDEX search_index_tsv_a ON search_index USING gin (tsv_a) WITH (fastupdate = off)`,
+			`CREATE TABLE search_vocab (word text PRIMARY KEY, folded text COLLATE "C" NOT NULL)`,
+			`CREATE INDEX search_vocab_folded ON search_vocab (folded)`,
 		},
 		existing: `SELECT c.relname || '.' || t.tgname FROM pg_trigger AS t
 			JOIN pg_class AS c ON c.oid = t.tgrelid
 			WHERE NOT t.tgisinternal AND t.tgname LIKE 'search\_index%'
 				AND c.relnamespace = current_schema()::regnamespace`,
-		drop: []string{`DROP TABLE IF EXISTS search_index CASCADE`},
+		drop: []string{`DROP TABLE IF EXISTS search_index CASCADE`, `DROP TABLE IF EXISTS search_vocab`},
 		dropQueries: []string{`SELECT 'DROP FUNCTION ' || p.oid::regprocedure::text || ' CASCADE' FROM pg_proc AS p
 			WHERE p.proname LIKE 'search\_index%' AND p.pronamespace = current_schema()::regnamespace`},
 	}
-	d.rebuild = []string{`DELETE FROM search_index`}
+	d.triggers = append(d.triggers, vocab("INSERT"), vocab("UPDATE"))
+	d.rebuild = []string{`DELETE FROM search_index`, `DELETE FROM search_vocab`}
 	for _, s := range sources {
 		fn := "search_index_sync_" + s.table
 		function := fmt.Sprintf(`CREATE OR REPLACE FUNCTION %[1]s() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -322,6 +339,8 @@ $fn$`, fn, s.typ, s.upsert(dialect.Postgres, "NEW"))
 		)
 		d.rebuild = append(d.rebuild, s.fill(dialect.Postgres))
 	}
+	// Statistics for the planner, which otherwise guesses how many rows a word matches.
+	d.rebuild = append(d.rebuild, `ANALYZE search_index`, `ANALYZE search_vocab`)
 	return d
 }
 
@@ -334,4 +353,43 @@ func ddlFor(dia string) (*ddl, error) {
 		return sqliteDDL(), nil
 	}
 	return nil, fmt.Errorf("search: unsupported dialect %q", dia)
+}
+
+// nameSeparators are the characters that separate words in a name, for the name key;
+// the separator of a field's columns (" · ") separates names.
+const nameSeparators = "-–—,.:;!?()[]{}\"'’‘“”/&+*#%@<>=_~|"
+
+// nameKeySQL is the SQL of the name key of a field: its names (the columns joined by
+// separator), each lower-cased, folded, with punctuation turned into spaces and runs of
+// spaces into one, between | characters: "Oulu · Uleåborg" → "|oulu|uleaborg|". The
+// query's key (compiled.nameKey) is made from its words the same way, so a name that is
+// exactly the query is found with one string search.
+func nameKeySQL(dia, col string) string {
+	x := "lower(" + col + ")"
+	if dia == dialect.Postgres {
+		var from, to strings.Builder
+		for _, p := range foldMapBothCases() {
+			from.WriteRune(p.from)
+			to.WriteRune(p.to)
+		}
+		x = fmt.Sprintf("translate(%s, '%s', '%s')", x, from.String(), to.String())
+	} else {
+		// SQLite's lower() only knows ASCII: fold both cases of the other letters.
+		for _, p := range foldMapBothCases() {
+			x = fmt.Sprintf("replace(%s, '%c', '%c')", x, p.from, p.to)
+		}
+	}
+	for _, r := range nameSeparators {
+		lit := string(r)
+		if r == '\'' {
+			lit = "''"
+		}
+		x = fmt.Sprintf("replace(%s, '%s', ' ')", x, lit)
+	}
+	x = fmt.Sprintf("replace(%s, '·', '|')", x)
+	for range 5 {
+		x = fmt.Sprintf("replace(%s, '  ', ' ')", x)
+	}
+	x = fmt.Sprintf("replace(replace(%s, ' |', '|'), '| ', '|')", x)
+	return "'|' || trim(" + x + ") || '|'"
 }

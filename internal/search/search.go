@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -51,9 +52,10 @@ const (
 	MaxTokens = 32
 	// MaxFilterIDs is the most IDs each of the filters accepts.
 	MaxFilterIDs = 100
-	// minInfixRunes is the shortest word that is also matched inside longer words
-	// (so that "strategia" finds "kuntastrategia").
-	minInfixRunes = 4
+	// CountCap bounds the count of hits: beyond it, TotalCount is a lower bound.
+	CountCap = 1000
+	// TierCap bounds each of the three candidate sets a search ranks (see rank.go).
+	TierCap = 200
 )
 
 // Query is a search.
@@ -82,14 +84,21 @@ type Query struct {
 	First int
 	// After is the EndCursor of the previous page, or "" for the first page.
 	After string
+	// From and To, when not "", restrict the hits to seminars held and documents
+	// published in the range (YYYY-MM-DD, both ends included), and the sessions and
+	// outcomes of those seminars; other types have no date and are left out.
+	From, To string
 }
 
 // Result is one page of hits.
 type Result struct {
 	// Hits are ordered by Score, highest first, then by ID.
 	Hits []Hit
-	// TotalCount is the number of hits on all pages.
+	// TotalCount is the number of hits on all pages, counted up to CountCap: when
+	// there are more, it is CountCap and TotalCountIsLowerBound is true.
 	TotalCount int
+	// TotalCountIsLowerBound reports that there are more than CountCap hits.
+	TotalCountIsLowerBound bool
 	// HasNextPage reports whether more hits follow this page.
 	HasNextPage bool
 	// EndCursor is the cursor of the last hit, for Query.After; "" when no hits.
@@ -153,17 +162,25 @@ func SearchWith(ctx context.Context, qr Querier, dia string, q Query) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	if len(p.tokens) == 0 {
+	if dia != dialect.Postgres && dia != dialect.SQLite {
+		return nil, fmt.Errorf("search: unsupported dialect %q", dia)
+	}
+	if len(p.text.clauses) == 0 {
+		return &Result{Hits: []Hit{}}, nil
+	}
+	exp, err := expand(ctx, qr, dia, p.text.distinctWords())
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	c := compile(p.text, exp)
+	if c.none {
 		return &Result{Hits: []Hit{}}, nil
 	}
 	var rs *Result
-	switch dia {
-	case dialect.Postgres:
-		rs, err = searchPostgres(ctx, qr, p)
-	case dialect.SQLite:
-		rs, err = searchSQLite(ctx, qr, p)
-	default:
-		return nil, fmt.Errorf("search: unsupported dialect %q", dia)
+	if dia == dialect.Postgres {
+		rs, err = searchPostgres(ctx, qr, p, c)
+	} else {
+		rs, err = searchSQLite(ctx, qr, p, c)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Text, err)
@@ -173,7 +190,8 @@ func SearchWith(ctx context.Context, qr Querier, dia string, q Query) (*Result, 
 
 // plan is a parsed, validated query.
 type plan struct {
-	tokens                        []token
+	text                          parsed
+	from, to                      string
 	types                         []Type
 	seminarIDs, termIDs, themeIDs []string
 	first                         int
@@ -190,9 +208,16 @@ func parse(q Query) (*plan, error) {
 	if n := utf8.RuneCountInString(text); n > MaxTextLength {
 		return nil, inputErrorf("query", "the search text is %d characters long; at most %d are allowed", n, MaxTextLength)
 	}
-	p := &plan{tokens: tokenize(text)}
-	if len(p.tokens) > MaxTokens {
-		return nil, inputErrorf("query", "the search text has %d words; at most %d are allowed", len(p.tokens), MaxTokens)
+	p := &plan{text: parseText(text)}
+	if n := len(p.text.distinctWords()); n > MaxTokens {
+		return nil, inputErrorf("query", "the search text has %d words; at most %d are allowed", n, MaxTokens)
+	}
+	var err error
+	if p.from, err = day("from", q.From); err != nil {
+		return nil, err
+	}
+	if p.to, err = day("to", q.To); err != nil {
+		return nil, err
 	}
 	for _, t := range q.Types {
 		if !t.Valid() {
@@ -203,7 +228,6 @@ func parse(q Query) (*plan, error) {
 		}
 	}
 	slices.Sort(p.types)
-	var err error
 	if p.seminarIDs, err = ids("seminarIDs", q.SeminarIDs); err != nil {
 		return nil, err
 	}
@@ -233,6 +257,17 @@ func parse(q Query) (*plan, error) {
 		p.after = c
 	}
 	return p, nil
+}
+
+// day validates a date filter: "" or YYYY-MM-DD.
+func day(field, s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		return "", inputErrorf(field, "%q is not a date (YYYY-MM-DD)", shorten(s))
+	}
+	return s, nil
 }
 
 // ids validates a filter's IDs and returns them sorted, without duplicates.
@@ -270,9 +305,16 @@ func (p *plan) fingerprintOf() string {
 		}
 		_, _ = h.Write([]byte{1})
 	}
-	for _, t := range p.tokens {
-		write(t.lower)
+	for _, c := range p.text.clauses {
+		for _, t := range c.alts {
+			write(key(t))
+		}
+		write("|")
 	}
+	for _, t := range p.text.excludes {
+		write("-" + key(t))
+	}
+	write(p.from, p.to)
 	for _, t := range p.types {
 		write(string(t))
 	}
@@ -290,7 +332,7 @@ type cursor struct {
 	id          string
 }
 
-const cursorVersion = "s1"
+const cursorVersion = "s2"
 
 func (c cursor) encode() string {
 	raw := strings.Join([]string{cursorVersion, c.fingerprint, strconv.FormatFloat(c.score, 'g', -1, 64), c.id}, "|")
@@ -326,7 +368,7 @@ type row struct {
 
 // page turns the rows of a page query (at most first+1) into a result.
 func (p *plan) page(rows []row, total int, h *highlighter) *Result {
-	rs := &Result{Hits: make([]Hit, 0, min(len(rows), p.first)), TotalCount: total}
+	rs := &Result{Hits: make([]Hit, 0, min(len(rows), p.first)), TotalCount: min(total, CountCap), TotalCountIsLowerBound: total > CountCap}
 	if len(rows) > p.first {
 		rs.HasNextPage = true
 		rows = rows[:p.first]

@@ -47,6 +47,20 @@ func init() {
 	foldFrom, foldTo = from.String(), to.String()
 }
 
+// foldMapBothCases returns foldMap with the upper-case letters too, in a stable order.
+func foldMapBothCases() []struct{ from, to rune } {
+	var out []struct{ from, to rune }
+	for _, p := range foldPairs {
+		for _, r := range p[0] {
+			out = append(out, struct{ from, to rune }{r, rune(p[1][0])})
+			if u := unicode.ToUpper(r); u != r {
+				out = append(out, struct{ from, to rune }{u, rune(p[1][0])})
+			}
+		}
+	}
+	return out
+}
+
 // fold lower-cases s and removes the diacritics of foldPairs: "Äänestys" → "aanestys".
 func fold(s string) string {
 	ascii := true
@@ -116,34 +130,6 @@ func words(s string) []word {
 	return out
 }
 
-// token is one word of the search text.
-type token struct {
-	// lower is the word lower-cased (diacritics kept): what the Finnish stemmer sees.
-	lower string
-	// folded is the word lower-cased without diacritics: what prefix and infix
-	// matching compare.
-	folded string
-}
-
-// infix reports whether the token is long enough to be matched inside words too.
-func (t token) infix() bool { return utf8.RuneCountInString(t.folded) >= minInfixRunes }
-
-// tokenize splits the search text into distinct tokens, in order.
-func tokenize(text string) []token {
-	text = compose(text)
-	var out []token
-	seen := map[string]bool{}
-	for _, w := range words(text) {
-		lower := strings.ToLower(text[w.start:w.end])
-		if !hasLetterOrNumber(lower) || seen[lower] {
-			continue
-		}
-		seen[lower] = true
-		out = append(out, token{lower: lower, folded: fold(lower)})
-	}
-	return out
-}
-
 func hasLetterOrNumber(s string) bool {
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) {
@@ -167,28 +153,17 @@ const (
 	ellipsis         = "…"
 )
 
-// highlighter decides which words of a hit's text to mark.
+// highlighter decides which words of a hit's text to mark: the indexed words the
+// query's words matched (lower-case, as the index holds them).
 type highlighter struct {
-	tokens []token
-	// stems holds the lower-cased words that match the Finnish stems of the tokens
-	// (PostgreSQL only: SQLite has no stemmer).
-	stems map[string]bool
+	marks map[string]bool
 }
 
-// matches reports whether a word (as it appears in the text) matches a token, and which.
-func (h *highlighter) matches(w string) (int, bool) {
+// matches reports whether a word (as it appears in the text) is one the query matched,
+// and returns it lower-cased.
+func (h *highlighter) matches(w string) (string, bool) {
 	lw := strings.ToLower(compose(w))
-	fw := fold(lw)
-
-	for i, t := range h.tokens {
-		if strings.HasPrefix(fw, t.folded) || (t.infix() && strings.Contains(fw, t.folded)) {
-			return i, true
-		}
-	}
-	if h.stems[lw] {
-		return -1, true
-	}
-	return 0, false
+	return lw, h.marks[lw]
 }
 
 // clip returns at most snippetScanRunes runes of s, cut at a rune boundary.
@@ -220,7 +195,7 @@ func (h *highlighter) snippet(fields ...string) string {
 		text := clean(clip(f))
 		ws := words(text)
 		hit := make([]bool, len(ws))
-		distinct := map[int]bool{}
+		distinct := map[string]bool{}
 		count := 0
 		for j, w := range ws {
 			if k, ok := h.matches(text[w.start:w.end]); ok {

@@ -9,7 +9,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
-func TestTokenize(t *testing.T) {
+func TestParseText(t *testing.T) {
 	cases := []struct {
 		in   string
 		want []string
@@ -27,12 +27,44 @@ func TestTokenize(t *testing.T) {
 		{"\u0308", nil},
 	}
 	for _, c := range cases {
-		var got []string
-		for _, tok := range tokenize(c.in) {
-			got = append(got, tok.lower)
-		}
+		got := parseText(c.in).distinctWords()
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
-			t.Errorf("tokenize(%q) = %q, want %q", c.in, got, c.want)
+			t.Errorf("words of %q = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// The syntax: clauses (each a list of alternatives, a phrase in quotes) and
+	// exclusions.
+	show := func(p parsed) string {
+		var parts []string
+		for _, c := range p.clauses {
+			var alts []string
+			for _, t := range c.alts {
+				alts = append(alts, key(t))
+			}
+			parts = append(parts, strings.Join(alts, " OR "))
+		}
+		for _, t := range p.excludes {
+			parts = append(parts, "-"+key(t))
+		}
+		return strings.Join(parts, " AND ")
+	}
+	for in, want := range map[string]string{
+		`kunta strategia`:                    `kunta AND strategia`,
+		`"tulevaisuuden kunta" 2030`:         `"tulevaisuuden kunta" AND 2030`,
+		`Majoinen OR Stenvall`:               `majoinen OR stenvall`,
+		`a OR "b c" OR d e`:                  `a OR "b c" OR d AND e`,
+		`johtaminen -muutosten`:              `johtaminen AND -muutosten`,
+		`johtaminen -"muutosten johtaminen"`: `johtaminen AND -"muutosten johtaminen"`,
+		`sote-uudistus`:                      `sote AND uudistus`,
+		`-sote-uudistus kunta`:               `kunta AND -"sote uudistus"`,
+		`OR kunta OR`:                        `kunta`,
+		`kunta or`:                           `kunta AND or`,
+		`"unbalanced quote`:                  `unbalanced AND quote`,
+		`"single"`:                           `single`,
+		`kunta kunta "kunta"`:                `kunta`,
+	} {
+		if got := show(parseText(in)); got != want {
+			t.Errorf("parseText(%q) = %s, want %s", in, got, want)
 		}
 	}
 }
@@ -65,7 +97,7 @@ func TestFoldMatchesPostgres(t *testing.T) {
 }
 
 func TestSnippet(t *testing.T) {
-	h := &highlighter{tokens: tokenize("kunta strategia")}
+	h := &highlighter{marks: map[string]bool{"kunta": true, "kuntastrategia": true, "strategia": true}}
 	long := strings.Repeat("sana ", 40) + "kunta " + strings.Repeat("toinen ", 40)
 	cases := []struct {
 		fields []string
@@ -88,10 +120,10 @@ func TestSnippet(t *testing.T) {
 			t.Errorf("snippet(%q) =\n%q, want\n%q", c.fields, got, c.want)
 		}
 	}
-	// Stems from PostgreSQL are marked.
-	h.stems = map[string]bool{"kunnat": true}
-	if got := h.snippet("Kunnat ovat", "", ""); got != "<mark>Kunnat</mark> ovat" {
-		t.Errorf("stem snippet %q", got)
+	// Only the words the query matched are marked, in any case.
+	h.marks = map[string]bool{"kunnat": true}
+	if got := h.snippet("Kunnat ovat kunta", "", ""); got != "<mark>Kunnat</mark> ovat kunta" {
+		t.Errorf("marks snippet %q", got)
 	}
 }
 
@@ -117,13 +149,5 @@ func TestQuoting(t *testing.T) {
 	}
 	if got := likePattern(`a%b_c\d`); got != `%a\%b\_c\\d%` {
 		t.Errorf("likePattern = %s", got)
-	}
-}
-
-func TestR1(t *testing.T) {
-	for w, want := range map[string]string{"kunta": "kun", "välitila": "väl", "äänestys": "ään", "strategia": "strat", "oulu": "oul", "aaa": "aaa", "k": "k"} {
-		if got := w[:r1(w)]; got != want {
-			t.Errorf("r1(%q) = %q, want %q", w, got, want)
-		}
 	}
 }
