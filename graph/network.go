@@ -142,10 +142,10 @@ func evidenceIDs(edges []network.Edge) []pulid.ID {
 	return ids
 }
 
-// Bounds of themeNetwork's maxEdges.
+// Bounds of themeNetwork's maxEdges (network.DefaultMaxEdges, network.MaxMaxEdges).
 const (
-	defaultMaxEdges = 2000
-	maxMaxEdges     = 20000
+	defaultMaxEdges = network.DefaultMaxEdges
+	maxMaxEdges     = network.MaxMaxEdges
 )
 
 func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {

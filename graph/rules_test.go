@@ -4,11 +4,15 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
+	"github.com/teemaverkko/teemaverkko/ent/networkterm"
+	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 	"github.com/teemaverkko/teemaverkko/internal/database"
@@ -47,10 +51,20 @@ func TestDataRules(t *testing.T) {
 			t.Fatal("the seed has fewer than two seminars with sessions")
 		}
 		sesA := client.Session.Query().Where(session.SeminarID(semA.ID)).FirstX(ctx)
-		outcome := client.Outcome.Query().FirstX(ctx)
+		anOutcome := client.Outcome.Query().FirstX(ctx)
 		doc := client.Document.Query().FirstX(ctx)
 		muni := client.Municipality.Query().Where(municipality.Code("535")).OnlyX(ctx)
 		period := client.MunicipalityPeriod.Query().FirstX(ctx)
+
+		// A session with outcomes, and an outcome of another seminar without a session.
+		withOutcomes := client.Session.Query().Where(session.HasOutcomes()).FirstX(ctx)
+		loose := client.Outcome.Query().Where(outcome.Not(outcome.HasSession()), outcome.SeminarIDNEQ(withOutcomes.SeminarID)).FirstX(ctx)
+		otherSeminar := client.Seminar.Query().Where(seminar.IDNEQ(withOutcomes.SeminarID)).FirstX(ctx)
+		expertID := client.Expert.Query().FirstX(ctx).ID
+		x := mustCreateTheme(t, srv, "kierto-x")
+		a := mustCreateTheme(t, srv, "kierto-a")
+		b := mustCreateTheme(t, srv, "kierto-b")
+		mustPost(t, srv, `mutation($b: ID!, $a: ID!) { updateTheme(id: $b, input: {parentID: $a}) { id } }`, map[string]any{"a": a, "b": b}, nil)
 
 		refused := []struct {
 			name, query string
@@ -82,6 +96,40 @@ func TestDataRules(t *testing.T) {
 				nil, "VALIDATION", "code", `code: must be the three-digit municipality number, such as "535"`},
 			{"language format", `mutation($d: ID!) { updateDocument(id: $d, input: {language: "FIN"}) { id } }`,
 				map[string]any{"d": doc.ID}, "VALIDATION", "language", `language: must be a two-letter ISO 639-1 language code`},
+			{"a new theme whose child is its parent", `mutation($x: ID!) { createTheme(input: {slug: "kierto-y", name: "Y", parentID: $x, childIDs: [$x]}) { id } }`,
+				map[string]any{"x": x}, "VALIDATION", "childIDs", "is the theme's parent"},
+			{"a new theme between a theme and its ancestor, the wrong way", `mutation($b: ID!, $a: ID!) { createTheme(input: {slug: "kierto-n", name: "N", parentID: $b, childIDs: [$a]}) { id } }`,
+				map[string]any{"a": a, "b": b}, "VALIDATION", "childIDs", "cannot have a cycle"},
+			{"new parent and a child that is its ancestor", `mutation($x: ID!, $b: ID!, $a: ID!) { updateTheme(id: $x, input: {parentID: $b, addChildIDs: [$a]}) { id } }`,
+				map[string]any{"x": x, "a": a, "b": b}, "VALIDATION", "addChildIDs", "cannot have a cycle"},
+			{"a zero-width name", `mutation { createTheme(input: {slug: "nakymaton", name: "\u200b"}) { id } }`,
+				nil, "VALIDATION", "name", "blank"},
+			{"a start after the stored end names the start", `mutation($id: ID!) { updateNetworkTerm(id: $id, input: {startYear: 2100}) { id } }`,
+				map[string]any{"id": endedTerm(ctx, client)}, "VALIDATION", "startYear", "startYear: 2100 is after endYear"},
+			{"a session takes an outcome of another seminar", `mutation($s: ID!, $o: ID!) { updateSession(id: $s, input: {addOutcomeIDs: [$o]}) { id } }`,
+				map[string]any{"s": withOutcomes.ID, "o": loose.ID}, "VALIDATION", "addOutcomeIDs", "belong to another seminar"},
+			{"a new session with an outcome of another seminar", `mutation($sem: ID!, $o: ID!) { createSession(input: {seminarID: $sem, kind: PANEL, position: 98, title: "X", outcomeIDs: [$o]}) { id } }`,
+				map[string]any{"sem": withOutcomes.SeminarID, "o": loose.ID}, "VALIDATION", "outcomeIDs", "belong to another seminar"},
+			{"a session with outcomes moves to another seminar", `mutation($s: ID!, $sem: ID!) { updateSession(id: $s, input: {seminarID: $sem, position: 99}) { id } }`,
+				map[string]any{"s": withOutcomes.ID, "sem": otherSeminar.ID}, "VALIDATION", "seminarID", "move or detach them first"},
+			{"a seminar takes a session with outcomes", `mutation($s: ID!, $sem: ID!) { updateSeminar(id: $sem, input: {addSessionIDs: [$s]}) { id } }`,
+				map[string]any{"s": withOutcomes.ID, "sem": otherSeminar.ID}, "VALIDATION", "addSessionIDs", "move or detach them first"},
+			{"a speaker at nothing", `mutation($e: ID!) { createAppearance(input: {role: SPEAKER, expertID: $e}) { id } }`,
+				map[string]any{"e": expertID}, "VALIDATION", "sessionID", "give sessionID only"},
+			{"a speaker on a document", `mutation($e: ID!, $d: ID!) { createAppearance(input: {role: SPEAKER, expertID: $e, documentID: $d}) { id } }`,
+				map[string]any{"e": expertID, "d": doc.ID}, "VALIDATION", "sessionID", "give sessionID only"},
+			{"a working group in a session", `mutation($e: ID!, $s: ID!) { createAppearance(input: {role: WORKING_GROUP, expertID: $e, sessionID: $s}) { id } }`,
+				map[string]any{"e": expertID, "s": sesA.ID}, "VALIDATION", "documentID", "give documentID only"},
+			{"an author with a session too", `mutation($e: ID!, $s: ID!, $d: ID!) { createAppearance(input: {role: AUTHOR, expertID: $e, sessionID: $s, documentID: $d}) { id } }`,
+				map[string]any{"e": expertID, "s": sesA.ID, "d": doc.ID}, "VALIDATION", "documentID", "give documentID only"},
+			{"a year date that is not 1 January", `mutation($d: ID!) { updateDocument(id: $d, input: {publishedOn: "2019-02-22", publishedOnPrecision: YEAR}) { id } }`,
+				map[string]any{"d": doc.ID}, "VALIDATION", "publishedOn", "written as its first day, 2019-01-01"},
+			{"a month date that is not the 1st", `mutation($s: ID!) { updateSeminar(id: $s, input: {date: "2017-03-14", datePrecision: MONTH}) { id } }`,
+				map[string]any{"s": semA.ID}, "VALIDATION", "date", "2017-03-01"},
+			{"a date without its precision", `mutation($d: ID!) { updateDocument(id: $d, input: {publishedOn: "2019-02-22", clearPublishedOnPrecision: true}) { id } }`,
+				map[string]any{"d": doc.ID}, "VALIDATION", "publishedOnPrecision", "needs its precision"},
+			{"a precision without a date", `mutation($d: ID!) { updateDocument(id: $d, input: {clearPublishedOn: true, publishedOnPrecision: YEAR}) { id } }`,
+				map[string]any{"d": doc.ID}, "VALIDATION", "publishedOnPrecision", "nothing to be precise about"},
 			{"update through another type's ID", `mutation($id: ID!) { updateTheme(id: $id, input: {name: "X"}) { id } }`,
 				map[string]any{"id": term.ID}, "VALIDATION", "id", "id: must be the ID of a Theme, got a NetworkTerm ID"},
 			{"delete through another type's ID", `mutation($id: ID!) { deleteOutcome(id: $id) }`,
@@ -91,7 +139,7 @@ func TestDataRules(t *testing.T) {
 			{"outcome with another seminar's session", `mutation($s: ID!, $ses: ID!, $d: ID!) { createOutcome(input: {kind: INSIGHT, text: "X", seminarID: $s, sessionID: $ses, sourceIDs: [$d]}) { id } }`,
 				map[string]any{"s": semA.ID, "ses": sesB.ID, "d": doc.ID}, "VALIDATION", "sessionID", "belongs to another seminar"},
 			{"outcome moved to a session of another seminar", `mutation($id: ID!, $ses: ID!) { updateOutcome(id: $id, input: {sessionID: $ses}) { id } }`,
-				map[string]any{"id": outcome.ID, "ses": otherSession(ctx, client, outcome.SeminarID)}, "VALIDATION", "sessionID", "belongs to another seminar"},
+				map[string]any{"id": anOutcome.ID, "ses": otherSession(ctx, client, anOutcome.SeminarID)}, "VALIDATION", "sessionID", "belongs to another seminar"},
 		}
 		for _, tc := range refused {
 			t.Run(tc.name, func(t *testing.T) {
@@ -124,6 +172,12 @@ func TestDataRules(t *testing.T) {
 			name, query string
 			vars        map[string]any
 		}{
+			{"a cleared date takes its precision", `mutation($d: ID!) { updateDocument(id: $d, input: {clearPublishedOn: true}) { id } }`,
+				map[string]any{"d": doc.ID}},
+			{"a year date on 1 January", `mutation($d: ID!) { updateDocument(id: $d, input: {publishedOn: "2019-01-01", publishedOnPrecision: YEAR}) { id } }`,
+				map[string]any{"d": doc.ID}},
+			{"an author of a document", `mutation($e: ID!, $d: ID!) { createAppearance(input: {role: AUTHOR, expertID: $e, documentID: $d}) { id } }`,
+				map[string]any{"e": expertID, "d": doc.ID}},
 			{"a term of one year", `mutation($id: ID!, $y: Int!) { updateNetworkTerm(id: $id, input: {endYear: $y}) { id } }`,
 				map[string]any{"id": term.ID, "y": term.StartYear}},
 			{"a municipality of one day", `mutation { createMunicipality(input: {code: "997", name: "Testi", nameSv: "Test", validFrom: "2020-01-01", validTo: "2020-01-01"}) { id } }`, nil},
@@ -138,6 +192,19 @@ func TestDataRules(t *testing.T) {
 			})
 		}
 	})
+}
+
+// mustCreateTheme creates a theme through the API and returns its ID.
+func mustCreateTheme(t *testing.T, srv *httptest.Server, slug string) string {
+	t.Helper()
+	var out struct{ CreateTheme struct{ ID string } }
+	mustPost(t, srv, `mutation($s: String!) { createTheme(input: {slug: $s, name: $s}) { id } }`, map[string]any{"s": slug}, &out)
+	return out.CreateTheme.ID
+}
+
+// endedTerm returns the ID of a term with an end year.
+func endedTerm(ctx context.Context, client *ent.Client) string {
+	return string(client.NetworkTerm.Query().Where(networkterm.EndYearNotNil()).FirstX(ctx).ID)
 }
 
 // otherSession returns the ID of a session of another seminar than seminarID.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -218,4 +219,32 @@ func TestThemeNetworkSeriesStatementCount(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNetworkCost: a theme network costs by the edges it may return and a series by its
+// expected slices too, so that aliases of large series are refused before anything runs
+// while the explorer's and the README's requests pass.
+func TestNetworkCost(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := seeded(t, db)
+		sel := `{ edges { source { slug } target { slug } weight evidence { signal items { id } } } }`
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range 10 {
+			fmt.Fprintf(&b, " s%d: themeNetworkSeries(by: YEAR, maxEdges: 20000) { slices { network %s } }", i, sel)
+		}
+		b.WriteString(" }")
+		if r := post(t, srv, b.String(), nil, nil); r.code() != "QUERY_TOO_COSTLY" {
+			t.Errorf("ten large series: errors %+v, want QUERY_TOO_COSTLY", r.Errors)
+		}
+		for _, q := range []string{
+			`{ themeNetworkSeries(by: TERM) { slices { network ` + sel + ` } } }`,
+			`{ themeNetwork(maxEdges: 20000) ` + sel + ` }`,
+			`{ themeNetwork(maxEdges: 300) { signals nodes { theme { slug } community } } }`,
+		} {
+			if r := post(t, srv, q, nil, nil); len(r.Errors) != 0 {
+				t.Errorf("%s: errors %+v", q, r.Errors)
+			}
+		}
+	})
 }

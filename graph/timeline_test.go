@@ -149,7 +149,7 @@ func TestAppearanceDates(t *testing.T) {
 		// An appearance moved to a session of another seminar.
 		other := session(seminar("Työseminaari", "2023-01-01", "YEAR"), "Työpaja")
 		var moved map[string]any
-		mustPost(t, srv, `mutation($a: ID!, $s: ID!) { updateAppearance(id: $a, input: {sessionID: $s, clearDocument: true}) { date datePrecision } }`,
+		mustPost(t, srv, `mutation($a: ID!, $s: ID!) { updateAppearance(id: $a, input: {role: SPEAKER, sessionID: $s, clearDocument: true}) { date datePrecision } }`,
 			map[string]any{"a": undated["id"], "s": other}, &moved)
 		if got := fmt.Sprint(dig(moved, "updateAppearance", "date"), " ", dig(moved, "updateAppearance", "datePrecision")); got != "2023-01-01 YEAR" {
 			t.Errorf("updateAppearance returned %s, want 2023-01-01 YEAR", got)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"entgo.io/ent"
@@ -178,11 +179,12 @@ func MaxLength(typ, name string) int {
 	return 0
 }
 
-// notBlank refuses a required text made only of white space, which NotEmpty lets
-// through: a name of three spaces names nothing. The bundle validator applies the same
+// notBlank refuses a required text made only of white space, control or invisible
+// format characters (a zero-width space), which NotEmpty lets through: a name of three spaces names nothing. The bundle validator applies the same
 // rule to bundles (it trims before it checks that a value is there).
 func notBlank(s string) error {
-	if strings.TrimSpace(s) == "" {
+	invisible := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
+	if strings.TrimFunc(s, invisible) == "" {
 		return fmt.Errorf("must not be blank (only white space)")
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/graph/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
+	"github.com/teemaverkko/teemaverkko/internal/network"
 )
 
 // Limits are the bounds an operation must keep; zero means no bound.
@@ -160,6 +161,8 @@ func (m *measurer) field(f *ast.Field) (int, int) {
 		if n > m.input.IDs {
 			m.input.IDs, m.input.IDsField = n, f.Name
 		}
+	} else if n, ok := m.networkEdges(f); ok {
+		mult = n
 	} else if pagelimit.IsConnection(f) {
 		mult = m.page
 		if n, ok := m.intArg(f, "first"); ok {
@@ -169,6 +172,26 @@ func (m *measurer) field(f *ast.Field) (int, int) {
 		}
 	}
 	return saturatingAdd(1, saturatingMul(mult, childCost)), childDepth + 1
+}
+
+// networkEdges is the multiplier of a theme network's answer: its edges (maxEdges, or
+// the default) by the hundred, times the slices a series is expected to have. What a
+// network selects (nodes, edges, evidence) is counted once, and the network answers with
+// up to maxEdges edges and their nodes, so without this an answer of hundreds of
+// megabytes would cost a few dozen.
+func (m *measurer) networkEdges(f *ast.Field) (int, bool) {
+	if f.Name != "themeNetwork" && f.Name != "themeNetworkSeries" {
+		return 0, false
+	}
+	edges := network.DefaultMaxEdges
+	if n, ok := m.intArg(f, "maxEdges"); ok && n > 0 {
+		edges = n
+	}
+	mult := (edges + 99) / 100
+	if f.Name == "themeNetworkSeries" {
+		mult = saturatingMul(mult, network.CostSlices)
+	}
+	return mult, true
 }
 
 // count returns the aliases and directives of a selection set, each fragment counted once.

@@ -3,14 +3,20 @@ package edit
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
+	"github.com/teemaverkko/teemaverkko/ent/document"
+	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/municipalityperiod"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
@@ -58,6 +64,25 @@ func checkRules(next ent.Mutator) ent.Mutator {
 				if err := checkOutcomeSession(ctx, mut); err != nil {
 					return nil, err
 				}
+			case *ent.SessionMutation:
+				if err := checkSessionOutcomes(ctx, mut); err != nil {
+					return nil, err
+				}
+			case *ent.SeminarMutation:
+				if err := checkSeminarParts(ctx, mut); err != nil {
+					return nil, err
+				}
+			case *ent.AppearanceMutation:
+				if err := checkAppearanceAnchor(ctx, mut); err != nil {
+					return nil, err
+				}
+			}
+			for _, d := range datedFields {
+				if d.typ == m.Type() {
+					if err := checkDated(ctx, m, d); err != nil {
+						return nil, err
+					}
+				}
 			}
 		}
 		return next.Mutate(ctx, m)
@@ -99,18 +124,32 @@ func checkOrder(ctx context.Context, m ent.Mutation, o ordered) error {
 	if err != nil {
 		return err
 	}
+	// Name the field the client sent (the end, when it sent both or only the end).
 	field := apierr.FieldName(o.to)
+	if _, setTo := m.Field(o.to); !setTo {
+		field = apierr.FieldName(o.from)
+	}
 	switch f := deref(from).(type) {
 	case time.Time:
 		if t, ok := deref(to).(time.Time); ok && t.Before(f) {
-			return apierr.Validationf(field, "%s: %s is before %s %s", field, t.Format(time.DateOnly), apierr.FieldName(o.from), f.Format(time.DateOnly))
+			return orderError(field, o, t.Format(time.DateOnly), f.Format(time.DateOnly))
 		}
 	case int:
 		if t, ok := deref(to).(int); ok && t < f {
-			return apierr.Validationf(field, "%s: %d is before %s %d", field, t, apierr.FieldName(o.from), f)
+			return orderError(field, o, fmt.Sprint(t), fmt.Sprint(f))
 		}
 	}
 	return nil
+}
+
+// orderError says that the end comes before the start, from the side of the field the
+// client sent.
+func orderError(field string, o ordered, to, from string) error {
+	toName, fromName := apierr.FieldName(o.to), apierr.FieldName(o.from)
+	if field == toName {
+		return apierr.Validationf(field, "%s: %s is before %s %s", field, to, fromName, from)
+	}
+	return apierr.Validationf(field, "%s: %s is after %s %s", field, from, toName, to)
 }
 
 // deref returns what a pointer points to (old values of nillable fields are pointers),
@@ -127,31 +166,59 @@ func deref(v ent.Value) ent.Value {
 			return nil
 		}
 		return *p
+	case *calendar.Precision:
+		if p == nil {
+			return nil
+		}
+		return *p
 	}
 	return v
 }
 
-// checkThemeParent refuses a parent that is the theme itself or one of its descendants
-// (a cycle in the hierarchy), and children that are the theme or one of its ancestors.
+// checkThemeParent refuses a hierarchy with a cycle: a theme as its own parent or
+// child, a parent that is the theme's descendant, and a child that is the theme's parent
+// or one of its ancestors, whether the mutation sets the parent, adds children, or both
+// (a new theme too: createTheme(parentID: B, childIDs: [A]) with B below A would close a
+// cycle).
 func checkThemeParent(ctx context.Context, m *ent.ThemeMutation) error {
 	self, hasID := m.ID()
-	if !hasID {
-		return nil // a new theme has no descendants yet
-	}
+	hasID = hasID && !m.Op().Is(ent.OpCreate) // a new theme's ID is drawn before the hooks run
 	client := m.Client()
-	if parent, ok := m.ParentID(); ok {
-		if parent == self {
+	var parent *pulid.ID
+	if p, ok := m.ParentID(); ok {
+		parent = &p
+	} else if hasID && !m.ParentCleared() {
+		v, err := value(ctx, m, theme.FieldParentID)
+		if err != nil {
+			return err
+		}
+		if p, ok := derefID(v); ok {
+			parent = &p
+		}
+	}
+	if _, set := m.ParentID(); set && hasID {
+		if *parent == self {
 			return apierr.Validationf("parentID", "parentID: a theme cannot be its own parent")
 		}
-		if err := notAncestor(ctx, client, self, parent, "parentID"); err != nil {
+		if err := notAncestor(ctx, client, self, *parent, "parentID"); err != nil {
 			return err
 		}
 	}
+	field := "childIDs"
+	if hasID {
+		field = "addChildIDs"
+	}
 	for _, child := range m.ChildrenIDs() {
-		if child == self {
-			return apierr.Validationf("addChildIDs", "addChildIDs: a theme cannot be its own child")
+		if hasID && child == self {
+			return apierr.Validationf(field, "%s: a theme cannot be its own child", field)
 		}
-		if err := notAncestor(ctx, client, child, self, "addChildIDs"); err != nil {
+		if parent == nil {
+			continue
+		}
+		if child == *parent {
+			return apierr.Validationf(field, "%s: %s is the theme's parent; the hierarchy cannot have a cycle", field, child)
+		}
+		if err := notAncestor(ctx, client, child, *parent, field); err != nil {
 			return err
 		}
 	}
@@ -226,4 +293,176 @@ func derefID(v ent.Value) (pulid.ID, bool) {
 		}
 	}
 	return "", false
+}
+
+// checkSessionOutcomes keeps a session's outcomes in the session's seminar: outcomes
+// added to a session must be of its seminar, and a session that has outcomes does not
+// move to another seminar without them.
+func checkSessionOutcomes(ctx context.Context, m *ent.SessionMutation) error {
+	refs := ent.EdgeRefs[ent.TypeSession]
+	id, hasID := m.ID()
+	hasID = hasID && !m.Op().Is(ent.OpCreate)
+	semV, err := value(ctx, m, session.FieldSeminarID)
+	if err != nil {
+		return err
+	}
+	seminarID, ok := derefID(semV)
+	if !ok {
+		return nil
+	}
+	if added := m.OutcomesIDs(); len(added) > 0 {
+		field := refs[session.EdgeOutcomes].CreateField
+		if hasID {
+			field = refs[session.EdgeOutcomes].AddField
+		}
+		n, err := m.Client().Outcome.Query().Where(outcome.IDIn(added...), outcome.SeminarIDNEQ(seminarID)).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("edit: check the seminars of outcomes: %w", err)
+		}
+		if n > 0 {
+			return apierr.Validationf(field, "%s: %d of the outcomes belong to another seminar than the session's (%s)", field, n, seminarID)
+		}
+	}
+	if _, moved := m.SeminarID(); moved && hasID {
+		n, err := m.Client().Outcome.Query().Where(outcome.SessionID(id), outcome.SeminarIDNEQ(seminarID)).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("edit: count the outcomes of session %s: %w", id, err)
+		}
+		if n > 0 {
+			return apierr.Validationf("seminarID", "seminarID: the session has %d outcomes of its present seminar; move or detach them first", n)
+		}
+	}
+	return nil
+}
+
+// checkSeminarParts keeps outcomes and their sessions in one seminar when sessions or
+// outcomes are moved to a seminar from its side.
+func checkSeminarParts(ctx context.Context, m *ent.SeminarMutation) error {
+	id, hasID := m.ID()
+	if !hasID || m.Op().Is(ent.OpCreate) {
+		return nil // a new seminar's parts are checked as sessions and outcomes
+	}
+	refs := ent.EdgeRefs[ent.TypeSeminar]
+	if added := m.SessionsIDs(); len(added) > 0 {
+		n, err := m.Client().Outcome.Query().Where(outcome.SessionIDIn(added...), outcome.SeminarIDNEQ(id)).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("edit: count the outcomes of sessions: %w", err)
+		}
+		if n > 0 {
+			field := refs[seminar.EdgeSessions].AddField
+			return apierr.Validationf(field, "%s: the sessions have %d outcomes of another seminar; move or detach them first", field, n)
+		}
+	}
+	if added := m.OutcomesIDs(); len(added) > 0 {
+		n, err := m.Client().Outcome.Query().Where(outcome.IDIn(added...), outcome.HasSessionWith(session.SeminarIDNEQ(id))).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("edit: check the sessions of outcomes: %w", err)
+		}
+		if n > 0 {
+			field := refs[seminar.EdgeOutcomes].AddField
+			return apierr.Validationf(field, "%s: %d of the outcomes are of a session of another seminar; detach them from it first", field, n)
+		}
+	}
+	return nil
+}
+
+// checkAppearanceAnchor holds an appearance to exactly one anchor that fits its role: a
+// session for a speaker or moderator, a document for an author or another role a
+// document states.
+func checkAppearanceAnchor(ctx context.Context, m *ent.AppearanceMutation) error {
+	roleV, err := value(ctx, m, appearance.FieldRole)
+	if err != nil {
+		return err
+	}
+	role, _ := roleV.(appearance.Role)
+	if role == "" {
+		return nil
+	}
+	ses, err := value(ctx, m, appearance.FieldSessionID)
+	if err != nil {
+		return err
+	}
+	doc, err := value(ctx, m, appearance.FieldDocumentID)
+	if err != nil {
+		return err
+	}
+	_, hasSession := derefID(ses)
+	_, hasDocument := derefID(doc)
+	inSession := role == appearance.RoleSPEAKER || role == appearance.RoleMODERATOR
+	switch {
+	case inSession && (!hasSession || hasDocument):
+		return apierr.Validationf("sessionID", "sessionID: a %s appears in a session, not in a document; give sessionID only", role)
+	case !inSession && (!hasDocument || hasSession):
+		return apierr.Validationf("documentID", "documentID: the role %s is stated by a document, not held in a session; give documentID only", role)
+	}
+	return nil
+}
+
+// dated is a date field of a type and the field that says how precisely it is known.
+type dated struct {
+	typ, date, precision string
+}
+
+var datedFields = []dated{
+	{ent.TypeDocument, document.FieldPublishedOn, document.FieldPublishedOnPrecision},
+	{ent.TypeSeminar, seminar.FieldDate, seminar.FieldDatePrecision},
+	{ent.TypeExpert, expert.FieldTitleAsOf, expert.FieldTitleAsOfPrecision},
+}
+
+// checkDated keeps a date and its precision together: a cleared date takes its precision
+// with it, a date without a precision gets DAY, a precision needs a date, and a date
+// known to the month or the year is written as the first day of it.
+func checkDated(ctx context.Context, m ent.Mutation, d dated) error {
+	_, setDate := m.Field(d.date)
+	_, setPrecision := m.Field(d.precision)
+	clearDate, clearPrecision := m.FieldCleared(d.date), m.FieldCleared(d.precision)
+	if !setDate && !setPrecision && !clearDate && !clearPrecision {
+		return nil
+	}
+	precisionField := apierr.FieldName(d.precision)
+	if clearDate {
+		if setPrecision {
+			return apierr.Validationf(precisionField, "%s: the date is cleared, so there is nothing to be precise about", precisionField)
+		}
+		if !clearPrecision {
+			if err := m.ClearField(d.precision); err != nil {
+				return fmt.Errorf("edit: clear %s: %w", d.precision, err)
+			}
+		}
+		return nil
+	}
+	dateV, err := value(ctx, m, d.date)
+	if err != nil {
+		return err
+	}
+	precV, err := value(ctx, m, d.precision)
+	if err != nil {
+		return err
+	}
+	date, hasDate := deref(dateV).(time.Time)
+	precision, hasPrecision := deref(precV).(calendar.Precision)
+	switch {
+	case !hasDate && hasPrecision && setPrecision:
+		return apierr.Validationf(precisionField, "%s: there is no date to be precise about; give %s too", precisionField, apierr.FieldName(d.date))
+	case hasDate && !hasPrecision && clearPrecision:
+		return apierr.Validationf(precisionField, "%s: a date needs its precision (DAY, MONTH or YEAR)", precisionField)
+	case hasDate && !hasPrecision:
+		if err := m.SetField(d.precision, calendar.Day); err != nil {
+			return fmt.Errorf("edit: set %s: %w", d.precision, err)
+		}
+	case hasDate && hasPrecision:
+		first := date
+		switch precision {
+		case calendar.Month:
+			first = time.Date(date.Year(), date.Month(), 1, 0, 0, 0, 0, date.Location())
+		case calendar.Year:
+			first = time.Date(date.Year(), time.January, 1, 0, 0, 0, 0, date.Location())
+		}
+		if !first.Equal(date) {
+			dateField := apierr.FieldName(d.date)
+			return apierr.Validationf(dateField, "%s: a date known to the %s is written as its first day, %s, not %s", dateField,
+				strings.ToLower(string(precision)), first.Format(time.DateOnly), date.Format(time.DateOnly))
+		}
+	}
+	return nil
 }

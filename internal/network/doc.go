@@ -116,3 +116,14 @@
 // SimilarMunicipalities at most 3. The work in Go is linear in the number of links, plus
 // the pairs of themes per item for the network and O(V·E + V² log V) for betweenness.
 package network
+
+// The bounds of the edges a network answer returns (themeNetwork's and
+// themeNetworkSeries' maxEdges, per network): the default and the largest accepted. The
+// API's cost limit reads them too (graph/querylimit), counting a network by its edges.
+const (
+	DefaultMaxEdges = 2000
+	MaxMaxEdges     = 20000
+	// CostSlices is how many slices the cost limit expects of a series before it runs (a
+	// series has a slice per term or year with evidence; the seed has 6 terms and 14 years).
+	CostSlices = 30
+)
