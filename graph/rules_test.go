@@ -66,6 +66,8 @@ func TestDataRules(t *testing.T) {
 		b := mustCreateTheme(t, srv, "kierto-b")
 		mustPost(t, srv, `mutation($b: ID!, $a: ID!) { updateTheme(id: $b, input: {parentID: $a}) { id } }`, map[string]any{"a": a, "b": b}, nil)
 
+		member := client.TermMembership.Query().FirstX(ctx)
+
 		refused := []struct {
 			name, query string
 			vars        map[string]any
@@ -130,6 +132,10 @@ func TestDataRules(t *testing.T) {
 				map[string]any{"d": doc.ID}, "VALIDATION", "publishedOnPrecision", "needs its precision"},
 			{"a precision without a date", `mutation($d: ID!) { updateDocument(id: $d, input: {clearPublishedOn: true, publishedOnPrecision: YEAR}) { id } }`,
 				map[string]any{"d": doc.ID}, "VALIDATION", "publishedOnPrecision", "nothing to be precise about"},
+			{"a term lets go of the municipalities its memberships name", `mutation($t: ID!) { updateNetworkTerm(id: $t, input: {clearMunicipalities: true}) { id } }`,
+				map[string]any{"t": member.TermID}, "VALIDATION", "clearMunicipalities", "delete those memberships first"},
+			{"a municipality leaves a term its membership names", `mutation($m: ID!, $t: ID!) { updateMunicipality(id: $m, input: {removeTermIDs: [$t]}) { id } }`,
+				map[string]any{"m": member.MunicipalityID, "t": member.TermID}, "VALIDATION", "removeTermIDs", "delete those memberships first"},
 			{"update through another type's ID", `mutation($id: ID!) { updateTheme(id: $id, input: {name: "X"}) { id } }`,
 				map[string]any{"id": term.ID}, "VALIDATION", "id", "id: must be the ID of a Theme, got a NetworkTerm ID"},
 			{"delete through another type's ID", `mutation($id: ID!) { deleteOutcome(id: $id) }`,

@@ -14,10 +14,12 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/municipalityperiod"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
+	"github.com/teemaverkko/teemaverkko/ent/predicate"
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
+	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 )
@@ -75,6 +77,22 @@ func checkRules(next ent.Mutator) ent.Mutator {
 			case *ent.AppearanceMutation:
 				if err := checkAppearanceAnchor(ctx, mut); err != nil {
 					return nil, err
+				}
+			case *ent.NetworkTermMutation:
+				if id, ok := mut.ID(); ok && mut.Op().Is(ent.OpUpdateOne) {
+					refs := ent.EdgeRefs[ent.TypeNetworkTerm][networkterm.EdgeMunicipalities]
+					if err := checkStatedMembers(ctx, mut.Client(), termmembership.TermID(id), termmembership.MunicipalityIDIn,
+						mut.MunicipalitiesCleared(), mut.RemovedMunicipalitiesIDs(), refs.ClearField, refs.RemoveField); err != nil {
+						return nil, err
+					}
+				}
+			case *ent.MunicipalityMutation:
+				if id, ok := mut.ID(); ok && mut.Op().Is(ent.OpUpdateOne) {
+					refs := ent.EdgeRefs[ent.TypeMunicipality][municipality.EdgeTerms]
+					if err := checkStatedMembers(ctx, mut.Client(), termmembership.MunicipalityID(id), termmembership.TermIDIn,
+						mut.TermsCleared(), mut.RemovedTermsIDs(), refs.ClearField, refs.RemoveField); err != nil {
+						return nil, err
+					}
 				}
 			}
 			for _, d := range datedFields {
@@ -463,6 +481,29 @@ func checkDated(ctx context.Context, m ent.Mutation, d dated) error {
 			return apierr.Validationf(dateField, "%s: a date known to the %s is written as its first day, %s, not %s", dateField,
 				strings.ToLower(string(precision)), first.Format(time.DateOnly), date.Format(time.DateOnly))
 		}
+	}
+	return nil
+}
+
+// checkStatedMembers refuses to take a municipality out of a term (from either side)
+// while a membership a document states still says it took part: the term's plain list of
+// municipalities would then contradict its memberships.
+func checkStatedMembers(ctx context.Context, c *ent.Client, side predicate.TermMembership, others func(...pulid.ID) predicate.TermMembership,
+	cleared bool, removed []pulid.ID, clearField, removeField string) error {
+	if !cleared && len(removed) == 0 {
+		return nil
+	}
+	q := c.TermMembership.Query().Where(side)
+	field := clearField
+	if !cleared {
+		q, field = q.Where(others(removed...)), removeField
+	}
+	n, err := q.Count(ctx)
+	if err != nil {
+		return fmt.Errorf("edit: count term memberships: %w", err)
+	}
+	if n > 0 {
+		return apierr.Validationf(field, "%s: %d memberships stated by documents still name these; delete those memberships first", field, n)
 	}
 	return nil
 }
