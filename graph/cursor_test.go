@@ -38,6 +38,11 @@ func TestHandMadeCursors(t *testing.T) {
 			{"nested lists", `query($c: Cursor) { themes(first: 2, after: $c, orderBy: [{field: NAME}]) { totalCount edges { cursor } } }`, cursorOf(id, []any{[]any{1, []any{2}}}), "after"},
 			{"before, a map", `query($c: Cursor) { themes(last: 2, before: $c, orderBy: [{field: NAME}]) { totalCount edges { cursor } } }`, cursorOf(id, []any{map[string]any{"x": []any{1}}}), "before"},
 			{"nested, in a nested connection", `query($c: Cursor) { themes(first: 1) { edges { node { outcomes(first: 2, after: $c, orderBy: [{field: SEMINAR_DATE}]) { totalCount edges { cursor } } } } } }`, cursorOf(id, []any{map[string]any{"a": 1}}), "after"},
+			{"an empty ID", `query($c: Cursor) { themes(first: 2, after: $c) { edges { cursor } } }`, "gaFpoA", "after"},
+			{"another type's ID", `query($c: Cursor) { themes(first: 2, after: $c) { edges { cursor } } }`, cursorOf("se01ARZ3NDEKTSV4RRFFQ69G5FAV", nil), "after"},
+			{"a malformed ID", `query($c: Cursor) { themes(first: 2, after: $c) { edges { cursor } } }`, cursorOf("th01!!!!", nil), "after"},
+			{"a huge ID", `query($c: Cursor) { themes(first: 2, after: $c) { edges { cursor } } }`, cursorOf(pulid.ID("th01"+strings.Repeat("Z", 5000)), nil), "after"},
+			{"a boolean value", `query($c: Cursor) { networkTerms(first: 2, after: $c, orderBy: [{field: NUMBER}]) { edges { cursor } } }`, cursorOf("nt01ARZ3NDEKTSV4RRFFQ69G5FAV", []any{true}), "after"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := post(t, srv, tc.query, map[string]any{"c": tc.cursor}, nil)

@@ -69,7 +69,7 @@ func (w *cursorWalk) set(set ast.SelectionSet, path ast.Path) (string, ast.Path)
 					if t := a.Value.ExpectedType; t != nil && t.Name() != "Cursor" {
 						continue
 					}
-					if v, err := a.Value.Value(w.vars); err != nil || !usableCursor(v) {
+					if v, err := a.Value.Value(w.vars); err != nil || !usableCursor(v, nodeTypeOf(sel)) {
 						return name, p
 					}
 				}
@@ -97,8 +97,9 @@ func (w *cursorWalk) set(set ast.SelectionSet, path ast.Path) (string, ast.Path)
 }
 
 // usableCursor tells whether v, an argument's value, is null or a cursor this server
-// could have given.
-func usableCursor(v any) bool {
+// could have given for a connection of nodeType ("" when its nodes are not ent's, as
+// search hits and revisions): its ID one of that type's, its value of plain values.
+func usableCursor(v any, nodeType string) bool {
 	if v == nil {
 		return true
 	}
@@ -106,14 +107,36 @@ func usableCursor(v any) bool {
 	if err := c.UnmarshalGQL(v); err != nil {
 		return false
 	}
+	if nodeType != "" && (!c.ID.Valid() || ent.TypeOfPrefix[c.ID.Prefix()] != nodeType) {
+		return false
+	}
 	return plainCursorValue(c.Value, true)
 }
 
-// plainCursorValue tells whether v is a value a cursor of this server may hold: a scalar,
-// or (at the top) a list of scalars.
+// nodeTypeOf is the ent type a connection field pages over ("ThemeConnection": "Theme"),
+// or "" for other connections.
+func nodeTypeOf(f *ast.Field) string {
+	if f.Definition == nil || f.Definition.Type == nil {
+		return ""
+	}
+	name, ok := strings.CutSuffix(f.Definition.Type.Name(), "Connection")
+	if !ok {
+		return ""
+	}
+	for _, typ := range ent.TypeOfPrefix {
+		if typ == name {
+			return name
+		}
+	}
+	return ""
+}
+
+// plainCursorValue tells whether v is a value a cursor of this server may hold: a scalar
+// of a type some ordering has (no ordering is by a boolean), or (at the top) a list of
+// them.
 func plainCursorValue(v any, top bool) bool {
 	switch v := v.(type) {
-	case nil, string, bool, time.Time,
+	case nil, string, time.Time,
 		int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
 		return true
 	case []any:
