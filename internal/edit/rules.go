@@ -361,6 +361,23 @@ func checkSeminarParts(ctx context.Context, m *ent.SeminarMutation) error {
 		return nil // a new seminar's parts are checked as sessions and outcomes
 	}
 	refs := ent.EdgeRefs[ent.TypeSeminar]
+	// Sessions and outcomes belong to a seminar: one cannot be let go into none.
+	for _, e := range []struct {
+		edge, what string
+		cleared    bool
+		removed    []pulid.ID
+	}{
+		{seminar.EdgeSessions, "a session", m.SessionsCleared(), m.RemovedSessionsIDs()},
+		{seminar.EdgeOutcomes, "an outcome", m.OutcomesCleared(), m.RemovedOutcomesIDs()},
+	} {
+		field := refs[e.edge].RemoveField
+		if e.cleared {
+			field = refs[e.edge].ClearField
+		}
+		if e.cleared || len(e.removed) > 0 {
+			return apierr.Validationf(field, "%s: %s belongs to a seminar and cannot be left without one; move it by adding it to another seminar, or delete it", field, e.what)
+		}
+	}
 	if added := m.SessionsIDs(); len(added) > 0 {
 		n, err := m.Client().Outcome.Query().Where(outcome.SessionIDIn(added...), outcome.SeminarIDNEQ(id)).Count(ctx)
 		if err != nil {
