@@ -239,7 +239,8 @@ var page = template.Must(template.New("explorer").Parse(`<!DOCTYPE html>
       <div><section id="shares-box"><h2>What each signal makes of this network</h2><div id="shares"></div></section>
         <div id="drawn" data-edges="0" data-nodes="0"></div>
         <div id="exports">This view as: <a data-format="gexf" href="#">GEXF</a><a data-format="graphml" href="#">GraphML</a><a data-format="edges-csv" href="#">edges CSV</a><a data-format="nodes-csv" href="#">nodes CSV</a>
-          (the drawing shows at most the heaviest edges; the files have them all)</div></div>
+          (the drawing shows at most the heaviest edges; the files have them all)</div>
+        <div id="cite"><button type="button" id="cite-btn">Cite this view</button> <span id="cite-state" class="muted"></span></div></div>
     </section>
     <section id="details-col"><div id="details"></div></section>
   </main>

@@ -215,6 +215,25 @@ test('the year slider redraws the network for that year', { timeout: 60_000 }, a
   assertClean('after moving the slider');
 });
 
+test('"cite this view" pins the address to a version and draws the network as of it', { timeout: 60_000 }, async () => {
+  assert.ok(loaded, 'the explorer did not load (see the first test)');
+  await page.goto(`${base}/explore`, { waitUntil: 'load' });
+  await ready();
+  const { knowledgeBase } = await gql('{ knowledgeBase { version } }');
+  await page.locator('#cite-btn').click();
+  await page.waitForFunction((v) => new URL(location.href).searchParams.get('asOf') === v, String(knowledgeBase.version), { timeout: 15_000 });
+  await page.waitForFunction(() => document.body.dataset.asOf !== '' && document.body.dataset.asOf !== undefined, null, { timeout: 20_000 });
+  await ready();
+  const api = await gql(`{ themeNetwork(maxEdges: 300, asOf: ${knowledgeBase.version}) { edges { source { id } target { id } } } }`);
+  assert.deepEqual(await drawnEdges(), api.themeNetwork.edges.map((e) => `${e.source.id}~${e.target.id}`).sort());
+  assert.match(await page.locator('#status').textContent(), new RegExp(`as of version ${knowledgeBase.version}`));
+  // The pinned address, opened anew, draws the same.
+  await page.goto(page.url(), { waitUntil: 'load' });
+  await ready();
+  assert.deepEqual(await drawnEdges(), api.themeNetwork.edges.map((e) => `${e.source.id}~${e.target.id}`).sort());
+  assertClean('after citing the view');
+});
+
 test('search and the path finder answer from the API', { timeout: 60_000 }, async () => {
   assert.ok(loaded, 'the explorer did not load (see the first test)');
   const api = await gql('{ search(query: "kunta", first: 15) { totalCount edges { node { node { id } } } } }');

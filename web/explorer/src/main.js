@@ -51,6 +51,8 @@ function readView() {
     q: q.get('q') ?? '',
     pathFrom: q.get('pathFrom') ?? '',
     pathTo: q.get('pathTo') ?? '',
+    // A version of the knowledge base (its revision history): the network as it stood then.
+    asOf: /^\d{1,18}$/.test(q.get('asOf') ?? '') ? q.get('asOf') : '',
   };
 }
 
@@ -75,7 +77,7 @@ function viewParams(v) {
   if (v.to) p.set('to', v.to);
   if (v.year) p.set('year', v.year);
   if (v.maxEdges !== DEFAULT_MAX_EDGES) p.set('maxEdges', String(v.maxEdges));
-  for (const k of ['theme', 'q', 'pathFrom', 'pathTo']) if (v[k]) p.set(k, v[k]);
+  for (const k of ['theme', 'q', 'pathFrom', 'pathTo', 'asOf']) if (v[k]) p.set(k, v[k]);
   return p;
 }
 
@@ -154,8 +156,8 @@ async function allPages(field, args, selection) {
   return out;
 }
 
-const NETWORK = `query ExplorerNetwork($filter: NetworkFilter, $signals: [NetworkSignal!], $minWeight: Float, $maxEdges: Int) {
-  themeNetwork(filter: $filter, signals: $signals, minWeight: $minWeight, maxEdges: $maxEdges) {
+const NETWORK = `query ExplorerNetwork($filter: NetworkFilter, $signals: [NetworkSignal!], $minWeight: Float, $maxEdges: Int, $asOf: Int) {
+  themeNetwork(filter: $filter, signals: $signals, minWeight: $minWeight, maxEdges: $maxEdges, asOf: $asOf) {
     edgeCount truncated strengthMeasure signals
     signalShares { signal edges onlyEdges weight weightShare }
     nodes { theme { id name nameEn } weightedDegree betweenness community counts { signal count } }
@@ -392,6 +394,17 @@ function showShares(net) {
 
 // ---- loading ----
 
+// showCitation says whether the view is pinned to a version of the knowledge base: a
+// pinned URL draws the same network after later writes (the theme details, search and
+// the file downloads show the current data).
+function showCitation(v) {
+  $('cite-btn').textContent = v.asOf ? 'Show the current data' : 'Cite this view';
+  $('cite-state').textContent = v.asOf
+    ? `This address shows the network as of version ${v.asOf} of the knowledge base, and draws the same after later changes; the theme details, search and downloads show the current data.`
+    : 'Pins the address to the current version of the knowledge base, so that it shows the same network after later changes.';
+  document.body.dataset.asOf = v.asOf;
+}
+
 async function loadNetwork() {
   const v = state.view;
   const seq = ++state.seq;
@@ -400,6 +413,7 @@ async function loadNetwork() {
   try {
     const data = await gql(NETWORK, {
       filter: networkFilter(v), signals: v.signals.length ? v.signals : null, minWeight: v.minWeight, maxEdges: v.maxEdges,
+      asOf: v.asOf ? Number(v.asOf) : null,
     });
     if (seq !== state.seq) return; // a newer request is on its way
     const net = data.themeNetwork;
@@ -409,7 +423,8 @@ async function loadNetwork() {
     draw(net);
     fillThemeList(net);
     const { from, to } = dateRange(v);
-    setStatus(`${net.nodes.length} themes, ${net.edgeCount} edges${from || to ? ` (${from || '…'} – ${to || '…'})` : ''}.`);
+    setStatus(`${net.nodes.length} themes, ${net.edgeCount} edges${from || to ? ` (${from || '…'} – ${to || '…'})` : ''}${v.asOf ? `, as of version ${v.asOf}` : ''}.`);
+    showCitation(v);
     document.body.dataset.state = 'ready';
     if (v.theme) await selectTheme(v.theme, false);
     else $('details').replaceChildren(el('p', { class: 'muted' }, 'Click a theme to see its ties, their evidence and its sources.'));
@@ -617,6 +632,21 @@ function wire() {
     const i = Number(e.target.value);
     changed((v) => { v.year = i > 0 ? state.years[i - 1] ?? '' : ''; }, 150);
     syncYear();
+  });
+  $('cite-btn').addEventListener('click', async () => {
+    if (state.view.asOf) {
+      state.view.asOf = '';
+    } else {
+      try {
+        const data = await gql('query ExplorerVersion { knowledgeBase { version } }');
+        state.view.asOf = String(data.knowledgeBase.version);
+      } catch (e) {
+        setStatus(e instanceof APIError ? `Error: ${e.message}` : `Error: ${e}`, 'error');
+        return;
+      }
+    }
+    writeView(true);
+    loadNetwork();
   });
   $('reset').addEventListener('click', () => {
     history.pushState(null, '', location.pathname);
