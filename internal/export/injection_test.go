@@ -48,7 +48,7 @@ func hostile() (*network.Graph, *export.Citations) {
 		}}},
 	}
 	c := &export.Citations{
-		Items: map[pulid.ID]export.Item{"o1": {Type: "Outcome", Label: "-1+1", Sources: []pulid.ID{"d1"}}},
+		Items:     map[pulid.ID]export.Item{"o1": {Type: "Outcome", Label: "-1+1", Sources: []pulid.ID{"d1"}}},
 		Documents: map[pulid.ID]export.Doc{"d1": {Title: "=1+1", URL: "\rhttp://evil", Date: "2017", Precision: "YEAR"}},
 	}
 	return g, c
