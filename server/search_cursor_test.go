@@ -43,7 +43,9 @@ func TestSearchExportCursors(t *testing.T) {
 						HasNextPage bool
 						EndCursor   string
 					}
-					Edges []struct{ Node struct{ Node struct{ ID string } } }
+					Edges []struct {
+						Node struct{ Node struct{ ID string } }
+					}
 				}
 			}
 			Errors []any
