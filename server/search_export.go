@@ -28,7 +28,7 @@ func parseSearchExport(q url.Values, limits pagelimit.Limits) (search.Query, str
 		// The API's cursors: pageInfo.endCursor of search, or of this export.
 		after, ok := graph.SearchAfter(v)
 		if !ok {
-			return sq, "", fmt.Errorf("after: %q is not a cursor of this search (pageInfo.endCursor of the API's search, or endCursor of this export)", v)
+			return sq, "", errors.New("after: not a cursor of this search (pageInfo.endCursor of the API's search, or endCursor of this export)")
 		}
 		sq.After = after
 	}
