@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -52,6 +53,28 @@ func bounded(field string, v *int, def, lo, hi int) (int, error) {
 		return 0, apierr.Validationf(field, "%s must be between %d and %d, got %d", field, lo, hi, *v)
 	}
 	return *v, nil
+}
+
+// minWeightArg checks minWeight by the network's rule (network.CheckMinWeight), which
+// the exports apply too: a finite number at least 0; default 1.
+func minWeightArg(v *float64) (float64, error) {
+	if v == nil {
+		return 1, nil
+	}
+	if err := network.CheckMinWeight(*v); err != nil {
+		return 0, badNetworkParam(err)
+	}
+	return *v, nil
+}
+
+// badNetworkParam is a network.ParamError as the API answers it: BAD_USER_INPUT naming
+// the argument.
+func badNetworkParam(err error) error {
+	var pe *network.ParamError
+	if errors.As(err, &pe) {
+		return apierr.BadInputf(pe.Field, "%s", pe.Error())
+	}
+	return err
 }
 
 // themesByID loads themes in one query.
@@ -149,9 +172,9 @@ const (
 )
 
 func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {
-	mw := 1.0
-	if minWeight != nil {
-		mw = *minWeight
+	mw, err := minWeightArg(minWeight)
+	if err != nil {
+		return nil, err
 	}
 	limit, err := bounded("maxEdges", maxEdges, defaultMaxEdges, 1, maxMaxEdges)
 	if err != nil {

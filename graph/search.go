@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
@@ -36,10 +37,8 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 		q.First = *first
 	}
 	if after != nil {
-		// A search cursor is the search's own string, carried in the Relay Cursor scalar
-		// that every connection uses.
-		s, ok := after.Value.(string)
-		if !ok || after.ID != "" {
+		s, ok := searchAfter(after)
+		if !ok {
 			return nil, &apierr.Error{Code: apierr.BadInput, Field: "after", Message: "not a cursor of this search"}
 		}
 		q.After = s
@@ -84,5 +83,37 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 	return out, nil
 }
 
+// A search cursor is the search's own string, carried in the Relay Cursor scalar that
+// every connection uses.
+
 // searchCursor carries a search's cursor in the Relay Cursor scalar.
 func searchCursor(s string) *ent.Cursor { return &ent.Cursor{Value: s} }
+
+// searchAfter is the search's cursor a Relay cursor carries, if it carries one.
+func searchAfter(c *ent.Cursor) (string, bool) {
+	s, ok := c.Value.(string)
+	return s, ok && c.ID == ""
+}
+
+// SearchCursor is a search's cursor (search.Result.EndCursor) written as the API's
+// search gives it in pageInfo.endCursor, so that GET /export/search gives and takes the
+// same cursors as the API. "" stays "".
+func SearchCursor(s string) string {
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	searchCursor(s).MarshalGQL(&b)
+	return strings.Trim(b.String(), `"`)
+}
+
+// SearchAfter reads a cursor of the API's search (pageInfo.endCursor or an edge's
+// cursor) as the search's own cursor (search.Query.After). ok is false when text is not
+// such a cursor.
+func SearchAfter(text string) (after string, ok bool) {
+	var c ent.Cursor
+	if c.UnmarshalGQL(text) != nil {
+		return "", false
+	}
+	return searchAfter(&c)
+}

@@ -7,7 +7,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/graph/model"
-	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 )
 
@@ -17,9 +16,9 @@ import (
 // type.
 func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Service, by model.SeriesDimension, f *model.NetworkFilter,
 	signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) (*model.ThemeNetworkSeries, error) {
-	mw := 1.0
-	if minWeight != nil {
-		mw = *minWeight
+	mw, err := minWeightArg(minWeight)
+	if err != nil {
+		return nil, err
 	}
 	limit, err := bounded("maxEdges", maxEdges, defaultMaxEdges, 1, maxMaxEdges)
 	if err != nil {
@@ -27,8 +26,8 @@ func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Se
 	}
 	threshold := network.DefaultMatchThreshold
 	if matchThreshold != nil {
-		if *matchThreshold <= 0 || *matchThreshold > 1 {
-			return nil, apierr.Validationf("matchThreshold", "matchThreshold must be above 0 and at most 1, got %v", *matchThreshold)
+		if err := network.CheckMatchThreshold(*matchThreshold); err != nil {
+			return nil, badNetworkParam(err)
 		}
 		threshold = *matchThreshold
 	}

@@ -169,7 +169,7 @@ func TestThemeNetworkSeriesAPI(t *testing.T) {
 		}
 		for _, bad := range []float64{0, 1.5} {
 			r := post(t, srv, seriesQuery, map[string]any{"by": "YEAR", "t": bad}, nil)
-			if r.code() != "VALIDATION" || r.Errors[0].Extensions["field"] != "matchThreshold" {
+			if r.code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "matchThreshold" {
 				t.Errorf("matchThreshold %v: code %q, errors %+v", bad, r.code(), r.Errors)
 			}
 		}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -88,7 +87,8 @@ func (r networkRequest) network() network.Request {
 // export-network command: format, seminar, term, municipality, region (IDs, repeatable or
 // comma-separated), from, to (YYYY-MM-DD), minWeight, signals (repeatable or
 // comma-separated, case-insensitive), and for dynamic-gexf by (term or year, default
-// year) and matchThreshold. Format names are case-insensitive too.
+// year) and matchThreshold (both numbers by network's rule, ParseMinWeight and
+// ParseMatchThreshold). Format names are case-insensitive too.
 func parseNetworkRequest(q url.Values) (networkRequest, error) {
 	r := networkRequest{minWeight: 1, by: network.DimensionYear, matchThreshold: network.DefaultMatchThreshold}
 	var err error
@@ -133,8 +133,8 @@ func parseNetworkRequest(q url.Values) (networkRequest, error) {
 		}
 	}
 	if v := q.Get("minWeight"); v != "" {
-		if r.minWeight, err = strconv.ParseFloat(v, 64); err != nil || r.minWeight < 0 {
-			return r, fmt.Errorf("minWeight: %q is not a non-negative number", v)
+		if r.minWeight, err = network.ParseMinWeight(v); err != nil {
+			return r, err
 		}
 	}
 	if v := q.Get("by"); v != "" {
@@ -146,8 +146,8 @@ func parseNetworkRequest(q url.Values) (networkRequest, error) {
 		}
 	}
 	if v := q.Get("matchThreshold"); v != "" {
-		if r.matchThreshold, err = strconv.ParseFloat(v, 64); err != nil || r.matchThreshold <= 0 || r.matchThreshold > 1 {
-			return r, fmt.Errorf("matchThreshold: %q is not a number above 0 and at most 1", v)
+		if r.matchThreshold, err = network.ParseMatchThreshold(v); err != nil {
+			return r, err
 		}
 	}
 	for _, v := range q["signals"] {

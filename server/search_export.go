@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/graph/pagelimit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/export"
@@ -19,9 +20,18 @@ import (
 // parseSearchExport reads GET /export/search's parameters: q (the search text), format
 // (json or csv, default json), type (search types, repeatable or comma-separated,
 // case-insensitive), seminar, term, theme (IDs), first (default and at most the maximum
-// page size) and after (the endCursor of the previous page).
+// page size) and after (the endCursor of the previous page, of this export or of the API's
+// search: the cursors are the same).
 func parseSearchExport(q url.Values, limits pagelimit.Limits) (search.Query, string, error) {
-	sq := search.Query{Text: q.Get("q"), First: limits.Max, After: q.Get("after")}
+	sq := search.Query{Text: q.Get("q"), First: limits.Max}
+	if v := q.Get("after"); v != "" {
+		// The API's cursors: pageInfo.endCursor of search, or of this export.
+		after, ok := graph.SearchAfter(v)
+		if !ok {
+			return sq, "", errors.New("after: not a cursor of this search (pageInfo.endCursor of the API's search, or endCursor of this export)")
+		}
+		sq.After = after
+	}
 	format := strings.ToLower(strings.TrimSpace(q.Get("format")))
 	switch format {
 	case "":
@@ -84,6 +94,8 @@ func searchExportHandler(ready *atomic.Pointer[backend], limits pagelimit.Limits
 			unavailable(w, "the search could not be run; try again shortly")
 			return
 		}
+		// The cursor as the API's search gives it.
+		res.EndCursor = graph.SearchCursor(res.EndCursor)
 		ids := make([]pulid.ID, len(res.Hits))
 		for i, h := range res.Hits {
 			ids[i] = pulid.ID(h.ID)

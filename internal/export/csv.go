@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/teemaverkko/teemaverkko/internal/network"
@@ -31,7 +32,11 @@ func NodesCSV(w io.Writer, g *network.Graph) error {
 		row = append(row, num(n.WeightedDegree), num(n.Betweenness), strconv.Itoa(n.Community))
 		rows = append(rows, row)
 	}
-	return writeCSV(w, rows, "nodes CSV")
+	numeric := []string{"weighted_degree", "betweenness", "community"}
+	for _, s := range signals {
+		numeric = append(numeric, column(s))
+	}
+	return writeCSV(w, rows, "nodes CSV", numeric...)
 }
 
 // EdgesCSV writes the edge table: a header row, then one row per edge with the columns
@@ -67,10 +72,47 @@ func EdgesCSV(w io.Writer, g *network.Graph, c *Citations) error {
 		row = append(row, c.sourceValues(e)...)
 		rows = append(rows, row)
 	}
-	return writeCSV(w, rows, "edges CSV")
+	numeric := []string{"weight", "strength"}
+	for _, s := range signals {
+		numeric = append(numeric, sharedColumn(s))
+	}
+	return writeCSV(w, rows, "edges CSV", numeric...)
 }
 
-func writeCSV(w io.Writer, rows [][]string, what string) error {
+// TextCell returns a text cell of a CSV export so that a spreadsheet shows it as text:
+// a cell that begins with =, +, -, @, a tab or a carriage return, which Excel, LibreOffice
+// and Google Sheets would evaluate as a formula (=HYPERLINK(…), +cmd|…), is written with a
+// leading apostrophe, as OWASP advises against CSV injection. Other text is unchanged.
+// Every CSV the exports write passes its text cells through it (writeCSV); numbers and
+// IDs are left as they are.
+func TextCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// writeCSV writes rows, the first of them the header. Every cell is text, and so passes
+// through TextCell, except in the columns named in numeric (weights, counts, scores),
+// which hold numbers as the writers format them and are written as they are.
+func writeCSV(w io.Writer, rows [][]string, what string, numeric ...string) error {
+	if len(rows) > 0 {
+		isNumber := make([]bool, len(rows[0]))
+		for i, h := range rows[0] {
+			isNumber[i] = slices.Contains(numeric, h)
+		}
+		for _, row := range rows[1:] {
+			for i, cell := range row {
+				if i >= len(isNumber) || !isNumber[i] {
+					row[i] = TextCell(cell)
+				}
+			}
+		}
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("export %s: %w", what, err)

@@ -141,7 +141,7 @@ func SearchCSV(w io.Writer, res *search.Result, c *Citations, en map[pulid.ID]st
 			rows = append(rows, append(append([]string(nil), head...), string(d), doc.Title, doc.URL, doc.Date, doc.Precision))
 		}
 	}
-	return writeCSV(w, rows, "search CSV")
+	return writeCSV(w, rows, "search CSV", "rank", "score")
 }
 
 // typeName is the GraphQL type name of a search type ("OUTCOME": "Outcome").

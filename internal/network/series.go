@@ -65,6 +65,11 @@ func (r SeriesRequest) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if r.MatchThreshold != 0 {
+		if err := CheckMatchThreshold(r.MatchThreshold); err != nil {
+			return "", err
+		}
+	}
 	return "series|" + string(r.By) + "|" + strconv.FormatFloat(r.threshold(), 'g', -1, 64) + "|" + k, nil
 }
 

@@ -31,10 +31,14 @@ type Request struct {
 
 // key is the request in a canonical form: two requests with the same key build the same
 // network (the filter's lists are sets, the signals are normalised, dates are calendar
-// dates). An unknown signal is an error.
+// dates). An unknown signal, or a MinWeight that breaks the rule (CheckMinWeight), is an
+// error.
 func (r Request) key() (string, error) {
 	signals, err := normalizeSignals(r.Signals)
 	if err != nil {
+		return "", err
+	}
+	if err := CheckMinWeight(r.MinWeight); err != nil {
 		return "", err
 	}
 	var b strings.Builder
