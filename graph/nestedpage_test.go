@@ -2,9 +2,11 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -208,4 +210,242 @@ func TestNestedTotalCount(t *testing.T) {
 			t.Fatal("no theme has some but not all outcomes matching the filter: the test proves nothing")
 		}
 	})
+}
+
+// connPage is one nested connection's page as the API returns it.
+type connPage struct {
+	TotalCount int
+	PageInfo   struct {
+		HasNextPage, HasPreviousPage bool
+		StartCursor, EndCursor       *string
+	}
+	Edges []struct {
+		Cursor string
+		Node   struct{ ID string }
+	}
+}
+
+func (p connPage) ids() []string {
+	ids := make([]string, len(p.Edges))
+	for i, e := range p.Edges {
+		ids[i] = e.Node.ID
+	}
+	return ids
+}
+
+// connPages runs a query whose nodes have an id and a connection aliased c, and returns
+// each node's page by its ID.
+func connPages(t *testing.T, srv *httptest.Server, query string) map[string]connPage {
+	t.Helper()
+	var data any
+	mustPost(t, srv, query, nil, &data)
+	out := map[string]connPage{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			id, _ := v["id"].(string)
+			if c, ok := v["c"]; ok && id != "" {
+				var p connPage
+				if err := json.Unmarshal(mustJSON(c), &p); err != nil {
+					t.Fatal(err)
+				}
+				out[id] = p
+				return
+			}
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(data)
+	return out
+}
+
+// walkCase is a nested connection to walk: parents { conn(first or last: size, order) },
+// over the seed knowledge where seed says so, else a synthetic one.
+type walkCase struct {
+	name, parents, typ, conn, order string
+	size                            int
+	seed, sqliteWindow              bool
+}
+
+// TestNestedPagesWithCursors walks nested connections page by page with after and first,
+// and with before and last, for every strategy of ent/nestedpage (PostgreSQL's LATERAL,
+// SQLite's UNION ALL, and SQLite's window function for more than MaxUnionTerms parents)
+// and entgql's window function. A cursor applies to each parent: with after: C, each
+// parent's page is its children after C in the connection's order. Every page of every
+// parent must equal the same connection asked for that parent alone (node by ID) with the
+// same cursor, hold at most the page size, and the walk of the parent with the most
+// children must visit each of them once, the same ones both ways.
+func TestNestedPagesWithCursors(t *testing.T) {
+	cases := []walkCase{
+		{"o2m", "seminars(first: 50)", "Seminar", "sessions", "", 2, false, false},
+		{"o2m ordered", "seminars(first: 50)", "Seminar", "sessions", "orderBy: [{field: POSITION, direction: DESC}]", 2, false, false},
+		{"o2m two fields", "seminars(first: 50)", "Seminar", "sessions", "orderBy: [{field: KIND}, {field: TITLE, direction: DESC}]", 2, false, false},
+		{"m2m", "themes(first: 50)", "Theme", "outcomes", "", 3, false, false},
+		{"m2m ordered", "themes(first: 50)", "Theme", "outcomes", "orderBy: [{field: TEXT, direction: DESC}]", 3, false, false},
+		{"m2m two fields", "themes(first: 50)", "Theme", "outcomes", "orderBy: [{field: KIND}, {field: TEXT, direction: DESC}]", 3, false, false},
+		{"appearances", "experts(first: 50)", "Expert", "appearances", "", 2, false, false},
+		{"appearances by date", "experts(first: 50)", "Expert", "appearances", "orderBy: [{field: DATE}]", 2, false, false},
+		{"appearances by date and role", "experts(first: 50)", "Expert", "appearances", "orderBy: [{field: DATE, direction: DESC}, {field: ROLE}]", 2, false, false},
+		{"many parents", "outcomes(first: 100)", "Outcome", "municipalities", "orderBy: [{field: NAME}]", 1, false, true},
+		{"memberships", "networkTerms(first: 50)", "NetworkTerm", "memberships", "", 5, true, false},
+		{"memberships by status", "networkTerms(first: 50)", "NetworkTerm", "memberships", "orderBy: [{field: STATUS, direction: DESC}]", 5, true, false},
+	}
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			walkNestedPages(t, d, cases)
+		})
+	}
+}
+
+func walkNestedPages(t *testing.T, dialect string, cases []walkCase) {
+	type served struct {
+		perParent, window *httptest.Server
+		c                 counter
+		dialect           string
+	}
+	serve := func(db *database.DB) served {
+		client, c := countingClient(db)
+		h := graph.NewHandler(client, graph.Config{Dialect: db.Dialect, Limits: graph.DefaultLimits})
+		s := served{httptest.NewServer(h), httptest.NewServer(nestedpage.WindowHandler(h)), c, db.Dialect}
+		t.Cleanup(s.perParent.Close)
+		t.Cleanup(s.window.Close)
+		return s
+	}
+	outer := t
+	db := testdb.Open(t, dialect)
+	if _, err := synth.Generate(context.Background(), db.Client(), synth.Options{Scale: 0.02, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	synthetic := serve(db)
+	var seedSrv *served
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := synthetic
+			if tc.seed {
+				if seedSrv == nil {
+					// The seed knowledge in a database of its own.
+					db := testdb.Open(outer, dialect)
+					seedDB(t, db)
+					s := serve(db)
+					seedSrv = &s
+				}
+				srv = *seedSrv
+			}
+			perParent, window, c := srv.perParent, srv.window, srv.c
+			const sel = " { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } }"
+			var forwards []string
+			for _, backwards := range []bool{false, true} {
+				field := func(cursor string) string {
+					args := fmt.Sprintf("first: %d", tc.size)
+					if backwards {
+						args = fmt.Sprintf("last: %d", tc.size)
+					}
+					if cursor != "" {
+						if backwards {
+							args += fmt.Sprintf(", before: %q", cursor)
+						} else {
+							args += fmt.Sprintf(", after: %q", cursor)
+						}
+					}
+					if tc.order != "" {
+						args += ", " + tc.order
+					}
+					return "c: " + tc.conn + "(" + args + ")" + sel
+				}
+				var walker string
+				var walked [][]string
+				total := 0
+				cursor := ""
+				for step := 0; ; step++ {
+					if step > 200 {
+						t.Fatal("the walk does not end")
+					}
+					query := "{ " + tc.parents + " { edges { node { id " + field(cursor) + " } } } }"
+					c.reset()
+					got := connPages(t, perParent, query)
+					want := "CROSS JOIN LATERAL"
+					if srv.dialect == "sqlite3" {
+						want = "UNION ALL"
+						if tc.sqliteWindow {
+							want = "ROW_NUMBER()"
+						}
+					}
+					if stmts := strings.Join(c.Statements(), "\n"); !strings.Contains(stmts, want) {
+						t.Fatalf("no %s statement among:\n%s", want, stmts)
+					}
+					if ref := connPages(t, window, query); !reflect.DeepEqual(got, ref) {
+						t.Fatalf("cursor %q: per-parent pages differ from the window function's:\ngot  %v\nwant %v", cursor, got, ref)
+					}
+					if walker == "" {
+						for _, id := range slices.Sorted(maps.Keys(got)) {
+							if walker == "" || got[id].TotalCount > got[walker].TotalCount {
+								walker = id
+							}
+						}
+						total = got[walker].TotalCount
+						if total < 2*tc.size+1 {
+							t.Fatalf("the parent with the most children has %d: the walk proves little", got[walker].TotalCount)
+						}
+					}
+					// Each parent's page, the cursor applied to it alone.
+					parents := slices.Sorted(maps.Keys(got))
+					for len(parents) > 0 {
+						n := min(len(parents), 10)
+						var b strings.Builder
+						b.WriteString("{")
+						for i, id := range parents[:n] {
+							fmt.Fprintf(&b, " p%d: node(id: %q) { id ... on %s { %s } }", i, id, tc.typ, field(cursor))
+						}
+						b.WriteString(" }")
+						for id, p := range connPages(t, perParent, b.String()) {
+							if !reflect.DeepEqual(p, got[id]) {
+								t.Errorf("cursor %q, parent %s: nested %+v, alone %+v", cursor, id, got[id], p)
+							}
+						}
+						parents = parents[n:]
+					}
+					for id, p := range got {
+						if len(p.Edges) > tc.size {
+							t.Fatalf("cursor %q, parent %s: %d children on a page of %d", cursor, id, len(p.Edges), tc.size)
+						}
+					}
+					if t.Failed() {
+						t.FailNow()
+					}
+					p := got[walker]
+					walked = append(walked, p.ids())
+					more := p.PageInfo.HasNextPage
+					next := p.PageInfo.EndCursor
+					if backwards {
+						more, next = p.PageInfo.HasPreviousPage, p.PageInfo.StartCursor
+					}
+					if !more {
+						break
+					}
+					if next == nil {
+						t.Fatalf("cursor %q: parent %s has more children but no cursor", cursor, walker)
+					}
+					cursor = *next
+				}
+				if backwards {
+					slices.Reverse(walked)
+				}
+				all := slices.Concat(walked...)
+				if distinct := len(slices.Compact(slices.Sorted(slices.Values(all)))); distinct != len(all) || len(all) != total {
+					t.Fatalf("walk of %s: %d children, %d distinct, totalCount %d", walker, len(all), distinct, total)
+				}
+				if backwards && !slices.Equal(all, forwards) {
+					t.Fatalf("walk of %s: forwards %v, backwards %v", walker, forwards, all)
+				}
+				forwards = all
+			}
+		})
+	}
 }

@@ -87,6 +87,11 @@ func LimitPerParent(partitionBy string, limit int, orderBy sql.Querier) func(*sq
 	return func(s *sql.Selector) {
 		collected := s.CollectedPredicates()
 		s.UncollectedPredicates()
+		// Every strategy below, the window function's included, copies s with
+		// Selector.Clone; see selfContained for why its WHERE clause cannot be copied as is.
+		if where := s.P(); where != nil {
+			s.SetP(selfContained(where))
+		}
 		window, _ := s.Context().Value(windowKey{}).(bool)
 		if column, ids, ok := parentIn(s.Dialect(), partitionBy, collected); ok && !window {
 			switch {
@@ -104,6 +109,23 @@ func LimitPerParent(partitionBy string, limit int, orderBy sql.Querier) func(*sq
 		entgql.LimitPerRow(partitionBy, limit, orderBy)(s)
 		s.OrderExpr(orderBy)
 	}
+}
+
+// selfContained returns a predicate that renders as (p), through p itself.
+//
+// Selector.Clone copies the WHERE predicate by copying its closures, but some of ent's
+// closures write to, or read, the predicate they were built on rather than the builder
+// they are given: GT, GTE, LT and LTE write their operator to it, LIKE … ESCAPE its escape
+// clause, and OR and AND read its nesting depth to decide on parentheses. On a copy the
+// operator of a cursor's `id > $1` is lost (`"id"$1`, a syntax error), and an OR of a
+// multi-field cursor loses its parentheses once the parent's predicate is ANDed to it
+// (`a OR b AND parent = $2`), which selects other parents' children. A predicate whose
+// only closure renders p by joining it, wrapped in parentheses whatever its depth, is
+// copied safely: p renders itself, its placeholders numbered from the builder's position.
+func selfContained(p *sql.Predicate) *sql.Predicate {
+	return sql.P(func(b *sql.Builder) {
+		b.Wrap(func(b *sql.Builder) { b.Join(p) })
+	})
 }
 
 // parentIn recognises the eager loader's predicate, `"table"."partitionBy" IN (...)`, and
