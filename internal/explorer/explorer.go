@@ -19,7 +19,6 @@ import (
 	"embed"
 	"encoding/json"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"path"
 	"strings"
@@ -65,40 +64,11 @@ func Embedded() bool {
 
 var embeddedBuild = sync.OnceValues(func() (*build, bool) { return loadBuild(dist) })
 
-// build is a web/explorer build: dist/manifest.json and dist/assets.
-type build struct {
-	Script string `json:"script"` // the page's ES module, relative to dist ("assets/main-HASH.js")
-	Style  string `json:"style"`  // its stylesheet, relative to dist
-	assets *webasset.Files
-}
+// build is a web/explorer build (see webasset.Build).
+type build = webasset.Build
 
-// loadBuild reads a build from fsys (rooted above dist/); ok is false when there is
-// none, or it is incomplete.
-func loadBuild(fsys fs.FS) (*build, bool) {
-	if fsys == nil {
-		return nil, false
-	}
-	raw, err := fs.ReadFile(fsys, "dist/manifest.json")
-	if err != nil {
-		return nil, false
-	}
-	var b build
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return nil, false
-	}
-	assets, err := fs.Sub(fsys, "dist/assets")
-	if err != nil {
-		return nil, false
-	}
-	b.assets = webasset.New(assets)
-	for _, f := range []string{b.Script, b.Style} {
-		name, ok := strings.CutPrefix(f, "assets/")
-		if !ok || !b.assets.Has(name) {
-			return nil, false
-		}
-	}
-	return &b, true
-}
+// loadBuild reads a build from fsys (rooted above dist/).
+var loadBuild = webasset.LoadBuild
 
 // config is the page's configuration, read by web/explorer/src/main.js from the
 // <script type="application/json" id="explorer-config"> block.
@@ -150,7 +120,7 @@ func newHandler(title, endpoint, exportPath string, b *build) http.Handler {
 				http.NotFound(w, r)
 				return
 			}
-			b.assets.Serve(w, r, name)
+			b.Assets.Serve(w, r, name)
 			return
 		}
 		h := w.Header()

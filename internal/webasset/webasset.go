@@ -7,6 +7,7 @@ package webasset
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -120,4 +121,40 @@ func AcceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// Build is a page's build as web/<page>/build.mjs writes it: dist/manifest.json naming
+// the page's script and stylesheet, and dist/assets holding them.
+type Build struct {
+	Script string `json:"script"` // the page's ES module, relative to dist ("assets/main-HASH.js")
+	Style  string `json:"style"`  // its stylesheet, relative to dist
+	Assets *Files `json:"-"`
+}
+
+// LoadBuild reads a build from fsys (rooted above dist/); ok is false when there is
+// none, or it is incomplete.
+func LoadBuild(fsys fs.FS) (*Build, bool) {
+	if fsys == nil {
+		return nil, false
+	}
+	raw, err := fs.ReadFile(fsys, "dist/manifest.json")
+	if err != nil {
+		return nil, false
+	}
+	var b Build
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return nil, false
+	}
+	assets, err := fs.Sub(fsys, "dist/assets")
+	if err != nil {
+		return nil, false
+	}
+	b.Assets = New(assets)
+	for _, f := range []string{b.Script, b.Style} {
+		name, ok := strings.CutPrefix(f, "assets/")
+		if !ok || !b.Assets.Has(name) {
+			return nil, false
+		}
+	}
+	return &b, true
 }
