@@ -171,21 +171,33 @@ const (
 	maxMaxEdges     = network.MaxMaxEdges
 )
 
-func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {
+// networkRequest reads the arguments that themeNetwork and themeNetworkSeries share:
+// the request for the network service (with the chosen signals, defaults applied) and
+// the number of edges to return.
+func networkRequest(f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (network.Request, int, error) {
 	mw, err := minWeightArg(minWeight)
 	if err != nil {
-		return nil, err
+		return network.Request{}, 0, err
 	}
 	limit, err := bounded("maxEdges", maxEdges, defaultMaxEdges, 1, maxMaxEdges)
 	if err != nil {
-		return nil, err
+		return network.Request{}, 0, err
 	}
 	chosen, err := network.Chosen(networkSignals(signals))
 	if err != nil {
+		return network.Request{}, 0, err
+	}
+	return network.Request{Filter: networkFilter(f), Signals: chosen, MinWeight: mw}, limit, nil
+}
+
+func themeNetwork(ctx context.Context, c *ent.Client, networks *network.Service, f *model.NetworkFilter, signals []model.NetworkSignal, minWeight *float64, maxEdges *int) (*model.ThemeNetwork, error) {
+	req, limit, err := networkRequest(f, signals, minWeight, maxEdges)
+	if err != nil {
 		return nil, err
 	}
+	chosen := req.Signals
 	// Built once for concurrent requests, and kept until the data changes (network.Service).
-	g, err := networks.Network(ctx, network.Request{Filter: networkFilter(f), Signals: chosen, MinWeight: mw})
+	g, err := networks.Network(ctx, req)
 	if err != nil {
 		return nil, err
 	}

@@ -16,14 +16,11 @@ import (
 // type.
 func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Service, by model.SeriesDimension, f *model.NetworkFilter,
 	signals []model.NetworkSignal, minWeight *float64, maxEdges *int, matchThreshold *float64) (*model.ThemeNetworkSeries, error) {
-	mw, err := minWeightArg(minWeight)
+	req, limit, err := networkRequest(f, signals, minWeight, maxEdges)
 	if err != nil {
 		return nil, err
 	}
-	limit, err := bounded("maxEdges", maxEdges, defaultMaxEdges, 1, maxMaxEdges)
-	if err != nil {
-		return nil, err
-	}
+	chosen := req.Signals
 	threshold := network.DefaultMatchThreshold
 	if matchThreshold != nil {
 		if err := network.CheckMatchThreshold(*matchThreshold); err != nil {
@@ -31,13 +28,9 @@ func themeNetworkSeries(ctx context.Context, c *ent.Client, networks *network.Se
 		}
 		threshold = *matchThreshold
 	}
-	chosen, err := network.Chosen(networkSignals(signals))
-	if err != nil {
-		return nil, err
-	}
 	s, err := networks.Series(ctx, network.SeriesRequest{
 		By:             network.Dimension(by),
-		Request:        network.Request{Filter: networkFilter(f), Signals: chosen, MinWeight: mw},
+		Request:        req,
 		MatchThreshold: threshold,
 	})
 	if err != nil {
