@@ -5,16 +5,8 @@ import (
 	"log/slog"
 
 	"github.com/teemaverkko/teemaverkko/ent"
-	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/internal/written"
 )
-
-// idMutation is what every generated ent mutation offers.
-type idMutation interface {
-	ent.Mutation
-	ID() (pulid.ID, bool)
-	IDs(ctx context.Context) ([]pulid.ID, error)
-	Tx() (*ent.Tx, error)
-}
 
 // Hook returns an ent hook that publishes an event for every object a mutation creates,
 // updates or deletes, after its transaction commits (at once when there is none). A
@@ -22,7 +14,7 @@ type idMutation interface {
 func Hook(b Broker, logger *slog.Logger) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			im, ok := m.(idMutation)
+			im, ok := m.(written.Mutation)
 			if !ok {
 				return next.Mutate(ctx, m)
 			}
@@ -33,24 +25,9 @@ func Hook(b Broker, logger *slog.Logger) ent.Hook {
 			case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
 				change = Deleted
 			}
-			// Bulk updates and deletes do not know their IDs until asked.
-			var ids []pulid.ID
-			if id, ok := im.ID(); ok {
-				ids = []pulid.ID{id}
-			} else if !m.Op().Is(ent.OpCreate) {
-				var err error
-				if ids, err = im.IDs(ctx); err != nil {
-					return nil, err
-				}
-			}
-			v, err := next.Mutate(ctx, m)
+			v, ids, err := written.Mutate(ctx, next, im)
 			if err != nil {
 				return v, err
-			}
-			if len(ids) == 0 {
-				if id, ok := im.ID(); ok {
-					ids = []pulid.ID{id}
-				}
 			}
 			evs := make([]Event, len(ids))
 			for i, id := range ids {

@@ -30,6 +30,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/written"
 )
 
 // Operation is what a revision did to its object.
@@ -390,37 +391,15 @@ func Use(client *ent.Client) *Recorder {
 	return r
 }
 
-// idMutation is what every generated ent mutation offers.
-type idMutation interface {
-	ent.Mutation
-	ID() (pulid.ID, bool)
-	IDs(ctx context.Context) ([]pulid.ID, error)
-	Tx() (*ent.Tx, error)
-}
-
 func (r *Recorder) hook(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-		im, ok := m.(idMutation)
+		im, ok := m.(written.Mutation)
 		if !ok {
 			return next.Mutate(ctx, m)
 		}
-		var ids []pulid.ID
-		if id, ok := im.ID(); ok {
-			ids = []pulid.ID{id}
-		} else if !m.Op().Is(ent.OpCreate) {
-			var err error
-			if ids, err = im.IDs(ctx); err != nil {
-				return nil, err
-			}
-		}
-		v, err := next.Mutate(ctx, m)
+		v, ids, err := written.Mutate(ctx, next, im)
 		if err != nil {
 			return v, err
-		}
-		if len(ids) == 0 {
-			if id, ok := im.ID(); ok {
-				ids = []pulid.ID{id}
-			}
 		}
 		if len(ids) == 0 {
 			return v, nil
