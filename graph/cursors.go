@@ -40,7 +40,7 @@ func (cursorCheck) MutateOperationContext(_ context.Context, rc *graphql.Operati
 	w := cursorWalk{doc: rc.Doc, vars: rc.Variables, seen: map[string]bool{}}
 	if arg, path := w.set(rc.Operation.SelectionSet, nil); arg != "" {
 		return &gqlerror.Error{
-			Message:    badCursor(arg).Error(),
+			Message:    badCursor(arg),
 			Path:       path,
 			Extensions: map[string]any{"code": CodeBadInput, "field": arg},
 		}
@@ -153,17 +153,9 @@ func plainCursorValue(v any, top bool) bool {
 	return false
 }
 
-// badCursor is the error for a cursor argument the server cannot use.
-func badCursor(arg string) error {
-	return &cursorError{arg: arg}
-}
-
-// cursorError is a cursor argument that does not decode, or does not fit the
-// connection's order.
-type cursorError struct{ arg string }
-
-func (e *cursorError) Error() string {
-	return fmt.Sprintf("%s: not a cursor this server gave for this connection and order; pass pageInfo.endCursor, pageInfo.startCursor or an edge's cursor unchanged, with the same orderBy", e.arg)
+// badCursor says what is wrong with a cursor argument the server cannot use.
+func badCursor(arg string) string {
+	return fmt.Sprintf("%s: not a cursor this server gave for this connection and order; pass pageInfo.endCursor, pageInfo.startCursor or an edge's cursor unchanged, with the same orderBy", arg)
 }
 
 // cursorArgument names the cursor argument an error is about: the last element of its

@@ -74,17 +74,13 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 		)
 		var bad interface{ BadInput() bool }
-		var cursorErr *cursorError
 		ae := apierr.FromConstraint(err)
 		switch {
-		case errors.As(err, &cursorErr):
-			gqlErr.Message = cursorErr.Error()
-			return set(CodeBadInput, "field", cursorErr.arg)
 		case isArgumentError(err):
 			// Before the database's state: a cursor that does not decode wraps io.EOF.
 			if isCursorError(err) {
 				arg := cursorArgument(ctx, gqlErr.Path)
-				gqlErr.Message = badCursor(arg).Error()
+				gqlErr.Message = badCursor(arg)
 				return set(CodeBadInput, "field", arg)
 			}
 			return set(CodeBadInput)
