@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/appearance"
+	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
@@ -67,6 +69,9 @@ func TestDataRules(t *testing.T) {
 		mustPost(t, srv, `mutation($b: ID!, $a: ID!) { updateTheme(id: $b, input: {parentID: $a}) { id } }`, map[string]any{"a": a, "b": b}, nil)
 
 		member := client.TermMembership.Query().FirstX(ctx)
+		speaker := client.Appearance.Query().Where(appearance.HasSession()).FirstX(ctx)
+		author := client.Appearance.Query().Where(appearance.HasDocument()).WithDocument().FirstX(ctx)
+		otherDoc := client.Document.Query().Where(document.IDNEQ(author.Edges.Document.ID)).FirstX(ctx)
 
 		refused := []struct {
 			name, query string
@@ -124,6 +129,22 @@ func TestDataRules(t *testing.T) {
 				map[string]any{"e": expertID, "s": sesA.ID}, "VALIDATION", "documentID", "give documentID only"},
 			{"an author with a session too", `mutation($e: ID!, $s: ID!, $d: ID!) { createAppearance(input: {role: AUTHOR, expertID: $e, sessionID: $s, documentID: $d}) { id } }`,
 				map[string]any{"e": expertID, "s": sesA.ID, "d": doc.ID}, "VALIDATION", "documentID", "give documentID only"},
+			{"a document takes a speaker's appearance", `mutation($d: ID!, $a: ID!) { updateDocument(id: $d, input: {addAppearanceIDs: [$a]}) { id } }`,
+				map[string]any{"d": doc.ID, "a": speaker.ID}, "VALIDATION", "addAppearanceIDs", "a document holds only the roles it states"},
+			{"a session takes an author's appearance", `mutation($s: ID!, $a: ID!) { updateSession(id: $s, input: {addAppearanceIDs: [$a]}) { id } }`,
+				map[string]any{"s": sesA.ID, "a": author.ID}, "VALIDATION", "addAppearanceIDs", "a session holds only speakers and moderators"},
+			{"a new session with an author's appearance", `mutation($sem: ID!, $a: ID!) { createSession(input: {seminarID: $sem, kind: PANEL, position: 97, title: "X", appearanceIDs: [$a]}) { id } }`,
+				map[string]any{"sem": semA.ID, "a": author.ID}, "VALIDATION", "appearanceIDs", "a session holds only speakers and moderators"},
+			{"a session lets go of a speaker", `mutation($s: ID!, $a: ID!) { updateSession(id: $s, input: {removeAppearanceIDs: [$a]}) { id } }`,
+				map[string]any{"s": *speaker.SessionID, "a": speaker.ID}, "VALIDATION", "removeAppearanceIDs", "cannot be left without it"},
+			{"a document lets go of every appearance", `mutation($d: ID!) { updateDocument(id: $d, input: {clearAppearances: true}) { id } }`,
+				map[string]any{"d": author.Edges.Document.ID}, "VALIDATION", "clearAppearances", "cannot be left without it"},
+			{"a document takes another document's author", `mutation($d: ID!, $a: ID!) { updateDocument(id: $d, input: {addAppearanceIDs: [$a]}) { id } }`,
+				map[string]any{"d": otherDoc.ID, "a": author.ID}, "VALIDATION", "addAppearanceIDs", "already belong to a document; move an appearance with updateAppearance(documentID:)"},
+			{"a session takes another session's speaker", `mutation($s: ID!, $a: ID!) { updateSession(id: $s, input: {addAppearanceIDs: [$a]}) { id } }`,
+				map[string]any{"s": sesB.ID, "a": speaker.ID}, "VALIDATION", "addAppearanceIDs", "already belong to a session"},
+			{"an expert lets go of an appearance", `mutation($e: ID!, $a: ID!) { updateExpert(id: $e, input: {removeAppearanceIDs: [$a]}) { id } }`,
+				map[string]any{"e": author.ExpertID, "a": author.ID}, "VALIDATION", "removeAppearanceIDs", "cannot be left without it"},
 			{"a year date that is not 1 January", `mutation($d: ID!) { updateDocument(id: $d, input: {publishedOn: "2019-02-22", publishedOnPrecision: YEAR}) { id } }`,
 				map[string]any{"d": doc.ID}, "VALIDATION", "publishedOn", "written as its first day, 2019-01-01"},
 			{"a month date that is not the 1st", `mutation($s: ID!) { updateSeminar(id: $s, input: {date: "2017-03-14", datePrecision: MONTH}) { id } }`,
@@ -188,6 +209,8 @@ func TestDataRules(t *testing.T) {
 				map[string]any{"d": doc.ID}},
 			{"an author of a document", `mutation($e: ID!, $d: ID!) { createAppearance(input: {role: AUTHOR, expertID: $e, documentID: $d}) { id } }`,
 				map[string]any{"e": expertID, "d": doc.ID}},
+			{"an author's appearance moves to another document", `mutation($a: ID!, $d: ID!) { updateAppearance(id: $a, input: {documentID: $d}) { id } }`,
+				map[string]any{"d": otherDoc.ID, "a": author.ID}},
 			{"a term of one year", `mutation($id: ID!, $y: Int!) { updateNetworkTerm(id: $id, input: {endYear: $y}) { id } }`,
 				map[string]any{"id": term.ID, "y": term.StartYear}},
 			{"a municipality of one day", `mutation { createMunicipality(input: {code: "997", name: "Testi", nameSv: "Test", validFrom: "2020-01-01", validTo: "2020-01-01"}) { id } }`, nil},

@@ -70,6 +70,17 @@ func checkRules(next ent.Mutator) ent.Mutator {
 				if err := checkSessionOutcomes(ctx, mut); err != nil {
 					return nil, err
 				}
+				if err := checkAnchoredAppearances(ctx, mut, ent.TypeSession, true); err != nil {
+					return nil, err
+				}
+			case *ent.DocumentMutation:
+				if err := checkAnchoredAppearances(ctx, mut, ent.TypeDocument, false); err != nil {
+					return nil, err
+				}
+			case *ent.ExpertMutation:
+				if err := checkAnchoredAppearances(ctx, mut, ent.TypeExpert, false); err != nil {
+					return nil, err
+				}
 			case *ent.SeminarMutation:
 				if err := checkSeminarParts(ctx, mut); err != nil {
 					return nil, err
@@ -431,6 +442,76 @@ func checkAppearanceAnchor(ctx context.Context, m *ent.AppearanceMutation) error
 		return apierr.Validationf("documentID", "documentID: the role %s is stated by a document, not held in a session; give documentID only", role)
 	}
 	return nil
+}
+
+// appearanceHolder is a mutation of a type that holds appearances (a session, a
+// document, an expert).
+type appearanceHolder interface {
+	ent.Mutation
+	AppearancesIDs() []pulid.ID
+	RemovedAppearancesIDs() []pulid.ID
+	AppearancesCleared() bool
+	Client() *ent.Client
+}
+
+// checkAnchoredAppearances applies the appearance's anchor rule (checkAppearanceAnchor)
+// to writes from the other side of the edge: an appearance cannot be let go by its
+// session, document or expert (it would be left without its anchor or its person), and
+// a session takes only speakers and moderators, a document only the roles a document
+// states. inSession tells which kind of anchor typ is; an expert holds every role.
+func checkAnchoredAppearances(ctx context.Context, m appearanceHolder, typ string, inSession bool) error {
+	refs := ent.EdgeRefs[typ]["appearances"]
+	if m.AppearancesCleared() || len(m.RemovedAppearancesIDs()) > 0 {
+		field := refs.RemoveField
+		if m.AppearancesCleared() {
+			field = refs.ClearField
+		}
+		return apierr.Validationf(field, "%s: an appearance belongs to its %s and cannot be left without it; move it by adding it to another %s, or delete it",
+			field, strings.ToLower(typ), strings.ToLower(typ))
+	}
+	added := m.AppearancesIDs()
+	if len(added) == 0 || typ == ent.TypeExpert {
+		return nil
+	}
+	field := refs.AddField
+	if m.Op().Is(ent.OpCreate) {
+		field = refs.CreateField
+	}
+	// Every appearance has its anchor already (checkAppearanceAnchor), so one cannot be
+	// added here without being taken from another; ent would refuse that with a bare
+	// constraint error. Name the field and the way that works instead.
+	var held predicate.Appearance
+	anchor := "document"
+	if inSession {
+		held, anchor = appearance.SessionIDNotNil(), "session"
+	} else {
+		held = appearance.DocumentIDNotNil()
+	}
+	n, err := m.Client().Appearance.Query().Where(appearance.IDIn(added...), held).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("edit: check the anchors of appearances: %w", err)
+	}
+	if n > 0 {
+		return apierr.Validationf(field, "%s: %d of the appearances already belong to a %s; move an appearance with updateAppearance(%sID:)", field, n, anchor, anchor)
+	}
+	sessionRoles := []appearance.Role{appearance.RoleSPEAKER, appearance.RoleMODERATOR}
+	var misfit predicate.Appearance
+	if inSession {
+		misfit = appearance.Or(appearance.RoleNotIn(sessionRoles...), appearance.DocumentIDNotNil())
+	} else {
+		misfit = appearance.Or(appearance.RoleIn(sessionRoles...), appearance.SessionIDNotNil())
+	}
+	n, err = m.Client().Appearance.Query().Where(appearance.IDIn(added...), misfit).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("edit: check the roles of appearances: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	if inSession {
+		return apierr.Validationf(field, "%s: %d of the appearances are not a speaker's or moderator's, or are stated by a document; a session holds only speakers and moderators", field, n)
+	}
+	return apierr.Validationf(field, "%s: %d of the appearances are a speaker's or moderator's, or are held in a session; a document holds only the roles it states", field, n)
 }
 
 // dated is a date field of a type and the field that says how precisely it is known.

@@ -192,7 +192,9 @@ func joinIDs(ids []pulid.ID, sep string) string {
 }
 
 // sourceColumns are the citation columns of an edge: the documents' IDs (separated by
-// spaces), titles and URLs (separated by " | ", in the order of the IDs).
+// spaces), titles and URLs (separated by " | ", in the order of the IDs; a "|" or "\\"
+// inside a title or URL is written with a backslash before it, so that the list splits
+// back into as many values as there are IDs).
 var sourceColumns = []string{"source_document_ids", "source_document_titles", "source_document_urls"}
 
 // sourceValues returns the values of sourceColumns for an edge.
@@ -202,10 +204,13 @@ func (c *Citations) sourceValues(e network.Edge) []string {
 	urls := make([]string, len(ids))
 	for i, id := range ids {
 		d := c.Documents[id]
-		titles[i], urls[i] = d.Title, d.URL
+		titles[i], urls[i] = listEscaper.Replace(d.Title), listEscaper.Replace(d.URL)
 	}
 	return []string{joinIDs(ids, " "), strings.Join(titles, " | "), strings.Join(urls, " | ")}
 }
+
+// listEscaper escapes the separator of a " | " list inside one of its values.
+var listEscaper = strings.NewReplacer(`\`, `\\`, `|`, `\|`)
 
 // EvidenceCSV writes the companion table of an edge list: one row per edge, evidence
 // item and document behind it (an item without sources has one row with empty document

@@ -72,7 +72,7 @@ func TestEdgesCite(t *testing.T) {
 	r := rows[1]
 	for name, want := range map[string]string{
 		"outcome_ids": "o1 o2", "session_ids": "s1", "municipality_ids": "",
-		"source_document_ids": "d1 d2", "source_document_titles": "Kuntatalolla | seminaari | Raportti",
+		"source_document_ids": "d1 d2", "source_document_titles": `Kuntatalolla \| seminaari | Raportti`,
 		"source_document_urls": "https://example.org/a | ",
 	} {
 		if i := col(name); i < 0 || r[i] != want {
