@@ -721,3 +721,40 @@ func TestMessagesDoNotEchoLongInput(t *testing.T) {
 		}
 	}
 }
+
+// TestWebsocketReusedID: graphql-transport-ws closes a connection that subscribes with
+// the ID of an operation still running (4409), and lets an ID be used again once its
+// operation is complete, ended by the client or by the server.
+func TestWebsocketReusedID(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+	const sub = `subscription { nodeChanged(types: ["Theme"]) { id } }`
+	payload, _ := json.Marshal(map[string]any{"query": sub})
+
+	c := wsDial(t, srv, "")
+	// A query completes on its own: its ID is free again at once.
+	for range 2 {
+		if res := c.operation("q", `{ themes(first: 1) { totalCount } }`, nil); len(res.Errors) > 0 {
+			t.Fatalf("query: %+v", res.Errors)
+		}
+	}
+	// A subscription the client completes frees its ID too.
+	c.send(wsMessage{ID: "s", Type: "subscribe", Payload: payload})
+	c.send(wsMessage{ID: "s", Type: "complete"})
+	c.send(wsMessage{ID: "s", Type: "subscribe", Payload: payload})
+	// A second subscribe with a running ID ends the connection.
+	c.send(wsMessage{ID: "s", Type: "subscribe", Payload: payload})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for {
+		var m wsMessage
+		err := wsjson.Read(ctx, c.conn, &m)
+		if err == nil {
+			continue
+		}
+		if got := coderws.CloseStatus(err); got != graph.CloseSubscriberExists {
+			t.Fatalf("close status %d (%v), want %d", got, err, graph.CloseSubscriberExists)
+		}
+		break
+	}
+}

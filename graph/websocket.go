@@ -1,9 +1,12 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -159,11 +162,94 @@ type recordingImplementation struct {
 func (i recordingImplementation) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
 	c, err := i.inner.Accept(w, r, opts)
 	if err == nil {
+		if c.Subprotocol() == graphqlTransportWS {
+			c = &uniqueIDs{WebsocketConn: c, active: map[string]struct{}{}}
+		}
 		if sock := socketFrom(r.Context()); sock != nil {
 			sock.conn.Store(&c)
 		}
 	}
 	return c, err
+}
+
+// graphqlTransportWS is the subprotocol of graphql-transport-ws (the legacy graphql-ws
+// protocol says nothing of reused IDs).
+const graphqlTransportWS = "graphql-transport-ws"
+
+// CloseSubscriberExists is the close code of a connection that sent subscribe with the
+// ID of one of its operations still running (graphql-transport-ws: 4409 Subscriber for
+// <id> already exists).
+const CloseSubscriberExists = 4409
+
+// uniqueIDs holds a graphql-transport-ws connection to the protocol's rule that an
+// operation's ID is unique while it runs: gqlgen would start the second operation and
+// lose its handle on the first, which would run on until the connection closes. It
+// reads each message's type and ID on the way in and out: an ID is taken by the client's
+// subscribe, and given back by the client's complete or the server's complete or error.
+type uniqueIDs struct {
+	transport.WebsocketConn
+	mu     sync.Mutex
+	active map[string]struct{}
+}
+
+// envelope is what uniqueIDs reads of a message.
+type envelope struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// SetReadLimit passes the read limit on, so that wrapping the connection keeps it.
+func (u *uniqueIDs) SetReadLimit(limit int64) {
+	if l, ok := u.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(limit)
+	}
+}
+
+// NextReader implements transport.WebsocketConn.
+func (u *uniqueIDs) NextReader() (int, io.Reader, error) {
+	typ, r, err := u.WebsocketConn.NextReader()
+	if err != nil {
+		return typ, r, err
+	}
+	data, err := io.ReadAll(r) // bounded by the read limit
+	if err != nil {
+		return typ, nil, err
+	}
+	var m envelope
+	if json.Unmarshal(data, &m) == nil && m.ID != "" {
+		u.mu.Lock()
+		_, taken := u.active[m.ID]
+		switch {
+		case m.Type == "subscribe" && taken:
+			u.mu.Unlock()
+			reason := "Subscriber for " + m.ID + " already exists"
+			if len(reason) > 123 { // a close frame's reason is at most 123 bytes
+				reason = "Subscriber already exists"
+			}
+			_ = u.WebsocketConn.WriteClose(CloseSubscriberExists, reason)
+			_ = u.WebsocketConn.Close()
+			return typ, nil, errors.New(reason)
+		case m.Type == "subscribe":
+			u.active[m.ID] = struct{}{}
+		case m.Type == "complete":
+			delete(u.active, m.ID)
+		}
+		u.mu.Unlock()
+	}
+	return typ, bytes.NewReader(data), nil
+}
+
+// WriteJSON implements transport.WebsocketConn.
+func (u *uniqueIDs) WriteJSON(v any) error {
+	if b, err := json.Marshal(v); err == nil {
+		var m envelope
+		if json.Unmarshal(b, &m) == nil && m.ID != "" && (m.Type == "complete" || m.Type == "error") {
+			u.mu.Lock()
+			delete(u.active, m.ID)
+			u.mu.Unlock()
+		}
+	}
+	return u.WebsocketConn.WriteJSON(v)
 }
 
 func refuseConnection(w http.ResponseWriter, status int, message string) {

@@ -434,8 +434,9 @@ print("ok")
 
 // TestCitationStatements counts the statements of the loaders, which must not grow with
 // the data or the number of objects asked for: LoadCitations 3, LoadMixed 2,
-// LoadItemCitations 7 and one more per type with sources among the objects (at most 11):
-// here 8, for the outcomes' sources (documents are their own).
+// LoadItemCitations 7 and one more per type with sources among the objects (at most 12):
+// here 8, for the outcomes' sources (documents are their own), and 9 with themes, whose
+// sources are the documents that discuss them.
 func TestCitationStatements(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
@@ -451,6 +452,17 @@ func TestCitationStatements(t *testing.T) {
 			many = append(many, d.ID)
 		}
 		few = many[:2]
+		withThemes := slices.Clone(many)
+		var discussed pulid.ID
+		for _, th := range client.Theme.Query().WithDocuments().AllX(ctx) {
+			withThemes = append(withThemes, th.ID)
+			if len(th.Edges.Documents) > 0 {
+				discussed = th.ID
+			}
+		}
+		if discussed == "" {
+			t.Fatal("no theme of the seed is discussed by a document")
+		}
 		for _, tc := range []struct {
 			name string
 			want int
@@ -460,6 +472,13 @@ func TestCitationStatements(t *testing.T) {
 			{"LoadMixed", 2, func() error { _, err := export.LoadMixed(ctx, client); return err }},
 			{"LoadItemCitations, 2 objects", 8, func() error { _, _, err := export.LoadItemCitations(ctx, client, few); return err }},
 			{"LoadItemCitations, all outcomes and documents", 8, func() error { _, _, err := export.LoadItemCitations(ctx, client, many); return err }},
+			{"LoadItemCitations, themes too", 9, func() error {
+				c, _, err := export.LoadItemCitations(ctx, client, withThemes)
+				if err == nil && len(c.Items[discussed].Sources) == 0 {
+					t.Errorf("theme %s has no sources in the citations", discussed)
+				}
+				return err
+			}},
 		} {
 			c.Reset()
 			if err := tc.run(); err != nil {

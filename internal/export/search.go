@@ -24,8 +24,9 @@ import (
 
 // LoadItemCitations reads the labels and sources of the given objects (search hits of
 // any type) in a fixed number of statements: one per type (seven), and one more for the
-// sources of each type among them that has sources (outcomes, sessions, seminars,
-// experts): at most eleven, however many objects. A theme's LabelEn is its English name; other types have none.
+// sources of each type among them that has sources (themes, whose sources are the
+// documents that discuss them; outcomes, sessions, seminars, experts): at most twelve,
+// however many objects. A theme's LabelEn is its English name; other types have none.
 func LoadItemCitations(ctx context.Context, client *ent.Client, ids []pulid.ID) (*Citations, map[pulid.ID]string, error) {
 	c := &Citations{Items: map[pulid.ID]Item{}, Documents: map[pulid.ID]Doc{}}
 	en := map[pulid.ID]string{}
@@ -40,12 +41,12 @@ func LoadItemCitations(ctx context.Context, client *ent.Client, ids []pulid.ID) 
 		}
 		c.Items[id] = it
 	}
-	themes, err := client.Theme.Query().Where(theme.IDIn(ids...)).All(ctx)
+	themes, err := client.Theme.Query().Where(theme.IDIn(ids...)).WithDocuments().All(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search citations: themes: %w", err)
 	}
 	for _, t := range themes {
-		c.Items[t.ID] = Item{Type: "Theme", Label: t.Name}
+		addDocs(t.ID, "Theme", t.Name, t.Edges.Documents)
 		if t.NameEn != nil {
 			en[t.ID] = *t.NameEn
 		}
