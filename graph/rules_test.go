@@ -11,6 +11,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/document"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
+	"github.com/teemaverkko/teemaverkko/ent/municipalityperiod"
 	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
@@ -69,6 +70,10 @@ func TestDataRules(t *testing.T) {
 		mustPost(t, srv, `mutation($b: ID!, $a: ID!) { updateTheme(id: $b, input: {parentID: $a}) { id } }`, map[string]any{"a": a, "b": b}, nil)
 
 		member := client.TermMembership.Query().FirstX(ctx)
+		// Alajärvi (010) has two periods, split on 2020-01-01; the later one is open.
+		alajarvi := client.Municipality.Query().Where(municipality.Code("010")).OnlyX(ctx)
+		earlier := client.MunicipalityPeriod.Query().Where(municipalityperiod.MunicipalityID(alajarvi.ID), municipalityperiod.ValidToNotNil()).OnlyX(ctx)
+		later := client.MunicipalityPeriod.Query().Where(municipalityperiod.MunicipalityID(alajarvi.ID), municipalityperiod.ValidToIsNil()).OnlyX(ctx)
 		speaker := client.Appearance.Query().Where(appearance.HasSession()).FirstX(ctx)
 		author := client.Appearance.Query().Where(appearance.HasDocument()).WithDocument().FirstX(ctx)
 		otherDoc := client.Document.Query().Where(document.IDNEQ(author.Edges.Document.ID)).FirstX(ctx)
@@ -129,6 +134,14 @@ func TestDataRules(t *testing.T) {
 				map[string]any{"e": expertID, "s": sesA.ID}, "VALIDATION", "documentID", "give documentID only"},
 			{"an author with a session too", `mutation($e: ID!, $s: ID!, $d: ID!) { createAppearance(input: {role: AUTHOR, expertID: $e, sessionID: $s, documentID: $d}) { id } }`,
 				map[string]any{"e": expertID, "s": sesA.ID, "d": doc.ID}, "VALIDATION", "documentID", "give documentID only"},
+			{"a period stretched over its successor", `mutation($id: ID!) { updateMunicipalityPeriod(id: $id, input: {validTo: "2020-06-30"}) { id } }`,
+				map[string]any{"id": earlier.ID}, "VALIDATION", "validTo", "overlaps the municipality's period"},
+			{"a period left open before its successor", `mutation($id: ID!) { updateMunicipalityPeriod(id: $id, input: {clearValidTo: true}) { id } }`,
+				map[string]any{"id": earlier.ID}, "VALIDATION", "validTo", "(2020-01-01 to now)"},
+			{"a second open period", `mutation($m: ID!, $r: ID!) { createMunicipalityPeriod(input: {municipalityID: $m, regionID: $r, name: "X", nameSv: "X", validFrom: "2024-01-01"}) { id } }`,
+				map[string]any{"m": alajarvi.ID, "r": later.RegionID}, "VALIDATION", "validFrom", "one name and region on any day"},
+			{"a period moved to a municipality whose days it shares", `mutation($id: ID!, $m: ID!) { updateMunicipalityPeriod(id: $id, input: {municipalityID: $m}) { id } }`,
+				map[string]any{"id": later.ID, "m": muni.ID}, "VALIDATION", "validFrom", "overlaps"},
 			{"a document takes a speaker's appearance", `mutation($d: ID!, $a: ID!) { updateDocument(id: $d, input: {addAppearanceIDs: [$a]}) { id } }`,
 				map[string]any{"d": doc.ID, "a": speaker.ID}, "VALIDATION", "addAppearanceIDs", "a document holds only the roles it states"},
 			{"a session takes an author's appearance", `mutation($s: ID!, $a: ID!) { updateSession(id: $s, input: {addAppearanceIDs: [$a]}) { id } }`,
@@ -211,6 +224,10 @@ func TestDataRules(t *testing.T) {
 				map[string]any{"e": expertID, "d": doc.ID}},
 			{"an author's appearance moves to another document", `mutation($a: ID!, $d: ID!) { updateAppearance(id: $a, input: {documentID: $d}) { id } }`,
 				map[string]any{"d": otherDoc.ID, "a": author.ID}},
+			{"a period closed", `mutation($id: ID!) { updateMunicipalityPeriod(id: $id, input: {validTo: "2023-12-31"}) { id } }`,
+				map[string]any{"id": later.ID}},
+			{"and its successor from the next day", `mutation($m: ID!, $r: ID!) { createMunicipalityPeriod(input: {municipalityID: $m, regionID: $r, name: "X", nameSv: "X", validFrom: "2024-01-01"}) { id } }`,
+				map[string]any{"m": alajarvi.ID, "r": later.RegionID}},
 			{"a term of one year", `mutation($id: ID!, $y: Int!) { updateNetworkTerm(id: $id, input: {endYear: $y}) { id } }`,
 				map[string]any{"id": term.ID, "y": term.StartYear}},
 			{"a municipality of one day", `mutation { createMunicipality(input: {code: "997", name: "Testi", nameSv: "Test", validFrom: "2020-01-01", validTo: "2020-01-01"}) { id } }`, nil},

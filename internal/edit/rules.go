@@ -89,6 +89,10 @@ func checkRules(next ent.Mutator) ent.Mutator {
 				if err := checkAppearanceAnchor(ctx, mut); err != nil {
 					return nil, err
 				}
+			case *ent.MunicipalityPeriodMutation:
+				if err := checkPeriodOverlap(ctx, mut); err != nil {
+					return nil, err
+				}
 			case *ent.NetworkTermMutation:
 				if id, ok := mut.ID(); ok && mut.Op().Is(ent.OpUpdateOne) {
 					refs := ent.EdgeRefs[ent.TypeNetworkTerm][networkterm.EdgeMunicipalities]
@@ -442,6 +446,68 @@ func checkAppearanceAnchor(ctx context.Context, m *ent.AppearanceMutation) error
 		return apierr.Validationf("documentID", "documentID: the role %s is stated by a document, not held in a session; give documentID only", role)
 	}
 	return nil
+}
+
+// checkPeriodOverlap keeps a municipality's periods apart: a municipality has one name
+// and one region on any day, so a period that shares a day with another of the same
+// municipality is refused (an open start or end reaches without bound).
+func checkPeriodOverlap(ctx context.Context, m *ent.MunicipalityPeriodMutation) error {
+	_, setFrom := m.ValidFrom()
+	_, setTo := m.ValidTo()
+	_, moved := m.MunicipalityID()
+	if !setFrom && !setTo && !moved && !m.ValidFromCleared() && !m.ValidToCleared() && !m.Op().Is(ent.OpCreate) {
+		return nil
+	}
+	muniV, err := value(ctx, m, municipalityperiod.FieldMunicipalityID)
+	if err != nil {
+		return err
+	}
+	muni, ok := derefID(muniV)
+	if !ok {
+		return nil // the required edge is refused on its own
+	}
+	fromV, err := value(ctx, m, municipalityperiod.FieldValidFrom)
+	if err != nil {
+		return err
+	}
+	toV, err := value(ctx, m, municipalityperiod.FieldValidTo)
+	if err != nil {
+		return err
+	}
+	where := []predicate.MunicipalityPeriod{municipalityperiod.MunicipalityID(muni)}
+	if id, ok := m.ID(); ok && !m.Op().Is(ent.OpCreate) {
+		where = append(where, municipalityperiod.IDNEQ(id))
+	}
+	if to, ok := deref(toV).(time.Time); ok {
+		where = append(where, municipalityperiod.Or(municipalityperiod.ValidFromIsNil(), municipalityperiod.ValidFromLTE(to)))
+	}
+	if from, ok := deref(fromV).(time.Time); ok {
+		where = append(where, municipalityperiod.Or(municipalityperiod.ValidToIsNil(), municipalityperiod.ValidToGTE(from)))
+	}
+	other, err := m.Client().MunicipalityPeriod.Query().Where(where...).Order(ent.Asc(municipalityperiod.FieldValidFrom)).First(ctx)
+	if ent.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("edit: look for overlapping periods: %w", err)
+	}
+	field := "validFrom"
+	if setTo || m.ValidToCleared() {
+		field = "validTo"
+	}
+	if setFrom || m.ValidFromCleared() {
+		field = "validFrom"
+	}
+	return apierr.Validationf(field, "%s: the period overlaps the municipality's period %s (%s to %s); a municipality has one name and region on any day",
+		field, other.ID, dayOrOpen(other.ValidFrom, "the start of the data"), dayOrOpen(other.ValidTo, "now"))
+}
+
+// dayOrOpen writes a date of a period, or what an open end means.
+func dayOrOpen(d *time.Time, open string) string {
+	if d == nil {
+		return open
+	}
+	return d.Format(time.DateOnly)
 }
 
 // appearanceHolder is a mutation of a type that holds appearances (a session, a
