@@ -16,6 +16,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 )
 
@@ -51,6 +52,9 @@ func (r *mutationResolver) Restore(ctx context.Context, id pulid.ID, version int
 		return nil, errors.New("restore: no transaction")
 	}
 	if err := history.Restore(ctx, tx, id, int64(version)); err != nil {
+		return nil, err
+	}
+	if err := edit.Restored(ctx, tx.Client(), id, version); err != nil {
 		return nil, err
 	}
 	// The restore writes its own SQL, which the change-event hook does not see: tell the
