@@ -109,7 +109,8 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	edit.Use(client)
 	timeline.Use(client)
 	history.Use(client)
-	srv := handler.New(newSchema(client, cfg.Dialect, cfg.Events, cfg.Networks))
+	schema := newSchema(client, cfg.Dialect, cfg.Events, cfg.Networks)
+	srv := handler.New(schema)
 	wsLimits := cfg.Websocket.withDefaults()
 	if cfg.ClientKey == nil {
 		cfg.ClientKey = ratelimit.ClientKey
@@ -155,21 +156,24 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(&authz.Extension{ReadsNeedToken: cfg.ReadsNeedToken})
 	srv.Use(subscriptionsOverWebsocket{})
 	srv.Use(websocketOperations{s: socks})
-	// The version in every response, read after the mutation's transaction commits.
-	srv.Use(versionExtension{client: client})
-	// Every mutation runs in one transaction, except importBundle, which runs its own.
-	srv.Use(transactioner{client: client, logger: cfg.Logger})
-	srv.Use(cursorCheck{})
-	srv.Use(rootFieldLimit{n: cmp.Or(cfg.RootFieldConcurrency, DefaultRootFieldConcurrency)})
-	srv.SetErrorPresenter(errorPresenter(cfg.Logger))
+	// The version in every response: the mutation's own change set, or the one version
+	// a query saw from its start to its end.
+	presenter := errorPresenter(cfg.Logger)
 	// The panic is logged; the client gets a code and the request ID, never the panic's
 	// text (the WebSocket transport sends this error as it is, without the presenter).
-	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+	recoverFunc := func(ctx context.Context, p any) error {
 		id := httpmw.RequestIDFrom(ctx)
 		cfg.Logger.ErrorContext(ctx, "panic in resolver", "request_id", id,
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": errcode.Internal, "requestId": id}}
-	})
+	}
+	srv.Use(versionExtension{client: client, schema: schema, presenter: presenter, recover: recoverFunc})
+	// Every mutation runs in one transaction, except importBundle, which runs its own.
+	srv.Use(transactioner{client: client, logger: cfg.Logger})
+	srv.Use(cursorCheck{})
+	srv.Use(rootFieldLimit{n: cmp.Or(cfg.RootFieldConcurrency, DefaultRootFieldConcurrency)})
+	srv.SetErrorPresenter(presenter)
+	srv.SetRecoverFunc(recoverFunc)
 	var h http.Handler = httpmw.MaxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv)
 	h = httpmw.Timeout(cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), isWebsocket, h)
 	return cfg.Tokens.Middleware(markWebsocket(socks.gate(h)))

@@ -17,6 +17,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/network"
@@ -186,9 +187,29 @@ func (r *Resolver) clientFrom(ctx context.Context) *ent.Client {
 }
 
 // versionExtension adds the knowledge base's version to every response of a query or
-// mutation (extensions.version), read after a mutation's commit, so that a client can
-// cite what it saw and poll changes(after:) from there.
-type versionExtension struct{ client *ent.Client }
+// mutation (extensions.version), so that a client can cite what it saw and poll
+// changes(after:) from there. The version names exactly the data of the response:
+//   - a mutation that wrote gives the version of its own change set (its transaction's
+//     commit tells it, whatever other writers commit after), one that wrote nothing the
+//     version after it;
+//   - a query reads the version before and after it runs: equal, no write committed in
+//     between, and every statement of the query saw that version. When a write did
+//     commit meanwhile, the query runs again (queries only read), up to
+//     versionAttempts times in all; a query that still overlapped writes answers with
+//     the last run's data, versionFrom and versionTo instead of version.
+//
+// A response without data (a refused request) carries the version too, unless it was
+// refused for want of a token: whoever may not read learns nothing of the knowledge base.
+type versionExtension struct {
+	client *ent.Client
+	// schema, presenter and recover run a query again, as the executor runs it.
+	schema    graphql.ExecutableSchema
+	presenter graphql.ErrorPresenterFunc
+	recover   graphql.RecoverFunc
+}
+
+// versionAttempts bounds how often a query runs to see one version.
+const versionAttempts = 3
 
 var _ interface {
 	graphql.HandlerExtension
@@ -201,31 +222,101 @@ func (versionExtension) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptResponse implements graphql.ResponseInterceptor.
 func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	cleanups := &operationCleanups{}
-	resp := next(context.WithValue(ctx, cleanupsKey{}, cleanups))
-	if resp == nil || len(resp.Data) == 0 || !graphql.HasOperationContext(ctx) {
+	defer func() {
 		for _, f := range cleanups.fns {
 			f()
 		}
-		return resp
+	}()
+	ctx = context.WithValue(ctx, cleanupsKey{}, cleanups)
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
 	}
-	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation == ast.Subscription {
-		for _, f := range cleanups.fns {
-			f()
+	op := graphql.GetOperationContext(ctx).Operation
+	if op == nil || op.Operation == ast.Subscription {
+		return next(ctx)
+	}
+	if op.Operation == ast.Mutation {
+		ctx, committed := history.WithCommitVersion(ctx)
+		resp := next(ctx)
+		if resp == nil || !v.mayRead(ctx, resp) {
+			return resp
 		}
+		version := committed()
+		if version == 0 {
+			kb, err := history.Current(ctx, v.client)
+			if err != nil {
+				return resp // the data stands; the version is only missing
+			}
+			version = kb.Version
+		}
+		setExtension(resp, "version", version)
 		return resp
 	}
-	kb, err := history.Current(ctx, v.client)
-	for _, f := range cleanups.fns {
-		f()
+
+	before, err := history.Current(ctx, v.client)
+	resp := next(ctx)
+	if err != nil || resp == nil || !v.mayRead(ctx, resp) {
+		return resp
 	}
-	if err != nil {
-		return resp // the data stands; the version is only missing
+	for attempt := 1; ; attempt++ {
+		after, err := history.Current(ctx, v.client)
+		if err != nil {
+			return resp
+		}
+		if after.Version == before.Version {
+			setExtension(resp, "version", after.Version)
+			return resp
+		}
+		if attempt == versionAttempts || ctx.Err() != nil || v.schema == nil {
+			setExtension(resp, "versionFrom", before.Version)
+			setExtension(resp, "versionTo", after.Version)
+			return resp
+		}
+		before = after
+		cleanups.mu.Lock()
+		cleanups.revisions = nil // read for the last run's version
+		cleanups.mu.Unlock()
+		resp = v.again(ctx, resp)
 	}
-	if resp.Extensions == nil {
-		resp.Extensions = map[string]any{}
+}
+
+// again runs the query of ctx once more, with errors of its own, and the extensions
+// the first run's response had (what other extensions said of the operation).
+func (v versionExtension) again(ctx context.Context, first *graphql.Response) *graphql.Response {
+	rctx := graphql.WithResponseContext(ctx, v.presenter, v.recover)
+	resp := v.schema.Exec(rctx)(rctx)
+	if resp == nil {
+		return first
 	}
-	resp.Extensions["version"] = kb.Version
+	resp.Errors = append(resp.Errors, graphql.GetErrors(rctx)...)
+	resp.Extensions = first.Extensions
 	return resp
+}
+
+// mayRead tells whether the response may carry the version: it has data, or its
+// errors are not a refusal for want of a token or a role.
+func (versionExtension) mayRead(_ context.Context, resp *graphql.Response) bool {
+	if len(resp.Data) > 0 && string(resp.Data) != "null" {
+		return true
+	}
+	for _, e := range resp.Errors {
+		switch e.Extensions["code"] {
+		case errcode.Unauthenticated, errcode.Forbidden:
+			return false
+		}
+	}
+	return true
+}
+
+// setExtension sets a key of the response's extensions, copying them first: the map may
+// be shared with the context the executor filled it from.
+func setExtension(resp *graphql.Response, key string, value any) {
+	ext := make(map[string]any, len(resp.Extensions)+1)
+	for k, x := range resp.Extensions {
+		ext[k] = x
+	}
+	ext[key] = value
+	resp.Extensions = ext
 }
 
 // operationCleanups are what an operation frees once its response is complete (the

@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
@@ -456,14 +457,21 @@ func touch(ctx context.Context, key any, tx *ent.Tx, ids []pulid.ID) {
 			setsMu.Lock()
 			ids := slices.Sorted(maps.Keys(cs.ids))
 			setsMu.Unlock()
-			if _, err := record(ctx, tx, tx.Client().Dialect(), ids, cs.actor); err != nil {
+			v, err := record(ctx, tx, tx.Client().Dialect(), ids, cs.actor)
+			if err != nil {
 				err = fmt.Errorf("history: record change set: %w", err)
 				if rerr := tx.Rollback(); rerr != nil {
 					err = errors.Join(err, rerr)
 				}
 				return err
 			}
-			return next.Commit(ctx, tx)
+			if err := next.Commit(ctx, tx); err != nil {
+				return err
+			}
+			if sink, _ := ctx.Value(commitVersionKey{}).(*atomic.Int64); sink != nil && v > 0 {
+				sink.Store(v)
+			}
+			return nil
 		})
 	})
 	tx.OnRollback(func(next ent.Rollbacker) ent.Rollbacker {
@@ -485,4 +493,15 @@ func (r *Recorder) recordNow(ctx context.Context, ids []pulid.ID) error {
 		return fmt.Errorf("history: record change: %w", err)
 	}
 	return tx.Commit()
+}
+
+type commitVersionKey struct{}
+
+// WithCommitVersion returns a context whose transactions, once committed, tell the
+// version of their change set to the returned function (0 while none has committed with
+// a change): what an operation that wrote should cite, whatever other writers commit
+// after it.
+func WithCommitVersion(ctx context.Context) (context.Context, func() int64) {
+	sink := new(atomic.Int64)
+	return context.WithValue(ctx, commitVersionKey{}, sink), sink.Load
 }

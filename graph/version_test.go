@@ -1,0 +1,170 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
+)
+
+// postRaw posts a query with a token and decodes the response; safe to call from any
+// goroutine (it reports failures as an error, not through t).
+func postRaw(srv *httptest.Server, token, query string, vars map[string]any) (gqlResponse, error) {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		return gqlResponse{}, err
+	}
+	defer res.Body.Close()
+	var r gqlResponse
+	err = json.NewDecoder(res.Body).Decode(&r)
+	return r, err
+}
+
+// TestVersionNamesTheData: extensions.version names exactly the data of its response,
+// while writers commit alongside. Every write creates one theme, so as of version v there
+// are base + (v - v0) themes: a query's count and its knowledgeBase.version must fit the
+// version it reports, and each mutation reports the version of its own change set (all
+// different, each the version of the theme's first revision).
+func TestVersionNamesTheData(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		srv := apiServer(t, db.Client())
+		var start struct {
+			Themes        struct{ TotalCount int64 }
+			KnowledgeBase struct{ Version int64 }
+		}
+		mustPost(t, srv, `{ themes(first: 1) { totalCount } knowledgeBase { version } }`, nil, &start)
+		base, v0 := start.Themes.TotalCount, start.KnowledgeBase.Version
+
+		const writers, writes, readers, reads = 2, 15, 3, 40
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var problems []string
+		report := func(format string, args ...any) {
+			mu.Lock()
+			problems = append(problems, fmt.Sprintf(format, args...))
+			mu.Unlock()
+		}
+		versions := map[int64]string{}
+		consistent, overlapped := 0, 0
+		for w := range writers {
+			wg.Go(func() {
+				for i := range writes {
+					r, err := postRaw(srv, editorToken, `mutation($s: String!) { createTheme(input: {slug: $s, name: $s}) { id } }`,
+						map[string]any{"s": fmt.Sprintf("versio-%d-%d", w, i)})
+					if err != nil || len(r.Errors) > 0 {
+						report("write: %v %+v", err, r.Errors)
+						return
+					}
+					var d struct{ CreateTheme struct{ ID string } }
+					_ = json.Unmarshal(r.Data, &d)
+					got, _ := r.Extensions["version"].(float64)
+					mu.Lock()
+					if other, dup := versions[int64(got)]; dup {
+						problems = append(problems, fmt.Sprintf("version %v reported for %s and %s", got, other, d.CreateTheme.ID))
+					}
+					versions[int64(got)] = d.CreateTheme.ID
+					mu.Unlock()
+				}
+			})
+		}
+		for range readers {
+			wg.Go(func() {
+				for range reads {
+					r, err := postRaw(srv, readerToken, `{ themes(first: 1) { totalCount } knowledgeBase { version } }`, nil)
+					if err != nil || len(r.Errors) > 0 {
+						report("read: %v %+v", err, r.Errors)
+						return
+					}
+					var d struct {
+						Themes        struct{ TotalCount int64 }
+						KnowledgeBase struct{ Version int64 }
+					}
+					_ = json.Unmarshal(r.Data, &d)
+					got, ok := r.Extensions["version"].(float64)
+					if !ok {
+						if _, from := r.Extensions["versionFrom"]; !from {
+							report("a query without version or versionFrom: %v", r.Extensions)
+						}
+						mu.Lock()
+						overlapped++
+						mu.Unlock()
+						continue
+					}
+					v := int64(got)
+					if d.KnowledgeBase.Version != v || d.Themes.TotalCount != base+(v-v0) {
+						report("version %d with knowledgeBase.version %d and %d themes (want %d)", v, d.KnowledgeBase.Version, d.Themes.TotalCount, base+(v-v0))
+					}
+					mu.Lock()
+					consistent++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		// Each theme's one revision is of the version its mutation reported.
+		for v, id := range versions {
+			var n struct {
+				Node struct {
+					Revisions struct{ Edges []struct{ Node struct{ Version int64 } } }
+				}
+			}
+			mustPost(t, srv, `query($id: ID!) { node(id: $id) { ... on Theme { revisions(first: 5) { edges { node { version } } } } } }`, map[string]any{"id": id}, &n)
+			if e := n.Node.Revisions.Edges; len(e) != 1 || e[0].Node.Version != v {
+				t.Errorf("theme %s: mutation reported version %d, its revisions %+v", id, v, e)
+			}
+		}
+		if len(versions) != writers*writes {
+			t.Errorf("%d distinct versions reported for %d writes", len(versions), writers*writes)
+		}
+		for _, p := range problems {
+			t.Error(p)
+		}
+		if consistent == 0 {
+			t.Errorf("no query saw one version (%d overlapped writes every time)", overlapped)
+		}
+		t.Logf("%d queries named their version, %d overlapped writes three times", consistent, overlapped)
+	})
+}
+
+// TestVersionOnRefusals: a refused mutation still says which version it left unchanged;
+// a request refused for want of a token or role learns nothing, the version included.
+func TestVersionOnRefusals(t *testing.T) {
+	db := testdb.Open(t, "sqlite")
+	srv := adversaryServer(t, db.Client(), graph.Config{})
+	for _, tc := range []struct {
+		name, token, query string
+		code               string
+		version            bool
+	}{
+		{"invalid input", editorToken, `mutation { createTheme(input: {slug: "Väärä", name: "X"}) { id } }`, "VALIDATION", true},
+		{"restore of nothing", adminToken, `mutation { restore(id: "th01ZZZZZZZZZZZZZZZZZZZZZZ", version: 1) { id } }`, "", true},
+		{"no token", "", `mutation { createTheme(input: {slug: "x", name: "X"}) { id } }`, "UNAUTHENTICATED", false},
+		{"too weak a role", readerToken, `mutation { createTheme(input: {slug: "x", name: "X"}) { id } }`, "FORBIDDEN", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := postRaw(srv, tc.token, tc.query, nil)
+			if err != nil || len(r.Errors) == 0 {
+				t.Fatalf("want a refusal: %v %+v", err, r)
+			}
+			if tc.code != "" && r.code() != tc.code {
+				t.Errorf("code %q, want %q", r.code(), tc.code)
+			}
+			if _, has := r.Extensions["version"]; has != tc.version {
+				t.Errorf("extensions %v: version given %v, want %v", r.Extensions, has, tc.version)
+			}
+		})
+	}
+}
