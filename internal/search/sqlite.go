@@ -118,15 +118,20 @@ func ftsMatch(c *compiled, last int) (string, bool) {
 		}
 		match = append(match, "("+strings.Join(alts, " OR ")+")")
 	}
-	q := strings.Join(match, " AND ")
-	if len(c.excludes) > 0 {
-		var ex []string
-		for _, t := range c.excludes {
-			ex = append(ex, ftsTerm(t, nClasses-1))
-		}
-		q = "(" + q + ") NOT (" + strings.Join(ex, " OR ") + ")"
+	return ftsExcluding(c, strings.Join(match, " AND ")), true
+}
+
+// ftsExcluding is the FTS5 expression of the rows that match q and none of the query's
+// exclusions.
+func ftsExcluding(c *compiled, q string) string {
+	if len(c.excludes) == 0 {
+		return q
 	}
-	return q, true
+	var ex []string
+	for _, t := range c.excludes {
+		ex = append(ex, ftsTerm(t, nClasses-1))
+	}
+	return "(" + q + ") NOT (" + strings.Join(ex, " OR ") + ")"
 }
 
 // sqliteStatement returns the page query of the plan and its arguments.
@@ -147,8 +152,10 @@ func sqliteStatement(p *plan, c *compiled) (string, []any) {
 			strings.Join(append([]string{"search_index_fts MATCH " + b.arg(expr)}, conds...), " AND ")
 	}
 	all := from(q)
+	// Every clause in a name implies the whole query but its exclusions: the name tier
+	// asks FTS5 for no more than that.
 	tiers := []string{
-		"SELECT * FROM (SELECT s.id " + from("("+q+") AND ({a} : ("+strings.Join(every, " AND ")+"))") + " LIMIT " + strconv.Itoa(TierCap) + ")",
+		"SELECT * FROM (SELECT s.id " + from(ftsExcluding(c, "{a} : ("+strings.Join(every, " AND ")+")")) + " LIMIT " + strconv.Itoa(TierCap) + ")",
 		"SELECT * FROM (SELECT id FROM matched LIMIT " + strconv.Itoa(TierCap) + ")",
 	}
 	if strong, ok := ftsMatch(c, classLemma); ok && strong != q {
