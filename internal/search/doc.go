@@ -46,8 +46,10 @@
 // (exact, lemma, part, fuzzy) give its score; the clauses' words next to each other in
 // the query's order add a phrase bonus, and a name that is exactly the query adds
 // wholeNameScore. At most three candidate sets of TierCap rows are ranked (the hits with
-// every clause in a name, the strong matches, the first matches), and the count stops
-// at CountCap (TotalCountIsLowerBound beyond).
+// every clause in a name, the strong matches, the first matches), each candidate is
+// scored once (PostgreSQL: tsqueries on its tsvectors; SQLite: in Go from its text,
+// split as FTS5 splits it, score.go), and the count stops at CountCap
+// (TotalCountIsLowerBound beyond).
 //
 // The cursor is keyset: it encodes the last hit's exact score and ID (and a fingerprint
 // of the search, so that a cursor of another search is refused), and the next page

@@ -142,9 +142,10 @@ const snippetChars = snippetScanRunes
 
 // likePattern is a LIKE pattern that matches s anywhere.
 func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
+	return "%" + likeEscaper.Replace(s) + "%"
 }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // ftsString quotes s as an FTS5 string: whatever s holds, FTS5 reads it as text to
 // tokenize, never as query syntax.
@@ -154,6 +155,8 @@ func ftsString(s string) string {
 
 // tsLexeme quotes s as a tsquery lexeme.
 func tsLexeme(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `'`, `''`)
-	return "'" + r.Replace(s) + "'"
+	return "'" + lexemeEscaper.Replace(s) + "'"
 }
+
+// lexemeEscaper is built once: building a Replacer costs more than using it.
+var lexemeEscaper = strings.NewReplacer(`\`, `\\`, `'`, `''`)

@@ -2,25 +2,60 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
 	"entgo.io/ent/dialect"
 )
 
-// searchSQLite matches the expanded words with the FTS5 table search_index_fts and
-// scores each hit (see rank.go) from the sets of rows each clause matches in each field
-// by each class.
+// searchSQLite matches the expanded words with the FTS5 table search_index_fts, reads
+// the candidates (see rank.go) with their text, and scores them in Go (score.go).
+//
+// Scoring in SQL asked FTS5, for each clause, field and class, for the set of every row
+// that matches it, and looked each candidate up in those sets: for a word as common as
+// kunta (in half the rows), the sets were the table. The candidates' own text, at most
+// three TierCap rows, is all the score needs.
 func searchSQLite(ctx context.Context, qr Querier, p *plan, c *compiled) (*Result, error) {
 	stmt, args := sqliteStatement(p, c)
 	rows, err := qr.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	hits, total, err := scanPage(rows)
-	if err != nil {
-		return nil, err
+	defer rows.Close()
+	var (
+		hits  []row
+		total int
+		sc    = c.scorer()
+	)
+	for rows.Next() {
+		var id, typ, a, b, cc, nk sql.NullString
+		if err := rows.Scan(&total, &id, &typ, &a, &b, &cc, &nk); err != nil {
+			return nil, fmt.Errorf("scan candidate: %w", err)
+		}
+		if !id.Valid {
+			continue
+		}
+		r := row{id: id.String, typ: typ.String, score: sc.score(a.String, b.String, cc.String, nk.String)}
+		if p.after != nil && !(r.score < p.after.score || (r.score == p.after.score && r.id > p.after.id)) {
+			continue
+		}
+		r.a, r.b, r.c = firstRunes(a.String, snippetChars), firstRunes(b.String, snippetChars), firstRunes(cc.String, snippetChars)
+		hits = append(hits, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read candidates: %w", err)
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].id < hits[j].id
+	})
+	if len(hits) > p.first+1 {
+		hits = hits[:p.first+1]
 	}
 	return p.page(hits, total, &highlighter{marks: c.marks}), nil
 }
@@ -67,20 +102,6 @@ func ftsTerm(t cterm, last int) string {
 	return ftsWords(t.classes.upTo(last))
 }
 
-// ftsClassOf is the FTS5 expression of the clause's matches of exactly one class.
-func ftsClassOf(cl cclause, class int) string {
-	var parts []string
-	for _, t := range cl.alts {
-		switch {
-		case t.isPhrase && class == classExact:
-			parts = append(parts, ftsTerm(t, 0))
-		case !t.isPhrase && len(t.classes[class]) > 0:
-			parts = append(parts, ftsWords(t.classes[class]))
-		}
-	}
-	return strings.Join(parts, " OR ")
-}
-
 // ftsMatch is the FTS5 expression every hit matches, with each clause's words of the
 // classes up to last (false when a clause has none).
 func ftsMatch(c *compiled, last int) (string, bool) {
@@ -97,15 +118,20 @@ func ftsMatch(c *compiled, last int) (string, bool) {
 		}
 		match = append(match, "("+strings.Join(alts, " OR ")+")")
 	}
-	q := strings.Join(match, " AND ")
-	if len(c.excludes) > 0 {
-		var ex []string
-		for _, t := range c.excludes {
-			ex = append(ex, ftsTerm(t, nClasses-1))
-		}
-		q = "(" + q + ") NOT (" + strings.Join(ex, " OR ") + ")"
+	return ftsExcluding(c, strings.Join(match, " AND ")), true
+}
+
+// ftsExcluding is the FTS5 expression of the rows that match q and none of the query's
+// exclusions.
+func ftsExcluding(c *compiled, q string) string {
+	if len(c.excludes) == 0 {
+		return q
 	}
-	return q, true
+	var ex []string
+	for _, t := range c.excludes {
+		ex = append(ex, ftsTerm(t, nClasses-1))
+	}
+	return "(" + q + ") NOT (" + strings.Join(ex, " OR ") + ")"
 }
 
 // sqliteStatement returns the page query of the plan and its arguments.
@@ -126,42 +152,22 @@ func sqliteStatement(p *plan, c *compiled) (string, []any) {
 			strings.Join(append([]string{"search_index_fts MATCH " + b.arg(expr)}, conds...), " AND ")
 	}
 	all := from(q)
+	// Every clause in a name implies the whole query but its exclusions: the name tier
+	// asks FTS5 for no more than that.
 	tiers := []string{
-		"SELECT * FROM (SELECT s.id " + from("("+q+") AND ({a} : ("+strings.Join(every, " AND ")+"))") + " LIMIT " + strconv.Itoa(TierCap) + ")",
+		"SELECT * FROM (SELECT s.id " + from(ftsExcluding(c, "{a} : ("+strings.Join(every, " AND ")+")")) + " LIMIT " + strconv.Itoa(TierCap) + ")",
 		"SELECT * FROM (SELECT id FROM matched LIMIT " + strconv.Itoa(TierCap) + ")",
 	}
 	if strong, ok := ftsMatch(c, classLemma); ok && strong != q {
 		tiers = append(tiers, "SELECT * FROM (SELECT s.id "+from(strong)+" LIMIT "+strconv.Itoa(TierCap)+")")
 	}
-	set := func(expr string) string {
-		return "SELECT rowid FROM search_index_fts WHERE search_index_fts MATCH " + b.arg(expr)
-	}
 	ctes := []string{
 		"matched AS MATERIALIZED (SELECT s.id " + all + " LIMIT " + strconv.Itoa(CountCap+1) + ")",
 		"m AS MATERIALIZED (" + strings.Join(tiers, " UNION ") + ")",
 	}
-	var score []string
-	for _, cl := range c.clauses {
-		var whens []string
-		for f, field := range fieldNames {
-			for class := 0; class < nClasses; class++ {
-				if e := ftsClassOf(cl, class); e != "" {
-					whens = append(whens, "WHEN m.id IN ("+set("{"+field+"} : ("+e+")")+") THEN "+num(matchScores[f][class]))
-				}
-			}
-		}
-		score = append(score, "(CASE "+strings.Join(whens, " ")+" ELSE 0 END)")
-	}
-	if len(c.order) > 1 {
-		ph := ftsPhrase(c.order)
-		score = append(score, "(CASE WHEN m.id IN ("+set("{a} : "+ph)+") THEN "+num(phraseNameScore)+
-			" WHEN m.id IN ("+set(ph)+") THEN "+num(phraseScore)+" ELSE 0 END)")
-	}
-	if c.nameKey != "" {
-		score = append(score, "(CASE WHEN instr(s.nk, "+b.arg(c.nameKey)+") > 0 THEN "+num(wholeNameScore)+" ELSE 0 END)")
-	}
-	ctes = append(append(fctes, ctes...), "hits AS MATERIALIZED (SELECT s.node_id, s.type, ("+strings.Join(score, " + ")+") AS score "+
-		"FROM m JOIN search_index AS s ON s.id = m.id)")
-	count := "SELECT count(*) AS total FROM matched"
-	return b.pageSQL(ctes, p, "", count), b.args
+	return "WITH " + strings.Join(append(fctes, ctes...), ",\n") + `
+SELECT t.total, s.node_id, s.type, s.a, s.b, s.c, s.nk
+FROM (SELECT count(*) AS total FROM matched) AS t
+LEFT JOIN m ON true
+LEFT JOIN search_index AS s ON s.id = m.id`, b.args
 }
