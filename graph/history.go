@@ -254,6 +254,9 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 	}
 
 	before, err := history.Current(ctx, v.client)
+	if err == nil {
+		ctx = history.WithReadVersion(ctx, before.Version)
+	}
 	resp := next(ctx)
 	if err != nil || resp == nil || !v.mayRead(ctx, resp) {
 		return resp
@@ -273,6 +276,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 			return resp
 		}
 		before = after
+		ctx = history.WithReadVersion(ctx, before.Version)
 		cleanups.mu.Lock()
 		cleanups.revisions = nil // read for the last run's version
 		cleanups.mu.Unlock()
