@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
@@ -330,6 +331,8 @@ type operationCleanups struct {
 	fns []func()
 	// revisions are the revisions read for the lists of the operation.
 	revisions map[revisionBatchKey]*revisionBatch
+	// asOf is the version the operation reads (nil: the live knowledge base).
+	asOf *int64
 }
 
 type cleanupsKey struct{}
@@ -338,7 +341,8 @@ type cleanupsKey struct{}
 // of a version: the live one when version is nil, else the copy rebuilt from the history
 // (history.AsOf). The last copy is kept for the next requests of the same version (a
 // cited view is asked for again and again) and freed when another version replaces it
-// and no operation reads it any more.
+// and no operation reads it any more. An operation reads at most one version (the query
+// limits refuse more before anything runs; this holds it for whatever they miss).
 func (r *Resolver) asOf(ctx context.Context, version *int) (*ent.Client, *network.Service, error) {
 	if version == nil {
 		return r.client, r.networks, nil
@@ -347,11 +351,20 @@ func (r *Resolver) asOf(ctx context.Context, version *int) (*ent.Client, *networ
 	if cl == nil {
 		return nil, nil, errors.New("as of a version: no operation to free the copy with")
 	}
+	v := int64(*version)
+	cl.mu.Lock()
+	if cl.asOf != nil && *cl.asOf != v {
+		other := *cl.asOf
+		cl.mu.Unlock()
+		return nil, nil, apierr.BadInputf("asOf", "an operation may read one version: it asks for %d and %d (send one request per version)", other, v)
+	}
+	cl.asOf = &v
+	cl.mu.Unlock()
 	// Checked every time: a version may have been pruned since its copy was made.
-	if err := history.CheckVersion(ctx, r.client, "asOf", int64(*version)); err != nil {
+	if err := history.CheckVersion(ctx, r.client, "asOf", v); err != nil {
 		return nil, nil, err
 	}
-	e, err := r.pasts.acquire(ctx, r.client, int64(*version))
+	e, err := r.pasts.acquire(ctx, r.client, v)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -361,84 +374,166 @@ func (r *Resolver) asOf(ctx context.Context, version *int) (*ent.Client, *networ
 	return e.client, e.networks, nil
 }
 
-// pastCache keeps the last knowledge base rebuilt as of a version.
+// MaxPastCopies is how many knowledge bases rebuilt as of a version a server holds in
+// memory at once: the one kept for the requests that follow and one being built or
+// still read. A rebuild waits for a copy to be freed; rebuilds run one at a time.
+const MaxPastCopies = 2
+
+// pastCache keeps the last knowledge base rebuilt as of a version, and bounds the
+// rebuilds: one at a time, at most MaxPastCopies copies in memory. Requests for a version
+// being rebuilt share its rebuild; a rebuild stops once no request waits for it any more
+// (each waits within its own deadline).
 type pastCache struct {
-	mu   sync.Mutex
+	mu sync.Mutex
+	// last is the copy kept for the next requests.
 	last *past
+	// building are the copies being built (or queued to be), by version.
+	building map[int64]*past
+	// copies holds a token per copy in memory (built, or being built); builds one per
+	// rebuild running.
+	copies, builds chan struct{}
+	// running and peak count the rebuilds running at once (peak: the most ever), for tests.
+	running, peak int
+}
+
+func newPastCache() *pastCache {
+	return &pastCache{building: map[int64]*past{}, copies: make(chan struct{}, MaxPastCopies), builds: make(chan struct{}, 1)}
 }
 
 // past is a knowledge base rebuilt as of a version, with the operations reading it.
 type past struct {
 	version  int64
-	ready    chan struct{}
+	ready    chan struct{} // closed once built (or failed)
+	cancel   context.CancelFunc
 	client   *ent.Client
 	networks *network.Service
 	free     func()
 	err      error
 	refs     int
-	replaced bool
+	replaced bool // no longer the cache's last: freed once its readers are done
+	holds    bool // holds a token of copies
+	closed   bool
 }
 
+// acquire returns the copy as of version, rebuilding it unless the last one or one being
+// built is that version; it waits for the rebuild within ctx's deadline (ctx.Err then).
 func (c *pastCache) acquire(ctx context.Context, live *ent.Client, version int64) (*past, error) {
 	c.mu.Lock()
-	p := c.last
-	if p == nil || p.version != version {
-		old := p
-		p = &past{version: version, ready: make(chan struct{})}
-		c.last = p
-		if old != nil {
-			old.replaced = true
-			if old.refs == 0 {
-				old.close()
-			}
-		}
-		p.refs++
-		c.mu.Unlock()
-		// Built for every request that waits for it, whichever asked first.
-		p.client, p.free, p.err = history.AsOf(context.WithoutCancel(ctx), live, "asOf", version)
-		if p.err == nil {
-			// Nothing changes in a past version: its networks stay cached (until replaced).
-			p.networks = network.NewService(p.client, network.Options{Events: events.NewLocal()})
-		}
-		close(p.ready)
-	} else {
-		p.refs++
-		c.mu.Unlock()
+	p := c.building[version]
+	if p == nil && c.last != nil && c.last.version == version && c.last.err == nil {
+		p = c.last
 	}
+	if p == nil {
+		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		p = &past{version: version, ready: make(chan struct{}), cancel: cancel}
+		c.building[version] = p
+		go c.build(bctx, live, p)
+	}
+	p.refs++
+	c.mu.Unlock()
 	select {
 	case <-p.ready:
 	case <-ctx.Done():
 		c.release(p)
-		return nil, ctx.Err()
+		return nil, fmt.Errorf("as of version %d: %w", version, ctx.Err())
 	}
 	if p.err != nil {
-		c.mu.Lock()
-		if c.last == p {
-			c.last = nil // the next request tries again
-		}
-		c.mu.Unlock()
 		c.release(p)
 		return nil, p.err
 	}
 	return p, nil
 }
 
+// build rebuilds p: it waits for a copy's room and for its turn, then rebuilds. Its
+// context ends when the last request waiting for it gives up.
+func (c *pastCache) build(ctx context.Context, live *ent.Client, p *past) {
+	err := func() error {
+		select {
+		case c.copies <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		c.mu.Lock()
+		p.holds = true
+		c.mu.Unlock()
+		select {
+		case c.builds <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-c.builds }()
+		c.mu.Lock()
+		c.running++
+		c.peak = max(c.peak, c.running)
+		c.mu.Unlock()
+		defer func() {
+			c.mu.Lock()
+			c.running--
+			c.mu.Unlock()
+		}()
+		var err error
+		p.client, p.free, err = history.AsOf(ctx, live, "asOf", p.version)
+		if err != nil {
+			return err
+		}
+		// Nothing changes in a past version: its networks stay cached (until freed).
+		p.networks = network.NewService(p.client, network.Options{Events: events.NewLocal()})
+		return nil
+	}()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p.err = err
+	close(p.ready)
+	if c.building[p.version] == p {
+		delete(c.building, p.version)
+	}
+	if err == nil && !p.replaced {
+		if old := c.last; old != nil && old != p {
+			old.replaced = true
+			if old.refs == 0 {
+				c.free(old)
+			}
+		}
+		c.last = p
+	} else {
+		p.replaced = true
+	}
+	if p.refs == 0 && p.replaced {
+		c.free(p)
+	}
+}
+
+// release ends a request's use of p. A copy being built that no request waits for any
+// more stops; a replaced copy is freed once its last reader is done.
 func (c *pastCache) release(p *past) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p.refs--
-	if p.refs == 0 && (p.replaced || c.last != p) {
-		p.close()
+	if p.refs > 0 {
+		return
+	}
+	select {
+	case <-p.ready:
+		if p.replaced {
+			c.free(p)
+		}
+	default:
+		// Nobody waits for it: stop the rebuild; a later request starts a fresh one.
+		if c.building[p.version] == p {
+			delete(c.building, p.version)
+		}
+		p.replaced = true
+		p.cancel()
 	}
 }
 
-// close frees the copy (with the lock held, once its last reader is done).
-func (p *past) close() {
-	select {
-	case <-p.ready:
-	default:
-		return // still building: the builder's request holds a reference
+// free frees p's copy and its room (with the lock held; p is built, and unread).
+func (c *pastCache) free(p *past) {
+	if p.closed {
+		return
 	}
+	p.closed = true
+	p.cancel()
 	if p.networks != nil {
 		p.networks.Close()
 	}
@@ -446,6 +541,17 @@ func (p *past) close() {
 		p.free()
 		p.free = nil
 	}
+	if p.holds {
+		p.holds = false
+		<-c.copies
+	}
+}
+
+// stats reports the copies in memory and the most rebuilds that ever ran at once.
+func (c *pastCache) stats() (copies, peak int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.copies), c.peak
 }
 
 // publishAfterCommit publishes evs once tx has committed.

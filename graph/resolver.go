@@ -42,7 +42,7 @@ func newSchema(client *ent.Client, dialect string, broker events.Broker, network
 		networks = network.NewService(client, network.Options{})
 	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: networks, loads: newEventLoads(), pasts: &pastCache{}},
+		Resolvers: &Resolver{client: client, events: broker, dialect: dialect, networks: networks, loads: newEventLoads(), pasts: newPastCache()},
 	})
 }
 

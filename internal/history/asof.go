@@ -18,11 +18,16 @@ import (
 
 var memories atomic.Int64
 
+// checkEvery is how many objects a rebuild reads or writes between looks at its context
+// (every statement looks too): a rebuild stops soon after its request's deadline.
+const checkEvery = 256
+
 // AsOf rebuilds the knowledge base as it stood at version, from the revisions, into a
 // fresh in-memory SQLite database, and returns an ent client over it (read it like the
 // live one: bundle.Export, the theme network, statistics) and the function that frees
 // it. The version must be one the knowledge base has reached (BAD_USER_INPUT on field
 // otherwise). It reads every object's latest revision up to version in one statement.
+// It stops, with ctx's error, once ctx ends.
 func AsOf(ctx context.Context, client *ent.Client, field string, version int64) (*ent.Client, func(), error) {
 	if err := CheckVersion(ctx, client, field, version); err != nil {
 		return nil, nil, err
@@ -33,7 +38,11 @@ func AsOf(ctx context.Context, client *ent.Client, field string, version int64) 
 		return nil, nil, fmt.Errorf("history: read states: %w", err)
 	}
 	byType := map[string][]*State{}
-	for rows.Next() {
+	for n := 0; rows.Next(); n++ {
+		if n%checkEvery == 0 && ctx.Err() != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("history: read states: %w", ctx.Err())
+		}
 		var typ, id, state string
 		if err := rows.Scan(&typ, &id, &state); err != nil {
 			rows.Close()
@@ -49,7 +58,7 @@ func AsOf(ctx context.Context, client *ent.Client, field string, version int64) 
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("history: read states: %w", err)
 	}
 	// A named in-memory database that lives as long as its one connection.
 	dsn := fmt.Sprintf("file:asof%d?mode=memory&_pragma=foreign_keys(1)", memories.Add(1))
@@ -106,7 +115,11 @@ func fill(ctx context.Context, db *sql.DB, byType map[string][]*State) error {
 		if err != nil {
 			return fmt.Errorf("history: copy %s: %w", typ, err)
 		}
-		for _, s := range byType[typ] {
+		for n, s := range byType[typ] {
+			if n%checkEvery == 0 && ctx.Err() != nil {
+				ins.Close()
+				return fmt.Errorf("history: copy %s: %w", typ, ctx.Err())
+			}
 			args := make([]any, len(cols))
 			id := s.Fields["id"]
 			for i, c := range cols {
