@@ -14,7 +14,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
-
 // readerServer is apiServer with a reader token besides the editor and admin ones.
 func readerServer(t *testing.T, db *database.DB) *httptest.Server {
 	t.Helper()
