@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -24,17 +25,17 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/network"
 )
 
-// maxRevisionPage bounds a page of revisions.
-const maxRevisionPage = 1000
-
 // revisionPage checks first and a cursor (a revision's number) of a page of revisions.
+// first follows the rule of every connection, which the page limit (graph/pagelimit)
+// enforces before the operation runs: 0 up to the largest page (VALIDATION beyond);
+// 0 gives an empty page.
 func revisionPage(first *int, cursor *string, cursorField string) (int, int64, error) {
 	n := 20
 	if first != nil {
 		n = *first
 	}
-	if n < 1 || n > maxRevisionPage {
-		return 0, 0, apierr.BadInputf("first", "first must be between 1 and %d", maxRevisionPage)
+	if n < 0 {
+		return 0, 0, apierr.Validationf("first", "first must not be negative, got %d", n)
 	}
 	var after int64
 	if cursor != nil && *cursor != "" {
@@ -158,6 +159,39 @@ func idOf(v reflect.Value) (pulid.ID, bool) {
 		return idOf(f)
 	}
 	return "", false
+}
+
+// changeTypes checks the types of a change filter, in any case ("theme" is Theme), and
+// returns their names as revisions record them: a type the feed does not know is
+// refused (BAD_USER_INPUT on filter.types, naming the known types) rather than matching
+// nothing.
+func changeTypes(types []string) ([]string, error) {
+	out := make([]string, 0, len(types))
+	for _, t := range types {
+		name, ok := history.TypeName(t)
+		if !ok {
+			return nil, apierr.BadInputf("filter.types", "%q is not a type of the knowledge base; the types are %s",
+				t, strings.Join(history.TypeNames(), ", "))
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+// actorFilterRefusal refuses filter.actor to a caller who may not see actors, as the
+// schema's roles refuse a field: UNAUTHENTICATED without a valid token, FORBIDDEN to a
+// reader.
+func actorFilterRefusal(ctx context.Context) error {
+	role, valid := auth.Caller(ctx)
+	switch {
+	case !valid || role == auth.Anonymous:
+		return &apierr.Error{Code: errcode.Unauthenticated, Field: "filter.actor",
+			Message: fmt.Sprintf("filter.actor needs a bearer token with the role %s", auth.Editor)}
+	case role < auth.Editor:
+		return &apierr.Error{Code: errcode.Forbidden, Field: "filter.actor",
+			Message: fmt.Sprintf("filter.actor needs the role %s; the token has %s", auth.Editor, role)}
+	}
+	return nil
 }
 
 // canSeeActors reports whether the caller may see who made changes: editors and admins.
@@ -361,7 +395,7 @@ func (r *Resolver) asOf(ctx context.Context, version *int) (*ent.Client, *networ
 	cl.asOf = &v
 	cl.mu.Unlock()
 	// Checked every time: a version may have been pruned since its copy was made.
-	if err := history.CheckVersion(ctx, r.client, "asOf", v); err != nil {
+	if err := history.CheckAsOf(ctx, r.client, "asOf", v); err != nil {
 		return nil, nil, err
 	}
 	e, err := r.pasts.acquire(ctx, r.client, v)
@@ -552,6 +586,26 @@ func (c *pastCache) stats() (copies, peak int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.copies), c.peak
+}
+
+// restoreChange is the change a restore of id announces: CREATED when the object does
+// not exist (it was deleted), else UPDATED. Read in the restore's transaction just
+// before it; on PostgreSQL a delete that commits in between (with the restore then
+// creating the object) is still announced as UPDATED, where a reader that polls changes
+// sees the CREATE.
+func restoreChange(ctx context.Context, tx *ent.Tx, id pulid.ID) (events.Change, error) {
+	typ, ok := ent.TypeOfPrefix[id.Prefix()]
+	if !ok {
+		return events.Updated, nil // history.Restore refuses it
+	}
+	found, err := tx.Client().ExistingIDs(ctx, typ, []pulid.ID{id})
+	if err != nil {
+		return "", fmt.Errorf("restore: %w", err)
+	}
+	if len(found) == 0 {
+		return events.Created, nil
+	}
+	return events.Updated, nil
 }
 
 // publishAfterCommit publishes evs once tx has committed.

@@ -51,6 +51,12 @@ func (r *mutationResolver) Restore(ctx context.Context, id pulid.ID, version int
 	if tx == nil {
 		return nil, errors.New("restore: no transaction")
 	}
+	// Whether the restore brings the object back (CREATED, and outcomeAdded for an
+	// outcome) or changes one that exists (UPDATED).
+	change, err := restoreChange(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := history.Restore(ctx, tx, id, int64(version)); err != nil {
 		return nil, err
 	}
@@ -59,7 +65,7 @@ func (r *mutationResolver) Restore(ctx context.Context, id pulid.ID, version int
 	}
 	// The restore writes its own SQL, which the change-event hook does not see: tell the
 	// subscribers (and the network caches of every instance) once it has committed.
-	r.publishAfterCommit(tx, events.Event{ID: id, Type: ent.TypeOfPrefix[string(id[:2])], Change: events.Updated})
+	r.publishAfterCommit(tx, events.Event{ID: id, Type: ent.TypeOfPrefix[string(id[:2])], Change: change})
 	return tx.Client().Noder(ctx, id, ent.WithNodeType(ent.IDToType))
 }
 
@@ -106,10 +112,12 @@ func (r *queryResolver) Changes(ctx context.Context, after *int, cursor *string,
 		}
 	}
 	if filter != nil {
-		f.Types = filter.Types
+		if f.Types, err = changeTypes(filter.Types); err != nil {
+			return nil, err
+		}
 		if filter.Actor != nil {
-			if !canSeeActors(ctx) {
-				return nil, apierr.BadInputf("filter.actor", "only editors and admins may filter by actor")
+			if err := actorFilterRefusal(ctx); err != nil {
+				return nil, err
 			}
 			f.ActorID = *filter.Actor
 		}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -53,6 +54,33 @@ func bounded(field string, v *int, def, lo, hi int) (int, error) {
 		return 0, apierr.Validationf(field, "%s must be between %d and %d, got %d", field, lo, hi, *v)
 	}
 	return *v, nil
+}
+
+// idArg refuses (VALIDATION on field) an ID that is not the ID of a typ, or, when typ
+// is "", not the ID of any type of the knowledge base: as a mutation refuses the wrong
+// kind of ID (internal/edit), rather than answering nothing.
+func idArg(field string, id pulid.ID, typ string) error {
+	got, ok := ent.TypeOfPrefix[id.Prefix()]
+	if ok && (typ == "" || got == typ) {
+		return nil
+	}
+	what := "an ID of no known type"
+	if ok {
+		what = article(got) + " " + got + " ID"
+	}
+	want := "an object of the knowledge base"
+	if typ != "" {
+		want = article(typ) + " " + typ
+	}
+	return apierr.Validationf(field, "%s: must be the ID of %s, got %s", field, want, what)
+}
+
+// article is the indefinite article of a type's name.
+func article(typ string) string {
+	if typ != "" && strings.ContainsRune("AEIOU", rune(typ[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // minWeightArg checks minWeight by the network's rule (network.CheckMinWeight), which
@@ -277,6 +305,14 @@ func relatedThemes(ctx context.Context, c *ent.Client, t *ent.Theme, first *int,
 }
 
 func connectionPaths(ctx context.Context, c *ent.Client, from, to pulid.ID, maxHops, maxPaths *int) ([]*model.ConnectionPath, error) {
+	for _, a := range []struct {
+		field string
+		id    pulid.ID
+	}{{"from", from}, {"to", to}} {
+		if err := idArg(a.field, a.id, ""); err != nil {
+			return nil, err
+		}
+	}
 	hops, err := bounded("maxHops", maxHops, network.DefaultMaxHops, 1, network.MaxHops)
 	if err != nil {
 		return nil, err
@@ -379,6 +415,9 @@ func municipalityScores(ctx context.Context, c *ent.Client, scores []network.Mun
 }
 
 func similarMunicipalities(ctx context.Context, c *ent.Client, id pulid.ID, first *int) ([]*model.MunicipalityScore, error) {
+	if err := idArg("municipalityID", id, "Municipality"); err != nil {
+		return nil, err
+	}
 	n, err := bounded("first", first, 10, 1, 100)
 	if err != nil {
 		return nil, err

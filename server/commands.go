@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/bundle"
 	"github.com/teemaverkko/teemaverkko/internal/database"
@@ -89,6 +91,9 @@ func exportCommand(ctx context.Context, args []string, getenv func(string) strin
 	if cfg.asOf > 0 {
 		past, closePast, err := history.AsOf(ctx, client, "as-of", cfg.asOf)
 		if err != nil {
+			if ae := (*apierr.Error)(nil); errors.As(err, &ae) && ae.Field == "as-of" {
+				return fmt.Errorf("as-of: %w", err) // named, as the flag's own errors are
+			}
 			return err
 		}
 		defer closePast()

@@ -220,12 +220,16 @@ func parseExportConfig(args []string, getenv func(string) string) (exportConfig,
 	f.stringVar(&c.output, "o", "EXPORT_OUTPUT", "-", "the `file` to write, or - for standard output")
 	var seminars []string
 	f.listVar(&seminars, "seminar", "EXPORT_SEMINARS", "export only this seminar (its `ID`) and what it refers to; repeatable (comma-separated in the variable)")
-	f.int64Var(&c.asOf, "as-of", "EXPORT_AS_OF", 0, "export the knowledge base as it stood at this `version` (0: as it is now)")
+	f.int64Var(&c.asOf, "as-of", "EXPORT_AS_OF", 0, "export the knowledge base as it stood at this `version` (from 1; without it, as it is now)")
 	if err := f.parse(args); err != nil {
 		return c, err
 	}
-	if c.asOf < 0 {
-		return c, f.usageError(fmt.Sprintf("as-of: %d is not a version", c.asOf))
+	// Given (as a flag or in the variable), a version is one the API would accept as
+	// asOf: from 1. Only its absence means now.
+	given := getenv("EXPORT_AS_OF") != ""
+	f.fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "as-of" })
+	if given && c.asOf < 1 {
+		return c, f.usageError(fmt.Sprintf("as-of: versions start at 1, got %d (leave -as-of out for the knowledge base as it is now)", c.asOf))
 	}
 	if f.fs.NArg() > 0 {
 		return c, f.usageError(fmt.Sprintf("unexpected argument %q", f.fs.Arg(0)))
@@ -266,6 +270,11 @@ func parsePruneConfig(args []string, getenv func(string) string) (pruneConfig, e
 		if t, err = time.Parse(time.RFC3339, before); err != nil {
 			return c, fmt.Errorf("before: %q is neither a date (YYYY-MM-DD) nor an RFC 3339 time", before)
 		}
+	}
+	// A cut later than now would prune the history of the versions still to come: what
+	// the history is kept for. Refused, whatever the clocks of other writers say.
+	if now := time.Now(); t.After(now) {
+		return c, fmt.Errorf("before: %s is later than now (%s): give -before a date in the past", before, now.UTC().Format(time.RFC3339))
 	}
 	c.before = t
 	return c, nil

@@ -65,8 +65,14 @@ func TestExportAsOfAndPrune(t *testing.T) {
 		if past, err := run(exportCommand, "-as-of", v); err != nil || past != then {
 			t.Errorf("export -as-of %s (%v) differs from the export taken then:\n%s\nwant\n%s", v, err, past, then)
 		}
-		if _, err := run(exportCommand, "-as-of", "9999"); err == nil || !strings.Contains(err.Error(), "no version 9999") {
-			t.Errorf("export -as-of 9999: %v, want a refusal", err)
+		// Every refusal of a version names the flag; an explicit 0 is refused as the API
+		// refuses asOf: 0 (only no flag means now).
+		for _, c := range []struct{ asOf, want string }{
+			{"9999", "no version 9999"}, {"0", "versions start at 1"}, {"-3", "versions start at 1"},
+		} {
+			if _, err := run(exportCommand, "-as-of", c.asOf); err == nil || !strings.HasPrefix(err.Error(), "as-of: ") || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("export -as-of %s: %v, want a refusal naming as-of saying %q", c.asOf, err, c.want)
+			}
 		}
 		revs, err := history.Changes(ctx, client, history.Filter{After: kb.Version}, 10)
 		if err != nil || len(revs) == 0 || revs[0].Actor != (history.Actor{Role: "SYSTEM", ID: "server import"}) {
@@ -76,7 +82,15 @@ func TestExportAsOfAndPrune(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := run(pruneHistoryCommand, "-before", time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+		// A date later than now would wipe the history of what is still to come: refused,
+		// and nothing is pruned.
+		if _, err := run(pruneHistoryCommand, "-before", "2100-01-01"); err == nil || !strings.Contains(err.Error(), "-before") || !strings.Contains(err.Error(), "later than now") {
+			t.Errorf("prune-history -before 2100-01-01: %v, want a refusal naming -before", err)
+		}
+		if past, err := run(exportCommand, "-as-of", v); err != nil || past != then {
+			t.Errorf("export -as-of %s after a refused prune (%v) differs from the export taken then", v, err)
+		}
+		out, err := run(pruneHistoryCommand, "-before", time.Now().UTC().Format(time.RFC3339Nano))
 		if err != nil || !strings.Contains(out, "deleted") {
 			t.Fatalf("prune-history: %v %q", err, out)
 		}

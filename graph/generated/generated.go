@@ -17184,6 +17184,7 @@ enum ChangeKind {
     The knowledge base as it stood at this version (knowledgeBase.version, or
     extensions.version of a response): a cited view gives the same numbers after later
     writes. Rebuilt from the history for each request, so slower than the current one.
+    Versions start at 1; leave it out for the knowledge base as it is now.
     """
     asOf: Int
   ): ThemeNetwork!
@@ -17213,6 +17214,7 @@ enum ChangeKind {
     The knowledge base as it stood at this version (knowledgeBase.version, or
     extensions.version of a response): a cited view gives the same numbers after later
     writes. Rebuilt from the history for each request, so slower than the current one.
+    Versions start at 1; leave it out for the knowledge base as it is now.
     """
     asOf: Int
   ): [ConnectionPath!]!
@@ -17229,6 +17231,7 @@ enum ChangeKind {
     The knowledge base as it stood at this version (knowledgeBase.version, or
     extensions.version of a response): a cited view gives the same numbers after later
     writes. Rebuilt from the history for each request, so slower than the current one.
+    Versions start at 1; leave it out for the knowledge base as it is now.
     """
     asOf: Int
   ): [ThemeStatistic!]!
@@ -17250,6 +17253,7 @@ enum ChangeKind {
     The knowledge base as it stood at this version (knowledgeBase.version, or
     extensions.version of a response): a cited view gives the same numbers after later
     writes. Rebuilt from the history for each request, so slower than the current one.
+    Versions start at 1; leave it out for the knowledge base as it is now.
     """
     asOf: Int
   ): [StatisticsBucket!]!
@@ -17270,6 +17274,7 @@ enum ChangeKind {
     The knowledge base as it stood at this version (knowledgeBase.version, or
     extensions.version of a response): a cited view gives the same numbers after later
     writes. Rebuilt from the history for each request, so slower than the current one.
+    Versions start at 1; leave it out for the knowledge base as it is now.
     """
     asOf: Int
   ): [MunicipalityScore!]!
@@ -18346,7 +18351,7 @@ extend type Query {
     """
     cursor: String
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 100
     """
@@ -18381,7 +18386,7 @@ extend type Appearance {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18397,7 +18402,7 @@ extend type Document {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18413,7 +18418,7 @@ extend type Expert {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18429,7 +18434,7 @@ extend type Municipality {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18445,7 +18450,7 @@ extend type MunicipalityPeriod {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18461,7 +18466,7 @@ extend type Network {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18477,7 +18482,7 @@ extend type NetworkTerm {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18493,7 +18498,7 @@ extend type Organization {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18509,7 +18514,7 @@ extend type Outcome {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18525,7 +18530,7 @@ extend type Region {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18541,7 +18546,7 @@ extend type Seminar {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18557,7 +18562,7 @@ extend type Session {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18573,7 +18578,7 @@ extend type Theme {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """
@@ -18589,7 +18594,7 @@ extend type TermMembership {
   """
   revisions(
     """
-    The most revisions returned (1 to 1000).
+    The most revisions returned: 0 up to the largest page (-max-page-size, 100 by default).
     """
     first: Int = 20
     """

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/teemaverkko/teemaverkko/ent"
@@ -192,4 +194,31 @@ func ForNodes(ctx context.Context, client *ent.Client, ids []pulid.ID, before in
 		}
 	}
 	return out, nil
+}
+
+// TypeName returns the name of the recorded type spelled name, whatever its case
+// ("theme" and "THEME" are "Theme"), and false when no type has that name.
+func TypeName(name string) (string, bool) {
+	for t := range storage {
+		if strings.EqualFold(t, name) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// TypeNames returns the names of the recorded types, sorted.
+func TypeNames() []string {
+	return slices.Sorted(maps.Keys(storage))
+}
+
+// CheckAsOf checks a version to read the knowledge base as of: it is refused
+// (BAD_USER_INPUT on field) below 1, where versions start (0 would be the empty
+// knowledge base before the first write, which no one cites; the current one is asked
+// for without a version), and as CheckVersion refuses it.
+func CheckAsOf(ctx context.Context, client *ent.Client, field string, v int64) error {
+	if v < 1 {
+		return apierr.BadInputf(field, "versions start at 1, got %d (leave %s out for the knowledge base as it is now)", v, field)
+	}
+	return CheckVersion(ctx, client, field, v)
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/lib/pq"
+
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
@@ -111,8 +113,15 @@ func Restore(ctx context.Context, tx *ent.Tx, id pulid.ID, version int64) error 
 		stmt = `UPDATE "` + st.Table + `" SET ` + strings.Join(sets, ", ") + ` WHERE "id" = ?`
 		args = append(args, string(id))
 	}
-	if _, err := tx.ExecContext(ctx, rebind(d, stmt), args...); err != nil {
-		return fmt.Errorf("history: restore %s %s: %w", st.Type, id, apiErr(err))
+	res, err := tx.ExecContext(ctx, rebind(d, stmt), args...)
+	if err != nil {
+		return fmt.Errorf("history: restore %s %s: %w", st.Type, id, apiErr(st.Type, id, err))
+	}
+	if n > 0 {
+		if rows, err := res.RowsAffected(); err == nil && rows == 0 {
+			// Deleted by a write that committed after the count (PostgreSQL).
+			return changedMeanwhile(st.Type, id)
+		}
 	}
 	for _, e := range st.Edges {
 		if e.OwnFK {
@@ -149,7 +158,7 @@ func Restore(ctx context.Context, tx *ent.Tx, id pulid.ID, version int64) error 
 			}
 			for _, t := range keep {
 				if _, err := tx.ExecContext(ctx, rebind(d, `INSERT INTO "`+e.Table+`" ("`+own+`", "`+other+`") VALUES (?, ?)`), string(id), t); err != nil {
-					return fmt.Errorf("history: restore %s: %w", e.Name, err)
+					return fmt.Errorf("history: restore %s: %w", e.Name, apiErr(st.Type, id, err))
 				}
 			}
 			continue
@@ -158,7 +167,7 @@ func Restore(ctx context.Context, tx *ent.Tx, id pulid.ID, version int64) error 
 		// the state back here.
 		for _, t := range keep {
 			if _, err := tx.ExecContext(ctx, rebind(d, `UPDATE "`+e.Table+`" SET "`+e.Columns[0]+`" = ? WHERE "id" = ?`), string(id), t); err != nil {
-				return fmt.Errorf("history: restore %s: %w", e.Name, err)
+				return fmt.Errorf("history: restore %s: %w", e.Name, apiErr(st.Type, id, err))
 			}
 		}
 	}
@@ -166,10 +175,30 @@ func Restore(ctx context.Context, tx *ent.Tx, id pulid.ID, version int64) error 
 	return nil
 }
 
-// apiErr turns a constraint violation (a unique value taken since) into a client error.
-func apiErr(err error) error {
-	if e := apierr.FromConstraint(err); e != nil {
-		return e
+// apiErr turns a constraint violation of the restore's writes into a client error. A
+// unique value that another object has taken since is that field's CONFLICT. Every other
+// violation can only come from a write that committed while the restore ran (PostgreSQL;
+// SQLite's writers take turns): the object itself created again (its ID taken), or an
+// object it links to, checked a moment before, deleted. So can a deadlock with such a
+// write, or a serialization failure.
+func apiErr(typ string, id pulid.ID, err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && (pqErr.Code == "40P01" || pqErr.Code == "40001") {
+		return changedMeanwhile(typ, id)
 	}
-	return err
+	e := apierr.FromConstraint(err)
+	switch {
+	case e == nil:
+		return err
+	case e.Code == apierr.Conflict && e.Field == "":
+		return changedMeanwhile(typ, id)
+	}
+	return e
+}
+
+// changedMeanwhile is the CONFLICT of a restore that another write overtook. It is not
+// retried here: the write that overtook it (a delete, most often) is news to the admin,
+// who decides whether to restore again.
+func changedMeanwhile(typ string, id pulid.ID) error {
+	return apierr.Conflictf("id", "%s %s, or an object it links to, changed while it was being restored (another write committed meanwhile); try again", typ, id)
 }
