@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
@@ -200,14 +201,36 @@ func canSeeActors(ctx context.Context) bool {
 	return valid && role >= auth.Editor
 }
 
-// stateJSON is a revision state as the API shows it.
-func stateJSON(s *history.State) (*string, error) {
+// MaxStateBytes bounds the revision states (before and after) one operation returns:
+// their query cost (querylimit.StateCost) counts states, not bytes, and one theme's
+// state lists all of its edges (up to 1.4 MB at synthetic scale 10).
+const MaxStateBytes = 16 << 20
+
+// maxStateBytes is MaxStateBytes, lowered by tests.
+var maxStateBytes int64 = MaxStateBytes
+
+// stateJSON is a revision state as the API shows it, counted against the operation's
+// MaxStateBytes: a state past it is refused (QUERY_TOO_COSTLY on the field), the
+// others are answered.
+func stateJSON(ctx context.Context, s *history.State) (*string, error) {
 	if s == nil {
 		return nil, nil
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return nil, err
+	}
+	if cl, _ := ctx.Value(cleanupsKey{}).(*operationCleanups); cl != nil {
+		cl.mu.Lock()
+		cl.stateBytes += int64(len(b))
+		over := cl.stateBytes > maxStateBytes
+		cl.mu.Unlock()
+		if over {
+			return nil, &gqlerror.Error{
+				Message:    fmt.Sprintf("the revision states of this operation pass %d MB; ask for fewer revisions, or for before and after of fewer at a time", maxStateBytes>>20),
+				Extensions: map[string]any{"code": errcode.QueryTooCostly},
+			}
+		}
 	}
 	out := string(b)
 	return &out, nil
@@ -314,6 +337,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		ctx = history.WithReadVersion(ctx, before.Version)
 		cleanups.mu.Lock()
 		cleanups.revisions = nil // read for the last run's version
+		cleanups.stateBytes = 0
 		cleanups.mu.Unlock()
 		resp = v.again(ctx, resp)
 	}
@@ -367,6 +391,8 @@ type operationCleanups struct {
 	revisions map[revisionBatchKey]*revisionBatch
 	// asOf is the version the operation reads (nil: the live knowledge base).
 	asOf *int64
+	// stateBytes are the bytes of revision states answered (MaxStateBytes).
+	stateBytes int64
 }
 
 type cleanupsKey struct{}

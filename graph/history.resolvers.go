@@ -163,12 +163,12 @@ func (r *revisionResolver) Operation(ctx context.Context, obj *history.Revision)
 
 // Before is the resolver for the before field.
 func (r *revisionResolver) Before(ctx context.Context, obj *history.Revision) (*string, error) {
-	return stateJSON(obj.Before)
+	return stateJSON(ctx, obj.Before)
 }
 
 // After is the resolver for the after field.
 func (r *revisionResolver) After(ctx context.Context, obj *history.Revision) (*string, error) {
-	return stateJSON(obj.After)
+	return stateJSON(ctx, obj.After)
 }
 
 // Revisions is the resolver for the revisions field.
