@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -338,7 +339,11 @@ func (_m *AppearanceQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -712,7 +717,11 @@ func (_m *DocumentQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -1129,7 +1138,11 @@ func (_m *ExpertQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -1534,7 +1547,11 @@ func (_m *MunicipalityQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -1926,7 +1943,11 @@ func (_m *MunicipalityPeriodQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -2276,7 +2297,11 @@ func (_m *NetworkQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -2608,7 +2633,11 @@ func (_m *NetworkTermQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -2976,7 +3005,11 @@ func (_m *OrganizationQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -3357,7 +3390,11 @@ func (_m *OutcomeQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -3755,7 +3792,11 @@ func (_m *RegionQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -4136,7 +4177,11 @@ func (_m *SeminarQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -4559,7 +4604,11 @@ func (_m *SessionQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -4964,7 +5013,11 @@ func (_m *TermMembershipQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -5368,7 +5421,11 @@ func (_m *ThemeQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0

@@ -24,6 +24,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/persisted"
 	"github.com/teemaverkko/teemaverkko/graph/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/countcache"
 	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
@@ -83,6 +84,9 @@ type Config struct {
 	// Websocket bounds WebSocket connections and subscriptions (zero fields:
 	// DefaultWebsocketLimits).
 	Websocket WebsocketLimits
+	// Counts keeps the totalCount of connections until the next write (nil: a cache of
+	// countcache's default bounds for this handler).
+	Counts *countcache.Cache
 	// RootFieldConcurrency bounds the root fields of one query that run at once, and so
 	// the database connections one request holds (0: DefaultRootFieldConcurrency).
 	RootFieldConcurrency int
@@ -155,8 +159,13 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(&authz.Extension{ReadsNeedToken: cfg.ReadsNeedToken})
 	srv.Use(subscriptionsOverWebsocket{})
 	srv.Use(websocketOperations{s: socks})
-	// The version in every response, read after the mutation's transaction commits.
-	srv.Use(versionExtension{client: client})
+	// The version in every response, read after the mutation's transaction commits (for a
+	// query: before its first count, which the count cache looks its counts up under).
+	counts := cfg.Counts
+	if counts == nil {
+		counts = countcache.New(0, 0)
+	}
+	srv.Use(versionExtension{client: client, counts: counts})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
 	srv.Use(cursorCheck{})

@@ -17,6 +17,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/countcache"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/network"
@@ -188,7 +189,15 @@ func (r *Resolver) clientFrom(ctx context.Context) *ent.Client {
 // versionExtension adds the knowledge base's version to every response of a query or
 // mutation (extensions.version), read after a mutation's commit, so that a client can
 // cite what it saw and poll changes(after:) from there.
-type versionExtension struct{ client *ent.Client }
+//
+// A query reads the version at most once: before its first totalCount, which the count
+// cache (internal/countcache) looks up under that version, or else at its end. Read
+// before the count, the version is one the data read after it is at least as new as, so
+// polling changes(after:) from it misses nothing.
+type versionExtension struct {
+	client *ent.Client
+	counts *countcache.Cache
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -201,7 +210,23 @@ func (versionExtension) Validate(graphql.ExecutableSchema) error { return nil }
 // InterceptResponse implements graphql.ResponseInterceptor.
 func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	cleanups := &operationCleanups{}
-	resp := next(context.WithValue(ctx, cleanupsKey{}, cleanups))
+	ctx = context.WithValue(ctx, cleanupsKey{}, cleanups)
+	// Only queries use the count cache: a mutation's counts run in its transaction, and
+	// its version is read after the commit.
+	var counts *countcache.Operation
+	if v.counts != nil && graphql.HasOperationContext(ctx) {
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Query {
+			counts = v.counts.Operation(func(ctx context.Context) (int64, error) {
+				kb, err := history.Current(ctx, v.client)
+				if err != nil {
+					return 0, err
+				}
+				return kb.Version, nil
+			})
+			ctx = ent.WithCountCache(ctx, v.client, counts)
+		}
+	}
+	resp := next(ctx)
 	if resp == nil || len(resp.Data) == 0 || !graphql.HasOperationContext(ctx) {
 		for _, f := range cleanups.fns {
 			f()
@@ -214,17 +239,26 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		}
 		return resp
 	}
-	kb, err := history.Current(ctx, v.client)
+	version, known := int64(0), false
+	if counts != nil {
+		version, known = counts.Known()
+	}
+	if !known {
+		kb, err := history.Current(ctx, v.client)
+		if err == nil {
+			version, known = kb.Version, true
+		}
+	}
 	for _, f := range cleanups.fns {
 		f()
 	}
-	if err != nil {
+	if !known {
 		return resp // the data stands; the version is only missing
 	}
 	if resp.Extensions == nil {
 		resp.Extensions = map[string]any{}
 	}
-	resp.Extensions["version"] = kb.Version
+	resp.Extensions["version"] = version
 	return resp
 }
 
