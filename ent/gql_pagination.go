@@ -353,8 +353,39 @@ func (_m *AppearanceQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || appearance.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultAppearanceOrder.Field.column, idDirection, fields, directions, appearance.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -366,6 +397,9 @@ func (_m *AppearanceQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -731,8 +765,39 @@ func (_m *DocumentQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || document.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultDocumentOrder.Field.column, idDirection, fields, directions, document.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -744,6 +809,9 @@ func (_m *DocumentQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -1152,8 +1220,39 @@ func (_m *ExpertQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || expert.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultExpertOrder.Field.column, idDirection, fields, directions, expert.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1165,6 +1264,9 @@ func (_m *ExpertQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -1561,8 +1663,39 @@ func (_m *MunicipalityQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || municipality.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultMunicipalityOrder.Field.column, idDirection, fields, directions, municipality.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1574,6 +1707,9 @@ func (_m *MunicipalityQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -1957,8 +2093,11 @@ func (_m *MunicipalityPeriodQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1970,6 +2109,9 @@ func (_m *MunicipalityPeriodQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -2311,8 +2453,39 @@ func (_m *NetworkQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || network.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultNetworkOrder.Field.column, idDirection, fields, directions, network.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -2324,6 +2497,9 @@ func (_m *NetworkQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -2647,8 +2823,39 @@ func (_m *NetworkTermQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || networkterm.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultNetworkTermOrder.Field.column, idDirection, fields, directions, networkterm.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -2660,6 +2867,9 @@ func (_m *NetworkTermQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -3019,8 +3229,39 @@ func (_m *OrganizationQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || organization.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultOrganizationOrder.Field.column, idDirection, fields, directions, organization.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -3032,6 +3273,9 @@ func (_m *OrganizationQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -3404,8 +3648,41 @@ func (_m *OutcomeQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || outcome.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			case OutcomeOrderFieldSeminarDate.column:
+				return true
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultOutcomeOrder.Field.column, idDirection, fields, directions, outcome.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -3417,6 +3694,9 @@ func (_m *OutcomeQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -3806,8 +4086,39 @@ func (_m *RegionQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || region.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultRegionOrder.Field.column, idDirection, fields, directions, region.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -3819,6 +4130,9 @@ func (_m *RegionQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -4191,8 +4505,39 @@ func (_m *SeminarQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || seminar.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultSeminarOrder.Field.column, idDirection, fields, directions, seminar.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -4204,6 +4549,9 @@ func (_m *SeminarQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -4618,8 +4966,41 @@ func (_m *SessionQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || session.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			case SessionOrderFieldSeminarDate.column:
+				return true
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultSessionOrder.Field.column, idDirection, fields, directions, session.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -4631,6 +5012,9 @@ func (_m *SessionQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -5027,8 +5411,39 @@ func (_m *TermMembershipQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || termmembership.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultTermMembershipOrder.Field.column, idDirection, fields, directions, termmembership.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -5040,6 +5455,9 @@ func (_m *TermMembershipQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -5435,8 +5853,39 @@ func (_m *ThemeQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || theme.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultThemeOrder.Field.column, idDirection, fields, directions, theme.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -5448,6 +5897,9 @@ func (_m *ThemeQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
