@@ -55,6 +55,10 @@ func main() {
 		Templates: []*gen.Template{
 			gen.MustParse(gen.NewTemplate("pulid").ParseFiles("ent/template/pulid.tmpl")),
 			gen.MustParse(gen.NewTemplate("edgeref").ParseFiles("ent/template/edgeref.tmpl")),
+			// countcache: the hook through which totalCount is looked up in a count cache.
+			gen.MustParse(gen.NewTemplate("countcache").ParseFiles("ent/template/countcache.tmpl")),
+			// keyset: cursors on orderings by an edge's field.
+			gen.MustParse(gen.NewTemplate("keyset").ParseFiles("ent/template/keyset.tmpl")),
 		},
 		Features: []gen.Feature{
 			gen.FeatureModifier,

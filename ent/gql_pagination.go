@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -338,7 +339,11 @@ func (_m *AppearanceQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -348,8 +353,39 @@ func (_m *AppearanceQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || appearance.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultAppearanceOrder.Field.column, idDirection, fields, directions, appearance.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -361,6 +397,9 @@ func (_m *AppearanceQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -712,7 +751,11 @@ func (_m *DocumentQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -722,8 +765,39 @@ func (_m *DocumentQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || document.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultDocumentOrder.Field.column, idDirection, fields, directions, document.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -735,6 +809,9 @@ func (_m *DocumentQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -1129,7 +1206,11 @@ func (_m *ExpertQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -1139,8 +1220,39 @@ func (_m *ExpertQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || expert.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultExpertOrder.Field.column, idDirection, fields, directions, expert.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1152,6 +1264,9 @@ func (_m *ExpertQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -1534,7 +1649,11 @@ func (_m *MunicipalityQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -1544,8 +1663,39 @@ func (_m *MunicipalityQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || municipality.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultMunicipalityOrder.Field.column, idDirection, fields, directions, municipality.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1557,6 +1707,9 @@ func (_m *MunicipalityQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -1926,7 +2079,11 @@ func (_m *MunicipalityPeriodQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -1936,8 +2093,11 @@ func (_m *MunicipalityPeriodQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -1949,6 +2109,9 @@ func (_m *MunicipalityPeriodQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -2276,7 +2439,11 @@ func (_m *NetworkQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -2286,8 +2453,39 @@ func (_m *NetworkQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || network.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultNetworkOrder.Field.column, idDirection, fields, directions, network.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -2299,6 +2497,9 @@ func (_m *NetworkQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -2608,7 +2809,11 @@ func (_m *NetworkTermQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -2618,8 +2823,39 @@ func (_m *NetworkTermQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || networkterm.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultNetworkTermOrder.Field.column, idDirection, fields, directions, networkterm.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -2631,6 +2867,9 @@ func (_m *NetworkTermQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -2976,7 +3215,11 @@ func (_m *OrganizationQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -2986,8 +3229,39 @@ func (_m *OrganizationQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || organization.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultOrganizationOrder.Field.column, idDirection, fields, directions, organization.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -2999,6 +3273,9 @@ func (_m *OrganizationQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -3357,7 +3634,11 @@ func (_m *OutcomeQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -3367,8 +3648,41 @@ func (_m *OutcomeQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || outcome.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			case OutcomeOrderFieldSeminarDate.column:
+				return true
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultOutcomeOrder.Field.column, idDirection, fields, directions, outcome.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -3380,6 +3694,9 @@ func (_m *OutcomeQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -3755,7 +4072,11 @@ func (_m *RegionQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -3765,8 +4086,39 @@ func (_m *RegionQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || region.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultRegionOrder.Field.column, idDirection, fields, directions, region.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -3778,6 +4130,9 @@ func (_m *RegionQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -4136,7 +4491,11 @@ func (_m *SeminarQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -4146,8 +4505,39 @@ func (_m *SeminarQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || seminar.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultSeminarOrder.Field.column, idDirection, fields, directions, seminar.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -4159,6 +4549,9 @@ func (_m *SeminarQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -4559,7 +4952,11 @@ func (_m *SessionQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -4569,8 +4966,41 @@ func (_m *SessionQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || session.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			case SessionOrderFieldSeminarDate.column:
+				return true
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultSessionOrder.Field.column, idDirection, fields, directions, session.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -4582,6 +5012,9 @@ func (_m *SessionQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -4964,7 +5397,11 @@ func (_m *TermMembershipQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -4974,8 +5411,39 @@ func (_m *TermMembershipQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || termmembership.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultTermMembershipOrder.Field.column, idDirection, fields, directions, termmembership.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -4987,6 +5455,9 @@ func (_m *TermMembershipQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
@@ -5368,7 +5839,11 @@ func (_m *ThemeQuery) Paginate(
 		if hasPagination || ignoredEdges {
 			c := _m.Clone()
 			c.ctx.Fields = nil
-			if conn.TotalCount, err = c.Count(ctx); err != nil {
+			if conn.TotalCount, err = cachedCount(ctx, c.driver, func(ctx context.Context, drv dialect.Driver) (int, error) {
+				q := c.Clone()
+				q.driver = drv
+				return q.Count(ctx)
+			}); err != nil {
 				return nil, err
 			}
 			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
@@ -5378,8 +5853,39 @@ func (_m *ThemeQuery) Paginate(
 	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
 		return conn, nil
 	}
-	if _m, err = pager.applyCursors(_m, after, before); err != nil {
-		return nil, err
+	var keyset func(*sql.Selector)
+	for _, o := range pager.order {
+		if (after == nil && before == nil) || theme.ValidColumn(o.Field.column) {
+			continue
+		}
+		idDirection := entgql.OrderDirectionAsc
+		if pager.reverse {
+			idDirection = entgql.OrderDirectionDesc
+		}
+		fields, directions := make([]string, 0, len(pager.order)), make([]OrderDirection, 0, len(pager.order))
+		for _, o := range pager.order {
+			fields = append(fields, o.Field.column)
+			direction := o.Direction
+			if pager.reverse {
+				direction = direction.Reverse()
+			}
+			directions = append(directions, direction)
+		}
+		// Fields whose values are times: a cursor carries them as text (RFC 3339).
+		isTime := func(column string) bool {
+			switch column {
+			}
+			return false
+		}
+		if keyset, err = computedKeyset(after, before, DefaultThemeOrder.Field.column, idDirection, fields, directions, theme.ValidColumn, isTime); err != nil {
+			return nil, err
+		}
+		break
+	}
+	if keyset == nil {
+		if _m, err = pager.applyCursors(_m, after, before); err != nil {
+			return nil, err
+		}
 	}
 	limit := paginateLimit(first, last)
 	if limit != 0 {
@@ -5391,6 +5897,9 @@ func (_m *ThemeQuery) Paginate(
 		}
 	}
 	_m = pager.applyOrder(_m)
+	if keyset != nil {
+		_m.Order(keyset)
+	}
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err

@@ -24,6 +24,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/persisted"
 	"github.com/teemaverkko/teemaverkko/graph/querylimit"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/countcache"
 	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
@@ -83,6 +84,9 @@ type Config struct {
 	// Websocket bounds WebSocket connections and subscriptions (zero fields:
 	// DefaultWebsocketLimits).
 	Websocket WebsocketLimits
+	// Counts keeps the totalCount of connections until the next write (nil: a cache of
+	// countcache's default bounds for this handler).
+	Counts *countcache.Cache
 	// RootFieldConcurrency bounds the root fields of one query that run at once, and so
 	// the database connections one request holds (0: DefaultRootFieldConcurrency).
 	RootFieldConcurrency int
@@ -157,7 +161,11 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.Use(subscriptionsOverWebsocket{})
 	srv.Use(websocketOperations{s: socks})
 	// The version in every response: the mutation's own change set, or the one version
-	// a query saw from its start to its end.
+	// a query saw from its start to its end, under which the count cache keeps counts.
+	counts := cfg.Counts
+	if counts == nil {
+		counts = countcache.New(0, 0)
+	}
 	presenter := errorPresenter(cfg.Logger)
 	// The panic is logged; the client gets a code and the request ID, never the panic's
 	// text (the WebSocket transport sends this error as it is, without the presenter).
@@ -167,7 +175,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": errcode.Internal, "requestId": id}}
 	}
-	srv.Use(versionExtension{client: client, schema: schema, presenter: presenter, recover: recoverFunc})
+	srv.Use(versionExtension{client: client, counts: counts, schema: schema, presenter: presenter, recover: recoverFunc})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
 	srv.Use(cursorCheck{})

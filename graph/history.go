@@ -20,6 +20,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/countcache"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/history"
@@ -256,10 +257,14 @@ func (r *Resolver) clientFrom(ctx context.Context) *ent.Client {
 //     versionAttempts times in all; a query that still overlapped writes answers with
 //     the last run's data, versionFrom and versionTo instead of version.
 //
+// A query's counts are looked up in the count cache (internal/countcache) under the
+// version read before it runs, which a write on any instance moves on.
+//
 // A response without data (a refused request) carries the version too, unless it was
 // refused for want of a token: whoever may not read learns nothing of the knowledge base.
 type versionExtension struct {
 	client *ent.Client
+	counts *countcache.Cache
 	// schema, presenter and recover run a query again, as the executor runs it.
 	schema    graphql.ExecutableSchema
 	presenter graphql.ErrorPresenterFunc
@@ -294,6 +299,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		return next(ctx)
 	}
 	if op.Operation == ast.Mutation {
+		// A mutation's counts run in its transaction, past the cache.
 		ctx, committed := history.WithCommitVersion(ctx)
 		resp := next(ctx)
 		if resp == nil || !v.mayRead(ctx, resp) {
@@ -312,11 +318,11 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 	}
 
 	before, err := history.Current(ctx, v.client)
-	if err == nil {
-		ctx = history.WithReadVersion(ctx, before.Version)
+	if err != nil {
+		return next(ctx) // the data stands; the version is only missing
 	}
-	resp := next(ctx)
-	if err != nil || resp == nil || !v.mayRead(ctx, resp) {
+	resp := next(v.readingAt(ctx, before.Version))
+	if resp == nil || !v.mayRead(ctx, resp) {
 		return resp
 	}
 	for attempt := 1; ; attempt++ {
@@ -334,13 +340,21 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 			return resp
 		}
 		before = after
-		ctx = history.WithReadVersion(ctx, before.Version)
 		cleanups.mu.Lock()
 		cleanups.revisions = nil // read for the last run's version
 		cleanups.stateBytes = 0
 		cleanups.mu.Unlock()
-		resp = v.again(ctx, resp)
+		resp = v.again(v.readingAt(ctx, before.Version), resp)
 	}
+}
+
+// readingAt returns ctx for a run of a query that reads version: caches key by it.
+func (v versionExtension) readingAt(ctx context.Context, version int64) context.Context {
+	ctx = history.WithReadVersion(ctx, version)
+	if v.counts != nil {
+		ctx = ent.WithCountCache(ctx, v.client, v.counts.Operation(func(context.Context) (int64, error) { return version, nil }))
+	}
+	return ctx
 }
 
 // again runs the query of ctx once more, with errors of its own, and the extensions

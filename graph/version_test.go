@@ -118,7 +118,9 @@ func TestVersionNamesTheData(t *testing.T) {
 		for v, id := range versions {
 			var n struct {
 				Node struct {
-					Revisions struct{ Edges []struct{ Node struct{ Version int64 } } }
+					Revisions struct {
+						Edges []struct{ Node struct{ Version int64 } }
+					}
 				}
 			}
 			mustPost(t, srv, `query($id: ID!) { node(id: $id) { ... on Theme { revisions(first: 5) { edges { node { version } } } } } }`, map[string]any{"id": id}, &n)
