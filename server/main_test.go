@@ -24,6 +24,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/history"
+	"github.com/teemaverkko/teemaverkko/internal/synth"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -281,13 +282,13 @@ func TestGenCommand(t *testing.T) {
 	noEnv := func(string) string { return "" }
 	dbPath := filepath.Join(t.TempDir(), "gen.db")
 	var out, errOut strings.Builder
-	if err := genCommand(ctx, []string{"-database-url", dbPath, "-scale", "0.01"}, noEnv, &out, &errOut); err != nil {
+	if err := genCommand(ctx, []string{"-database-url", dbPath, "-scale", "0.02"}, noEnv, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "generated") {
 		t.Errorf("output = %q", out.String())
 	}
-	for _, want := range []string{"msg=\"gen progress\" stage=seminars", "done=2 total=2 percent=100.0", "stage=history done=1 total=1"} {
+	for _, want := range []string{"msg=\"gen progress\" stage=seminars done=4 total=4 percent=100.0", "stage=history done=1 total=1", "stage=\"search index\" done=1 total=1"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("stderr = %q, want it to contain %q", errOut.String(), want)
 		}
@@ -311,13 +312,21 @@ func TestGenCommand(t *testing.T) {
 	if err := db.SQL.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT version) FROM revisions WHERE node_type = 'Outcome'`).Scan(&revisions, &versions); err != nil {
 		t.Fatal(err)
 	}
+	// The command writes what synth.Generate writes (the same digest as its test's).
+	digest, err := synth.Digest(ctx, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "e1324b6fe1e180632f2287f3c3aef4ca30342bf640a488e7fc8e62711cf0a646"; digest != want {
+		t.Errorf("seed 1 at scale 0.02 gives digest %s, want %s (internal/synth's seed1Digest)", digest, want)
+	}
 	db.Close()
 	if kb.Version != 1 || outcomes == 0 || revisions != outcomes || versions != 1 {
 		t.Errorf("version %d, %d outcomes with %d revisions in %d versions; want version 1, one revision each in one version", kb.Version, outcomes, revisions, versions)
 	}
 
 	errOut.Reset()
-	if err := genCommand(ctx, []string{"-database-url", dbPath, "-scale", "0.01", "-quiet"}, noEnv, io.Discard, &errOut); err == nil {
+	if err := genCommand(ctx, []string{"-database-url", dbPath, "-scale", "0.02", "-quiet"}, noEnv, io.Discard, &errOut); err == nil {
 		t.Errorf("a second run into the same database succeeded")
 	}
 	if errOut.Len() != 0 {
