@@ -332,6 +332,7 @@ type genConfig struct {
 	databaseURL string
 	scale       float64
 	seed        int64
+	quiet       bool
 }
 
 func parseGenConfig(args []string, getenv func(string) string) (genConfig, error) {
@@ -340,6 +341,7 @@ func parseGenConfig(args []string, getenv func(string) string) (genConfig, error
 	databaseURLFlag(f, &c.databaseURL)
 	f.floatVar(&c.scale, "scale", "GEN_SCALE", 1, "`size`: 1 is 200 seminars, 2,000 sessions and 20,000 outcomes; linear")
 	f.int64Var(&c.seed, "seed", "GEN_SEED", 1, "random `seed`: the same seed gives the same content")
+	f.boolVar(&c.quiet, "quiet", "GEN_QUIET", false, "no progress on stderr (a bar on a terminal, else a log line every 5 s)")
 	if err := f.parse(args); err != nil {
 		return c, err
 	}

@@ -125,8 +125,8 @@ func commands() []command {
 		{name: "gen", args: "[flags]", summary: "fill an empty database with a synthetic knowledge base",
 			help: "Fills an empty database with a synthetic knowledge base on the real municipalities,\n" +
 				"for experiments at scale; the same seed gives the same content.",
-			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, _ io.Writer) error {
-				return genCommand(ctx, args, getenv, stdout)
+			run: func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+				return genCommand(ctx, args, getenv, stdout, stderr)
 			}},
 		{name: "token", args: "ROLE", summary: "make a token for ROLE (reader, editor or admin)",
 			help: "Prints a new random token for ROLE (reader, editor or admin), and the role:hash entry\n" +

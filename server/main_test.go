@@ -22,6 +22,9 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/teemaverkko/teemaverkko/internal/auth"
+	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/history"
+	"github.com/teemaverkko/teemaverkko/internal/synth"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -271,18 +274,70 @@ func TestWebsocketThroughTheServer(t *testing.T) {
 	}
 }
 
-// TestGenCommand fills a database with a small synthetic knowledge base.
+// TestGenCommand fills a database with a small synthetic knowledge base: progress on
+// stderr as log lines (stderr is no terminal here), none with -quiet, the result on
+// stdout, the history's baseline recorded once, and a second run refused.
 func TestGenCommand(t *testing.T) {
-	var out strings.Builder
+	ctx := context.Background()
+	noEnv := func(string) string { return "" }
 	dbPath := filepath.Join(t.TempDir(), "gen.db")
-	if err := genCommand(context.Background(), []string{"-database-url", dbPath, "-scale", "0.01"}, func(string) string { return "" }, &out); err != nil {
+	var out, errOut strings.Builder
+	if err := genCommand(ctx, []string{"-database-url", dbPath, "-scale", "0.02"}, noEnv, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "generated") {
 		t.Errorf("output = %q", out.String())
 	}
-	if err := genCommand(context.Background(), []string{"-database-url", dbPath, "-scale", "0.01"}, func(string) string { return "" }, io.Discard); err == nil {
+	for _, want := range []string{"msg=\"gen progress\" stage=seminars done=4 total=4 percent=100.0", "stage=history done=1 total=1", "stage=\"search index\" done=1 total=1"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr = %q, want it to contain %q", errOut.String(), want)
+		}
+	}
+
+	// Every object has exactly one revision, in one change set: the baseline.
+	db, err := database.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := db.Client()
+	kb, err := history.Current(ctx, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes, err := client.Outcome.Query().Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var revisions, versions int
+	if err := db.SQL.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT version) FROM revisions WHERE node_type = 'Outcome'`).Scan(&revisions, &versions); err != nil {
+		t.Fatal(err)
+	}
+	// The command writes what synth.Generate writes (the same digest as its test's).
+	digest, err := synth.Digest(ctx, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "e1324b6fe1e180632f2287f3c3aef4ca30342bf640a488e7fc8e62711cf0a646"; digest != want {
+		t.Errorf("seed 1 at scale 0.02 gives digest %s, want %s (internal/synth's seed1Digest)", digest, want)
+	}
+	db.Close()
+	if kb.Version != 1 || outcomes == 0 || revisions != outcomes || versions != 1 {
+		t.Errorf("version %d, %d outcomes with %d revisions in %d versions; want version 1, one revision each in one version", kb.Version, outcomes, revisions, versions)
+	}
+
+	errOut.Reset()
+	if err := genCommand(ctx, []string{"-database-url", dbPath, "-scale", "0.02", "-quiet"}, noEnv, io.Discard, &errOut); err == nil {
 		t.Errorf("a second run into the same database succeeded")
+	}
+	if errOut.Len() != 0 {
+		t.Errorf("-quiet wrote %q to stderr", errOut.String())
+	}
+	errOut.Reset()
+	if err := genCommand(ctx, []string{"-database-url", filepath.Join(t.TempDir(), "quiet.db"), "-scale", "0.01", "-quiet"}, noEnv, io.Discard, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if errOut.Len() != 0 {
+		t.Errorf("-quiet wrote %q to stderr", errOut.String())
 	}
 }
 

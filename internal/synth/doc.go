@@ -48,6 +48,11 @@
 // queries several times slower (autovacuum may be off, and waits a minute anyway). The
 // search index (internal/search) is kept current by its triggers inside those
 // transactions when search.Migrate ran before (about half of the time on PostgreSQL);
-// otherwise run search.Migrate or search.Rebuild afterwards. Scale 1 takes about 9 s
-// on SQLite and 18 s on PostgreSQL (BENCHMARKS.md).
+// otherwise run search.Migrate or search.Rebuild afterwards, which is several times
+// faster at scale (what `server gen` does in a fresh database). Likewise the history:
+// with its recorder on the client (history.Use), every transaction records the themes
+// and municipalities it links to again, each with all its links so far, which grows with
+// the square of the data; `server gen` leaves it off and records the result as the
+// history's baseline afterwards (history.Migrate). Scale 1 takes about 7 s on SQLite and
+// 26 s on PostgreSQL on a busy machine (BENCHMARKS.md).
 package synth
