@@ -457,8 +457,8 @@ func TestInputLimits(t *testing.T) {
 				if res.code() != tc.code {
 					t.Fatalf("code %q, want %q: %+v", res.code(), tc.code, res.Errors)
 				}
-				if strings.HasPrefix(tc.code, "INPUT_") && count.value() != 0 {
-					t.Errorf("a refused operation ran %d statements", count.value())
+				if strings.HasPrefix(tc.code, "INPUT_") && count.data() != 0 {
+					t.Errorf("a refused operation ran %d statements: %q", count.data(), count.Statements())
 				}
 			})
 		}

@@ -147,6 +147,14 @@ func TestStringLimitsThroughTheAPI(t *testing.T) {
 		seed := uint64(0)
 		for _, typ := range types {
 			base := bases[typ]
+			if typ == "MunicipalityPeriod" {
+				// A municipality's periods share no day: each field's period gets a
+				// municipality of its own and a day of its own.
+				var m struct{ CreateMunicipality struct{ ID string } }
+				mustPost(t, srv, `mutation($r: ID!) { createMunicipality(input: {code: "996", name: "Jaksoton", nameSv: "Utan period", regionID: $r}) { id } }`,
+					map[string]any{"r": base["regionID"]}, &m)
+				base = with(base, "municipalityID", m.CreateMunicipality.ID)
+			}
 			// Every object created at a limit is deleted again, so any change is a
 			// refused mutation's.
 			before := rowCounts(t, db)
@@ -156,6 +164,11 @@ func TestStringLimitsThroughTheAPI(t *testing.T) {
 				}
 				seed++
 				field := apierr.FieldName(f.Name)
+				base := base
+				if typ == "MunicipalityPeriod" {
+					day := fmt.Sprintf("2030-01-%02d", seed%28+1)
+					base = with(with(base, "validFrom", day), "validTo", day)
+				}
 				t.Run(typ+"."+field, func(t *testing.T) {
 					value := func(n int) any {
 						var s string

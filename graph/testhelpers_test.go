@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,18 @@ type counter struct{ *testdb.Counter }
 
 func (c counter) reset()       { c.Reset() }
 func (c counter) value() int64 { return int64(c.Total()) }
+
+// data counts the statements other than the reads of the knowledge base's version (which
+// every query makes before and after it runs, refused or not).
+func (c counter) data() int {
+	n := 0
+	for _, s := range c.Statements() {
+		if !strings.Contains(s, "FROM knowledge_base") {
+			n++
+		}
+	}
+	return n
+}
 
 // countingClient returns an ent client over db whose statements are counted.
 func countingClient(db *database.DB) (*ent.Client, counter) {
