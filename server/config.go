@@ -586,11 +586,15 @@ func (o *optionalBool) IsBoolFlag() bool { return true }
 // The garbage collector's settings when the environment sets neither GOGC nor GOMEMLIMIT.
 // A serving process keeps a small live heap (about 20 MB) and allocates much per request,
 // so with Go's default (GOGC=100) it collected after every few requests: a third of the CPU
-// under load. Collecting at five times the live heap, with a soft limit of 100 MiB that
-// makes it collect sooner when memory grows, served a third more requests/s on the nested
-// list and on a page of 50 (BENCHMARKS.md) with a peak RSS of 133 MB instead of 112 MB.
+// under load. Collecting at five times the live heap, with a soft limit that makes it
+// collect sooner when memory grows, served a third more requests/s on the nested list and
+// on a page of 50 (BENCHMARKS.md). The limit is 100 MiB. About 60 MB of the process's
+// resident memory is not the Go heap (the binary's own pages, the Finnish analyser), so a
+// lower limit lowers the peak RSS at scale 1 (108 MB with 50 MiB, 133 MB with 80 MiB), but
+// at 50 MiB the runtime's own memory left the heap a goal of twice the live heap: a page
+// of 50 at scale 10 lost half its requests/s (BENCHMARKS.md "Memory").
 // Under a limit below the live heap the collector would never stop, so the limit follows
-// the live heap (gctune.Govern: at least four times it). These are set here, once, for the
+// the live heap (gctune.Govern: at least twice it). These are set here, once, for the
 // process; theme network builds bound their own memory (network.Service) and never change
 // them.
 var gcTuned = gctune.Settings{Percent: 400, Limit: 100 << 20}
@@ -604,5 +608,5 @@ func gcDefaults(getenv func(string) string) (string, bool) {
 	}
 	gctune.Apply(gcTuned)
 	return "GOGC=" + strconv.Itoa(gcTuned.Percent) + " GOMEMLIMIT=" + strconv.FormatInt(gcTuned.Limit>>20, 10) +
-		"MiB, or four times the live heap if more", true
+		"MiB, or twice the live heap if more", true
 }

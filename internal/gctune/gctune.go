@@ -1,7 +1,7 @@
 // Package gctune holds the server's garbage-collector settings: a higher GOGC with a soft
 // memory limit, which suit a server whose live heap is small and whose requests allocate
 // much. Under a soft limit near the live heap the collector runs without pause, so the
-// limit follows the live heap (Govern: never below four times it). Only the server's main
+// limit follows the live heap (Govern: never below twice it). Only the server's main
 // sets them, once at start-up; domain code leaves the collector alone and bounds its own
 // memory instead (a theme network build: network.Service).
 package gctune
@@ -34,10 +34,12 @@ func Apply(s Settings) {
 }
 
 // Govern re-reads the live heap every interval until ctx ends and keeps the soft limit at
-// four times the live heap where that is above the applied limit: a knowledge base whose
-// cached theme network alone outgrows the limit would otherwise have every request pay a
-// collection. (Twice the live heap was measured too: at synthetic scale 10, with 250 MB
-// live, it served a page of 50 at 266 requests/s, four times at 622, Go's defaults at 512.)
+// twice the live heap where that is above the applied limit: under a limit near the live
+// heap the collector would never stop. Four times was the rule while a cached theme
+// network kept 250 MB live at synthetic scale 10 (a page of 50 at 622 requests/s, twice
+// at 266); the cached network is now a few MB, what is live beyond the applied limit is a
+// network build's working set for a few seconds, and four times it was most of the
+// server's peak RSS (BENCHMARKS.md "Memory").
 func Govern(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -51,7 +53,7 @@ func Govern(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// adjust sets the soft limit to max(the applied limit, four times the live heap).
+// adjust sets the soft limit to max(the applied limit, twice the live heap).
 func adjust() {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
@@ -64,7 +66,7 @@ func adjust() {
 	if applied == nil {
 		return
 	}
-	debug.SetMemoryLimit(max(applied.Limit, 4*live))
+	debug.SetMemoryLimit(max(applied.Limit, 2*live))
 }
 
 func set(s Settings) {

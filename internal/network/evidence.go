@@ -53,16 +53,35 @@ func (ev *evidence) count(s Signal, t int) int { return len(ev.items[s.index()][
 type scope struct {
 	ds *dataset
 	f  Filter
+	// witness makes the evidence record the seminars each item is tied through (for
+	// StatsBy, which groups by them); without it they are left out.
+	witness bool
 
 	seminarIDs, termIDs, municipalityIDs, regionIDs idSet
 
-	outcomeSeminar, outcomeSession, sessionSeminar map[pulid.ID]pulid.ID
-	outcomeMunicipalities, seminarMunicipalities   map[pulid.ID][]pulid.ID
-	outcomesOfSeminar, outcomesOfSession           map[pulid.ID][]pulid.ID
-	themesOfOutcome, themesOfSession               map[pulid.ID][]int
-	themesOfSeminar                                map[pulid.ID][]int
+	// The indexes are built from the links on first use: a build makes only those its
+	// signals and filter read.
+	outcomeSeminar, sessionSeminar               lazy[pulid.ID]
+	outcomeMunicipalities, seminarMunicipalities lazy[[]pulid.ID]
+	outcomesOfSeminar, outcomesOfSession         lazy[[]pulid.ID]
+	themesOfOutcome, themesOfSession             lazy[[]int]
+	themesOfSeminar                              lazy[[]int]
 
 	seminarOK, outcomeOK, sessionOK, seminarItemOK map[pulid.ID]bool
+}
+
+// lazy is an index by ID, built on first use.
+type lazy[V any] struct {
+	m     map[pulid.ID]V
+	build func() map[pulid.ID]V
+}
+
+// get returns the value of id, building the index the first time.
+func (z *lazy[V]) get(id pulid.ID) V {
+	if z.m == nil {
+		z.m = z.build()
+	}
+	return z.m[id]
 }
 
 func newScope(ds *dataset, f Filter) *scope {
@@ -78,16 +97,24 @@ func newScope(ds *dataset, f Filter) *scope {
 		seminarItemOK:   map[pulid.ID]bool{},
 	}
 	l := ds.links
-	sc.outcomeSeminar = pairMap(l[lkOutcomeSeminar])
-	sc.outcomeSession = pairMap(l[lkOutcomeSession])
-	sc.sessionSeminar = pairMap(l[lkSessionSeminar])
-	sc.outcomeMunicipalities = multiMap(l[lkOutcomeMunicipality], false)
-	sc.seminarMunicipalities = multiMap(l[lkSeminarMunicipality], false)
-	sc.outcomesOfSeminar = multiMap(l[lkOutcomeSeminar], true)
-	sc.outcomesOfSession = multiMap(l[lkOutcomeSession], true)
-	sc.themesOfOutcome = sc.themeMap(l[lkOutcomeTheme])
-	sc.themesOfSession = sc.themeMap(l[lkSessionTheme])
-	sc.themesOfSeminar = sc.themeMap(l[lkSeminarTheme])
+	pairs := func(k linkKind) func() map[pulid.ID]pulid.ID {
+		return func() map[pulid.ID]pulid.ID { return pairMap(l[k]) }
+	}
+	multi := func(k linkKind, reversed bool) func() map[pulid.ID][]pulid.ID {
+		return func() map[pulid.ID][]pulid.ID { return multiMap(l[k], reversed) }
+	}
+	themes := func(k linkKind) func() map[pulid.ID][]int {
+		return func() map[pulid.ID][]int { return sc.themeMap(l[k]) }
+	}
+	sc.outcomeSeminar.build = pairs(lkOutcomeSeminar)
+	sc.sessionSeminar.build = pairs(lkSessionSeminar)
+	sc.outcomeMunicipalities.build = multi(lkOutcomeMunicipality, false)
+	sc.seminarMunicipalities.build = multi(lkSeminarMunicipality, false)
+	sc.outcomesOfSeminar.build = multi(lkOutcomeSeminar, true)
+	sc.outcomesOfSession.build = multi(lkOutcomeSession, true)
+	sc.themesOfOutcome.build = themes(lkOutcomeTheme)
+	sc.themesOfSession.build = themes(lkSessionTheme)
+	sc.themesOfSeminar.build = themes(lkSeminarTheme)
 	return sc
 }
 
@@ -167,22 +194,22 @@ func (sc *scope) placeMatches(ms []pulid.ID, s pulid.ID) bool {
 }
 
 // outcomePlace is the municipalities an outcome names.
-func (sc *scope) outcomePlace(o pulid.ID) []pulid.ID { return sc.outcomeMunicipalities[o] }
+func (sc *scope) outcomePlace(o pulid.ID) []pulid.ID { return sc.outcomeMunicipalities.get(o) }
 
 // seminarPlace is the municipalities a seminar and its outcomes name.
 func (sc *scope) seminarPlace(s pulid.ID) []pulid.ID {
-	out := append([]pulid.ID(nil), sc.seminarMunicipalities[s]...)
-	for _, o := range sc.outcomesOfSeminar[s] {
-		out = append(out, sc.outcomeMunicipalities[o]...)
+	out := append([]pulid.ID(nil), sc.seminarMunicipalities.get(s)...)
+	for _, o := range sc.outcomesOfSeminar.get(s) {
+		out = append(out, sc.outcomeMunicipalities.get(o)...)
 	}
 	return out
 }
 
 // sessionPlace is the municipalities a session's outcomes and its seminar name.
 func (sc *scope) sessionPlace(ss pulid.ID) []pulid.ID {
-	out := append([]pulid.ID(nil), sc.seminarMunicipalities[sc.sessionSeminar[ss]]...)
-	for _, o := range sc.outcomesOfSession[ss] {
-		out = append(out, sc.outcomeMunicipalities[o]...)
+	out := append([]pulid.ID(nil), sc.seminarMunicipalities.get(sc.sessionSeminar.get(ss))...)
+	for _, o := range sc.outcomesOfSession.get(ss) {
+		out = append(out, sc.outcomeMunicipalities.get(o)...)
 	}
 	return out
 }
@@ -203,7 +230,7 @@ func (sc *scope) passOutcome(o pulid.ID) bool {
 		return true
 	}
 	return memo(sc.outcomeOK, o, func() bool {
-		s := sc.outcomeSeminar[o]
+		s := sc.outcomeSeminar.get(o)
 		return sc.passSeminar(s) && sc.placeMatches(sc.outcomePlace(o), s)
 	})
 }
@@ -214,7 +241,7 @@ func (sc *scope) passSession(ss pulid.ID) bool {
 		return true
 	}
 	return memo(sc.sessionOK, ss, func() bool {
-		s := sc.sessionSeminar[ss]
+		s := sc.sessionSeminar.get(ss)
 		return sc.passSeminar(s) && (!sc.f.placeScoped() || sc.placeMatches(sc.sessionPlace(ss), s))
 	})
 }
@@ -261,24 +288,37 @@ func (sc *scope) evidence(signals []Signal) *evidence {
 		t, ok := sc.ds.themeIdx[id]
 		return t, ok
 	}
+	// seminarOf is the seminar an item is tied through, when the evidence records them.
+	seminarOf := func(z *lazy[pulid.ID], id pulid.ID) pulid.ID {
+		if !sc.witness {
+			return ""
+		}
+		return z.get(id)
+	}
+	witness := func(sem pulid.ID) pulid.ID {
+		if !sc.witness {
+			return ""
+		}
+		return sem
+	}
 	for _, s := range signals {
 		switch s {
 		case SignalOutcome:
 			for _, p := range l[lkOutcomeTheme] {
 				if t, ok := theme(p[1]); ok && sc.passOutcome(p[0]) {
-					ev.add(s, t, p[0], sc.outcomeSeminar[p[0]])
+					ev.add(s, t, p[0], seminarOf(&sc.outcomeSeminar, p[0]))
 				}
 			}
 		case SignalSession:
 			for _, p := range l[lkSessionTheme] {
 				if t, ok := theme(p[1]); ok && sc.passSession(p[0]) {
-					ev.add(s, t, p[0], sc.sessionSeminar[p[0]])
+					ev.add(s, t, p[0], seminarOf(&sc.sessionSeminar, p[0]))
 				}
 			}
 		case SignalSeminar:
 			for _, p := range l[lkSeminarTheme] {
 				if t, ok := theme(p[1]); ok && sc.passSeminarItem(p[0]) {
-					ev.add(s, t, p[0], p[0])
+					ev.add(s, t, p[0], witness(p[0]))
 				}
 			}
 		case SignalExpert:
@@ -293,27 +333,33 @@ func (sc *scope) evidence(signals []Signal) *evidence {
 				if !sc.passSession(p[0]) {
 					continue
 				}
-				for _, t := range sc.themesOfSession[p[0]] {
-					ev.add(s, t, p[1], sc.sessionSeminar[p[0]])
+				for _, t := range sc.themesOfSession.get(p[0]) {
+					ev.add(s, t, p[1], seminarOf(&sc.sessionSeminar, p[0]))
 				}
 			}
 			for _, p := range l[lkOutcomeExpert] {
 				if !sc.passOutcome(p[0]) {
 					continue
 				}
-				for _, t := range sc.themesOfOutcome[p[0]] {
-					ev.add(s, t, p[1], sc.outcomeSeminar[p[0]])
+				for _, t := range sc.themesOfOutcome.get(p[0]) {
+					ev.add(s, t, p[1], seminarOf(&sc.outcomeSeminar, p[0]))
 				}
 			}
 		case SignalMunicipality:
 			for _, p := range l[lkOutcomeMunicipality] {
 				o, m := p[0], p[1]
-				sem := sc.outcomeSeminar[o]
-				if !sc.passOutcome(o) || (sc.f.placeScoped() && !sc.municipalityMatches(m, sem)) {
+				if !sc.passOutcome(o) {
 					continue
 				}
-				for _, t := range sc.themesOfOutcome[o] {
-					ev.add(s, t, m, sem)
+				var sem pulid.ID
+				if sc.witness || sc.f.placeScoped() {
+					sem = sc.outcomeSeminar.get(o)
+				}
+				if sc.f.placeScoped() && !sc.municipalityMatches(m, sem) {
+					continue
+				}
+				for _, t := range sc.themesOfOutcome.get(o) {
+					ev.add(s, t, m, witness(sem))
 				}
 			}
 			for _, p := range l[lkSeminarMunicipality] {
@@ -321,8 +367,8 @@ func (sc *scope) evidence(signals []Signal) *evidence {
 				if !sc.passSeminarItem(sem) || (sc.f.placeScoped() && !sc.municipalityMatches(m, sem)) {
 					continue
 				}
-				for _, t := range sc.themesOfSeminar[sem] {
-					ev.add(s, t, m, sem)
+				for _, t := range sc.themesOfSeminar.get(sem) {
+					ev.add(s, t, m, witness(sem))
 				}
 			}
 		case SignalDocument:

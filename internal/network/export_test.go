@@ -1,6 +1,10 @@
 package network
 
-import "context"
+import (
+	"context"
+
+	"github.com/teemaverkko/teemaverkko/ent"
+)
 
 // NewServiceFunc is NewService with build in place of Build.
 func NewServiceFunc(opts Options, build func(context.Context, Request) (*Graph, error)) *Service {
@@ -30,3 +34,27 @@ func (s *Service) Version() uint64 {
 
 // SizeEstimate exposes sizeEstimate.
 func (g *Graph) SizeEstimate() int64 { return g.sizeEstimate() }
+
+// BuildReadingAllLinks is Build reading every evidence link, whatever its signals and
+// filter read: what Build did before it narrowed the statement.
+func BuildReadingAllLinks(ctx context.Context, client *ent.Client, f Filter, signals []Signal, minWeight float64) (*Graph, error) {
+	signals, err := normalizeSignals(signals)
+	if err != nil {
+		return nil, err
+	}
+	n := needFor(f, signals)
+	n.links = evidenceLinks
+	ds, err := load(ctx, client, n)
+	if err != nil {
+		return nil, err
+	}
+	g := cooccurrence(ds, newScope(ds, f).evidence(signals), signals, minWeight, EvidenceCap)
+	g.measure()
+	return g, nil
+}
+
+// LinkKindsRead returns how many kinds of link Build reads for f and signals, and how
+// many there are.
+func LinkKindsRead(f Filter, signals []Signal) (read, all int) {
+	return len(needFor(f, signals).links), len(evidenceLinks)
+}

@@ -190,6 +190,7 @@ func BuildSeries(ctx context.Context, client *ent.Client, r SeriesRequest) (*Ser
 		return nil, err
 	}
 	n := needFor(r.Filter, signals)
+	n.links = evidenceLinksFor(r.Filter, signals, true) // the slices filter by seminar
 	n.seminars = true
 	n.documentDates = r.By == DimensionYear && slices.Contains(signals, SignalDocument)
 	ds, err := load(ctx, client, n)

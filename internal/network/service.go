@@ -96,7 +96,10 @@ type Options struct {
 // Defaults of Options.
 const (
 	DefaultMaxEntries = 32
-	DefaultMaxBytes   = 256 << 20
+	// The default network at synthetic scale 10 takes 7 MB, the one over all six
+	// signals 55 MB (82,156 edges): 64 MiB keeps that one, or several smaller ones,
+	// within the server's memory budget (BENCHMARKS.md "Memory").
+	DefaultMaxBytes = 64 << 20
 	// Each build holds every link row it reads (about 2.2 GB at synthetic scale 30), and
 	// measuring a network keeps both of a 2-core machine's cores busy.
 	DefaultMaxBuilds = 2
@@ -309,13 +312,17 @@ func (s *Service) run(ctx context.Context, key string, version uint64, build fun
 	defer s.wg.Done()
 	defer f.cancel()
 	v, err := s.buildInSlot(ctx, build, f)
+	var size int64
+	if err == nil {
+		size = v.sizeEstimate()
+	}
 	s.mu.Lock()
 	f.value, f.err = v, err
 	if s.flights[key] == f {
 		delete(s.flights, key)
 	}
 	if err == nil && s.subscribed && !s.closed && s.events != nil && s.version == version {
-		s.store(key, v)
+		s.store(key, v, size)
 	}
 	s.mu.Unlock()
 	close(f.done)
@@ -366,13 +373,13 @@ func (s *Service) lookup(key string) cached {
 	return e.value
 }
 
-// store keeps v under key and drops the least recently used values beyond the bounds,
+// store keeps v, of the given size, under key and drops the least recently used values beyond the bounds,
 // but never the one just kept. s.mu is held.
-func (s *Service) store(key string, v cached) {
+func (s *Service) store(key string, v cached, size int64) {
 	if el := s.entries[key]; el != nil {
 		s.remove(el)
 	}
-	e := &entry{key: key, value: v, built: time.Now(), size: v.sizeEstimate()}
+	e := &entry{key: key, value: v, built: time.Now(), size: size}
 	s.entries[key] = s.lru.PushFront(e)
 	s.bytes += e.size
 	for s.lru.Len() > 1 && (s.lru.Len() > s.opts.MaxEntries || s.bytes > s.opts.MaxBytes) {
@@ -461,9 +468,13 @@ func (s *Service) Stats() Stats {
 	return Stats{Builds: s.builds.Load(), Hits: s.hits.Load(), Entries: s.lru.Len(), Bytes: s.bytes}
 }
 
-// sizeEstimate is an upper estimate of the memory the graph holds: its nodes and edges,
-// the evidence lists, every ID's bytes once per reference (items shared by many edges
-// are counted for each), and Heaviest's ranking.
+// sizeEstimate is an estimate of the memory the graph holds, measured against the heap
+// (within 10% for the default network at synthetic scale 10, see BENCHMARKS.md "Memory"):
+// its nodes with their names and counts, its edges, their evidence and ID lists (cut
+// from shared arrays, counted by length), each distinct item ID's bytes once however
+// many edges list it, and Heaviest's ranking (one int per edge, whether or not it has
+// been asked for yet). The service calls it once per build, outside its lock: it visits
+// every listed ID.
 func (g *Graph) sizeEstimate() int64 {
 	const (
 		mapHeader = 48 // a map's header
@@ -473,18 +484,27 @@ func (g *Graph) sizeEstimate() int64 {
 	n := int64(unsafe.Sizeof(*g))
 	n += int64(cap(g.Nodes)) * int64(unsafe.Sizeof(Node{}))
 	for _, nd := range g.Nodes {
-		n += int64(len(nd.ThemeID)+len(nd.Slug)+len(nd.Name)+len(nd.NameEn)) + mapHeader + int64(len(nd.Counts))*mapSlot
+		n += allocSize(len(nd.ThemeID)) + allocSize(len(nd.Slug)) + allocSize(len(nd.Name)) + allocSize(len(nd.NameEn)) +
+			mapHeader + int64(len(nd.Counts))*mapSlot
 	}
 	n += int64(cap(g.Edges)) * (int64(unsafe.Sizeof(Edge{})) + int64(unsafe.Sizeof(int(0))))
+	seen := map[*byte]struct{}{}
 	for _, e := range g.Edges {
-		n += int64(len(e.Source) + len(e.Target))
-		n += int64(cap(e.Evidence)) * int64(unsafe.Sizeof(Evidence{}))
+		n += int64(len(e.Evidence)) * int64(unsafe.Sizeof(Evidence{}))
 		for _, ev := range e.Evidence {
-			n += int64(cap(ev.IDs)) * idHeader
+			n += int64(len(ev.IDs)) * idHeader
 			for _, id := range ev.IDs {
-				n += int64(len(id))
+				p := unsafe.StringData(string(id))
+				if _, ok := seen[p]; !ok {
+					seen[p] = struct{}{}
+					n += allocSize(len(id))
+				}
 			}
 		}
 	}
 	return n
 }
+
+// allocSize is what the heap gives a string of n bytes: n rounded up to a multiple of
+// 16 (Go's size classes up to 128 bytes, which IDs are).
+func allocSize(n int) int64 { return int64((n + 15) &^ 15) }

@@ -307,6 +307,7 @@ func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([
 		signals = append(signals, SignalDocument)
 	}
 	n := needFor(f, signals)
+	n.links = evidenceLinksFor(f, signals, true)
 	n.seminars = true
 	n.periods = n.periods || by == DimensionRegion
 	n.documentDates = n.documentDates || by != DimensionRegion
@@ -369,6 +370,7 @@ func StatsBy(ctx context.Context, client *ent.Client, f Filter, by Dimension) ([
 	}
 
 	sc := newScope(ds, f)
+	sc.witness = true // buckets by the seminar each item is tied through
 	ev := sc.evidence(signals)
 	// keysOf returns the groups an item tied through seminar sem ("" for a document)
 	// falls in.
