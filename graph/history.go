@@ -351,6 +351,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 // readingAt returns ctx for a run of a query that reads version: caches key by it.
 func (v versionExtension) readingAt(ctx context.Context, version int64) context.Context {
 	ctx = history.WithReadVersion(ctx, version)
+	ctx = network.WithVersion(ctx, version)
 	if v.counts != nil {
 		ctx = ent.WithCountCache(ctx, v.client, v.counts.Operation(func(context.Context) (int64, error) { return version, nil }))
 	}

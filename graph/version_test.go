@@ -10,7 +10,10 @@ import (
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
+	"github.com/teemaverkko/teemaverkko/internal/events"
+	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
@@ -169,4 +172,45 @@ func TestVersionOnRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNetworkOfTheVersionRead: a kept theme network is kept under the version it was
+// built for, so a write shows in the next request at once, even when the change event
+// that empties the cache never arrives (a write on another instance whose event is
+// late). Here the network service listens to a broker nobody publishes to.
+func TestNetworkOfTheVersionRead(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *database.DB) {
+		client := seedDB(t, db)
+		tokens, err := auth.ParseTokens(tokenEntry("editor", editorToken) + "," + tokenEntry("admin", adminToken))
+		if err != nil {
+			t.Fatal(err)
+		}
+		silent := events.NewLocal()
+		networks := network.NewService(client, network.Options{Events: silent})
+		t.Cleanup(networks.Close)
+		srv := httptest.NewServer(graph.NewHandler(client, graph.Config{Dialect: dialectOf(client), Tokens: tokens, Limits: graph.DefaultLimits, Networks: networks}))
+		t.Cleanup(srv.Close)
+
+		const q = `{ themeNetwork(maxEdges: 5000) { edgeCount } }`
+		var before struct{ ThemeNetwork struct{ EdgeCount int } }
+		mustPost(t, srv, q, nil, &before)
+		id := func(data map[string]any, field string) string {
+			m, _ := data[field].(map[string]any)
+			s, _ := m["id"].(string)
+			return s
+		}
+		var a, b, d, s map[string]any
+		mustPost(t, srv, `mutation { createTheme(input: {slug: "uusi-a", name: "Uusi A"}) { id } }`, nil, &a)
+		mustPost(t, srv, `mutation { createTheme(input: {slug: "uusi-b", name: "Uusi B"}) { id } }`, nil, &b)
+		mustPost(t, srv, `mutation { createDocument(input: {key: "uusi-d", title: "D", kind: NEWS_ARTICLE}) { id } }`, nil, &d)
+		mustPost(t, srv, `{ seminars(first: 1) { edges { node { id } } } }`, nil, &s)
+		seminar := s["seminars"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)["id"]
+		mustPost(t, srv, `mutation($a: ID!, $b: ID!, $d: ID!, $s: ID!) { createOutcome(input: {kind: INSIGHT, text: "yhteys", seminarID: $s, themeIDs: [$a, $b], sourceIDs: [$d]}) { id } }`,
+			map[string]any{"a": id(a, "createTheme"), "b": id(b, "createTheme"), "d": id(d, "createDocument"), "s": seminar}, nil)
+		var after struct{ ThemeNetwork struct{ EdgeCount int } }
+		mustPost(t, srv, q, nil, &after)
+		if after.ThemeNetwork.EdgeCount != before.ThemeNetwork.EdgeCount+1 {
+			t.Errorf("edges %d after a write that links two new themes, want %d", after.ThemeNetwork.EdgeCount, before.ThemeNetwork.EdgeCount+1)
+		}
+	})
 }

@@ -265,8 +265,22 @@ func (s *Service) FullEvidence(ctx context.Context, r Request) (*Graph, error) {
 	return v.(*Graph), nil
 }
 
-// get returns the value kept under key, or shares or starts its build.
+type versionKey struct{}
+
+// WithVersion returns a context whose requests read the knowledge base at version v (the
+// version a query read before it ran): the service keeps and shares what it builds for
+// such a request under v, so that no request is answered with a network of another
+// version, whichever instance wrote it and however late its change event arrives.
+func WithVersion(ctx context.Context, v int64) context.Context {
+	return context.WithValue(ctx, versionKey{}, v)
+}
+
+// get returns the value kept under key (and the version of ctx), or shares or starts its
+// build.
 func (s *Service) get(ctx context.Context, key string, build func(context.Context) (cached, error)) (cached, error) {
+	if v, ok := ctx.Value(versionKey{}).(int64); ok {
+		key += "@" + strconv.FormatInt(v, 10)
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
