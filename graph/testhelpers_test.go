@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -100,6 +101,21 @@ func post(t *testing.T, srv *httptest.Server, query string, vars map[string]any,
 // postAs is post with the given bearer token ("" for none).
 func postAs(t *testing.T, srv *httptest.Server, token, query string, vars map[string]any, out any) gqlResponse {
 	t.Helper()
+	r, err := postRaw(srv, token, query, vars)
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	if out != nil && len(r.Data) > 0 && string(r.Data) != "null" {
+		if err := json.Unmarshal(r.Data, out); err != nil {
+			t.Fatalf("decode data: %v", err)
+		}
+	}
+	return r
+}
+
+// postRaw posts a query with a bearer token ("" for none) and decodes the response;
+// safe to call from any goroutine (it reports failures as an error, not through t).
+func postRaw(srv *httptest.Server, token, query string, vars map[string]any) (gqlResponse, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -108,20 +124,15 @@ func postAs(t *testing.T, srv *httptest.Server, token, query string, vars map[st
 	}
 	res, err := srv.Client().Do(req)
 	if err != nil {
-		t.Fatalf("post: %v", err)
+		return gqlResponse{}, err
 	}
 	defer res.Body.Close()
 	var r gqlResponse
 	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-		t.Fatalf("decode response: %v", err)
+		return r, fmt.Errorf("decode response: %w", err)
 	}
 	r.status = res.StatusCode
-	if out != nil && len(r.Data) > 0 && string(r.Data) != "null" {
-		if err := json.Unmarshal(r.Data, out); err != nil {
-			t.Fatalf("decode data: %v", err)
-		}
-	}
-	return r
+	return r, nil
 }
 
 // mustPost is post that fails the test on any GraphQL error.

@@ -1,10 +1,8 @@
 package graph_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -16,25 +14,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/network"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
-
-// postRaw posts a query with a token and decodes the response; safe to call from any
-// goroutine (it reports failures as an error, not through t).
-func postRaw(srv *httptest.Server, token, query string, vars map[string]any) (gqlResponse, error) {
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := srv.Client().Do(req)
-	if err != nil {
-		return gqlResponse{}, err
-	}
-	defer res.Body.Close()
-	var r gqlResponse
-	err = json.NewDecoder(res.Body).Decode(&r)
-	return r, err
-}
 
 // TestVersionNamesTheData: extensions.version names exactly the data of its response,
 // while writers commit alongside. Every write creates one theme, so as of version v there
