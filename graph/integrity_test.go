@@ -44,11 +44,12 @@ type refs map[string]string
 func seedRefs(t *testing.T, srv *httptest.Server) refs {
 	t.Helper()
 	var r struct {
-		Regions, Municipalities, Seminars, Networks, NetworkTerms, Experts, Documents, Sessions, Themes, Outcomes, Organizations page
+		Regions, Municipalities, Ended, Seminars, Networks, NetworkTerms, Experts, Documents, Sessions, Themes, Outcomes, Organizations page
 	}
 	mustPost(t, srv, `{
 	  regions(where: {code: "17"}) { edges { node { id } } }
 	  municipalities(where: {code: "535"}) { edges { node { id } } }
+	  ended: municipalities(where: {code: "099"}) { edges { node { id } } }
 	  seminars(where: {date: "2017-03-14"}) { edges { node { id } } }
 	  networks(where: {name: "USO"}) { edges { node { id } } }
 	  networkTerms(where: {number: 1}) { edges { node { id } } }
@@ -61,7 +62,7 @@ func seedRefs(t *testing.T, srv *httptest.Server) refs {
 	}`, nil, &r)
 	id := func(p page) string { return p.Edges[0].Node["id"].(string) }
 	return refs{
-		"Region": id(r.Regions), "Municipality": id(r.Municipalities), "Seminar": id(r.Seminars), "Network": id(r.Networks),
+		"Region": id(r.Regions), "Municipality": id(r.Municipalities), "EndedMunicipality": id(r.Ended), "Seminar": id(r.Seminars), "Network": id(r.Networks),
 		"NetworkTerm": id(r.NetworkTerms), "Expert": id(r.Experts), "Document": id(r.Documents), "Session": id(r.Sessions),
 		"Theme": id(r.Themes), "Outcome": id(r.Outcomes), "Organization": id(r.Organizations),
 	}
@@ -72,7 +73,7 @@ func baseInputs(r refs) map[string]map[string]any {
 	return map[string]map[string]any{
 		"Region":             {"code": "98", "name": "Rajamaakunta", "nameSv": "Gränslandskap"},
 		"Municipality":       {"code": "997", "name": "Rajakunta", "nameSv": "Gränskommun", "regionID": r["Region"]},
-		"MunicipalityPeriod": {"name": "Rajakunta", "nameSv": "Gränskommun", "municipalityID": r["Municipality"], "regionID": r["Region"], "validFrom": "2030-01-01"},
+		"MunicipalityPeriod": {"name": "Rajakunta", "nameSv": "Gränskommun", "municipalityID": r["EndedMunicipality"], "regionID": r["Region"], "validFrom": "2030-01-01"},
 		"Organization":       {"name": "Rajajärjestö", "kind": "ASSOCIATION"},
 		"Expert":             {"name": "Raja Henkilö"},
 		"Network":            {"name": "Rajaverkosto"},

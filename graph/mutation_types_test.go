@@ -14,10 +14,11 @@ import (
 func TestEveryTypeCreateUpdateDelete(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		srv := seeded(t, db)
-		var refs struct{ Regions, Municipalities, Seminars, Networks, NetworkTerms, Experts, Documents, Sessions page }
+		var refs struct{ Regions, Municipalities, Ended, Seminars, Networks, NetworkTerms, Experts, Documents, Sessions page }
 		mustPost(t, srv, `{
 		  regions(where: {code: "17"}) { edges { node { id } } }
 		  municipalities(where: {code: "535"}) { edges { node { id } } }
+		  ended: municipalities(where: {code: "099"}) { edges { node { id } } }
 		  seminars(where: {date: "2017-03-14"}) { edges { node { id } } }
 		  networks(where: {name: "USO"}) { edges { node { id } } }
 		  networkTerms(where: {number: 1}) { edges { node { id } } }
@@ -27,7 +28,7 @@ func TestEveryTypeCreateUpdateDelete(t *testing.T) {
 		}`, nil, &refs)
 		id := func(p page) string { return p.Edges[0].Node["id"].(string) }
 		vars := map[string]any{
-			"region": id(refs.Regions), "municipality": id(refs.Municipalities), "seminar": id(refs.Seminars),
+			"region": id(refs.Regions), "municipality": id(refs.Municipalities), "ended": id(refs.Ended), "seminar": id(refs.Seminars),
 			"network": id(refs.Networks), "term": id(refs.NetworkTerms), "expert": id(refs.Experts), "document": id(refs.Documents), "session": id(refs.Sessions),
 		}
 		for _, tc := range []struct {
@@ -35,7 +36,7 @@ func TestEveryTypeCreateUpdateDelete(t *testing.T) {
 		}{
 			{"Region", `{code: "99", name: "Testimaakunta", nameSv: "Testlandskap"}`, `{name: "Toinen"}`, `... on Region { name }`},
 			{"Municipality", `{code: "998", name: "Testikunta", nameSv: "Testkommun", regionID: $region}`, `{name: "Toinen"}`, `... on Municipality { name }`},
-			{"MunicipalityPeriod", `{name: "Testikunta", nameSv: "Testkommun", municipalityID: $municipality, regionID: $region, validFrom: "2030-01-01"}`, `{name: "Toinen"}`, `... on MunicipalityPeriod { name }`},
+			{"MunicipalityPeriod", `{name: "Testikunta", nameSv: "Testkommun", municipalityID: $ended, regionID: $region, validFrom: "2030-01-01"}`, `{name: "Toinen"}`, `... on MunicipalityPeriod { name }`},
 			{"Organization", `{name: "Testiyhdistys", kind: ASSOCIATION}`, `{name: "Toinen"}`, `... on Organization { name }`},
 			{"Expert", `{name: "Testi Henkilö", title: "tutkija"}`, `{name: "Toinen"}`, `... on Expert { name }`},
 			{"Network", `{name: "Testiverkosto"}`, `{name: "Toinen"}`, `... on Network { name }`},

@@ -18,6 +18,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/export"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/network"
 )
 
@@ -46,6 +47,11 @@ var errOverlapping = errors.New("by: the terms of different networks overlap in 
 func exportInput(ctx context.Context, client *ent.Client, networks *network.Service, r networkRequest) (export.Input, error) {
 	var in export.Input
 	needs := r.format.Needs()
+	// Kept under the version read now, as the API's networks are: shared with them, and
+	// never one of before a write whose change event is late.
+	if kb, err := history.Current(ctx, client); err == nil {
+		ctx = network.WithVersion(ctx, kb.Version)
+	}
 	var err error
 	if needs.Graph {
 		if in.Graph, err = networks.Network(ctx, r.network()); err != nil {
