@@ -12,6 +12,7 @@ import (
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 	"github.com/teemaverkko/teemaverkko/internal/httpmw"
 )
 
@@ -88,6 +89,10 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	txCtx, tx, err := t.client.OpenTx(ctx)
 	if err != nil {
 		return t.failure(ctx, "open transaction", err)
+	}
+	if err := history.LockWriters(txCtx, ent.TxFromContext(txCtx)); err != nil {
+		_ = tx.Rollback()
+		return t.failure(ctx, "lock writers", err)
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/teemaverkko/teemaverkko/internal/history"
 	"slices"
 	"strings"
 	"time"
@@ -44,6 +45,10 @@ func Apply(ctx context.Context, client *ent.Client, b *Bundle, opts Options) (*R
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: begin transaction: %w", err)
+	}
+	if err := history.LockWriters(ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return nil, fmt.Errorf("bundle: %w", err)
 	}
 	a := &applier{c: tx.Client(), b: b, refs: &chk.refs, track: newTracker(), progress: opts.Progress}
 	if err := a.run(ctx); err != nil {

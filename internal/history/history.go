@@ -521,3 +521,21 @@ func ReadVersion(ctx context.Context) (int64, bool) {
 	v, ok := ctx.Value(readVersionKey{}).(int64)
 	return v, ok
 }
+
+// LockWriters makes the writing transaction tx wait for every other writer of the
+// knowledge base, and them for it, from now until it ends: on PostgreSQL it locks the
+// version row, which every change set's commit locks anyway (SQLite's writers already
+// take turns). Taken when a transaction opens, before any check reads what it will
+// write, it keeps the rules between objects that hooks check (an outcome's source, a
+// theme's ancestors, a municipality's periods) from being broken by two writers that
+// each passed its check before the other committed.
+func LockWriters(ctx context.Context, tx *ent.Tx) error {
+	d := tx.Client().Dialect()
+	if d != "postgres" {
+		return nil
+	}
+	if _, _, err := lockVersion(ctx, tx, d); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("history: lock writers: %w", err)
+	}
+	return nil
+}
