@@ -283,6 +283,7 @@ type walkCase struct {
 // same cursor, hold at most the page size, and the walk of the parent with the most
 // children must visit each of them once, the same ones both ways.
 func TestNestedPagesWithCursors(t *testing.T) {
+	t.Parallel() // long, and its statements are counted on a client of its own
 	cases := []walkCase{
 		{"o2m", "seminars(first: 50)", "Seminar", "sessions", "", 2, false, false},
 		{"o2m ordered", "seminars(first: 50)", "Seminar", "sessions", "orderBy: [{field: POSITION, direction: DESC}]", 2, false, false},

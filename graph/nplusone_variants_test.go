@@ -11,6 +11,7 @@ import (
 // default page), last, where and orderBy on nested connections, aliases, fragments,
 // pageInfo.
 func TestStatementCountVariants(t *testing.T) {
+	t.Parallel() // long, and its statements are counted on a client of its own
 	qs := map[string]string{
 		"nodes":     `{ themes(first: 10) { totalCount edges { node { name outcomes(first: 5) { totalCount edges { node { text municipalities(first: 3) { totalCount edges { node { name } } } } } } } } } }`,
 		"countOnly": `{ themes(first: 10) { edges { node { name outcomes { totalCount } } } } }`,

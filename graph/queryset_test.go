@@ -26,6 +26,7 @@ type queryStatements struct {
 // at both sizes: the number depends on the query's shape, never on the rows. A
 // paginated walk is counted page by page, with pages of 2 so that it has several.
 func TestQuerySetStatementCount(t *testing.T) {
+	t.Parallel() // long, and its statements are counted on a client of its own
 	queries, err := queryset.Load("../bench/queries")
 	if err != nil {
 		t.Fatal(err)
