@@ -190,6 +190,10 @@ type uniqueIDs struct {
 	transport.WebsocketConn
 	mu     sync.Mutex
 	active map[string]struct{}
+	// ending counts, per ID, the operations the client completed whose own complete (or
+	// error) the server has yet to send: that late message ends the old operation, not
+	// a new one the client may have started under the same ID meanwhile.
+	ending map[string]int
 }
 
 // envelope is what uniqueIDs reads of a message.
@@ -231,8 +235,12 @@ func (u *uniqueIDs) NextReader() (int, io.Reader, error) {
 			return typ, nil, errors.New(reason)
 		case m.Type == "subscribe":
 			u.active[m.ID] = struct{}{}
-		case m.Type == "complete":
+		case m.Type == "complete" && taken:
 			delete(u.active, m.ID)
+			if u.ending == nil {
+				u.ending = map[string]int{}
+			}
+			u.ending[m.ID]++
 		}
 		u.mu.Unlock()
 	}
@@ -245,7 +253,14 @@ func (u *uniqueIDs) WriteJSON(v any) error {
 		var m envelope
 		if json.Unmarshal(b, &m) == nil && m.ID != "" && (m.Type == "complete" || m.Type == "error") {
 			u.mu.Lock()
-			delete(u.active, m.ID)
+			if u.ending[m.ID] > 0 {
+				u.ending[m.ID]--
+				if u.ending[m.ID] == 0 {
+					delete(u.ending, m.ID)
+				}
+			} else {
+				delete(u.active, m.ID)
+			}
 			u.mu.Unlock()
 		}
 	}
