@@ -353,7 +353,7 @@ func (v versionExtension) readingAt(ctx context.Context, version int64) context.
 	ctx = history.WithReadVersion(ctx, version)
 	ctx = network.WithVersion(ctx, version)
 	if v.counts != nil {
-		ctx = ent.WithCountCache(ctx, v.client, v.counts.Operation(func(context.Context) (int64, error) { return version, nil }))
+		ctx = ent.WithCountCache(ctx, v.client, v.counts.Operation(version))
 	}
 	return ctx
 }

@@ -2,8 +2,8 @@
 // until the next write to the knowledge base.
 //
 // Every transaction that writes bumps the knowledge base's version (package history), in
-// the database, on whichever instance it runs. An operation reads that version once,
-// before its first count (Operation.Version), and looks its counts up under it: a count is
+// the database, on whichever instance it runs. An operation reads that version before it
+// runs (graph's version extension; Cache.Operation), and looks its counts up under it: a count is
 // kept only for the newest version the cache has seen, and the first operation that reads
 // a newer version drops every count of the older one. So no count can be stale:
 //
@@ -15,8 +15,9 @@
 // A write that commits between an operation's version read and its count makes that count
 // newer than v, not older: it includes that write, and it is kept under v. An operation
 // that read v before that write may then be served the newer count, which it could have
-// computed itself had it counted a moment later. What a count never does is miss a write
-// that committed before its operation began. Operations that read an older version than
+// computed itself had it counted a moment later; it then reads the version again at its
+// end, sees it moved, and runs again. What a count never does is miss a write that
+// committed before its operation began. Operations that read an older version than
 // the cache's newest (they began before a write that another has already seen) count
 // without the cache.
 //
@@ -141,53 +142,22 @@ func (c *Cache) put(version int64, key string, n int) {
 	}
 }
 
-// Operation is the cache as one GraphQL operation sees it: the knowledge base's version
-// read at most once, on its first count, and the counts kept under it.
+// Operation is the cache as one GraphQL operation sees it: the counts kept under the
+// version of the knowledge base the operation read before it ran.
 type Operation struct {
-	cache *Cache
-	read  func(context.Context) (int64, error)
-
-	once    sync.Once
+	cache   *Cache
 	version int64
-	err     error
-	known   atomic.Bool
 }
 
-// Operation returns the view of one operation, which reads the version with read.
-func (c *Cache) Operation(read func(context.Context) (int64, error)) *Operation {
-	return &Operation{cache: c, read: read}
-}
-
-// Version reads the knowledge base's version the first time it is called and returns
-// that version ever after.
-func (o *Operation) Version(ctx context.Context) (int64, error) {
-	o.once.Do(func() {
-		o.version, o.err = o.read(ctx)
-		if o.err != nil {
-			o.err = fmt.Errorf("countcache: read the version: %w", o.err)
-			return
-		}
-		o.known.Store(true)
-	})
-	return o.version, o.err
-}
-
-// Known returns the version the operation read, if it read one.
-func (o *Operation) Known() (int64, bool) {
-	if !o.known.Load() {
-		return 0, false
-	}
-	return o.version, true
+// Operation returns the view of an operation that reads the knowledge base at version.
+func (c *Cache) Operation(version int64) *Operation {
+	return &Operation{cache: c, version: version}
 }
 
 // Count returns the count of the statement query with args: kept from an earlier
-// operation of the same version, or computed by count (and then kept). If the version
-// cannot be read, it counts without the cache.
+// operation of the same version, or computed by count (and then kept).
 func (o *Operation) Count(ctx context.Context, query string, args []any, count func(context.Context) (int, error)) (int, error) {
-	version, err := o.Version(ctx)
-	if err != nil {
-		return count(ctx)
-	}
+	version := o.version
 	key := Key(query, args)
 	if n, ok := o.cache.get(version, key); ok {
 		o.cache.hits.Add(1)

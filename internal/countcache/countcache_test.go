@@ -2,15 +2,12 @@ package countcache
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 )
 
 // op returns an operation of c that reads version v.
-func op(c *Cache, v int64) *Operation {
-	return c.Operation(func(context.Context) (int64, error) { return v, nil })
-}
+func op(c *Cache, v int64) *Operation { return c.Operation(v) }
 
 // count runs a count of query through o and reports whether it was computed.
 func count(t *testing.T, o *Operation, query string, n int) (int, bool) {
@@ -80,29 +77,6 @@ func TestBounds(t *testing.T) {
 			t.Fatalf("%d entries of %d bytes, want 3 within the bound", s.Entries, s.Bytes)
 		}
 	})
-}
-
-func TestVersionReadOnceAndErrors(t *testing.T) {
-	c := New(0, 0)
-	reads := 0
-	o := c.Operation(func(context.Context) (int64, error) { reads++; return 3, nil })
-	if _, ok := o.Known(); ok {
-		t.Fatal("version known before any count")
-	}
-	count(t, o, "q", 1)
-	count(t, o, "r", 2)
-	if v, ok := o.Known(); !ok || v != 3 || reads != 1 {
-		t.Fatalf("version %d (known %v) after %d reads, want 3 after one", v, ok, reads)
-	}
-	bad := c.Operation(func(context.Context) (int64, error) { return 0, errors.New("no database") })
-	for range 2 {
-		if _, computed := count(t, bad, "q", 4); !computed {
-			t.Fatal("a count without a version was served from the cache")
-		}
-	}
-	if _, ok := bad.Known(); ok {
-		t.Fatal("a failed read is not a known version")
-	}
 }
 
 func TestKey(t *testing.T) {
