@@ -20,10 +20,7 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"path"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/teemaverkko/teemaverkko/internal/webasset"
 )
@@ -105,36 +102,16 @@ func newHandler(title, endpoint, exportPath string, b *build) http.Handler {
 		if err != nil {
 			panic(err)
 		}
+		script, style := b.AssetPaths(AssetPrefix)
 		if err := page.Execute(&html, struct {
 			Title, Script, Style string
 			Config               template.JS
-		}{title, path.Join(AssetPrefix, strings.TrimPrefix(b.Script, "assets/")),
-			path.Join(AssetPrefix, strings.TrimPrefix(b.Style, "assets/")), template.JS(raw)}); err != nil {
+		}{title, script, style, template.JS(raw)}); err != nil {
 			panic(err)
 		}
 	}
 	body := html.Bytes()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if name, ok := strings.CutPrefix(r.URL.Path, AssetPrefix); ok {
-			if b == nil {
-				http.NotFound(w, r)
-				return
-			}
-			b.Assets.Serve(w, r, name)
-			return
-		}
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Content-Security-Policy", CSP)
-		if status != http.StatusOK {
-			h.Set("Cache-Control", "no-store")
-			w.WriteHeader(status)
-			_, _ = w.Write(body)
-			return
-		}
-		h.Set("Cache-Control", "no-cache")
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
-	})
+	return webasset.PageHandler(b, AssetPrefix, CSP, status, body)
 }
 
 // page is the explorer's HTML: the controls, the drawing, the details panel. The

@@ -158,3 +158,36 @@ func LoadBuild(fsys fs.FS) (*Build, bool) {
 	}
 	return &b, true
 }
+
+// AssetPaths returns the URLs of the build's script and stylesheet under prefix.
+func (b *Build) AssetPaths(prefix string) (script, style string) {
+	return path.Join(prefix, strings.TrimPrefix(b.Script, "assets/")), path.Join(prefix, strings.TrimPrefix(b.Style, "assets/"))
+}
+
+// PageHandler serves a page and its build: the build's assets under assetPrefix (404
+// without a build), and page, with csp, for every other path. A page answered with a
+// status other than 200 (a page that says the build is missing) is not cached; a 200
+// page is revalidated (no-cache) and answers conditional requests.
+func PageHandler(b *Build, assetPrefix, csp string, status int, page []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name, ok := strings.CutPrefix(r.URL.Path, assetPrefix); ok {
+			if b == nil {
+				http.NotFound(w, r)
+				return
+			}
+			b.Assets.Serve(w, r, name)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		h.Set("Content-Security-Policy", csp)
+		if status != http.StatusOK {
+			h.Set("Cache-Control", "no-store")
+			w.WriteHeader(status)
+			_, _ = w.Write(page)
+			return
+		}
+		h.Set("Cache-Control", "no-cache")
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(page))
+	})
+}
