@@ -228,37 +228,37 @@ func genCommand(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	if baseline {
+	// step runs one stage after the generation as a step of the progress, and counts its
+	// time in the generation's.
+	step := func(stage string, run func() error) error {
 		start := time.Now()
 		if prog != nil {
-			prog.update("history", 0, 1)
+			prog.update(stage, 0, 1)
 		}
-		// The database now has objects and no history: Migrate records them all as
-		// version 1.
-		if err := history.Migrate(ctx, client); err != nil {
+		if err := run(); err != nil {
 			return err
 		}
 		if prog != nil {
-			prog.update("history", 1, 1)
+			prog.update(stage, 1, 1)
 		}
 		stats.Duration += time.Since(start)
+		return nil
+	}
+	if baseline {
+		// The database now has objects and no history: Migrate records them all as
+		// version 1.
+		if err := step("history", func() error { return history.Migrate(ctx, client) }); err != nil {
+			return err
+		}
 	}
 	// The search index is made once, over everything, at the end: in a fresh database
 	// it does not exist before, and its triggers, which keep it current row by row
 	// (with the word list's statement trigger for every row), cost most of the time of
 	// the writes. Where it exists already, its triggers kept it current, and Migrate
 	// only checks it.
-	start := time.Now()
-	if prog != nil {
-		prog.update("search index", 0, 1)
-	}
-	if err := search.Migrate(ctx, db); err != nil {
+	if err := step("search index", func() error { return search.Migrate(ctx, db) }); err != nil {
 		return err
 	}
-	if prog != nil {
-		prog.update("search index", 1, 1)
-	}
-	stats.Duration += time.Since(start)
 	fmt.Fprintf(out, "generated %s\n", stats)
 	return nil
 }
