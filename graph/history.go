@@ -302,7 +302,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		// A mutation's counts run in its transaction, past the cache.
 		ctx, committed := history.WithCommitVersion(ctx)
 		resp := next(ctx)
-		if resp == nil || !v.mayRead(ctx, resp) {
+		if resp == nil || !v.mayRead(resp) {
 			return resp
 		}
 		version := committed()
@@ -322,7 +322,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		return next(ctx) // the data stands; the version is only missing
 	}
 	resp := next(v.readingAt(ctx, before.Version))
-	if resp == nil || !v.mayRead(ctx, resp) {
+	if resp == nil || !v.mayRead(resp) {
 		return resp
 	}
 	for attempt := 1; ; attempt++ {
@@ -350,7 +350,6 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 
 // readingAt returns ctx for a run of a query that reads version: caches key by it.
 func (v versionExtension) readingAt(ctx context.Context, version int64) context.Context {
-	ctx = history.WithReadVersion(ctx, version)
 	ctx = network.WithVersion(ctx, version)
 	if v.counts != nil {
 		ctx = ent.WithCountCache(ctx, v.client, v.counts.Operation(version))
@@ -373,7 +372,7 @@ func (v versionExtension) again(ctx context.Context, first *graphql.Response) *g
 
 // mayRead tells whether the response may carry the version: it has data, or its
 // errors are not a refusal for want of a token or a role.
-func (versionExtension) mayRead(_ context.Context, resp *graphql.Response) bool {
+func (versionExtension) mayRead(resp *graphql.Response) bool {
 	if len(resp.Data) > 0 && string(resp.Data) != "null" {
 		return true
 	}

@@ -506,22 +506,6 @@ func WithCommitVersion(ctx context.Context) (context.Context, func() int64) {
 	return context.WithValue(ctx, commitVersionKey{}, sink), sink.Load
 }
 
-type readVersionKey struct{}
-
-// WithReadVersion returns a context that says its reads see the knowledge base at
-// version v: a query's, read before it runs (graph's version extension). A cache of
-// computed results (a network, a count) keys its entries by it, so that no request is
-// answered from a result of another version, on any instance.
-func WithReadVersion(ctx context.Context, v int64) context.Context {
-	return context.WithValue(ctx, readVersionKey{}, v)
-}
-
-// ReadVersion returns the version set by WithReadVersion, and whether there is one.
-func ReadVersion(ctx context.Context) (int64, bool) {
-	v, ok := ctx.Value(readVersionKey{}).(int64)
-	return v, ok
-}
-
 // LockWriters makes the writing transaction tx wait for every other writer of the
 // knowledge base, and them for it, from now until it ends: on PostgreSQL it locks the
 // version row, which every change set's commit locks anyway (SQLite's writers already
