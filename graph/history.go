@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
@@ -73,18 +71,27 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 	if err != nil {
 		return nil, err
 	}
-	st, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
-	if st == nil {
+	one := func() (*model.RevisionConnection, error) {
 		revs, err := history.ForNode(ctx, r.clientFrom(ctx), id, before, n+1)
 		if err != nil {
 			return nil, err
 		}
-		return revisionConnection(revs, n), nil
+		c := revisionConnection(revs, n)
+		if err := r.loadStates(ctx, pageOf(c)); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	st, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
+	if st == nil {
+		return one()
 	}
 	// The revisions of the object's siblings (the list it is in) are read with its own,
-	// in one statement, so that a list's revisions do not cost a statement per object.
+	// in one statement (and their states in one more), so that a list's revisions do not
+	// cost a statement per object.
 	list, ids := siblings(ctx, id)
-	key := revisionBatchKey{list: list, before: before, first: n}
+	wantBefore, wantAfter := statesWanted(ctx)
+	key := revisionBatchKey{list: list, before: before, first: n, states: [2]bool{wantBefore, wantAfter}}
 	st.mu.Lock()
 	if st.revisions == nil {
 		st.revisions = map[revisionBatchKey]*revisionBatch{}
@@ -97,24 +104,39 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 	st.mu.Unlock()
 	b.once.Do(func() {
 		b.revs, b.err = history.ForNodes(ctx, r.clientFrom(ctx), ids, before, n+1)
+		if b.err != nil {
+			return
+		}
+		var page []*history.Revision
+		for _, revs := range b.revs {
+			page = append(page, revs[:min(len(revs), n)]...)
+		}
+		b.err = r.loadStates(ctx, page)
 	})
 	if b.err != nil {
 		return nil, b.err
 	}
 	if _, ok := b.revs[id]; !ok && !slices.Contains(ids, id) {
-		revs, err := history.ForNode(ctx, r.clientFrom(ctx), id, before, n+1)
-		if err != nil {
-			return nil, err
-		}
-		return revisionConnection(revs, n), nil
+		return one()
 	}
 	return revisionConnection(b.revs[id], n), nil
+}
+
+// pageOf returns the revisions of a connection's page.
+func pageOf(c *model.RevisionConnection) []*history.Revision {
+	out := make([]*history.Revision, len(c.Edges))
+	for i, e := range c.Edges {
+		out[i] = e.Node
+	}
+	return out
 }
 
 type revisionBatchKey struct {
 	list   any
 	before int64
 	first  int
+	// states are the states (before, after) the fields of the batch select.
+	states [2]bool
 }
 
 type revisionBatch struct {
@@ -200,41 +222,6 @@ func actorFilterRefusal(ctx context.Context) error {
 func canSeeActors(ctx context.Context) bool {
 	role, valid := auth.Caller(ctx)
 	return valid && role >= auth.Editor
-}
-
-// MaxStateBytes bounds the revision states (before and after) one operation returns:
-// their query cost (querylimit.StateCost) counts states, not bytes, and one theme's
-// state lists all of its edges (up to 1.4 MB at synthetic scale 10).
-const MaxStateBytes = 16 << 20
-
-// maxStateBytes is MaxStateBytes, lowered by tests.
-var maxStateBytes int64 = MaxStateBytes
-
-// stateJSON is a revision state as the API shows it, counted against the operation's
-// MaxStateBytes: a state past it is refused (QUERY_TOO_COSTLY on the field), the
-// others are answered.
-func stateJSON(ctx context.Context, s *history.State) (*string, error) {
-	if s == nil {
-		return nil, nil
-	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
-	}
-	if cl, _ := ctx.Value(cleanupsKey{}).(*operationCleanups); cl != nil {
-		cl.mu.Lock()
-		cl.stateBytes += int64(len(b))
-		over := cl.stateBytes > maxStateBytes
-		cl.mu.Unlock()
-		if over {
-			return nil, &gqlerror.Error{
-				Message:    fmt.Sprintf("the revision states of this operation pass %d MB; ask for fewer revisions, or for before and after of fewer at a time", maxStateBytes>>20),
-				Extensions: map[string]any{"code": errcode.QueryTooCostly},
-			}
-		}
-	}
-	out := string(b)
-	return &out, nil
 }
 
 // clientFrom returns the client of the mutation's transaction in ctx, or the resolver's.
@@ -405,8 +392,10 @@ type operationCleanups struct {
 	revisions map[revisionBatchKey]*revisionBatch
 	// asOf is the version the operation reads (nil: the live knowledge base).
 	asOf *int64
-	// stateBytes are the bytes of revision states answered (MaxStateBytes).
-	stateBytes int64
+	// stateBytes are the bytes of revision states the operation's run loaded
+	// (MaxStateBytes); statesHeld those it holds against MaxStateBytesInFlight, which
+	// a run of the query again reuses.
+	stateBytes, statesHeld int64
 }
 
 type cleanupsKey struct{}

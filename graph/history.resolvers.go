@@ -140,7 +140,11 @@ func (r *queryResolver) Changes(ctx context.Context, after *int, cursor *string,
 	if err != nil {
 		return nil, err
 	}
-	return revisionConnection(revs, n), nil
+	c := revisionConnection(revs, n)
+	if err := r.loadStates(ctx, pageOf(c)); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Revisions is the resolver for the revisions field.
@@ -163,12 +167,12 @@ func (r *revisionResolver) Operation(ctx context.Context, obj *history.Revision)
 
 // Before is the resolver for the before field.
 func (r *revisionResolver) Before(ctx context.Context, obj *history.Revision) (*string, error) {
-	return stateJSON(ctx, obj.Before)
+	return obj.Before, nil
 }
 
 // After is the resolver for the after field.
 func (r *revisionResolver) After(ctx context.Context, obj *history.Revision) (*string, error) {
-	return stateJSON(ctx, obj.After)
+	return obj.After, nil
 }
 
 // Revisions is the resolver for the revisions field.

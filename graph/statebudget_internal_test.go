@@ -4,43 +4,89 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
-	"github.com/vektah/gqlparser/v2/gqlerror"
-
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
-	"github.com/teemaverkko/teemaverkko/internal/history"
 )
 
-// TestStateBytesBounded: the revision states one operation answers are bounded in bytes:
-// the states within the budget are answered, the rest refused with QUERY_TOO_COSTLY, and
-// another operation has a budget of its own.
+// TestStateBytesBounded: the revision states one operation loads are bounded in bytes:
+// what fits in the budget is reserved, the rest refused with QUERY_TOO_COSTLY before it
+// is loaded, and another operation has a budget of its own. What an operation holds is
+// held against the server's bound until the operation ends.
 func TestStateBytesBounded(t *testing.T) {
 	defer func(old int64) { maxStateBytes = old }(maxStateBytes)
-	state := &history.State{Fields: map[string]any{"name": "Kuntastrategia", "slug": "kuntastrategia"}}
-	one, err := stateJSON(context.Background(), state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	maxStateBytes = int64(3*len(*one) + 1) // room for three states
+	maxStateBytes = 3000
 	for _, op := range []string{"first operation", "second operation"} {
-		ctx := context.WithValue(context.Background(), cleanupsKey{}, &operationCleanups{})
+		cl := &operationCleanups{}
+		ctx := context.WithValue(context.Background(), cleanupsKey{}, cl)
 		answered := 0
 		for range 5 {
-			s, err := stateJSON(ctx, state)
-			if err != nil {
-				var ge *gqlerror.Error
-				if !errors.As(err, &ge) || ge.Extensions["code"] != errcode.QueryTooCostly {
+			if err := reserveStates(ctx, 1000); err != nil {
+				var ae *apierr.Error
+				if !errors.As(err, &ae) || ae.Code != errcode.QueryTooCostly {
 					t.Fatalf("%s: refused with %v, want %s", op, err, errcode.QueryTooCostly)
 				}
 				continue
 			}
-			if s == nil || *s != *one {
-				t.Fatalf("%s: state %v, want %s", op, s, *one)
-			}
 			answered++
 		}
 		if answered != 3 {
-			t.Errorf("%s: %d states answered, want 3", op, answered)
+			t.Errorf("%s: %d reservations of 1000 bytes fit in 3000, want 3", op, answered)
+		}
+		if cl.statesHeld != 3000 {
+			t.Errorf("%s: holds %d bytes against the server's bound, want 3000", op, cl.statesHeld)
+		}
+		for _, f := range cl.fns {
+			f()
+		}
+		if cl.statesHeld != 0 {
+			t.Errorf("%s: still holds %d bytes after it ended", op, cl.statesHeld)
 		}
 	}
+}
+
+// TestStatesInFlightBounded: operations that together would hold more states than the
+// server's bound wait for each other; one whose deadline passes while waiting is
+// answered TIMEOUT, and a run of the query again reuses what its operation holds.
+func TestStatesInFlightBounded(t *testing.T) {
+	holders := make([]*operationCleanups, 0, MaxStateBytesInFlight/MaxStateBytes)
+	for range MaxStateBytesInFlight / MaxStateBytes {
+		cl := &operationCleanups{}
+		if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, cl), MaxStateBytes); err != nil {
+			t.Fatal(err)
+		}
+		holders = append(holders, cl)
+	}
+	end := func(cl *operationCleanups) {
+		for _, f := range cl.fns {
+			f()
+		}
+	}
+	waiting := &operationCleanups{}
+	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), cleanupsKey{}, waiting), 50*time.Millisecond)
+	defer cancel()
+	err := reserveStates(ctx, 1)
+	var ae *apierr.Error
+	if !errors.As(err, &ae) || ae.Code != errcode.Timeout {
+		t.Fatalf("an operation past the server's bound got %v, want %s", err, errcode.Timeout)
+	}
+	// A run again (stateBytes reset) reuses what the operation holds: it does not wait.
+	first := holders[0]
+	first.stateBytes = 0
+	if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, first), MaxStateBytes); err != nil {
+		t.Fatalf("a run again of an operation that holds its states: %v", err)
+	}
+	end(first)
+	if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, waiting), 1); err != nil {
+		t.Fatalf("after an operation ended: %v", err)
+	}
+	end(waiting)
+	for _, cl := range holders[1:] {
+		end(cl)
+	}
+	if !statesInFlight.TryAcquire(MaxStateBytesInFlight) {
+		t.Fatal("the server's bound was not whole again after every operation ended")
+	}
+	statesInFlight.Release(MaxStateBytesInFlight)
 }

@@ -107,23 +107,38 @@ func TestRecordsEveryChange(t *testing.T) {
 			if len(revs) != len(tc.want) {
 				t.Fatalf("%s: %d revisions, want %d", tc.id, len(revs), len(tc.want))
 			}
+			if err := history.LoadStates(ctx, client, revs, true, true); err != nil {
+				t.Fatal(err)
+			}
 			var prev *history.State // the after state of the older revision
 			for i := len(revs) - 1; i >= 0; i-- {
 				r, w := revs[i], tc.want[i]
+				after, err := r.AfterState()
+				if err != nil {
+					t.Fatal(err)
+				}
+				before, err := r.BeforeState()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (after == nil) != (r.AfterBytes == 0) || (before == nil) != (r.BeforeBytes == 0) ||
+					(r.After != nil && int64(len(*r.After)) != r.AfterBytes) || (r.Before != nil && int64(len(*r.Before)) != r.BeforeBytes) {
+					t.Errorf("%s revision %d: sizes %d/%d do not match the states read %v/%v", tc.id, i, r.BeforeBytes, r.AfterBytes, r.Before, r.After)
+				}
 				if r.Version != w.version || r.Operation != w.op {
 					t.Errorf("%s revision %d: version %d %s, want %d %s", tc.id, i, r.Version, r.Operation, w.version, w.op)
 				}
 				if w.name == nil {
-					if r.After != nil {
-						t.Errorf("%s revision %d: after = %+v, want none", tc.id, i, r.After)
+					if after != nil {
+						t.Errorf("%s revision %d: after = %+v, want none", tc.id, i, after)
 					}
-				} else if r.After == nil || r.After.Fields["name"] != w.name || !slices.Equal(r.After.Edges["parent"], w.parent) {
-					t.Errorf("%s revision %d: after = %+v, want name %v parent %v", tc.id, i, r.After, w.name, w.parent)
+				} else if after == nil || after.Fields["name"] != w.name || !slices.Equal(after.Edges["parent"], w.parent) {
+					t.Errorf("%s revision %d: after = %+v, want name %v parent %v", tc.id, i, after, w.name, w.parent)
 				}
-				if (prev == nil) != (r.Before == nil) || (prev != nil && prev.Fields["name"] != r.Before.Fields["name"]) {
-					t.Errorf("%s revision %d: before = %+v, want %+v", tc.id, i, r.Before, prev)
+				if (prev == nil) != (before == nil) || (prev != nil && prev.Fields["name"] != before.Fields["name"]) {
+					t.Errorf("%s revision %d: before = %+v, want %+v", tc.id, i, before, prev)
 				}
-				prev = r.After
+				prev = after
 			}
 		}
 		// b's children went with the edge; the feed lists every revision once, in order.
@@ -288,8 +303,15 @@ func TestBaseline(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("revisions = %v, want %v", got, want)
 		}
-		if last := revs[len(revs)-1]; last.Before == nil || last.Before.Fields["name"] != "C" || !slices.Equal(last.Before.Edges["parent"], []string{string(parent.ID)}) {
-			t.Errorf("the update's state before = %+v, want the baseline's", last.Before)
+		last := revs[len(revs)-1]
+		if err := history.LoadStates(ctx, client, revs[len(revs)-1:], true, false); err != nil {
+			t.Fatal(err)
+		}
+		if before, err := last.BeforeState(); err != nil || before == nil || before.Fields["name"] != "C" || !slices.Equal(before.Edges["parent"], []string{string(parent.ID)}) {
+			t.Errorf("the update's state before = %+v (%v), want the baseline's", before, err)
+		}
+		if last.After != nil {
+			t.Errorf("after was read though only before was asked: %s", *last.After)
 		}
 	})
 }

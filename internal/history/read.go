@@ -28,8 +28,29 @@ type Revision struct {
 	// NodeType and NodeID name the object.
 	NodeType string
 	NodeID   pulid.ID
-	// Before and After are the object's states around the change (nil: it did not exist).
-	Before, After *State
+	// BeforeSeq is the number of the revision that holds the state before the change
+	// (0: the object had no earlier revision).
+	BeforeSeq int64
+	// BeforeBytes and AfterBytes are the sizes of the stored states in bytes (0: no
+	// state), read without the states so that a reader can bound what it loads.
+	BeforeBytes, AfterBytes int64
+	// Before and After are the object's states around the change as they are stored (a
+	// State in JSON), once LoadStates has read them; nil: not read, or the object did
+	// not exist.
+	Before, After *string
+}
+
+// BeforeState decodes the state before the change that LoadStates read (nil: none).
+func (r *Revision) BeforeState() (*State, error) { return decodeStored(r.Before) }
+
+// AfterState decodes the state after the change that LoadStates read (nil: none).
+func (r *Revision) AfterState() (*State, error) { return decodeStored(r.After) }
+
+func decodeStored(s *string) (*State, error) {
+	if s == nil {
+		return nil, nil
+	}
+	return decodeState(*s)
 }
 
 // KnowledgeBase is the state of the whole: its version (the number of the latest change
@@ -48,10 +69,14 @@ func Current(ctx context.Context, client *ent.Client) (KnowledgeBase, error) {
 	return kb, nil
 }
 
-// revisionColumns are the columns read for a Revision, with the state before (the
-// previous revision's) in the same statement.
-const revisionColumns = `r.id, r.version, c.created_at, c.actor_role, c.actor_id, r.operation, r.node_type, r.node_id, r.state,
-	(SELECT p.state FROM revisions p WHERE p.node_id = r.node_id AND p.id < r.id ORDER BY p.id DESC LIMIT 1)
+// revisionColumns are the columns read for a Revision: the number of the previous
+// revision (whose state is the state before) and the sizes of both states, not the
+// states themselves (LoadStates reads those). octet_length reads a size without the
+// value on both databases (PostgreSQL from the TOAST header, SQLite from the record).
+const revisionColumns = `r.id, r.version, c.created_at, c.actor_role, c.actor_id, r.operation, r.node_type, r.node_id,
+	COALESCE(octet_length(r.state), 0),
+	COALESCE((SELECT p.id FROM revisions p WHERE p.node_id = r.node_id AND p.id < r.id ORDER BY p.id DESC LIMIT 1), 0),
+	COALESCE((SELECT octet_length(p.state) FROM revisions p WHERE p.node_id = r.node_id AND p.id < r.id ORDER BY p.id DESC LIMIT 1), 0)
 	FROM revisions r JOIN change_sets c ON c.version = r.version`
 
 func scanRevisions(rows *sql.Rows) ([]*Revision, error) {
@@ -59,26 +84,76 @@ func scanRevisions(rows *sql.Rows) ([]*Revision, error) {
 	var out []*Revision
 	for rows.Next() {
 		r := &Revision{}
-		var after, before sql.NullString
 		var op, id string
-		if err := rows.Scan(&r.Seq, &r.Version, &r.At, &r.Actor.Role, &r.Actor.ID, &op, &r.NodeType, &id, &after, &before); err != nil {
+		if err := rows.Scan(&r.Seq, &r.Version, &r.At, &r.Actor.Role, &r.Actor.ID, &op, &r.NodeType, &id,
+			&r.AfterBytes, &r.BeforeSeq, &r.BeforeBytes); err != nil {
 			return nil, fmt.Errorf("history: scan revision: %w", err)
 		}
 		r.Operation, r.NodeID = Operation(op), pulid.ID(id)
-		var err error
-		if after.Valid {
-			if r.After, err = decodeState(after.String); err != nil {
-				return nil, err
-			}
-		}
-		if before.Valid {
-			if r.Before, err = decodeState(before.String); err != nil {
-				return nil, err
-			}
-		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// LoadStates reads the states of revs as they are stored, before and/or after as asked,
+// in one statement per chunk of revisions: a reader first bounds the bytes it is about
+// to load (BeforeBytes, AfterBytes), then loads them.
+func LoadStates(ctx context.Context, client *ent.Client, revs []*Revision, before, after bool) error {
+	if !before && !after {
+		return nil
+	}
+	var seqs []int64
+	seen := map[int64]bool{}
+	want := func(seq, size int64) {
+		if seq > 0 && size > 0 && !seen[seq] {
+			seen[seq] = true
+			seqs = append(seqs, seq)
+		}
+	}
+	for _, r := range revs {
+		if before {
+			want(r.BeforeSeq, r.BeforeBytes)
+		}
+		if after {
+			want(r.Seq, r.AfterBytes)
+		}
+	}
+	states := make(map[int64]*string, len(seqs))
+	for start := 0; start < len(seqs); start += chunk {
+		part := seqs[start:min(start+chunk, len(seqs))]
+		args := make([]any, len(part))
+		for i, s := range part {
+			args[i] = s
+		}
+		rows, err := client.QueryContext(ctx, rebind(client.Dialect(),
+			`SELECT id, state FROM revisions WHERE state IS NOT NULL AND id IN (`+placeholders(len(part))+`)`), args...)
+		if err != nil {
+			return fmt.Errorf("history: read revision states: %w", err)
+		}
+		for rows.Next() {
+			var seq int64
+			var state string
+			if err := rows.Scan(&seq, &state); err != nil {
+				rows.Close()
+				return fmt.Errorf("history: scan revision state: %w", err)
+			}
+			states[seq] = &state
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("history: read revision states: %w", err)
+		}
+	}
+	for _, r := range revs {
+		if before && r.BeforeSeq > 0 {
+			r.Before = states[r.BeforeSeq]
+		}
+		if after {
+			r.After = states[r.Seq]
+		}
+	}
+	return nil
 }
 
 // ForNode returns up to first revisions of the object id, newest first, older than the

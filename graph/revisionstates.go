@@ -1,0 +1,136 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/teemaverkko/teemaverkko/internal/apierr"
+	"github.com/teemaverkko/teemaverkko/internal/errcode"
+	"github.com/teemaverkko/teemaverkko/internal/history"
+)
+
+// MaxStateBytes bounds the revision states (before and after) one operation returns:
+// their query cost (querylimit.StateCost) counts states, not bytes, and one theme's
+// state lists all of its edges (up to 1.4 MB at synthetic scale 10).
+const MaxStateBytes = 16 << 20
+
+// MaxStateBytesInFlight bounds the revision states all operations of the server hold
+// at once: an operation waits (within its deadline) for others to finish before it
+// loads states past it. With MaxStateBytes, memory for states is bounded by the
+// server, not by the number of clients asking.
+const MaxStateBytesInFlight = 2 * MaxStateBytes
+
+// maxStateBytes is MaxStateBytes, lowered by tests.
+var maxStateBytes int64 = MaxStateBytes
+
+// statesInFlight holds the bytes of revision states the server's operations have
+// loaded and not yet answered (MaxStateBytesInFlight).
+var statesInFlight = semaphore.NewWeighted(MaxStateBytesInFlight)
+
+// statesWanted tells which states (before, after) the revisions connection being
+// resolved in ctx selects under edges.node, through fragments and directives as the
+// executor sees them.
+func statesWanted(ctx context.Context) (before, after bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return true, true // not under the executor: load what may be asked
+	}
+	op := graphql.GetOperationContext(ctx)
+	for _, edges := range graphql.CollectFields(op, fc.Field.Selections, []string{"RevisionConnection"}) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(op, edges.Selections, []string{"RevisionEdge"}) {
+			if node.Name != "node" {
+				continue
+			}
+			for _, f := range graphql.CollectFields(op, node.Selections, []string{"Revision"}) {
+				switch f.Name {
+				case "before":
+					before = true
+				case "after":
+					after = true
+				}
+			}
+		}
+	}
+	return before, after
+}
+
+// loadStates reads the states of revs that the field of ctx selects, once their bytes
+// (read with the revisions, without the states) fit in what is left of the operation's
+// MaxStateBytes: past it the whole field is refused (QUERY_TOO_COSTLY) before anything
+// is loaded. The bytes are also held against MaxStateBytesInFlight until the operation
+// ends.
+func (r *Resolver) loadStates(ctx context.Context, revs []*history.Revision) error {
+	before, after := statesWanted(ctx)
+	if !before && !after {
+		return nil
+	}
+	var size int64
+	for _, rev := range revs {
+		if before {
+			size += rev.BeforeBytes
+		}
+		if after {
+			size += rev.AfterBytes
+		}
+	}
+	if err := reserveStates(ctx, size); err != nil {
+		return err
+	}
+	return history.LoadStates(ctx, r.clientFrom(ctx), revs, before, after)
+}
+
+// reserveStates counts size more bytes of states against the operation's budget and
+// holds them against the server's until the operation ends.
+func reserveStates(ctx context.Context, size int64) error {
+	cl, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
+	if cl == nil {
+		if size > maxStateBytes {
+			return tooManyStates()
+		}
+		return nil
+	}
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	total := cl.stateBytes + size
+	if total > maxStateBytes {
+		return tooManyStates()
+	}
+	if more := total - cl.statesHeld; more > 0 {
+		// An operation holds at most maxStateBytes, less than the server's bound, so
+		// it waits only for other operations, never for itself.
+		if err := statesInFlight.Acquire(ctx, more); err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				return &apierr.Error{Code: errcode.Timeout,
+					Message: "the server was answering other revision states until this request's deadline; try again"}
+			}
+			return fmt.Errorf("wait for revision states: %w", err)
+		}
+		if cl.statesHeld == 0 {
+			cl.fns = append(cl.fns, func() { statesInFlight.Release(cl.releaseStates()) })
+		}
+		cl.statesHeld = total
+	}
+	cl.stateBytes = total
+	return nil
+}
+
+// releaseStates returns the bytes of states the operation holds, and holds none.
+func (c *operationCleanups) releaseStates() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.statesHeld
+	c.statesHeld = 0
+	return n
+}
+
+func tooManyStates() error {
+	return &apierr.Error{Code: errcode.QueryTooCostly,
+		Message: fmt.Sprintf("the revision states of this operation pass %d MB; ask for fewer revisions, or for before and after of fewer at a time", maxStateBytes>>20)}
+}
