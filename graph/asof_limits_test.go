@@ -173,6 +173,11 @@ func TestAsOfOneVersionPerOperation(t *testing.T) {
 			{"one version twice", `{ a: themeNetwork(asOf: 1) { edgeCount } b: themeStatistics(asOf: 1) { outcomes } }`, nil, false},
 			{"a version and the live data", `{ a: themeNetwork(asOf: 1) { edgeCount } b: themeNetwork { edgeCount } }`, nil, false},
 			{"one variable, two fields", `query($a: Int) { a: themeNetwork(asOf: $a) { edgeCount } b: themeNetwork(asOf: $a) { edgeCount } }`, map[string]any{"a": 1}, false},
+			{"the second left out by @include(if: false)", `{ a: themeNetwork(asOf: 1) { edgeCount } b: themeNetwork(asOf: 2) @include(if: false) { edgeCount } }`, nil, false},
+			{"the second left out by @skip(if: $s)", `query($s: Boolean!) { a: themeNetwork(asOf: 1) { edgeCount } b: themeNetwork(asOf: 2) @skip(if: $s) { edgeCount } }`, map[string]any{"s": true}, false},
+			{"the second kept by @skip(if: $s)", `query($s: Boolean!) { a: themeNetwork(asOf: 1) { edgeCount } b: themeNetwork(asOf: 2) @skip(if: $s) { edgeCount } }`, map[string]any{"s": false}, true},
+			{"a fragment left out once, spread again", `{ a: themeNetwork(asOf: 1) { edgeCount } ...F @include(if: false) ...F } fragment F on Query { b: themeStatistics(asOf: 2) { outcomes } }`, nil, true},
+			{"an inline fragment left out", `{ a: themeNetwork(asOf: 1) { edgeCount } ... @skip(if: true) { b: themeStatistics(asOf: 2) { outcomes } } }`, nil, false},
 		} {
 			r := postAs(t, srv, "", tc.query, tc.vars, nil)
 			switch {

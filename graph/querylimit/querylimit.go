@@ -114,6 +114,7 @@ func (l Limits) Measure(doc *ast.QueryDocument, op *ast.OperationDefinition, var
 	m := &measurer{input: &out, doc: doc, vars: vars, page: max(l.DefaultPage, 1), costMemo: map[string]int{}, depth: map[string]int{}, versions: map[string]bool{}}
 	m.arguments(op.Name, nil, op.Directives)
 	out.Cost, out.Depth = m.set(op.SelectionSet)
+	m.collectVersions(op.SelectionSet, map[string]bool{})
 	out.Versions = len(m.versions)
 	out.Aliases, out.Directives = m.count(op.SelectionSet, map[string]bool{})
 	out.Directives += len(op.Directives)
@@ -157,7 +158,6 @@ func (m *measurer) field(f *ast.Field) (int, int) {
 		return 0, 1
 	}
 	m.arguments(f.Name, f.Arguments, f.Directives)
-	m.asOf(f)
 	if f.ObjectDefinition != nil && f.ObjectDefinition.Name == "Revision" && (f.Name == "before" || f.Name == "after") {
 		return StateCost, 1
 	}
@@ -224,6 +224,54 @@ func (m *measurer) asOf(f *ast.Field) {
 	default:
 		m.versions[fmt.Sprint(v)] = true
 	}
+}
+
+// collectVersions notes the versions the asOf arguments of the fields that run ask for:
+// a field that @skip or @include leaves out reads nothing, unlike in the cost, which
+// counts every field.
+func (m *measurer) collectVersions(set ast.SelectionSet, seen map[string]bool) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if !m.skipped(s.Directives) {
+				m.asOf(s)
+				m.collectVersions(s.SelectionSet, seen)
+			}
+		case *ast.InlineFragment:
+			if !m.skipped(s.Directives) {
+				m.collectVersions(s.SelectionSet, seen)
+			}
+		case *ast.FragmentSpread:
+			if f := m.doc.Fragments.ForName(s.Name); f != nil && !seen[s.Name] && !m.skipped(s.Directives) {
+				seen[s.Name] = true
+				m.collectVersions(f.SelectionSet, seen)
+			}
+		}
+	}
+}
+
+// skipped tells whether @skip(if: true) or @include(if: false) leaves a selection out.
+func (m *measurer) skipped(dirs ast.DirectiveList) bool {
+	for _, d := range dirs {
+		if d.Name != "skip" && d.Name != "include" {
+			continue
+		}
+		a := d.Arguments.ForName("if")
+		if a == nil || a.Value == nil {
+			continue
+		}
+		var on bool
+		switch v := m.resolve(a.Value).(type) {
+		case bool:
+			on = v
+		case *ast.Value:
+			on = v.Kind == ast.BooleanValue && v.Raw == "true"
+		}
+		if on == (d.Name == "skip") {
+			return true
+		}
+	}
+	return false
 }
 
 // count returns the aliases and directives of a selection set, each fragment counted once.
