@@ -80,6 +80,9 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 		if err := r.loadStates(ctx, pageOf(c)); err != nil {
 			return nil, err
 		}
+		if err := answerStates(ctx, c); err != nil {
+			return nil, err
+		}
 		return c, nil
 	}
 	st, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
@@ -119,7 +122,11 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 	if _, ok := b.revs[id]; !ok && !slices.Contains(ids, id) {
 		return one()
 	}
-	return revisionConnection(b.revs[id], n), nil
+	c := revisionConnection(b.revs[id], n)
+	if err := answerStates(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // pageOf returns the revisions of a connection's page.
@@ -329,7 +336,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		before = after
 		cleanups.mu.Lock()
 		cleanups.revisions = nil // read for the last run's version
-		cleanups.stateBytes = 0
+		cleanups.stateBytes, cleanups.answeredBytes = 0, 0
 		cleanups.mu.Unlock()
 		resp = v.again(v.readingAt(ctx, before.Version), resp)
 	}
@@ -392,10 +399,10 @@ type operationCleanups struct {
 	revisions map[revisionBatchKey]*revisionBatch
 	// asOf is the version the operation reads (nil: the live knowledge base).
 	asOf *int64
-	// stateBytes are the bytes of revision states the operation's run loaded
-	// (MaxStateBytes); statesHeld those it holds against MaxStateBytesInFlight, which
-	// a run of the query again reuses.
-	stateBytes, statesHeld int64
+	// stateBytes and answeredBytes are the bytes of revision states the operation's
+	// run loaded and answered (each within MaxStateBytes); statesHeld those it holds
+	// against MaxStateBytesInFlight, which a run of the query again reuses.
+	stateBytes, answeredBytes, statesHeld int64
 }
 
 type cleanupsKey struct{}

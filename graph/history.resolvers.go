@@ -144,6 +144,9 @@ func (r *queryResolver) Changes(ctx context.Context, after *int, cursor *string,
 	if err := r.loadStates(ctx, pageOf(c)); err != nil {
 		return nil, err
 	}
+	if err := answerStates(ctx, c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

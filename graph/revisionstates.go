@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"golang.org/x/sync/semaphore"
 
+	"github.com/teemaverkko/teemaverkko/graph/model"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/errcode"
 	"github.com/teemaverkko/teemaverkko/internal/history"
@@ -19,9 +20,10 @@ import (
 const MaxStateBytes = 16 << 20
 
 // MaxStateBytesInFlight bounds the revision states all operations of the server hold
-// at once: an operation waits (within its deadline) for others to finish before it
-// loads states past it. With MaxStateBytes, memory for states is bounded by the
-// server, not by the number of clients asking.
+// at once: an operation that reads states takes its whole MaxStateBytes from it, so at
+// most two read states at a time, and the others wait (within their deadline) for
+// one to finish. Memory for states is bounded by the server, not by the number of
+// clients asking.
 const MaxStateBytesInFlight = 2 * MaxStateBytes
 
 // maxStateBytes is MaxStateBytes, lowered by tests.
@@ -61,16 +63,8 @@ func statesWanted(ctx context.Context) (before, after bool) {
 	return before, after
 }
 
-// loadStates reads the states of revs that the field of ctx selects, once their bytes
-// (read with the revisions, without the states) fit in what is left of the operation's
-// MaxStateBytes: past it the whole field is refused (QUERY_TOO_COSTLY) before anything
-// is loaded. The bytes are also held against MaxStateBytesInFlight until the operation
-// ends.
-func (r *Resolver) loadStates(ctx context.Context, revs []*history.Revision) error {
-	before, after := statesWanted(ctx)
-	if !before && !after {
-		return nil
-	}
+// statesSize is the bytes of the states of revs that the field of ctx selects.
+func statesSize(revs []*history.Revision, before, after bool) int64 {
 	var size int64
 	for _, rev := range revs {
 		if before {
@@ -80,44 +74,68 @@ func (r *Resolver) loadStates(ctx context.Context, revs []*history.Revision) err
 			size += rev.AfterBytes
 		}
 	}
-	if err := reserveStates(ctx, size); err != nil {
+	return size
+}
+
+// loadStates reads the states of revs that the field of ctx selects, once their bytes
+// (read with the revisions, without the states) fit in what is left of the operation's
+// MaxStateBytes for loading: past it the field is refused (QUERY_TOO_COSTLY) before
+// anything is loaded. What a field answers is counted apart (answerStates).
+func (r *Resolver) loadStates(ctx context.Context, revs []*history.Revision) error {
+	before, after := statesWanted(ctx)
+	if !before && !after {
+		return nil
+	}
+	if err := reserveStates(ctx, statesSize(revs, before, after), 0); err != nil {
 		return err
 	}
 	return history.LoadStates(ctx, r.clientFrom(ctx), revs, before, after)
 }
 
-// reserveStates counts size more bytes of states against the operation's budget and
-// holds them against the server's until the operation ends.
-func reserveStates(ctx context.Context, size int64) error {
+// answerStates counts the states a revisions field answers against the operation's
+// MaxStateBytes for answers: every field that answers a state counts it, however often
+// the same revision is answered (aliases, the same object listed again), since each
+// is written into the response.
+func answerStates(ctx context.Context, c *model.RevisionConnection) error {
+	before, after := statesWanted(ctx)
+	if !before && !after {
+		return nil
+	}
+	return reserveStates(ctx, 0, statesSize(pageOf(c), before, after))
+}
+
+// reserveStates counts load more bytes of states loaded and answer more answered
+// against the operation's budgets (each MaxStateBytes); the first time, it takes the
+// operation's MaxStateBytes from the server's bound until the operation ends.
+func reserveStates(ctx context.Context, load, answer int64) error {
 	cl, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
 	if cl == nil {
-		if size > maxStateBytes {
+		if load > maxStateBytes || answer > maxStateBytes {
 			return tooManyStates()
 		}
 		return nil
 	}
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	total := cl.stateBytes + size
-	if total > maxStateBytes {
+	loaded, answered := cl.stateBytes+load, cl.answeredBytes+answer
+	if loaded > maxStateBytes || answered > maxStateBytes {
 		return tooManyStates()
 	}
-	if more := total - cl.statesHeld; more > 0 {
-		// An operation holds at most maxStateBytes, less than the server's bound, so
-		// it waits only for other operations, never for itself.
-		if err := statesInFlight.Acquire(ctx, more); err != nil {
+	if cl.statesHeld == 0 && loaded+answered > 0 {
+		// The operation takes its whole budget at once, the first time it needs
+		// states: an operation that held part of it and waited for more could wait
+		// for others that wait for it.
+		if err := statesInFlight.Acquire(ctx, maxStateBytes); err != nil {
 			if errors.Is(err, context.DeadlineExceeded) {
 				return &apierr.Error{Code: errcode.Timeout,
 					Message: "the server was answering other revision states until this request's deadline; try again"}
 			}
 			return fmt.Errorf("wait for revision states: %w", err)
 		}
-		if cl.statesHeld == 0 {
-			cl.fns = append(cl.fns, func() { statesInFlight.Release(cl.releaseStates()) })
-		}
-		cl.statesHeld = total
+		cl.statesHeld = maxStateBytes
+		cl.fns = append(cl.fns, func() { statesInFlight.Release(cl.releaseStates()) })
 	}
-	cl.stateBytes = total
+	cl.stateBytes, cl.answeredBytes = loaded, answered
 	return nil
 }
 

@@ -22,7 +22,7 @@ func TestStateBytesBounded(t *testing.T) {
 		ctx := context.WithValue(context.Background(), cleanupsKey{}, cl)
 		answered := 0
 		for range 5 {
-			if err := reserveStates(ctx, 1000); err != nil {
+			if err := reserveStates(ctx, 1000, 500); err != nil {
 				var ae *apierr.Error
 				if !errors.As(err, &ae) || ae.Code != errcode.QueryTooCostly {
 					t.Fatalf("%s: refused with %v, want %s", op, err, errcode.QueryTooCostly)
@@ -33,6 +33,16 @@ func TestStateBytesBounded(t *testing.T) {
 		}
 		if answered != 3 {
 			t.Errorf("%s: %d reservations of 1000 bytes fit in 3000, want 3", op, answered)
+		}
+		// What is answered has a budget of its own: answering the same state again
+		// counts again.
+		for range 3 {
+			if err := reserveStates(ctx, 0, 500); err != nil {
+				t.Fatalf("%s: answering within the budget: %v", op, err)
+			}
+		}
+		if err := reserveStates(ctx, 0, 1); err == nil {
+			t.Errorf("%s: answered past the budget", op)
 		}
 		if cl.statesHeld != 3000 {
 			t.Errorf("%s: holds %d bytes against the server's bound, want 3000", op, cl.statesHeld)
@@ -53,7 +63,7 @@ func TestStatesInFlightBounded(t *testing.T) {
 	holders := make([]*operationCleanups, 0, MaxStateBytesInFlight/MaxStateBytes)
 	for range MaxStateBytesInFlight / MaxStateBytes {
 		cl := &operationCleanups{}
-		if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, cl), MaxStateBytes); err != nil {
+		if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, cl), MaxStateBytes, 0); err != nil {
 			t.Fatal(err)
 		}
 		holders = append(holders, cl)
@@ -66,19 +76,28 @@ func TestStatesInFlightBounded(t *testing.T) {
 	waiting := &operationCleanups{}
 	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), cleanupsKey{}, waiting), 50*time.Millisecond)
 	defer cancel()
-	err := reserveStates(ctx, 1)
+	err := reserveStates(ctx, 1, 0)
 	var ae *apierr.Error
 	if !errors.As(err, &ae) || ae.Code != errcode.Timeout {
 		t.Fatalf("an operation past the server's bound got %v, want %s", err, errcode.Timeout)
 	}
+	// An operation that holds its budget takes more states without waiting, though the
+	// server's bound is taken: holding part and waiting for more could wait forever.
+	small := holders[1]
+	small.stateBytes, small.answeredBytes = 1, 1
+	soon, stop := context.WithTimeout(context.WithValue(context.Background(), cleanupsKey{}, small), 50*time.Millisecond)
+	defer stop()
+	if err := reserveStates(soon, MaxStateBytes-1, MaxStateBytes-1); err != nil {
+		t.Fatalf("an operation holding its budget, taking more: %v", err)
+	}
 	// A run again (stateBytes reset) reuses what the operation holds: it does not wait.
 	first := holders[0]
 	first.stateBytes = 0
-	if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, first), MaxStateBytes); err != nil {
+	if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, first), 0, MaxStateBytes); err != nil {
 		t.Fatalf("a run again of an operation that holds its states: %v", err)
 	}
 	end(first)
-	if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, waiting), 1); err != nil {
+	if err := reserveStates(context.WithValue(context.Background(), cleanupsKey{}, waiting), 0, 1); err != nil {
 		t.Fatalf("after an operation ended: %v", err)
 	}
 	end(waiting)
