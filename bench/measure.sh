@@ -54,10 +54,10 @@ load() { # load URL QUERIES PID
 }
 
 echo "== Teemaverkko"
-DATABASE_URL=$db PORT=18080 RATE_LIMIT=0 "$work/server" >"$work/server.log" 2>&1 &
+DATABASE_URL=$db PORT=${BENCH_PORT:-18080} RATE_LIMIT=0 "$work/server" >"$work/server.log" 2>&1 &
 pids+=($!)
-wait_for http://127.0.0.1:18080/graphql
-load http://127.0.0.1:18080/graphql bench/queries "${pids[-1]}"
+wait_for http://127.0.0.1:${BENCH_PORT:-18080}/graphql
+load http://127.0.0.1:${BENCH_PORT:-18080}/graphql bench/queries "${pids[-1]}"
 kill "${pids[-1]}"
 wait "${pids[-1]}" 2>/dev/null || true
 

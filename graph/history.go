@@ -346,10 +346,16 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 func (v versionExtension) readingAt(ctx context.Context, version int64) context.Context {
 	ctx = network.WithVersion(ctx, version)
 	if v.counts != nil {
-		ctx = ent.WithCountCache(ctx, v.client, v.counts.Operation(version))
+		op := v.counts.Operation(version)
+		ctx = ent.WithCountCache(ctx, v.client, op)
+		ctx = context.WithValue(ctx, searchCountsKey{}, op)
 	}
 	return ctx
 }
+
+// searchCountsKey holds the count cache of a query's operation for search, whose count
+// is no ent statement.
+type searchCountsKey struct{}
 
 // again runs the query of ctx once more, with errors of its own, and the extensions
 // the first run's response had (what other extensions said of the operation).

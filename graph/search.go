@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"github.com/teemaverkko/teemaverkko/internal/countcache"
 	"strings"
 	"time"
 
@@ -42,6 +43,9 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 			return nil, &apierr.Error{Code: apierr.BadInput, Field: "after", Message: "not a cursor of this search"}
 		}
 		q.After = s
+	}
+	if counts, ok := ctx.Value(searchCountsKey{}).(*countcache.Operation); ok {
+		q.Counts = counts
 	}
 	res, err := search.SearchWith(ctx, r.client, r.dialect, q)
 	var ie *search.InputError

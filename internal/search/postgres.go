@@ -12,17 +12,97 @@ import (
 
 // searchPostgres matches the expanded words against the weighted tsvector of
 // search_index (GIN index) and scores each hit (see rank.go).
+//
+// Counting the hits of common words is most of a search's cost (the index intersects
+// posting lists of tens of thousands of rows even for a count capped at CountCap). With
+// p.counts, the count is kept until the next write: the first run of a search counts
+// and pages in one statement, as without it; a later run of the same search (the next
+// page, the same query again) pages only, and when the hits with every word in a name
+// are few enough to be read whole and outrank anything else, from those alone.
 func searchPostgres(ctx context.Context, qr Querier, p *plan, c *compiled) (*Result, error) {
-	stmt, args := postgresStatement(p, c)
-	rows, err := qr.QueryContext(ctx, stmt, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
+	run := func(mode pgMode, total int) ([]row, int, error) {
+		stmt, args := postgresStatement(p, c, mode, total)
+		rows, err := qr.QueryContext(ctx, stmt, args...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("query: %w", err)
+		}
+		return scanPage(rows)
 	}
-	hits, total, err := scanPage(rows)
+	if p.counts == nil {
+		hits, total, err := run(pgCountAndPage, 0)
+		if err != nil {
+			return nil, err
+		}
+		return p.page(hits, total, &highlighter{marks: c.marks}), nil
+	}
+	var hits []row
+	counted := false
+	total, err := p.counts.Count(ctx, "search\x00"+p.identity(), nil, func(context.Context) (int, error) {
+		var n int
+		var err error
+		hits, n, err = run(pgCountAndPage, 0)
+		counted = true
+		return n, err
+	})
 	if err != nil {
 		return nil, err
 	}
+	if counted {
+		return p.page(hits, total, &highlighter{marks: c.marks}), nil
+	}
+	// Whether the name tier is read whole depends on the search, not on the page: it
+	// is kept with the count, and a search whose named hits are too many to be read
+	// whole pages without trying them again.
+	var named []row
+	tried := false
+	whole, err := p.counts.Count(ctx, "search names\x00"+p.identity(), nil, func(context.Context) (int, error) {
+		rows, cut, err := run(pgNamesPage, 0)
+		named, tried = rows, true
+		if err != nil || cut != 0 {
+			return 0, err
+		}
+		return 1, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if whole == 1 && !tried {
+		if named, _, err = run(pgNamesPage, 0); err != nil {
+			return nil, err
+		}
+	}
+	if whole == 1 && len(named) > p.first && named[p.first].score > unnamedScoreBound(c) {
+		hits = named
+	} else if hits, _, err = run(pgPage, total); err != nil {
+		return nil, err
+	}
 	return p.page(hits, total, &highlighter{marks: c.marks}), nil
+}
+
+// pgMode is which statement postgresStatement makes.
+type pgMode int
+
+const (
+	// pgCountAndPage counts the hits (up to CountCap+1) and reads a page.
+	pgCountAndPage pgMode = iota
+	// pgPage reads a page, with a total already counted.
+	pgPage
+	// pgNamesPage reads a page of the hits with every clause in a name (the name tier)
+	// alone; its total is 0 when the tier was read whole, -1 when it was cut at its cap.
+	pgNamesPage
+)
+
+// unnamedScoreBound is the highest score a hit without every clause of the query in a
+// name can have: every other clause at its best in a name, one at its best in a
+// description, and the phrase bonus outside names. A hit with every clause in a name
+// scores at least the lowest name score of each clause, which is more for queries
+// of exact forms and other forms (17 and up for two words, against 16).
+func unnamedScoreBound(c *compiled) float64 {
+	bound := matchScores[0][0]*float64(len(c.clauses)-1) + matchScores[1][0]
+	if len(c.order) > 1 {
+		bound += phraseScore
+	}
+	return bound
 }
 
 // tsWords is a tsquery of any of the words, restricted to a weight when w is not "".
@@ -92,8 +172,9 @@ func tsMatch(c *compiled, last int) ([]string, bool) {
 	return match, true
 }
 
-// postgresStatement returns the page query of the plan and its arguments.
-func postgresStatement(p *plan, c *compiled) (string, []any) {
+// postgresStatement returns the statement of the plan in mode (total: the count of a
+// pgPage) and its arguments.
+func postgresStatement(p *plan, c *compiled, mode pgMode, total int) (string, []any) {
 	b := &builder{dia: dialect.Postgres}
 	qs, _ := tsMatch(c, nClasses-1)
 	ctes, filters := b.filters(p, "s.node_id", "s.type")
@@ -150,6 +231,16 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 	}
 	ctes = append(ctes, "names AS MATERIALIZED ("+cols+
 		strings.Join(append([]string{"s.tsv_a @@ " + b.arg(strings.Join(every, " & ")) + "::tsquery"}, filters...), " AND ")+")")
+	if mode == pgNamesPage {
+		// Past 4*TierCap names the tier is cut: no more of them are read.
+		ctes[len(ctes)-1] = strings.TrimSuffix(ctes[len(ctes)-1], ")") + limit(4*TierCap+1) + ")"
+		ctes = append(ctes,
+			"tier AS MATERIALIZED (SELECT * FROM (SELECT * FROM names"+limit(4*TierCap)+") AS s WHERE s.tsv @@ "+b.arg(strings.Join(qs, " & "))+"::tsquery"+limit(TierCap)+")",
+			"hits AS (SELECT s.node_id, s.type, "+sc+" AS score FROM tier AS s)")
+		cut := "SELECT CASE WHEN (SELECT count(*) FROM names) > " + strconv.Itoa(4*TierCap) +
+			" OR (SELECT count(*) FROM tier) >= " + strconv.Itoa(TierCap) + " THEN -1 ELSE 0 END AS total"
+		return b.pageSQL(ctes, p, ` COLLATE "C"`, cut), b.args
+	}
 	tiers := []string{
 		"(SELECT * FROM (SELECT * FROM names" + limit(4*TierCap) + ") AS s WHERE s.tsv @@ " + b.arg(strings.Join(qs, " & ")) + "::tsquery" + limit(TierCap) + ")",
 		"(SELECT * FROM matched" + limit(TierCap) + ")",
@@ -174,6 +265,9 @@ func postgresStatement(p *plan, c *compiled) (string, []any) {
 		"hits AS (SELECT s.node_id, s.type, "+sc+" AS score FROM (SELECT DISTINCT ON (node_id) * FROM ("+
 			strings.Join(tiers, " UNION ALL ")+") AS u ORDER BY node_id) AS s)")
 	count := "SELECT count(*) AS total FROM matched"
+	if mode == pgPage {
+		count = "SELECT " + b.arg(total) + "::bigint AS total"
+	}
 	return b.pageSQL(ctes, p, ` COLLATE "C"`, count), b.args
 }
 

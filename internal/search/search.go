@@ -88,6 +88,15 @@ type Query struct {
 	// published in the range (YYYY-MM-DD, both ends included), and the sessions and
 	// outcomes of those seminars; other types have no date and are left out.
 	From, To string
+	// Counts, when not nil, keeps the count of the hits of a search until the next write
+	// (PostgreSQL), so that paging and repeating a search do not count its hits again.
+	Counts Counter
+}
+
+// Counter keeps counts under a key until the knowledge base changes
+// (countcache.Operation): count computes one it does not have.
+type Counter interface {
+	Count(ctx context.Context, query string, args []any, count func(context.Context) (int, error)) (int, error)
 }
 
 // Result is one page of hits.
@@ -197,6 +206,7 @@ type plan struct {
 	first                         int
 	after                         *cursor
 	fingerprint                   string
+	counts                        Counter
 }
 
 // parse validates q and splits its text into tokens.
@@ -208,7 +218,7 @@ func parse(q Query) (*plan, error) {
 	if n := utf8.RuneCountInString(text); n > MaxTextLength {
 		return nil, inputErrorf("query", "the search text is %d characters long; at most %d are allowed", n, MaxTextLength)
 	}
-	p := &plan{text: parseText(text)}
+	p := &plan{text: parseText(text), counts: q.Counts}
 	if n := len(p.text.distinctWords()); n > MaxTokens {
 		return nil, inputErrorf("query", "the search text has %d words; at most %d are allowed", n, MaxTokens)
 	}
@@ -298,12 +308,20 @@ func shorten(s string) string {
 // with the search it came from.
 func (p *plan) fingerprintOf() string {
 	h := fnv.New64a()
+	_, _ = h.Write([]byte(p.identity()))
+	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+// identity is what decides a search's hits (its words and filters; not its page): the
+// fingerprint's source, and the key of its count.
+func (p *plan) identity() string {
+	var b strings.Builder
 	write := func(parts ...string) {
 		for _, s := range parts {
-			_, _ = h.Write([]byte(s))
-			_, _ = h.Write([]byte{0})
+			b.WriteString(s)
+			b.WriteByte(0)
 		}
-		_, _ = h.Write([]byte{1})
+		b.WriteByte(1)
 	}
 	for _, c := range p.text.clauses {
 		for _, t := range c.alts {
@@ -321,7 +339,7 @@ func (p *plan) fingerprintOf() string {
 	write(p.seminarIDs...)
 	write(p.termIDs...)
 	write(p.themeIDs...)
-	return strconv.FormatUint(h.Sum64(), 36)
+	return b.String()
 }
 
 // cursor is a position in the hits: the score and ID of the last hit seen. Hits are
