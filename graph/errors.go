@@ -93,6 +93,16 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				Locations:  gqlErr.Locations,
 				Extensions: map[string]any{"code": errcode.Timeout, "requestId": httpmw.RequestIDFrom(ctx)},
 			}
+		case errors.Is(ctx.Err(), context.Canceled):
+			// The client went away (closed the connection, cancelled the request):
+			// no one reads the answer, and the server did nothing wrong.
+			logger.InfoContext(ctx, "request cancelled by the client", "request_id", httpmw.RequestIDFrom(ctx), "path", gqlErr.Path.String())
+			return &gqlerror.Error{
+				Message:    "the request was cancelled by the client",
+				Path:       gqlErr.Path,
+				Locations:  gqlErr.Locations,
+				Extensions: map[string]any{"code": errcode.Cancelled, "requestId": httpmw.RequestIDFrom(ctx)},
+			}
 		case apierr.IsUnavailable(err):
 			logger.WarnContext(ctx, "database unavailable", "request_id", httpmw.RequestIDFrom(ctx), "error", err)
 			return &gqlerror.Error{

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -40,7 +42,7 @@ func revisionPage(first *int, cursor *string, cursorField string) (int, int64, e
 	var after int64
 	if cursor != nil && *cursor != "" {
 		v, err := strconv.ParseInt(*cursor, 10, 64)
-		if err != nil || v < 1 {
+		if err != nil || v < 1 || strconv.FormatInt(v, 10) != *cursor {
 			return 0, 0, apierr.BadInputf(cursorField, "%q is not a revision cursor", *cursor)
 		}
 		after = v
@@ -197,6 +199,9 @@ func idOf(v reflect.Value) (pulid.ID, bool) {
 // refused (BAD_USER_INPUT on filter.types, naming the known types) rather than matching
 // nothing.
 func changeTypes(types []string) ([]string, error) {
+	if n := len(history.TypeNames()); len(types) > n {
+		return nil, apierr.BadInputf("filter.types", "%d types given; the knowledge base has %d", len(types), n)
+	}
 	out := make([]string, 0, len(types))
 	for _, t := range types {
 		name, ok := history.TypeName(t)
@@ -221,6 +226,18 @@ func actorFilterRefusal(ctx context.Context) error {
 	case role < auth.Editor:
 		return &apierr.Error{Code: errcode.Forbidden, Field: "filter.actor",
 			Message: fmt.Sprintf("filter.actor needs the role %s; the token has %s", auth.Editor, role)}
+	}
+	return nil
+}
+
+// maxActorLength bounds filter.actor: a token's ID or a JWT subject.
+const maxActorLength = 256
+
+// checkActor refuses a filter.actor no actor can have (BAD_USER_INPUT): longer than
+// maxActorLength.
+func checkActor(actor string) error {
+	if n := utf8.RuneCountInString(actor); n > maxActorLength {
+		return apierr.BadInputf("filter.actor", "an actor is at most %d characters long, got %d", maxActorLength, n)
 	}
 	return nil
 }
@@ -301,7 +318,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		}
 		version := committed()
 		if version == 0 {
-			kb, err := history.Current(ctx, v.client)
+			kb, err := v.current(ctx)
 			if err != nil {
 				return resp // the data stands; the version is only missing
 			}
@@ -311,7 +328,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		return resp
 	}
 
-	before, err := history.Current(ctx, v.client)
+	before, err := v.current(ctx)
 	if err != nil {
 		return next(ctx) // the data stands; the version is only missing
 	}
@@ -320,7 +337,7 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		return resp
 	}
 	for attempt := 1; ; attempt++ {
-		after, err := history.Current(ctx, v.client)
+		after, err := v.current(ctx)
 		if err != nil {
 			return resp
 		}
@@ -340,6 +357,17 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		cleanups.mu.Unlock()
 		resp = v.again(v.readingAt(ctx, before.Version), resp)
 	}
+}
+
+// current reads the knowledge base's version, also for a response whose request's time
+// is up (a TIMEOUT carries the version too): then within a second of its own.
+func (v versionExtension) current(ctx context.Context) (history.KnowledgeBase, error) {
+	if ctx.Err() != nil {
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		ctx = c
+	}
+	return history.Current(ctx, v.client)
 }
 
 // readingAt returns ctx for a run of a query that reads version: caches key by it.

@@ -119,6 +119,9 @@ func (r *queryResolver) Changes(ctx context.Context, after *int, cursor *string,
 			if err := actorFilterRefusal(ctx); err != nil {
 				return nil, err
 			}
+			if err := checkActor(*filter.Actor); err != nil {
+				return nil, err
+			}
 			f.ActorID = *filter.Actor
 		}
 		for _, b := range []struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +66,19 @@ func TestHistoryArguments(t *testing.T) {
 			{name: "actor filter, reader", token: readerToken, query: changesQuery, vars: map[string]any{"filter": map[string]any{"actor": "token:abc"}},
 				code: "FORBIDDEN", field: "filter.actor"},
 			{name: "actor filter, editor", token: editorToken, query: changesQuery, vars: map[string]any{"filter": map[string]any{"actor": "token:abc"}}, edges: 0},
+			{name: "actor filter past its length", token: editorToken, query: changesQuery, vars: map[string]any{"filter": map[string]any{"actor": strings.Repeat("a", 257)}},
+				code: "BAD_USER_INPUT", field: "filter.actor", msg: "at most 256"},
+			{name: "actor filter at its length", token: editorToken, query: changesQuery, vars: map[string]any{"filter": map[string]any{"actor": strings.Repeat("a", 256)}}, edges: 0},
+			{name: "more types than there are", token: adminToken, query: changesQuery, vars: map[string]any{"filter": map[string]any{"types": slices.Repeat([]string{"Theme"}, 500)}},
+				code: "BAD_USER_INPUT", field: "filter.types", msg: "500 types given"},
+			{name: "a cursor the server never gives", token: adminToken, query: `query($c: String) { changes(cursor: $c) { edges { cursor } } }`, vars: map[string]any{"c": "01"},
+				code: "BAD_USER_INPUT", field: "cursor", msg: "not a revision cursor"},
+			{name: "a revisions cursor with a plus sign", token: adminToken, query: `query($id: ID!) { node(id: $id) { ... on Theme { revisions(after: "+1") { edges { cursor } } } } }`,
+				vars: map[string]any{"id": th}, code: "BAD_USER_INPUT", field: "after", msg: "not a revision cursor"},
+			{name: "restore version 0", token: adminToken, query: `mutation($id: ID!) { restore(id: $id, version: 0) { id } }`,
+				vars: map[string]any{"id": th}, code: "BAD_USER_INPUT", field: "version", msg: "versions start at 1"},
+			{name: "restore an ID no object ever had", token: adminToken, query: `mutation($id: ID!) { restore(id: $id, version: 1) { id } }`,
+				vars: map[string]any{"id": "th01ARZ3NDEKTSV4RRFFQ69G5FAV"}, code: "NOT_FOUND", field: "id", msg: "now or in the history"},
 			{name: "similar municipalities of a theme", token: adminToken, query: `query($id: ID!) { similarMunicipalities(municipalityID: $id) { score } }`,
 				vars: map[string]any{"id": th}, code: "VALIDATION", field: "municipalityID", msg: "must be the ID of a Municipality, got a Theme ID"},
 			{name: "path from an ID of no type", token: adminToken, query: `query($from: ID!, $to: ID!) { connectionPath(from: $from, to: $to) { length } }`,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +35,9 @@ func TestRequestTimeout(t *testing.T) {
 			if len(r.Errors) == 0 || r.code() != "TIMEOUT" {
 				t.Errorf("%s: errors %+v, want TIMEOUT", q, r.Errors)
 			}
+			if strings.HasPrefix(q, "mutation") && r.Extensions["version"] == nil {
+				t.Errorf("%s: a TIMEOUT without the version: %v", q, r.Extensions)
+			}
 		}
 		if after := rowCounts(t, db); len(after) != len(before) || after["themes"] != before["themes"] {
 			t.Errorf("a mutation stopped by the timeout wrote: %v → %v", before, after)
@@ -47,6 +51,7 @@ func TestRequestTimeout(t *testing.T) {
 		if len(r.Errors) == 0 || r.code() != "TIMEOUT" {
 			t.Errorf("timeout in a resolver: errors %+v, want TIMEOUT", r.Errors)
 		}
+
 	})
 }
 

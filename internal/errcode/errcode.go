@@ -38,6 +38,7 @@ const (
 	TooManySubscriptions = "TOO_MANY_SUBSCRIPTIONS"
 	// The server's side.
 	Timeout     = "TIMEOUT"
+	Cancelled   = "CANCELLED"
 	Unavailable = "UNAVAILABLE"
 	Internal    = "INTERNAL"
 )
@@ -75,6 +76,7 @@ var All = []Info{
 	{TooManyConnections, "at the WebSocket upgrade: the client (HTTP 429) or the server (HTTP 503) holds as many WebSocket connections as allowed"},
 	{TooManySubscriptions, "the connection, or the server, holds as many subscriptions as allowed"},
 	{Timeout, "the request ran longer than the server's request timeout and was stopped (nothing of a mutation is written): ask for less (smaller pages, fewer fields, shallower nesting) or try again later"},
+	{Cancelled, "the client went away (closed the connection, cancelled the request) before the answer was ready: nothing of a mutation is written, and no one reads the answer; logged at info level, not as an error"},
 	{Unavailable, "the database is out of reach (or the server is starting); try again shortly"},
 	{Internal, "anything else: the details are logged with `extensions.requestId`, never shown"},
 }

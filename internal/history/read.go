@@ -236,7 +236,7 @@ func CheckVersion(ctx context.Context, client *ent.Client, field string, v int64
 		return apierr.BadInputf(field, "no version %d: the knowledge base is at version %d", v, current)
 	}
 	if v < pruned {
-		return apierr.BadInputf(field, "the history before version %d has been pruned", pruned)
+		return apierr.BadInputf(field, "the history before version %d has been pruned: ask from version %d on", pruned, pruned)
 	}
 	return nil
 }

@@ -43,6 +43,9 @@ func Restore(ctx context.Context, tx *ent.Tx, id pulid.ID, version int64) error 
 	if st == nil {
 		return apierr.NotFoundf("id", "no object has the id %s", id)
 	}
+	if version < 1 {
+		return apierr.BadInputf("version", "versions start at 1, got %d", version)
+	}
 	if err := CheckVersion(ctx, client, "version", version); err != nil {
 		return err
 	}
@@ -51,6 +54,13 @@ func Restore(ctx context.Context, tx *ent.Tx, id pulid.ID, version int64) error 
 		return err
 	}
 	if state == nil {
+		var n int
+		if err := scanOne(ctx, tx, rebind(d, `SELECT COUNT(*) FROM (SELECT 1 FROM revisions WHERE node_id = ? LIMIT 1) AS r`), []any{string(id)}, &n); err != nil {
+			return fmt.Errorf("history: restore: %w", err)
+		}
+		if n == 0 {
+			return apierr.NotFoundf("id", "no %s has the id %s, now or in the history", st.Type, id)
+		}
 		return apierr.BadInputf("version", "%s %s did not exist at version %d", st.Type, id, version)
 	}
 	// Which of the objects the state links to still exist.
