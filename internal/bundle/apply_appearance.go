@@ -77,7 +77,10 @@ func (a *applier) applyAppearances(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	if err := a.c.Appearance.CreateBulk(creates...).Exec(ctx); err != nil {
+	if _, err := saveInBatches(ctx, creates, len(appearance.Columns), func(c *ent.AppearanceCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.AppearanceCreate) ([]*ent.Appearance, error) {
+			return nil, a.c.Appearance.CreateBulk(part...).Exec(ctx)
+		}); err != nil {
 		return fmt.Errorf("create %d appearances: %w", len(creates), err)
 	}
 	return nil
@@ -159,8 +162,9 @@ func roleOf(roles []Role, name string) *Role {
 	return nil
 }
 
-// loadAppearances reads, in one query, the appearances the database has in the bundle's
-// sessions and documents, by natural key.
+// loadAppearances reads the appearances the database has in the bundle's sessions and
+// documents, by natural key: in one query for the sessions and one for the documents
+// (per 15,000 of them).
 func (a *applier) loadAppearances(ctx context.Context) (map[appearanceKey]*ent.Appearance, error) {
 	var sessions, documents []pulid.ID
 	for i := range a.b.Seminars {
@@ -175,18 +179,27 @@ func (a *applier) loadAppearances(ctx context.Context) (map[appearanceKey]*ent.A
 			documents = append(documents, a.documents[a.b.Documents[i].Key].ID)
 		}
 	}
-	q := a.c.Appearance.Query()
-	switch {
-	case len(sessions) > 0 && len(documents) > 0:
-		q.Where(appearance.Or(appearance.SessionIDIn(sessions...), appearance.DocumentIDIn(documents...)))
-	case len(sessions) > 0:
-		q.Where(appearance.SessionIDIn(sessions...))
-	default:
-		q.Where(appearance.DocumentIDIn(documents...))
-	}
-	rows, err := q.All(ctx)
+	// By session, then by document (an appearance that names both is read once).
+	rows, err := readInChunks(sessions, func(part []pulid.ID) ([]*ent.Appearance, error) {
+		return a.c.Appearance.Query().Where(appearance.SessionIDIn(part...)).All(ctx)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read appearances: %w", err)
+	}
+	byDocument, err := readInChunks(documents, func(part []pulid.ID) ([]*ent.Appearance, error) {
+		return a.c.Appearance.Query().Where(appearance.DocumentIDIn(part...)).All(ctx)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read appearances: %w", err)
+	}
+	read := make(map[pulid.ID]bool, len(rows))
+	for _, ap := range rows {
+		read[ap.ID] = true
+	}
+	for _, ap := range byDocument {
+		if !read[ap.ID] {
+			rows = append(rows, ap)
+		}
 	}
 	have := make(map[appearanceKey]*ent.Appearance, len(rows))
 	for _, ap := range rows {

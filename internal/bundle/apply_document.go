@@ -57,7 +57,10 @@ func (a *applier) applyDocuments(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	created, err := a.c.Document.CreateBulk(creates...).Save(ctx)
+	created, err := saveInBatches(ctx, creates, len(document.Columns), func(c *ent.DocumentCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.DocumentCreate) ([]*ent.Document, error) {
+			return a.c.Document.CreateBulk(part...).Save(ctx)
+		})
 	if err != nil {
 		return fmt.Errorf("create %d documents: %w", len(creates), err)
 	}

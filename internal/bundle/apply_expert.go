@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/expert"
 	"github.com/teemaverkko/teemaverkko/ent/schema/calendar"
 )
 
@@ -61,7 +62,10 @@ func (a *applier) applyExperts(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	created, err := a.c.Expert.CreateBulk(creates...).Save(ctx)
+	created, err := saveInBatches(ctx, creates, len(expert.Columns), func(c *ent.ExpertCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.ExpertCreate) ([]*ent.Expert, error) {
+			return a.c.Expert.CreateBulk(part...).Save(ctx)
+		})
 	if err != nil {
 		return fmt.Errorf("create %d experts: %w", len(creates), err)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/network"
+	"github.com/teemaverkko/teemaverkko/ent/networkterm"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/ent/termmembership"
 )
@@ -37,7 +39,10 @@ func (a *applier) applyNetworks(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	created, err := a.c.Network.CreateBulk(creates...).Save(ctx)
+	created, err := saveInBatches(ctx, creates, len(network.Columns), func(c *ent.NetworkCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.NetworkCreate) ([]*ent.Network, error) {
+			return a.c.Network.CreateBulk(part...).Save(ctx)
+		})
 	if err != nil {
 		return fmt.Errorf("create %d networks: %w", len(creates), err)
 	}
@@ -93,7 +98,10 @@ func (a *applier) applyTerms(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	created, err := a.c.NetworkTerm.CreateBulk(creates...).Save(ctx)
+	created, err := saveInBatches(ctx, creates, len(networkterm.Columns), func(c *ent.NetworkTermCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.NetworkTermCreate) ([]*ent.NetworkTerm, error) {
+			return a.c.NetworkTerm.CreateBulk(part...).Save(ctx)
+		})
 	if err != nil {
 		return fmt.Errorf("create %d network terms: %w", len(creates), err)
 	}
@@ -155,7 +163,9 @@ func (a *applier) applyMemberships(ctx context.Context) error {
 	if len(want) == 0 {
 		return nil
 	}
-	rows, err := a.c.TermMembership.Query().Where(termmembership.TermIDIn(terms...)).All(ctx)
+	rows, err := readInChunks(terms, func(part []pulid.ID) ([]*ent.TermMembership, error) {
+		return a.c.TermMembership.Query().Where(termmembership.TermIDIn(part...)).All(ctx)
+	})
 	if err != nil {
 		return fmt.Errorf("read term memberships: %w", err)
 	}
@@ -182,7 +192,10 @@ func (a *applier) applyMemberships(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	if err := a.c.TermMembership.CreateBulk(creates...).Exec(ctx); err != nil {
+	if _, err := saveInBatches(ctx, creates, len(termmembership.Columns), func(c *ent.TermMembershipCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.TermMembershipCreate) ([]*ent.TermMembership, error) {
+			return nil, a.c.TermMembership.CreateBulk(part...).Exec(ctx)
+		}); err != nil {
 		return fmt.Errorf("create %d term memberships: %w", len(creates), err)
 	}
 	return nil

@@ -40,7 +40,10 @@ func (a *applier) applyOrganizations(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	created, err := a.c.Organization.CreateBulk(creates...).Save(ctx)
+	created, err := saveInBatches(ctx, creates, len(organization.Columns), func(c *ent.OrganizationCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.OrganizationCreate) ([]*ent.Organization, error) {
+			return a.c.Organization.CreateBulk(part...).Save(ctx)
+		})
 	if err != nil {
 		return fmt.Errorf("create %d organizations: %w", len(creates), err)
 	}

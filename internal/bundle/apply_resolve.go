@@ -48,7 +48,9 @@ func (a *applier) resolveMunicipalities(ctx context.Context, errs *ValidationErr
 	if len(codes) == 0 {
 		return nil
 	}
-	rows, err := a.c.Municipality.Query().Where(municipality.CodeIn(codes...)).All(ctx)
+	rows, err := readInChunks(codes, func(part []string) ([]*ent.Municipality, error) {
+		return a.c.Municipality.Query().Where(municipality.CodeIn(part...)).All(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -70,8 +72,9 @@ func (a *applier) resolveOrganizations(ctx context.Context, errs *ValidationErro
 	if len(names) == 0 {
 		return nil
 	}
-	rows, err := a.c.Organization.Query().Where(organization.NameIn(names...)).
-		WithSources(onlyDocumentIDs).All(ctx)
+	rows, err := readInChunks(names, func(part []string) ([]*ent.Organization, error) {
+		return a.c.Organization.Query().Where(organization.NameIn(part...)).WithSources(onlyDocumentIDs).All(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -93,8 +96,9 @@ func (a *applier) resolveDocuments(ctx context.Context, errs *ValidationErrors) 
 	if len(keys) == 0 {
 		return nil
 	}
-	rows, err := a.c.Document.Query().Where(document.KeyIn(keys...)).
-		WithAuthors(onlyExpertIDs).WithThemes(onlyThemeIDs).All(ctx)
+	rows, err := readInChunks(keys, func(part []string) ([]*ent.Document, error) {
+		return a.c.Document.Query().Where(document.KeyIn(part...)).WithAuthors(onlyExpertIDs).WithThemes(onlyThemeIDs).All(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -122,7 +126,9 @@ func (a *applier) checkDocumentURLs(ctx context.Context, errs *ValidationErrors)
 	if len(urls) == 0 {
 		return nil
 	}
-	rows, err := a.c.Document.Query().Where(document.URLIn(urls...)).Select(document.FieldKey, document.FieldURL).All(ctx)
+	rows, err := readInChunks(urls, func(part []string) ([]*ent.Document, error) {
+		return a.c.Document.Query().Where(document.URLIn(part...)).Select(document.FieldKey, document.FieldURL).All(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -146,7 +152,9 @@ func (a *applier) resolveThemes(ctx context.Context, errs *ValidationErrors) err
 	if len(slugs) == 0 {
 		return nil
 	}
-	rows, err := a.c.Theme.Query().Where(theme.SlugIn(slugs...)).All(ctx)
+	rows, err := readInChunks(slugs, func(part []string) ([]*ent.Theme, error) {
+		return a.c.Theme.Query().Where(theme.SlugIn(part...)).All(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -169,9 +177,11 @@ func (a *applier) resolveExperts(ctx context.Context, errs *ValidationErrors) er
 	a.dbExperts = map[string][]*ent.Expert{}
 	a.experts = map[string]*ent.Expert{}
 	if names := union(defined, a.refs.experts); len(names) > 0 {
-		rows, err := a.c.Expert.Query().Where(expert.NameIn(names...)).
-			WithThemes(onlyThemeIDs).WithSources(onlyDocumentIDs).
-			Order(ent.Asc(expert.FieldID)).All(ctx)
+		rows, err := readInChunks(names, func(part []string) ([]*ent.Expert, error) {
+			return a.c.Expert.Query().Where(expert.NameIn(part...)).
+				WithThemes(onlyThemeIDs).WithSources(onlyDocumentIDs).
+				Order(ent.Asc(expert.FieldID)).All(ctx)
+		})
 		if err != nil {
 			return err
 		}
@@ -269,11 +279,13 @@ func (a *applier) resolveNetworks(ctx context.Context, errs *ValidationErrors) e
 		}
 	}
 	if len(names) > 0 {
-		rows, err := a.c.Network.Query().Where(network.NameIn(names...)).
-			WithOrganizers(onlyOrganizationIDs).WithSources(onlyDocumentIDs).
-			WithTerms(func(q *ent.NetworkTermQuery) {
-				q.WithMunicipalities(onlyMunicipalityIDs).WithThemes(onlyThemeIDs).WithSources(onlyDocumentIDs)
-			}).All(ctx)
+		rows, err := readInChunks(names, func(part []string) ([]*ent.Network, error) {
+			return a.c.Network.Query().Where(network.NameIn(part...)).
+				WithOrganizers(onlyOrganizationIDs).WithSources(onlyDocumentIDs).
+				WithTerms(func(q *ent.NetworkTermQuery) {
+					q.WithMunicipalities(onlyMunicipalityIDs).WithThemes(onlyThemeIDs).WithSources(onlyDocumentIDs)
+				}).All(ctx)
+		})
 		if err != nil {
 			return err
 		}
@@ -309,17 +321,19 @@ func (a *applier) loadSeminars(ctx context.Context, _ *ValidationErrors) error {
 	if len(titles) == 0 {
 		return nil
 	}
-	rows, err := a.c.Seminar.Query().Where(seminar.TitleIn(titles...)).
-		WithOrganizers(onlyOrganizationIDs).WithThemes(onlyThemeIDs).
-		WithMunicipalities(onlyMunicipalityIDs).WithSources(onlyDocumentIDs).
-		WithSessions(func(q *ent.SessionQuery) {
-			q.WithSpeakers(onlyExpertIDs).WithModerators(onlyExpertIDs).
-				WithThemes(onlyThemeIDs).WithSources(onlyDocumentIDs)
-		}).
-		WithOutcomes(func(q *ent.OutcomeQuery) {
-			q.WithThemes(onlyThemeIDs).WithMunicipalities(onlyMunicipalityIDs).
-				WithExperts(onlyExpertIDs).WithSources(onlyDocumentIDs)
-		}).All(ctx)
+	rows, err := readInChunks(titles, func(part []string) ([]*ent.Seminar, error) {
+		return a.c.Seminar.Query().Where(seminar.TitleIn(part...)).
+			WithOrganizers(onlyOrganizationIDs).WithThemes(onlyThemeIDs).
+			WithMunicipalities(onlyMunicipalityIDs).WithSources(onlyDocumentIDs).
+			WithSessions(func(q *ent.SessionQuery) {
+				q.WithSpeakers(onlyExpertIDs).WithModerators(onlyExpertIDs).
+					WithThemes(onlyThemeIDs).WithSources(onlyDocumentIDs)
+			}).
+			WithOutcomes(func(q *ent.OutcomeQuery) {
+				q.WithThemes(onlyThemeIDs).WithMunicipalities(onlyMunicipalityIDs).
+					WithExperts(onlyExpertIDs).WithSources(onlyDocumentIDs)
+			}).All(ctx)
+	})
 	if err != nil {
 		return err
 	}

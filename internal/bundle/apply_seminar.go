@@ -9,6 +9,7 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/appearance"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
+	"github.com/teemaverkko/teemaverkko/ent/seminar"
 	"github.com/teemaverkko/teemaverkko/ent/session"
 )
 
@@ -78,7 +79,10 @@ func (a *applier) applySeminars(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	created, err := a.c.Seminar.CreateBulk(creates...).Save(ctx)
+	created, err := saveInBatches(ctx, creates, len(seminar.Columns), func(c *ent.SeminarCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.SeminarCreate) ([]*ent.Seminar, error) {
+			return a.c.Seminar.CreateBulk(part...).Save(ctx)
+		})
 	if err != nil {
 		return fmt.Errorf("create %d seminars: %w", len(creates), err)
 	}
@@ -157,7 +161,10 @@ func (a *applier) applySessions(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	created, err := a.c.Session.CreateBulk(creates...).Save(ctx)
+	created, err := saveInBatches(ctx, creates, len(session.Columns), func(c *ent.SessionCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.SessionCreate) ([]*ent.Session, error) {
+			return a.c.Session.CreateBulk(part...).Save(ctx)
+		})
 	if err != nil {
 		return fmt.Errorf("create %d sessions: %w", len(creates), err)
 	}
@@ -200,7 +207,10 @@ func (a *applier) applyOutcomes(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	if err := a.c.Outcome.CreateBulk(creates...).Exec(ctx); err != nil {
+	if _, err := saveInBatches(ctx, creates, len(outcome.Columns), func(c *ent.OutcomeCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.OutcomeCreate) ([]*ent.Outcome, error) {
+			return nil, a.c.Outcome.CreateBulk(part...).Exec(ctx)
+		}); err != nil {
 		return fmt.Errorf("create %d outcomes: %w", len(creates), err)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/teemaverkko/teemaverkko/ent"
+	"github.com/teemaverkko/teemaverkko/ent/theme"
 )
 
 // applyThemes upserts the bundle's themes by slug. Their parents are set later
@@ -36,7 +37,10 @@ func (a *applier) applyThemes(ctx context.Context) error {
 	if len(creates) == 0 {
 		return nil
 	}
-	created, err := a.c.Theme.CreateBulk(creates...).Save(ctx)
+	created, err := saveInBatches(ctx, creates, len(theme.Columns), func(c *ent.ThemeCreate) int { return addedIDs(c.Mutation()) },
+		func(ctx context.Context, part []*ent.ThemeCreate) ([]*ent.Theme, error) {
+			return a.c.Theme.CreateBulk(part...).Save(ctx)
+		})
 	if err != nil {
 		return fmt.Errorf("create %d themes: %w", len(creates), err)
 	}

@@ -1,8 +1,10 @@
 package bundle
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -27,8 +29,10 @@ type ExportOptions struct {
 // Export reads the knowledge base (all of it, or some seminars) into a bundle that
 // Apply reads back: applying it to a database with the reference data yields the same
 // knowledge. Reference data (regions, municipalities) is referred to by code, not
-// exported. Entries are sorted by their natural keys, so that the same knowledge always
-// exports to the same bytes.
+// exported. Entries are sorted by their natural keys, and entries that tie on them
+// (outcomes of one seminar with the same text) by the rest of what is written of them,
+// so that the same knowledge always exports to the same bytes, whatever order the
+// database returns it in.
 func Export(ctx context.Context, client *ent.Client, opts ExportOptions) (*Bundle, error) {
 	x := &exporter{b: &Bundle{Format: FormatName, Version: FormatVersion, Description: opts.Description}}
 	if err := x.load(ctx, client, opts); err != nil {
@@ -196,22 +200,59 @@ func exportSeminar(s *ent.Seminar, entries map[string]Expert) Seminar {
 			Roles: roles(ss.Edges.Appearances, entries),
 		})
 	}
-	outcomes := slices.Clone(s.Edges.Outcomes)
-	slices.SortFunc(outcomes, func(a, b *ent.Outcome) int { return cmp.Compare(a.Text, b.Text) })
-	for _, o := range outcomes {
-		out := Outcome{
+	// Outcomes are written by text; outcomes of the same text (which the API allows)
+	// by the rest of what is written of them, so that their order does not depend on
+	// the order the database returns them in (which a delete and restore, or the
+	// rebuild of a version, changes).
+	type placed struct {
+		out     Outcome
+		session int // index in sem.Sessions, or -1 for the seminar's own
+	}
+	outcomes := make([]placed, 0, len(s.Edges.Outcomes))
+	for _, o := range s.Edges.Outcomes {
+		p := placed{session: -1, out: Outcome{
 			Kind: string(o.Kind), Text: o.Text, Quote: deref(o.Quote), Experts: expertNames(o.Edges.Experts),
 			Themes: themeSlugs(o.Edges.Themes), Municipalities: municipalityCodes(o.Edges.Municipalities),
 			Sources: documentKeys(o.Edges.Sources),
-		}
+		}}
 		if o.Edges.Session != nil {
-			i := byPosition[o.Edges.Session.ID]
-			sem.Sessions[i].Outcomes = append(sem.Sessions[i].Outcomes, out)
+			p.session = byPosition[o.Edges.Session.ID]
+		}
+		outcomes = append(outcomes, p)
+	}
+	byText := orderBy(func(a, b Outcome) int { return cmp.Compare(a.Text, b.Text) })
+	slices.SortFunc(outcomes, func(a, b placed) int { return byText(a.out, b.out) })
+	for _, p := range outcomes {
+		if p.session >= 0 {
+			sem.Sessions[p.session].Outcomes = append(sem.Sessions[p.session].Outcomes, p.out)
 			continue
 		}
-		sem.Outcomes = append(sem.Outcomes, out)
+		sem.Outcomes = append(sem.Outcomes, p.out)
 	}
 	return sem
+}
+
+// orderBy returns a total order of bundle entries: by key, and entries the key ties by
+// what the bundle writes of them (their JSON), so that the export's order never depends
+// on the order the database returns rows in. Entries it still ties are written as the
+// same bytes, so their order does not show. An entry is encoded only when its key ties.
+func orderBy[T any](key func(a, b T) int) func(a, b T) int {
+	return func(a, b T) int {
+		if c := key(a, b); c != 0 {
+			return c
+		}
+		return bytes.Compare(encoded(a), encoded(b))
+	}
+}
+
+// encoded is v as JSON. The format's types are strings, numbers, booleans and lists
+// and structs of them, which always encode: a failure is a mistake in this package.
+func encoded(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("bundle: encode %T: %v", v, err))
+	}
+	return b
 }
 
 // withAppearanceKeys loads what a Role names: the person and the organisation.
@@ -219,11 +260,13 @@ func withAppearanceKeys(q *ent.AppearanceQuery) { q.WithExpert().WithOrganizatio
 
 // roles returns the appearances whose title or organisation differ from the person's
 // entry in the bundle (which each appearance would otherwise record), sorted by name.
+// A person with two such appearances (one speaking and one moderating, under different
+// titles) has one role in the bundle: the first of them in the order of Role's fields,
+// whatever order the database returns them in.
 func roles(apps []*ent.Appearance, entries map[string]Expert) []Role {
-	var out []Role
-	seen := map[string]bool{}
+	var all []Role
 	for _, a := range apps {
-		if a.Edges.Expert == nil || seen[a.Edges.Expert.Name] {
+		if a.Edges.Expert == nil {
 			continue
 		}
 		r := Role{Expert: a.Edges.Expert.Name, Title: deref(a.Title), TitleEn: deref(a.TitleEn)}
@@ -234,11 +277,10 @@ func roles(apps []*ent.Appearance, entries map[string]Expert) []Role {
 		if r.Title == e.Title && r.TitleEn == e.TitleEn && r.Organization == e.Organization {
 			continue
 		}
-		seen[r.Expert] = true
-		out = append(out, r)
+		all = append(all, r)
 	}
-	slices.SortFunc(out, func(a, b Role) int { return cmp.Compare(a.Expert, b.Expert) })
-	return out
+	slices.SortFunc(all, orderBy(func(a, b Role) int { return cmp.Compare(a.Expert, b.Expert) }))
+	return slices.CompactFunc(all, func(a, b Role) bool { return a.Expert == b.Expert })
 }
 
 // memberships groups a term's memberships by (source, status), sorted by source key and
@@ -264,9 +306,9 @@ func memberships(rows []*ent.TermMembership) (out []Membership, stated map[strin
 	for i := range out {
 		slices.Sort(out[i].Municipalities)
 	}
-	slices.SortFunc(out, func(a, b Membership) int {
+	slices.SortFunc(out, orderBy(func(a, b Membership) int {
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(slices.Index(membershipStatuses, a.Status), slices.Index(membershipStatuses, b.Status)))
-	})
+	}))
 	return out, stated
 }
 
@@ -282,7 +324,8 @@ func authorsOnly(apps []*ent.Appearance) []*ent.Appearance {
 }
 
 // people returns a document's appearances in roles other than author, as the document
-// names them, sorted by role (in the order the roles are declared) and name.
+// names them, sorted by role (in the order the roles are declared) and name (and a
+// person named twice in one role, under different titles, by the rest).
 func people(apps []*ent.Appearance) []Person {
 	var out []Person
 	for _, a := range apps {
@@ -295,9 +338,9 @@ func people(apps []*ent.Appearance) []Person {
 		}
 		out = append(out, p)
 	}
-	slices.SortFunc(out, func(a, b Person) int {
+	slices.SortFunc(out, orderBy(func(a, b Person) int {
 		return cmp.Or(cmp.Compare(slices.Index(personRoles, a.Role), slices.Index(personRoles, b.Role)), cmp.Compare(a.Expert, b.Expert))
-	})
+	}))
 	return out
 }
 
@@ -397,18 +440,24 @@ func (x *exporter) keepReferenced() {
 	x.b.Themes = keep(x.b.Themes, func(t Theme) bool { return themes[t.Slug] })
 }
 
+// sort puts every list of the bundle in its order: by natural key, which is unique for
+// all but seminars (two may share a title and a date as the bundle writes it), and ties
+// by the entries' content (orderBy).
 func (x *exporter) sort() {
-	slices.SortFunc(x.b.Organizations, func(a, b Organization) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortFunc(x.b.Documents, func(a, b Document) int { return cmp.Compare(a.Key, b.Key) })
-	slices.SortFunc(x.b.Experts, func(a, b Expert) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortFunc(x.b.Themes, func(a, b Theme) int { return cmp.Compare(a.Slug, b.Slug) })
-	slices.SortFunc(x.b.Networks, func(a, b Network) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(x.b.Organizations, orderBy(func(a, b Organization) int { return cmp.Compare(a.Name, b.Name) }))
+	slices.SortFunc(x.b.Documents, orderBy(func(a, b Document) int { return cmp.Compare(a.Key, b.Key) }))
+	slices.SortFunc(x.b.Experts, orderBy(func(a, b Expert) int { return cmp.Compare(a.Name, b.Name) }))
+	slices.SortFunc(x.b.Themes, orderBy(func(a, b Theme) int { return cmp.Compare(a.Slug, b.Slug) }))
+	slices.SortFunc(x.b.Networks, orderBy(func(a, b Network) int { return cmp.Compare(a.Name, b.Name) }))
 	for i := range x.b.Networks {
-		slices.SortFunc(x.b.Networks[i].Terms, func(a, b Term) int { return cmp.Compare(a.Number, b.Number) })
+		slices.SortFunc(x.b.Networks[i].Terms, orderBy(func(a, b Term) int { return cmp.Compare(a.Number, b.Number) }))
 	}
-	slices.SortFunc(x.b.Seminars, func(a, b Seminar) int {
+	slices.SortFunc(x.b.Seminars, orderBy(func(a, b Seminar) int {
 		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.Title, b.Title))
-	})
+	}))
+	for i := range x.b.Seminars {
+		slices.SortFunc(x.b.Seminars[i].Sessions, orderBy(func(a, b Session) int { return cmp.Compare(a.Position, b.Position) }))
+	}
 }
 
 type keySet map[string]bool
