@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/teemaverkko/teemaverkko/internal/edit"
 	"github.com/teemaverkko/teemaverkko/internal/history"
 	"slices"
 	"strings"
@@ -50,6 +51,7 @@ func Apply(ctx context.Context, client *ent.Client, b *Bundle, opts Options) (*R
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("bundle: %w", err)
 	}
+	ctx = edit.WithSessionMemo(ctx)
 	a := &applier{c: tx.Client(), b: b, refs: &chk.refs, track: newTracker(), progress: opts.Progress}
 	if err := a.run(ctx); err != nil {
 		if rerr := tx.Rollback(); rerr != nil {
