@@ -1,6 +1,10 @@
 // Package testdb gives tests fresh, migrated databases: a SQLite file per test, and a
 // fresh PostgreSQL database per test when TEST_DATABASE_URL names a server. When CI=true
 // and TEST_DATABASE_URL is not set, PostgreSQL tests fail instead of being skipped.
+//
+// Each database is a copy of a template the process prepared once (see Template): the
+// migrated schema, or a package's own state on top of it. A package whose tests use
+// testdb calls Main from its TestMain, which drops the templates when the tests end.
 package testdb
 
 import (
