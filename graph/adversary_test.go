@@ -25,7 +25,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
 	"github.com/teemaverkko/teemaverkko/internal/ratelimit"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // The adversary's suite: every protected field in every place a document can hide it,
@@ -133,8 +132,7 @@ func (c *wsClient) operation(id, query string, vars map[string]any) gqlResponse 
 // with every role, over HTTP and WebSocket, and checks the code and that a refused
 // request wrote nothing.
 func TestAuthorizationWhereverTheFieldSits(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		client := seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
 		srv := adversaryServer(t, client, graph.Config{})
 		themeID := client.Theme.Query().FirstIDX(t.Context())
 		fields := []struct {
@@ -261,8 +259,8 @@ func TestUndeclaredFieldNeedsAdmin(t *testing.T) {
 // TestWebsocketBadInit: a connection_init with a bad token is closed at once with 4403
 // and frees its place: many of them in a row leave room for a good connection.
 func TestWebsocketBadInit(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{Websocket: graph.WebsocketLimits{ConnectionsPerClient: 2}})
+	_, client := seededDB(t, "sqlite")
+	srv := adversaryServer(t, client, graph.Config{Websocket: graph.WebsocketLimits{ConnectionsPerClient: 2}})
 	for i := range 10 {
 		token := "wrong-token"
 		conn, m, err := wsInit(srv, token)
@@ -302,8 +300,8 @@ func TestWebsocketBadInit(t *testing.T) {
 // TestWebsocketLimits: connections per client and subscriptions per connection are
 // bounded with clear refusals, and places are given back.
 func TestWebsocketLimits(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{Websocket: graph.WebsocketLimits{ConnectionsPerClient: 2, SubscriptionsPerConnection: 3}})
+	_, client := seededDB(t, "sqlite")
+	srv := adversaryServer(t, client, graph.Config{Websocket: graph.WebsocketLimits{ConnectionsPerClient: 2, SubscriptionsPerConnection: 3}})
 	a := wsDial(t, srv, "")
 	_ = wsDial(t, srv, "")
 	if _, m, err := wsInit(srv, ""); err == nil || m.Type != "http 429" {
@@ -342,9 +340,9 @@ func TestWebsocketLimits(t *testing.T) {
 // TestWebsocketRateLimit: operations over a WebSocket spend the client's rate limit
 // like HTTP requests do.
 func TestWebsocketRateLimit(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
+	_, client := seededDB(t, "sqlite")
 	limiter := ratelimit.New(ratelimit.Config{Rate: 0.001, Burst: 5})
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{RateLimit: limiter})
+	srv := adversaryServer(t, client, graph.Config{RateLimit: limiter})
 	c := wsDial(t, srv, "")
 	codes := []string{}
 	for i := range 8 {
@@ -360,8 +358,7 @@ func TestWebsocketRateLimit(t *testing.T) {
 // TestMutationOverWebsocket: a mutation over a WebSocket runs in its transaction and
 // commits; no panic text reaches the client.
 func TestMutationOverWebsocket(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		client := seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
 		srv := adversaryServer(t, client, graph.Config{})
 		c := wsDial(t, srv, editorToken)
 		res := c.operation("1", `mutation { createTheme(input: {slug: "ws-teema", name: "WebSocket-teema"}) { slug } }`, nil)
@@ -396,9 +393,8 @@ func nest(n int, wrap func(inner string) string, leaf string) string {
 // TestInputLimits: argument nesting and size, and lists of IDs, are refused before any
 // SQL at one past their limits, with a stable code, over literals and variables alike.
 func TestInputLimits(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
+	eachSeeded(t, func(t *testing.T, db *database.DB, _ *ent.Client) {
 		client, count := countingClient(db)
-		seedDB(t, db)
 		srv := adversaryServer(t, client, graph.Config{})
 		parents := func(n int) string {
 			return `{ themes(where: ` + nest(n, func(s string) string { return "{hasParentWith: [" + s + "]}" }, `{slug: "x"}`) + `) { totalCount } }`
@@ -467,8 +463,8 @@ func TestInputLimits(t *testing.T) {
 
 // TestNodesCostByLength: nodes(ids:) costs what it returns, one object per ID.
 func TestNodesCostByLength(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+	_, client := seededDB(t, "sqlite")
+	srv := adversaryServer(t, client, graph.Config{})
 	cost := func(n int) float64 {
 		ids := make([]any, n)
 		for i := range ids {
@@ -499,8 +495,8 @@ func TestNodesCostByLength(t *testing.T) {
 // TestProductionMode: no suggestions for misspelt arguments, enum values, input fields or
 // fields, and introspection refused with its own code.
 func TestProductionMode(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{Production: true})
+	_, client := seededDB(t, "sqlite")
+	srv := adversaryServer(t, client, graph.Config{Production: true})
 	for _, tc := range []struct{ name, query, code string }{
 		{"misspelt argument", `{ themes(frist: 1) { totalCount } }`, "GRAPHQL_VALIDATION_FAILED"},
 		{"misspelt field", `{ themes(first: 1) { totalCont } }`, "GRAPHQL_VALIDATION_FAILED"},
@@ -532,8 +528,7 @@ func TestProductionMode(t *testing.T) {
 // TestOnePageSizeForEveryConnection: the configured page limits govern search exactly
 // as every other connection, with one code.
 func TestOnePageSizeForEveryConnection(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	client := seedDB(t, db)
+	_, client := seededDB(t, "sqlite")
 	for _, tc := range []struct {
 		max, first int
 		code       string
@@ -559,8 +554,7 @@ func TestOnePageSizeForEveryConnection(t *testing.T) {
 // with a hundred: the changed object is loaded once per event and shared, so that many
 // subscribers cannot make a write's fan-out grow with them.
 func TestFanOutCostsTheSame(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, _ *ent.Client) {
 		client, count := countingClient(db)
 		broker := events.NewLocal()
 		client.Use(events.Hook(broker, slog.New(slog.NewTextHandler(io.Discard, nil))))
@@ -606,8 +600,8 @@ func TestFanOutCostsTheSame(t *testing.T) {
 // TestCraftedCursor: a cursor made by hand whose value is not a list, sent with orderBy,
 // is the client's mistake (BAD_USER_INPUT), not an internal error.
 func TestCraftedCursor(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+	_, client := seededDB(t, "sqlite")
+	srv := adversaryServer(t, client, graph.Config{})
 	var b strings.Builder
 	ent.Cursor{ID: "th01ARZ3NDEKTSV4RRFFQ69G5FAV", Value: "not a list"}.MarshalGQL(&b)
 	cursor := strings.Trim(b.String(), `"`)
@@ -620,8 +614,7 @@ func TestCraftedCursor(t *testing.T) {
 // TestNullCondition: a nullable variable with a default stands where Boolean! is
 // expected, and the client sends it as null: the client's mistake, not a panic.
 func TestNullCondition(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	client := seedDB(t, db)
+	_, client := seededDB(t, "sqlite")
 	for _, production := range []bool{false, true} {
 		srv := adversaryServer(t, client, graph.Config{Production: production})
 		for _, q := range []string{
@@ -642,8 +635,8 @@ func TestNullCondition(t *testing.T) {
 // TestWebsocketBadInitPayload: a connection_init whose payload is not an object is
 // closed, and its place is given back (gqlgen returned without closing the socket).
 func TestWebsocketBadInitPayload(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{Websocket: graph.WebsocketLimits{ConnectionsPerClient: 2}})
+	_, client := seededDB(t, "sqlite")
+	srv := adversaryServer(t, client, graph.Config{Websocket: graph.WebsocketLimits{ConnectionsPerClient: 2}})
 	for i, payload := range []string{`"x"`, `1`, `[1]`, `true`, `"x"`, `[]`} {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		conn, _, err := coderws.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
@@ -666,8 +659,7 @@ func TestWebsocketBadInitPayload(t *testing.T) {
 // TestValidationErrorsBounded: a small document that breaks a pairwise rule many times
 // answers at most MaxValidationErrors errors, not one per pair of fields.
 func TestValidationErrorsBounded(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	client := seedDB(t, db)
+	_, client := seededDB(t, "sqlite")
 	var b strings.Builder
 	b.WriteString("{")
 	for i := range 540 {
@@ -686,8 +678,8 @@ func TestValidationErrorsBounded(t *testing.T) {
 // TestFilterValueThatDoesNotFit: a filter value PostgreSQL cannot compare (text with
 // NUL) is the client's mistake, not an internal error; SQLite simply matches nothing.
 func TestFilterValueThatDoesNotFit(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := adversaryServer(t, client, graph.Config{})
 		for _, q := range []string{
 			`{ themes(where: {name: "a\u0000b"}) { totalCount } }`,
 			`{ themes(where: {nameContains: "\u0000"}) { totalCount } }`,
@@ -703,8 +695,8 @@ func TestFilterValueThatDoesNotFit(t *testing.T) {
 // TestMessagesDoNotEchoLongInput: an error that quotes what the client sent quotes at
 // most MaxMessageLength bytes of it.
 func TestMessagesDoNotEchoLongInput(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+	_, client := seededDB(t, "sqlite")
+	srv := adversaryServer(t, client, graph.Config{})
 	long := strings.Repeat("ö", 50000)
 	for _, body := range []map[string]any{
 		{"query": `query($id: ID!) { node(id: $id) { id } }`, "variables": map[string]any{"id": "th" + long}},
@@ -726,8 +718,8 @@ func TestMessagesDoNotEchoLongInput(t *testing.T) {
 // the ID of an operation still running (4409), and lets an ID be used again once its
 // operation is complete, ended by the client or by the server.
 func TestWebsocketReusedID(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	srv := adversaryServer(t, seedDB(t, db), graph.Config{})
+	_, client := seededDB(t, "sqlite")
+	srv := adversaryServer(t, client, graph.Config{})
 	const sub = `subscription { nodeChanged(types: ["Theme"]) { id } }`
 	payload, _ := json.Marshal(map[string]any{"query": sub})
 

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -19,24 +20,49 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
-// seedDB creates the search index of a fresh database and loads the seed knowledge.
-func seedDB(t *testing.T, db *database.DB) *ent.Client {
-	t.Helper()
+// seededTemplate is a database with the search index and the seed knowledge, loaded
+// once per dialect with the history recorded, as the server does before it seeds.
+var seededTemplate = testdb.NewTemplate("seeded", func(ctx context.Context, db *database.DB) error {
 	client := db.Client()
-	history.Use(client) // as the server does before it seeds
-	if err := search.Migrate(context.Background(), db); err != nil {
-		t.Fatalf("search index: %v", err)
+	history.Use(client)
+	if err := search.Migrate(ctx, db); err != nil {
+		return fmt.Errorf("search index: %w", err)
 	}
-	if err := seed.Run(context.Background(), client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatalf("seed: %v", err)
+	if err := seed.Run(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		return fmt.Errorf("seed: %w", err)
 	}
-	return client
+	return nil
+})
+
+// seededDB returns a fresh database of the dialect with the search index and the seed
+// knowledge (a copy of seededTemplate), and a client over it that records the history
+// as the server's does.
+func seededDB(t *testing.T, dialect string) (*database.DB, *ent.Client) {
+	t.Helper()
+	db := seededTemplate.Open(t, dialect)
+	client := db.Client()
+	history.Use(client)
+	return db, client
 }
 
-// seeded returns an API server over a fresh database loaded with the seed knowledge.
-func seeded(t *testing.T, db *database.DB) *httptest.Server {
+// eachSeeded runs fn once per database, as subtests named "sqlite" and "postgres", each
+// with a fresh database of its own loaded with the seed knowledge, as seededDB gives.
+func eachSeeded(t *testing.T, fn func(t *testing.T, db *database.DB, client *ent.Client)) {
 	t.Helper()
-	return apiServer(t, seedDB(t, db))
+	for _, d := range testdb.Dialects {
+		t.Run(d, func(t *testing.T) {
+			db, client := seededDB(t, d)
+			fn(t, db, client)
+		})
+	}
+}
+
+// seeded returns an API server over a fresh database of the dialect loaded with the
+// seed knowledge.
+func seeded(t *testing.T, dialect string) *httptest.Server {
+	t.Helper()
+	_, client := seededDB(t, dialect)
+	return apiServer(t, client)
 }
 
 type page struct {
@@ -62,8 +88,8 @@ func (p page) strings(field string) []string {
 
 // TestAPI exercises the API over the seed knowledge on both databases.
 func TestAPI(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 
 		t.Run("every connection", func(t *testing.T) {
 			for _, tc := range []struct {

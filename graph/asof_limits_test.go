@@ -19,7 +19,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/httpmw"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // holdingStates is a driver whose rebuild query (history.AsOf's read of every object's
@@ -68,8 +67,7 @@ func (d *holdingStates) counts() (active, peak, total int) {
 // and a rebuild that no request waits for any more stops; requests for the version
 // being rebuilt share its rebuild.
 func TestAsOfRebuildsAreBounded(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		client := seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
 		live := apiServer(t, client)
 		for i := range 4 {
 			mustPost(t, live, fmt.Sprintf(`mutation { createTheme(input: {slug: "t%d", name: "T%d"}) { id } }`, i, i), nil, nil)
@@ -159,8 +157,8 @@ func TestAsOfRebuildsAreBounded(t *testing.T) {
 // TestAsOfOneVersionPerOperation: an operation may read one version; two different ones
 // (by aliases, fields, fragments or variables) are refused before anything runs.
 func TestAsOfOneVersionPerOperation(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := apiServer(t, seedDB(t, db))
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		for _, tc := range []struct {
 			name, query string
 			vars        map[string]any
@@ -194,8 +192,8 @@ func TestAsOfOneVersionPerOperation(t *testing.T) {
 // (querylimit.StateCost), so that pages of whole states cannot add up to a response of
 // hundreds of megabytes under the cost limit.
 func TestRevisionStatesCost(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := apiServer(t, seedDB(t, db))
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		for _, tc := range []struct {
 			name, query string
 			refused     bool

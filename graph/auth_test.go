@@ -3,16 +3,16 @@ package graph_test
 import (
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestAuthMatrix checks who may do what: reads are public, writes need an editor token,
 // deletions and imports need admin; a missing or wrong token is UNAUTHENTICATED, a weak
 // role FORBIDDEN, and nothing is written.
 func TestAuthMatrix(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, seededClient *ent.Client) {
+		srv := apiServer(t, seededClient)
 		client := db.Client()
 		const (
 			read   = `{ themes(first: 1) { totalCount } }`

@@ -8,9 +8,9 @@ import (
 
 	"entgo.io/contrib/entgql"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/schema/pulid"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // cursorOf encodes a cursor as the server would, whatever its content.
@@ -25,8 +25,8 @@ func cursorOf(id pulid.ID, value any) string {
 // BAD_USER_INPUT naming the argument, in words that do not quote the decoder, and never
 // INTERNAL.
 func TestHandMadeCursors(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		id := pulid.ID("th01ARZ3NDEKTSV4RRFFQ69G5FAV")
 		for _, tc := range []struct {
 			name, query, cursor, field string

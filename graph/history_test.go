@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // The facts below are counted from shared/seeds/more/INDEX.md and its fact sheets.
@@ -58,8 +58,8 @@ const kickoffThemes = 16
 // the API: the counts of INDEX.md, a fact from every sheet, the titles a person had over
 // the years, and that every outcome and every theme has a source.
 func TestHistory(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 
 		t.Run("counts against INDEX.md", func(t *testing.T) {
 			var data struct {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // sheetFactTable is the facts of one fact sheet of shared/seeds/more/ (and of the
@@ -336,8 +336,8 @@ var sheetFactTables = []sheetFactTable{
 // TestHistoryFacts checks the facts of every sheet, at least three each, through the API
 // on both databases, and that every one of the 37 people has a role a source states.
 func TestHistoryFacts(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		for _, tc := range sheetFactTables {
 			t.Run(tc.sheet, func(t *testing.T) {
 				if len(tc.facts) < 3 {

@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // deep returns a query nesting themes → parent n times.
@@ -19,7 +17,7 @@ func deep(n int) string {
 // TestHostileInputs sends what abusive or broken clients send, and checks that each gets
 // a clear error with a stable code, never a 500, and never database text.
 func TestHostileInputs(t *testing.T) {
-	srv := seeded(t, testdb.Open(t, "sqlite"))
+	srv := seeded(t, "sqlite")
 	aliases := "{" + strings.Repeat(" a0: regions(first: 1) { totalCount }", 1)
 	for i := 1; i <= 40; i++ {
 		aliases += " a" + strings.Repeat("x", i) + ": regions(first: 1) { totalCount }"
@@ -85,7 +83,7 @@ func TestHostileInputs(t *testing.T) {
 
 // TestCostIsReported checks that every response says what the operation cost.
 func TestCostIsReported(t *testing.T) {
-	srv := seeded(t, testdb.Open(t, "sqlite"))
+	srv := seeded(t, "sqlite")
 	res, err := http.Post(srv.URL, "application/json", strings.NewReader(jsonBody(`{ regions(first: 5) { edges { node { municipalities(first: 10) { totalCount } } } } }`)))
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +111,7 @@ func jsonBody(query string) string {
 // TestCursorOfAnotherOrdering checks that a cursor taken under one ordering and sent
 // with another is the client's error, not an internal one.
 func TestCursorOfAnotherOrdering(t *testing.T) {
-	srv := seeded(t, testdb.Open(t, "sqlite"))
+	srv := seeded(t, "sqlite")
 	var p struct{ Themes page }
 	mustPost(t, srv, `{ themes(first: 1, orderBy: [{field: NAME}]) { pageInfo { endCursor } } }`, nil, &p)
 	if p.Themes.PageInfo.EndCursor == "" {

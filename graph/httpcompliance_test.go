@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // httpCase is one request to /graphql and what the GraphQL over HTTP spec wants back.
@@ -46,7 +44,7 @@ func get(query string, more ...string) url.Values {
 // TestHTTPCompliance checks each rule of the GraphQL over HTTP spec (and the repository's
 // choices within it) through graph.NewHandler over a seeded SQLite database.
 func TestHTTPCompliance(t *testing.T) {
-	srv := seeded(t, testdb.Open(t, "sqlite"))
+	srv := seeded(t, "sqlite")
 	const (
 		ok       = `{"query":"{ themes(first: 1) { totalCount } }"}`
 		parse    = `{"query":"{ themes( { }"}`

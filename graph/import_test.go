@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 const importMutation = `mutation($b: String!, $dry: Boolean) {
@@ -27,8 +27,8 @@ func bundleJSON(t *testing.T, v any) string {
 // written), then for real, then again (nothing changes); an invalid bundle reports every
 // problem with its path and writes nothing.
 func TestImportBundle(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, seededClient *ent.Client) {
+		srv := apiServer(t, seededClient)
 		ctx := context.Background()
 		client := db.Client()
 		seminar := map[string]any{
@@ -108,8 +108,8 @@ func TestImportBundle(t *testing.T) {
 // lists that many problems with their paths, then one error counting the rest, and
 // writes nothing.
 func TestImportBundleErrorsCapped(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		ctx := context.Background()
 		const bad = graph.MaxValidationErrors + 50
 		themes := make([]any, bad)

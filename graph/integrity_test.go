@@ -15,7 +15,6 @@ import (
 	entschema "github.com/teemaverkko/teemaverkko/ent/schema"
 	"github.com/teemaverkko/teemaverkko/internal/apierr"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // randomText returns n characters drawn at random (seeded, so repeatable): a third of
@@ -140,8 +139,8 @@ func rowCounts(t *testing.T, db *database.DB) map[string]int {
 // the limit, of letters of two and four bytes, is stored as sent; one character more is
 // VALIDATION naming the field, in create and in update, and writes nothing.
 func TestStringLimitsThroughTheAPI(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		bases := baseInputs(seedRefs(t, srv))
 		types := entschema.Types()
 		slices.Sort(types)
@@ -218,8 +217,8 @@ func TestStringLimitsThroughTheAPI(t *testing.T) {
 // (the class, from ent.EdgeRefs): an ID of another type is VALIDATION and an ID that
 // names nothing NOT_FOUND, each naming the input field; neither writes anything.
 func TestReferencesNameTheField(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		r := seedRefs(t, srv)
 		bases := baseInputs(r)
 		inputFields := func(input string) []string {
@@ -334,8 +333,8 @@ func article(typ string) string {
 // without a source (on create, and an update that would leave none), and so does
 // importBundle, at the outcome's place.
 func TestOutcomeNeedsASource(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		r := seedRefs(t, srv)
 		var docs struct{ Documents page }
 		mustPost(t, srv, `{ documents(first: 2, orderBy: [{field: KEY}]) { edges { node { id } } } }`, nil, &docs)
@@ -398,8 +397,8 @@ func TestOutcomeNeedsASource(t *testing.T) {
 // string past its limit (the review's 3,000-character name) and a URL another document
 // has with an error at its place, not INTERNAL.
 func TestImportBundleClientErrors(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		for _, tc := range []struct {
 			name, bundle string
 			line, column int

@@ -6,16 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestMutations exercises create, update and delete over the seed knowledge on both
 // databases: the happy paths, field-level validation and conflict errors, the deletion
 // rules, and that a failed request writes nothing.
 func TestMutations(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, seededClient *ent.Client) {
+		srv := apiServer(t, seededClient)
 		ctx := context.Background()
 		client := db.Client()
 		themes := func() int { return client.Theme.Query().CountX(ctx) }

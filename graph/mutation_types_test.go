@@ -4,16 +4,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestEveryTypeCreateUpdateDelete runs the happy path of create, update and delete for
 // every type on both databases: each object is created, found by node(id:), changed,
 // and deleted, after which node(id:) is null.
 func TestEveryTypeCreateUpdateDelete(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		var refs struct{ Regions, Municipalities, Ended, Seminars, Networks, NetworkTerms, Experts, Documents, Sessions page }
 		mustPost(t, srv, `{
 		  regions(where: {code: "17"}) { edges { node { id } } }

@@ -332,8 +332,7 @@ func walkNestedPages(t *testing.T, dialect string, cases []walkCase) {
 			if tc.seed {
 				if seedSrv == nil {
 					// The seed knowledge in a database of its own.
-					db := testdb.Open(outer, dialect)
-					seedDB(t, db)
+					db, _ := seededDB(outer, dialect)
 					s := serve(db)
 					seedSrv = &s
 				}

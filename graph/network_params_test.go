@@ -3,8 +3,8 @@ package graph_test
 import (
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestNetworkParamsRule sends minWeight and matchThreshold through the HTTP handler:
@@ -13,8 +13,8 @@ import (
 // rest with BAD_USER_INPUT naming the argument. NaN and Infinity can only arrive as
 // variables written as strings, which gqlgen's Float reads with strconv.ParseFloat.
 func TestNetworkParamsRule(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		const network = `query($w: Float) { themeNetwork(minWeight: $w) { edgeCount } }`
 		const series = `query($w: Float, $t: Float) { themeNetworkSeries(by: YEAR, minWeight: $w, matchThreshold: $t) { matchThreshold } }`
 		for _, tc := range []struct {

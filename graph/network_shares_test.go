@@ -5,8 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestThemeNetworkSignalShares asks the seed knowledge's network through the API with
@@ -52,8 +52,8 @@ func TestThemeNetworkSignalShares(t *testing.T) {
 		{"all", all, all, 356, map[string][2]float64{"DOCUMENT": {279, 453}, "EXPERT": {4, 91}}},
 		{"documents", []string{"DOCUMENT"}, []string{"DOCUMENT"}, 352, map[string][2]float64{"DOCUMENT": {352, 453}}},
 	}
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
 				var full, capped result

@@ -33,8 +33,8 @@ const networkQuery = `{
 // TestThemeNetworkAPI asks the theme network, relations, paths and statistics of the
 // seed knowledge through the API.
 func TestThemeNetworkAPI(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		var net struct {
 			ThemeNetwork struct {
 				StrengthMeasure string
@@ -174,8 +174,7 @@ func networkInstance(t *testing.T, db *database.DB) (*httptest.Server, *ent.Clie
 // created through the API, shows in the next network. On PostgreSQL the write goes to
 // another instance, whose change event reaches this one through LISTEN/NOTIFY.
 func TestThemeNetworkCacheFollowsWrites(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, _ *ent.Client) {
 		reader, client, networks := networkInstance(t, db)
 		writer := reader
 		if db.Dialect == "postgres" {
@@ -231,8 +230,7 @@ func TestThemeNetworkCacheFollowsWrites(t *testing.T) {
 // many clients at once (the signals spelled in two orders): one build serves them all,
 // and every response is the same.
 func TestThemeNetworkConcurrentRequestsBuildOnce(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, _ *ent.Client) {
 		srv, _, networks := networkInstance(t, db)
 		queries := []string{
 			`{ themeNetwork(signals: [OUTCOME, SESSION]) { edgeCount nodes { theme { slug } betweenness } edges { source { slug } target { slug } weight } } }`,
@@ -267,8 +265,8 @@ func TestThemeNetworkConcurrentRequestsBuildOnce(t *testing.T) {
 // in the network's order, the count and the flag say what was left out, and the nodes'
 // measures stay those of the whole network.
 func TestThemeNetworkMaxEdges(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		type edge struct {
 			Source, Target   struct{ ID string }
 			Weight, Strength float64

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestRevisionStatesBoundedBeforeLoading: the states of revisions are bounded by their
@@ -18,9 +18,8 @@ import (
 // QUERY_TOO_COSTLY without reading a single state, however the fields are spelled
 // (fragments, aliases, directives); a page without states reads none.
 func TestRevisionStatesBoundedBeforeLoading(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
+	eachSeeded(t, func(t *testing.T, db *database.DB, _ *ent.Client) {
 		ctx := context.Background()
-		seedDB(t, db)
 		client, cnt := countingClient(db)
 		var themeID string
 		var version int64

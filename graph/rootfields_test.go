@@ -13,7 +13,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // inFlight is a driver that records how many of its queries run at once, holding each
@@ -42,8 +41,7 @@ func (d *inFlight) Query(ctx context.Context, query string, args, v any) error {
 // graph.DefaultRootFieldConcurrency of them at once, so that one request cannot hold
 // the whole connection pool, and still answers every field.
 func TestRootFieldConcurrency(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, _ *ent.Client) {
 		d := &inFlight{Driver: db.Driver}
 		srv := apiServer(t, db.Client(ent.Driver(d)))
 		var b strings.Builder

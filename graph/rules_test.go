@@ -19,7 +19,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/ent/session"
 	"github.com/teemaverkko/teemaverkko/ent/theme"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestDataRules holds the rules between fields and objects that the API's mutations must
@@ -28,8 +27,8 @@ import (
 // required text made of white space only. Each refusal names the input field, writes
 // nothing, and the same change made consistently is accepted.
 func TestDataRules(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, seededClient *ent.Client) {
+		srv := apiServer(t, seededClient)
 		ctx := context.Background()
 		client := db.Client()
 

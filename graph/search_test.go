@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 const searchQuery = `query($q: String!, $types: [SearchType!], $first: Int, $after: Cursor) {
@@ -35,8 +35,8 @@ type searchResult struct {
 // TestSearchAPI searches the seed knowledge through the API on both databases:
 // Finnish forms, types, pagination, snippets, a write found at once, and bad input.
 func TestSearchAPI(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		var r searchResult
 		mustPost(t, srv, searchQuery, map[string]any{"q": "kelluvat kunnat"}, &r)
 		found := false

@@ -17,15 +17,13 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/graph/persisted"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // strictServer serves a seeded SQLite database with reads needing a token and only
 // registered queries allowed.
 func strictServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	db := testdb.Open(t, "sqlite")
-	client := seedDB(t, db)
+	db, client := seededDB(t, "sqlite")
 	tokens, _ := auth.ParseTokens(tokenEntry("reader", "reader-token") + "," + tokenEntry("editor", editorToken))
 	srv := httptest.NewServer(graph.NewHandler(client, graph.Config{
 		Dialect: db.Dialect, Limits: graph.DefaultLimits, Tokens: tokens, ReadsNeedToken: true,

@@ -32,8 +32,8 @@ func names(conn any, field string) []string {
 
 // TestSeedFacts checks the seminar's facts through the API, as a user would ask for them.
 func TestSeedFacts(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 
 		t.Run("the event", func(t *testing.T) {
 			var data struct {

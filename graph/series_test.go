@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/outcome"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
@@ -95,8 +96,8 @@ type seriesResult struct {
 // through the API, and checks every slice against themeNetwork asked with the slice as
 // its filter: the same nodes, measures, edges and evidence.
 func TestThemeNetworkSeriesAPI(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		for _, by := range []string{"TERM", "YEAR"} {
 			t.Run(by, func(t *testing.T) {
 				var res seriesResult
@@ -183,9 +184,8 @@ func TestThemeNetworkSeriesStatementCount(t *testing.T) {
 	for _, d := range testdb.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			db := testdb.Open(t, d)
+			db, _ := seededDB(t, d)
 			client, c := countingClient(db)
-			seedDB(t, db)
 			srv := apiServer(t, client)
 			count := func(by string) (int64, int) {
 				var res seriesResult
@@ -225,8 +225,8 @@ func TestThemeNetworkSeriesStatementCount(t *testing.T) {
 // expected slices too, so that aliases of large series are refused before anything runs
 // while the explorer's and the README's requests pass.
 func TestNetworkCost(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		sel := `{ edges { source { slug } target { slug } weight evidence { signal items { id } } } }`
 		var b strings.Builder
 		b.WriteString("{")

@@ -18,7 +18,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/events"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // wsClient speaks graphql-transport-ws, the protocol current clients use.
@@ -112,8 +111,7 @@ func instance(t *testing.T, db *database.DB, dsn string) (*httptest.Server, *ent
 // on another (through PostgreSQL LISTEN/NOTIFY; in process on SQLite), for both
 // outcomeAdded and nodeChanged, over graphql-transport-ws.
 func TestSubscriptions(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, _ *ent.Client) {
 		dsn := db.URL
 		writer, client := instance(t, db, dsn)
 		reader := writer
@@ -161,8 +159,7 @@ func TestSubscriptions(t *testing.T) {
 // TestLegacySubscriptionProtocol checks that older clients speaking graphql-ws (the
 // subscriptions-transport-ws protocol) are served too.
 func TestLegacySubscriptionProtocol(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	seeded(t, db)
+	db, _ := seededDB(t, "sqlite")
 	srv, client := instance(t, db, "")
 	theme := client.Theme.Query().FirstX(context.Background())
 	ws := dialProtocol(t, srv, "graphql-ws")
@@ -179,8 +176,7 @@ func TestLegacySubscriptionProtocol(t *testing.T) {
 // TestMalformedWebsocketMessages sends what broken clients send over a WebSocket: the
 // server answers with an error or closes the connection, and keeps serving.
 func TestMalformedWebsocketMessages(t *testing.T) {
-	db := testdb.Open(t, "sqlite")
-	seeded(t, db)
+	db, _ := seededDB(t, "sqlite")
 	srv, _ := instance(t, db, "")
 	for _, msg := range []string{
 		"not json",

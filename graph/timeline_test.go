@@ -205,8 +205,8 @@ func TestAppearanceDates(t *testing.T) {
 // says it is a year, every appearance carries its seminar's or document's date and
 // precision, and a person's appearances come in date order.
 func TestSeedDates(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		var data map[string]any
 		mustPost(t, srv, `{ experts(where: {name: "Jarkko Majava"}) { edges { node {
 		  titleAsOf titleAsOfPrecision
@@ -318,8 +318,8 @@ func TestAppearancesByDateStatementCount(t *testing.T) {
 // document of 2023 falls in the named period after the last term instead of a
 // "(no term)" bucket.
 func TestStatisticsOverTime(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		srv := seeded(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
 		// The 2023–2024 programme is a document of its own in the seed, dated to its first
 		// year; its themes count in 2023.
 		var docs struct{ Documents page }

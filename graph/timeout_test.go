@@ -14,15 +14,13 @@ import (
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/httpmw"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestRequestTimeout: a request whose time runs out answers TIMEOUT (not UNAVAILABLE,
 // which a deadline used to pass for, nor INTERNAL), and a mutation stopped by it writes
 // nothing.
 func TestRequestTimeout(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		client := seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
 		h := graph.NewHandler(client, graph.Config{Dialect: dialectOf(client), Limits: graph.DefaultLimits})
 		srv := httptest.NewServer(httpmw.Timeout(time.Nanosecond, nil, h))
 		t.Cleanup(srv.Close)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/graph"
 	"github.com/teemaverkko/teemaverkko/internal/auth"
 	"github.com/teemaverkko/teemaverkko/internal/database"
@@ -158,8 +159,7 @@ func TestVersionOnRefusals(t *testing.T) {
 // that empties the cache never arrives (a write on another instance whose event is
 // late). Here the network service listens to a broker nobody publishes to.
 func TestNetworkOfTheVersionRead(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
-		client := seedDB(t, db)
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
 		tokens, err := auth.ParseTokens(tokenEntry("editor", editorToken) + "," + tokenEntry("admin", adminToken))
 		if err != nil {
 			t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,15 +14,24 @@ import (
 	"time"
 
 	"github.com/teemaverkko/teemaverkko/internal/network"
+	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestMain lets tests run the real main: with TEEMAVERKKO_RUN_MAIN=1 in its environment,
-// the test binary is the server binary, its arguments the server's.
+// the test binary is the server binary, its arguments the server's. Otherwise it runs the
+// tests and drops the database templates they built.
 func TestMain(m *testing.M) {
 	if os.Getenv("TEEMAVERKKO_RUN_MAIN") == "1" {
 		main() // exits
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if err := testdb.DropTemplates(); err != nil {
+		fmt.Fprintf(os.Stderr, "drop test database templates: %v\n", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // runBinary runs the real main with args and an environment of env alone (and PATH),

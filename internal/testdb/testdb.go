@@ -1,16 +1,15 @@
 // Package testdb gives tests fresh, migrated databases: a SQLite file per test, and a
 // fresh PostgreSQL database per test when TEST_DATABASE_URL names a server. When CI=true
 // and TEST_DATABASE_URL is not set, PostgreSQL tests fail instead of being skipped.
+//
+// Each database is a copy of a template the process prepared once (see Template): the
+// migrated schema, or a package's own state on top of it. A package whose tests use
+// testdb calls Main from its TestMain, which drops the templates when the tests end.
 package testdb
 
 import (
-	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -33,28 +32,11 @@ func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 }
 
 // Open returns a fresh, migrated database of the given dialect ("sqlite" or "postgres"),
-// closed and dropped when the test ends.
+// closed and dropped when the test ends. It is a copy of a database the process migrated
+// once.
 func Open(t testing.TB, dialect string) *database.DB {
 	t.Helper()
-	ctx := context.Background()
-	var dsn string
-	switch dialect {
-	case "sqlite":
-		dsn = filepath.Join(t.TempDir(), "test.db")
-	case "postgres":
-		dsn = freshPostgres(t)
-	default:
-		t.Fatalf("unknown dialect %q", dialect)
-	}
-	db, err := database.Open(ctx, dsn)
-	if err != nil {
-		t.Fatalf("open %s: %v", dialect, err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	if err := database.Migrate(ctx, db.Client()); err != nil {
-		t.Fatalf("migrate %s: %v", dialect, err)
-	}
-	return db
+	return migrated.Open(t, dialect)
 }
 
 // Client returns an ent client over a fresh database of the dialect.
@@ -102,34 +84,23 @@ func PostgresURL(t testing.TB) string {
 	return ""
 }
 
-// freshPostgres creates a new database on the test server and returns its URL; the
-// database is dropped when the test ends.
-func freshPostgres(t testing.TB) string {
+// freshPostgres creates a new database on the test server, a copy of the template
+// database, and returns its URL; the database is dropped when the test ends.
+func freshPostgres(t testing.TB, template string) string {
 	t.Helper()
 	base := PostgresURL(t)
-	admin, err := sql.Open("postgres", base)
+	admin, err := adminDB(base)
 	if err != nil {
-		t.Fatalf("open postgres: %v", err)
+		t.Fatalf("%v", err)
 	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "tvtest_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+	name := "tvtest_" + randomHex(6)
+	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + template); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
-		admin, err := sql.Open("postgres", base)
-		if err != nil {
-			return
+		if admin, err := adminDB(base); err == nil {
+			_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 		}
-		defer admin.Close()
-		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse TEST_DATABASE_URL: %v", err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	return withDatabase(base, name)
 }
