@@ -145,3 +145,31 @@ func TestSearchAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchCountAfterWrite: a search's count is kept until the next write, and a write
+// (through the API, on this instance) moves it on: paging and repeating a search give
+// the count of the version they read, never an older one.
+func TestSearchCountAfterWrite(t *testing.T) {
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
+		const q = `query($q: String!) { search(query: $q, first: 1) { totalCount pageInfo { endCursor } } }`
+		count := func() int {
+			var out struct{ Search struct{ TotalCount int } }
+			mustPost(t, srv, q, map[string]any{"q": "sammakkolampi"}, &out)
+			return out.Search.TotalCount
+		}
+		for i := range 3 {
+			if got := count(); got != i {
+				t.Fatalf("before write %d: totalCount %d, want %d", i+1, got, i)
+			}
+			if got := count(); got != i { // the kept count
+				t.Fatalf("again before write %d: totalCount %d, want %d", i+1, got, i)
+			}
+			mustPost(t, srv, `mutation($slug: String!, $name: String!) { createTheme(input: {slug: $slug, name: $name}) { id } }`,
+				map[string]any{"slug": "sammakkolampi-" + itoa(i), "name": "Sammakkolampi " + itoa(i)}, nil)
+		}
+		if got := count(); got != 3 {
+			t.Errorf("after three writes: totalCount %d, want 3", got)
+		}
+	})
+}
