@@ -78,14 +78,7 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 		if err != nil {
 			return nil, err
 		}
-		c := revisionConnection(revs, n)
-		if err := r.loadStates(ctx, pageOf(c)); err != nil {
-			return nil, err
-		}
-		if err := answerStates(ctx, c); err != nil {
-			return nil, err
-		}
-		return c, nil
+		return r.revisionPageWithStates(ctx, revs, n)
 	}
 	st, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
 	if st == nil {
@@ -125,6 +118,19 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 		return one()
 	}
 	c := revisionConnection(b.revs[id], n)
+	if err := answerStates(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// revisionPageWithStates makes a page of the revisions read (one more than n) and loads
+// the states the field selects, within the operation's bounds.
+func (r *Resolver) revisionPageWithStates(ctx context.Context, revs []*history.Revision, n int) (*model.RevisionConnection, error) {
+	c := revisionConnection(revs, n)
+	if err := r.loadStates(ctx, pageOf(c)); err != nil {
+		return nil, err
+	}
 	if err := answerStates(ctx, c); err != nil {
 		return nil, err
 	}

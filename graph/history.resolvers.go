@@ -143,14 +143,7 @@ func (r *queryResolver) Changes(ctx context.Context, after *int, cursor *string,
 	if err != nil {
 		return nil, err
 	}
-	c := revisionConnection(revs, n)
-	if err := r.loadStates(ctx, pageOf(c)); err != nil {
-		return nil, err
-	}
-	if err := answerStates(ctx, c); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return r.revisionPageWithStates(ctx, revs, n)
 }
 
 // Revisions is the resolver for the revisions field.
