@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
@@ -301,13 +302,14 @@ func (versionExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse implements graphql.ResponseInterceptor.
 func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	cleanups := &operationCleanups{}
-	defer func() {
-		for _, f := range cleanups.fns {
-			f()
-		}
-	}()
-	ctx = context.WithValue(ctx, cleanupsKey{}, cleanups)
+	cleanups, _ := ctx.Value(cleanupsKey{}).(*operationCleanups)
+	if cleanups == nil || !cleanups.untilWritten {
+		// Over a WebSocket (or without the HTTP middleware), the operation frees what
+		// it holds when its response is complete.
+		cleanups = &operationCleanups{}
+		defer cleanups.run()
+		ctx = context.WithValue(ctx, cleanupsKey{}, cleanups)
+	}
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
@@ -439,6 +441,9 @@ type operationCleanups struct {
 	revisions map[revisionBatchKey]*revisionBatch
 	// asOf is the version the operation reads (nil: the live knowledge base).
 	asOf *int64
+	// untilWritten: the HTTP middleware made these cleanups and runs them once the
+	// response is written (holdUntilWritten).
+	untilWritten bool
 	// stateBytes and answeredBytes are the bytes of revision states the operation's
 	// run loaded and answered (each within MaxStateBytes); statesHeld those it holds
 	// against MaxStateBytesInFlight, which a run of the query again reuses.
@@ -446,6 +451,35 @@ type operationCleanups struct {
 }
 
 type cleanupsKey struct{}
+
+// run frees what the operation holds.
+func (c *operationCleanups) run() {
+	c.mu.Lock()
+	fns := c.fns
+	c.fns = nil
+	c.mu.Unlock()
+	for _, f := range fns {
+		f()
+	}
+}
+
+// holdUntilWritten keeps what an HTTP request's operation holds (its revision states'
+// share of MaxStateBytesInFlight, its as-of copy) until the response is written, not
+// only until it is complete: a client that does not read its response would otherwise
+// keep a response of up to MaxStateBytes in memory after giving back its share, and
+// thirty such clients took the server past 800 MB. A WebSocket upgrade passes through:
+// each of its operations frees what it holds itself.
+func holdUntilWritten(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		cl := &operationCleanups{untilWritten: true}
+		defer cl.run()
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), cleanupsKey{}, cl)))
+	})
+}
 
 // asOf returns the client (and a network service over it) to read the knowledge base as
 // of a version: the live one when version is nil, else the copy rebuilt from the history
