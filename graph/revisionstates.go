@@ -86,6 +86,9 @@ func (r *Resolver) loadStates(ctx context.Context, revs []*history.Revision) err
 	if !before && !after {
 		return nil
 	}
+	if ctx.Value(websocketKey{}) != nil {
+		return statesOverWebsocket()
+	}
 	if err := reserveStates(ctx, statesSize(revs, before, after), 0); err != nil {
 		return err
 	}
@@ -146,6 +149,15 @@ func (c *operationCleanups) releaseStates() int64 {
 	n := c.statesHeld
 	c.statesHeld = 0
 	return n
+}
+
+// statesOverWebsocket refuses revision states to an operation over a WebSocket: there a
+// response is queued whole for a client that may never read it (twenty connections of
+// five operations held 2.5 GB), while over HTTP an operation holds its share of the
+// server's bound until its response is written (holdUntilWritten).
+func statesOverWebsocket() error {
+	return &apierr.Error{Code: errcode.QueryTooCostly,
+		Message: "revision states (before, after) are answered over HTTP, not over a WebSocket: send this query as an HTTP request"}
 }
 
 func tooManyStates() error {

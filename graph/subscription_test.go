@@ -200,3 +200,48 @@ func TestMalformedWebsocketMessages(t *testing.T) {
 	// The server still serves.
 	mustPost(t, srv, `{ themes(first: 1) { totalCount } }`, nil, nil)
 }
+
+// TestStatesNotOverWebsocket: a query over a WebSocket that selects revision states is
+// refused (QUERY_TOO_COSTLY) before any is read, since a WebSocket queues whole responses
+// for a client that may never read them; the same query without states is answered, and
+// over HTTP with them.
+func TestStatesNotOverWebsocket(t *testing.T) {
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
+		ws := dialWS(t, srv)
+		for i, tc := range []struct {
+			query   string
+			refused bool
+		}{
+			{`{ themes(first: 2) { edges { node { revisions(first: 1) { edges { node { seq after } } } } } } }`, true},
+			{`{ changes(first: 2) { edges { node { ...S } } } } fragment S on Revision { before }`, true},
+			{`{ themes(first: 2) { edges { node { revisions(first: 1) { edges { node { seq version } } } } } } }`, false},
+		} {
+			id := "q" + itoa(i)
+			payload, _ := json.Marshal(map[string]any{"query": tc.query})
+			ws.send(wsMessage{ID: id, Type: "subscribe", Payload: payload})
+			m := ws.read()
+			if m.Type != "next" || m.ID != id {
+				t.Fatalf("%s: got %s %s, want next", tc.query, m.Type, m.Payload)
+			}
+			refused := strings.Contains(string(m.Payload), `"QUERY_TOO_COSTLY"`) && strings.Contains(string(m.Payload), "over HTTP")
+			if refused != tc.refused {
+				t.Errorf("%s: refused %v, want %v: %.300s", tc.query, refused, tc.refused, m.Payload)
+			}
+			if c := ws.read(); c.Type != "complete" {
+				t.Fatalf("%s: got %s after next, want complete", tc.query, c.Type)
+			}
+		}
+		var out struct {
+			Themes struct {
+				Edges []struct {
+					Node struct{ Revisions revisionPage }
+				}
+			}
+		}
+		mustPost(t, srv, `{ themes(first: 1) { edges { node { revisions(first: 1) { edges { node { seq after } } } } } } }`, nil, &out)
+		if len(out.Themes.Edges) != 1 || len(out.Themes.Edges[0].Node.Revisions.Edges) != 1 || out.Themes.Edges[0].Node.Revisions.Edges[0].Node.After == nil {
+			t.Errorf("over HTTP the state is answered: %+v", out)
+		}
+	})
+}
