@@ -131,14 +131,7 @@ func TestRestoreAnnouncesWhatItDid(t *testing.T) {
 		ws.subscribe("node", `subscription { nodeChanged(ids: ["`+o+`"]) { id change } }`)
 		restore := `mutation($id: ID!, $v: Int!) { restore(id: $id, version: $v) { id } }`
 		mustPost(t, srv, restore, map[string]any{"id": o, "v": created}, nil)
-		got := map[string]string{}
-		for len(got) < 2 {
-			m := ws.read()
-			if m.Type != "next" {
-				t.Fatalf("got %s %s, want next", m.Type, m.Payload)
-			}
-			got[m.ID] = string(m.Payload)
-		}
+		got := ws.nextByID(2)
 		if !strings.Contains(got["node"], `"change":"CREATED"`) {
 			t.Errorf("nodeChanged of the restore of a deleted outcome = %s, want CREATED", got["node"])
 		}

@@ -2,16 +2,12 @@ package graph_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
+	"github.com/teemaverkko/teemaverkko/ent"
 	"github.com/teemaverkko/teemaverkko/ent/municipality"
 	"github.com/teemaverkko/teemaverkko/internal/database"
-	"github.com/teemaverkko/teemaverkko/internal/history"
-	"github.com/teemaverkko/teemaverkko/internal/seed"
-	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
 // TestRestoreKeepsTheRules: a restore writes an object's past state, which may no
@@ -20,13 +16,8 @@ import (
 // BAD_USER_INPUT on id naming the rule, and writes nothing. The derived date of a
 // restored appearance is its seminar's of now, not the one it had then.
 func TestRestoreKeepsTheRules(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
 		ctx := context.Background()
-		client := db.Client()
-		history.Use(client)
-		if err := seed.Run(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-			t.Fatal(err)
-		}
 		srv := apiServer(t, client)
 		seminars := client.Seminar.Query().Limit(2).IDsX(ctx)
 		term := client.NetworkTerm.Query().FirstX(ctx)

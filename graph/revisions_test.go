@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -17,7 +15,6 @@ import (
 	"github.com/teemaverkko/teemaverkko/internal/bundle"
 	"github.com/teemaverkko/teemaverkko/internal/database"
 	"github.com/teemaverkko/teemaverkko/internal/history"
-	"github.com/teemaverkko/teemaverkko/internal/seed"
 	"github.com/teemaverkko/teemaverkko/internal/testdb"
 )
 
@@ -417,13 +414,8 @@ func postAsNoFatal(srv *httptest.Server, token, query string, vars map[string]an
 // enums) rebuilt as of its version exports byte for byte as it did then, after a seminar
 // (with its sessions and outcomes) has been deleted through the API.
 func TestAsOfSeededKnowledge(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, db *database.DB) {
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
 		ctx := context.Background()
-		client := db.Client()
-		history.Use(client)
-		if err := seed.Run(ctx, client, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-			t.Fatal(err)
-		}
 		srv := apiServer(t, client)
 		then := exportJSON(t, client)
 		kb, err := history.Current(ctx, client)

@@ -79,6 +79,21 @@ func (c *wsClient) read() wsMessage {
 	}
 }
 
+// nextByID reads the next messages of n operations, one each, and returns their payloads
+// by operation ID; anything but next fails the test.
+func (c *wsClient) nextByID(n int) map[string]string {
+	c.t.Helper()
+	got := map[string]string{}
+	for len(got) < n {
+		m := c.read()
+		if m.Type != "next" {
+			c.t.Fatalf("got %s %s, want next", m.Type, m.Payload)
+		}
+		got[m.ID] = string(m.Payload)
+	}
+	return got
+}
+
 func (c *wsClient) subscribe(id, query string) {
 	payload, _ := json.Marshal(map[string]any{"query": query})
 	c.send(wsMessage{ID: id, Type: "subscribe", Payload: payload})
@@ -131,14 +146,7 @@ func TestSubscriptions(t *testing.T) {
 			map[string]any{"s": kickoff, "d": doc}, nil)
 		mustPost(t, writer, `mutation($id: ID!) { updateTheme(id: $id, input: {nameEn: "Renamed live"}) { id } }`, map[string]any{"id": theme.ID}, nil)
 
-		got := map[string]string{}
-		for len(got) < 2 {
-			m := ws.read()
-			if m.Type != "next" {
-				t.Fatalf("got %s %s, want next", m.Type, m.Payload)
-			}
-			got[m.ID] = string(m.Payload)
-		}
+		got := ws.nextByID(2)
 		if !strings.Contains(got["added"], `"text":"Live outcome."`) || !strings.Contains(got["added"], "käynnistysseminaari") {
 			t.Errorf("outcomeAdded = %s", got["added"])
 		}
