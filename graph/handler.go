@@ -184,7 +184,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 	srv.SetRecoverFunc(recoverFunc)
 	var h http.Handler = httpmw.MaxBody(cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes), srv)
 	h = httpmw.Timeout(cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout), isWebsocket, h)
-	return cfg.Tokens.Middleware(holdUntilWritten(markWebsocket(socks.gate(h))))
+	return cfg.Tokens.Middleware(markWebsocket(holdUntilWritten(socks.gate(h))))
 }
 
 // DefaultLimits are the page-size limits used when none are configured.

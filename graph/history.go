@@ -89,8 +89,8 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 	// in one statement (and their states in one more), so that a list's revisions do not
 	// cost a statement per object.
 	list, ids := siblings(ctx, id)
-	wantBefore, wantAfter := statesWanted(ctx)
-	key := revisionBatchKey{list: list, before: before, first: n, states: [2]bool{wantBefore, wantAfter}}
+	sel := statesWanted(ctx)
+	key := revisionBatchKey{list: list, before: before, first: n, states: sel}
 	st.mu.Lock()
 	if st.revisions == nil {
 		st.revisions = map[revisionBatchKey]*revisionBatch{}
@@ -110,7 +110,7 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 		for _, revs := range b.revs {
 			page = append(page, revs[:min(len(revs), n)]...)
 		}
-		b.err = r.loadStates(ctx, page)
+		b.err = r.loadStates(ctx, page, sel)
 	})
 	if b.err != nil {
 		return nil, b.err
@@ -119,7 +119,7 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 		return one()
 	}
 	c := revisionConnection(b.revs[id], n)
-	if err := answerStates(ctx, c); err != nil {
+	if err := answerStates(ctx, c, sel); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -129,10 +129,11 @@ func (r *Resolver) revisionsOf(ctx context.Context, id pulid.ID, first *int, aft
 // the states the field selects, within the operation's bounds.
 func (r *Resolver) revisionPageWithStates(ctx context.Context, revs []*history.Revision, n int) (*model.RevisionConnection, error) {
 	c := revisionConnection(revs, n)
-	if err := r.loadStates(ctx, pageOf(c)); err != nil {
+	sel := statesWanted(ctx)
+	if err := r.loadStates(ctx, pageOf(c), sel); err != nil {
 		return nil, err
 	}
-	if err := answerStates(ctx, c); err != nil {
+	if err := answerStates(ctx, c, sel); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -151,8 +152,8 @@ type revisionBatchKey struct {
 	list   any
 	before int64
 	first  int
-	// states are the states (before, after) the fields of the batch select.
-	states [2]bool
+	// states are the states the fields of the batch select.
+	states stateSelection
 }
 
 type revisionBatch struct {
@@ -471,7 +472,7 @@ func (c *operationCleanups) run() {
 // each of its operations frees what it holds itself.
 func holdUntilWritten(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if isWebsocket(r) { // marked by markWebsocket, which runs before
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -33,10 +33,20 @@ var maxStateBytes int64 = MaxStateBytes
 // loaded and not yet answered (MaxStateBytesInFlight).
 var statesInFlight = semaphore.NewWeighted(MaxStateBytesInFlight)
 
+// stateSelection is which states (before, after) a revisions field selects: worked out
+// once per field (statesWanted), for loading, answering and batching.
+type stateSelection struct{ before, after bool }
+
 // statesWanted tells which states (before, after) the revisions connection being
 // resolved in ctx selects under edges.node, through fragments and directives as the
 // executor sees them.
-func statesWanted(ctx context.Context) (before, after bool) {
+func statesWanted(ctx context.Context) stateSelection {
+	before, after := collectStates(ctx)
+	return stateSelection{before: before, after: after}
+}
+
+// collectStates is statesWanted's walk of the field's selections.
+func collectStates(ctx context.Context) (before, after bool) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return true, true // not under the executor: load what may be asked
@@ -81,8 +91,8 @@ func statesSize(revs []*history.Revision, before, after bool) int64 {
 // (read with the revisions, without the states) fit in what is left of the operation's
 // MaxStateBytes for loading: past it the field is refused (QUERY_TOO_COSTLY) before
 // anything is loaded. What a field answers is counted apart (answerStates).
-func (r *Resolver) loadStates(ctx context.Context, revs []*history.Revision) error {
-	before, after := statesWanted(ctx)
+func (r *Resolver) loadStates(ctx context.Context, revs []*history.Revision, sel stateSelection) error {
+	before, after := sel.before, sel.after
 	if !before && !after {
 		return nil
 	}
@@ -99,12 +109,11 @@ func (r *Resolver) loadStates(ctx context.Context, revs []*history.Revision) err
 // MaxStateBytes for answers: every field that answers a state counts it, however often
 // the same revision is answered (aliases, the same object listed again), since each
 // is written into the response.
-func answerStates(ctx context.Context, c *model.RevisionConnection) error {
-	before, after := statesWanted(ctx)
-	if !before && !after {
+func answerStates(ctx context.Context, c *model.RevisionConnection, sel stateSelection) error {
+	if !sel.before && !sel.after {
 		return nil
 	}
-	return reserveStates(ctx, 0, statesSize(pageOf(c), before, after))
+	return reserveStates(ctx, 0, statesSize(pageOf(c), sel.before, sel.after))
 }
 
 // reserveStates counts load more bytes of states loaded and answer more answered
