@@ -37,7 +37,7 @@ func searchPostgres(ctx context.Context, qr Querier, p *plan, c *compiled) (*Res
 	}
 	var hits []row
 	counted := false
-	total, err := p.counts.Count(ctx, "search\x00"+p.identity(), nil, func(context.Context) (int, error) {
+	total, err := p.counts.Count(ctx, "search\x00"+p.key, nil, func(context.Context) (int, error) {
 		var n int
 		var err error
 		hits, n, err = run(pgCountAndPage, 0)
@@ -55,7 +55,7 @@ func searchPostgres(ctx context.Context, qr Querier, p *plan, c *compiled) (*Res
 	// whole pages without trying them again.
 	var named []row
 	tried := false
-	whole, err := p.counts.Count(ctx, "search names\x00"+p.identity(), nil, func(context.Context) (int, error) {
+	whole, err := p.counts.Count(ctx, "search names\x00"+p.key, nil, func(context.Context) (int, error) {
 		rows, cut, err := run(pgNamesPage, 0)
 		named, tried = rows, true
 		if err != nil || cut != 0 {

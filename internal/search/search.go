@@ -206,7 +206,9 @@ type plan struct {
 	first                         int
 	after                         *cursor
 	fingerprint                   string
-	counts                        Counter
+	// key is the plan's identity (what decides its hits), the key of its kept counts.
+	key    string
+	counts Counter
 }
 
 // parse validates q and splits its text into tokens.
@@ -255,7 +257,8 @@ func parse(q Query) (*plan, error) {
 	default:
 		p.first = q.First
 	}
-	p.fingerprint = p.fingerprintOf()
+	p.key = p.identity()
+	p.fingerprint = fingerprintOf(p.key)
 	if q.After != "" {
 		c, err := decodeCursor(q.After)
 		if err != nil {
@@ -306,9 +309,9 @@ func shorten(s string) string {
 
 // fingerprintOf identifies the search (not the page), so that a cursor is only used
 // with the search it came from.
-func (p *plan) fingerprintOf() string {
+func fingerprintOf(identity string) string {
 	h := fnv.New64a()
-	_, _ = h.Write([]byte(p.identity()))
+	_, _ = h.Write([]byte(identity))
 	return strconv.FormatUint(h.Sum64(), 36)
 }
 
