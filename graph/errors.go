@@ -75,6 +75,8 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		)
 		var bad interface{ BadInput() bool }
 		ae := apierr.FromConstraint(err)
+		var own *apierr.Error
+		ownTimeout := errors.As(err, &own) && own.Code == errcode.Timeout
 		switch {
 		case isArgumentError(err):
 			// Before the database's state: a cursor that does not decode wraps io.EOF.
@@ -84,9 +86,10 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				return set(CodeBadInput, "field", arg)
 			}
 			return set(CodeBadInput)
-		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		case errors.Is(ctx.Err(), context.DeadlineExceeded) && !ownTimeout:
 			// Whatever failed, it failed because the request's time was up (a deadline
-			// also looks like a network error, which would read as UNAVAILABLE).
+			// also looks like a network error, which would read as UNAVAILABLE). A
+			// TIMEOUT of our own says why it waited, and keeps its message (below).
 			return &gqlerror.Error{
 				Message:    "the request took longer than the server's request timeout and was stopped; ask for less (smaller pages, fewer fields) or try again later",
 				Path:       gqlErr.Path,

@@ -34,8 +34,14 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 	for _, t := range types {
 		q.Types = append(q.Types, search.Type(t))
 	}
+	// first: 0 is an empty page, as on every connection (the search package reads 0 as
+	// its default page): one hit is read for hasNextPage, and none is answered.
+	empty := first != nil && *first == 0
 	if first != nil {
 		q.First = *first
+	}
+	if empty {
+		q.First = 1
 	}
 	if after != nil {
 		s, ok := searchAfter(after)
@@ -54,6 +60,9 @@ func searchHits(ctx context.Context, r *Resolver, text string, types []model.Sea
 	}
 	if err != nil {
 		return nil, err
+	}
+	if empty {
+		res.HasNextPage, res.Hits, res.EndCursor = len(res.Hits) > 0, nil, ""
 	}
 	ids := make([]pulid.ID, len(res.Hits))
 	for i, h := range res.Hits {

@@ -173,3 +173,32 @@ func TestSearchCountAfterWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchFirstZero: first: 0 is an empty page, as on every connection, with the count
+// and whether hits follow; the search package's own 0 (its default page) does not leak
+// through.
+func TestSearchFirstZero(t *testing.T) {
+	eachSeeded(t, func(t *testing.T, db *database.DB, client *ent.Client) {
+		srv := apiServer(t, client)
+		for _, tc := range []struct {
+			q    string
+			next bool
+		}{{"kunta", true}, {"sammakkolampi", false}} {
+			var out struct {
+				Search struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   *string
+					}
+					Edges []any
+				}
+			}
+			mustPost(t, srv, `query($q: String!) { search(query: $q, first: 0) { totalCount pageInfo { hasNextPage endCursor } edges { cursor } } }`, map[string]any{"q": tc.q}, &out)
+			s := out.Search
+			if len(s.Edges) != 0 || s.PageInfo.EndCursor != nil || s.PageInfo.HasNextPage != tc.next || (s.TotalCount > 0) != tc.next {
+				t.Errorf("%q first 0: %d edges, endCursor %v, hasNextPage %v, totalCount %d; want none, none, %v", tc.q, len(s.Edges), s.PageInfo.EndCursor, s.PageInfo.HasNextPage, s.TotalCount, tc.next)
+			}
+		}
+	})
+}
