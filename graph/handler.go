@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -175,7 +176,7 @@ func NewHandler(client *ent.Client, cfg Config) http.Handler {
 			"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": errcode.Internal, "requestId": id}}
 	}
-	srv.Use(versionExtension{client: client, counts: counts, schema: schema, presenter: presenter, recover: recoverFunc})
+	srv.Use(versionExtension{client: client, counts: counts, known: new(atomic.Int64), schema: schema, presenter: presenter, recover: recoverFunc})
 	// Every mutation runs in one transaction, except importBundle, which runs its own.
 	srv.Use(transactioner{client: client, logger: cfg.Logger})
 	srv.Use(cursorCheck{})

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -270,20 +271,27 @@ func (r *Resolver) clientFrom(ctx context.Context) *ent.Client {
 //   - a mutation that wrote gives the version of its own change set (its transaction's
 //     commit tells it, whatever other writers commit after), one that wrote nothing the
 //     version after it;
-//   - a query reads the version before and after it runs: equal, no write committed in
-//     between, and every statement of the query saw that version. When a write did
+//   - a query starts from the version the handler read last (known) and reads the
+//     version after it runs: equal, no write committed in between, and every statement
+//     of the query saw that version. When a write did
 //     commit meanwhile, the query runs again (queries only read), up to
 //     versionAttempts times in all; a query that still overlapped writes answers with
 //     the last run's data, versionFrom and versionTo instead of version.
 //
 // A query's counts are looked up in the count cache (internal/countcache) under the
-// version read before it runs, which a write on any instance moves on.
+// version it starts from, which a write on any instance moves on.
 //
 // A response without data (a refused request) carries the version too, unless it was
 // refused for want of a token: whoever may not read learns nothing of the knowledge base.
 type versionExtension struct {
 	client *ent.Client
 	counts *countcache.Cache
+	// known is 1 + the version this handler read last (0: none yet). A query takes it as
+	// its version before, instead of reading it: the knowledge base had that version
+	// when it was stored, before the query started, and versions only grow, so the
+	// version read after the query equals it only when no write committed in between.
+	// A stale one costs a run again, never a wrong version.
+	known *atomic.Int64
 	// schema, presenter and recover run a query again, as the executor runs it.
 	schema    graphql.ExecutableSchema
 	presenter graphql.ErrorPresenterFunc
@@ -326,6 +334,9 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 			return resp
 		}
 		version := committed()
+		if version != 0 {
+			v.learn(version) // the next query starts from the newest version known
+		}
 		if version == 0 {
 			kb, err := v.current(ctx)
 			if err != nil {
@@ -337,26 +348,32 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		return resp
 	}
 
-	before, err := v.current(ctx)
-	if err != nil {
-		return next(ctx) // the data stands; the version is only missing
+	before, ok := v.recalled()
+	if !ok {
+		kb, err := v.current(ctx)
+		if err != nil {
+			return next(ctx) // the data stands; the version is only missing
+		}
+		before = kb.Version
 	}
-	resp := next(v.readingAt(ctx, before.Version))
+	resp := next(v.readingAt(ctx, before))
 	if resp == nil || !v.mayRead(resp) {
 		return resp
 	}
 	for attempt := 1; ; attempt++ {
-		after, err := v.current(ctx)
+		kb, err := v.current(ctx)
 		if err != nil {
 			return resp
 		}
-		if after.Version == before.Version {
-			setExtension(resp, "version", after.Version)
+		after := kb.Version
+		v.remember(after)
+		if after == before {
+			setExtension(resp, "version", after)
 			return resp
 		}
 		if attempt == versionAttempts || ctx.Err() != nil || v.schema == nil {
-			setExtension(resp, "versionFrom", before.Version)
-			setExtension(resp, "versionTo", after.Version)
+			setExtension(resp, "versionFrom", before)
+			setExtension(resp, "versionTo", after)
 			return resp
 		}
 		before = after
@@ -364,7 +381,35 @@ func (v versionExtension) InterceptResponse(ctx context.Context, next graphql.Re
 		cleanups.revisions = nil // read for the last run's version
 		cleanups.stateBytes, cleanups.answeredBytes = 0, 0
 		cleanups.mu.Unlock()
-		resp = v.again(v.readingAt(ctx, before.Version), resp)
+		resp = v.again(v.readingAt(ctx, before), resp)
+	}
+}
+
+// recalled returns the version this handler read last, and whether it has read one.
+func (v versionExtension) recalled() (int64, bool) {
+	if v.known == nil {
+		return 0, false
+	}
+	k := v.known.Load()
+	return k - 1, k > 0
+}
+
+// remember keeps version as the one read last. It stores rather than keeps the
+// largest, so that a knowledge base whose version went back (a database restored under
+// a running server) costs runs again only until the next read.
+func (v versionExtension) remember(version int64) {
+	if v.known != nil {
+		v.known.Store(version + 1)
+	}
+}
+
+// learn keeps version, committed by this handler's mutation, unless a newer one is
+// known already.
+func (v versionExtension) learn(version int64) {
+	if v.known == nil {
+		return
+	}
+	for k := v.known.Load(); k < version+1 && !v.known.CompareAndSwap(k, version+1); k = v.known.Load() {
 	}
 }
 

@@ -20,10 +20,29 @@ import (
 // while writers commit alongside. Every write creates one theme, so as of version v there
 // are base + (v - v0) themes: a query's count and its knowledgeBase.version must fit the
 // version it reports, and each mutation reports the version of its own change set (all
-// different, each the version of the theme's first revision).
+// different, each the version of the theme's first revision). The writers write through
+// the readers' server, or through another instance over the same database, whose writes
+// the readers' server learns of only by reading the version.
 func TestVersionNamesTheData(t *testing.T) {
+	for _, another := range []bool{false, true} {
+		t.Run(map[bool]string{false: "same instance", true: "another instance"}[another], func(t *testing.T) {
+			versionNamesTheData(t, another)
+		})
+	}
+}
+
+func versionNamesTheData(t *testing.T, another bool) {
 	testdb.Each(t, func(t *testing.T, db *database.DB) {
 		srv := apiServer(t, db.Client())
+		writeSrv := srv
+		if another {
+			dbB, err := database.Open(t.Context(), db.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = dbB.Close() })
+			writeSrv = apiServer(t, dbB.Client())
+		}
 		var start struct {
 			Themes        struct{ TotalCount int64 }
 			KnowledgeBase struct{ Version int64 }
@@ -45,7 +64,7 @@ func TestVersionNamesTheData(t *testing.T) {
 		for w := range writers {
 			wg.Go(func() {
 				for i := range writes {
-					r, err := postRaw(srv, editorToken, `mutation($s: String!) { createTheme(input: {slug: $s, name: $s}) { id } }`,
+					r, err := postRaw(writeSrv, editorToken, `mutation($s: String!) { createTheme(input: {slug: $s, name: $s}) { id } }`,
 						map[string]any{"s": fmt.Sprintf("versio-%d-%d", w, i)})
 					if err != nil || len(r.Errors) > 0 {
 						report("write: %v %+v", err, r.Errors)

@@ -63044,7 +63044,7 @@ func (ec *executionContext) marshalNRevisionConnection2ᚖgithubᚗcomᚋteemave
 }
 
 func (ec *executionContext) marshalNRevisionEdge2ᚕᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RevisionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRevisionEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋgraphᚋmodelᚐRevisionEdge(ctx, sel, v[i])
@@ -63888,7 +63888,7 @@ func (ec *executionContext) marshalOAppearanceEdge2ᚕᚖgithubᚗcomᚋteemaver
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOAppearanceEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐAppearanceEdge(ctx, sel, v[i])
@@ -64168,7 +64168,7 @@ func (ec *executionContext) marshalODocumentEdge2ᚕᚖgithubᚗcomᚋteemaverkk
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalODocumentEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐDocumentEdge(ctx, sel, v[i])
@@ -64289,7 +64289,7 @@ func (ec *executionContext) marshalOExpertEdge2ᚕᚖgithubᚗcomᚋteemaverkko�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOExpertEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐExpertEdge(ctx, sel, v[i])
@@ -64486,7 +64486,7 @@ func (ec *executionContext) marshalOMunicipalityEdge2ᚕᚖgithubᚗcomᚋteemav
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOMunicipalityEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityEdge(ctx, sel, v[i])
@@ -64523,7 +64523,7 @@ func (ec *executionContext) marshalOMunicipalityPeriod2ᚕᚖgithubᚗcomᚋteem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMunicipalityPeriod2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐMunicipalityPeriod(ctx, sel, v[i])
@@ -64599,7 +64599,7 @@ func (ec *executionContext) marshalONetworkEdge2ᚕᚖgithubᚗcomᚋteemaverkko
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONetworkEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkEdge(ctx, sel, v[i])
@@ -64687,7 +64687,7 @@ func (ec *executionContext) marshalONetworkTermEdge2ᚕᚖgithubᚗcomᚋteemave
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONetworkTermEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐNetworkTermEdge(ctx, sel, v[i])
@@ -64788,7 +64788,7 @@ func (ec *executionContext) marshalOOrganizationEdge2ᚕᚖgithubᚗcomᚋteemav
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOrganizationEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐOrganizationEdge(ctx, sel, v[i])
@@ -64917,7 +64917,7 @@ func (ec *executionContext) marshalOOutcomeEdge2ᚕᚖgithubᚗcomᚋteemaverkko
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOOutcomeEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐOutcomeEdge(ctx, sel, v[i])
@@ -65038,7 +65038,7 @@ func (ec *executionContext) marshalORegionEdge2ᚕᚖgithubᚗcomᚋteemaverkko�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORegionEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐRegionEdge(ctx, sel, v[i])
@@ -65150,7 +65150,7 @@ func (ec *executionContext) marshalOSeminarEdge2ᚕᚖgithubᚗcomᚋteemaverkko
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSeminarEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSeminarEdge(ctx, sel, v[i])
@@ -65219,7 +65219,7 @@ func (ec *executionContext) marshalOSessionEdge2ᚕᚖgithubᚗcomᚋteemaverkko
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOSessionEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐSessionEdge(ctx, sel, v[i])
@@ -65393,7 +65393,7 @@ func (ec *executionContext) marshalOTermMembershipEdge2ᚕᚖgithubᚗcomᚋteem
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalOTermMembershipEdge2ᚖgithubᚗcomᚋteemaverkkoᚋteemaverkkoᚋentᚐTermMembershipEdge(ctx, sel, v[i])

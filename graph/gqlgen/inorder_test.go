@@ -8,8 +8,20 @@ import (
 func TestInOrder(t *testing.T) {
 	src := `package generated
 
-type QueryResolver interface{}
-type ThemeResolver interface{}
+type QueryResolver interface {
+	Node(ctx context.Context, id pulid.ID) (ent.Noder, error)
+}
+type OutcomeResolver interface {
+	Revisions(ctx context.Context, obj *ent.Outcome, first *int, after *string) (*model.RevisionConnection, error)
+}
+type MunicipalityResolver interface {
+	ValidFromPrecision(ctx context.Context, obj *ent.Municipality) (*calendar.Precision, error)
+	Revisions(ctx context.Context, obj *ent.Municipality, first *int, after *string) (*model.RevisionConnection, error)
+}
+type ThemeResolver interface {
+	Related(ctx context.Context, obj *ent.Theme, first *int, signals []model.NetworkSignal) ([]*model.ThemeRelation, error)
+	Revisions(ctx context.Context, obj *ent.Theme, first *int, after *string) (*model.RevisionConnection, error)
+}
 
 func (ec *executionContext) marshalNOutcomeEdge2ᚕᚖx(ctx context.Context) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, f)

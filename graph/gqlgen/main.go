@@ -1,8 +1,9 @@
 // Command gqlgen runs gqlgen with gqlgen.yml, as `gqlgen generate` does, then has the
 // generated executor marshal lists one element after another (marshalSliceInOrder in
 // graph/generated) instead of in a goroutine per element, except for lists of types
-// whose fields have resolvers of their own (Theme: related, engagedMunicipalities), which
-// may each go to the database and so still run side by side.
+// whose fields have resolvers of their own that may go to the database (Theme: related,
+// engagedMunicipalities), which still run side by side. The revisions field every type
+// has reads one batch for its whole list, so it does not count (resolvers.MayWait).
 //
 // gqlgen has no setting for this. Every edge is loaded before the fields are resolved
 // (entgql's field collection), so the goroutines only cost: the nested list of the load

@@ -2,8 +2,9 @@
 // until the next write to the knowledge base.
 //
 // Every transaction that writes bumps the knowledge base's version (package history), in
-// the database, on whichever instance it runs. An operation reads that version before it
-// runs (graph's version extension; Cache.Operation), and looks its counts up under it: a count is
+// the database, on whichever instance it runs. An operation starts from a version the
+// knowledge base had before it began (graph's version extension: the one its instance
+// read last; Cache.Operation), and looks its counts up under it: a count is
 // kept only for the newest version the cache has seen, and the first operation that reads
 // a newer version drops every count of the older one. So no count can be stale:
 //

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/teemaverkko/teemaverkko/graph"
+	"github.com/teemaverkko/teemaverkko/graph/gqlgen/resolvers"
 )
 
 const (
@@ -43,7 +44,8 @@ func funcSource(t *testing.T, file, name string) (string, bool) {
 
 // TestForkListsInOrder: gqlgen still marshals lists the way graph/gqlgen rewrites, with
 // the semantics marshalSliceInOrder copies, and the committed executor marshals in order
-// every list but those of types whose fields have resolvers.
+// every list but those of types whose fields have resolvers that may go to the
+// database (resolvers.MayWait).
 func TestForkListsInOrder(t *testing.T) {
 	f := listsInOrder
 	gqlgen := moduleDir(t, "github.com/99designs/gqlgen")
@@ -67,13 +69,19 @@ func TestForkListsInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resolvers := map[string]bool{}
+	waits := map[string]bool{}
 	for _, d := range exec.Decls {
 		if gd, ok := d.(*ast.GenDecl); ok {
 			for _, s := range gd.Specs {
 				if ts, ok := s.(*ast.TypeSpec); ok {
-					if _, isInterface := ts.Type.(*ast.InterfaceType); isInterface && strings.HasSuffix(ts.Name.Name, "Resolver") {
-						resolvers[strings.TrimSuffix(ts.Name.Name, "Resolver")] = true
+					if it, isInterface := ts.Type.(*ast.InterfaceType); isInterface && strings.HasSuffix(ts.Name.Name, "Resolver") {
+						for _, m := range it.Methods.List {
+							for _, n := range m.Names {
+								if resolvers.MayWait(n.Name) {
+									waits[strings.TrimSuffix(ts.Name.Name, "Resolver")] = true
+								}
+							}
+						}
 					}
 				}
 			}
@@ -112,7 +120,7 @@ func TestForkListsInOrder(t *testing.T) {
 			continue
 		}
 		typ := m[1]
-		if resolvers[typ] || resolvers[strings.TrimSuffix(typ, "Edge")] {
+		if waits[typ] || waits[strings.TrimSuffix(typ, "Edge")] {
 			if calls["inOrder"] > 0 {
 				f.errorf(t, "%s marshals %s in order, though its fields have resolvers that may go to the database", name, typ)
 			}
