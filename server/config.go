@@ -584,20 +584,20 @@ func (o *optionalBool) Set(s string) error {
 func (o *optionalBool) IsBoolFlag() bool { return true }
 
 // The garbage collector's settings when the environment sets neither GOGC nor GOMEMLIMIT.
-// A serving process keeps a small live heap (about 20 MB) and allocates much per request,
-// so with Go's default (GOGC=100) it collected after every few requests: a third of the CPU
-// under load. Collecting at five times the live heap, with a soft limit that makes it
-// collect sooner when memory grows, served a third more requests/s on the nested list and
-// on a page of 50 (BENCHMARKS.md). The limit is 100 MiB. About 60 MB of the process's
-// resident memory is not the Go heap (the binary's own pages, the Finnish analyser), so a
-// lower limit lowers the peak RSS at scale 1 (108 MB with 50 MiB, 133 MB with 80 MiB), but
-// at 50 MiB the runtime's own memory left the heap a goal of twice the live heap: a page
-// of 50 at scale 10 lost half its requests/s (BENCHMARKS.md "Memory").
-// Under a limit below the live heap the collector would never stop, so the limit follows
-// the live heap (gctune.Govern: at least twice it). These are set here, once, for the
-// process; theme network builds bound their own memory (network.Service) and never change
-// them.
-var gcTuned = gctune.Settings{Percent: 400, Limit: 100 << 20}
+// A serving process keeps a small live heap (7–20 MB at scale 1) and allocates much per
+// request, so with Go's default (GOGC=100) it collected after every few requests: a third
+// of the CPU under load. Collecting at five times the live heap, with a soft limit that
+// makes it collect sooner when memory grows, served a third more requests/s on the nested
+// list and on a page of 50 (BENCHMARKS.md). About 60 MB of the process's resident memory
+// is not Go's (the binary's own pages, the Finnish analyser), so the soft limit sets the
+// peak RSS: 56 MiB keeps it under 120 MB at scale 1 (116 MB; 148–152 MB with 100 MiB).
+// Under a limit near the live heap the collector runs without pause, so the limit follows
+// the live heap (gctune.Govern: at least three times it): with twice, a 50 MiB limit left
+// a page of 50 at scale 10 half its requests/s once the network was built; with three
+// times, 56 MiB costs nothing measurable at scale 1 or 10 (BENCHMARKS.md "Memory"). These
+// are set here, once, for the process; theme network builds bound their own memory
+// (network.Service) and never change them.
+var gcTuned = gctune.Settings{Percent: 400, Limit: 56 << 20, LiveFactor: 3}
 
 // gcDefaults applies gcTuned unless the environment sets GOGC or GOMEMLIMIT (then Go's
 // runtime has read them, and both are the operator's); it says what the collector runs
@@ -608,5 +608,5 @@ func gcDefaults(getenv func(string) string) (string, bool) {
 	}
 	gctune.Apply(gcTuned)
 	return "GOGC=" + strconv.Itoa(gcTuned.Percent) + " GOMEMLIMIT=" + strconv.FormatInt(gcTuned.Limit>>20, 10) +
-		"MiB, or twice the live heap if more", true
+		"MiB, or " + strconv.FormatInt(gcTuned.LiveFactor, 10) + " times the live heap if more", true
 }

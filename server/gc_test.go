@@ -22,7 +22,7 @@ func TestGCDefaults(t *testing.T) {
 		says    string
 	}{
 		{map[string]string{"GOMEMLIMIT": "1GiB"}, 100, 1 << 30, "from the environment"},
-		{map[string]string{}, gcTuned.Percent, gcTuned.Limit, "GOGC=400 GOMEMLIMIT=100MiB"},
+		{map[string]string{}, gcTuned.Percent, gcTuned.Limit, "GOGC=400 GOMEMLIMIT=56MiB"},
 	}
 	for _, tc := range cases {
 		// What Go's runtime would have read from that environment at start.

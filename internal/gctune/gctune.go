@@ -1,7 +1,7 @@
 // Package gctune holds the server's garbage-collector settings: a higher GOGC with a soft
 // memory limit, which suit a server whose live heap is small and whose requests allocate
 // much. Under a soft limit near the live heap the collector runs without pause, so the
-// limit follows the live heap (Govern: never below twice it). Only the server's main
+// limit follows the live heap (Govern: never below Settings.LiveFactor times it). Only the server's main
 // sets them, once at start-up; domain code leaves the collector alone and bounds its own
 // memory instead (a theme network build: network.Service).
 package gctune
@@ -14,10 +14,12 @@ import (
 	"time"
 )
 
-// Settings are the collector's settings: GOGC and the soft memory limit in bytes.
+// Settings are the collector's settings: GOGC, the soft memory limit in bytes, and the
+// multiple of the live heap below which Govern never lets the limit go (2 when zero).
 type Settings struct {
-	Percent int
-	Limit   int64
+	Percent    int
+	Limit      int64
+	LiveFactor int64
 }
 
 var (
@@ -34,8 +36,8 @@ func Apply(s Settings) {
 }
 
 // Govern re-reads the live heap every interval until ctx ends and keeps the soft limit at
-// twice the live heap where that is above the applied limit: under a limit near the live
-// heap the collector would never stop. Four times was the rule while a cached theme
+// LiveFactor times the live heap where that is above the applied limit: under a limit near
+// the live heap the collector would never stop. Four times was the rule while a cached theme
 // network kept 250 MB live at synthetic scale 10 (a page of 50 at 622 requests/s, twice
 // at 266); the cached network is now a few MB, what is live beyond the applied limit is a
 // network build's working set for a few seconds, and four times it was most of the
@@ -53,7 +55,7 @@ func Govern(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// adjust sets the soft limit to max(the applied limit, twice the live heap).
+// adjust sets the soft limit to max(the applied limit, LiveFactor times the live heap).
 func adjust() {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
@@ -66,7 +68,11 @@ func adjust() {
 	if applied == nil {
 		return
 	}
-	debug.SetMemoryLimit(max(applied.Limit, 2*live))
+	factor := applied.LiveFactor
+	if factor <= 0 {
+		factor = 2
+	}
+	debug.SetMemoryLimit(max(applied.Limit, factor*live))
 }
 
 func set(s Settings) {

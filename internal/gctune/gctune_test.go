@@ -37,4 +37,17 @@ func TestAdjust(t *testing.T) {
 	if got := current().Limit; got > 32<<20 {
 		t.Fatalf("limit %d after the heap shrank, want near the applied 4 MiB", got)
 	}
+
+	// A larger factor keeps the limit further above the live heap.
+	Apply(Settings{Percent: 400, Limit: 4 << 20, LiveFactor: 3})
+	big = make([]byte, 32<<20)
+	for i := range big {
+		big[i] = byte(i)
+	}
+	runtime.GC()
+	adjust()
+	if got := current().Limit; got < 96<<20 {
+		t.Fatalf("limit %d with 32 MiB live and factor 3, want at least 96 MiB", got)
+	}
+	runtime.KeepAlive(big)
 }
